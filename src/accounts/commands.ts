@@ -1,0 +1,83 @@
+// Account writes, each in one transaction; they know nothing of HTTP.
+import type { Db } from '../db/connect.js'
+import { hashPassword, verifyAgainstDecoy, verifyPassword } from './password.js'
+import type { ProfileInput } from './validation.js'
+
+export type RegisterResult = { ok: true; userId: number } | { ok: false; reason: 'email_taken' }
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: string }).code === '23505'
+}
+
+export async function registerUser(
+  db: Db,
+  input: { email: string; displayName: string; password: string; locale?: string | null; siteRole?: 'member' | 'admin'; isDemo?: boolean },
+): Promise<RegisterResult> {
+  const passwordHash = await hashPassword(input.password)
+  try {
+    const row = await db.transaction().execute((trx) =>
+      trx
+        .insertInto('users')
+        .values({
+          email: input.email,
+          display_name: input.displayName,
+          password_hash: passwordHash,
+          locale: input.locale ?? null,
+          site_role: input.siteRole ?? 'member',
+          is_demo: input.isDemo ?? false,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow(),
+    )
+    return { ok: true, userId: row.id }
+  } catch (error) {
+    if (isUniqueViolation(error)) return { ok: false, reason: 'email_taken' }
+    throw error
+  }
+}
+
+/** Returns the user id for a correct email and password, else null, taking as long either way. */
+export async function authenticate(db: Db, email: string, password: string): Promise<number | null> {
+  const user = await db
+    .selectFrom('users')
+    .select(['id', 'password_hash'])
+    .where((eb) => eb(eb.fn('lower', ['email']), '=', email.toLowerCase()))
+    .executeTakeFirst()
+  if (!user) return verifyAgainstDecoy(password).then(() => null)
+  return (await verifyPassword(password, user.password_hash)) ? user.id : null
+}
+
+export async function updateProfile(db: Db, userId: number, input: ProfileInput): Promise<void> {
+  await db.transaction().execute((trx) =>
+    trx
+      .updateTable('users')
+      .set({
+        display_name: input.display_name,
+        organisation: input.organisation || null,
+        country: input.country || null,
+        bio: input.bio || null,
+        locale: input.locale || null,
+        time_zone: input.time_zone || null,
+        updated_at: new Date(),
+      })
+      .where('id', '=', userId)
+      .execute(),
+  )
+}
+
+export type ChangePasswordResult = { ok: true } | { ok: false; reason: 'wrong_current' }
+
+/** Changes the password and signs the user out everywhere but the session that asked. */
+export async function changePassword(
+  db: Db,
+  input: { userId: number; currentPassword: string; newPassword: string; keepSessionId: string },
+): Promise<ChangePasswordResult> {
+  const newHash = await hashPassword(input.newPassword)
+  return db.transaction().execute(async (trx) => {
+    const user = await trx.selectFrom('users').select('password_hash').where('id', '=', input.userId).forUpdate().executeTakeFirstOrThrow()
+    if (!(await verifyPassword(input.currentPassword, user.password_hash))) return { ok: false, reason: 'wrong_current' } as const
+    await trx.updateTable('users').set({ password_hash: newHash, updated_at: new Date() }).where('id', '=', input.userId).execute()
+    await trx.deleteFrom('sessions').where('user_id', '=', input.userId).where('sid', '!=', input.keepSessionId).execute()
+    return { ok: true } as const
+  })
+}

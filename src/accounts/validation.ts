@@ -1,0 +1,64 @@
+// Field rules for account forms: each failure is a catalog key shown beside its field.
+import { isLocale } from '../web/i18n.js'
+import { isTimeZone } from '../web/time.js'
+import { isCountryCode } from './countries.js'
+import { maxPasswordLength, minPasswordLength } from './password.js'
+
+export type FieldErrors = Record<string, string>
+
+// Deliberately loose: one @, something on both sides, a dot in the domain. The real check is whether mail arrives.
+const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
+
+export function normaliseEmail(raw: unknown): string {
+  return typeof raw === 'string' ? raw.trim().toLowerCase() : ''
+}
+
+export function text(raw: unknown): string {
+  return typeof raw === 'string' ? raw.replace(/\r\n/g, '\n').trim() : ''
+}
+
+export function checkEmail(email: string, errors: FieldErrors) {
+  if (email === '') errors.email = 'accounts.error.email_required'
+  else if (email.length > 254 || !emailPattern.test(email)) errors.email = 'accounts.error.email_invalid'
+}
+
+export function checkNewPassword(password: string, errors: FieldErrors, field = 'password') {
+  if (password.length < minPasswordLength) errors[field] = 'accounts.error.password_too_short'
+  else if (password.length > maxPasswordLength) errors[field] = 'accounts.error.password_too_long'
+}
+
+export function checkDisplayName(name: string, errors: FieldErrors) {
+  if (name === '') errors.display_name = 'accounts.error.display_name_required'
+  else if (name.length > 80) errors.display_name = 'accounts.error.display_name_too_long'
+}
+
+export interface ProfileInput {
+  display_name: string
+  organisation: string
+  country: string
+  bio: string
+  locale: string
+  time_zone: string
+}
+
+export function readProfile(body: Record<string, unknown>): ProfileInput {
+  return {
+    display_name: text(body.display_name),
+    organisation: text(body.organisation),
+    country: text(body.country).toUpperCase(),
+    bio: text(body.bio),
+    locale: text(body.locale),
+    time_zone: text(body.time_zone),
+  }
+}
+
+export function checkProfile(input: ProfileInput): FieldErrors {
+  const errors: FieldErrors = {}
+  checkDisplayName(input.display_name, errors)
+  if (input.organisation.length > 120) errors.organisation = 'accounts.error.organisation_too_long'
+  if (input.country !== '' && !isCountryCode(input.country)) errors.country = 'accounts.error.country_unknown'
+  if (input.bio.length > 1000) errors.bio = 'accounts.error.bio_too_long'
+  if (input.locale !== '' && !isLocale(input.locale)) errors.locale = 'accounts.error.locale_unknown'
+  if (input.time_zone !== '' && !isTimeZone(input.time_zone)) errors.time_zone = 'accounts.error.time_zone_unknown'
+  return errors
+}

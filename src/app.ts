@@ -1,0 +1,126 @@
+// buildApp(config): infra plugins first, then domain routes, then the error pages. server.ts only listens.
+import fastifyCookie from '@fastify/cookie'
+import fastifyCsrf from '@fastify/csrf-protection'
+import fastifyFormbody from '@fastify/formbody'
+import fastifyHelmet from '@fastify/helmet'
+import fastifyRateLimit from '@fastify/rate-limit'
+import fastifySession from '@fastify/session'
+import fastifyStatic from '@fastify/static'
+import Fastify, { type FastifyInstance } from 'fastify'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { accountRoutes } from './accounts/routes.js'
+import type { Config } from './config.js'
+import { connectDatabase, type Db } from './db/connect.js'
+import { healthRoutes } from './health/routes.js'
+import { homeRoutes } from './home/routes.js'
+import { createSearchClient, type SearchClient } from './search/client.js'
+import { installErrorPages, tooManyRequests } from './web/errors.js'
+import { deleteExpiredSessions, PostgresSessionStore } from './web/session-store.js'
+import { installViewer } from './web/viewer.js'
+import { csrfUserInfo, installViews } from './web/view.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Readonly<Config>
+    db: Db
+    searchClient: SearchClient | null
+  }
+}
+
+const staticDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../static')
+const sessionMaxAgeMs = 30 * 24 * 60 * 60 * 1000
+
+export interface AppServices {
+  /** An already open database, for tests and scripts that manage its lifetime themselves. */
+  db?: Db
+}
+
+export async function buildApp(config: Readonly<Config>, services: AppServices = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization'] },
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.env === 'production',
+    // Long enough for a real visitor, short enough that a slow client cannot hold a socket.
+    requestTimeout: 30_000,
+    ajv: { customOptions: { coerceTypes: false, allErrors: false } },
+  })
+
+  const db = services.db ?? (await connectDatabase(config.database))
+  const search = config.search.url && config.search.masterKey
+    ? createSearchClient({ url: config.search.url, masterKey: config.search.masterKey, indexPrefix: config.search.indexPrefix })
+    : null
+  app.decorate('config', config)
+  app.decorate('db', db)
+  app.decorate('searchClient', search)
+  app.addHook('onClose', async () => {
+    search?.close()
+    if (!services.db) await db.destroy()
+  })
+
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'https:', 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        ...(config.secureCookies ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    hsts: config.secureCookies ? { maxAge: 31536000, includeSubDomains: true } : false,
+    referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+  })
+  await app.register(fastifyCookie, { secret: config.sessionSecret })
+  await app.register(fastifySession, {
+    secret: config.sessionSecret,
+    cookieName: 'kring_sid',
+    store: new PostgresSessionStore(db, sessionMaxAgeMs),
+    saveUninitialized: false,
+    // Not on every request: viewer.ts slides the expiry once a day instead of writing a row per page view.
+    rolling: false,
+    cookie: { path: '/', httpOnly: true, sameSite: 'lax', secure: config.secureCookies, maxAge: sessionMaxAgeMs },
+  })
+  await app.register(fastifyCsrf, {
+    // Double-submit with a signed cookie, so a visitor's forms need no session row; tied to the logged-in user.
+    sessionPlugin: '@fastify/cookie',
+    cookieKey: 'kring_csrf',
+    cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', signed: true, secure: config.secureCookies },
+    getUserInfo: csrfUserInfo,
+    csrfOpts: { hmacKey: config.sessionSecret },
+  })
+  await app.register(fastifyFormbody, { bodyLimit: config.bodyLimitBytes })
+  await app.register(fastifyRateLimit, {
+    global: false,
+    errorResponseBuilder: () => tooManyRequests(),
+  })
+  await app.register(fastifyStatic, { root: staticDir, prefix: '/static/', maxAge: '1h', index: false })
+  installViewer(app, db)
+  await installViews(app, { cache: config.cacheTemplates })
+  installErrorPages(app)
+
+  // Every state change is a POST and every POST carries the form's CSRF token: checked here once, for all routes.
+  app.addHook('preHandler', (request, reply, done) => {
+    if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return done()
+    app.csrfProtection(request, reply, done)
+  })
+
+  await app.register(healthRoutes, { db, search })
+  await app.register(homeRoutes)
+  await app.register(accountRoutes, { db, config })
+
+  const sweep = setInterval(() => {
+    deleteExpiredSessions(db).catch((err) => app.log.warn({ err }, 'could not delete expired sessions'))
+  }, 60 * 60 * 1000)
+  sweep.unref()
+  app.addHook('onClose', async () => clearInterval(sweep))
+
+  return app
+}

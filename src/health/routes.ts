@@ -1,0 +1,31 @@
+// Liveness and readiness for load balancers.
+import type { FastifyInstance } from 'fastify'
+import { sql } from 'kysely'
+import type { Db } from '../db/connect.js'
+import type { SearchClient } from '../search/client.js'
+
+async function databaseIsReachable(db: Db): Promise<boolean> {
+  try {
+    await sql`select 1`.execute(db)
+    return true
+  } catch {
+    return false
+  }
+}
+
+export async function healthRoutes(app: FastifyInstance, { db, search }: { db: Db; search: SearchClient | null }) {
+  app.get('/healthz', async (_request, reply) => reply.header('cache-control', 'no-store').send({ status: 'ok' }))
+
+  // Without a database nothing works: 503 takes the instance out of rotation. Without Meilisearch search degrades
+  // to PostgreSQL, so the instance stays in rotation and says "degraded".
+  app.get('/readyz', async (request, reply) => {
+    const [database, searchUp] = await Promise.all([databaseIsReachable(db), search ? search.isHealthy() : Promise.resolve(false)])
+    const searchState = search === null ? 'not_configured' : searchUp ? 'ok' : 'unavailable'
+    const status = !database ? 'unavailable' : searchState === 'ok' ? 'ok' : 'degraded'
+    if (!database) request.log.warn('readiness check: database unreachable')
+    return reply
+      .code(database ? 200 : 503)
+      .header('cache-control', 'no-store')
+      .send({ status, database: database ? 'ok' : 'unavailable', search: searchState })
+  })
+}

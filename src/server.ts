@@ -1,0 +1,78 @@
+// Starts Kring: lock ./data, start the bundled Meilisearch if needed, migrate, seed the demo, listen, close gracefully.
+import { buildApp } from './app.js'
+import { ConfigError, loadConfig, type Config } from './config.js'
+import { connectDatabase } from './db/connect.js'
+import { DataDirInUseError, lockDataDir } from './db/data-dir-lock.js'
+import { migrateToLatest } from './db/migrate.js'
+import { seedDemoIfEmpty } from './demo/seed.js'
+import { launchMeilisearch, type LaunchedMeili } from './search/meili-launcher.js'
+import pino from 'pino'
+
+const log = pino({ level: process.env.LOG_LEVEL ?? 'info' })
+
+async function main() {
+  let config: Readonly<Config>
+  try {
+    config = loadConfig()
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      log.fatal(error.message)
+      process.exit(1)
+    }
+    throw error
+  }
+
+  const usesDataDir = config.database.kind === 'pglite' || config.search.url === null
+  let unlock = () => {}
+  if (usesDataDir) {
+    try {
+      unlock = lockDataDir(config.dataDir)
+    } catch (error) {
+      if (error instanceof DataDirInUseError) {
+        log.fatal(error.message)
+        process.exit(1)
+      }
+      throw error
+    }
+  }
+
+  let meili: LaunchedMeili | null = null
+  if (config.search.url === null) {
+    meili = await launchMeilisearch({ dataDir: config.dataDir, logger: log })
+    if (meili) config = Object.freeze({ ...config, search: { ...config.search, url: meili.url, masterKey: meili.masterKey } })
+  }
+
+  const db = await connectDatabase(config.database)
+  const migrations = await migrateToLatest(db)
+  const applied = migrations.results?.filter((r) => r.status === 'Success').map((r) => r.migrationName) ?? []
+  if (applied.length > 0) log.info({ applied }, 'database migrated')
+  if (config.seedDemo) await seedDemoIfEmpty(db, log)
+
+  const app = await buildApp(config, { db })
+  let closing = false
+  const shutdown = async (signal: string) => {
+    if (closing) return
+    closing = true
+    app.log.info({ signal }, 'shutting down')
+    const timer = setTimeout(() => process.exit(1), 10_000)
+    try {
+      await app.close()
+      await db.destroy()
+      await meili?.stop()
+    } finally {
+      clearTimeout(timer)
+      unlock()
+      process.exit(0)
+    }
+  }
+  process.on('SIGINT', () => void shutdown('SIGINT'))
+  process.on('SIGTERM', () => void shutdown('SIGTERM'))
+
+  await app.listen({ host: config.host, port: config.port })
+  app.log.info(`Kring is ready at http://${config.host}:${config.port}`)
+}
+
+main().catch((error) => {
+  log.fatal({ err: error }, 'Kring could not start')
+  process.exit(1)
+})

@@ -1,0 +1,66 @@
+// Error factories with a status and a catalog key, and the one handler that turns any error into a page in the viewer's language.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { Vars } from './i18n.js'
+
+export class HttpError extends Error {
+  constructor(readonly statusCode: number, readonly messageKey: string, readonly vars?: Vars) {
+    super(messageKey)
+  }
+}
+
+export const badRequest = (key = 'error.400.message', vars?: Vars) => new HttpError(400, key, vars)
+export const unauthorized = (key = 'error.401.message') => new HttpError(401, key)
+export const forbidden = (key = 'error.403.message', vars?: Vars) => new HttpError(403, key, vars)
+export const notFound = (key = 'error.404.message') => new HttpError(404, key)
+export const conflict = (key: string, vars?: Vars) => new HttpError(409, key, vars)
+export const tooManyRequests = (key = 'error.429.message', vars?: Vars) => new HttpError(429, key, vars)
+
+const statusWithPage = new Set([400, 401, 403, 404, 405, 409, 413, 415, 422, 429, 500, 503])
+
+/** Maps Fastify's and its plugins' own error codes to messages a person can act on. */
+function messageKeyFor(error: FastifyError, status: number): string {
+  if (error instanceof HttpError) return error.messageKey
+  switch (error.code) {
+    case 'FST_CSRF_INVALID_TOKEN':
+    case 'FST_CSRF_MISSING_SECRET':
+      return 'error.csrf.message'
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return 'error.413.message'
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return 'error.415.message'
+  }
+  if (error.validation) return 'error.validation.message'
+  return `error.${statusWithPage.has(status) ? status : status >= 500 ? 500 : 400}.message`
+}
+
+export async function renderErrorPage(request: FastifyRequest, reply: FastifyReply, status: number, messageKey: string, vars?: Vars) {
+  const pageStatus = statusWithPage.has(status) ? status : status >= 500 ? 500 : 400
+  reply.code(status)
+  if (request.headers.accept?.includes('application/json') && !request.headers.accept.includes('text/html')) {
+    return reply.send({ error: status, message: request.t(messageKey, vars) })
+  }
+  return reply.render('errors/error', {
+    title: request.t(`error.${pageStatus}.title`),
+    status,
+    message: request.t(messageKey, vars),
+    showLogin: status === 401,
+  })
+}
+
+export function installErrorPages(app: FastifyInstance) {
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500
+    if (status >= 500) request.log.error({ err: error, url: request.url, method: request.method, userId: request.viewer?.id }, 'request failed')
+    else request.log.info({ code: error.code, status, url: request.url, method: request.method }, error.message)
+    if (status === 429 && error instanceof HttpError === false) return renderErrorPage(request, reply, 429, 'error.429.message')
+    if (error.code === 'FST_CSRF_INVALID_TOKEN' && request.cookies?.kring_sid && !request.viewer) {
+      // The form was made for a login that has since expired or been ended elsewhere.
+      return renderErrorPage(request, reply, 401, 'error.401.session_expired')
+    }
+    const key = status >= 500 ? 'error.500.message' : messageKeyFor(error, status)
+    return renderErrorPage(request, reply, status, key, error instanceof HttpError ? error.vars : undefined)
+  })
+
+  app.setNotFoundHandler(async (request, reply) => renderErrorPage(request, reply, 404, 'error.404.message'))
+}

@@ -1,0 +1,16 @@
+// One-shot notices after a redirect ("You are logged out."), kept in a signed cookie so visitors need no session row.
+import type { FastifyReply, FastifyRequest } from 'fastify'
+
+const flashCookie = 'kring_flash'
+
+export function setFlash(reply: FastifyReply, messageKey: string) {
+  reply.setCookie(flashCookie, messageKey, { path: '/', httpOnly: true, sameSite: 'lax', signed: true, maxAge: 60 })
+}
+
+export function takeFlash(request: FastifyRequest, reply: FastifyReply): string | null {
+  const raw = request.cookies?.[flashCookie]
+  if (!raw) return null
+  reply.clearCookie(flashCookie, { path: '/' })
+  const unsigned = request.unsignCookie(raw)
+  return unsigned.valid && unsigned.value && /^[a-z0-9_.]+$/.test(unsigned.value) ? unsigned.value : null
+}

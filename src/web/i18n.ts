@@ -1,0 +1,55 @@
+// UI text in the viewer's language: one catalog per locale under src/web/locales, one lookup for all of it.
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const supportedLocales = ['en', 'nl'] as const
+export type Locale = (typeof supportedLocales)[number]
+export const defaultLocale: Locale = 'en'
+
+type Catalog = Record<string, string>
+const localesDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'locales')
+
+export const catalogs: Record<Locale, Catalog> = Object.fromEntries(
+  supportedLocales.map((locale) => [locale, JSON.parse(readFileSync(path.join(localesDir, `${locale}.json`), 'utf8')) as Catalog]),
+) as Record<Locale, Catalog>
+
+export function isLocale(value: unknown): value is Locale {
+  return typeof value === 'string' && (supportedLocales as readonly string[]).includes(value)
+}
+
+export type Vars = Record<string, string | number | null | undefined>
+
+/** Looks a key up in the viewer's catalog, falling back to English, and fills in {placeholders}. */
+export function translate(locale: Locale, key: string, vars?: Vars): string {
+  const template = catalogs[locale][key] ?? catalogs[defaultLocale][key]
+  if (template === undefined) throw new Error(`Missing translation key "${key}"`)
+  if (!vars) return template
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    const value = vars[name]
+    return value === undefined || value === null ? whole : String(value)
+  })
+}
+
+export function hasKey(key: string): boolean {
+  return catalogs[defaultLocale][key] !== undefined
+}
+
+/** Picks the first supported language from an Accept-Language header, honouring q-values. */
+export function localeFromAcceptLanguage(header: string | undefined): Locale | null {
+  if (!header) return null
+  const ranked = header
+    .split(',')
+    .map((part, index) => {
+      const [tag, ...params] = part.trim().split(';')
+      const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='))
+      return { base: tag.trim().toLowerCase().split('-')[0], q: q ? Number(q.slice(2)) : 1, index }
+    })
+    .filter((entry) => entry.base && Number.isFinite(entry.q) && entry.q > 0)
+    .sort((a, b) => b.q - a.q || a.index - b.index)
+  return ranked.map((entry) => entry.base).find(isLocale) ?? null
+}
+
+export function languageName(locale: Locale): string {
+  return translate(locale, `language.${locale}`)
+}

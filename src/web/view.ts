@@ -1,0 +1,105 @@
+// Handlebars through @fastify/view: one layout, every partial under views/partials, the helpers templates may use.
+import fastifyView from '@fastify/view'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import Handlebars from 'handlebars'
+import { readdirSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { takeFlash } from './flash.js'
+import { defaultLocale, hasKey, isLocale, supportedLocales, translate, type Locale } from './i18n.js'
+import { formatDateTime } from './time.js'
+
+export const viewsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../views')
+
+declare module 'fastify' {
+  interface FastifyReply {
+    /** Renders a page inside the layout with what every page needs: viewer, language, CSRF token. */
+    render(template: string, data?: Record<string, unknown>): FastifyReply
+  }
+}
+
+interface PageRoot {
+  _locale?: Locale
+  _timeZone?: string
+}
+
+function rootOf(options: Handlebars.HelperOptions): PageRoot {
+  return (options?.data?.root ?? {}) as PageRoot
+}
+
+export function createHandlebars(): typeof Handlebars {
+  const hbs = Handlebars.create()
+
+  hbs.registerHelper('t', function (key: unknown, options: Handlebars.HelperOptions) {
+    const root = rootOf(options)
+    return translate(isLocale(root._locale) ? root._locale : defaultLocale, String(key), options.hash)
+  })
+
+  hbs.registerHelper('datetime', function (value: unknown, ...rest: unknown[]) {
+    const options = rest.pop() as Handlebars.HelperOptions
+    const style = rest[0] === 'date' ? 'date' : 'datetime'
+    if (!(value instanceof Date) && typeof value !== 'string') return ''
+    const date = new Date(value)
+    if (Number.isNaN(date.getTime())) return ''
+    const root = rootOf(options)
+    const text = formatDateTime(date, isLocale(root._locale) ? root._locale : defaultLocale, root._timeZone ?? 'UTC', style)
+    return new hbs.SafeString(`<time datetime="${date.toISOString()}">${hbs.escapeExpression(text)}</time>`)
+  })
+
+  hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b)
+  hbs.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean))
+  return hbs
+}
+
+function partialsIn(dir: string): Record<string, string> {
+  return Object.fromEntries(
+    readdirSync(path.join(viewsDir, dir))
+      .filter((file) => file.endsWith('.hbs'))
+      .map((file) => [file.replace(/\.hbs$/, ''), `${dir}/${file}`]),
+  )
+}
+
+export async function installViews(app: FastifyInstance, options: { cache: boolean }) {
+  await app.register(fastifyView, {
+    engine: { handlebars: createHandlebars() },
+    root: viewsDir,
+    layout: 'layouts/main',
+    viewExt: 'hbs',
+    production: options.cache,
+    options: { partials: partialsIn('partials') },
+  })
+
+  app.decorateReply('render', function (this: FastifyReply, template: string, data: Record<string, unknown> = {}) {
+    return this.view(template, { ...pageContext(this.request, this), ...data })
+  })
+}
+
+/** Binds a CSRF token to who holds it, so a token minted for a visitor is useless once someone is logged in, and vice versa. */
+export function csrfUserInfo(request: FastifyRequest): string {
+  const userId = request.session?.userId
+  return typeof userId === 'number' ? `user:${userId}` : 'visitor'
+}
+
+function pageContext(request: FastifyRequest, reply: FastifyReply) {
+  const locale = request.locale
+  const flashKey = takeFlash(request, reply)
+  return {
+    flash: flashKey && hasKey(flashKey) ? request.t(flashKey) : null,
+    _locale: locale,
+    _timeZone: request.timeZone,
+    htmlLang: locale,
+    viewer: request.viewer,
+    isAdmin: request.viewer?.siteRole === 'admin',
+    csrfToken: reply.generateCsrf({ userInfo: csrfUserInfo(request) }),
+    currentPath: safeLocalPath(request.url),
+    languages: supportedLocales.map((code) => ({ code, name: translate(code, `language.${code}`), current: code === locale })),
+  }
+}
+
+/** Only local paths may be used as redirect targets ("/x", never "//evil.example" or "https://..."). */
+export function safeLocalPath(value: unknown, fallback = '/'): string {
+  if (typeof value !== 'string' || value.length > 2000) return fallback
+  if (!value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return fallback
+  if (/[\u0000-\u001f\\]/.test(value)) return fallback
+  return value
+}

@@ -1,0 +1,54 @@
+// Builds the real Kring app for a test file, on its own database and its own Meilisearch index prefix.
+import { randomBytes } from 'node:crypto'
+import { existsSync, readFileSync } from 'node:fs'
+import type { FastifyInstance } from 'fastify'
+import { buildApp } from '../../src/app.js'
+import type { Config } from '../../src/config.js'
+import type { Db } from '../../src/db/connect.js'
+import { meiliFile, type TestMeili } from '../setup/paths.js'
+import { createTestDatabase, type TestDatabase } from './database.js'
+
+interface TestContext {
+  teardown(fn: () => unknown): void
+}
+
+export function testMeili(): TestMeili {
+  if (!existsSync(meiliFile)) throw new Error('No test Meilisearch: run the tests through `npm test` (tap runs test/setup/prepare.ts first).')
+  return JSON.parse(readFileSync(meiliFile, 'utf8')) as TestMeili
+}
+
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  const meili = testMeili()
+  return {
+    env: 'test',
+    host: '127.0.0.1',
+    port: 0,
+    dataDir: '/nonexistent-kring-test-data',
+    database: { kind: 'pglite', dataDir: null },
+    search: { url: meili.url, masterKey: meili.masterKey, indexPrefix: `t${randomBytes(4).toString('hex')}_` },
+    sessionSecret: randomBytes(32).toString('hex'),
+    secureCookies: false,
+    seedDemo: false,
+    cacheTemplates: true,
+    bodyLimitBytes: 256 * 1024,
+    rateLimits: { login: { max: 1000, timeWindowMs: 60_000 }, register: { max: 1000, timeWindowMs: 60_000 } },
+    logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...overrides,
+  }
+}
+
+export interface TestApp {
+  app: FastifyInstance
+  db: Db
+  database: TestDatabase
+  config: Config
+}
+
+export async function buildTestApp(t: TestContext, options: { config?: Partial<Config>; database?: TestDatabase; db?: Db } = {}): Promise<TestApp> {
+  const database = options.database ?? (await createTestDatabase(t))
+  const config = testConfig({ database: database.config, ...options.config })
+  const db = options.db ?? database.db
+  const app = await buildApp(config, { db })
+  t.teardown(() => app.close())
+  return { app, db, database, config }
+}
