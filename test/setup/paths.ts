@@ -3,7 +3,10 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
-export const runDir = path.join(projectRoot, '.tap', 'kring')
+// The tap runner spawns both the `before` script and every test file, so its pid names this run: runs side by side
+// (two terminals, CI twice on one machine) each get their own Meilisearch and databases.
+export const runId = process.env.KRING_TEST_RUN ?? String(process.ppid)
+export const runDir = path.join(projectRoot, '.tap', 'kring', `run-${runId}`)
 export const snapshotFile = path.join(runDir, 'pglite-snapshot.tar.gz')
 export const meiliFile = path.join(runDir, 'meili.json')
 
@@ -27,9 +30,10 @@ export function testDatabaseNames(databaseUrl: string) {
     return copy.toString()
   }
   return {
-    template: `${stem}_template_test`,
-    perFilePrefix: `${stem}_f`,
-    perFile: (suffix: string) => `${stem}_f${suffix}_test`,
+    template: `${stem}_r${runId}_template_test`,
+    runPrefix: `${stem}_r${runId}_`,
+    anyRunPattern: new RegExp(`^${stem}_r(\\d+)_.*_test$`),
+    perFile: (suffix: string) => `${stem}_r${runId}_f${suffix}_test`,
     maintenanceUrl: withDatabase('postgres'),
     urlFor: withDatabase,
   }

@@ -2,13 +2,22 @@
 import { PGlite } from '@electric-sql/pglite'
 import { Kysely } from 'kysely'
 import { PGliteDialect } from 'kysely-pglite-dialect'
-import { mkdirSync, rmSync, writeFileSync, existsSync, readFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import pg from 'pg'
 import { connectDatabase } from '../../src/db/connect.js'
 import { migrateToLatest } from '../../src/db/migrate.js'
 import { launchMeilisearch } from '../../src/search/meili-launcher.js'
-import { meiliFile, runDir, snapshotFile, testDatabaseNames, type TestMeili } from './paths.js'
+import { meiliFile, runDir, runId, snapshotFile, testDatabaseNames, type TestMeili } from './paths.js'
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
 
 const logger = { info: () => {}, warn: (obj: object, msg: string) => console.error(msg, obj) }
 
@@ -26,10 +35,12 @@ async function preparePostgres(databaseUrl: string) {
   const admin = new pg.Client({ connectionString: names.maintenanceUrl })
   await admin.connect()
   try {
-    // Leftovers of an interrupted run, then a fresh template.
-    const stale = await admin.query('select datname from pg_database where datname like $1', [`${names.perFilePrefix}%_test`])
-    for (const row of stale.rows) await admin.query(`drop database if exists "${row.datname}" with (force)`)
-    await admin.query(`drop database if exists "${names.template}" with (force)`)
+    // Leftovers of runs that were interrupted (their runner is gone), then a fresh template for this run.
+    const all = await admin.query<{ datname: string }>('select datname from pg_database')
+    for (const { datname } of all.rows) {
+      const owner = names.anyRunPattern.exec(datname)?.[1]
+      if (owner && (owner === runId || !isAlive(Number(owner)))) await admin.query(`drop database if exists "${datname}" with (force)`)
+    }
     await admin.query(`create database "${names.template}"`)
   } finally {
     await admin.end()
@@ -56,6 +67,23 @@ async function prepareMeili() {
   writeFileSync(meiliFile, JSON.stringify({ url: meili.url, masterKey: meili.masterKey, pid: meili.pid } satisfies TestMeili))
 }
 
+// Folders of earlier runs whose runner is gone.
+const runsDir = path.dirname(runDir)
+if (existsSync(runsDir)) {
+  for (const entry of readdirSync(runsDir)) {
+    const pid = Number(/^run-(\d+)$/.exec(entry)?.[1])
+    if (!pid || isAlive(pid)) continue
+    const orphanMeili = path.join(runsDir, entry, 'meili.json')
+    if (existsSync(orphanMeili)) {
+      try {
+        process.kill((JSON.parse(readFileSync(orphanMeili, 'utf8')) as TestMeili).pid, 'SIGTERM')
+      } catch {
+        // already gone
+      }
+    }
+    rmSync(path.join(runsDir, entry), { recursive: true, force: true })
+  }
+}
 mkdirSync(runDir, { recursive: true })
 const databaseUrl = process.env.DATABASE_URL
 await Promise.all([databaseUrl ? preparePostgres(databaseUrl) : preparePglite(), prepareMeili()])

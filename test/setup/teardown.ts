@@ -1,7 +1,7 @@
 // Runs once after the test files: stop the shared Meilisearch and drop what the run left on the server.
 import { existsSync, readFileSync, rmSync } from 'node:fs'
 import pg from 'pg'
-import { meiliFile, testDatabaseNames, type TestMeili } from './paths.js'
+import { meiliFile, runDir, testDatabaseNames, type TestMeili } from './paths.js'
 
 if (existsSync(meiliFile)) {
   const meili = JSON.parse(readFileSync(meiliFile, 'utf8')) as TestMeili
@@ -18,7 +18,8 @@ if (databaseUrl) {
   const names = testDatabaseNames(databaseUrl)
   const admin = new pg.Client({ connectionString: names.maintenanceUrl })
   await admin.connect()
-  const stale = await admin.query('select datname from pg_database where datname like $1', [`${names.perFilePrefix}%_test`])
-  for (const row of stale.rows) await admin.query(`drop database if exists "${row.datname}" with (force)`)
+  const ours = await admin.query<{ datname: string }>('select datname from pg_database where starts_with(datname, $1)', [names.runPrefix])
+  for (const { datname } of ours.rows) await admin.query(`drop database if exists "${datname}" with (force)`)
   await admin.end()
 }
+rmSync(runDir, { recursive: true, force: true })
