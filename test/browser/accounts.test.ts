@@ -58,7 +58,13 @@ if (!existsSync(executablePath) && !process.env.CI) {
     const email = 'ineke.browser@example.org'
     const password = 'a long enough browser pass'
 
+    // static/js/kring.js reports the browser's time zone on the first page: proof that the CSP lets our own script run.
+    const timeZoneReport = page.waitForResponse((response) => new URL(response.url()).pathname === '/time-zone')
     await page.goto('/')
+    const report = await timeZoneReport
+    t.equal(report.status(), 200, "kring.js ran and reported the browser's time zone")
+    const zoneCookie = (await context.cookies()).find((cookie) => cookie.name === 'kring_tz')
+    t.equal(zoneCookie?.value, 'Europe/Brussels', 'the reported zone is remembered for this visitor')
     await accountNav.getByRole('link', { name: 'Create account' }).click()
     await page.waitForURL(pathIs('/register'))
     await page.getByLabel('Email address').fill(email)
@@ -115,7 +121,7 @@ if (!existsSync(executablePath) && !process.env.CI) {
     t.equal(await accountNav.getByRole('button', { name: 'Afmelden' }).count(), 1, 'the header is in Dutch too')
 
     const row = await db.selectFrom('users').select(['display_name', 'organisation', 'country', 'locale', 'time_zone']).where('email', '=', email).executeTakeFirstOrThrow()
-    t.same(row, { display_name: 'Ineke Verhoeven', organisation: 'Huis van het Kind Brugge', country: 'BE', locale: 'nl', time_zone: 'Europe/Brussels' })
+    t.same(row, { display_name: 'Ineke Verhoeven', organisation: 'Huis van het Kind Brugge', country: 'BE', locale: 'nl', time_zone: 'Europe/Brussels' }, 'the profile is stored')
 
     const isFavicon = (problem: string) => problem.includes('/favicon.ico')
     t.same(problems.filter((problem) => !isFavicon(problem)), [], 'no console errors, uncaught exceptions or Content Security Policy violations')
