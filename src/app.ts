@@ -46,7 +46,7 @@ export async function buildApp(config: Readonly<Config>, services: AppServices =
     ajv: { customOptions: { coerceTypes: false, allErrors: false } },
   })
 
-  const db = services.db ?? (await connectDatabase(config.database))
+  const db = services.db ?? (await connectDatabase(config.database, (err) => app.log.warn({ err }, 'an idle database connection was lost')))
   const search = config.search.url && config.search.masterKey
     ? createSearchClient({ url: config.search.url, masterKey: config.search.masterKey, indexPrefix: config.search.indexPrefix })
     : null

@@ -11,9 +11,11 @@ pg.types.setTypeParser(20, (value) => Number.parseInt(value, 10))
 
 export type Db = Kysely<Database>
 
-export async function connectDatabase(config: DatabaseConfig): Promise<Db> {
+export async function connectDatabase(config: DatabaseConfig, onIdleError?: (error: Error) => void): Promise<Db> {
   if (config.kind === 'postgres') {
-    const pool = new pg.Pool({ connectionString: config.url, max: 10 })
+    const pool = new pg.Pool({ connectionString: config.url, max: 10, connectionTimeoutMillis: 5000 })
+    // An idle connection dropped by the server (restart, failover) must not crash the process; the next query reconnects.
+    pool.on('error', (error) => onIdleError?.(error))
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
   }
   const pglite = await PGlite.create({

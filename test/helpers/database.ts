@@ -41,6 +41,7 @@ export async function createTestDatabase(t: Teardown): Promise<TestDatabase> {
     const pools: pg.Pool[] = []
     const open = (withLog: boolean) => {
       const pool = new pg.Pool({ connectionString: url, max: 5 })
+      pool.on('error', () => {})
       pools.push(pool)
       return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: withLog ? log : undefined })
     }
