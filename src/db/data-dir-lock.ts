@@ -1,8 +1,10 @@
 // One Kring process per ./data: PGlite and the bundled Meilisearch would corrupt files shared by two writers.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 
-export class DataDirInUseError extends Error {}
+export class DataDirInUseError extends Error {
+  override name = 'DataDirInUseError'
+}
 
 function isAlive(pid: number): boolean {
   try {
@@ -18,7 +20,14 @@ export function lockDataDir(dataDir: string): () => void {
   const lockFile = path.join(dataDir, 'kring.lock')
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      writeFileSync(lockFile, String(process.pid), { flag: 'wx' })
+      // Written aside, then linked into place: the lock appears atomically, never empty.
+      const pending = `${lockFile}.${process.pid}`
+      writeFileSync(pending, String(process.pid))
+      try {
+        linkSync(pending, lockFile)
+      } finally {
+        rmSync(pending, { force: true })
+      }
       const release = () => rmSync(lockFile, { force: true })
       process.once('exit', release)
       return () => {
