@@ -4,12 +4,13 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { lockDataDir } from '../../src/db/data-dir-lock.js'
+import { childEnv } from '../helpers/child-env.js'
 import { projectRoot } from '../setup/paths.js'
 
 t.test('a second Kring on the same ./data fails with a clear message', async (t) => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'kring-lock-'))
   // Another process holds the folder.
-  const holder = spawn(process.execPath, ['--import', 'tsx', '-e', `import('./src/db/data-dir-lock.ts').then((m) => { m.lockDataDir(${JSON.stringify(dataDir)}); console.log('locked') }); setTimeout(() => {}, 60000)`], { cwd: projectRoot })
+  const holder = spawn(process.execPath, ['--import', 'tsx', '-e', `import('./src/db/data-dir-lock.ts').then((m) => { m.lockDataDir(${JSON.stringify(dataDir)}); console.log('locked') }); setTimeout(() => {}, 60000)`], { cwd: projectRoot, env: childEnv({}) })
   t.teardown(() => holder.kill())
   await new Promise((resolve) => holder.stdout.once('data', resolve))
   t.throws(() => lockDataDir(dataDir), { name: 'DataDirInUseError' })
@@ -31,7 +32,7 @@ t.test('starting the server twice on one data folder: the second exits with the 
   t.teardown(release)
   const child = spawn(path.join(projectRoot, 'node_modules/.bin/tsx'), ['src/server.ts'], {
     cwd: projectRoot,
-    env: { ...process.env, KRING_DATA_DIR: dataDir, PORT: '0', DATABASE_URL: '', MEILI_URL: '', LOG_LEVEL: 'info' },
+    env: childEnv({ KRING_DATA_DIR: dataDir, PORT: '0', DATABASE_URL: '', MEILI_URL: '', LOG_LEVEL: 'info' }),
   })
   let output = ''
   child.stdout.on('data', (chunk) => (output += chunk))

@@ -5,11 +5,12 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { verifyPassword } from '../../src/accounts/password.js'
 import { connectDatabase } from '../../src/db/connect.js'
+import { childEnv } from '../helpers/child-env.js'
 import { createTestDatabase } from '../helpers/database.js'
 import { projectRoot } from '../setup/paths.js'
 
 function run(args: string[], env: Record<string, string>, stdin: string) {
-  const child = spawn(path.join(projectRoot, 'node_modules/.bin/tsx'), ['scripts/create-user.ts', ...args], { cwd: projectRoot, env: { ...process.env, ...env } })
+  const child = spawn(path.join(projectRoot, 'node_modules/.bin/tsx'), ['scripts/create-user.ts', ...args], { cwd: projectRoot, env: childEnv(env) })
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (c) => (stdout += c))
