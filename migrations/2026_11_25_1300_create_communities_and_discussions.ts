@@ -34,7 +34,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addPrimaryKeyConstraint('community_members_pkey', ['community_id', 'user_id'])
     .execute()
   await db.schema.createIndex('community_members_user_idx').on('community_members').columns(['user_id', 'status']).execute()
-  await db.schema.createIndex('community_members_pending_idx').on('community_members').columns(['community_id', 'requested_at']).where('status', '=', 'pending').execute()
+  await sql`create index community_members_pending_idx on community_members (community_id, requested_at) where status = 'pending'`.execute(db)
 
   await db.schema
     .createTable('community_invites')

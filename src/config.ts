@@ -50,6 +50,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonl
   const meiliKey = nonEmpty(env.MEILI_MASTER_KEY)
   if (meiliUrl && !meiliKey) throw new ConfigError('MEILI_URL is set but MEILI_MASTER_KEY is not: Kring needs the master key to manage its index and search keys.')
   if (isProduction && !databaseUrl) throw new ConfigError('NODE_ENV=production needs DATABASE_URL: PGlite is for a single development process.')
+  if (isProduction && !meiliUrl) throw new ConfigError('NODE_ENV=production needs MEILI_URL and MEILI_MASTER_KEY: every instance must share one Meilisearch.')
 
   let sessionSecret = nonEmpty(env.SESSION_SECRET)
   if (sessionSecret && sessionSecret.length < 32) throw new ConfigError('SESSION_SECRET must be at least 32 characters long.')

@@ -8,12 +8,14 @@ import { seedDemoIfEmpty } from './demo/seed.js'
 import { launchMeilisearch, type LaunchedMeili } from './search/meili-launcher.js'
 import pino from 'pino'
 
-const log = pino({ level: process.env.LOG_LEVEL ?? 'info' })
+// Until the config is read, and for what happens outside a request: the app's own logger takes over once it runs.
+const log = pino({ level: 'info' })
 
 async function main() {
   let config: Readonly<Config>
   try {
     config = loadConfig()
+    log.level = config.logLevel
   } catch (error) {
     if (error instanceof ConfigError) {
       log.fatal(error.message)
@@ -68,8 +70,8 @@ async function main() {
   process.on('SIGINT', () => void shutdown('SIGINT'))
   process.on('SIGTERM', () => void shutdown('SIGTERM'))
 
-  await app.listen({ host: config.host, port: config.port })
-  app.log.info(`Kring is ready at http://${config.host}:${config.port}`)
+  const address = await app.listen({ host: config.host, port: config.port })
+  app.log.info(`Kring is ready at ${address}`)
 }
 
 main().catch((error) => {

@@ -30,9 +30,10 @@ t.test('real servers are used when configured', async (t) => {
 
 t.test('production refuses missing secrets and never seeds the demo', async (t) => {
   const cwd = scratch()
-  t.throws(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y' }, cwd), /SESSION_SECRET/)
+  t.throws(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y', MEILI_URL: 'http://s:7700', MEILI_MASTER_KEY: 'm'.repeat(32) }, cwd), /SESSION_SECRET/)
   t.throws(() => loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 's'.repeat(40) }, cwd), /DATABASE_URL/)
-  const config = loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y', SESSION_SECRET: 's'.repeat(40) }, cwd)
+  t.throws(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y', SESSION_SECRET: 's'.repeat(40) }, cwd), /MEILI_URL/)
+  const config = loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y', SESSION_SECRET: 's'.repeat(40), MEILI_URL: 'http://search:7700', MEILI_MASTER_KEY: 'm'.repeat(32) }, cwd)
   t.equal(config.seedDemo, false)
   t.equal(config.secureCookies, true)
 })

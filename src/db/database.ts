@@ -29,10 +29,144 @@ export interface SessionsTable {
   expires_at: Timestamp
 }
 
+export interface CommunitiesTable {
+  id: Generated<number>
+  slug: string
+  name: string
+  description_md: ColumnType<string, string | undefined, string>
+  description_html: ColumnType<string, string | undefined, string>
+  visibility: ColumnType<'public' | 'members', 'public' | 'members' | undefined, 'public' | 'members'>
+  join_policy: ColumnType<'open' | 'request' | 'invite', 'open' | 'request' | 'invite' | undefined, 'open' | 'request' | 'invite'>
+  member_count: Generated<number>
+  thread_count: Generated<number>
+  last_activity_at: Timestamp | null
+  is_demo: ColumnType<boolean, boolean | undefined, boolean>
+  created_at: CreatedAt
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>
+}
+
+export type MemberRole = 'member' | 'moderator'
+export type MemberStatus = 'pending' | 'active' | 'declined'
+
+export interface CommunityMembersTable {
+  community_id: number
+  user_id: number
+  role: ColumnType<MemberRole, MemberRole | undefined, MemberRole>
+  status: ColumnType<MemberStatus, MemberStatus | undefined, MemberStatus>
+  request_note: string | null
+  decline_reason: string | null
+  approved_posts: Generated<number>
+  invite_id: number | null
+  requested_at: CreatedAt
+  joined_at: Timestamp | null
+  decided_by: number | null
+}
+
+export interface CommunityInvitesTable {
+  id: Generated<number>
+  community_id: number
+  token_hash: string
+  created_by: number | null
+  expires_at: Timestamp
+  max_uses: number
+  uses: Generated<number>
+  revoked_at: Timestamp | null
+  created_at: CreatedAt
+}
+
+export interface TagsTable {
+  id: Generated<number>
+  slug: string
+  kind: ColumnType<'theme' | 'topic', 'theme' | 'topic' | undefined, 'theme' | 'topic'>
+  merged_into_id: number | null
+  is_demo: ColumnType<boolean, boolean | undefined, boolean>
+  created_at: CreatedAt
+}
+
+export interface TagLabelsTable {
+  tag_id: number
+  locale: string
+  label: string
+}
+
+export type ContentStatus = 'visible' | 'pending' | 'hidden' | 'deleted'
+
+export interface ThreadsTable {
+  id: Generated<number>
+  community_id: number
+  author_id: number
+  title: string
+  body_md: string
+  body_html: string
+  status: ColumnType<ContentStatus, ContentStatus | undefined, ContentStatus>
+  locked: ColumnType<boolean, boolean | undefined, boolean>
+  pinned: ColumnType<boolean, boolean | undefined, boolean>
+  reply_count: Generated<number>
+  last_post_at: ColumnType<Date, Date | string | undefined, Date | string>
+  last_poster_id: number | null
+  created_at: CreatedAt
+  edited_at: Timestamp | null
+  edited_by: number | null
+  deleted_at: Timestamp | null
+}
+
+export interface ThreadTagsTable {
+  thread_id: number
+  tag_id: number
+}
+
+export interface PostsTable {
+  id: Generated<number>
+  thread_id: number
+  parent_id: number | null
+  author_id: number
+  body_md: string
+  body_html: string
+  status: ColumnType<ContentStatus, ContentStatus | undefined, ContentStatus>
+  path: string
+  depth: number
+  created_at: CreatedAt
+  edited_at: Timestamp | null
+  edited_by: number | null
+  deleted_at: Timestamp | null
+}
+
+export interface PostRevisionsTable {
+  id: Generated<number>
+  thread_id: number
+  post_id: number | null
+  editor_id: number | null
+  title: string | null
+  body_md: string
+  body_html: string
+  created_at: CreatedAt
+}
+
+export interface FormSubmissionsTable {
+  key: string
+  user_id: number
+  result_url: string
+  created_at: CreatedAt
+}
+
 export interface Database {
   users: UsersTable
   sessions: SessionsTable
+  communities: CommunitiesTable
+  community_members: CommunityMembersTable
+  community_invites: CommunityInvitesTable
+  tags: TagsTable
+  tag_labels: TagLabelsTable
+  threads: ThreadsTable
+  thread_tags: ThreadTagsTable
+  posts: PostsTable
+  post_revisions: PostRevisionsTable
+  form_submissions: FormSubmissionsTable
 }
+
+export type Community = Selectable<CommunitiesTable>
+export type Thread = Selectable<ThreadsTable>
+export type Post = Selectable<PostsTable>
 
 export type User = Selectable<UsersTable>
 export type NewUser = Insertable<UsersTable>

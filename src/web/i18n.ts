@@ -1,5 +1,5 @@
-// UI text in the viewer's language: one catalog per locale under src/web/locales, one lookup for all of it.
-import { readFileSync } from 'node:fs'
+// UI text in the viewer's language: catalogs under src/web/locales/<locale>/<domain>.json, one lookup for all of it.
+import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -10,9 +10,21 @@ export const defaultLocale: Locale = 'en'
 type Catalog = Record<string, string>
 const localesDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'locales')
 
-export const catalogs: Record<Locale, Catalog> = Object.fromEntries(
-  supportedLocales.map((locale) => [locale, JSON.parse(readFileSync(path.join(localesDir, `${locale}.json`), 'utf8')) as Catalog]),
-) as Record<Locale, Catalog>
+function loadCatalog(locale: Locale): Catalog {
+  const dir = path.join(localesDir, locale)
+  const catalog: Catalog = {}
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+    const part = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as Catalog
+    for (const [key, text] of Object.entries(part)) {
+      if (key in catalog) throw new Error(`Translation key "${key}" is defined twice in ${dir}`)
+      catalog[key] = text
+    }
+  }
+  return catalog
+}
+
+/** Each domain keeps its own file per locale; they are merged into one catalog per locale at start. */
+export const catalogs: Record<Locale, Catalog> = Object.fromEntries(supportedLocales.map((locale) => [locale, loadCatalog(locale)])) as Record<Locale, Catalog>
 
 export function isLocale(value: unknown): value is Locale {
   return typeof value === 'string' && (supportedLocales as readonly string[]).includes(value)

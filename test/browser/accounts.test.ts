@@ -1,50 +1,10 @@
 // What a new member clicks through in a real browser: register, log out, log in, and make the profile their own.
-import { existsSync } from 'node:fs'
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import t from 'tap'
 import { buildTestApp } from '../helpers/app.js'
+import { launchBrowser, openPage, pathIs } from '../helpers/browser.js'
 
-// Debian's chromium (apt-get install chromium); never a browser that Playwright downloads.
-const executablePath = process.env.KRING_CHROMIUM ?? '/usr/bin/chromium'
-const chromiumArgs = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run', '--disable-quic',
-]
-// Long enough for a loaded 2-core CI machine, short enough that a broken page fails the test rather than the file.
-const waitMs = 20_000
-
-interface WatchedPage {
-  page: Page
-  /** Console errors, uncaught exceptions and CSP reports, each with the URL of the page that raised it. */
-  problems: string[]
-}
-
-async function openPage(context: BrowserContext): Promise<WatchedPage> {
-  const page = await context.newPage()
-  page.setDefaultTimeout(waitMs)
-  page.setDefaultNavigationTimeout(waitMs)
-  const problems: string[] = []
-  page.on('console', (message) => {
-    const text = message.text()
-    if (message.type() !== 'error' && !text.includes('Content Security Policy')) return
-    // A failed load names no URL in its text; the location does.
-    const source = message.location().url
-    problems.push(`${message.type()} on ${page.url()}: ${text}${source && source !== page.url() ? ` (${source})` : ''}`)
-  })
-  page.on('pageerror', (error) => problems.push(`uncaught exception on ${page.url()}: ${error.message}`))
-  return { page, problems }
-}
-
-function pathIs(expected: string) {
-  return (url: URL) => url.pathname === expected
-}
-
-if (!existsSync(executablePath) && !process.env.CI) {
-  t.comment(`${executablePath} is missing: the browser tests are skipped (apt-get install chromium, or set KRING_CHROMIUM).`)
-  t.pass('browser tests skipped without chromium', { skip: true })
-} else {
-  const browser: Browser = await chromium.launch({ executablePath, args: chromiumArgs })
-  t.teardown(() => browser.close())
+{
+  const browser = await launchBrowser(t)
 
   t.test('a new member registers, logs out, logs back in and fills in a profile in Dutch', async (t) => {
     const { app, db } = await buildTestApp(t)
