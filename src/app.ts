@@ -10,6 +10,10 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { accountRoutes } from './accounts/routes.js'
+import { adminRoutes } from './admin/routes.js'
+import { communityRoutes } from './communities/routes.js'
+import { discussionRoutes } from './discussions/routes.js'
+import { themeAdminRoutes } from './themes/routes.js'
 import type { Config } from './config.js'
 import { connectDatabase, type Db } from './db/connect.js'
 import { healthRoutes } from './health/routes.js'
@@ -113,8 +117,12 @@ export async function buildApp(config: Readonly<Config>, services: AppServices =
   })
 
   await app.register(healthRoutes, { db, search })
-  await app.register(homeRoutes)
+  await app.register(homeRoutes, { db })
   await app.register(accountRoutes, { db, config })
+  await app.register(communityRoutes, { db })
+  await app.register(discussionRoutes, { db })
+  await app.register(themeAdminRoutes, { db })
+  await app.register(adminRoutes)
 
   const sweep = setInterval(() => {
     deleteExpiredSessions(db).catch((err) => app.log.warn({ err }, 'could not delete expired sessions'))

@@ -33,8 +33,22 @@ export function isLocale(value: unknown): value is Locale {
 export type Vars = Record<string, string | number | null | undefined>
 
 /** Looks a key up in the viewer's catalog, falling back to English, and fills in {placeholders}. */
+const pluralRules = new Map(supportedLocales.map((locale) => [locale, new Intl.PluralRules(locale)]))
+
+function lookup(locale: Locale, key: string): string | undefined {
+  return catalogs[locale][key] ?? catalogs[defaultLocale][key]
+}
+
+/** Counted texts have a form per plural category: key.one, key.other (and key.zero/few/many where a language needs them). */
+function pluralKey(locale: Locale, key: string, vars?: Vars): string {
+  const count = vars?.count
+  if (typeof count !== 'number' || lookup(locale, `${key}.other`) === undefined) return key
+  const category = pluralRules.get(locale)!.select(count)
+  return lookup(locale, `${key}.${category}`) !== undefined ? `${key}.${category}` : `${key}.other`
+}
+
 export function translate(locale: Locale, key: string, vars?: Vars): string {
-  const template = catalogs[locale][key] ?? catalogs[defaultLocale][key]
+  const template = lookup(locale, pluralKey(locale, key, vars))
   if (template === undefined) throw new Error(`Missing translation key "${key}"`)
   if (!vars) return template
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
@@ -44,7 +58,7 @@ export function translate(locale: Locale, key: string, vars?: Vars): string {
 }
 
 export function hasKey(key: string): boolean {
-  return catalogs[defaultLocale][key] !== undefined
+  return catalogs[defaultLocale][key] !== undefined || catalogs[defaultLocale][`${key}.other`] !== undefined
 }
 
 /** Picks the first supported language from an Accept-Language header, honouring q-values. */

@@ -47,6 +47,7 @@ export function createHandlebars(): typeof Handlebars {
   })
 
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b)
+  hbs.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).map(String).join(''))
   hbs.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean))
   return hbs
 }

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
-import { catalogs, localeFromAcceptLanguage, supportedLocales, translate } from '../../src/web/i18n.js'
+import { catalogs, hasKey, localeFromAcceptLanguage, supportedLocales, translate } from '../../src/web/i18n.js'
 import { projectRoot } from '../setup/paths.js'
 
 function filesUnder(dir: string, ext: string): string[] {
@@ -34,11 +34,19 @@ t.test('every key used in templates and code exists', async (t) => {
     for (const m of readFileSync(file, 'utf8').matchAll(/\{\{t "([^"]+)"/g)) used.add(m[1])
   }
   for (const file of filesUnder(path.join(projectRoot, 'src'), '.ts')) {
-    for (const m of readFileSync(file, 'utf8').matchAll(/'((?:accounts|error|nav|home|search|footer|language)\.[a-z0-9_.]+)'/g)) used.add(m[1])
+    for (const m of readFileSync(file, 'utf8').matchAll(/'((?:accounts|error|nav|home|search|footer|language|communities|discussions|themes|markdown|pager|admin)\.[a-z0-9_.]+)'/g)) used.add(m[1])
   }
   t.ok(used.size > 50, `found ${used.size} keys in use`)
-  const missing = [...used].filter((key) => catalogs.en[key] === undefined && !key.endsWith('.'))
+  const missing = [...used].filter((key) => !hasKey(key) && !key.endsWith('.') && !key.endsWith('_'))
   t.same(missing, [], 'no key is used without a text')
+})
+
+t.test('counted texts take the plural form of the language', async (t) => {
+  const counted = Object.keys(catalogs.en).filter((key) => key.endsWith('.other')).map((key) => key.slice(0, -'.other'.length))
+  for (const key of counted) {
+    t.ok(catalogs.en[`${key}.one`], `${key} has an English singular`)
+    t.ok(catalogs.nl[`${key}.one`], `${key} has a Dutch singular`)
+  }
 })
 
 t.test('the language comes from Accept-Language with q-values, else English', async (t) => {

@@ -1,0 +1,219 @@
+// Community writes, each in one transaction; member counts move with the membership rows.
+import { createHash, randomBytes } from 'node:crypto'
+import { sql, type Transaction } from 'kysely'
+import type { Db } from '../db/connect.js'
+import type { Database } from '../db/database.js'
+import { renderMarkdown } from '../markdown/render.js'
+
+type Trx = Transaction<Database>
+
+export interface CommunityInput {
+  slug: string
+  name: string
+  description_md: string
+  visibility: 'public' | 'members'
+  join_policy: 'open' | 'request' | 'invite'
+}
+
+export type CommunityWriteResult = { ok: true; id: number; slug: string } | { ok: false; reason: 'slug_taken' }
+
+export async function createCommunity(db: Db, input: CommunityInput, options: { creatorId?: number; isDemo?: boolean } = {}): Promise<CommunityWriteResult> {
+  return db.transaction().execute(async (trx) => {
+    const taken = await trx.selectFrom('communities').select('id').where('slug', '=', input.slug).executeTakeFirst()
+    if (taken) return { ok: false, reason: 'slug_taken' } as const
+    const row = await trx
+      .insertInto('communities')
+      .values({ ...input, description_html: renderMarkdown(input.description_md).html, is_demo: options.isDemo ?? false })
+      .returning(['id', 'slug'])
+      .executeTakeFirstOrThrow()
+    if (options.creatorId) await activateMember(trx, row.id, options.creatorId, 'moderator')
+    return { ok: true, id: row.id, slug: row.slug } as const
+  })
+}
+
+export async function updateCommunity(db: Db, id: number, input: CommunityInput): Promise<CommunityWriteResult> {
+  return db.transaction().execute(async (trx) => {
+    const taken = await trx.selectFrom('communities').select('id').where('slug', '=', input.slug).where('id', '!=', id).executeTakeFirst()
+    if (taken) return { ok: false, reason: 'slug_taken' } as const
+    await trx
+      .updateTable('communities')
+      .set({ ...input, description_html: renderMarkdown(input.description_md).html, updated_at: new Date() })
+      .where('id', '=', id)
+      .execute()
+    return { ok: true, id, slug: input.slug } as const
+  })
+}
+
+/** Makes someone an active member (or changes their role), keeping member_count exact. */
+async function activateMember(trx: Trx, communityId: number, userId: number, role: 'member' | 'moderator', extra: { inviteId?: number; decidedBy?: number } = {}) {
+  const existing = await trx
+    .selectFrom('community_members')
+    .select(['status'])
+    .where('community_id', '=', communityId)
+    .where('user_id', '=', userId)
+    .forUpdate()
+    .executeTakeFirst()
+  if (existing?.status === 'active') return false
+  await trx
+    .insertInto('community_members')
+    .values({ community_id: communityId, user_id: userId, role, status: 'active', joined_at: new Date(), invite_id: extra.inviteId ?? null, decided_by: extra.decidedBy ?? null })
+    .onConflict((oc) => oc.columns(['community_id', 'user_id']).doUpdateSet({ status: 'active', role, joined_at: new Date(), decline_reason: null, decided_by: extra.decidedBy ?? null }))
+    .execute()
+  await trx.updateTable('communities').set({ member_count: sql`member_count + 1` }).where('id', '=', communityId).execute()
+  return true
+}
+
+export type JoinResult = 'joined' | 'requested' | 'already_member' | 'already_requested' | 'invite_only'
+
+export async function joinCommunity(db: Db, community: { id: number; join_policy: string }, userId: number, note: string | null): Promise<JoinResult> {
+  return db.transaction().execute(async (trx) => {
+    const existing = await trx
+      .selectFrom('community_members')
+      .select('status')
+      .where('community_id', '=', community.id)
+      .where('user_id', '=', userId)
+      .forUpdate()
+      .executeTakeFirst()
+    if (existing?.status === 'active') return 'already_member'
+    if (community.join_policy === 'open') {
+      await activateMember(trx, community.id, userId, 'member')
+      return 'joined'
+    }
+    if (community.join_policy === 'invite') return 'invite_only'
+    if (existing?.status === 'pending') return 'already_requested'
+    await trx
+      .insertInto('community_members')
+      .values({ community_id: community.id, user_id: userId, status: 'pending', request_note: note, requested_at: new Date() })
+      .onConflict((oc) => oc.columns(['community_id', 'user_id']).doUpdateSet({ status: 'pending', request_note: note, requested_at: new Date(), decline_reason: null }))
+      .execute()
+    return 'requested'
+  })
+}
+
+export async function decideJoinRequest(db: Db, input: { communityId: number; userId: number; approve: boolean; reason: string | null; moderatorId: number }): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const request = await trx
+      .selectFrom('community_members')
+      .select('status')
+      .where('community_id', '=', input.communityId)
+      .where('user_id', '=', input.userId)
+      .forUpdate()
+      .executeTakeFirst()
+    if (request?.status !== 'pending') return false
+    if (input.approve) {
+      await activateMember(trx, input.communityId, input.userId, 'member', { decidedBy: input.moderatorId })
+    } else {
+      await trx
+        .updateTable('community_members')
+        .set({ status: 'declined', decline_reason: input.reason, decided_by: input.moderatorId })
+        .where('community_id', '=', input.communityId)
+        .where('user_id', '=', input.userId)
+        .execute()
+    }
+    return true
+  })
+}
+
+export type LeaveResult = 'left' | 'not_member' | 'last_moderator'
+
+export async function leaveCommunity(db: Db, communityId: number, userId: number): Promise<LeaveResult> {
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .selectFrom('community_members')
+      .select(['status', 'role'])
+      .where('community_id', '=', communityId)
+      .where('user_id', '=', userId)
+      .forUpdate()
+      .executeTakeFirst()
+    if (!row) return 'not_member'
+    if (row.status === 'active' && row.role === 'moderator') {
+      // A community must keep someone who can approve requests and handle flags.
+      const { count } = await trx
+        .selectFrom('community_members')
+        .select((eb) => eb.fn.countAll<number>().as('count'))
+        .where('community_id', '=', communityId)
+        .where('role', '=', 'moderator')
+        .where('status', '=', 'active')
+        .executeTakeFirstOrThrow()
+      if (Number(count) <= 1) return 'last_moderator'
+    }
+    await trx.deleteFrom('community_members').where('community_id', '=', communityId).where('user_id', '=', userId).execute()
+    if (row.status === 'active') await trx.updateTable('communities').set({ member_count: sql`member_count - 1` }).where('id', '=', communityId).execute()
+    return 'left'
+  })
+}
+
+export async function setMemberRole(db: Db, communityId: number, userId: number, role: 'member' | 'moderator'): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const result = await trx
+      .updateTable('community_members')
+      .set({ role })
+      .where('community_id', '=', communityId)
+      .where('user_id', '=', userId)
+      .where('status', '=', 'active')
+      .executeTakeFirst()
+    return Number(result.numUpdatedRows) === 1
+  })
+}
+
+/** Adds someone as an active member directly (admins, demo seed). */
+export async function addMember(db: Db, communityId: number, userId: number, role: 'member' | 'moderator' = 'member') {
+  await db.transaction().execute((trx) => activateMember(trx, communityId, userId, role))
+}
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex')
+
+export async function createInvite(db: Db, input: { communityId: number; createdBy: number; expiresAt: Date; maxUses: number }): Promise<string> {
+  // Only the hash is stored: a database leak does not hand out working invite links.
+  const token = randomBytes(18).toString('base64url')
+  await db.transaction().execute((trx) =>
+    trx.insertInto('community_invites').values({ community_id: input.communityId, token_hash: hashToken(token), created_by: input.createdBy, expires_at: input.expiresAt, max_uses: input.maxUses }).execute(),
+  )
+  return token
+}
+
+export async function revokeInvite(db: Db, communityId: number, inviteId: number): Promise<boolean> {
+  const result = await db.transaction().execute((trx) =>
+    trx.updateTable('community_invites').set({ revoked_at: new Date() }).where('id', '=', inviteId).where('community_id', '=', communityId).where('revoked_at', 'is', null).executeTakeFirst(),
+  )
+  return Number(result.numUpdatedRows) === 1
+}
+
+export async function findInvite(db: Db, token: string) {
+  return db
+    .selectFrom('community_invites as i')
+    .innerJoin('communities as c', 'c.id', 'i.community_id')
+    .select(['i.id', 'i.community_id', 'i.expires_at', 'i.max_uses', 'i.uses', 'i.revoked_at', 'c.slug', 'c.name', 'c.description_html'])
+    .where('i.token_hash', '=', hashToken(token))
+    .executeTakeFirst()
+}
+
+export type InviteState = 'ok' | 'expired' | 'used_up' | 'revoked'
+
+export function inviteState(invite: { expires_at: Date; max_uses: number; uses: number; revoked_at: Date | null }): InviteState {
+  if (invite.revoked_at) return 'revoked'
+  if (invite.expires_at.getTime() <= Date.now()) return 'expired'
+  if (invite.uses >= invite.max_uses) return 'used_up'
+  return 'ok'
+}
+
+export type AcceptInviteResult = { ok: true; slug: string } | { ok: false; reason: InviteState | 'unknown' | 'already_member'; slug?: string }
+
+export async function acceptInvite(db: Db, token: string, userId: number): Promise<AcceptInviteResult> {
+  return db.transaction().execute(async (trx) => {
+    const invite = await trx
+      .selectFrom('community_invites as i')
+      .innerJoin('communities as c', 'c.id', 'i.community_id')
+      .select(['i.id', 'i.community_id', 'i.expires_at', 'i.max_uses', 'i.uses', 'i.revoked_at', 'c.slug'])
+      .where('i.token_hash', '=', hashToken(token))
+      .forUpdate()
+      .executeTakeFirst()
+    if (!invite) return { ok: false, reason: 'unknown' } as const
+    const state = inviteState(invite)
+    if (state !== 'ok') return { ok: false, reason: state, slug: invite.slug } as const
+    const joined = await activateMember(trx, invite.community_id, userId, 'member', { inviteId: invite.id })
+    if (!joined) return { ok: false, reason: 'already_member', slug: invite.slug } as const
+    await trx.updateTable('community_invites').set({ uses: sql`uses + 1` }).where('id', '=', invite.id).execute()
+    return { ok: true, slug: invite.slug } as const
+  })
+}

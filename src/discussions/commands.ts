@@ -1,0 +1,159 @@
+// Writes to threads and replies, each in one transaction that also keeps the counters and activity times exact.
+import { sql } from 'kysely'
+import type { Db } from '../db/connect.js'
+import { renderMarkdown } from '../markdown/render.js'
+import { earlierSubmission, isDuplicateSubmission, recordSubmission } from '../web/form-submission.js'
+import { placeReply } from './reply-path.js'
+
+export const threadUrl = (threadId: number) => `/t/${threadId}`
+export const replyUrl = (threadId: number, postId: number) => `/t/${threadId}?at=${postId}#p${postId}`
+
+export type WriteResult = { ok: true; url: string } | { ok: false; reason: 'thread_gone' | 'thread_locked' | 'parent_not_found' | 'parent_deleted' }
+
+/** Runs a write that may be a resubmission of the same form, returning where the first one led. */
+async function once(db: Db, key: string | null, userId: number, write: () => Promise<WriteResult>): Promise<WriteResult> {
+  const earlier = await earlierSubmission(db, key, userId)
+  if (earlier) return { ok: true, url: earlier }
+  try {
+    return await write()
+  } catch (error) {
+    if (!isDuplicateSubmission(error)) throw error
+    const first = await earlierSubmission(db, key, userId)
+    if (!first) throw error
+    return { ok: true, url: first }
+  }
+}
+
+export async function startThread(
+  db: Db,
+  input: { communityId: number; authorId: number; title: string; bodyMd: string; themeIds: number[]; submissionKey: string | null; createdAt?: Date },
+): Promise<WriteResult & { threadId?: number }> {
+  let threadId: number | undefined
+  const result = await once(db, input.submissionKey, input.authorId, () =>
+    db.transaction().execute(async (trx) => {
+      const now = input.createdAt ?? new Date()
+      const thread = await trx
+        .insertInto('threads')
+        .values({
+          community_id: input.communityId, author_id: input.authorId, title: input.title, body_md: input.bodyMd,
+          body_html: renderMarkdown(input.bodyMd).html, last_post_at: now, last_poster_id: input.authorId, created_at: now,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+      threadId = thread.id
+      if (input.themeIds.length) await trx.insertInto('thread_tags').values(input.themeIds.map((tag_id) => ({ thread_id: thread.id, tag_id }))).execute()
+      await trx
+        .updateTable('communities')
+        .set({ thread_count: sql`thread_count + 1`, last_activity_at: sql`greatest(coalesce(last_activity_at, ${now}), ${now})` })
+        .where('id', '=', input.communityId)
+        .execute()
+      const url = threadUrl(thread.id)
+      await recordSubmission(trx, input.submissionKey, input.authorId, url)
+      return { ok: true, url } as const
+    }),
+  )
+  return { ...result, threadId }
+}
+
+export async function replyToThread(
+  db: Db,
+  input: { threadId: number; parentId: number | null; authorId: number; bodyMd: string; submissionKey: string | null; mayReplyWhenLocked: boolean; createdAt?: Date },
+): Promise<WriteResult & { postId?: number }> {
+  let postId: number | undefined
+  const result = await once(db, input.submissionKey, input.authorId, () =>
+    db.transaction().execute(async (trx) => {
+      // Locked first: concurrent replies queue here, and a thread deleted or locked meanwhile is seen.
+      const thread = await trx.selectFrom('threads').select(['id', 'community_id', 'status', 'locked']).where('id', '=', input.threadId).forUpdate().executeTakeFirst()
+      if (!thread || thread.status !== 'visible') return { ok: false, reason: 'thread_gone' } as const
+      if (thread.locked && !input.mayReplyWhenLocked) return { ok: false, reason: 'thread_locked' } as const
+      let parent: { path: string; depth: number } | null = null
+      if (input.parentId !== null) {
+        const row = await trx.selectFrom('posts').select(['path', 'depth', 'status']).where('id', '=', input.parentId).where('thread_id', '=', input.threadId).executeTakeFirst()
+        if (!row) return { ok: false, reason: 'parent_not_found' } as const
+        if (row.status === 'deleted') return { ok: false, reason: 'parent_deleted' } as const
+        parent = row
+      }
+      const now = input.createdAt ?? new Date()
+      // The path needs the new id, so the row goes in with a placeholder that is unique until it is set.
+      const inserted = await trx
+        .insertInto('posts')
+        .values({
+          thread_id: input.threadId, parent_id: input.parentId, author_id: input.authorId, body_md: input.bodyMd,
+          body_html: renderMarkdown(input.bodyMd).html, path: `~pending-${process.pid}-${Date.now()}-${Math.random()}`, depth: 0, created_at: now,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+      postId = inserted.id
+      const place = placeReply(parent, inserted.id)
+      await trx.updateTable('posts').set(place).where('id', '=', inserted.id).execute()
+      await trx
+        .updateTable('threads')
+        .set({ reply_count: sql`reply_count + 1`, last_post_at: sql`greatest(last_post_at, ${now})`, last_poster_id: input.authorId })
+        .where('id', '=', input.threadId)
+        .execute()
+      await trx.updateTable('communities').set({ last_activity_at: sql`greatest(coalesce(last_activity_at, ${now}), ${now})` }).where('id', '=', thread.community_id).execute()
+      const url = replyUrl(input.threadId, inserted.id)
+      await recordSubmission(trx, input.submissionKey, input.authorId, url)
+      return { ok: true, url } as const
+    }),
+  )
+  return { ...result, postId }
+}
+
+export async function editThread(db: Db, input: { threadId: number; editorId: number; title: string; bodyMd: string; themeIds: number[] }): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const current = await trx.selectFrom('threads').select(['title', 'body_md', 'body_html', 'status', 'author_id', 'created_at', 'edited_at', 'edited_by']).where('id', '=', input.threadId).forUpdate().executeTakeFirst()
+    if (!current || current.status === 'deleted') return false
+    // The version being replaced becomes a revision, attributed to whoever wrote it.
+    await trx
+      .insertInto('post_revisions')
+      .values({ thread_id: input.threadId, post_id: null, editor_id: current.edited_by ?? current.author_id, title: current.title, body_md: current.body_md, body_html: current.body_html, created_at: current.edited_at ?? current.created_at })
+      .execute()
+    await trx
+      .updateTable('threads')
+      .set({ title: input.title, body_md: input.bodyMd, body_html: renderMarkdown(input.bodyMd).html, edited_at: new Date(), edited_by: input.editorId })
+      .where('id', '=', input.threadId)
+      .execute()
+    await trx.deleteFrom('thread_tags').where('thread_id', '=', input.threadId).execute()
+    if (input.themeIds.length) await trx.insertInto('thread_tags').values(input.themeIds.map((tag_id) => ({ thread_id: input.threadId, tag_id }))).execute()
+    return true
+  })
+}
+
+export async function editPost(db: Db, input: { postId: number; editorId: number; bodyMd: string }): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const current = await trx.selectFrom('posts').select(['thread_id', 'body_md', 'body_html', 'status', 'author_id', 'created_at', 'edited_at', 'edited_by']).where('id', '=', input.postId).forUpdate().executeTakeFirst()
+    if (!current || current.status === 'deleted') return false
+    await trx
+      .insertInto('post_revisions')
+      .values({ thread_id: current.thread_id, post_id: input.postId, editor_id: current.edited_by ?? current.author_id, title: null, body_md: current.body_md, body_html: current.body_html, created_at: current.edited_at ?? current.created_at })
+      .execute()
+    await trx
+      .updateTable('posts')
+      .set({ body_md: input.bodyMd, body_html: renderMarkdown(input.bodyMd).html, edited_at: new Date(), edited_by: input.editorId })
+      .where('id', '=', input.postId)
+      .execute()
+    return true
+  })
+}
+
+/** Soft delete: the row stays so the reply tree keeps its shape; the page shows a placeholder. */
+export async function deletePost(db: Db, input: { postId: number; deletedBy: number }): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const post = await trx.selectFrom('posts').select(['thread_id', 'status']).where('id', '=', input.postId).forUpdate().executeTakeFirst()
+    if (!post || post.status === 'deleted') return false
+    await trx.updateTable('posts').set({ status: 'deleted', deleted_at: new Date(), edited_by: input.deletedBy }).where('id', '=', input.postId).execute()
+    if (post.status === 'visible') await trx.updateTable('threads').set({ reply_count: sql`reply_count - 1` }).where('id', '=', post.thread_id).execute()
+    return true
+  })
+}
+
+export async function deleteThread(db: Db, input: { threadId: number; deletedBy: number }): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const thread = await trx.selectFrom('threads').select(['community_id', 'status']).where('id', '=', input.threadId).forUpdate().executeTakeFirst()
+    if (!thread || thread.status === 'deleted') return false
+    await trx.updateTable('threads').set({ status: 'deleted', deleted_at: new Date(), edited_by: input.deletedBy }).where('id', '=', input.threadId).execute()
+    if (thread.status === 'visible') await trx.updateTable('communities').set({ thread_count: sql`thread_count - 1` }).where('id', '=', thread.community_id).execute()
+    return true
+  })
+}

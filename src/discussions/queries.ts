@@ -1,0 +1,121 @@
+// Reads for community thread lists, thread pages and revision history; every list is one keyset query.
+import { sql } from 'kysely'
+import type { Db } from '../db/connect.js'
+
+export const threadsPerPage = 30
+export const repliesPerPage = 50
+
+/** Threads of a community: pinned first, then by last activity; `after` is the last thread id of the previous page. */
+export async function listThreads(db: Db, communityId: number, afterThreadId: number | null) {
+  let query = db
+    .selectFrom('threads as t')
+    .innerJoin('users as a', 'a.id', 't.author_id')
+    .leftJoin('users as lp', 'lp.id', 't.last_poster_id')
+    .select(['t.id', 't.title', 't.pinned', 't.locked', 't.reply_count', 't.last_post_at', 't.created_at', 'a.id as author_id', 'a.display_name as author_name', 'lp.display_name as last_poster_name'])
+    .where('t.community_id', '=', communityId)
+    .where('t.status', '=', 'visible')
+    .orderBy('t.pinned', 'desc')
+    .orderBy('t.last_post_at', 'desc')
+    .orderBy('t.id', 'desc')
+    .limit(threadsPerPage + 1)
+  if (afterThreadId !== null) {
+    // Row comparison in the index's order: everything that sorts after the cursor thread.
+    query = query.where(
+      sql<boolean>`(t.pinned, t.last_post_at, t.id) < (select c.pinned, c.last_post_at, c.id from threads c where c.id = ${afterThreadId} and c.community_id = ${communityId})`,
+    )
+  }
+  const rows = await query.execute()
+  return { threads: rows.slice(0, threadsPerPage), hasMore: rows.length > threadsPerPage }
+}
+
+export async function findThread(db: Db, threadId: number) {
+  return db
+    .selectFrom('threads as t')
+    .innerJoin('communities as c', 'c.id', 't.community_id')
+    .innerJoin('users as a', 'a.id', 't.author_id')
+    .leftJoin('users as e', 'e.id', 't.edited_by')
+    .select([
+      't.id', 't.community_id', 't.author_id', 't.title', 't.body_md', 't.body_html', 't.status', 't.locked', 't.pinned', 't.reply_count',
+      't.last_post_at', 't.created_at', 't.edited_at', 't.edited_by', 't.deleted_at',
+      'a.display_name as author_name', 'a.organisation as author_organisation', 'e.display_name as editor_name',
+      'c.slug as community_slug', 'c.name as community_name', 'c.visibility as community_visibility', 'c.join_policy as community_join_policy',
+    ])
+    .where('t.id', '=', threadId)
+    .executeTakeFirst()
+}
+
+export type ReplyCursor = { kind: 'first' } | { kind: 'after' | 'before' | 'at'; postId: number }
+
+/** One page of replies in depth-first order, with each reply's parent author for "in reply to". */
+export async function listReplies(db: Db, threadId: number, cursor: ReplyCursor) {
+  const cursorPath = (postId: number) => sql`(select cp.path from posts cp where cp.id = ${postId} and cp.thread_id = ${threadId})`
+  let query = db
+    .selectFrom('posts as p')
+    .innerJoin('users as a', 'a.id', 'p.author_id')
+    .leftJoin('posts as pp', 'pp.id', 'p.parent_id')
+    .leftJoin('users as pa', 'pa.id', 'pp.author_id')
+    .leftJoin('users as e', 'e.id', 'p.edited_by')
+    .select([
+      'p.id', 'p.parent_id', 'p.author_id', 'p.body_md', 'p.body_html', 'p.status', 'p.depth', 'p.path', 'p.created_at', 'p.edited_at', 'p.edited_by',
+      'a.display_name as author_name', 'a.organisation as author_organisation', 'pa.display_name as parent_author_name', 'pp.depth as parent_depth',
+      'e.display_name as editor_name',
+    ])
+    .where('p.thread_id', '=', threadId)
+    .limit(repliesPerPage + 1)
+  if (cursor.kind === 'before') {
+    query = query.where(sql<boolean>`p.path collate "C" < ${cursorPath(cursor.postId)}`).orderBy(sql`p.path collate "C"`, 'desc')
+  } else {
+    if (cursor.kind === 'after') query = query.where(sql<boolean>`p.path collate "C" > ${cursorPath(cursor.postId)}`)
+    if (cursor.kind === 'at') query = query.where(sql<boolean>`p.path collate "C" >= ${cursorPath(cursor.postId)}`)
+    query = query.orderBy(sql`p.path collate "C"`, 'asc')
+  }
+  const rows = await query.execute()
+  const more = rows.length > repliesPerPage
+  const page = rows.slice(0, repliesPerPage)
+  if (cursor.kind === 'before') page.reverse()
+  return {
+    replies: page,
+    hasNext: cursor.kind === 'before' ? true : more,
+    hasPrevious: cursor.kind === 'before' ? more : cursor.kind !== 'first',
+  }
+}
+
+export async function findPost(db: Db, postId: number) {
+  return db
+    .selectFrom('posts as p')
+    .innerJoin('users as a', 'a.id', 'p.author_id')
+    .select(['p.id', 'p.thread_id', 'p.parent_id', 'p.author_id', 'p.body_md', 'p.body_html', 'p.status', 'p.created_at', 'p.edited_at', 'a.display_name as author_name'])
+    .where('p.id', '=', postId)
+    .executeTakeFirst()
+}
+
+export async function listRevisions(db: Db, threadId: number, postId: number | null) {
+  return db
+    .selectFrom('post_revisions as r')
+    .leftJoin('users as u', 'u.id', 'r.editor_id')
+    .select(['r.id', 'r.title', 'r.body_html', 'r.created_at', 'u.display_name as editor_name'])
+    .where('r.thread_id', '=', threadId)
+    .where((eb) => (postId === null ? eb('r.post_id', 'is', null) : eb('r.post_id', '=', postId)))
+    .orderBy('r.created_at', 'desc')
+    .orderBy('r.id', 'desc')
+    .execute()
+}
+
+/** Recent activity across the communities this viewer may read. */
+export async function recentThreads(db: Db, readableCommunityIds: number[] | 'all', limit = 10) {
+  let query = db
+    .selectFrom('threads as t')
+    .innerJoin('communities as c', 'c.id', 't.community_id')
+    .innerJoin('users as a', 'a.id', 't.author_id')
+    .leftJoin('users as lp', 'lp.id', 't.last_poster_id')
+    .select(['t.id', 't.title', 't.reply_count', 't.last_post_at', 'a.display_name as author_name', 'lp.display_name as last_poster_name', 'c.slug as community_slug', 'c.name as community_name'])
+    .where('t.status', '=', 'visible')
+    .orderBy('t.last_post_at', 'desc')
+    .orderBy('t.id', 'desc')
+    .limit(limit)
+  if (readableCommunityIds !== 'all') {
+    const ids = readableCommunityIds
+    query = query.where((eb) => (ids.length ? eb.or([eb('c.visibility', '=', 'public'), eb('c.id', 'in', ids)]) : eb('c.visibility', '=', 'public')))
+  }
+  return query.execute()
+}

@@ -1,0 +1,320 @@
+// Threads and replies over HTTP: start, read, reply, edit, delete, history, preview. Rules in policy.ts, writes in commands.ts.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { communityForViewer } from '../communities/access.js'
+import { canEditPost, canPost, canReplyTo, isActiveMember, isSuspended, type Access } from '../communities/policy.js'
+import type { Db } from '../db/connect.js'
+import { checkMarkdown, renderMarkdown } from '../markdown/render.js'
+import { listThemes, resolveThemeSlugs, themesOfThreads } from '../themes/queries.js'
+import { requireUser, viewerOf } from '../web/auth.js'
+import { badRequest, forbidden, HttpError, notFound } from '../web/errors.js'
+import { setFlash } from '../web/flash.js'
+import { newSubmissionKey, validSubmissionKey } from '../web/form-submission.js'
+import { cursorParam, field, fieldList, formSchema, pathId, positiveInt, slugify } from '../web/params.js'
+import { threadForViewer } from './access.js'
+import { deletePost, deleteThread, editPost, editThread, replyToThread, startThread } from './commands.js'
+import { presentReplies } from './present.js'
+import { findPost, listReplies, listRevisions, type ReplyCursor } from './queries.js'
+
+type Errors = Record<string, string>
+export const maxTitleLength = 200
+
+/** Why this viewer cannot reply here, as a catalog key; null when they can. */
+function replyBlocker(access: Access, thread: { status: string; locked: boolean }): string | null {
+  if (canReplyTo(access, thread)) return null
+  if (!access.viewer) return 'discussions.reply.login'
+  if (isSuspended(access.viewer)) return 'discussions.reply.suspended'
+  if (thread.status !== 'visible') return 'discussions.reply.thread_gone'
+  if (thread.locked) return 'discussions.reply.locked'
+  if (access.membership?.status === 'pending') return 'discussions.reply.pending'
+  return 'discussions.reply.join'
+}
+
+function markdownError(body: string): string | null {
+  const check = checkMarkdown(body)
+  return check.ok ? null : `markdown.error.${check.reason}`
+}
+
+function checkTitle(title: string, errors: Errors) {
+  if (title === '') errors.title = 'discussions.error.title_required'
+  else if (title.length > maxTitleLength) errors.title = 'discussions.error.title_too_long'
+}
+
+function replyCursor(query: Record<string, unknown>): ReplyCursor {
+  const after = cursorParam(query.after)
+  const before = cursorParam(query.before)
+  const at = cursorParam(query.at)
+  if (at !== null) return { kind: 'at', postId: at }
+  if (before !== null) return { kind: 'before', postId: before }
+  if (after !== null) return { kind: 'after', postId: after }
+  return { kind: 'first' }
+}
+
+export async function discussionRoutes(app: FastifyInstance, { db }: { db: Db }) {
+  const tr = (request: FastifyRequest, errors: Errors) => Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, request.t(v)]))
+
+  // --- Starting a thread -------------------------------------------------------------------------
+  const threadFormPage = async (request: FastifyRequest, reply: FastifyReply, options: { community: { slug: string; name: string }; values: Record<string, unknown>; errors?: Errors; previewHtml?: string | null; action: string; heading: string; cancel: string }) => {
+    const themes = await listThemes(db, request.locale)
+    const chosen = new Set((options.values.themes as string[] | undefined) ?? [])
+    return reply.render('discussions/thread-form', {
+      title: options.heading,
+      heading: options.heading,
+      community: options.community,
+      values: options.values,
+      errors: tr(request, options.errors ?? {}),
+      previewHtml: options.previewHtml ?? null,
+      themes: themes.map((th) => ({ ...th, checked: chosen.has(th.slug) })),
+      action: options.action,
+      cancel: options.cancel,
+      maxTitleLength,
+    })
+  }
+
+  const communityForWriting = async (request: FastifyRequest, slug: string) => {
+    const context = await communityForViewer(db, request, slug)
+    if (!canPost(context.access)) {
+      if (isSuspended(request.viewer)) throw forbidden('discussions.reply.suspended')
+      throw forbidden(isActiveMember(context.access) ? 'error.403.message' : 'discussions.new_thread.join_first')
+    }
+    return context
+  }
+
+  app.get('/c/:slug/new', { preHandler: requireUser }, async (request, reply) => {
+    const { community } = await communityForWriting(request, (request.params as { slug: string }).slug)
+    return threadFormPage(request, reply, {
+      community, values: { submission_key: newSubmissionKey(), themes: [] }, action: `/c/${community.slug}/new`,
+      heading: request.t('discussions.new_thread.title', { community: community.name }), cancel: `/c/${community.slug}`,
+    })
+  })
+
+  app.post('/c/:slug/new', { preHandler: requireUser, schema: formSchema(['title', 'body', 'submission_key', 'preview', '_csrf'], ['themes']) }, async (request, reply) => {
+    const viewer = viewerOf(request)
+    const { community } = await communityForWriting(request, (request.params as { slug: string }).slug)
+    const title = field(request.body, 'title').trim()
+    const body = field(request.body, 'body')
+    const themeSlugs = fieldList(request.body, 'themes')
+    const values = { title, body, themes: themeSlugs, submission_key: validSubmissionKey(field(request.body, 'submission_key')) ?? newSubmissionKey() }
+    const errors: Errors = {}
+    checkTitle(title, errors)
+    const bodyError = markdownError(body)
+    if (bodyError) errors.body = bodyError
+    const themes = await resolveThemeSlugs(db, themeSlugs)
+    if (themes.unknown.length) errors.themes = 'discussions.error.unknown_theme'
+    const page = { community, values, action: `/c/${community.slug}/new`, heading: request.t('discussions.new_thread.title', { community: community.name }), cancel: `/c/${community.slug}` }
+    if (Object.keys(errors).length) return threadFormPage(request, reply.code(422), { ...page, errors })
+    if (field(request.body, 'preview')) return threadFormPage(request, reply, { ...page, previewHtml: renderMarkdown(body).html })
+
+    const result = await startThread(db, { communityId: community.id, authorId: viewer.id, title, bodyMd: body, themeIds: themes.ids, submissionKey: validSubmissionKey(field(request.body, 'submission_key')) })
+    if (!result.ok) throw forbidden()
+    request.log.info({ threadId: result.threadId, communityId: community.id, userId: viewer.id }, 'thread started')
+    return reply.redirect(result.url, 303)
+  })
+
+  // --- Reading a thread ----------------------------------------------------------------------------
+  const threadPage = async (request: FastifyRequest, reply: FastifyReply) => {
+    const threadId = pathId((request.params as { id: string }).id)
+    const cursor = replyCursor(request.query as Record<string, unknown>)
+    const { thread, access, mayModerate } = await threadForViewer(db, request, threadId)
+    if (thread.status === 'deleted') {
+      return reply.code(410).render('discussions/thread-gone', { title: request.t('discussions.thread.deleted_title'), thread })
+    }
+    const [page, themes] = await Promise.all([listReplies(db, thread.id, cursor), themesOfThreads(db, [thread.id], request.locale)])
+    const replies = presentReplies(page.replies, access)
+    const opening = { author_id: thread.author_id, status: thread.status }
+    const first = page.replies[0]
+    const last = page.replies[page.replies.length - 1]
+    return reply.render('discussions/thread', {
+      title: thread.title,
+      thread,
+      slug: slugify(thread.title),
+      themes: themes.get(thread.id) ?? [],
+      replies,
+      isFirstPage: !page.hasPrevious,
+      previousUrl: page.hasPrevious && first ? `/t/${thread.id}?before=${first.id}` : null,
+      nextUrl: page.hasNext && last ? `/t/${thread.id}?after=${last.id}` : null,
+      mayEditThread: canEditPost(access, opening),
+      mayModerate,
+      replyBlocker: replyBlocker(access, thread),
+      submissionKey: newSubmissionKey(),
+      editedByOther: thread.edited_at && thread.edited_by && thread.edited_by !== thread.author_id ? thread.editor_name : null,
+    })
+  }
+  app.get('/t/:id', threadPage)
+  app.get('/t/:id/:slug', threadPage)
+
+  // --- Replying ------------------------------------------------------------------------------------
+  const replyFormPage = async (request: FastifyRequest, reply: FastifyReply, threadId: number, options: { parentId: number | null; body?: string; errors?: Errors; previewHtml?: string | null; submissionKey?: string }) => {
+    const { thread } = await threadForViewer(db, request, threadId)
+    const parent = options.parentId ? await findPost(db, options.parentId) : null
+    return reply.render('discussions/reply-page', {
+      title: request.t('discussions.reply.title', { title: thread.title }),
+      thread,
+      parent: parent && parent.thread_id === thread.id && parent.status !== 'deleted' ? parent : null,
+      values: { body: options.body ?? '', parent_id: options.parentId ?? '', submission_key: options.submissionKey ?? newSubmissionKey() },
+      errors: tr(request, options.errors ?? {}),
+      previewHtml: options.previewHtml ?? null,
+    })
+  }
+
+  app.get('/t/:id/reply', async (request, reply) => {
+    const threadId = pathId((request.params as { id: string }).id)
+    const to = cursorParam((request.query as Record<string, unknown>).to)
+    const { thread, access } = await threadForViewer(db, request, threadId)
+    const blocker = replyBlocker(access, thread)
+    if (blocker === 'discussions.reply.login') return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 303)
+    if (blocker) throw forbidden(blocker)
+    if (to !== null) {
+      const parent = await findPost(db, to)
+      if (!parent || parent.thread_id !== thread.id) throw notFound()
+    }
+    return replyFormPage(request, reply, threadId, { parentId: to })
+  })
+
+  app.post('/t/:id/replies', { preHandler: requireUser, schema: formSchema(['body', 'parent_id', 'submission_key', 'preview', '_csrf']) }, async (request, reply) => {
+    const viewer = viewerOf(request)
+    const threadId = pathId((request.params as { id: string }).id)
+    const { thread, access, mayModerate } = await threadForViewer(db, request, threadId)
+    const blocker = replyBlocker(access, thread)
+    if (blocker) throw new HttpError(thread.status === 'deleted' ? 410 : 403, blocker)
+
+    const body = field(request.body, 'body')
+    const rawParent = field(request.body, 'parent_id')
+    const parentId = rawParent === '' ? null : positiveInt(rawParent)
+    const submissionKey = validSubmissionKey(field(request.body, 'submission_key'))
+    if (rawParent !== '' && parentId === null) throw badRequest('discussions.error.parent_not_found')
+    const formOptions = { parentId, body, submissionKey: submissionKey ?? undefined }
+    const bodyError = markdownError(body)
+    if (bodyError) return replyFormPage(request, reply.code(422), threadId, { ...formOptions, errors: { body: bodyError } })
+    if (field(request.body, 'preview')) return replyFormPage(request, reply, threadId, { ...formOptions, previewHtml: renderMarkdown(body).html })
+
+    const result = await replyToThread(db, { threadId, parentId, authorId: viewer.id, bodyMd: body, submissionKey, mayReplyWhenLocked: mayModerate })
+    if (!result.ok) {
+      const status = result.reason === 'thread_gone' ? 410 : result.reason === 'thread_locked' ? 403 : 400
+      return replyFormPage(request, reply.code(status), threadId, { ...formOptions, parentId: null, errors: { body: `discussions.error.${result.reason}` } })
+    }
+    request.log.info({ threadId, postId: result.postId, userId: viewer.id }, 'reply posted')
+    return reply.redirect(result.url, 303)
+  })
+
+  // --- Editing -------------------------------------------------------------------------------------
+  const editableThread = async (request: FastifyRequest, threadId: number) => {
+    const context = await threadForViewer(db, request, threadId)
+    if (context.thread.status === 'deleted') throw new HttpError(410, 'discussions.reply.thread_gone')
+    if (!canEditPost(context.access, { author_id: context.thread.author_id, status: context.thread.status })) throw forbidden('discussions.error.not_yours')
+    return context
+  }
+
+  const threadEditPage = (request: FastifyRequest, reply: FastifyReply, thread: { id: number; community_slug: string; community_name: string }, values: Record<string, unknown>, extra: { errors?: Errors; previewHtml?: string | null } = {}) =>
+    threadFormPage(request, reply, {
+      community: { slug: thread.community_slug, name: thread.community_name }, values, ...extra,
+      action: `/t/${thread.id}/edit`, heading: request.t('discussions.edit_thread.title'), cancel: `/t/${thread.id}`,
+    })
+
+  app.get('/t/:id/edit', { preHandler: requireUser }, async (request, reply) => {
+    const { thread } = await editableThread(request, pathId((request.params as { id: string }).id))
+    const themes = await themesOfThreads(db, [thread.id], request.locale)
+    return threadEditPage(request, reply, thread, { title: thread.title, body: thread.body_md, themes: (themes.get(thread.id) ?? []).map((th) => th.slug) })
+  })
+
+  app.post('/t/:id/edit', { preHandler: requireUser, schema: formSchema(['title', 'body', 'preview', 'submission_key', '_csrf'], ['themes']) }, async (request, reply) => {
+    const viewer = viewerOf(request)
+    const { thread } = await editableThread(request, pathId((request.params as { id: string }).id))
+    const title = field(request.body, 'title').trim()
+    const body = field(request.body, 'body')
+    const themeSlugs = fieldList(request.body, 'themes')
+    const values = { title, body, themes: themeSlugs }
+    const errors: Errors = {}
+    checkTitle(title, errors)
+    const bodyError = markdownError(body)
+    if (bodyError) errors.body = bodyError
+    const themes = await resolveThemeSlugs(db, themeSlugs)
+    if (themes.unknown.length) errors.themes = 'discussions.error.unknown_theme'
+    if (Object.keys(errors).length) return threadEditPage(request, reply.code(422), thread, values, { errors })
+    if (field(request.body, 'preview')) return threadEditPage(request, reply, thread, values, { previewHtml: renderMarkdown(body).html })
+    if (!(await editThread(db, { threadId: thread.id, editorId: viewer.id, title, bodyMd: body, themeIds: themes.ids }))) throw new HttpError(410, 'discussions.reply.thread_gone')
+    setFlash(reply, 'discussions.flash.edited')
+    return reply.redirect(`/t/${thread.id}`, 303)
+  })
+
+  const editableReply = async (request: FastifyRequest, postId: number) => {
+    const post = await findPost(db, postId)
+    if (!post) throw notFound()
+    const context = await threadForViewer(db, request, post.thread_id)
+    if (post.status === 'deleted') throw new HttpError(410, 'discussions.error.reply_deleted')
+    if (!canEditPost(context.access, post)) throw forbidden('discussions.error.not_yours')
+    return { post, ...context }
+  }
+
+  const replyEditPage = (request: FastifyRequest, reply: FastifyReply, post: { id: number; thread_id: number }, threadTitle: string, body: string, extra: { errors?: Errors; previewHtml?: string | null } = {}) =>
+    reply.render('discussions/reply-edit', { title: request.t('discussions.edit_reply.title'), post, threadTitle, values: { body }, errors: tr(request, extra.errors ?? {}), previewHtml: extra.previewHtml ?? null })
+
+  app.get('/posts/:id/edit', { preHandler: requireUser }, async (request, reply) => {
+    const { post, thread } = await editableReply(request, pathId((request.params as { id: string }).id))
+    return replyEditPage(request, reply, post, thread.title, post.body_md)
+  })
+
+  app.post('/posts/:id/edit', { preHandler: requireUser, schema: formSchema(['body', 'preview', '_csrf']) }, async (request, reply) => {
+    const viewer = viewerOf(request)
+    const { post, thread } = await editableReply(request, pathId((request.params as { id: string }).id))
+    const body = field(request.body, 'body')
+    const bodyError = markdownError(body)
+    if (bodyError) return replyEditPage(request, reply.code(422), post, thread.title, body, { errors: { body: bodyError } })
+    if (field(request.body, 'preview')) return replyEditPage(request, reply, post, thread.title, body, { previewHtml: renderMarkdown(body).html })
+    if (!(await editPost(db, { postId: post.id, editorId: viewer.id, bodyMd: body }))) throw new HttpError(410, 'discussions.error.reply_deleted')
+    setFlash(reply, 'discussions.flash.edited')
+    return reply.redirect(`/t/${post.thread_id}?at=${post.id}#p${post.id}`, 303)
+  })
+
+  // --- Deleting ------------------------------------------------------------------------------------
+  app.post('/t/:id/delete', { preHandler: requireUser }, async (request, reply) => {
+    const viewer = viewerOf(request)
+    const { thread } = await editableThread(request, pathId((request.params as { id: string }).id))
+    await deleteThread(db, { threadId: thread.id, deletedBy: viewer.id })
+    request.log.info({ threadId: thread.id, userId: viewer.id }, 'thread deleted')
+    setFlash(reply, 'discussions.flash.thread_deleted')
+    return reply.redirect(`/c/${thread.community_slug}`, 303)
+  })
+
+  app.post('/posts/:id/delete', { preHandler: requireUser }, async (request, reply) => {
+    const viewer = viewerOf(request)
+    const { post } = await editableReply(request, pathId((request.params as { id: string }).id))
+    await deletePost(db, { postId: post.id, deletedBy: viewer.id })
+    request.log.info({ postId: post.id, userId: viewer.id }, 'reply deleted')
+    setFlash(reply, 'discussions.flash.reply_deleted')
+    return reply.redirect(`/t/${post.thread_id}?at=${post.id}#p${post.id}`, 303)
+  })
+
+  // --- History (visible to everyone who can read the thread) -----------------------------------------
+  app.get('/t/:id/history', async (request, reply) => {
+    const { thread } = await threadForViewer(db, request, pathId((request.params as { id: string }).id))
+    if (thread.status === 'deleted') throw notFound()
+    const revisions = await listRevisions(db, thread.id, null)
+    return reply.render('discussions/history', {
+      title: request.t('discussions.history.title'), thread, back: `/t/${thread.id}`,
+      current: { title: thread.title, bodyHtml: thread.body_html, at: thread.edited_at ?? thread.created_at, by: thread.editor_name ?? thread.author_name },
+      revisions,
+    })
+  })
+
+  app.get('/posts/:id/history', async (request, reply) => {
+    const post = await findPost(db, pathId((request.params as { id: string }).id))
+    if (!post) throw notFound()
+    const { thread } = await threadForViewer(db, request, post.thread_id)
+    if (post.status === 'deleted') throw notFound()
+    const revisions = await listRevisions(db, thread.id, post.id)
+    return reply.render('discussions/history', {
+      title: request.t('discussions.history.title'), thread, back: `/t/${thread.id}?at=${post.id}#p${post.id}`,
+      current: { bodyHtml: post.body_html, at: post.edited_at ?? post.created_at, by: post.author_name },
+      revisions,
+    })
+  })
+
+  // --- In-place preview for static/js/kring.js (the forms also preview without JavaScript) -------------
+  app.post('/preview', { preHandler: requireUser, schema: formSchema(['body', '_csrf']) }, async (request, reply) => {
+    const body = field(request.body, 'body')
+    const error = markdownError(body)
+    if (error) return reply.code(422).send({ error: request.t(error) })
+    return reply.header('cache-control', 'no-store').send({ html: renderMarkdown(body).html })
+  })
+
+}
