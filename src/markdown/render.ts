@@ -1,5 +1,5 @@
 // Markdown → safe HTML and plain text: the only HTML that templates may print unescaped.
-import { Marked, Tokenizer, type Tokens } from 'marked'
+import { Marked, Tokenizer, type Links, type Tokens } from 'marked'
 import sanitizeHtml from 'sanitize-html'
 
 export type MarkdownProblem = 'empty' | 'too_long' | 'too_deeply_nested'
@@ -7,50 +7,88 @@ export type MarkdownCheck = { ok: true } | { ok: false; reason: MarkdownProblem 
 
 export const MAX_MARKDOWN_BYTES = 64 * 1024
 
-// Twenty levels of quotes or lists is far beyond any real post. marked recurses once per level and
-// overflows the stack a few thousand levels down, and re-reads the text at every level, so deeper
-// input is both a crash and a slowdown. Beyond the limit the markers stay literal text, so rendering
-// never fails; checkMarkdown refuses such input so the author learns why it looks wrong.
+// Twenty levels of quotes, lists or emphasis is far beyond any real post. marked recurses once per
+// level (thousands of levels overflow the stack) and re-reads the text at each one, so deeper input
+// is a crash or a slowdown. Rendering keeps the markers beyond the limit as literal text, so it never
+// fails; checkMarkdown refuses such input, so the author learns why it would look wrong.
 export const MAX_NESTING = 20
 
-// marked looks for the closer of every `*`, `_` and `~~` opener to the end of the paragraph, which is
-// quadratic on runs of unmatched openers (64 KB of `**a_` takes about a minute). Looking only this far
-// ahead keeps it linear; emphasis spanning more than 2,000 characters stays literal.
-const EMPHASIS_WINDOW = 2000
-// Enough behind the opener for marked to see the whole delimiter run and the character before it.
-const EMPHASIS_LOOKBEHIND = 64
+// marked 18 has scans that run to the end of the paragraph for every token, which is quadratic on
+// inputs built for it. The limits below keep each render roughly linear; only such inputs notice
+// them, as some Markdown left literal.
+//
+// The closer of every unmatched `*`, `_` or `~` opener is looked for up to the end of the paragraph:
+// 64 KB of `**a_` takes close to a minute. A render may scan this many characters for closers, then
+// emphasis stays literal. A long ordinary post uses about 1% of it.
+const EMPHASIS_SCAN_BUDGET = 2_000_000
+// An email address is looked for over the whole run of address-like characters ahead, once per token,
+// so `a_a_a_…` is quadratic. No address is this long; only runs that long are cut into pieces.
+const ADDRESS_WINDOW = 320
+const LONG_ADDRESS_LIKE_RUN = new RegExp(`^[\\w.!#$%&'*+/=?\`{|}~-]{${ADDRESS_WINDOW}}`)
+const WEB_ADDRESS = /^(?:https?:\/\/|ftp:\/\/|www\.)/i
 
+// Only the start of the line is tested: the full rules read on through the following lines.
+const QUOTE_OPENER = /^ {0,3}>/
+const LIST_OPENER = /^ {0,3}(?:[*+-]|\d{1,9}[.)])(?:[ \t]|\n|$)/
 const INLINE_OPENER = /^(?:[*_~[]|!\[)/
 
+// One per render, so the depth and budget it keeps belong to that render alone (and a render that
+// failed half-way leaves nothing behind).
 class GuardedTokenizer extends Tokenizer {
-  blockDepth = 0
-  inlineDepth = 0
   tooDeep = false
+  private blockDepth = 0
+  private inlineDepth = 0
+  private emphasisBudget = EMPHASIS_SCAN_BUDGET
 
   override blockquote(src: string): Tokens.Blockquote | undefined {
-    return this.nestBlock(src, this.rules.block.blockquote, () => super.blockquote(src))
+    return this.nestBlock(src, QUOTE_OPENER, () => super.blockquote(src))
   }
 
   override list(src: string): Tokens.List | undefined {
-    return this.nestBlock(src, this.rules.block.list, () => super.list(src))
+    return this.nestBlock(src, LIST_OPENER, () => super.list(src))
   }
 
-  override emStrong(src: string, maskedSrc: string, prevChar?: string): Tokens.Em | Tokens.Strong | undefined {
-    const [window, maskedWindow] = emphasisWindow(src, maskedSrc)
-    return this.nestInline(src, () => super.emStrong(window, maskedWindow, prevChar))
+  // The table rule reads all following lines as possible rows before it checks the header, which is
+  // quadratic on `a\n-\n` repeated. Only a header and delimiter row that make a table go on to rows.
+  override table(src: string): Tokens.Table | undefined {
+    const secondBreak = src.indexOf('\n', src.indexOf('\n') + 1)
+    if (secondBreak !== -1 && !super.table(src.slice(0, secondBreak))) return undefined
+    return super.table(src)
   }
 
-  override del(src: string, maskedSrc: string, prevChar?: string): Tokens.Del | undefined {
-    const [window, maskedWindow] = emphasisWindow(src, maskedSrc)
-    return this.nestInline(src, () => super.del(window, maskedWindow, prevChar))
+  // marked turns some openers down before it reads on, and those must not use up the budget: a run
+  // before a space (`2 * 3`) and an underscore inside a word (snake_case). These checks are the first
+  // lines of marked's own emStrong and del.
+  override emStrong(src: string, maskedSrc: string, prevChar = ''): Tokens.Em | Tokens.Strong | undefined {
+    const run = this.rules.inline.emStrongLDelim.exec(src)
+    if (!run || !(run[1] || run[2] || run[3] || run[4])) return undefined
+    if (run[4] && this.rules.other.unicodeAlphaNumeric.test(prevChar)) return undefined
+    return this.emphasis(src, () => super.emStrong(src, maskedSrc, prevChar))
+  }
+
+  override del(src: string, maskedSrc: string, prevChar = ''): Tokens.Del | undefined {
+    if (!this.rules.inline.delLDelim.test(src)) return undefined
+    return this.emphasis(src, () => super.del(src, maskedSrc, prevChar))
   }
 
   override link(src: string): Tokens.Link | Tokens.Image | undefined {
     return this.nestInline(src, () => super.link(src))
   }
 
+  override reflink(src: string, links: Links): Tokens.Link | Tokens.Image | Tokens.Text | undefined {
+    return this.nestInline(src, () => super.reflink(src, links))
+  }
+
+  override url(src: string): Tokens.Link | undefined {
+    return super.url(WEB_ADDRESS.test(src) ? src : src.slice(0, ADDRESS_WINDOW))
+  }
+
+  override inlineText(src: string): Tokens.Text | undefined {
+    return super.inlineText(LONG_ADDRESS_LIKE_RUN.test(src) ? src.slice(0, ADDRESS_WINDOW) : src)
+  }
+
   // Raw HTML is never a tag: without these tokens `<script>` is ordinary text, escaped on output and
-  // shown to readers as typed, instead of vanishing in the sanitizer and leaving the author puzzled.
+  // shown as typed, rather than silently dropped by the sanitizer, leaving the author puzzled.
   override html(): undefined {
     return undefined
   }
@@ -59,17 +97,15 @@ class GuardedTokenizer extends Tokenizer {
     return undefined
   }
 
-  private nestBlock<T>(src: string, opens: RegExp, parse: () => T | undefined): T | undefined {
+  private nestBlock<T>(src: string, opener: RegExp, parse: () => T | undefined): T | undefined {
     if (this.blockDepth >= MAX_NESTING) {
-      if (opens.test(src)) this.tooDeep = true
+      if (opener.test(src)) this.tooDeep = true
       return undefined
     }
     this.blockDepth++
-    try {
-      return parse()
-    } finally {
-      this.blockDepth--
-    }
+    const token = parse()
+    this.blockDepth--
+    return token
   }
 
   private nestInline<T>(src: string, parse: () => T | undefined): T | undefined {
@@ -78,39 +114,39 @@ class GuardedTokenizer extends Tokenizer {
       return undefined
     }
     this.inlineDepth++
-    try {
-      return parse()
-    } finally {
-      this.inlineDepth--
-    }
+    const token = parse()
+    this.inlineDepth--
+    return token
   }
-}
 
-// marked lines src up with maskedSrc by their lengths (src is the tail of maskedSrc), so both are cut
-// to the same window around the current position.
-function emphasisWindow(src: string, maskedSrc: string): [string, string] {
-  const position = maskedSrc.length - src.length
-  const start = Math.max(0, position - EMPHASIS_LOOKBEHIND)
-  return [src.slice(0, EMPHASIS_WINDOW), maskedSrc.slice(start, position + EMPHASIS_WINDOW)]
+  // An opener that finds no closer is charged the rest of the paragraph, the most marked may have read.
+  private emphasis<T extends { raw: string }>(src: string, parse: () => T | undefined): T | undefined {
+    if (this.emphasisBudget <= 0) return undefined
+    const token = this.nestInline(src, parse)
+    this.emphasisBudget -= token ? token.raw.length : src.length
+    return token
+  }
 }
 
 const HTTPS_URL = /^https:\/\//i
 
+// Our own instance: options set here cannot leak into, or be changed by, other users of marked.
 const marked = new Marked({
   gfm: true,
-  breaks: false,
+  // A line break in a post is a line break, as people expect from a forum (and GitHub comments).
+  breaks: true,
   renderer: {
     // A post lives under the page's own h1, so its headings start at h2 and stop at h4.
     heading({ tokens, depth }) {
       const level = Math.min(4, Math.max(2, depth))
       return `<h${level}>${this.parser.parseInline(tokens)}</h${level}>\n`
     },
-    // Task boxes stay the text the author typed: a disabled <input> would put form controls in the
-    // allow-list for no gain, as nobody can tick them anyway.
+    // Task boxes stay the text the author typed: nobody could tick them anyway, and a disabled <input>
+    // would put form controls in the allow-list for nothing.
     checkbox({ checked }) {
       return checked ? '[x] ' : '[ ] '
     },
-    // An image that may not be loaded (see exclusiveFilter below) still says what it showed.
+    // An image that may not be loaded still says what it showed. The sanitizer enforces the same rule.
     image(token) {
       return HTTPS_URL.test(token.href) ? false : this.parser.parseInline(token.tokens)
     },
@@ -132,34 +168,33 @@ const SANITIZE: sanitizeHtml.IOptions = {
   ],
   allowedAttributes: { a: ['href', 'title', 'rel'], img: ['src', 'alt', 'title'], ol: ['start'] },
   allowedClasses: { code: [/^language-[\w+#.-]+$/], th: ALIGN_CLASSES, td: ALIGN_CLASSES },
-  // Relative links stay allowed (they point into Kring itself); protocol-relative ones leave the site.
+  // Relative links stay (they lead around Kring itself); protocol-relative ones leave the site.
   allowedSchemes: ['http', 'https', 'mailto'],
   allowedSchemesByTag: { img: ['https'] },
   allowProtocolRelative: false,
   transformTags: {
     a: sanitizeHtml.simpleTransform('a', { rel: 'nofollow ugc noopener' }),
   },
-  // An image from anywhere but an https URL (plain http, data:, a relative path that could hit one of
-  // our own endpoints) is not loaded; readers see its description instead.
+  // Only https images load: plain http leaks readers to the network, and a relative path would make
+  // every reader's browser call one of our own endpoints.
   exclusiveFilter: (frame) => frame.tag === 'img' && !HTTPS_URL.test(frame.attribs.src ?? ''),
 }
 
-// NUL is replaced as CommonMark asks; lone surrogates cannot be encoded as UTF-8 and would turn
-// into replacement characters somewhere less predictable (the database, the search index).
-function normalize(markdown: string): string {
-  return markdown.replace(/\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
-}
+// NUL becomes U+FFFD as CommonMark asks. So do lone surrogates, which cannot be encoded as UTF-8 and
+// would otherwise be replaced somewhere less predictable (the database, the search index).
+const UNENCODABLE = /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
 
 function render(markdown: string): { html: string; text: string; tooDeep: boolean } {
   const tokenizer = new GuardedTokenizer()
-  const html = sanitizeHtml(marked.parse(normalize(markdown), { async: false, tokenizer }), SANITIZE)
+  const unsafe = marked.parse(markdown.replace(UNENCODABLE, '\uFFFD'), { async: false, tokenizer })
+  const html = sanitizeHtml(unsafe, SANITIZE)
   return { html, text: toText(html), tooDeep: tokenizer.tooDeep }
 }
 
 const BLOCK_TAG = /<\/?(?:p|br|h[2-4]|ul|ol|li|pre|blockquote|hr|table|thead|tbody|tr|th|td)\b[^>]*>/g
 
-// sanitize-html escapes <, > and & everywhere and " in attributes, so its output has no other tags or
-// entities to worry about. Block boundaries become spaces so paragraphs do not run together.
+// sanitize-html escapes <, > and & everywhere, and " in attributes, so its output holds no other
+// entities, and no < or > outside tags. Block boundaries become spaces so paragraphs stay apart.
 function toText(html: string): string {
   return html
     .replace(BLOCK_TAG, ' ')
@@ -182,7 +217,7 @@ export function checkMarkdown(markdown: string, limits: { maxBytes?: number } = 
   if (Buffer.byteLength(markdown, 'utf8') > (limits.maxBytes ?? MAX_MARKDOWN_BYTES)) return { ok: false, reason: 'too_long' }
   const { html, text, tooDeep } = render(markdown)
   if (tooDeep) return { ok: false, reason: 'too_deeply_nested' }
-  // A post of only link definitions or empty markup would show nothing at all.
-  if (text === '' && !html.includes('<img')) return { ok: false, reason: 'empty' }
+  // Only link definitions, empty markup or invisible characters would show readers nothing at all.
+  if (/^[\s\p{Cf}]*$/u.test(text) && !html.includes('<img')) return { ok: false, reason: 'empty' }
   return { ok: true }
 }
