@@ -2,6 +2,9 @@
 import { randomBytes } from 'node:crypto'
 import { registerUser } from '../../src/accounts/commands.js'
 import type { Db } from '../../src/db/connect.js'
+import { addMember, createCommunity } from '../../src/communities/commands.js'
+import { replyToThread, startThread } from '../../src/discussions/commands.js'
+import { createTheme } from '../../src/themes/commands.js'
 
 export interface TestUser {
   id: number
@@ -18,4 +21,37 @@ export async function createUser(db: Db, overrides: { email?: string; displayNam
   const result = await registerUser(db, { email, displayName, password, siteRole: overrides.siteRole, locale: overrides.locale ?? null })
   if (!result.ok) throw new Error(`could not create user ${email}: ${result.reason}`)
   return { id: result.userId, email, password, displayName }
+}
+
+
+export async function createCommunityWith(
+  db: Db,
+  options: { slug?: string; name?: string; visibility?: 'public' | 'members'; joinPolicy?: 'open' | 'request' | 'invite'; moderators?: TestUser[]; members?: TestUser[] } = {},
+) {
+  const slug = options.slug ?? `community-${randomBytes(3).toString('hex')}`
+  const result = await createCommunity(db, {
+    slug, name: options.name ?? `Community ${slug}`, description_md: 'A community for **testing**.',
+    visibility: options.visibility ?? 'public', join_policy: options.joinPolicy ?? 'open',
+  })
+  if (!result.ok) throw new Error(`could not create community ${slug}`)
+  for (const user of options.moderators ?? []) await addMember(db, result.id, user.id, 'moderator')
+  for (const user of options.members ?? []) await addMember(db, result.id, user.id, 'member')
+  return { id: result.id, slug }
+}
+
+export async function createThreadIn(db: Db, communityId: number, author: TestUser, options: { title?: string; body?: string; themeIds?: number[] } = {}) {
+  const result = await startThread(db, { communityId, authorId: author.id, title: options.title ?? 'A question about intake interviews', bodyMd: options.body ?? 'How do you **prepare** them?', themeIds: options.themeIds ?? [], submissionKey: null })
+  return result.threadId!
+}
+
+export async function replyIn(db: Db, threadId: number, author: TestUser, parentId: number | null = null, body = 'A reply with *care*.') {
+  const result = await replyToThread(db, { threadId, parentId, authorId: author.id, bodyMd: body, submissionKey: null, mayReplyWhenLocked: true })
+  if (!result.ok) throw new Error(`could not reply: ${result.reason}`)
+  return result.postId!
+}
+
+export async function createThemeWith(db: Db, slug: string, labels: { en: string; nl?: string }) {
+  const result = await createTheme(db, { slug, labels: { en: labels.en, nl: labels.nl ?? labels.en } })
+  if (!result.ok) throw new Error(`could not create theme ${slug}`)
+  return result.id
 }
