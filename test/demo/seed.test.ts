@@ -20,6 +20,16 @@ t.test('an empty install gets the demo, and the README credentials work', async 
   t.match((await admin.get('/')).body, 'Anouk Vermeulen')
   const member = new Client(app)
   await logIn(member, 'sofia@kring.example', demoMemberPassword)
+
+  const communities = await db.selectFrom('communities').select(['slug', 'visibility', 'thread_count']).execute()
+  t.ok(communities.length >= 2, 'a few communities')
+  t.ok(communities.some((c) => c.visibility === 'members') && communities.some((c) => c.visibility === 'public'), 'one public, one members-only')
+  t.ok(communities.every((c) => c.thread_count >= 3), 'each with threads')
+  const nested = await db.selectFrom('posts').select('id').where('depth', '>=', 3).execute()
+  t.ok(nested.length > 0, 'with replies nested several levels deep')
+  const visitor = await new Client(app).get('/')
+  t.match(visitor.body, 'Recent activity')
+  t.match(visitor.body, /href="\/t\/\d+"/, 'a visitor sees a living site')
 })
 
 t.test('the demo is not seeded into a database that has people in it', async (t) => {
