@@ -264,8 +264,10 @@ t.test('pathological input renders quickly and without throwing', async (t) => {
     started = performance.now()
     const check = checkMarkdown(markdown)
     const checking = performance.now() - started
-    t.ok(rendering < 1000, `${name}: rendered in ${Math.round(rendering)} ms`)
-    t.ok(checking < 1000, `${name}: checked in ${Math.round(checking)} ms (${check.ok || check.reason})`)
+    // The bound is loose on purpose: CI runs test files side by side on two cores with coverage on, and a
+    // regression to backtracking costs tens of seconds, so 5 s still tells the two apart without flaking.
+    t.ok(rendering < 5000, `${name}: rendered in ${Math.round(rendering)} ms`)
+    t.ok(checking < 5000, `${name}: checked in ${Math.round(checking)} ms (${check.ok || check.reason})`)
     t.same(onlyAllowedMarkup(out), [])
   }
   t.same(onlyAllowedMarkup(html(fill('<img src=x onerror=alert(1)>'))), [])
