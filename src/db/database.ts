@@ -149,7 +149,83 @@ export interface FormSubmissionsTable {
   created_at: CreatedAt
 }
 
+export type ArticleKind = 'practice' | 'theme' | 'session_summary' | 'guide'
+export type ArticleStatus = 'draft' | 'in_review' | 'published' | 'archived'
+
+export interface ArticlesTable {
+  id: Generated<number>
+  slug: string
+  title: string
+  summary: ColumnType<string, string | undefined, string>
+  kind: ArticleKind
+  language: string
+  body_md: string
+  body_html: string
+  body_text: ColumnType<string, string | undefined, string>
+  practice_context: string | null
+  practice_target_group: string | null
+  practice_country: string | null
+  practice_what_worked: string | null
+  practice_what_did_not: string | null
+  practice_contact: string | null
+  status: ColumnType<ArticleStatus, ArticleStatus | undefined, ArticleStatus>
+  review_comment: string | null
+  community_id: number | null
+  author_id: number
+  translation_group_id: number | null
+  translated_from_id: number | null
+  translated_from_revision: number | null
+  revision: Generated<number>
+  is_demo: ColumnType<boolean, boolean | undefined, boolean>
+  created_at: CreatedAt
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>
+  published_at: Timestamp | null
+}
+
+export interface ArticleRevisionsTable {
+  id: Generated<number>
+  article_id: number
+  revision: number
+  editor_id: number | null
+  title: string
+  summary: string
+  body_md: string
+  body_html: string
+  practice: ColumnType<unknown, string | null, string | null>
+  restored_from: number | null
+  created_at: CreatedAt
+}
+
+export interface ArticleTagsTable {
+  article_id: number
+  tag_id: number
+}
+
+export interface ArticleSourcesTable {
+  article_id: number
+  thread_id: number
+  post_id: number | null
+}
+
+export interface CommentsTable {
+  id: Generated<number>
+  article_id: number
+  parent_id: number | null
+  author_id: number
+  body_md: string
+  body_html: string
+  status: ColumnType<ContentStatus, ContentStatus | undefined, ContentStatus>
+  created_at: CreatedAt
+  edited_at: Timestamp | null
+  deleted_at: Timestamp | null
+}
+
 export interface Database {
+  articles: ArticlesTable
+  article_revisions: ArticleRevisionsTable
+  article_tags: ArticleTagsTable
+  article_sources: ArticleSourcesTable
+  comments: CommentsTable
   users: UsersTable
   sessions: SessionsTable
   communities: CommunitiesTable
