@@ -6,7 +6,8 @@ import { earlierSubmission, isDuplicateSubmission, recordSubmission } from '../w
 import { placeReply } from './reply-path.js'
 
 export const threadUrl = (threadId: number) => `/t/${threadId}`
-export const replyUrl = (threadId: number, postId: number) => `/t/${threadId}?at=${postId}#p${postId}`
+/** A reply's permalink: it redirects to the page of the thread that shows the reply in its conversation. */
+export const replyUrl = (_threadId: number, postId: number) => `/posts/${postId}`
 
 export type WriteResult = { ok: true; url: string } | { ok: false; reason: 'thread_gone' | 'thread_locked' | 'parent_not_found' | 'parent_deleted' }
 

@@ -119,3 +119,19 @@ export async function recentThreads(db: Db, readableCommunityIds: number[] | 'al
   }
   return query.execute()
 }
+
+/**
+ * Where to show a reply in its conversation: on the first page when it is there, else on a page that starts
+ * at the reply it answers (so that one is just above it), or at the reply itself.
+ */
+export async function replyLocation(db: Db, threadId: number, postId: number): Promise<string> {
+  const row = await db
+    .selectFrom('posts as p')
+    .select(['p.parent_id', sql<number>`(select count(*) from posts b where b.thread_id = p.thread_id and b.path collate "C" < p.path collate "C")`.as('before')])
+    .where('p.id', '=', postId)
+    .where('p.thread_id', '=', threadId)
+    .executeTakeFirst()
+  if (!row) return `/t/${threadId}`
+  if (Number(row.before) < repliesPerPage) return `/t/${threadId}#p${postId}`
+  return `/t/${threadId}?at=${row.parent_id ?? postId}#p${postId}`
+}

@@ -13,7 +13,7 @@ import { cursorParam, field, fieldList, formSchema, pathId, positiveInt, slugify
 import { threadForViewer } from './access.js'
 import { deletePost, deleteThread, editPost, editThread, replyToThread, startThread } from './commands.js'
 import { presentReplies } from './present.js'
-import { findPost, listReplies, listRevisions, type ReplyCursor } from './queries.js'
+import { findPost, listReplies, listRevisions, replyLocation, type ReplyCursor } from './queries.js'
 
 type Errors = Record<string, string>
 export const maxTitleLength = 200
@@ -66,6 +66,7 @@ export async function discussionRoutes(app: FastifyInstance, { db }: { db: Db })
       themes: themes.map((th) => ({ ...th, checked: chosen.has(th.slug) })),
       action: options.action,
       cancel: options.cancel,
+      isEdit: options.action.endsWith('/edit'),
       maxTitleLength,
     })
   }
@@ -262,7 +263,7 @@ export async function discussionRoutes(app: FastifyInstance, { db }: { db: Db })
     if (field(request.body, 'preview')) return replyEditPage(request, reply, post, thread.title, body, { previewHtml: renderMarkdown(body).html })
     if (!(await editPost(db, { postId: post.id, editorId: viewer.id, bodyMd: body }))) throw new HttpError(410, 'discussions.error.reply_deleted')
     setFlash(reply, 'discussions.flash.edited')
-    return reply.redirect(`/t/${post.thread_id}?at=${post.id}#p${post.id}`, 303)
+    return reply.redirect(await replyLocation(db, post.thread_id, post.id), 303)
   })
 
   // --- Deleting ------------------------------------------------------------------------------------
@@ -281,7 +282,14 @@ export async function discussionRoutes(app: FastifyInstance, { db }: { db: Db })
     await deletePost(db, { postId: post.id, deletedBy: viewer.id })
     request.log.info({ postId: post.id, userId: viewer.id }, 'reply deleted')
     setFlash(reply, 'discussions.flash.reply_deleted')
-    return reply.redirect(`/t/${post.thread_id}?at=${post.id}#p${post.id}`, 303)
+    return reply.redirect(await replyLocation(db, post.thread_id, post.id), 303)
+  })
+
+  app.get('/posts/:id', async (request, reply) => {
+    const post = await findPost(db, pathId((request.params as { id: string }).id))
+    if (!post) throw notFound()
+    await threadForViewer(db, request, post.thread_id)
+    return reply.redirect(await replyLocation(db, post.thread_id, post.id), 303)
   })
 
   // --- History (visible to everyone who can read the thread) -----------------------------------------
@@ -303,7 +311,7 @@ export async function discussionRoutes(app: FastifyInstance, { db }: { db: Db })
     if (post.status === 'deleted') throw notFound()
     const revisions = await listRevisions(db, thread.id, post.id)
     return reply.render('discussions/history', {
-      title: request.t('discussions.history.title'), thread, back: `/t/${thread.id}?at=${post.id}#p${post.id}`,
+      title: request.t('discussions.history.title'), thread, back: await replyLocation(db, thread.id, post.id),
       current: { bodyHtml: post.body_html, at: post.edited_at ?? post.created_at, by: post.author_name },
       revisions,
     })

@@ -67,7 +67,8 @@ export async function installViews(app: FastifyInstance, options: { cache: boole
     layout: 'layouts/main',
     viewExt: 'hbs',
     production: options.cache,
-    options: { partials: partialsIn('partials') },
+    // preventIndent: an indented partial call must not indent the lines of a <textarea> it renders.
+    options: { partials: partialsIn('partials'), compileOptions: { preventIndent: true } },
   })
 
   app.decorateReply('render', function (this: FastifyReply, template: string, data: Record<string, unknown> = {}) {

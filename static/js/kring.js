@@ -38,6 +38,7 @@
           box = document.createElement('section')
           box.className = 'preview'
           box.setAttribute('aria-live', 'polite')
+          box.setAttribute('aria-label', button.textContent)
           var title = document.createElement('h2')
           title.className = 'preview-title'
           title.textContent = button.textContent
