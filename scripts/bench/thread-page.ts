@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { generateThread, type ThreadData } from './data/thread.js'
+import { generateThread, type ThreadData } from './generators/thread.js'
 import { Browser } from './lib/browser.js'
 import { startChild, type ChildServer } from './lib/child.js'
 import { benchDatabaseUrl, databaseName, freshMigratedDatabase } from './lib/database.js'
