@@ -13,12 +13,17 @@ import { accountRoutes } from './accounts/routes.js'
 import { adminRoutes } from './admin/routes.js'
 import { communityRoutes } from './communities/routes.js'
 import { discussionRoutes } from './discussions/routes.js'
-import { themeAdminRoutes } from './themes/routes.js'
+import { commentRoutes } from './library/comment-routes.js'
+import { fromThreadRoutes } from './library/from-thread-routes.js'
+import { libraryRoutes } from './library/routes.js'
+import { themeAdminRoutes, themeRoutes } from './themes/routes.js'
 import type { Config } from './config.js'
 import { connectDatabase, type Db } from './db/connect.js'
 import { healthRoutes } from './health/routes.js'
 import { homeRoutes } from './home/routes.js'
 import { createSearchClient, type SearchClient } from './search/client.js'
+import { installSearch } from './search/plugin.js'
+import type { WorkerOptions } from './search/worker.js'
 import { installErrorPages, tooManyRequests } from './web/errors.js'
 import { deleteExpiredSessions, PostgresSessionStore } from './web/session-store.js'
 import { installViewer } from './web/viewer.js'
@@ -38,6 +43,8 @@ const sessionMaxAgeMs = 30 * 24 * 60 * 60 * 1000
 export interface AppServices {
   /** An already open database, for tests and scripts that manage its lifetime themselves. */
   db?: Db
+  /** The search outbox worker's timings, or false for none (tests that drain the outbox themselves). */
+  searchWorker?: WorkerOptions | false
 }
 
 export async function buildApp(config: Readonly<Config>, services: AppServices = {}): Promise<FastifyInstance> {
@@ -122,7 +129,12 @@ export async function buildApp(config: Readonly<Config>, services: AppServices =
   await app.register(communityRoutes, { db })
   await app.register(discussionRoutes, { db })
   await app.register(themeAdminRoutes, { db })
+  await app.register(themeRoutes, { db })
+  await app.register(libraryRoutes, { db })
+  await app.register(commentRoutes, { db })
+  await app.register(fromThreadRoutes, { db })
   await app.register(adminRoutes)
+  await installSearch(app, { db, search, worker: services.searchWorker })
 
   const sweep = setInterval(() => {
     deleteExpiredSessions(db).catch((err) => app.log.warn({ err }, 'could not delete expired sessions'))

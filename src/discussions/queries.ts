@@ -101,8 +101,8 @@ export async function listRevisions(db: Db, threadId: number, postId: number | n
     .execute()
 }
 
-/** Recent activity across the communities this viewer may read. */
-export async function recentThreads(db: Db, readableCommunityIds: number[] | 'all', limit = 10) {
+/** Recent activity across the communities this viewer may read, optionally within one theme. */
+export async function recentThreadsWithTheme(db: Db, themeId: number | null, readableCommunityIds: number[] | 'all', limit = 10) {
   let query = db
     .selectFrom('threads as t')
     .innerJoin('communities as c', 'c.id', 't.community_id')
@@ -113,6 +113,9 @@ export async function recentThreads(db: Db, readableCommunityIds: number[] | 'al
     .orderBy('t.last_post_at', 'desc')
     .orderBy('t.id', 'desc')
     .limit(limit)
+  if (themeId !== null) {
+    query = query.where((eb) => eb.exists(eb.selectFrom('thread_tags as tt').select('tt.thread_id').whereRef('tt.thread_id', '=', 't.id').where('tt.tag_id', '=', themeId)))
+  }
   if (readableCommunityIds !== 'all') {
     const ids = readableCommunityIds
     query = query.where((eb) => (ids.length ? eb.or([eb('c.visibility', '=', 'public'), eb('c.id', 'in', ids)]) : eb('c.visibility', '=', 'public')))
@@ -135,3 +138,5 @@ export async function replyLocation(db: Db, threadId: number, postId: number): P
   if (Number(row.before) < repliesPerPage) return `/t/${threadId}#p${postId}`
   return `/t/${threadId}?at=${row.parent_id ?? postId}#p${postId}`
 }
+
+export const recentThreads = (db: Db, readableCommunityIds: number[] | 'all', limit = 10) => recentThreadsWithTheme(db, null, readableCommunityIds, limit)

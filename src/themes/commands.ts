@@ -1,4 +1,5 @@
 // Admin writes to the theme taxonomy.
+import { sql } from 'kysely'
 import type { Db } from '../db/connect.js'
 
 export type ThemeWriteResult = { ok: true; id: number } | { ok: false; reason: 'slug_taken' }
@@ -22,6 +23,23 @@ export async function renameTheme(db: Db, id: number, labels: Record<string, str
     await trx.deleteFrom('tag_labels').where('tag_id', '=', id).execute()
     const entries = Object.entries(labels).filter(([, label]) => label.trim() !== '')
     if (entries.length) await trx.insertInto('tag_labels').values(entries.map(([locale, label]) => ({ tag_id: id, locale, label: label.trim() }))).execute()
+    return true
+  })
+}
+
+/** Merges one theme into another: everything tagged with it is tagged with the target; the old address redirects. */
+export async function mergeTheme(db: Db, fromId: number, intoId: number): Promise<boolean> {
+  if (fromId === intoId) return false
+  return db.transaction().execute(async (trx) => {
+    const both = await trx.selectFrom('tags').select(['id', 'merged_into_id']).where('id', 'in', [fromId, intoId]).forUpdate().execute()
+    if (both.length !== 2 || both.some((t) => t.merged_into_id !== null)) return false
+    await sql`insert into thread_tags (thread_id, tag_id) select thread_id, ${intoId} from thread_tags where tag_id = ${fromId} on conflict do nothing`.execute(trx)
+    await sql`insert into article_tags (article_id, tag_id) select article_id, ${intoId} from article_tags where tag_id = ${fromId} on conflict do nothing`.execute(trx)
+    await trx.deleteFrom('thread_tags').where('tag_id', '=', fromId).execute()
+    await trx.deleteFrom('article_tags').where('tag_id', '=', fromId).execute()
+    await trx.updateTable('tags').set({ merged_into_id: intoId }).where('id', '=', fromId).execute()
+    // Anything that pointed at the merged theme now points at its target.
+    await trx.updateTable('tags').set({ merged_into_id: intoId }).where('merged_into_id', '=', fromId).execute()
     return true
   })
 }

@@ -6,8 +6,12 @@ import { notFound } from '../web/errors.js'
 import { setFlash } from '../web/flash.js'
 import { supportedLocales } from '../web/i18n.js'
 import { field, formSchema, pathId, slugPattern } from '../web/params.js'
-import { createTheme, renameTheme } from './commands.js'
-import { listThemesWithLabels } from './queries.js'
+import { createTheme, mergeTheme, renameTheme } from './commands.js'
+import { labelExpression, listThemesWithLabels } from './queries.js'
+import { sql } from 'kysely'
+import { activeCommunityIds } from '../communities/queries.js'
+import { listPublished } from '../library/queries.js'
+import { recentThreadsWithTheme } from '../discussions/queries.js'
 
 const labelFields = supportedLocales.map((locale) => `label_${locale}`)
 
@@ -38,6 +42,15 @@ export async function themeAdminRoutes(app: FastifyInstance, { db }: { db: Db })
     return reply.redirect('/admin/themes', 303)
   })
 
+  app.post('/admin/themes/:id/merge', { preHandler: requireAdmin, schema: formSchema(['into', '_csrf']) }, async (request, reply) => {
+    const id = pathId((request.params as { id: string }).id)
+    const into = await db.selectFrom('tags').select('id').where('slug', '=', field(request.body, 'into')).where('merged_into_id', 'is', null).executeTakeFirst()
+    if (!into) return page(request, reply.code(422), { error: request.t('themes.error.merge_target') })
+    if (!(await mergeTheme(db, id, into.id))) return page(request, reply.code(422), { error: request.t('themes.error.merge_target') })
+    setFlash(reply, 'themes.flash.merged')
+    return reply.redirect('/admin/themes', 303)
+  })
+
   app.post('/admin/themes/:id', { preHandler: requireAdmin, schema: formSchema([...labelFields, '_csrf']) }, async (request, reply) => {
     const id = pathId((request.params as { id: string }).id)
     const { labels, error } = readLabels(request.body)
@@ -45,5 +58,42 @@ export async function themeAdminRoutes(app: FastifyInstance, { db }: { db: Db })
     if (!(await renameTheme(db, id, labels))) throw notFound()
     setFlash(reply, 'themes.flash.renamed')
     return reply.redirect('/admin/themes', 303)
+  })
+}
+
+/** Public theme pages: every theme with its articles and its recent threads. */
+export async function themeRoutes(app: FastifyInstance, { db }: { db: Db }) {
+  app.get('/themes', async (request, reply) => {
+    const themes = await db
+      .selectFrom('tags as t')
+      .select(['t.id', 't.slug', labelExpression(request.locale).as('label'),
+        sql<number>`(select count(*) from article_tags at join articles a on a.id = at.article_id where at.tag_id = t.id and a.status = 'published')`.as('article_count')])
+      .where('t.kind', '=', 'theme')
+      .where('t.merged_into_id', 'is', null)
+      .execute()
+    themes.sort((a, b) => a.label.localeCompare(b.label, request.locale))
+    return reply.render('themes/index', { title: request.t('themes.index.title'), themes })
+  })
+
+  app.get('/themes/:slug', async (request, reply) => {
+    const { slug } = request.params as { slug: string }
+    const theme = await db.selectFrom('tags as t').select(['t.id', 't.slug', 't.merged_into_id', labelExpression(request.locale).as('label')]).where('t.slug', '=', slug).where('t.kind', '=', 'theme').executeTakeFirst()
+    if (!theme) throw notFound()
+    if (theme.merged_into_id) {
+      const target = await db.selectFrom('tags').select('slug').where('id', '=', theme.merged_into_id).executeTakeFirstOrThrow()
+      return reply.redirect(`/themes/${target.slug}`, 301)
+    }
+    const viewer = request.viewer
+    const readable = viewer?.siteRole === 'admin' ? 'all' : await activeCommunityIds(db, viewer?.id)
+    const [{ articles }, threads, labels] = await Promise.all([
+      listPublished(db, { kind: null, themeId: theme.id, language: null, communityId: null, sort: 'newest', after: null }, 30),
+      recentThreadsWithTheme(db, theme.id, readable, 15),
+      db.selectFrom('tag_labels').select(['locale', 'label']).where('tag_id', '=', theme.id).orderBy('locale').execute(),
+    ])
+    return reply.render('themes/show', {
+      title: theme.label, theme, labels: labels.filter((l) => l.label !== theme.label),
+      articles: articles.map((a) => ({ ...a, kindLabel: request.t(`library.kind.${a.kind}`) })), threads,
+      feedUrl: `/feeds/themes/${theme.slug}.atom`,
+    })
   })
 }

@@ -1,0 +1,211 @@
+// Library writes: drafts, review, publishing, revisions, translations and comments, each in one transaction.
+import { sql, type Transaction } from 'kysely'
+import type { Db } from '../db/connect.js'
+import type { ArticleKind, Database } from '../db/database.js'
+import { renderMarkdown } from '../markdown/render.js'
+
+type Trx = Transaction<Database>
+
+export interface ArticleData {
+  title: string
+  slug: string
+  summary: string
+  kind: ArticleKind
+  language: string
+  body_md: string
+  community_id: number | null
+  themeIds: number[]
+  practice: {
+    practice_context: string | null
+    practice_target_group: string | null
+    practice_country: string | null
+    practice_what_worked: string | null
+    practice_what_did_not: string | null
+    practice_contact: string | null
+  }
+}
+
+export type ArticleWriteResult = { ok: true; id: number; slug: string } | { ok: false; reason: 'slug_taken'; suggestion: string }
+
+/** The first free slug of the form base, base-2, base-3, … */
+export async function freeSlug(db: Db | Trx, base: string, exceptId?: number): Promise<string> {
+  const rows = await db
+    .selectFrom('articles')
+    .select('slug')
+    .where((eb) => eb.or([eb('slug', '=', base), eb('slug', 'like', `${base}-%`)]))
+    .where((eb) => (exceptId ? eb('id', '!=', exceptId) : eb.val(true)))
+    .execute()
+  const taken = new Set(rows.map((r) => r.slug))
+  if (!taken.has(base)) return base
+  for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`
+}
+
+async function writeRevision(trx: Trx, articleId: number, editorId: number, restoredFrom: number | null = null): Promise<number> {
+  const article = await trx
+    .selectFrom('articles')
+    .select(['revision', 'title', 'summary', 'body_md', 'body_html', 'practice_context', 'practice_target_group', 'practice_country', 'practice_what_worked', 'practice_what_did_not', 'practice_contact'])
+    .where('id', '=', articleId)
+    .executeTakeFirstOrThrow()
+  const revision = article.revision + 1
+  const { revision: _r, title, summary, body_md, body_html, ...practice } = article
+  await trx
+    .insertInto('article_revisions')
+    .values({ article_id: articleId, revision, editor_id: editorId, title, summary, body_md, body_html, practice: JSON.stringify(practice), restored_from: restoredFrom })
+    .execute()
+  await trx.updateTable('articles').set({ revision }).where('id', '=', articleId).execute()
+  return revision
+}
+
+async function setThemes(trx: Trx, articleId: number, themeIds: number[]) {
+  await trx.deleteFrom('article_tags').where('article_id', '=', articleId).execute()
+  if (themeIds.length) await trx.insertInto('article_tags').values(themeIds.map((tag_id) => ({ article_id: articleId, tag_id }))).execute()
+}
+
+export async function createDraft(
+  db: Db,
+  input: ArticleData & { authorId: number; translatedFrom?: { id: number; revision: number; groupId: number }; sources?: { threadId: number; postId: number | null }[]; isDemo?: boolean },
+): Promise<ArticleWriteResult> {
+  return db.transaction().execute(async (trx) => {
+    if (await trx.selectFrom('articles').select('id').where('slug', '=', input.slug).executeTakeFirst()) {
+      return { ok: false, reason: 'slug_taken', suggestion: await freeSlug(trx, input.slug) } as const
+    }
+    const rendered = renderMarkdown(input.body_md)
+    const row = await trx
+      .insertInto('articles')
+      .values({
+        slug: input.slug, title: input.title, summary: input.summary, kind: input.kind, language: input.language,
+        body_md: input.body_md, body_html: rendered.html, body_text: rendered.text, community_id: input.community_id,
+        author_id: input.authorId, ...input.practice, is_demo: input.isDemo ?? false,
+        translation_group_id: input.translatedFrom?.groupId ?? null,
+        translated_from_id: input.translatedFrom?.id ?? null,
+        translated_from_revision: input.translatedFrom?.revision ?? null,
+      })
+      .returning(['id', 'slug'])
+      .executeTakeFirstOrThrow()
+    if (input.translatedFrom) {
+      // The source joins the group it now shares with its translation.
+      await trx.updateTable('articles').set({ translation_group_id: input.translatedFrom.groupId }).where('id', '=', input.translatedFrom.id).execute()
+    }
+    await setThemes(trx, row.id, input.themeIds)
+    for (const source of input.sources ?? []) await trx.insertInto('article_sources').values({ article_id: row.id, thread_id: source.threadId, post_id: source.postId }).execute()
+    await writeRevision(trx, row.id, input.authorId)
+    return { ok: true, id: row.id, slug: row.slug } as const
+  })
+}
+
+export async function updateArticle(db: Db, articleId: number, input: ArticleData & { editorId: number; markTranslationCurrent: boolean }): Promise<ArticleWriteResult> {
+  return db.transaction().execute(async (trx) => {
+    const current = await trx.selectFrom('articles').select(['id', 'translated_from_id']).where('id', '=', articleId).forUpdate().executeTakeFirstOrThrow()
+    if (await trx.selectFrom('articles').select('id').where('slug', '=', input.slug).where('id', '!=', articleId).executeTakeFirst()) {
+      return { ok: false, reason: 'slug_taken', suggestion: await freeSlug(trx, input.slug, articleId) } as const
+    }
+    const rendered = renderMarkdown(input.body_md)
+    await trx
+      .updateTable('articles')
+      .set({
+        slug: input.slug, title: input.title, summary: input.summary, kind: input.kind, language: input.language,
+        body_md: input.body_md, body_html: rendered.html, body_text: rendered.text, community_id: input.community_id,
+        ...input.practice, updated_at: new Date(),
+      })
+      .where('id', '=', articleId)
+      .execute()
+    if (input.markTranslationCurrent && current.translated_from_id) {
+      await trx
+        .updateTable('articles')
+        .set({ translated_from_revision: sql`(select revision from articles s where s.id = ${current.translated_from_id})` })
+        .where('id', '=', articleId)
+        .execute()
+    }
+    await setThemes(trx, articleId, input.themeIds)
+    await writeRevision(trx, articleId, input.editorId)
+    return { ok: true, id: articleId, slug: input.slug } as const
+  })
+}
+
+export type Transition = 'submit' | 'publish' | 'return' | 'archive' | 'republish'
+
+const allowedFrom: Record<Transition, string[]> = {
+  submit: ['draft'],
+  publish: ['in_review', 'draft'],
+  return: ['in_review'],
+  archive: ['published'],
+  republish: ['archived'],
+}
+
+/** Moves an article through draft → in review → published → archived; false when it is not in a state that allows it. */
+export async function transitionArticle(db: Db, articleId: number, transition: Transition, comment: string | null): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const article = await trx.selectFrom('articles').select(['status', 'published_at']).where('id', '=', articleId).forUpdate().executeTakeFirst()
+    if (!article || !allowedFrom[transition].includes(article.status)) return false
+    const now = new Date()
+    const next = { submit: 'in_review', publish: 'published', return: 'draft', archive: 'archived', republish: 'published' }[transition] as 'draft' | 'in_review' | 'published' | 'archived'
+    await trx
+      .updateTable('articles')
+      .set({
+        status: next,
+        review_comment: transition === 'return' ? comment : transition === 'publish' ? null : sql`review_comment`,
+        published_at: next === 'published' ? (article.published_at ?? now) : sql`published_at`,
+        updated_at: now,
+      })
+      .where('id', '=', articleId)
+      .execute()
+    return true
+  })
+}
+
+export type RestoreResult = 'restored' | 'not_found'
+
+/** Restores an older revision of this article; it becomes the newest revision. */
+export async function restoreRevision(db: Db, articleId: number, revision: number, editorId: number): Promise<RestoreResult> {
+  return db.transaction().execute(async (trx) => {
+    const old = await trx.selectFrom('article_revisions').selectAll().where('article_id', '=', articleId).where('revision', '=', revision).executeTakeFirst()
+    if (!old) return 'not_found'
+    await trx.selectFrom('articles').select('id').where('id', '=', articleId).forUpdate().execute()
+    const practice = (old.practice ?? {}) as Record<string, string | null>
+    const rendered = renderMarkdown(old.body_md)
+    await trx
+      .updateTable('articles')
+      .set({
+        title: old.title, summary: old.summary, body_md: old.body_md, body_html: rendered.html, body_text: rendered.text, updated_at: new Date(),
+        practice_context: practice.practice_context ?? null, practice_target_group: practice.practice_target_group ?? null,
+        practice_country: practice.practice_country ?? null, practice_what_worked: practice.practice_what_worked ?? null,
+        practice_what_did_not: practice.practice_what_did_not ?? null, practice_contact: practice.practice_contact ?? null,
+      })
+      .where('id', '=', articleId)
+      .execute()
+    await writeRevision(trx, articleId, editorId, revision)
+    return 'restored'
+  })
+}
+
+export async function addComment(db: Db, input: { articleId: number; authorId: number; parentId: number | null; bodyMd: string }): Promise<{ ok: true; id: number } | { ok: false; reason: 'parent_not_found' }> {
+  return db.transaction().execute(async (trx) => {
+    let parentId = input.parentId
+    if (parentId !== null) {
+      const parent = await trx.selectFrom('comments').select(['parent_id', 'status']).where('id', '=', parentId).where('article_id', '=', input.articleId).executeTakeFirst()
+      if (!parent || parent.status === 'deleted') return { ok: false, reason: 'parent_not_found' } as const
+      // One level of replies: an answer to an answer joins the same conversation.
+      parentId = parent.parent_id ?? parentId
+    }
+    const row = await trx
+      .insertInto('comments')
+      .values({ article_id: input.articleId, author_id: input.authorId, parent_id: parentId, body_md: input.bodyMd, body_html: renderMarkdown(input.bodyMd).html })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    return { ok: true, id: row.id } as const
+  })
+}
+
+export async function editComment(db: Db, commentId: number, bodyMd: string): Promise<boolean> {
+  const result = await db.transaction().execute((trx) =>
+    trx.updateTable('comments').set({ body_md: bodyMd, body_html: renderMarkdown(bodyMd).html, edited_at: new Date() }).where('id', '=', commentId).where('status', '!=', 'deleted').executeTakeFirst(),
+  )
+  return Number(result.numUpdatedRows) === 1
+}
+
+export async function deleteComment(db: Db, commentId: number): Promise<boolean> {
+  const result = await db.transaction().execute((trx) =>
+    trx.updateTable('comments').set({ status: 'deleted', deleted_at: new Date() }).where('id', '=', commentId).where('status', '!=', 'deleted').executeTakeFirst(),
+  )
+  return Number(result.numUpdatedRows) === 1
+}

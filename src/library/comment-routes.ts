@@ -1,0 +1,65 @@
+// Comments on published articles: members write (one level of replies), edit and delete their own.
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { Db } from '../db/connect.js'
+import { checkMarkdown } from '../markdown/render.js'
+import { requireUser, viewerOf } from '../web/auth.js'
+import { badRequest, forbidden, notFound } from '../web/errors.js'
+import { setFlash } from '../web/flash.js'
+import { field, formSchema, pathId, positiveInt } from '../web/params.js'
+import { addComment, deleteComment, editComment } from './commands.js'
+import { actorOf, articleForViewer } from './context.js'
+import { canComment, canReview } from './policy.js'
+import { findComment } from './queries.js'
+
+export async function commentRoutes(app: FastifyInstance, { db }: { db: Db }) {
+  app.post('/library/:slug/comments', { preHandler: requireUser, schema: formSchema(['body', 'parent_id', '_csrf']) }, async (request, reply) => {
+    const viewer = viewerOf(request)
+    const { article, actor } = await articleForViewer(db, request, (request.params as { slug: string }).slug)
+    if (!canComment(actor, article)) throw forbidden('library.error.comment_not_allowed')
+    const body = field(request.body, 'body')
+    const check = checkMarkdown(body, { maxBytes: 16 * 1024 })
+    if (!check.ok) throw badRequest(`markdown.error.${check.reason}`)
+    const rawParent = field(request.body, 'parent_id')
+    const parentId = rawParent === '' ? null : positiveInt(rawParent)
+    if (rawParent !== '' && parentId === null) throw badRequest('library.error.comment_parent_unknown')
+    const result = await addComment(db, { articleId: article.id, authorId: viewer.id, parentId, bodyMd: body })
+    if (!result.ok) throw badRequest('library.error.comment_parent_unknown')
+    setFlash(reply, 'library.flash.comment_posted')
+    return reply.redirect(`/library/${article.slug}#comment-${result.id}`, 303)
+  })
+
+  const ownComment = async (request: FastifyRequest, id: number) => {
+    const comment = await findComment(db, id)
+    if (!comment || comment.status === 'deleted') throw notFound()
+    const article = await db.selectFrom('articles').select(['slug', 'author_id', 'status', 'community_id']).where('id', '=', comment.article_id).executeTakeFirstOrThrow()
+    const { actor } = await articleForViewer(db, request, article.slug)
+    const mayChange = (comment.author_id === request.viewer?.id && canComment(actor, article)) || canReview(actor, article)
+    if (!mayChange) throw forbidden('discussions.error.not_yours')
+    return { comment, article }
+  }
+
+  app.get('/library/comments/:id/edit', { preHandler: requireUser }, async (request, reply) => {
+    const { comment, article } = await ownComment(request, pathId((request.params as { id: string }).id))
+    return reply.render('library/comment-edit', { title: request.t('library.comments.edit'), comment, article, values: { body: comment.body_md } })
+  })
+
+  app.post('/library/comments/:id/edit', { preHandler: requireUser, schema: formSchema(['body', '_csrf']) }, async (request, reply) => {
+    const { comment, article } = await ownComment(request, pathId((request.params as { id: string }).id))
+    const body = field(request.body, 'body')
+    const check = checkMarkdown(body, { maxBytes: 16 * 1024 })
+    if (!check.ok) {
+      return reply.code(422).render('library/comment-edit', { title: request.t('library.comments.edit'), comment, article, values: { body }, error: request.t(`markdown.error.${check.reason}`) })
+    }
+    await editComment(db, comment.id, body)
+    setFlash(reply, 'discussions.flash.edited')
+    return reply.redirect(`/library/${article.slug}#comment-${comment.id}`, 303)
+  })
+
+  app.post('/library/comments/:id/delete', { preHandler: requireUser }, async (request, reply) => {
+    const { comment, article } = await ownComment(request, pathId((request.params as { id: string }).id))
+    await deleteComment(db, comment.id)
+    setFlash(reply, 'library.flash.comment_deleted')
+    return reply.redirect(`/library/${article.slug}#comments`, 303)
+  })
+
+}

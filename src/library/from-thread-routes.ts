@@ -1,0 +1,60 @@
+// From discussion to knowledge: a moderator turns a thread (or chosen replies) into a library draft that links back.
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { sql } from 'kysely'
+import type { Db } from '../db/connect.js'
+import { threadForViewer } from '../discussions/access.js'
+import { requireUser, viewerOf } from '../web/auth.js'
+import { forbidden } from '../web/errors.js'
+import { setFlash } from '../web/flash.js'
+import { fieldList, formSchema, pathId, slugify } from '../web/params.js'
+import { createDraft, freeSlug } from './commands.js'
+import { isContentLanguage } from './fields.js'
+
+export async function fromThreadRoutes(app: FastifyInstance, { db }: { db: Db }) {
+  const moderatedThread = async (request: FastifyRequest) => {
+    const context = await threadForViewer(db, request, pathId((request.params as { id: string }).id))
+    if (!context.mayModerate) throw forbidden('library.error.reviewers_only')
+    if (context.thread.status === 'deleted') throw forbidden('discussions.reply.thread_gone')
+    return context
+  }
+
+  const visibleReplies = (threadId: number) =>
+    db
+      .selectFrom('posts as p')
+      .innerJoin('users as u', 'u.id', 'p.author_id')
+      .select(['p.id', 'p.body_md', 'p.body_html', 'p.created_at', 'u.display_name as author_name'])
+      .where('p.thread_id', '=', threadId)
+      .where('p.status', '=', 'visible')
+      .orderBy(sql`p.path collate "C"`)
+      .limit(500)
+      .execute()
+
+  app.get('/t/:id/to-library', { preHandler: requireUser }, async (request, reply) => {
+    const { thread } = await moderatedThread(request)
+    const replies = await visibleReplies(thread.id)
+    return reply.render('library/from-thread', { title: request.t('library.from_thread.title'), thread, replies })
+  })
+
+  app.post('/t/:id/to-library', { preHandler: requireUser, schema: formSchema(['_csrf'], ['replies']) }, async (request, reply) => {
+    const viewer = viewerOf(request)
+    const { thread } = await moderatedThread(request)
+    const chosen = new Set(fieldList(request.body, 'replies').map(Number))
+    const replies = (await visibleReplies(thread.id)).filter((r) => chosen.has(r.id))
+    const quote = (text: string) => text.split('\n').map((line) => `> ${line}`).join('\n')
+    const body = [
+      thread.body_md,
+      ...replies.map((r) => `### ${r.author_name}\n\n${quote(r.body_md)}`),
+    ].join('\n\n')
+    const language = isContentLanguage(request.locale) ? request.locale : 'en'
+    const result = await createDraft(db, {
+      title: thread.title, slug: await freeSlug(db, slugify(thread.title, 70)), summary: '', kind: 'practice', language,
+      body_md: body.slice(0, 60_000), community_id: thread.community_id, themeIds: (await db.selectFrom('thread_tags').select('tag_id').where('thread_id', '=', thread.id).execute()).map((r) => r.tag_id),
+      practice: { practice_context: null, practice_target_group: null, practice_country: null, practice_what_worked: null, practice_what_did_not: null, practice_contact: null },
+      authorId: viewer.id,
+      sources: [{ threadId: thread.id, postId: null }, ...replies.map((r) => ({ threadId: thread.id, postId: r.id }))],
+    })
+    if (!result.ok) throw forbidden()
+    setFlash(reply, 'library.flash.drafted_from_thread')
+    return reply.redirect(`/library/${result.slug}/edit`, 303)
+  })
+}

@@ -1,0 +1,334 @@
+// The knowledge library over HTTP: index, articles, writing, review and publishing, history, translations.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { countryName, countryOptions } from '../accounts/countries.js'
+import type { Db } from '../db/connect.js'
+import { renderMarkdown } from '../markdown/render.js'
+import { listThemes, resolveThemeSlugs } from '../themes/queries.js'
+import { requireUser, viewerOf } from '../web/auth.js'
+import { badRequest, forbidden, notFound } from '../web/errors.js'
+import { setFlash } from '../web/flash.js'
+import { cursorParam, field, formSchema, positiveInt, slugify } from '../web/params.js'
+import { findCommunityBySlug } from '../communities/queries.js'
+import { createDraft, restoreRevision, transitionArticle, updateArticle, type ArticleData, type Transition } from './commands.js'
+import { actorOf, articleForViewer } from './context.js'
+import { diffText } from './diff.js'
+import { articleKinds, checkArticle, contentLanguages, isContentLanguage, isKind, practiceOf, readArticleForm, type ArticleInput, type FieldErrors } from './fields.js'
+import { canComment, canReview, canSubmit, canWrite } from './policy.js'
+import {
+  communitiesOf, findRevision, listComments, listDraftsOf, listPublished, listReviewQueue, listRevisions, listSources,
+  otherLanguageVersions, themesOfArticles, type ArticleRow,
+} from './queries.js'
+
+const reservedSlugs = new Set(['new', 'mine', 'review', 'comments'])
+const articleFields = ['title', 'slug', 'summary', 'kind', 'language', 'body', 'community', 'practice_context', 'practice_target_group', 'practice_country', 'practice_what_worked', 'practice_what_did_not', 'practice_contact', 'preview', 'translation_current', '_csrf']
+
+export function languageName(code: string, locale: string): string {
+  return new Intl.DisplayNames([locale], { type: 'language' }).of(code) ?? code
+}
+
+export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
+  const tr = (request: FastifyRequest, errors: FieldErrors) => Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, request.t(v)]))
+  const kindOptions = (request: FastifyRequest, current: string) => articleKinds.map((kind) => ({ kind, label: request.t(`library.kind.${kind}`), selected: kind === current }))
+  const languageOptions = (request: FastifyRequest, current: string) => contentLanguages.map((code) => ({ code, name: languageName(code, request.locale), selected: code === current }))
+
+  // --- The index -----------------------------------------------------------------------------------
+  app.get('/library', async (request, reply) => {
+    const query = request.query as Record<string, unknown>
+    const kind = typeof query.kind === 'string' && query.kind !== '' ? query.kind : null
+    const language = typeof query.language === 'string' && query.language !== '' ? query.language : null
+    const themeSlug = typeof query.theme === 'string' && query.theme !== '' ? query.theme : null
+    const communitySlug = typeof query.community === 'string' && query.community !== '' ? query.community : null
+    const sort = query.sort === 'title' ? 'title' : 'newest'
+    if (query.sort !== undefined && query.sort !== '' && query.sort !== 'title' && query.sort !== 'newest') throw badRequest('library.error.filter_unknown')
+    if (kind && !isKind(kind)) throw badRequest('library.error.kind_unknown')
+    if (language && !isContentLanguage(language)) throw badRequest('library.error.language_unknown')
+    const after = cursorParam(query.after)
+    const themes = await listThemes(db, request.locale)
+    const theme = themeSlug ? themes.find((th) => th.slug === themeSlug) : null
+    if (themeSlug && !theme) throw badRequest('library.error.theme_unknown')
+    const community = communitySlug ? await findCommunityBySlug(db, communitySlug) : null
+    if (communitySlug && !community) throw badRequest('library.error.community_unknown')
+
+    const { articles, hasMore } = await listPublished(db, { kind: kind as ArticleRow['kind'] | null, language, themeId: theme?.id ?? null, communityId: community?.id ?? null, sort, after })
+    const articleThemes = await themesOfArticles(db, articles.map((a) => a.id), request.locale)
+    const filterQuery = new URLSearchParams(Object.entries({ kind, language, theme: themeSlug, community: communitySlug, sort: sort === 'title' ? 'title' : null }).filter(([, v]) => v) as [string, string][])
+    const last = articles[articles.length - 1]
+    return reply.render('library/index', {
+      title: request.t('library.title'),
+      articles: articles.map((a) => ({ ...a, kindLabel: request.t(`library.kind.${a.kind}`), languageName: languageName(a.language, request.locale), themes: articleThemes.get(a.id) ?? [], country: countryName(a.practice_country, request.locale) })),
+      kinds: kindOptions(request, kind ?? ''),
+      languages: languageOptions(request, language ?? ''),
+      themes: themes.map((th) => ({ ...th, selected: th.slug === themeSlug })),
+      filters: { kind, language, theme: themeSlug, community: communitySlug, communityName: community?.name, sort },
+      nextUrl: hasMore && last ? `/library?${new URLSearchParams([...filterQuery, ['after', String(last.id)]]).toString()}` : null,
+      firstUrl: after !== null ? `/library${filterQuery.size ? `?${filterQuery}` : ''}` : null,
+      mayWrite: canWrite(await actorOf(db, request)),
+    })
+  })
+
+  // --- Writing ---------------------------------------------------------------------------------------
+  const formPage = async (request: FastifyRequest, reply: FastifyReply, options: { values: Record<string, unknown>; errors?: FieldErrors; previewHtml?: string | null; action: string; heading: string; cancel: string; isTranslation?: boolean; outdated?: boolean }) => {
+    const viewer = viewerOf(request)
+    const [themes, communities] = await Promise.all([listThemes(db, request.locale), communitiesOf(db, viewer.id)])
+    const chosen = new Set((options.values.themes as string[] | undefined) ?? [])
+    const values = options.values as Record<string, string>
+    return reply.render('library/form', {
+      title: options.heading,
+      heading: options.heading,
+      values,
+      errors: tr(request, options.errors ?? {}),
+      suggestion: options.values.suggestion ?? null,
+      previewHtml: options.previewHtml ?? null,
+      kinds: kindOptions(request, values.kind ?? 'practice'),
+      languages: languageOptions(request, values.language ?? request.locale),
+      themes: themes.map((th) => ({ ...th, checked: chosen.has(th.slug) })),
+      communities: communities.map((c) => ({ ...c, selected: c.slug === values.community })),
+      countries: countryOptions(request.locale).map((c) => ({ ...c, selected: c.code === values.practice_country })),
+      action: options.action,
+      cancel: options.cancel,
+      isTranslation: options.isTranslation ?? false,
+      outdated: options.outdated ?? false,
+    })
+  }
+
+  /** Validates the form and resolves themes and community; errors are keyed by field. */
+  const readForm = async (request: FastifyRequest, input: ArticleInput): Promise<{ data: ArticleData | null; errors: FieldErrors }> => {
+    const errors = checkArticle(input, { slugRequired: true })
+    const slug = input.slug || slugify(input.title, 80)
+    if (!errors.slug && reservedSlugs.has(slug)) errors.slug = 'library.error.slug_reserved'
+    const themes = await resolveThemeSlugs(db, input.themes)
+    if (themes.unknown.length) errors.themes = 'library.error.theme_unknown'
+    let communityId: number | null = null
+    if (input.community_slug) {
+      const communities = await communitiesOf(db, viewerOf(request).id)
+      const community = communities.find((c) => c.slug === input.community_slug)
+      if (community) communityId = community.id
+      else errors.community = 'library.error.community_not_yours'
+    }
+    if (Object.keys(errors).length) return { data: null, errors }
+    return {
+      data: { title: input.title, slug, summary: input.summary, kind: input.kind, language: input.language, body_md: input.body_md, community_id: communityId, themeIds: themes.ids, practice: practiceOf(input) },
+      errors,
+    }
+  }
+
+  const formValues = (input: ArticleInput) => ({ ...input, body: input.body_md, community: input.community_slug })
+
+  app.get('/library/new', { preHandler: requireUser }, async (request, reply) => {
+    if (!canWrite(await actorOf(db, request))) throw forbidden('discussions.reply.suspended')
+    return formPage(request, reply, { values: { kind: 'practice', language: request.locale, themes: [] }, action: '/library/new', heading: request.t('library.new.title'), cancel: '/library' })
+  })
+
+  app.post('/library/new', { preHandler: requireUser, schema: formSchema(articleFields, ['themes']) }, async (request, reply) => {
+    const viewer = viewerOf(request)
+    if (!canWrite(await actorOf(db, request))) throw forbidden('discussions.reply.suspended')
+    const input = readArticleForm(request.body)
+    const page = { action: '/library/new', heading: request.t('library.new.title'), cancel: '/library' }
+    const { data, errors } = await readForm(request, input)
+    if (!data) return formPage(request, reply.code(422), { ...page, values: formValues(input), errors })
+    if (field(request.body, 'preview')) return formPage(request, reply, { ...page, values: formValues(input), previewHtml: renderMarkdown(input.body_md).html })
+    const result = await createDraft(db, { ...data, authorId: viewer.id })
+    if (!result.ok) return formPage(request, reply.code(409), { ...page, values: { ...formValues(input), slug: data.slug, suggestion: result.suggestion }, errors: { slug: 'library.error.slug_taken' } })
+    request.log.info({ articleId: result.id, userId: viewer.id }, 'library draft created')
+    setFlash(reply, 'library.flash.draft_saved')
+    return reply.redirect(`/library/${result.slug}`, 303)
+  })
+
+  app.get('/library/mine', { preHandler: requireUser }, async (request, reply) => {
+    const articles = await listDraftsOf(db, viewerOf(request).id)
+    return reply.render('library/mine', { title: request.t('library.mine.title'), articles: articles.map((a) => ({ ...a, statusLabel: request.t(`library.status.${a.status}`), kindLabel: request.t(`library.kind.${a.kind}`) })) })
+  })
+
+  app.get('/library/review', { preHandler: requireUser }, async (request, reply) => {
+    const actor = await actorOf(db, request)
+    const isAdmin = actor.viewer?.siteRole === 'admin'
+    if (!isAdmin && actor.moderates.size === 0) throw forbidden()
+    const articles = await listReviewQueue(db, isAdmin ? 'all' : [...actor.moderates])
+    return reply.render('library/review', { title: request.t('library.review.title'), articles: articles.map((a) => ({ ...a, kindLabel: request.t(`library.kind.${a.kind}`) })) })
+  })
+
+  // --- Reading -----------------------------------------------------------------------------------------
+  const articleView = async (request: FastifyRequest, slug: string) => {
+    const context = await articleForViewer(db, request, slug)
+    const { article, actor } = context
+    const [themes, versions, comments, sources] = await Promise.all([
+      themesOfArticles(db, [article.id], request.locale),
+      otherLanguageVersions(db, article),
+      listComments(db, article.id),
+      listSources(db, article.id),
+    ])
+    const viewerId = request.viewer?.id
+    const visibleComments = comments.map((c) => ({
+      ...c,
+      deleted: c.status === 'deleted',
+      mine: c.author_id === viewerId && c.status !== 'deleted' && canComment(actor, article),
+    }))
+    const topLevel = visibleComments.filter((c) => c.parent_id === null).map((c) => ({ ...c, replies: visibleComments.filter((r) => r.parent_id === c.id) }))
+    const outdated = article.translated_from_id !== null && article.source_revision !== null && article.translated_from_revision !== null && article.source_revision > article.translated_from_revision
+    return {
+      ...context,
+      data: {
+        title: article.title,
+        article,
+        kindLabel: request.t(`library.kind.${article.kind}`),
+        statusLabel: request.t(`library.status.${article.status}`),
+        languageName: languageName(article.language, request.locale),
+        country: countryName(article.practice_country, request.locale),
+        themes: themes.get(article.id) ?? [],
+        versions: versions.map((v) => ({ ...v, languageName: languageName(v.language, request.locale) })),
+        outdated,
+        comments: topLevel,
+        commentCount: visibleComments.filter((c) => !c.deleted).length,
+        sources: sources.filter((s) => s.status === 'visible' && (s.visibility === 'public' || actor.moderates.has(s.community_id) || actor.viewer?.siteRole === 'admin')),
+        mayEdit: context.mayEdit,
+        mayReview: context.mayReview,
+        maySubmit: canSubmit(actor, article),
+        mayComment: canComment(actor, article),
+        mayTranslate: article.status === 'published' && canWrite(actor),
+        isPublished: article.status === 'published',
+        otherLanguages: contentLanguages.filter((code) => code !== article.language && !versions.some((v) => v.language === code)).map((code) => ({ code, name: languageName(code, request.locale) })),
+      },
+    }
+  }
+
+  app.get('/library/:slug', async (request, reply) => {
+    const { data } = await articleView(request, (request.params as { slug: string }).slug)
+    const origin = `${request.protocol}://${request.host}`
+    return reply.render('library/article', {
+      ...data,
+      meta: data.isPublished ? { canonical: `${origin}/library/${data.article.slug}`, description: data.article.summary, ogType: 'article', ogTitle: data.article.title, locale: data.article.language } : null,
+    })
+  })
+
+  app.get('/library/:slug/print', async (request, reply) => {
+    const { data } = await articleView(request, (request.params as { slug: string }).slug)
+    return reply.render('library/print', { ...data, printView: true })
+  })
+
+  // --- Editing ---------------------------------------------------------------------------------------
+  const editable = async (request: FastifyRequest, slug: string) => {
+    const context = await articleForViewer(db, request, slug)
+    if (!context.mayEdit) throw forbidden('library.error.not_yours')
+    return context
+  }
+
+  const editPage = (request: FastifyRequest, reply: FastifyReply, article: ArticleRow, values: Record<string, unknown>, extra: { errors?: FieldErrors; previewHtml?: string | null } = {}) => {
+    const outdated = article.translated_from_id !== null && article.source_revision !== null && (article.translated_from_revision ?? 0) < article.source_revision
+    return formPage(request, reply, { values, ...extra, action: `/library/${article.slug}/edit`, heading: request.t('library.edit.title'), cancel: `/library/${article.slug}`, isTranslation: article.translated_from_id !== null, outdated })
+  }
+
+  app.get('/library/:slug/edit', { preHandler: requireUser }, async (request, reply) => {
+    const { article } = await editable(request, (request.params as { slug: string }).slug)
+    const themes = await themesOfArticles(db, [article.id], request.locale)
+    return editPage(request, reply, article, {
+      ...article, body: article.body_md, community: article.community_slug ?? '', themes: (themes.get(article.id) ?? []).map((th) => th.slug),
+      practice_context: article.practice_context ?? '', practice_target_group: article.practice_target_group ?? '', practice_country: article.practice_country ?? '',
+      practice_what_worked: article.practice_what_worked ?? '', practice_what_did_not: article.practice_what_did_not ?? '', practice_contact: article.practice_contact ?? '',
+    })
+  })
+
+  app.post('/library/:slug/edit', { preHandler: requireUser, schema: formSchema(articleFields, ['themes']) }, async (request, reply) => {
+    const viewer = viewerOf(request)
+    const { article } = await editable(request, (request.params as { slug: string }).slug)
+    const input = readArticleForm(request.body)
+    if (input.community_slug === '' && article.community_slug) input.community_slug = article.community_slug
+    const { data, errors } = await readForm(request, input)
+    // An article may keep the community it came from even when its editor (a reviewer) is not a member there.
+    if (errors.community && input.community_slug === article.community_slug) delete errors.community
+    if (!data || Object.keys(errors).length) return editPage(request, reply.code(422), article, formValues(input), { errors })
+    if (input.community_slug === article.community_slug) data.community_id = article.community_id
+    if (field(request.body, 'preview')) return editPage(request, reply, article, formValues(input), { previewHtml: renderMarkdown(input.body_md).html })
+    const result = await updateArticle(db, article.id, { ...data, editorId: viewer.id, markTranslationCurrent: field(request.body, 'translation_current') === '1' })
+    if (!result.ok) return editPage(request, reply.code(409), article, { ...formValues(input), suggestion: result.suggestion }, { errors: { slug: 'library.error.slug_taken' } })
+    setFlash(reply, 'library.flash.saved')
+    return reply.redirect(`/library/${result.slug}`, 303)
+  })
+
+  // --- Review and publishing -------------------------------------------------------------------------------
+  const transitions: Record<Transition, { who: 'author' | 'reviewer'; flash: string }> = {
+    submit: { who: 'author', flash: 'library.flash.submitted' },
+    publish: { who: 'reviewer', flash: 'library.flash.published' },
+    return: { who: 'reviewer', flash: 'library.flash.returned' },
+    archive: { who: 'reviewer', flash: 'library.flash.archived' },
+    republish: { who: 'reviewer', flash: 'library.flash.published' },
+  }
+  for (const [transition, rule] of Object.entries(transitions) as [Transition, (typeof transitions)[Transition]][]) {
+    app.post(`/library/:slug/${transition}`, { preHandler: requireUser, schema: formSchema(['comment', '_csrf']) }, async (request, reply) => {
+      const { article, actor } = await articleForViewer(db, request, (request.params as { slug: string }).slug)
+      const allowed = rule.who === 'author' ? canSubmit(actor, article) : canReview(actor, article)
+      if (!allowed) throw forbidden(rule.who === 'author' ? 'library.error.not_yours' : 'library.error.reviewers_only')
+      const comment = field(request.body, 'comment').trim().slice(0, 2000) || null
+      if (!(await transitionArticle(db, article.id, transition, comment))) throw badRequest('library.error.wrong_state')
+      request.log.info({ articleId: article.id, transition, userId: request.viewer?.id }, 'library article moved')
+      setFlash(reply, rule.flash)
+      return reply.redirect(`/library/${article.slug}`, 303)
+    })
+  }
+
+  // --- History, diff, restore -------------------------------------------------------------------------
+  app.get('/library/:slug/history', async (request, reply) => {
+    const { article, mayEdit } = await articleForViewer(db, request, (request.params as { slug: string }).slug)
+    if (!mayEdit) throw notFound()
+    const revisions = await listRevisions(db, article.id)
+    return reply.render('library/history', { title: request.t('library.history.title'), article, revisions, current: article.revision })
+  })
+
+  app.get('/library/:slug/diff', async (request, reply) => {
+    const { article, mayEdit } = await articleForViewer(db, request, (request.params as { slug: string }).slug)
+    if (!mayEdit) throw notFound()
+    const query = request.query as Record<string, unknown>
+    const from = positiveInt(query.from)
+    const to = positiveInt(query.to)
+    if (from === null || to === null) throw badRequest('library.error.revision_unknown')
+    const [a, b] = await Promise.all([findRevision(db, article.id, from), findRevision(db, article.id, to)])
+    if (!a || !b) throw notFound('library.error.revision_unknown')
+    return reply.render('library/diff', {
+      title: request.t('library.diff.title'), article, from: a, to: b,
+      titleDiff: diffText(a.title, b.title), summaryDiff: diffText(a.summary, b.summary), bodyDiff: diffText(a.body_md, b.body_md),
+    })
+  })
+
+  app.post('/library/:slug/restore', { preHandler: requireUser, schema: formSchema(['revision', '_csrf']) }, async (request, reply) => {
+    const viewer = viewerOf(request)
+    const { article } = await editable(request, (request.params as { slug: string }).slug)
+    const revision = positiveInt(field(request.body, 'revision'))
+    if (revision === null) throw badRequest('library.error.revision_unknown')
+    // The revision is looked up within this article only: a revision number of another article is simply unknown here.
+    if ((await restoreRevision(db, article.id, revision, viewer.id)) === 'not_found') throw notFound('library.error.revision_unknown')
+    setFlash(reply, 'library.flash.restored')
+    return reply.redirect(`/library/${article.slug}/history`, 303)
+  })
+
+  // --- Translations ---------------------------------------------------------------------------------
+  app.get('/library/:slug/translate', { preHandler: requireUser }, async (request, reply) => {
+    const { article, actor } = await articleForViewer(db, request, (request.params as { slug: string }).slug)
+    if (article.status !== 'published' || !canWrite(actor)) throw forbidden()
+    const language = (request.query as Record<string, unknown>).language
+    if (typeof language !== 'string' || !isContentLanguage(language) || language === article.language) throw badRequest('library.error.language_unknown')
+    const themes = await themesOfArticles(db, [article.id], request.locale)
+    return formPage(request, reply, {
+      values: {
+        ...article, slug: `${article.slug}-${language}`, language, body: article.body_md, community: article.community_slug ?? '', themes: (themes.get(article.id) ?? []).map((th) => th.slug),
+        practice_context: article.practice_context ?? '', practice_target_group: article.practice_target_group ?? '', practice_country: article.practice_country ?? '',
+        practice_what_worked: article.practice_what_worked ?? '', practice_what_did_not: article.practice_what_did_not ?? '', practice_contact: article.practice_contact ?? '',
+      },
+      action: `/library/${article.slug}/translate`, heading: request.t('library.translate.title', { language: languageName(language, request.locale) }), cancel: `/library/${article.slug}`, isTranslation: true,
+    })
+  })
+
+  app.post('/library/:slug/translate', { preHandler: requireUser, schema: formSchema(articleFields, ['themes']) }, async (request, reply) => {
+    const viewer = viewerOf(request)
+    const { article, actor } = await articleForViewer(db, request, (request.params as { slug: string }).slug)
+    if (article.status !== 'published' || !canWrite(actor)) throw forbidden()
+    const input = readArticleForm(request.body)
+    const page = { action: `/library/${article.slug}/translate`, heading: request.t('library.translate.title', { language: languageName(input.language, request.locale) }), cancel: `/library/${article.slug}`, isTranslation: true }
+    const { data, errors } = await readForm(request, input)
+    if (!errors.language && input.language === article.language) errors.language = 'library.error.same_language'
+    if (!data || Object.keys(errors).length) return formPage(request, reply.code(422), { ...page, values: formValues(input), errors })
+    if (field(request.body, 'preview')) return formPage(request, reply, { ...page, values: formValues(input), previewHtml: renderMarkdown(input.body_md).html })
+    const result = await createDraft(db, { ...data, community_id: data.community_id ?? article.community_id, authorId: viewer.id, translatedFrom: { id: article.id, revision: article.revision, groupId: article.translation_group_id ?? article.id } })
+    if (!result.ok) return formPage(request, reply.code(409), { ...page, values: { ...formValues(input), suggestion: result.suggestion }, errors: { slug: 'library.error.slug_taken' } })
+    setFlash(reply, 'library.flash.draft_saved')
+    return reply.redirect(`/library/${result.slug}`, 303)
+  })
+}
