@@ -220,6 +220,23 @@ export interface CommentsTable {
   deleted_at: Timestamp | null
 }
 
+export type SearchEntityType = 'thread' | 'post' | 'article' | 'community' | 'theme'
+
+export interface SearchOutboxTable {
+  id: Generated<number>
+  entity_type: SearchEntityType
+  entity_id: number
+  op: ColumnType<'upsert' | 'delete', 'upsert' | 'delete' | undefined, 'upsert' | 'delete'>
+  version: Generated<number>
+  enqueued_at: CreatedAt
+  last_enqueued_at: CreatedAt
+  attempts: Generated<number>
+  last_error: string | null
+  next_attempt_at: CreatedAt
+  claimed_until: Timestamp | null
+  done_at: Timestamp | null
+}
+
 export interface Database {
   articles: ArticlesTable
   article_revisions: ArticleRevisionsTable
@@ -238,6 +255,7 @@ export interface Database {
   posts: PostsTable
   post_revisions: PostRevisionsTable
   form_submissions: FormSubmissionsTable
+  search_outbox: SearchOutboxTable
 }
 
 export type Community = Selectable<CommunitiesTable>

@@ -2,6 +2,7 @@
 import { sql } from 'kysely'
 import type { Db } from '../db/connect.js'
 import { renderMarkdown } from '../markdown/render.js'
+import { enqueueSearch } from '../search/outbox.js'
 import { earlierSubmission, isDuplicateSubmission, recordSubmission } from '../web/form-submission.js'
 import { placeReply } from './reply-path.js'
 
@@ -43,6 +44,7 @@ export async function startThread(
         .executeTakeFirstOrThrow()
       threadId = thread.id
       if (input.themeIds.length) await trx.insertInto('thread_tags').values(input.themeIds.map((tag_id) => ({ thread_id: thread.id, tag_id }))).execute()
+      await enqueueSearch(trx, 'thread', thread.id)
       await trx
         .updateTable('communities')
         .set({ thread_count: sql`thread_count + 1`, last_activity_at: sql`greatest(coalesce(last_activity_at, ${now}), ${now})` })
@@ -87,6 +89,7 @@ export async function replyToThread(
       postId = inserted.id
       const place = placeReply(parent, inserted.id)
       await trx.updateTable('posts').set(place).where('id', '=', inserted.id).execute()
+      await enqueueSearch(trx, 'post', inserted.id)
       await trx
         .updateTable('threads')
         .set({ reply_count: sql`reply_count + 1`, last_post_at: sql`greatest(last_post_at, ${now})`, last_poster_id: input.authorId })
@@ -117,6 +120,7 @@ export async function editThread(db: Db, input: { threadId: number; editorId: nu
       .execute()
     await trx.deleteFrom('thread_tags').where('thread_id', '=', input.threadId).execute()
     if (input.themeIds.length) await trx.insertInto('thread_tags').values(input.themeIds.map((tag_id) => ({ thread_id: input.threadId, tag_id }))).execute()
+    await enqueueSearch(trx, 'thread', input.threadId)
     return true
   })
 }
@@ -134,6 +138,7 @@ export async function editPost(db: Db, input: { postId: number; editorId: number
       .set({ body_md: input.bodyMd, body_html: renderMarkdown(input.bodyMd).html, edited_at: new Date(), edited_by: input.editorId })
       .where('id', '=', input.postId)
       .execute()
+    await enqueueSearch(trx, 'post', input.postId)
     return true
   })
 }
@@ -145,6 +150,7 @@ export async function deletePost(db: Db, input: { postId: number; deletedBy: num
     if (!post || post.status === 'deleted') return false
     await trx.updateTable('posts').set({ status: 'deleted', deleted_at: new Date(), edited_by: input.deletedBy }).where('id', '=', input.postId).execute()
     if (post.status === 'visible') await trx.updateTable('threads').set({ reply_count: sql`reply_count - 1` }).where('id', '=', post.thread_id).execute()
+    await enqueueSearch(trx, 'post', input.postId, 'delete')
     return true
   })
 }
@@ -155,6 +161,7 @@ export async function deleteThread(db: Db, input: { threadId: number; deletedBy:
     if (!thread || thread.status === 'deleted') return false
     await trx.updateTable('threads').set({ status: 'deleted', deleted_at: new Date(), edited_by: input.deletedBy }).where('id', '=', input.threadId).execute()
     if (thread.status === 'visible') await trx.updateTable('communities').set({ thread_count: sql`thread_count - 1` }).where('id', '=', thread.community_id).execute()
+    await enqueueSearch(trx, 'thread', input.threadId, 'delete')
     return true
   })
 }

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { sql } from 'kysely'
 import type { Db } from '../db/connect.js'
 import type { SearchClient } from '../search/client.js'
+import { outboxBacklog, type OutboxBacklog } from '../search/outbox.js'
 
 async function databaseIsReachable(db: Db): Promise<boolean> {
   try {
@@ -20,12 +21,17 @@ export async function healthRoutes(app: FastifyInstance, { db, search }: { db: D
   // to PostgreSQL, so the instance stays in rotation and says "degraded".
   app.get('/readyz', async (request, reply) => {
     const [database, searchUp] = await Promise.all([databaseIsReachable(db), search ? search.isHealthy() : Promise.resolve(false)])
+    // How far the index is behind: changes waiting for Meilisearch, and for how long the oldest has waited.
+    const backlog: OutboxBacklog | null = database ? await outboxBacklog(db).catch(() => null) : null
     const searchState = search === null ? 'not_configured' : searchUp ? 'ok' : 'unavailable'
     const status = !database ? 'unavailable' : searchState === 'ok' ? 'ok' : 'degraded'
     if (!database) request.log.warn('readiness check: database unreachable')
     return reply
       .code(database ? 200 : 503)
       .header('cache-control', 'no-store')
-      .send({ status, database: database ? 'ok' : 'unavailable', search: searchState })
+      .send({
+        status, database: database ? 'ok' : 'unavailable', search: searchState,
+        outbox: backlog && { pending: backlog.pending, failing: backlog.failing, oldest_age_seconds: backlog.oldestAgeSeconds },
+      })
   })
 }

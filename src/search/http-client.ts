@@ -47,7 +47,14 @@ export function createKeepAliveClient(timeoutMs = 5000) {
       )
       req.on('timeout', () => req.destroy(new Error(`Meilisearch did not answer within ${timeoutMs} ms (${url.pathname})`)))
       req.on('error', reject)
-      if (init?.signal) init.signal.addEventListener('abort', () => req.destroy(new Error('aborted')), { once: true })
+      const signal = init?.signal
+      if (signal) {
+        // meilisearch-js reuses one signal for every poll of a task: the listener must go when the request ends.
+        const abort = () => req.destroy(new Error('aborted'))
+        if (signal.aborted) abort()
+        signal.addEventListener('abort', abort, { once: true })
+        req.once('close', () => signal.removeEventListener('abort', abort))
+      }
       req.end(body)
     })
   }

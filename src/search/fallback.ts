@@ -1,0 +1,139 @@
+// PostgreSQL full-text search over the same content, with the same visibility rules, for when Meilisearch is away.
+// Plainer than Meilisearch (no typo tolerance, synonyms or facet counts); the page says so.
+import { sql, type Kysely, type RawBuilder } from 'kysely'
+import type { Database } from '../db/database.js'
+import type { DocumentType } from './documents.js'
+import { htmlToText } from './documents.js'
+import { markClose, markOpen, type Hit, type Results } from './engine.js'
+import { hitsPerPage, type Audience, type SearchParams } from './params.js'
+
+type Db = Kysely<Database>
+
+// These expressions must stay identical to the indexes in migrations/2026_11_25_1500_create_search_outbox.ts.
+const threadVector = sql`(setweight(to_tsvector('simple', t.title), 'A') || setweight(to_tsvector('simple', t.body_md), 'B'))`
+const postVector = sql`(to_tsvector('simple', p.body_md))`
+const articleVector = sql`(setweight(to_tsvector('simple', a.title), 'A') || setweight(to_tsvector('simple', a.summary), 'B') || setweight(to_tsvector('simple', a.body_text), 'C'))`
+
+interface Row {
+  type: DocumentType
+  id: number
+  title: string
+  text_source: string
+  url: string
+  language: string | null
+  community: number | null
+  community_name: string | null
+  author: string
+  published_at: Date
+  tags: string[] | null
+  total: number
+  snippet: string | null
+  headline_title: string | null
+}
+
+function readableCommunity(audience: Audience, column: RawBuilder<unknown>) {
+  if (audience.kind === 'everyone') return sql`true`
+  const ids = audience.communities.length ? audience.communities : [0]
+  return sql`(c.visibility = 'public' or ${column} = any(${ids}::int[]))`
+}
+
+function themeCondition(params: SearchParams, link: 'thread_tags' | 'article_tags', owner: RawBuilder<unknown>) {
+  if (!params.themes.length) return sql`true`
+  const ownerColumn = link === 'thread_tags' ? sql.ref('x.thread_id') : sql.ref('x.article_id')
+  return sql`exists (
+    select 1 from ${sql.table(link)} x join tags tg on tg.id = x.tag_id join tags theme on theme.id = coalesce(tg.merged_into_id, tg.id)
+    where ${ownerColumn} = ${owner} and theme.slug = any(${params.themes}::text[]))`
+}
+
+function communityCondition(params: SearchParams, column: RawBuilder<unknown>) {
+  return params.communities.length ? sql`${column} = any(${params.communities}::int[])` : sql`true`
+}
+
+const wants = (params: SearchParams, type: DocumentType) => params.types.length === 0 || params.types.includes(type)
+
+export async function searchPostgres(db: Db, params: SearchParams, audience: Audience): Promise<Results> {
+  const query = sql`websearch_to_tsquery('simple', ${params.q})`
+  const matching = (vector: RawBuilder<unknown>) => (params.q === '' ? sql`true` : sql`${vector} @@ ${query}`)
+  const rank = (vector: RawBuilder<unknown>) => (params.q === '' ? sql`0::float4` : sql`ts_rank(${vector}, ${query})`)
+  // Threads and replies carry no language of their own: a language filter leaves only articles here.
+  const languageWanted = params.languages.length > 0
+  const parts: RawBuilder<unknown>[] = []
+  if (wants(params, 'article')) {
+    parts.push(sql`
+      select 'article' as type, a.id, a.title, a.body_text as text_source, '/library/' || a.slug as url, a.language,
+        a.community_id as community, c.name as community_name, u.display_name as author, coalesce(a.published_at, a.updated_at) as published_at,
+        ${rank(articleVector)} as rank
+      from articles a left join communities c on c.id = a.community_id join users u on u.id = a.author_id
+      where a.status = 'published' and ${matching(articleVector)}
+        and ${languageWanted ? sql`a.language = any(${params.languages}::text[])` : sql`true`}
+        and ${themeCondition(params, 'article_tags', sql.ref('a.id'))} and ${communityCondition(params, sql.ref('a.community_id'))}`)
+  }
+  if (wants(params, 'thread') && !languageWanted) {
+    parts.push(sql`
+      select 'thread' as type, t.id, t.title, t.body_html as text_source, '/t/' || t.id as url, null::text as language,
+        t.community_id as community, c.name as community_name, u.display_name as author, t.created_at as published_at,
+        ${rank(threadVector)} as rank
+      from threads t join communities c on c.id = t.community_id join users u on u.id = t.author_id
+      where t.status = 'visible' and ${matching(threadVector)} and ${readableCommunity(audience, sql.ref('t.community_id'))}
+        and ${themeCondition(params, 'thread_tags', sql.ref('t.id'))} and ${communityCondition(params, sql.ref('t.community_id'))}`)
+  }
+  if (wants(params, 'post') && !languageWanted) {
+    parts.push(sql`
+      select 'post' as type, p.id, t.title, p.body_html as text_source, '/t/' || t.id || '?at=' || p.id || '#p' || p.id as url, null::text as language,
+        t.community_id as community, c.name as community_name, u.display_name as author, p.created_at as published_at,
+        ${rank(postVector)} as rank
+      from posts p join threads t on t.id = p.thread_id join communities c on c.id = t.community_id join users u on u.id = p.author_id
+      where p.status = 'visible' and t.status = 'visible' and ${matching(postVector)} and ${readableCommunity(audience, sql.ref('t.community_id'))}
+        and ${themeCondition(params, 'thread_tags', sql.ref('t.id'))} and ${communityCondition(params, sql.ref('t.community_id'))}`)
+  }
+  if (parts.length === 0) return { engine: 'postgres', hits: [], total: 0, totalPages: 0, facets: null }
+
+  const order = params.sort === 'newest' || params.q === '' ? sql`published_at desc, id desc` : sql`rank desc, published_at desc, id desc`
+  const offset = (params.page - 1) * hitsPerPage
+  const headlineOptions = `StartSel=${markOpen}, StopSel=${markClose}, MaxWords=36, MinWords=12, ShortWord=2, MaxFragments=1, FragmentDelimiter=" … "`
+  // Only the page's rows get a headline (ts_headline reads the whole text).
+  const result = await sql<Row>`
+    with matches as (${sql.join(parts, sql` union all `)}),
+    page as (select *, count(*) over ()::int as total from matches order by ${order} limit ${hitsPerPage} offset ${offset})
+    select page.*,
+      case when ${params.q === ''} then null else ts_headline('simple', regexp_replace(page.text_source, '<[^>]*>', ' ', 'g'), ${query}, ${headlineOptions}) end as snippet,
+      case when ${params.q === ''} then null else ts_headline('simple', page.title, ${query}, ${`StartSel=${markOpen}, StopSel=${markClose}, HighlightAll=true`}) end as headline_title,
+      (select coalesce(array_agg(distinct theme.slug), '{}') from tags tg join tags theme on theme.id = coalesce(tg.merged_into_id, tg.id)
+        where tg.id in (select tag_id from thread_tags where page.type <> 'article' and thread_id = (case when page.type = 'thread' then page.id else (select thread_id from posts where id = page.id) end)
+                        union all select tag_id from article_tags where page.type = 'article' and article_id = page.id)) as tags
+    from page order by ${order}`.execute(db)
+
+  const total = result.rows[0]?.total ?? (offset > 0 ? await countOnly() : 0)
+  async function countOnly() {
+    // Past the last page there are no rows to carry the count.
+    const counted = await sql<{ total: number }>`with matches as (${sql.join(parts, sql` union all `)}) select count(*)::int as total from matches`.execute(db)
+    return counted.rows[0]?.total ?? 0
+  }
+  const hits: Hit[] = result.rows.map((row) => ({
+    type: row.type,
+    id: row.id,
+    title: row.headline_title ?? row.title,
+    snippet: decodeEntities(row.snippet ?? htmlToText(row.text_source).slice(0, 240)),
+    url: row.url,
+    tags: row.tags ?? [],
+    language: row.language,
+    community: row.community,
+    communityName: row.community_name,
+    author: row.author,
+    publishedAt: Math.floor(new Date(row.published_at).getTime() / 1000),
+  }))
+  return { engine: 'postgres', hits, total, totalPages: Math.ceil(total / hitsPerPage), facets: null }
+}
+
+/** The snippet was cut from sanitized HTML with its tags removed: its entities become characters again, to be escaped once. */
+function decodeEntities(text: string): string {
+  return text
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#0*39;|&apos;/g, "'")
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ')
+    .trim()
+}

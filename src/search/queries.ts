@@ -1,0 +1,56 @@
+// Reads around a search: who may read what, which hits are still readable right now, and names for facet values.
+import { sql, type Kysely } from 'kysely'
+import type { Database } from '../db/database.js'
+import type { Viewer } from '../web/viewer.js'
+import type { Locale } from '../web/i18n.js'
+import type { Hit } from './engine.js'
+import type { Audience } from './params.js'
+
+type Db = Kysely<Database>
+
+export async function audienceOf(db: Db, viewer: Viewer | null): Promise<Audience> {
+  if (viewer?.siteRole === 'admin') return { kind: 'everyone' }
+  if (!viewer) return { kind: 'public', communities: [] }
+  const rows = await db.selectFrom('community_members').select('community_id').where('user_id', '=', viewer.id).where('status', '=', 'active').execute()
+  return { kind: 'public', communities: rows.map((r) => r.community_id) }
+}
+
+export interface Lookups {
+  /** `type-id` of every hit the viewer may read at this moment. */
+  readable: Set<string>
+  themeLabels: Map<string, string>
+  communityNames: Map<number, string>
+}
+
+/**
+ * One round trip for what the page needs besides the hits. The index lags a change by the time the worker takes (or
+ * longer while Meilisearch is away), so each hit is checked against the database: hidden a second ago means gone now.
+ */
+export async function lookups(db: Db, options: { hits: Hit[]; audience: Audience; themeSlugs: string[]; communityIds: number[]; locale: Locale }): Promise<Lookups> {
+  const ids = (type: string) => [0, ...options.hits.filter((h) => h.type === type).map((h) => h.id)]
+  const readable =
+    options.audience.kind === 'everyone' ? sql`true` : sql`(c.visibility = 'public' or c.id = any(${[0, ...options.audience.communities]}::int[]))`
+  const rows = await sql<{ kind: string; key: string; label: string | null }>`
+    select 'thread' as kind, t.id::text as key, null as label from threads t join communities c on c.id = t.community_id
+      where t.id = any(${ids('thread')}::int[]) and t.status = 'visible' and ${readable}
+    union all
+    select 'post', p.id::text, null from posts p join threads t on t.id = p.thread_id join communities c on c.id = t.community_id
+      where p.id = any(${ids('post')}::int[]) and p.status = 'visible' and t.status = 'visible' and ${readable}
+    union all
+    select 'article', a.id::text, null from articles a where a.id = any(${ids('article')}::int[]) and a.status = 'published'
+    union all
+    select 'theme', t.slug, coalesce(
+        (select label from tag_labels where tag_id = t.id and locale = ${options.locale}),
+        (select label from tag_labels where tag_id = t.id and locale = 'en'),
+        t.slug)
+      from tags t where t.slug = any(${options.themeSlugs}::text[])
+    union all
+    select 'community', c.id::text, c.name from communities c where c.id = any(${[0, ...options.communityIds]}::int[]) and ${readable}`.execute(db)
+  const result: Lookups = { readable: new Set(), themeLabels: new Map(), communityNames: new Map() }
+  for (const row of rows.rows) {
+    if (row.kind === 'theme') result.themeLabels.set(row.key, row.label ?? row.key)
+    else if (row.kind === 'community') result.communityNames.set(Number(row.key), row.label ?? row.key)
+    else result.readable.add(`${row.kind}-${row.key}`)
+  }
+  return result
+}

@@ -1,0 +1,105 @@
+// GET /search: Meilisearch with the viewer's visibility filter, PostgreSQL when Meilisearch is away, never a 500 for bad input.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { Db } from '../db/connect.js'
+import { listThemes } from '../themes/queries.js'
+import type { SearchClient } from './client.js'
+import { searchMeilisearch, type Results } from './engine.js'
+import { searchPostgres } from './fallback.js'
+import { hasFilters, hitsPerPage, maxPage, maxQueryLength, parseSearchParams, searchUrl, type SearchParams } from './params.js'
+import { presentFacets, presentHits } from './present.js'
+import { audienceOf, lookups } from './queries.js'
+
+const suggestedThemes = 12
+
+export async function searchRoutes(app: FastifyInstance, { db, search }: { db: Db; search: SearchClient | null }) {
+  const themeSuggestions = async (request: FastifyRequest, params: SearchParams) =>
+    (await listThemes(db, request.locale)).slice(0, suggestedThemes).map((theme) => ({ label: theme.label, url: searchUrl({ ...params, themes: [theme.slug], page: 1 }) }))
+
+  const page = (request: FastifyRequest, reply: FastifyReply, params: SearchParams, data: Record<string, unknown>) =>
+    reply.header('cache-control', 'private, no-cache').render('search/results', {
+      title: params.q ? request.t('search.page.title_query', { q: params.q }) : request.t('search.page.title'),
+      q: params.q,
+      sort: params.sort,
+      hidden: hiddenFields(params),
+      ...data,
+    })
+
+  app.get('/search', async (request, reply) => {
+    const parsed = parseSearchParams(request.query as Record<string, unknown>)
+    const { params } = parsed
+    const notes = parsed.notes.map((key) => request.t(key, { max: maxPage }))
+
+    if (parsed.problems.length) {
+      request.log.info({ problems: parsed.problems }, 'search refused')
+      return page(request, reply.code(400), params, {
+        problems: parsed.problems.map((key) => request.t(key, { max: maxQueryLength })),
+        themes: await themeSuggestions(request, { ...params, q: '' }),
+      })
+    }
+    if (params.q === '' && !hasFilters(params)) {
+      return page(request, reply, params, { empty: true, notes, themes: await themeSuggestions(request, params) })
+    }
+
+    const audience = await audienceOf(db, request.viewer)
+    let results: Results | null = null
+    if (search && !search.breaker.isOpen()) {
+      try {
+        results = await searchMeilisearch(search, params, audience)
+      } catch (err) {
+        // Unreachable, timing out or answering errors: readers get the fallback, operators the log line.
+        request.log.warn({ err }, 'Meilisearch did not answer the search: answering from PostgreSQL')
+        search.breaker.trip()
+      }
+    }
+    results ??= await searchPostgres(db, params, audience)
+
+    const facetThemes = Object.keys(results.facets?.tags ?? {})
+    const facetCommunities = Object.keys(results.facets?.community ?? {}).map(Number).filter(Number.isInteger)
+    const found = await lookups(db, {
+      hits: results.hits,
+      audience,
+      themeSlugs: [...new Set([...params.themes, ...facetThemes, ...results.hits.flatMap((h) => h.tags)])],
+      communityIds: [...new Set([...params.communities, ...facetCommunities, ...results.hits.flatMap((h) => (h.community === null ? [] : [h.community]))])],
+      locale: request.locale,
+    })
+    for (const slug of params.themes) if (!found.themeLabels.has(slug)) notes.push(request.t('search.note.unknown_theme', { theme: slug }))
+
+    const hits = presentHits(results.hits, found, request.locale, params)
+    const totalPages = Math.min(results.totalPages, maxPage)
+    const pastEnd = results.total > 0 && params.page > totalPages
+    return page(request, reply, params, {
+      results: hits,
+      total: results.total,
+      limited: results.engine === 'postgres',
+      facets: results.facets ? presentFacets(results.facets, params, found, request.locale, request.t.bind(request)) : [],
+      filtered: hasFilters(params),
+      clearFiltersUrl: searchUrl({ ...params, types: [], themes: [], languages: [], communities: [], page: 1 }),
+      sortOptions: (['relevance', 'newest'] as const).map((value) => ({ value, label: request.t(`search.sort.${value}`), selected: params.sort === value, url: searchUrl(params, { sort: value, page: 1 }) })),
+      pager: totalPages > 1 || pastEnd
+        ? {
+            page: params.page,
+            pages: totalPages,
+            previousUrl: params.page > 1 ? searchUrl(params, { page: Math.min(params.page - 1, Math.max(totalPages, 1)) }) : null,
+            nextUrl: params.page < totalPages ? searchUrl(params, { page: params.page + 1 }) : null,
+          }
+        : null,
+      pastEnd,
+      firstPageUrl: searchUrl(params, { page: 1 }),
+      notes,
+      noResults: results.total === 0,
+      themes: results.total === 0 ? await themeSuggestions(request, { ...params, q: '' }) : [],
+      hitsPerPage,
+    })
+  })
+}
+
+/** The filters and sort the search box keeps when the words change. */
+function hiddenFields(params: SearchParams) {
+  return [
+    ...params.types.map((value) => ({ name: 'type', value })),
+    ...params.themes.map((value) => ({ name: 'theme', value })),
+    ...params.languages.map((value) => ({ name: 'language', value })),
+    ...params.communities.map((value) => ({ name: 'community', value: String(value) })),
+    ...(params.sort !== 'relevance' ? [{ name: 'sort', value: params.sort }] : []),
+  ]
+}

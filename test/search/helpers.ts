@@ -1,0 +1,58 @@
+// What the search tests share: an app with (or without) its background worker, and a deterministic sync.
+import type { FastifyInstance } from 'fastify'
+import { buildApp } from '../../src/app.js'
+import type { Config } from '../../src/config.js'
+import type { Db } from '../../src/db/connect.js'
+import type { SearchClient } from '../../src/search/client.js'
+import { drainOutbox } from '../../src/search/sync.js'
+import type { WorkerOptions } from '../../src/search/worker.js'
+import { testConfig } from '../helpers/app.js'
+import { decodeEntities } from '../helpers/client.js'
+import { createTestDatabase, type TestDatabase } from '../helpers/database.js'
+
+interface TestContext {
+  teardown(fn: () => unknown): void
+}
+
+export interface SearchTestApp {
+  app: FastifyInstance
+  db: Db
+  database: TestDatabase
+  config: Config
+  search: SearchClient
+  /** Syncs everything the outbox holds and fails the test if Meilisearch refused any of it. */
+  sync(): Promise<number>
+}
+
+export async function buildSearchApp(
+  t: TestContext,
+  options: { worker?: WorkerOptions | false; config?: Partial<Config>; database?: TestDatabase } = {},
+): Promise<SearchTestApp> {
+  const database = options.database ?? (await createTestDatabase(t))
+  const config = testConfig({ database: database.config, ...options.config })
+  const app = await buildApp(config, { db: database.db, searchWorker: options.worker ?? false })
+  t.teardown(() => app.close())
+  await app.ready()
+  const search = app.searchClient!
+  return {
+    app,
+    db: database.db,
+    database,
+    config,
+    search,
+    async sync() {
+      const result = await drainOutbox(database.db, search)
+      if (result.error) throw new Error(`search sync failed: ${result.error}`)
+      return result.synced
+    },
+  }
+}
+
+/** The result links on a search page, in order. */
+export function resultUrls(body: string): string[] {
+  const list = /<ol class="search-hits[^"]*"[^>]*>([\s\S]*?)<\/ol>/.exec(body)
+  if (!list) return []
+  return [...list[1].matchAll(/<h3><a href="([^"]+)">/g)].map((m) => decodeEntities(m[1]))
+}
+
+export const q = (text: string, extra = '') => `/search?q=${encodeURIComponent(text)}${extra}`
