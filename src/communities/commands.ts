@@ -4,6 +4,7 @@ import { sql, type Transaction } from 'kysely'
 import type { Db } from '../db/connect.js'
 import type { Database } from '../db/database.js'
 import { renderMarkdown } from '../markdown/render.js'
+import { enqueueSearch } from '../search/outbox.js'
 
 type Trx = Transaction<Database>
 
@@ -40,6 +41,8 @@ export async function updateCommunity(db: Db, id: number, input: CommunityInput)
       .set({ ...input, description_html: renderMarkdown(input.description_md).html, updated_at: new Date() })
       .where('id', '=', id)
       .execute()
+    // Its name and visibility are in every search document of its threads.
+    await enqueueSearch(trx, 'community', id)
     return { ok: true, id, slug: input.slug } as const
   })
 }

@@ -3,6 +3,7 @@ import { sql, type Transaction } from 'kysely'
 import type { Db } from '../db/connect.js'
 import type { ArticleKind, Database } from '../db/database.js'
 import { renderMarkdown } from '../markdown/render.js'
+import { enqueueSearch } from '../search/outbox.js'
 
 type Trx = Transaction<Database>
 
@@ -118,6 +119,7 @@ export async function updateArticle(db: Db, articleId: number, input: ArticleDat
     }
     await setThemes(trx, articleId, input.themeIds)
     await writeRevision(trx, articleId, input.editorId)
+    await enqueueSearch(trx, 'article', articleId)
     return { ok: true, id: articleId, slug: input.slug } as const
   })
 }
@@ -149,6 +151,7 @@ export async function transitionArticle(db: Db, articleId: number, transition: T
       })
       .where('id', '=', articleId)
       .execute()
+    await enqueueSearch(trx, 'article', articleId)
     return true
   })
 }
@@ -174,6 +177,7 @@ export async function restoreRevision(db: Db, articleId: number, revision: numbe
       .where('id', '=', articleId)
       .execute()
     await writeRevision(trx, articleId, editorId, revision)
+    await enqueueSearch(trx, 'article', articleId)
     return 'restored'
   })
 }

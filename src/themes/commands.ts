@@ -1,6 +1,7 @@
 // Admin writes to the theme taxonomy.
 import { sql } from 'kysely'
 import type { Db } from '../db/connect.js'
+import { enqueueSearch } from '../search/outbox.js'
 
 export type ThemeWriteResult = { ok: true; id: number } | { ok: false; reason: 'slug_taken' }
 
@@ -23,6 +24,7 @@ export async function renameTheme(db: Db, id: number, labels: Record<string, str
     await trx.deleteFrom('tag_labels').where('tag_id', '=', id).execute()
     const entries = Object.entries(labels).filter(([, label]) => label.trim() !== '')
     if (entries.length) await trx.insertInto('tag_labels').values(entries.map(([locale, label]) => ({ tag_id: id, locale, label: label.trim() }))).execute()
+    await enqueueSearch(trx, 'theme', id)
     return true
   })
 }
@@ -40,6 +42,7 @@ export async function mergeTheme(db: Db, fromId: number, intoId: number): Promis
     await trx.updateTable('tags').set({ merged_into_id: intoId }).where('id', '=', fromId).execute()
     // Anything that pointed at the merged theme now points at its target.
     await trx.updateTable('tags').set({ merged_into_id: intoId }).where('merged_into_id', '=', fromId).execute()
+    await enqueueSearch(trx, 'theme', intoId)
     return true
   })
 }
