@@ -105,7 +105,7 @@ async function waitUntilHealthy(url: string, child: ChildProcess, logFile: strin
   throw new Error(`Meilisearch did not become healthy${exited !== null ? ` (it exited with code ${exited})` : ` within ${timeoutMs} ms`}. Last lines of ${logFile}:\n${tail}`)
 }
 
-export async function launchMeilisearch(options: { dataDir: string; logger: Logger; detached?: boolean; timeoutMs?: number }): Promise<LaunchedMeili | null> {
+export async function launchMeilisearch(options: { dataDir: string; logger: Logger; detached?: boolean; timeoutMs?: number; port?: number }): Promise<LaunchedMeili | null> {
   const binary = bundledMeiliBinary()
   if (!binary) {
     options.logger.warn({}, 'the bundled Meilisearch is not available on this platform: search answers from PostgreSQL until MEILI_URL is set')
@@ -118,7 +118,8 @@ export async function launchMeilisearch(options: { dataDir: string; logger: Logg
   await stopOrphan(pidFile, binary, options.logger)
 
   const masterKey = readOrCreateMasterKey(path.join(options.dataDir, 'meili-master-key'))
-  const port = await freeLoopbackPort()
+  // A fixed port lets a restarted Meilisearch come back where its clients expect it (the outage tests do exactly that).
+  const port = options.port ?? (await freeLoopbackPort())
   const url = `http://127.0.0.1:${port}`
   const logFile = path.join(options.dataDir, 'meili.log')
   const logFd = openSync(logFile, 'a')
