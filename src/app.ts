@@ -14,6 +14,7 @@ import { adminRoutes } from './admin/routes.js'
 import { communityRoutes } from './communities/routes.js'
 import { discussionRoutes } from './discussions/routes.js'
 import { commentRoutes } from './library/comment-routes.js'
+import { feedRoutes } from './library/feeds.js'
 import { fromThreadRoutes } from './library/from-thread-routes.js'
 import { libraryRoutes } from './library/routes.js'
 import { themeAdminRoutes, themeRoutes } from './themes/routes.js'
@@ -133,6 +134,7 @@ export async function buildApp(config: Readonly<Config>, services: AppServices =
   await app.register(libraryRoutes, { db })
   await app.register(commentRoutes, { db })
   await app.register(fromThreadRoutes, { db })
+  await app.register(feedRoutes, { db })
   await app.register(adminRoutes)
   await installSearch(app, { db, search, worker: services.searchWorker })
 
