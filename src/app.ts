@@ -11,6 +11,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { accountRoutes } from './accounts/routes.js'
 import { adminRoutes } from './admin/routes.js'
+import { moderationRoutes } from './moderation/routes.js'
 import { communityRoutes } from './communities/routes.js'
 import { discussionRoutes } from './discussions/routes.js'
 import { commentRoutes } from './library/comment-routes.js'
@@ -128,7 +129,7 @@ export async function buildApp(config: Readonly<Config>, services: AppServices =
   await app.register(homeRoutes, { db })
   await app.register(accountRoutes, { db, config })
   await app.register(communityRoutes, { db })
-  await app.register(discussionRoutes, { db })
+  await app.register(discussionRoutes, { db, postLimits: config.moderation.postsPerMinute })
   await app.register(themeAdminRoutes, { db })
   await app.register(themeRoutes, { db })
   await app.register(libraryRoutes, { db })
@@ -136,6 +137,7 @@ export async function buildApp(config: Readonly<Config>, services: AppServices =
   await app.register(fromThreadRoutes, { db })
   await app.register(feedRoutes, { db })
   await app.register(adminRoutes)
+  await app.register(moderationRoutes, { db, flagThreshold: config.moderation.flagThreshold, flagLimits: config.moderation.flagsPerMinute })
   await installSearch(app, { db, search, worker: services.searchWorker })
 
   const sweep = setInterval(() => {

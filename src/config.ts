@@ -32,6 +32,8 @@ export interface Config {
   cacheTemplates: boolean
   bodyLimitBytes: number
   rateLimits: { login: RateLimit; register: RateLimit }
+  /** Flags from distinct members that hide content until a moderator decides; per-minute limits, stricter for accounts under a week old. */
+  moderation: { flagThreshold: number; flagsPerMinute: { newAccount: number; established: number }; postsPerMinute: { newAccount: number; established: number } }
   logLevel: string
 }
 
@@ -76,6 +78,11 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonl
     rateLimits: {
       login: { max: parseInteger(env.KRING_LOGIN_RATE_MAX ?? '10', 'KRING_LOGIN_RATE_MAX', 1, 1e6), timeWindowMs: 60_000 },
       register: { max: parseInteger(env.KRING_REGISTER_RATE_MAX ?? '5', 'KRING_REGISTER_RATE_MAX', 1, 1e6), timeWindowMs: 60_000 },
+    },
+    moderation: {
+      flagThreshold: parseInteger(env.KRING_FLAG_THRESHOLD ?? '3', 'KRING_FLAG_THRESHOLD', 1, 100),
+      flagsPerMinute: { newAccount: 3, established: 20 },
+      postsPerMinute: { newAccount: 3, established: 30 },
     },
     logLevel: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
   } satisfies Config)

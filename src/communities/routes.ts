@@ -14,6 +14,7 @@ import {
   revokeInvite, setMemberRole, updateCommunity, type CommunityInput,
 } from './commands.js'
 import { isAdmin, joinOption } from './policy.js'
+import { writeLog } from '../moderation/log.js'
 import { listCommunities, listInvites, listMembers, listPendingRequests } from './queries.js'
 
 type Errors = Record<string, string>
@@ -114,6 +115,7 @@ export async function communityRoutes(app: FastifyInstance, { db }: { db: Db }) 
     if (role !== 'member' && role !== 'moderator') throw notFound()
     const done = await setMemberRole(db, community.id, pathId(userId), role)
     if (!done) throw notFound()
+    await writeLog(db, { actorId: request.viewer?.id ?? null, action: 'role_change', communityId: community.id, subjectUserId: pathId(userId), reason: role })
     setFlash(reply, role === 'moderator' ? 'communities.flash.made_moderator' : 'communities.flash.made_member')
     return reply.redirect(`/c/${community.slug}/members`, 303)
   })

@@ -5,6 +5,7 @@ type CreatedAt = ColumnType<Date, Date | string | undefined, Date | string>
 type Timestamp = ColumnType<Date, Date | string, Date | string>
 
 export interface UsersTable {
+  suspension_reason: string | null
   id: Generated<number>
   email: string
   display_name: string
@@ -30,6 +31,7 @@ export interface SessionsTable {
 }
 
 export interface CommunitiesTable {
+  premoderation_count: Generated<number>
   id: Generated<number>
   slug: string
   name: string
@@ -92,6 +94,8 @@ export interface TagLabelsTable {
 export type ContentStatus = 'visible' | 'pending' | 'hidden' | 'deleted'
 
 export interface ThreadsTable {
+  hidden_reason: string | null
+  hidden_by: number | null
   id: Generated<number>
   community_id: number
   author_id: number
@@ -116,6 +120,8 @@ export interface ThreadTagsTable {
 }
 
 export interface PostsTable {
+  hidden_reason: string | null
+  hidden_by: number | null
   id: Generated<number>
   thread_id: number
   parent_id: number | null
@@ -153,6 +159,8 @@ export type ArticleKind = 'practice' | 'theme' | 'session_summary' | 'guide'
 export type ArticleStatus = 'draft' | 'in_review' | 'published' | 'archived'
 
 export interface ArticlesTable {
+  hidden_at: Timestamp | null
+  hidden_reason: string | null
   id: Generated<number>
   slug: string
   title: string
@@ -208,6 +216,8 @@ export interface ArticleSourcesTable {
 }
 
 export interface CommentsTable {
+  hidden_reason: string | null
+  hidden_by: number | null
   id: Generated<number>
   article_id: number
   parent_id: number | null
@@ -237,7 +247,60 @@ export interface SearchOutboxTable {
   done_at: Timestamp | null
 }
 
+export type FlagTarget = 'thread' | 'post' | 'comment' | 'article'
+export type FlagReason = 'spam' | 'abuse' | 'off_topic' | 'privacy' | 'other'
+
+export interface FlagsTable {
+  id: Generated<number>
+  target_type: FlagTarget
+  target_id: number
+  reporter_id: number
+  reason: FlagReason
+  note: string | null
+  review_item_id: number | null
+  created_at: CreatedAt
+}
+
+export interface ReviewItemsTable {
+  id: Generated<number>
+  target_type: FlagTarget
+  target_id: number
+  community_id: number | null
+  kind: 'flagged' | 'queued'
+  status: ColumnType<'pending' | 'approved' | 'rejected' | 'ignored', 'pending' | 'approved' | 'rejected' | 'ignored' | undefined, 'pending' | 'approved' | 'rejected' | 'ignored'>
+  resolution: string | null
+  resolution_reason: string | null
+  resolved_by: number | null
+  resolved_at: Timestamp | null
+  created_at: CreatedAt
+}
+
+export interface ModerationLogTable {
+  id: Generated<number>
+  actor_id: number | null
+  action: string
+  target_type: string | null
+  target_id: number | null
+  community_id: number | null
+  subject_user_id: number | null
+  reason: string | null
+  refused: ColumnType<boolean, boolean | undefined, boolean>
+  created_at: CreatedAt
+}
+
+export interface WatchedWordsTable {
+  id: Generated<number>
+  phrase: string
+  action: 'block' | 'queue'
+  created_by: number | null
+  created_at: CreatedAt
+}
+
 export interface Database {
+  flags: FlagsTable
+  review_items: ReviewItemsTable
+  moderation_log: ModerationLogTable
+  watched_words: WatchedWordsTable
   articles: ArticlesTable
   article_revisions: ArticleRevisionsTable
   article_tags: ArticleTagsTable

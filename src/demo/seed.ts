@@ -4,6 +4,7 @@ import { registerUser } from '../accounts/commands.js'
 import { addMember, createCommunity, joinCommunity } from '../communities/commands.js'
 import type { Db } from '../db/connect.js'
 import { replyToThread, startThread } from '../discussions/commands.js'
+import { flagContent } from '../moderation/commands.js'
 import { addComment, createDraft, transitionArticle, updateArticle, type ArticleData, type Transition } from '../library/commands.js'
 import { enqueueMany } from '../search/outbox.js'
 import { createTheme } from '../themes/commands.js'
@@ -78,6 +79,8 @@ export async function seedDemo(db: Db): Promise<void> {
     communityIds.set(community.slug, created.id)
     for (const key of community.moderators) await addMember(db, created.id, user(key), 'moderator')
     for (const key of community.members) await addMember(db, created.id, user(key), 'member')
+    // Demo members are established: their posts need no approval (the moderation demo below makes one that does).
+    await db.updateTable('community_members').set({ approved_posts: 10 }).where('community_id', '=', created.id).execute()
     for (const request of community.pendingRequests ?? []) await joinCommunity(db, { id: created.id, join_policy: 'request' }, user(request.person), request.note)
 
     for (const thread of community.threads) {
@@ -99,6 +102,7 @@ export async function seedDemo(db: Db): Promise<void> {
   }
 
   await seedLibrary(db, userIds, themeIds, communityIds)
+  await seedModeration(db, userIds, communityIds)
 }
 
 // --- The library ---------------------------------------------------------------------------------------------
@@ -204,4 +208,28 @@ export async function seedLibrary(db: Db, userIds: Map<string, number>, themeIds
 
   // The commands enqueued them already, but a sync may have read them before they were dated.
   await enqueueMany(db, 'article', [...written.values()].map((a) => a.id))
+}
+
+/** So the review queue is not empty on a fresh start: a reply flagged twice, and a new member's reply waiting for approval. */
+export async function seedModeration(db: Db, userIds: Map<string, number>, communityIds: Map<string, number>): Promise<void> {
+  const communityId = communityIds.get('homeshare-network')
+  const claire = userIds.get('claire')
+  if (!communityId || !claire) return
+  const thread = await db.selectFrom('threads').select('id').where('community_id', '=', communityId).where('pinned', '=', false).orderBy('id').executeTakeFirst()
+  if (!thread) return
+  const flagged = await replyToThread(db, {
+    threadId: thread.id, parentId: null, authorId: claire, submissionKey: null, mayReplyWhenLocked: true,
+    bodyMd: 'Need a homeshare in Lyon? Call my cousin, best prices, 06 12 34 56 78!!!',
+  })
+  for (const reporter of ['thomas', 'aoife']) {
+    const reporterId = userIds.get(reporter)
+    if (reporterId && flagged.postId) await flagContent(db, { type: 'post', id: flagged.postId, reporterId, reason: reporter === 'thomas' ? 'spam' : 'privacy', note: reporter === 'aoife' ? 'A private phone number in a public thread.' : null })
+  }
+  const newcomer = userIds.get('aoife')
+  if (newcomer) {
+    await replyToThread(db, {
+      threadId: thread.id, parentId: null, authorId: newcomer, submissionKey: null, mayReplyWhenLocked: true, forceReview: true,
+      bodyMd: 'First post here: in Galway we pair the intake with a home visit by a volunteer. Happy to share our checklist.',
+    })
+  }
 }

@@ -16,5 +16,8 @@ export async function threadForViewer(db: Db, request: FastifyRequest, threadId:
     membership,
   }
   if (!canRead(access)) throw notFound()
-  return { thread, access, mayModerate: canModerate(access) }
+  const mayModerate = canModerate(access)
+  // Waiting for approval or hidden by a moderator: only its author and the moderators see it.
+  if ((thread.status === 'pending' || thread.status === 'hidden') && !mayModerate && thread.author_id !== request.viewer?.id) throw notFound()
+  return { thread, access, mayModerate }
 }

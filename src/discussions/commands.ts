@@ -3,6 +3,8 @@ import { sql } from 'kysely'
 import type { Db } from '../db/connect.js'
 import { renderMarkdown } from '../markdown/render.js'
 import { enqueueSearch } from '../search/outbox.js'
+import { queueForReview } from '../moderation/commands.js'
+import { needsApproval } from '../moderation/premoderation.js'
 import { earlierSubmission, isDuplicateSubmission, recordSubmission } from '../web/form-submission.js'
 import { placeReply } from './reply-path.js'
 
@@ -28,41 +30,49 @@ async function once(db: Db, key: string | null, userId: number, write: () => Pro
 
 export async function startThread(
   db: Db,
-  input: { communityId: number; authorId: number; title: string; bodyMd: string; themeIds: number[]; submissionKey: string | null; createdAt?: Date },
-): Promise<WriteResult & { threadId?: number }> {
+  input: { communityId: number; authorId: number; title: string; bodyMd: string; themeIds: number[]; submissionKey: string | null; createdAt?: Date; forceReview?: boolean },
+): Promise<WriteResult & { threadId?: number; pending?: boolean }> {
   let threadId: number | undefined
+  let pending = false
   const result = await once(db, input.submissionKey, input.authorId, () =>
     db.transaction().execute(async (trx) => {
       const now = input.createdAt ?? new Date()
+      pending = input.forceReview === true || (await needsApproval(trx, input.communityId, input.authorId))
       const thread = await trx
         .insertInto('threads')
         .values({
           community_id: input.communityId, author_id: input.authorId, title: input.title, body_md: input.bodyMd,
           body_html: renderMarkdown(input.bodyMd).html, last_post_at: now, last_poster_id: input.authorId, created_at: now,
+          status: pending ? 'pending' : 'visible',
         })
         .returning('id')
         .executeTakeFirstOrThrow()
       threadId = thread.id
       if (input.themeIds.length) await trx.insertInto('thread_tags').values(input.themeIds.map((tag_id) => ({ thread_id: thread.id, tag_id }))).execute()
       await enqueueSearch(trx, 'thread', thread.id)
-      await trx
-        .updateTable('communities')
-        .set({ thread_count: sql`thread_count + 1`, last_activity_at: sql`greatest(coalesce(last_activity_at, ${now}), ${now})` })
-        .where('id', '=', input.communityId)
-        .execute()
+      if (pending) {
+        await queueForReview(trx, 'thread', thread.id)
+      } else {
+        await trx
+          .updateTable('communities')
+          .set({ thread_count: sql`thread_count + 1`, last_activity_at: sql`greatest(coalesce(last_activity_at, ${now}), ${now})` })
+          .where('id', '=', input.communityId)
+          .execute()
+      }
       const url = threadUrl(thread.id)
       await recordSubmission(trx, input.submissionKey, input.authorId, url)
       return { ok: true, url } as const
     }),
   )
-  return { ...result, threadId }
+  return { ...result, threadId, pending }
 }
 
 export async function replyToThread(
   db: Db,
-  input: { threadId: number; parentId: number | null; authorId: number; bodyMd: string; submissionKey: string | null; mayReplyWhenLocked: boolean; createdAt?: Date },
-): Promise<WriteResult & { postId?: number }> {
+  input: { threadId: number; parentId: number | null; authorId: number; bodyMd: string; submissionKey: string | null; mayReplyWhenLocked: boolean; createdAt?: Date; forceReview?: boolean },
+): Promise<WriteResult & { postId?: number; pending?: boolean }> {
   let postId: number | undefined
+  let pending = false
   const result = await once(db, input.submissionKey, input.authorId, () =>
     db.transaction().execute(async (trx) => {
       // Locked first: concurrent replies queue here, and a thread deleted or locked meanwhile is seen.
@@ -77,12 +87,14 @@ export async function replyToThread(
         parent = row
       }
       const now = input.createdAt ?? new Date()
+      pending = input.forceReview === true || (await needsApproval(trx, thread.community_id, input.authorId))
       // The path needs the new id, so the row goes in with a placeholder that is unique until it is set.
       const inserted = await trx
         .insertInto('posts')
         .values({
           thread_id: input.threadId, parent_id: input.parentId, author_id: input.authorId, body_md: input.bodyMd,
           body_html: renderMarkdown(input.bodyMd).html, path: `~pending-${process.pid}-${Date.now()}-${Math.random()}`, depth: 0, created_at: now,
+          status: pending ? 'pending' : 'visible',
         })
         .returning('id')
         .executeTakeFirstOrThrow()
@@ -90,18 +102,23 @@ export async function replyToThread(
       const place = placeReply(parent, inserted.id)
       await trx.updateTable('posts').set(place).where('id', '=', inserted.id).execute()
       await enqueueSearch(trx, 'post', inserted.id)
-      await trx
-        .updateTable('threads')
-        .set({ reply_count: sql`reply_count + 1`, last_post_at: sql`greatest(last_post_at, ${now})`, last_poster_id: input.authorId })
-        .where('id', '=', input.threadId)
-        .execute()
-      await trx.updateTable('communities').set({ last_activity_at: sql`greatest(coalesce(last_activity_at, ${now}), ${now})` }).where('id', '=', thread.community_id).execute()
+      if (pending) {
+        // Waits for a moderator: no count, no activity, nobody but its author and the moderators sees it yet.
+        await queueForReview(trx, 'post', inserted.id)
+      } else {
+        await trx
+          .updateTable('threads')
+          .set({ reply_count: sql`reply_count + 1`, last_post_at: sql`greatest(last_post_at, ${now})`, last_poster_id: input.authorId })
+          .where('id', '=', input.threadId)
+          .execute()
+        await trx.updateTable('communities').set({ last_activity_at: sql`greatest(coalesce(last_activity_at, ${now}), ${now})` }).where('id', '=', thread.community_id).execute()
+      }
       const url = replyUrl(input.threadId, inserted.id)
       await recordSubmission(trx, input.submissionKey, input.authorId, url)
       return { ok: true, url } as const
     }),
   )
-  return { ...result, postId }
+  return { ...result, postId, pending }
 }
 
 export async function editThread(db: Db, input: { threadId: number; editorId: number; title: string; bodyMd: string; themeIds: number[] }): Promise<boolean> {

@@ -17,12 +17,17 @@ type ReplyRow = {
   parent_author_name: string | null
   parent_depth: number | null
   editor_name: string | null
+  hidden_reason: string | null
 }
 
-export function presentReplies(rows: ReplyRow[], access: Access) {
+export function presentReplies(rows: ReplyRow[], access: Access, mayModerate = false) {
   const onPage = new Set(rows.map((r) => r.id))
+  const viewerId = access.viewer?.id
   return rows.map((row) => {
-    const deleted = row.status === 'deleted'
+    // Pending and hidden replies keep their place in the tree; only their author and the moderators read them.
+    const withheld = row.status === 'pending' || row.status === 'hidden'
+    const mayReadWithheld = withheld && (mayModerate || row.author_id === viewerId)
+    const deleted = row.status === 'deleted' || (withheld && !mayReadWithheld)
     const post = { author_id: row.author_id, status: row.status }
     // A reply whose parent is not just above it (flattened beyond maxDepth, or on another page) names whom it answers.
     const flattened = row.parent_depth !== null && row.parent_depth >= maxDepth
@@ -31,7 +36,11 @@ export function presentReplies(rows: ReplyRow[], access: Access) {
       id: row.id,
       depth: Math.min(row.depth, maxDepth),
       deleted,
-      deletedByAuthor: deleted && (row.edited_by === null || row.edited_by === row.author_id),
+      deletedByAuthor: row.status === 'deleted' && (row.edited_by === null || row.edited_by === row.author_id),
+      withheldPlaceholder: withheld && !mayReadWithheld ? row.status : null,
+      pendingNotice: row.status === 'pending' && mayReadWithheld,
+      hiddenNotice: row.status === 'hidden' && mayReadWithheld ? { reason: row.hidden_reason } : null,
+      mayFlag: row.status === 'visible' && viewerId !== undefined && viewerId !== row.author_id,
       bodyHtml: deleted ? null : row.body_html,
       authorName: row.author_name,
       authorOrganisation: row.author_organisation,
@@ -41,6 +50,8 @@ export function presentReplies(rows: ReplyRow[], access: Access) {
       inReplyTo: row.parent_id !== null && (flattened || parentElsewhere) ? { id: row.parent_id, name: row.parent_author_name } : null,
       mayEdit: !deleted && canEditPost(access, post),
       mayDelete: !deleted && canDeletePost(access, post),
+      mayHide: mayModerate && row.status === 'visible',
+      mayRestore: mayModerate && row.status === 'hidden',
     }
   })
 }

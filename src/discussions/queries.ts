@@ -36,7 +36,7 @@ export async function findThread(db: Db, threadId: number) {
     .leftJoin('users as e', 'e.id', 't.edited_by')
     .select([
       't.id', 't.community_id', 't.author_id', 't.title', 't.body_md', 't.body_html', 't.status', 't.locked', 't.pinned', 't.reply_count',
-      't.last_post_at', 't.created_at', 't.edited_at', 't.edited_by', 't.deleted_at',
+      't.last_post_at', 't.created_at', 't.edited_at', 't.edited_by', 't.deleted_at', 't.hidden_reason',
       'a.display_name as author_name', 'a.organisation as author_organisation', 'e.display_name as editor_name',
       'c.slug as community_slug', 'c.name as community_name', 'c.visibility as community_visibility', 'c.join_policy as community_join_policy',
     ])
@@ -56,7 +56,7 @@ export async function listReplies(db: Db, threadId: number, cursor: ReplyCursor)
     .leftJoin('users as pa', 'pa.id', 'pp.author_id')
     .leftJoin('users as e', 'e.id', 'p.edited_by')
     .select([
-      'p.id', 'p.parent_id', 'p.author_id', 'p.body_md', 'p.body_html', 'p.status', 'p.depth', 'p.path', 'p.created_at', 'p.edited_at', 'p.edited_by',
+      'p.id', 'p.parent_id', 'p.author_id', 'p.body_md', 'p.body_html', 'p.status', 'p.depth', 'p.path', 'p.created_at', 'p.edited_at', 'p.edited_by', 'p.hidden_reason', 'p.hidden_by',
       'a.display_name as author_name', 'a.organisation as author_organisation', 'pa.display_name as parent_author_name', 'pp.depth as parent_depth',
       'e.display_name as editor_name',
     ])

@@ -11,6 +11,9 @@ import { setFlash } from '../web/flash.js'
 import { newSubmissionKey, validSubmissionKey } from '../web/form-submission.js'
 import { cursorParam, field, fieldList, formSchema, pathId, positiveInt, slugify } from '../web/params.js'
 import { threadForViewer } from './access.js'
+import { checkWatchedWords } from '../moderation/watched-words.js'
+import { isNewAccount } from '../moderation/policy.js'
+import { hasKey } from '../web/i18n.js'
 import { deletePost, deleteThread, editPost, editThread, replyToThread, startThread } from './commands.js'
 import { presentReplies } from './present.js'
 import { findPost, listReplies, listRevisions, replyLocation, type ReplyCursor } from './queries.js'
@@ -49,8 +52,17 @@ function replyCursor(query: Record<string, unknown>): ReplyCursor {
   return { kind: 'first' }
 }
 
-export async function discussionRoutes(app: FastifyInstance, { db }: { db: Db }) {
-  const tr = (request: FastifyRequest, errors: Errors) => Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, request.t(v)]))
+export async function discussionRoutes(app: FastifyInstance, { db, postLimits }: { db: Db; postLimits?: { newAccount: number; established: number } }) {
+  // Errors are catalog keys, or messages already translated with their details (a watched word).
+  const tr = (request: FastifyRequest, errors: Errors) => Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, hasKey(v) ? request.t(v) : v]))
+  // New accounts may post a few times a minute, established members more: spam waves come from fresh accounts.
+  const postingLimit = {
+    rateLimit: {
+      max: (request: FastifyRequest) => (isNewAccount(request.viewer?.createdAt) ? postLimits?.newAccount ?? 3 : postLimits?.established ?? 30),
+      timeWindow: 60_000,
+      keyGenerator: (request: FastifyRequest) => `post:${request.viewer?.id ?? request.ip}`,
+    },
+  }
 
   // --- Starting a thread -------------------------------------------------------------------------
   const threadFormPage = async (request: FastifyRequest, reply: FastifyReply, options: { community: { slug: string; name: string }; values: Record<string, unknown>; errors?: Errors; previewHtml?: string | null; action: string; heading: string; cancel: string }) => {
@@ -88,7 +100,7 @@ export async function discussionRoutes(app: FastifyInstance, { db }: { db: Db })
     })
   })
 
-  app.post('/c/:slug/new', { preHandler: requireUser, schema: formSchema(['title', 'body', 'submission_key', 'preview', '_csrf'], ['themes']) }, async (request, reply) => {
+  app.post('/c/:slug/new', { preHandler: requireUser, config: postingLimit, schema: formSchema(['title', 'body', 'submission_key', 'preview', '_csrf'], ['themes']) }, async (request, reply) => {
     const viewer = viewerOf(request)
     const { community } = await communityForWriting(request, (request.params as { slug: string }).slug)
     const title = field(request.body, 'title').trim()
@@ -102,12 +114,15 @@ export async function discussionRoutes(app: FastifyInstance, { db }: { db: Db })
     const themes = await resolveThemeSlugs(db, themeSlugs)
     if (themes.unknown.length) errors.themes = 'discussions.error.unknown_theme'
     const page = { community, values, action: `/c/${community.slug}/new`, heading: request.t('discussions.new_thread.title', { community: community.name }), cancel: `/c/${community.slug}` }
+    const watched = Object.keys(errors).length ? null : await checkWatchedWords(db, title, body)
+    if (watched?.action === 'block') errors.body = request.t('moderation.words.blocked', { phrase: watched.phrase })
     if (Object.keys(errors).length) return threadFormPage(request, reply.code(422), { ...page, errors })
     if (field(request.body, 'preview')) return threadFormPage(request, reply, { ...page, previewHtml: renderMarkdown(body).html })
 
-    const result = await startThread(db, { communityId: community.id, authorId: viewer.id, title, bodyMd: body, themeIds: themes.ids, submissionKey: validSubmissionKey(field(request.body, 'submission_key')) })
+    const result = await startThread(db, { communityId: community.id, authorId: viewer.id, title, bodyMd: body, themeIds: themes.ids, submissionKey: validSubmissionKey(field(request.body, 'submission_key')), forceReview: watched?.action === 'queue' })
     if (!result.ok) throw forbidden()
-    request.log.info({ threadId: result.threadId, communityId: community.id, userId: viewer.id }, 'thread started')
+    request.log.info({ threadId: result.threadId, communityId: community.id, userId: viewer.id, pending: result.pending }, 'thread started')
+    if (result.pending) setFlash(reply, 'moderation.flash.pending')
     return reply.redirect(result.url, 303)
   })
 
@@ -120,7 +135,7 @@ export async function discussionRoutes(app: FastifyInstance, { db }: { db: Db })
       return reply.code(410).render('discussions/thread-gone', { title: request.t('discussions.thread.deleted_title'), thread })
     }
     const [page, themes] = await Promise.all([listReplies(db, thread.id, cursor), themesOfThreads(db, [thread.id], request.locale)])
-    const replies = presentReplies(page.replies, access)
+    const replies = presentReplies(page.replies, access, mayModerate)
     const opening = { author_id: thread.author_id, status: thread.status }
     const first = page.replies[0]
     const last = page.replies[page.replies.length - 1]
@@ -171,7 +186,7 @@ export async function discussionRoutes(app: FastifyInstance, { db }: { db: Db })
     return replyFormPage(request, reply, threadId, { parentId: to })
   })
 
-  app.post('/t/:id/replies', { preHandler: requireUser, schema: formSchema(['body', 'parent_id', 'submission_key', 'preview', '_csrf']) }, async (request, reply) => {
+  app.post('/t/:id/replies', { preHandler: requireUser, config: postingLimit, schema: formSchema(['body', 'parent_id', 'submission_key', 'preview', '_csrf']) }, async (request, reply) => {
     const viewer = viewerOf(request)
     const threadId = pathId((request.params as { id: string }).id)
     const { thread, access, mayModerate } = await threadForViewer(db, request, threadId)
@@ -186,14 +201,17 @@ export async function discussionRoutes(app: FastifyInstance, { db }: { db: Db })
     const formOptions = { parentId, body, submissionKey: submissionKey ?? undefined }
     const bodyError = markdownError(body)
     if (bodyError) return replyFormPage(request, reply.code(422), threadId, { ...formOptions, errors: { body: bodyError } })
+    const watched = await checkWatchedWords(db, body)
+    if (watched?.action === 'block') return replyFormPage(request, reply.code(422), threadId, { ...formOptions, errors: { body: request.t('moderation.words.blocked', { phrase: watched.phrase }) } })
     if (field(request.body, 'preview')) return replyFormPage(request, reply, threadId, { ...formOptions, previewHtml: renderMarkdown(body).html })
 
-    const result = await replyToThread(db, { threadId, parentId, authorId: viewer.id, bodyMd: body, submissionKey, mayReplyWhenLocked: mayModerate })
+    const result = await replyToThread(db, { threadId, parentId, authorId: viewer.id, bodyMd: body, submissionKey, mayReplyWhenLocked: mayModerate, forceReview: watched?.action === 'queue' })
     if (!result.ok) {
       const status = result.reason === 'thread_gone' ? 410 : result.reason === 'thread_locked' ? 403 : 400
       return replyFormPage(request, reply.code(status), threadId, { ...formOptions, parentId: null, errors: { body: `discussions.error.${result.reason}` } })
     }
-    request.log.info({ threadId, postId: result.postId, userId: viewer.id }, 'reply posted')
+    request.log.info({ threadId, postId: result.postId, userId: viewer.id, pending: result.pending }, 'reply posted')
+    if (result.pending) setFlash(reply, 'moderation.flash.pending')
     return reply.redirect(result.url, 303)
   })
 

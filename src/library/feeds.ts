@@ -77,7 +77,7 @@ async function publicPages(db: Db, limit: number) {
   const communities = await db.selectFrom('communities').select(['slug', 'last_activity_at']).where('visibility', '=', 'public').orderBy('slug').limit(limit - themes.length).execute()
   let left = limit - themes.length - communities.length
   const articles = left > 0
-    ? await db.selectFrom('articles').select(['slug', 'updated_at']).where('status', '=', 'published').orderBy('updated_at', 'desc').orderBy('id', 'desc').limit(left).execute()
+    ? await db.selectFrom('articles').select(['slug', 'updated_at']).where('status', '=', 'published').where('hidden_at', 'is', null).orderBy('updated_at', 'desc').orderBy('id', 'desc').limit(left).execute()
     : []
   left -= articles.length
   const threads = left > 0

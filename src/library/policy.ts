@@ -3,6 +3,7 @@ import { isSuspended } from '../communities/policy.js'
 import type { Viewer } from '../web/viewer.js'
 
 export interface ArticleRef {
+  hidden_at?: Date | null
   author_id: number
   status: 'draft' | 'in_review' | 'published' | 'archived'
   community_id: number | null
@@ -23,7 +24,9 @@ export function canReview(actor: LibraryActor, article: Pick<ArticleRef, 'commun
 }
 
 export function canView(actor: LibraryActor, article: ArticleRef): boolean {
-  if (article.status === 'published') return true
+  if (article.status === 'published' && !article.hidden_at) return true
+  // Hidden by a moderator: its author and the reviewers still see it (with the reason).
+  if (article.hidden_at) return actor.viewer !== null && (article.author_id === actor.viewer.id || canReview(actor, article))
   if (!actor.viewer) return false
   if (article.author_id === actor.viewer.id || isAdmin(actor)) return true
   return article.status !== 'draft' && article.community_id !== null && actor.moderates.has(article.community_id)
@@ -44,5 +47,5 @@ export function canSubmit(actor: LibraryActor, article: ArticleRef): boolean {
 }
 
 export function canComment(actor: LibraryActor, article: ArticleRef): boolean {
-  return article.status === 'published' && canWrite(actor)
+  return article.status === 'published' && !article.hidden_at && canWrite(actor)
 }

@@ -23,6 +23,7 @@ export async function listPublished(db: Db, filters: IndexFilters, limit = artic
     .leftJoin('communities as c', 'c.id', 'a.community_id')
     .select(['a.id', 'a.slug', 'a.title', 'a.summary', 'a.kind', 'a.language', 'a.published_at', 'a.updated_at', 'a.practice_country', 'u.display_name as author_name', 'c.name as community_name', 'c.slug as community_slug'])
     .where('a.status', '=', 'published')
+    .where('a.hidden_at', 'is', null)
     .limit(limit + 1)
   if (filters.kind) query = query.where('a.kind', '=', filters.kind)
   if (filters.language) query = query.where('a.language', '=', filters.language)
@@ -82,6 +83,7 @@ export async function otherLanguageVersions(db: Db, article: { id: number; trans
     .where('translation_group_id', '=', article.translation_group_id)
     .where('id', '!=', article.id)
     .where('status', '=', 'published')
+    .where('hidden_at', 'is', null)
     .orderBy('language')
     .execute()
 }
@@ -104,7 +106,7 @@ export async function listComments(db: Db, articleId: number) {
   return db
     .selectFrom('comments as m')
     .innerJoin('users as u', 'u.id', 'm.author_id')
-    .select(['m.id', 'm.parent_id', 'm.author_id', 'm.body_md', 'm.body_html', 'm.status', 'm.created_at', 'm.edited_at', 'u.display_name as author_name'])
+    .select(['m.id', 'm.parent_id', 'm.author_id', 'm.body_md', 'm.body_html', 'm.status', 'm.hidden_reason', 'm.created_at', 'm.edited_at', 'u.display_name as author_name'])
     .where('m.article_id', '=', articleId)
     .orderBy('m.created_at')
     .orderBy('m.id')

@@ -158,11 +158,20 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
       listSources(db, article.id),
     ])
     const viewerId = request.viewer?.id
-    const visibleComments = comments.map((c) => ({
-      ...c,
-      deleted: c.status === 'deleted',
-      mine: c.author_id === viewerId && c.status !== 'deleted' && canComment(actor, article),
-    }))
+    const moderating = context.mayReview
+    const visibleComments = comments.map((c) => {
+      const withheld = (c.status === 'hidden' || c.status === 'pending') && !moderating && c.author_id !== viewerId
+      return {
+        ...c,
+        deleted: c.status === 'deleted' || withheld,
+        hiddenPlaceholder: withheld,
+        hiddenNotice: c.status === 'hidden' && !withheld ? { reason: c.hidden_reason } : null,
+        mine: c.author_id === viewerId && c.status !== 'deleted' && canComment(actor, article),
+        mayFlag: viewerId !== undefined && c.author_id !== viewerId && c.status === 'visible' && canComment(actor, article),
+        mayHide: moderating && c.status === 'visible',
+        mayRestore: moderating && c.status === 'hidden',
+      }
+    })
     const topLevel = visibleComments.filter((c) => c.parent_id === null).map((c) => ({ ...c, replies: visibleComments.filter((r) => r.parent_id === c.id) }))
     const outdated = article.translated_from_id !== null && article.source_revision !== null && article.translated_from_revision !== null && article.source_revision > article.translated_from_revision
     return {
@@ -179,6 +188,8 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
         outdated,
         comments: topLevel,
         commentCount: visibleComments.filter((c) => !c.deleted).length,
+        hiddenArticle: article.hidden_at ? { reason: article.hidden_reason } : null,
+        mayFlagArticle: article.status === 'published' && !article.hidden_at && viewerId !== undefined && viewerId !== article.author_id,
         sources: sources.filter((s) => s.status === 'visible' && (s.visibility === 'public' || actor.moderates.has(s.community_id) || actor.viewer?.siteRole === 'admin')),
         mayEdit: context.mayEdit,
         mayReview: context.mayReview,

@@ -239,10 +239,11 @@ export async function articleDocuments(db: Db, articleIds: number[]): Promise<Do
     .selectFrom('articles as a')
     .leftJoin('communities as c', 'c.id', 'a.community_id')
     .innerJoin('users as u', 'u.id', 'a.author_id')
-    .select(['a.id', 'a.slug', 'a.title', 'a.summary', 'a.body_text', 'a.language', 'a.status', 'a.published_at', 'a.updated_at', 'c.id as community_id', 'c.name as community_name', 'u.display_name'])
+    .select(['a.id', 'a.slug', 'a.title', 'a.summary', 'a.body_text', 'a.language', 'a.status', 'a.hidden_at', 'a.published_at', 'a.updated_at', 'c.id as community_id', 'c.name as community_name', 'u.display_name'])
     .where('a.id', 'in', articleIds)
     .execute()
-  const published = rows.filter((r) => r.status === 'published')
+  // Hidden by a moderator means out of search too.
+  const published = rows.filter((r) => r.status === 'published' && r.hidden_at === null)
   const publishedIds = new Set(published.map((r) => r.id))
   for (const id of articleIds) if (!publishedIds.has(id)) changes.deletes.push(documentId('article', id))
   const themes = await themesOf(db, 'article', published.map((r) => r.id))

@@ -64,7 +64,7 @@ export async function searchPostgres(db: Db, params: SearchParams, audience: Aud
         a.community_id as community, c.name as community_name, u.display_name as author, coalesce(a.published_at, a.updated_at) as published_at,
         ${rank(articleVector)} as rank
       from articles a left join communities c on c.id = a.community_id join users u on u.id = a.author_id
-      where a.status = 'published' and ${matching(articleVector)}
+      where a.status = 'published' and a.hidden_at is null and ${matching(articleVector)}
         and ${languageWanted ? sql`a.language = any(${params.languages}::text[])` : sql`true`}
         and ${themeCondition(params, 'article_tags', sql.ref('a.id'))} and ${communityCondition(params, sql.ref('a.community_id'))}`)
   }

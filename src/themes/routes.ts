@@ -67,7 +67,7 @@ export async function themeRoutes(app: FastifyInstance, { db }: { db: Db }) {
     const themes = await db
       .selectFrom('tags as t')
       .select(['t.id', 't.slug', labelExpression(request.locale).as('label'),
-        sql<number>`(select count(*) from article_tags at join articles a on a.id = at.article_id where at.tag_id = t.id and a.status = 'published')`.as('article_count')])
+        sql<number>`(select count(*) from article_tags at join articles a on a.id = at.article_id where at.tag_id = t.id and a.status = 'published' and a.hidden_at is null)`.as('article_count')])
       .where('t.kind', '=', 'theme')
       .where('t.merged_into_id', 'is', null)
       .execute()

@@ -1,5 +1,6 @@
 // A @fastify/session store in PostgreSQL, so every Kring instance on one database shares logins.
 import type { Db } from '../db/connect.js'
+import type { User } from '../db/database.js'
 
 type Callback = (err?: unknown) => void
 type GetCallback = (err: unknown, session?: any) => void
@@ -10,17 +11,50 @@ interface StoredSession {
   [key: string]: unknown
 }
 
+/** The columns viewer.ts turns into a Viewer; read with the session, so a logged-in page costs one round trip for both. */
+export const viewerColumns = ['id', 'email', 'display_name', 'site_role', 'status', 'suspended_until', 'locale', 'time_zone', 'created_at', 'suspension_reason'] as const
+export type ViewerRow = Pick<User, (typeof viewerColumns)[number]>
+
 export class PostgresSessionStore {
+  /**
+   * The user row read with the last session, for the viewer hook. @fastify/session hands the store only the session id,
+   * and the viewer hook runs right after the session hook, so one slot suffices; whoever finds it holding another
+   * session's row (or nothing) reads the user itself.
+   */
+  private loaded: { sid: string; user: ViewerRow | null } | null = null
+
   constructor(private readonly db: Db, private readonly fallbackMaxAgeMs: number) {}
 
   get(sid: string, callback: GetCallback): void {
     this.db
-      .selectFrom('sessions')
-      .select('data')
-      .where('sid', '=', sid)
-      .where('expires_at', '>', new Date())
+      .selectFrom('sessions as s')
+      .leftJoin('users as u', 'u.id', 's.user_id')
+      .select([
+        's.data', 'u.id', 'u.email', 'u.display_name', 'u.site_role', 'u.status', 'u.suspended_until', 'u.locale', 'u.time_zone', 'u.created_at', 'u.suspension_reason',
+      ])
+      .where('s.sid', '=', sid)
+      .where('s.expires_at', '>', new Date())
       .executeTakeFirst()
-      .then((row) => callback(null, row ? row.data : null), (err) => callback(err))
+      .then(
+        (row) => {
+          if (!row) {
+            this.loaded = null
+            return callback(null, null)
+          }
+          const { data, ...user } = row
+          this.loaded = { sid, user: user.id === null ? null : (user as ViewerRow) }
+          callback(null, data)
+        },
+        (err) => callback(err),
+      )
+  }
+
+  /** The user row read with session `sid` just now, if this store still holds it (taken once). */
+  takeLoadedUser(sid: string): ViewerRow | null | undefined {
+    const loaded = this.loaded
+    if (!loaded || loaded.sid !== sid) return undefined
+    this.loaded = null
+    return loaded.user
   }
 
   set(sid: string, stored: object, callback: Callback): void {

@@ -49,6 +49,7 @@ export function createHandlebars(): typeof Handlebars {
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b)
   hbs.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).map(String).join(''))
   hbs.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean))
+  hbs.registerHelper('and', (...args: unknown[]) => args.slice(0, -1).every(Boolean))
   return hbs
 }
 
@@ -91,6 +92,7 @@ function pageContext(request: FastifyRequest, reply: FastifyReply) {
     _timeZone: request.timeZone,
     htmlLang: locale,
     viewer: request.viewer,
+    suspensionNotice: suspensionNotice(request),
     isAdmin: request.viewer?.siteRole === 'admin',
     csrfToken: reply.generateCsrf({ userInfo: csrfUserInfo(request) }),
     currentPath: safeLocalPath(request.url),
@@ -104,4 +106,15 @@ export function safeLocalPath(value: unknown, fallback = '/'): string {
   if (!value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return fallback
   if (/[\u0000-\u001f\\]/.test(value)) return fallback
   return value
+}
+
+/** Tells a suspended member on every page why they cannot write, and until when. */
+function suspensionNotice(request: FastifyRequest): string | null {
+  const viewer = request.viewer
+  if (!viewer || viewer.status !== 'suspended') return null
+  if (viewer.suspendedUntil && viewer.suspendedUntil.getTime() <= Date.now()) return null
+  const base = viewer.suspendedUntil
+    ? request.t('moderation.notice.suspended_until', { until: formatDateTime(viewer.suspendedUntil, request.locale, request.timeZone, 'date') })
+    : request.t('moderation.notice.suspended')
+  return viewer.suspensionReason ? `${base} ${request.t('moderation.notice.reason')}: ${viewer.suspensionReason}` : base
 }

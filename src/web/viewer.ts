@@ -2,6 +2,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Db } from '../db/connect.js'
 import { defaultLocale, isLocale, localeFromAcceptLanguage, translate, type Locale, type Vars } from './i18n.js'
+import { PostgresSessionStore, viewerColumns, type ViewerRow } from './session-store.js'
 import { isTimeZone } from './time.js'
 
 export interface Viewer {
@@ -13,6 +14,8 @@ export interface Viewer {
   suspendedUntil: Date | null
   locale: Locale | null
   timeZone: string | null
+  createdAt: Date
+  suspensionReason: string | null
 }
 
 declare module 'fastify' {
@@ -36,12 +39,11 @@ export const timeZoneCookie = 'kring_tz'
 const dayMs = 24 * 60 * 60 * 1000
 
 export async function loadViewer(db: Db, userId: number): Promise<Viewer | null> {
-  const row = await db
-    .selectFrom('users')
-    .select(['id', 'email', 'display_name', 'site_role', 'status', 'suspended_until', 'locale', 'time_zone'])
-    .where('id', '=', userId)
-    .executeTakeFirst()
-  if (!row) return null
+  const row = await db.selectFrom('users').select(viewerColumns).where('id', '=', userId).executeTakeFirst()
+  return row ? viewerOfRow(row) : null
+}
+
+function viewerOfRow(row: ViewerRow): Viewer {
   return {
     id: row.id,
     email: row.email,
@@ -51,6 +53,8 @@ export async function loadViewer(db: Db, userId: number): Promise<Viewer | null>
     suspendedUntil: row.suspended_until,
     locale: isLocale(row.locale) ? row.locale : null,
     timeZone: isTimeZone(row.time_zone) ? row.time_zone : null,
+    createdAt: row.created_at,
+    suspensionReason: row.suspension_reason,
   }
 }
 
@@ -74,7 +78,9 @@ export function installViewer(app: FastifyInstance, db: Db) {
     request.locale = pickLocale(request, null)
     const userId = request.session?.userId
     if (typeof userId === 'number') {
-      const viewer = await loadViewer(db, userId)
+      // Read before any await: the session store keeps the user it read with this session for exactly this moment.
+      const preloaded = userReadWithSession(request, userId)
+      const viewer = preloaded ? viewerOfRow(preloaded) : await loadViewer(db, userId)
       if (viewer) {
         request.viewer = viewer
         keepSessionAlive(request)
@@ -87,6 +93,13 @@ export function installViewer(app: FastifyInstance, db: Db) {
     const cookieZone = request.cookies?.[timeZoneCookie]
     request.timeZone = request.viewer?.timeZone ?? (isTimeZone(cookieZone) ? cookieZone : 'UTC')
   })
+}
+
+function userReadWithSession(request: FastifyRequest, userId: number): ViewerRow | undefined {
+  const store = request.sessionStore
+  if (!(store instanceof PostgresSessionStore)) return undefined
+  const row = store.takeLoadedUser(request.session.sessionId)
+  return row && row.id === userId ? row : undefined
 }
 
 /** Slides the session's expiry forward at most once a day, so reading pages does not write to the database. */

@@ -33,6 +33,8 @@ const threadPath = /^\/t\/(\d+)(\/[a-z0-9-]*)?$/
       visibility: 'members', join_policy: 'request',
     }, { creatorId: moderator.id })
     if (!open.ok || !closed.ok) throw new Error('could not create the communities')
+    // This walk-through is about discussing; pre-moderation of new members has its own tests.
+    await db.updateTable('communities').set({ premoderation_count: 0 }).execute()
     await addMember(db, open.id, ben.id)
     await addMember(db, closed.id, ben.id)
     const theme = await createTheme(db, { slug: 'home-sharing', labels: { en: 'Home sharing', nl: 'Woningdelen' } })

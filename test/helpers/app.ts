@@ -32,6 +32,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     cacheTemplates: true,
     bodyLimitBytes: 256 * 1024,
     rateLimits: { login: { max: 1000, timeWindowMs: 60_000 }, register: { max: 1000, timeWindowMs: 60_000 } },
+    moderation: { flagThreshold: 3, flagsPerMinute: { newAccount: 1000, established: 1000 }, postsPerMinute: { newAccount: 1000, established: 1000 } },
     logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...overrides,
   }

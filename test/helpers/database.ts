@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import pg from 'pg'
 import type { DatabaseConfig } from '../../src/config.js'
-import type { Db } from '../../src/db/connect.js'
+import { preparePooledStatements, type Db } from '../../src/db/connect.js'
 import type { Database } from '../../src/db/database.js'
 import { snapshotFile, testDatabaseNames } from '../setup/paths.js'
 
@@ -42,6 +42,8 @@ export async function createTestDatabase(t: Teardown): Promise<TestDatabase> {
     const open = (withLog: boolean) => {
       const pool = new pg.Pool({ connectionString: url, max: 5 })
       pool.on('error', () => {})
+      // As the app's own pool does (src/db/connect.ts), so the tests run the statements the way production does.
+      preparePooledStatements(pool)
       pools.push(pool)
       return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: withLog ? log : undefined })
     }

@@ -26,7 +26,7 @@ export async function createUser(db: Db, overrides: { email?: string; displayNam
 
 export async function createCommunityWith(
   db: Db,
-  options: { slug?: string; name?: string; visibility?: 'public' | 'members'; joinPolicy?: 'open' | 'request' | 'invite'; moderators?: TestUser[]; members?: TestUser[] } = {},
+  options: { slug?: string; name?: string; visibility?: 'public' | 'members'; joinPolicy?: 'open' | 'request' | 'invite'; moderators?: TestUser[]; members?: TestUser[]; premoderation?: number } = {},
 ) {
   const slug = options.slug ?? `community-${randomBytes(3).toString('hex')}`
   const result = await createCommunity(db, {
@@ -34,6 +34,8 @@ export async function createCommunityWith(
     visibility: options.visibility ?? 'public', join_policy: options.joinPolicy ?? 'open',
   })
   if (!result.ok) throw new Error(`could not create community ${slug}`)
+  // Tests of discussions act as established members; tests of pre-moderation ask for it explicitly.
+  await db.updateTable('communities').set({ premoderation_count: options.premoderation ?? 0 }).where('id', '=', result.id).execute()
   for (const user of options.moderators ?? []) await addMember(db, result.id, user.id, 'moderator')
   for (const user of options.members ?? []) await addMember(db, result.id, user.id, 'member')
   return { id: result.id, slug }

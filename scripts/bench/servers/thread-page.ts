@@ -51,6 +51,7 @@ export function benchConfig(databaseUrl: string, sessionSecret: string): Config 
     cacheTemplates: true,
     bodyLimitBytes: 256 * 1024,
     rateLimits: { login: { max: 1000, timeWindowMs: 60_000 }, register: { max: 1000, timeWindowMs: 60_000 } },
+    moderation: { flagThreshold: 3, flagsPerMinute: { newAccount: 1000, established: 1000 }, postsPerMinute: { newAccount: 1000, established: 1000 } },
     logLevel: 'silent',
   }
 }
