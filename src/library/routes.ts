@@ -62,7 +62,10 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
       filters: { kind, language, theme: themeSlug, community: communitySlug, communityName: community?.name, sort },
       nextUrl: hasMore && last ? `/library?${new URLSearchParams([...filterQuery, ['after', String(last.id)]]).toString()}` : null,
       firstUrl: after !== null ? `/library${filterQuery.size ? `?${filterQuery}` : ''}` : null,
-      mayWrite: canWrite(await actorOf(db, request)),
+      ...(await (async () => {
+        const actor = await actorOf(db, request)
+        return { mayWrite: canWrite(actor), mayReview: actor.viewer?.siteRole === 'admin' || actor.moderates.size > 0 }
+      })()),
     })
   })
 
