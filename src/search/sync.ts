@@ -72,8 +72,8 @@ export async function buildChanges(db: Db, rows: { entity_type: string; entity_i
   return mergeChanges([await threadDocuments(db, ids('thread')), await postDocuments(db, ids('post')), await articleDocuments(db, ids('article'))])
 }
 
-/** Sends the changes and waits until Meilisearch has applied every one of them; a failed task is an error. */
-export async function sendChanges(search: SearchClient, indexUid: string, changes: DocumentChanges): Promise<void> {
+/** Hands the changes to Meilisearch and returns its task ids; applying them happens in Meilisearch's own time. */
+export async function enqueueChanges(search: SearchClient, indexUid: string, changes: DocumentChanges): Promise<number[]> {
   const index = search.meili.index(indexUid)
   const tasks: number[] = []
   // Removals first: Meilisearch applies tasks in order, and a document both removed by its thread and rebuilt in the
@@ -86,12 +86,12 @@ export async function sendChanges(search: SearchClient, indexUid: string, change
   for (let i = 0; i < changes.upserts.length; i += 5000) {
     tasks.push((await index.addDocuments(changes.upserts.slice(i, i + 5000), { primaryKey: 'id' })).taskUid)
   }
-  for (const uid of tasks) await waitForTask(search, uid, 120_000)
+  return tasks
 }
 
-export async function syncRows(db: Db, search: SearchClient, rows: ClaimedRow[], indexUid = search.indexUid): Promise<void> {
-  await fanOut(db, search, rows)
-  await sendChanges(search, indexUid, await buildChanges(db, rows))
+/** Waits until Meilisearch has applied every task; a failed one is an error. */
+async function settle(search: SearchClient, tasks: number[]): Promise<void> {
+  for (const uid of tasks) await waitForTask(search, uid, 120_000)
 }
 
 function describe(error: unknown): string {
@@ -103,23 +103,45 @@ function describe(error: unknown): string {
 /**
  * Drains due outbox rows in batches until none are left (or maxBatches). Safe to run from several processes at once.
  * Tests call it to sync deterministically; the background worker calls it when nudged and on its interval.
+ * One batch is in flight while the next is read from the database, so building and indexing overlap; a row is marked
+ * done only once Meilisearch has applied its batch.
  */
 export async function drainOutbox(db: Db, search: SearchClient, options: DrainOptions = {}): Promise<DrainResult> {
   const batchSize = options.batchSize ?? 500
+  const indexUid = options.indexUid ?? search.indexUid
+  const backoff = options.backoff ?? defaultBackoff
   const result: DrainResult = { synced: 0, failed: 0, error: null }
-  for (let batch = 0; batch < (options.maxBatches ?? Infinity); batch++) {
+  let inFlight: { rows: ClaimedRow[]; tasks: number[] } | null = null
+
+  const finish = async (batch: { rows: ClaimedRow[]; tasks: number[] }) => {
+    try {
+      await settle(search, batch.tasks)
+    } catch (error) {
+      result.failed += batch.rows.length
+      result.error ??= describe(error)
+      await failRows(db, batch.rows, describe(error), backoff)
+      return
+    }
+    await completeRows(db, batch.rows)
+    result.synced += batch.rows.length
+  }
+
+  for (let batch = 0; batch < (options.maxBatches ?? Infinity) && result.error === null; batch++) {
     const rows = await claimBatch(db, batchSize)
     if (rows.length === 0) break
+    let sent: { rows: ClaimedRow[]; tasks: number[] }
     try {
-      await syncRows(db, search, rows, options.indexUid)
+      await fanOut(db, search, rows)
+      sent = { rows, tasks: await enqueueChanges(search, indexUid, await buildChanges(db, rows)) }
     } catch (error) {
       result.failed += rows.length
       result.error = describe(error)
-      await failRows(db, rows, result.error, options.backoff ?? defaultBackoff)
+      await failRows(db, rows, result.error, backoff)
       break
     }
-    await completeRows(db, rows)
-    result.synced += rows.length
+    if (inFlight) await finish(inFlight)
+    inFlight = sent
   }
+  if (inFlight) await finish(inFlight)
   return result
 }
