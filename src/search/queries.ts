@@ -37,7 +37,7 @@ export async function lookups(db: Db, options: { hits: Hit[]; audience: Audience
     select 'post', p.id::text, null from posts p join threads t on t.id = p.thread_id join communities c on c.id = t.community_id
       where p.id = any(${ids('post')}::int[]) and p.status = 'visible' and t.status = 'visible' and ${readable}
     union all
-    select 'article', a.id::text, null from articles a where a.id = any(${ids('article')}::int[]) and a.status = 'published'
+    select 'article', a.id::text, null from articles a where a.id = any(${ids('article')}::int[]) and a.status = 'published' and a.hidden_at is null
     union all
     select 'theme', t.slug, coalesce(
         (select label from tag_labels where tag_id = t.id and locale = ${options.locale}),
