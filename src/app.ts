@@ -18,6 +18,7 @@ import { commentRoutes } from './library/comment-routes.js'
 import { feedRoutes } from './library/feeds.js'
 import { fromThreadRoutes } from './library/from-thread-routes.js'
 import { libraryRoutes } from './library/routes.js'
+import { meetingRoutes } from './meetings/routes.js'
 import { themeAdminRoutes, themeRoutes } from './themes/routes.js'
 import type { Config } from './config.js'
 import { connectDatabase, type Db } from './db/connect.js'
@@ -136,6 +137,7 @@ export async function buildApp(config: Readonly<Config>, services: AppServices =
   await app.register(commentRoutes, { db })
   await app.register(fromThreadRoutes, { db })
   await app.register(feedRoutes, { db })
+  await app.register(meetingRoutes, { db })
   await app.register(adminRoutes)
   await app.register(moderationRoutes, { db, flagThreshold: config.moderation.flagThreshold, flagLimits: config.moderation.flagsPerMinute })
   await installSearch(app, { db, search, worker: services.searchWorker })

@@ -296,6 +296,91 @@ export interface WatchedWordsTable {
   created_at: CreatedAt
 }
 
+export interface MeetingsTable {
+  id: Generated<number>
+  community_id: number
+  organiser_id: number | null
+  title: string
+  topic: ColumnType<string, string | undefined, string>
+  starts_at: Timestamp
+  ends_at: Timestamp
+  time_zone: string
+  online_url: string | null
+  agenda_md: ColumnType<string, string | undefined, string>
+  agenda_html: ColumnType<string, string | undefined, string>
+  summary_article_id: ColumnType<number | null, number | null | undefined, number | null>
+  is_demo: ColumnType<boolean, boolean | undefined, boolean>
+  created_at: CreatedAt
+  updated_at: CreatedAt
+}
+
+export interface MeetingThemesTable {
+  meeting_id: number
+  tag_id: number
+}
+
+export interface MeetingAttendanceTable {
+  meeting_id: number
+  user_id: number
+  attending: boolean
+  delegate_id: number | null
+  updated_at: CreatedAt
+}
+
+export interface MeetingQuestionsTable {
+  id: Generated<number>
+  meeting_id: number
+  author_id: number | null
+  body: string
+  discussed: ColumnType<boolean, boolean | undefined, boolean>
+  created_at: CreatedAt
+}
+
+export interface MeetingQuestionVotesTable {
+  question_id: number
+  user_id: number
+}
+
+export interface MeetingRoomsTable {
+  id: Generated<number>
+  meeting_id: number
+  name: string
+  language: string
+  facilitator_id: number | null
+  note_taker_id: number | null
+  worked_md: ColumnType<string, string | undefined, string>
+  did_not_work_md: ColumnType<string, string | undefined, string>
+  call_to_action_md: ColumnType<string, string | undefined, string>
+  updated_at: CreatedAt
+}
+
+export type ActionItemStatus = 'open' | 'done' | 'dropped'
+
+export interface MeetingActionItemsTable {
+  id: Generated<number>
+  meeting_id: number
+  text: string
+  owner_id: number | null
+  due_on: ColumnType<string | null, string | null | undefined, string | null>
+  status: ColumnType<ActionItemStatus, ActionItemStatus | undefined, ActionItemStatus>
+  created_at: CreatedAt
+  updated_at: CreatedAt
+}
+
+export interface MeetingTopicsTable {
+  id: Generated<number>
+  community_id: number
+  proposer_id: number | null
+  title: string
+  status: ColumnType<'open' | 'won' | 'closed', 'open' | 'won' | 'closed' | undefined, 'open' | 'won' | 'closed'>
+  created_at: CreatedAt
+}
+
+export interface MeetingTopicVotesTable {
+  topic_id: number
+  user_id: number
+}
+
 export interface Database {
   flags: FlagsTable
   review_items: ReviewItemsTable
@@ -319,6 +404,15 @@ export interface Database {
   post_revisions: PostRevisionsTable
   form_submissions: FormSubmissionsTable
   search_outbox: SearchOutboxTable
+  meetings: MeetingsTable
+  meeting_themes: MeetingThemesTable
+  meeting_attendance: MeetingAttendanceTable
+  meeting_questions: MeetingQuestionsTable
+  meeting_question_votes: MeetingQuestionVotesTable
+  meeting_rooms: MeetingRoomsTable
+  meeting_action_items: MeetingActionItemsTable
+  meeting_topics: MeetingTopicsTable
+  meeting_topic_votes: MeetingTopicVotesTable
 }
 
 export type Community = Selectable<CommunitiesTable>

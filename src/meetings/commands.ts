@@ -1,0 +1,156 @@
+// Meeting writes, one per user intention, each in a transaction; staff acts go to the moderation log.
+import type { Db } from '../db/connect.js'
+import type { ActionItemStatus } from '../db/database.js'
+import { createDraft, freeSlug } from '../library/commands.js'
+import { renderMarkdown } from '../markdown/render.js'
+import { writeLog } from '../moderation/log.js'
+import { slugify } from '../web/params.js'
+import type { MeetingData } from './fields.js'
+
+export async function createMeeting(db: Db, input: { communityId: number; organiserId: number; data: MeetingData; themeIds: number[]; fromTopicId?: number; isDemo?: boolean }): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const { data } = input
+    const row = await trx
+      .insertInto('meetings')
+      .values({
+        community_id: input.communityId, organiser_id: input.organiserId, title: data.title, topic: data.topic,
+        starts_at: data.startsAt, ends_at: data.endsAt, time_zone: data.timeZone, online_url: data.onlineUrl,
+        agenda_md: data.agendaMd, agenda_html: data.agendaMd.trim() ? renderMarkdown(data.agendaMd).html : '', is_demo: input.isDemo ?? false,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    if (input.themeIds.length) await trx.insertInto('meeting_themes').values(input.themeIds.map((tag_id) => ({ meeting_id: row.id, tag_id }))).execute()
+    if (input.fromTopicId) await trx.updateTable('meeting_topics').set({ status: 'closed' }).where('id', '=', input.fromTopicId).execute()
+    await writeLog(trx, { actorId: input.organiserId, action: 'meeting.create', targetType: 'meeting', targetId: row.id, communityId: input.communityId })
+    return row.id
+  })
+}
+
+/** Says yes or no; a delegate is someone who goes on the member's behalf and then counts as attending. */
+export async function setAttendance(db: Db, input: { meetingId: number; userId: number; attending: boolean; delegateId: number | null }) {
+  await db
+    .insertInto('meeting_attendance')
+    .values({ meeting_id: input.meetingId, user_id: input.userId, attending: input.attending, delegate_id: input.delegateId, updated_at: new Date() })
+    .onConflict((oc) => oc.columns(['meeting_id', 'user_id']).doUpdateSet({ attending: input.attending, delegate_id: input.delegateId, updated_at: new Date() }))
+    .execute()
+}
+
+export async function askQuestion(db: Db, input: { meetingId: number; authorId: number; body: string }): Promise<number> {
+  const row = await db.insertInto('meeting_questions').values({ meeting_id: input.meetingId, author_id: input.authorId, body: input.body }).returning('id').executeTakeFirstOrThrow()
+  return row.id
+}
+
+/** One vote per member per question: a second one changes nothing and says so. */
+export async function upvoteQuestion(db: Db, questionId: number, userId: number): Promise<{ ok: boolean }> {
+  const rows = await db.insertInto('meeting_question_votes').values({ question_id: questionId, user_id: userId }).onConflict((oc) => oc.doNothing()).returning('question_id').execute()
+  return { ok: rows.length === 1 }
+}
+
+export async function markDiscussed(db: Db, input: { questionId: number; discussed: boolean; actorId: number; communityId: number }) {
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('meeting_questions').set({ discussed: input.discussed }).where('id', '=', input.questionId).execute()
+    await writeLog(trx, { actorId: input.actorId, action: input.discussed ? 'meeting.question_discussed' : 'meeting.question_undiscussed', targetType: 'meeting_question', targetId: input.questionId, communityId: input.communityId })
+  })
+}
+
+export async function addRoom(db: Db, input: { meetingId: number; name: string; language: string; facilitatorId: number | null; noteTakerId: number | null; actorId: number; communityId: number }): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .insertInto('meeting_rooms')
+      .values({ meeting_id: input.meetingId, name: input.name, language: input.language, facilitator_id: input.facilitatorId, note_taker_id: input.noteTakerId })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    await writeLog(trx, { actorId: input.actorId, action: 'meeting.room_add', targetType: 'meeting', targetId: input.meetingId, communityId: input.communityId })
+    return row.id
+  })
+}
+
+export async function updateRoomNotes(db: Db, roomId: number, notes: { worked: string; didNotWork: string; callToAction: string }) {
+  await db
+    .updateTable('meeting_rooms')
+    .set({ worked_md: notes.worked, did_not_work_md: notes.didNotWork, call_to_action_md: notes.callToAction, updated_at: new Date() })
+    .where('id', '=', roomId)
+    .execute()
+}
+
+export async function addActionItem(db: Db, input: { meetingId: number; text: string; ownerId: number | null; dueOn: string | null }): Promise<number> {
+  const row = await db.insertInto('meeting_action_items').values({ meeting_id: input.meetingId, text: input.text, owner_id: input.ownerId, due_on: input.dueOn }).returning('id').executeTakeFirstOrThrow()
+  return row.id
+}
+
+export async function setActionItemStatus(db: Db, itemId: number, status: ActionItemStatus) {
+  await db.updateTable('meeting_action_items').set({ status, updated_at: new Date() }).where('id', '=', itemId).execute()
+}
+
+export async function proposeTopic(db: Db, input: { communityId: number; proposerId: number; title: string }): Promise<number> {
+  const row = await db.insertInto('meeting_topics').values({ community_id: input.communityId, proposer_id: input.proposerId, title: input.title }).returning('id').executeTakeFirstOrThrow()
+  return row.id
+}
+
+export async function voteTopic(db: Db, topicId: number, userId: number): Promise<{ ok: boolean }> {
+  const rows = await db.insertInto('meeting_topic_votes').values({ topic_id: topicId, user_id: userId }).onConflict((oc) => oc.doNothing()).returning('topic_id').execute()
+  return { ok: rows.length === 1 }
+}
+
+/** Closes the vote: the most voted open topic wins (earliest on a tie), the others close. */
+export async function closeTopicVote(db: Db, input: { communityId: number; actorId: number }): Promise<number | null> {
+  return db.transaction().execute(async (trx) => {
+    const open = await trx
+      .selectFrom('meeting_topics as t')
+      .select(['t.id', (eb) => eb.selectFrom('meeting_topic_votes as v').select((e) => e.fn.countAll<number>().as('n')).whereRef('v.topic_id', '=', 't.id').as('votes')])
+      .where('t.community_id', '=', input.communityId)
+      .where('t.status', '=', 'open')
+      .forUpdate()
+      .execute()
+    if (open.length === 0) return null
+    const winner = [...open].sort((a, b) => Number(b.votes) - Number(a.votes) || a.id - b.id)[0]
+    await trx.updateTable('meeting_topics').set({ status: 'closed' }).where('community_id', '=', input.communityId).where('status', '=', 'open').where('id', '!=', winner.id).execute()
+    await trx.updateTable('meeting_topics').set({ status: 'won' }).where('id', '=', winner.id).execute()
+    await writeLog(trx, { actorId: input.actorId, action: 'meeting.topic_vote_close', targetType: 'meeting_topic', targetId: winner.id, communityId: input.communityId })
+    return winner.id
+  })
+}
+
+export interface SummarySource {
+  meeting: { id: number; title: string; topic: string; agenda_md: string; community_id: number }
+  questions: { body: string }[]
+  rooms: { name: string; language: string; worked_md: string; did_not_work_md: string; call_to_action_md: string }[]
+  themeIds: number[]
+}
+
+/** Turns the meeting into a session-summary library draft, once; it then goes through the library's review. */
+export async function createSummaryDraft(
+  db: Db,
+  source: SummarySource,
+  options: { authorId: number; language: string; heading: (key: string, vars?: Record<string, string>) => string; languageName: (code: string) => string; meetingUrl: string },
+): Promise<{ ok: true; slug: string } | { ok: false }> {
+  const { meeting } = source
+  const h = options.heading
+  const parts: string[] = [h('meetings.summary.intro', { title: meeting.title }) + ` (${options.meetingUrl})`]
+  if (meeting.agenda_md.trim()) parts.push(`## ${h('meetings.summary.agenda')}\n\n${meeting.agenda_md.trim()}`)
+  if (source.questions.length) parts.push(`## ${h('meetings.summary.questions')}\n\n${source.questions.map((q) => `- ${q.body.replace(/\n+/g, ' ')}`).join('\n')}`)
+  for (const room of source.rooms) {
+    const language = `${options.languageName(room.language)} (${room.language})`
+    const section = [`## ${h('meetings.summary.room', { name: room.name, language })}`]
+    if (room.worked_md.trim()) section.push(`### ${h('meetings.notes.worked')}\n\n${room.worked_md.trim()}`)
+    if (room.did_not_work_md.trim()) section.push(`### ${h('meetings.notes.did_not_work')}\n\n${room.did_not_work_md.trim()}`)
+    if (room.call_to_action_md.trim()) section.push(`### ${h('meetings.notes.call_to_action')}\n\n${room.call_to_action_md.trim()}`)
+    parts.push(section.join('\n\n'))
+  }
+  const body = parts.join('\n\n')
+  const slug = await freeSlug(db, slugify(meeting.title, 80))
+  // createDraft opens its own transaction (PGlite has one connection), so the claim is a conditional update after it.
+  const current = await db.selectFrom('meetings').select('summary_article_id').where('id', '=', meeting.id).executeTakeFirstOrThrow()
+  if (current.summary_article_id !== null) return { ok: false }
+  const result = await createDraft(db, {
+    title: meeting.title, slug, summary: meeting.topic.slice(0, 500), kind: 'session_summary', language: options.language,
+    body_md: body, community_id: meeting.community_id, themeIds: source.themeIds, authorId: options.authorId,
+    practice: { practice_context: null, practice_target_group: null, practice_country: null, practice_what_worked: null, practice_what_did_not: null, practice_contact: null },
+  })
+  if (!result.ok) return { ok: false }
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('meetings').set({ summary_article_id: result.id }).where('id', '=', meeting.id).where('summary_article_id', 'is', null).execute()
+    await writeLog(trx, { actorId: options.authorId, action: 'meeting.summary_draft', targetType: 'article', targetId: result.id, communityId: meeting.community_id })
+  })
+  return { ok: true, slug: result.slug }
+}

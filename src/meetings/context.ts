@@ -1,0 +1,14 @@
+// Loads a meeting for the viewer through its community, so an unreadable community hides its meetings (404).
+import type { FastifyRequest } from 'fastify'
+import { communityForViewer } from '../communities/access.js'
+import type { Db } from '../db/connect.js'
+import { notFound } from '../web/errors.js'
+import { pathId } from '../web/params.js'
+import { findMeeting } from './queries.js'
+
+export async function meetingForViewer(db: Db, request: FastifyRequest, rawId: unknown) {
+  const meeting = await findMeeting(db, pathId(rawId))
+  if (!meeting) throw notFound()
+  const context = await communityForViewer(db, request, meeting.community_slug)
+  return { meeting, ...context }
+}

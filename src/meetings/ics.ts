@@ -1,0 +1,59 @@
+// iCalendar (RFC 5545) output for meetings: escaped text, lines folded at 75 octets, CRLF endings.
+export interface IcsEvent {
+  uid: string
+  start: Date
+  end: Date
+  stamp: Date
+  summary: string
+  description: string
+  url: string
+  location: string | null
+}
+
+/** TEXT values: backslash, semicolon, comma and newlines are escaped (RFC 5545 §3.3.11). */
+export function escapeText(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r\n|\r|\n/g, '\\n')
+}
+
+/** Folds a content line so no line exceeds 75 octets, never splitting a UTF-8 character (§3.1). */
+export function foldLine(line: string): string {
+  const out: string[] = []
+  let current = ''
+  let octets = 0
+  let limit = 75
+  for (const char of line) {
+    const size = Buffer.byteLength(char, 'utf8')
+    if (octets + size > limit) {
+      out.push(current)
+      current = ''
+      octets = 0
+      limit = 74 // continuation lines start with a space, which counts
+    }
+    current += char
+    octets += size
+  }
+  out.push(current)
+  return out.join('\r\n ')
+}
+
+const stamp = (date: Date) => date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '')
+
+export function calendar(name: string, events: IcsEvent[]): string {
+  const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Kring//Meetings//EN', 'CALSCALE:GREGORIAN', 'METHOD:PUBLISH', `X-WR-CALNAME:${escapeText(name)}`]
+  for (const event of events) {
+    lines.push(
+      'BEGIN:VEVENT',
+      `UID:${event.uid}`,
+      `DTSTAMP:${stamp(event.stamp)}`,
+      `DTSTART:${stamp(event.start)}`,
+      `DTEND:${stamp(event.end)}`,
+      `SUMMARY:${escapeText(event.summary)}`,
+      `DESCRIPTION:${escapeText(event.description)}`,
+      `URL:${event.url}`,
+    )
+    if (event.location) lines.push(`LOCATION:${escapeText(event.location)}`)
+    lines.push('END:VEVENT')
+  }
+  lines.push('END:VCALENDAR')
+  return lines.map(foldLine).join('\r\n') + '\r\n'
+}

@@ -1,0 +1,228 @@
+// Taking part in a meeting: attendance, questions, break-out rooms and notes, action items, the summary draft and topic votes.
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { communityForViewer } from '../communities/access.js'
+import type { Db } from '../db/connect.js'
+import type { ActionItemStatus } from '../db/database.js'
+import { languageName } from '../library/routes.js'
+import { isContentLanguage } from '../library/fields.js'
+import { checkMarkdown } from '../markdown/render.js'
+import { requireUser, viewerOf } from '../web/auth.js'
+import { badRequest, conflict, forbidden, notFound } from '../web/errors.js'
+import { setFlash } from '../web/flash.js'
+import { field, formSchema, pathId, positiveInt } from '../web/params.js'
+import { translate, type Locale } from '../web/i18n.js'
+import {
+  addActionItem, addRoom, askQuestion, closeTopicVote, createSummaryDraft, markDiscussed, proposeTopic, setActionItemStatus, setAttendance,
+  updateRoomNotes, upvoteQuestion, voteTopic,
+} from './commands.js'
+import { meetingForViewer } from './context.js'
+import { limits } from './fields.js'
+import { mayEditNotes, mayPlan, mayTakePart, mayUpdateActionItem } from './policy.js'
+import { activeMembers, findRoom, findTopic, listActionItems, listQuestions, listRooms, themesOfMeeting } from './queries.js'
+
+const withCsrf = (...names: string[]) => formSchema([...names, '_csrf'])
+
+export async function participationRoutes(app: FastifyInstance, { db }: { db: Db }) {
+  app.addHook('preHandler', requireUser)
+
+  const params = (request: FastifyRequest) => request.params as Record<string, string>
+  const back = (id: number, anchor = '') => `/meetings/${id}${anchor}`
+
+  /** A member of the community, by id from a select; '' is none. Anything else is a 400 that changes nothing. */
+  const memberField = async (communityId: number, raw: string): Promise<number | null> => {
+    if (raw === '') return null
+    const id = positiveInt(raw)
+    const members = await activeMembers(db, communityId)
+    if (id === null || !members.some((m) => m.id === id)) throw badRequest('meetings.error.not_a_member')
+    return id
+  }
+
+  const participant = async (request: FastifyRequest) => {
+    const context = await meetingForViewer(db, request, params(request).id)
+    if (!mayTakePart(context.access)) throw forbidden('meetings.error.members_only')
+    return context
+  }
+
+  const moderator = async (request: FastifyRequest) => {
+    const context = await meetingForViewer(db, request, params(request).id)
+    if (!mayPlan(context.access)) throw forbidden('meetings.error.not_moderator')
+    return context
+  }
+
+  // --- Attendance ------------------------------------------------------------------------------------
+  app.post('/meetings/:id/attendance', { schema: withCsrf('answer', 'delegate') }, async (request, reply) => {
+    const { meeting, community } = await participant(request)
+    const viewer = viewerOf(request)
+    const answer = field(request.body, 'answer')
+    if (answer !== 'yes' && answer !== 'no' && answer !== 'delegate') throw badRequest('meetings.error.answer_unknown')
+    let delegateId: number | null = null
+    if (answer === 'delegate') {
+      delegateId = await memberField(community.id, field(request.body, 'delegate'))
+      if (delegateId === null || delegateId === viewer.id) throw badRequest('meetings.error.delegate_invalid')
+    }
+    await setAttendance(db, { meetingId: meeting.id, userId: viewer.id, attending: answer === 'yes', delegateId })
+    setFlash(reply, 'meetings.flash.attendance_saved')
+    return reply.redirect(back(meeting.id, '#attendance'), 303)
+  })
+
+  // --- Questions in advance --------------------------------------------------------------------------
+  app.post('/meetings/:id/questions', { schema: withCsrf('question') }, async (request, reply) => {
+    const { meeting } = await participant(request)
+    if (meeting.starts_at.getTime() <= Date.now()) throw conflict('meetings.error.questions_closed')
+    const body = field(request.body, 'question').trim()
+    if (body === '') throw badRequest('meetings.error.question_required')
+    if (body.length > limits.question) throw badRequest('meetings.error.question_too_long')
+    await askQuestion(db, { meetingId: meeting.id, authorId: viewerOf(request).id, body })
+    setFlash(reply, 'meetings.flash.question_added')
+    return reply.redirect(back(meeting.id, '#questions'), 303)
+  })
+
+  const questionOf = async (meetingId: number, raw: string) => {
+    const question = (await listQuestions(db, meetingId, null)).find((q) => q.id === pathId(raw))
+    if (!question) throw notFound()
+    return question
+  }
+
+  app.post('/meetings/:id/questions/:question/upvote', { schema: withCsrf() }, async (request, reply) => {
+    const { meeting } = await participant(request)
+    const question = await questionOf(meeting.id, params(request).question)
+    if (question.author_id === viewerOf(request).id) throw conflict('meetings.error.own_question')
+    const result = await upvoteQuestion(db, question.id, viewerOf(request).id)
+    if (!result.ok) throw conflict('meetings.error.already_voted')
+    return reply.redirect(back(meeting.id, '#questions'), 303)
+  })
+
+  app.post('/meetings/:id/questions/:question/discussed', { schema: withCsrf('discussed') }, async (request, reply) => {
+    const { meeting } = await moderator(request)
+    const question = await questionOf(meeting.id, params(request).question)
+    await markDiscussed(db, { questionId: question.id, discussed: field(request.body, 'discussed') !== 'no', actorId: viewerOf(request).id, communityId: meeting.community_id })
+    return reply.redirect(back(meeting.id, '#questions'), 303)
+  })
+
+  // --- Break-out rooms -------------------------------------------------------------------------------
+  app.post('/meetings/:id/rooms', { schema: withCsrf('name', 'language', 'facilitator', 'note_taker') }, async (request, reply) => {
+    const { meeting, community } = await moderator(request)
+    const name = field(request.body, 'name').trim()
+    const language = field(request.body, 'language')
+    if (name === '' || name.length > limits.roomName) throw badRequest('meetings.error.room_name')
+    if (!isContentLanguage(language)) throw badRequest('meetings.error.language_unknown')
+    const facilitatorId = await memberField(community.id, field(request.body, 'facilitator'))
+    const noteTakerId = await memberField(community.id, field(request.body, 'note_taker'))
+    await addRoom(db, { meetingId: meeting.id, name, language, facilitatorId, noteTakerId, actorId: viewerOf(request).id, communityId: community.id })
+    setFlash(reply, 'meetings.flash.room_added')
+    return reply.redirect(back(meeting.id, '#rooms'), 303)
+  })
+
+  const editableRoom = async (request: FastifyRequest) => {
+    const context = await meetingForViewer(db, request, params(request).id)
+    const room = await findRoom(db, context.meeting.id, pathId(params(request).room))
+    if (!room) throw notFound()
+    if (!mayEditNotes(context.access, room)) throw forbidden('meetings.error.notes_not_yours')
+    return { ...context, room }
+  }
+
+  const notesPage = (request: FastifyRequest, context: Awaited<ReturnType<typeof editableRoom>>, values: Record<string, string>, errors: Record<string, string> = {}) => ({
+    title: request.t('meetings.notes.title', { room: context.room.name }),
+    meeting: context.meeting,
+    room: { ...context.room, languageName: languageName(context.room.language, request.locale) },
+    values,
+    errors: Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, request.t(v)])),
+  })
+
+  app.get('/meetings/:id/rooms/:room/notes', async (request, reply) => {
+    const context = await editableRoom(request)
+    const { room } = context
+    return reply.render('meetings/notes', notesPage(request, context, { worked: room.worked_md, did_not_work: room.did_not_work_md, call_to_action: room.call_to_action_md }))
+  })
+
+  app.post('/meetings/:id/rooms/:room/notes', { schema: withCsrf('worked', 'did_not_work', 'call_to_action') }, async (request, reply) => {
+    const context = await editableRoom(request)
+    const values = { worked: field(request.body, 'worked'), did_not_work: field(request.body, 'did_not_work'), call_to_action: field(request.body, 'call_to_action') }
+    const errors: Record<string, string> = {}
+    for (const [name, text] of Object.entries(values)) {
+      if (text.trim() === '') continue
+      const check = checkMarkdown(text, { maxBytes: limits.notes })
+      if (!check.ok) errors[name] = `markdown.error.${check.reason}`
+    }
+    if (Object.keys(errors).length) return reply.code(422).render('meetings/notes', notesPage(request, context, values, errors))
+    await updateRoomNotes(db, context.room.id, { worked: values.worked, didNotWork: values.did_not_work, callToAction: values.call_to_action })
+    setFlash(reply, 'meetings.flash.notes_saved')
+    return reply.redirect(back(context.meeting.id, `#room-${context.room.id}`), 303)
+  })
+
+  // --- The summary, as a library draft --------------------------------------------------------------
+  app.post('/meetings/:id/summary', { schema: withCsrf() }, async (request, reply) => {
+    const { meeting } = await moderator(request)
+    if (meeting.summary_article_id !== null) throw conflict('meetings.error.summary_exists')
+    const locale = request.locale as Locale
+    const [questions, rooms, themes] = await Promise.all([listQuestions(db, meeting.id, null), listRooms(db, meeting.id), themesOfMeeting(db, meeting.id, locale)])
+    const result = await createSummaryDraft(
+      db,
+      { meeting, questions: questions.filter((q) => q.discussed), rooms, themeIds: themes.map((th) => th.id) },
+      {
+        authorId: viewerOf(request).id, language: locale,
+        heading: (key, vars) => translate(locale, key, vars), languageName: (code) => languageName(code, locale),
+        meetingUrl: `${request.protocol}://${request.host}/meetings/${meeting.id}`,
+      },
+    )
+    if (!result.ok) throw conflict('meetings.error.summary_exists')
+    setFlash(reply, 'meetings.flash.summary_created')
+    return reply.redirect(`/library/${result.slug}`, 303)
+  })
+
+  // --- Action items ----------------------------------------------------------------------------------
+  app.post('/meetings/:id/items', { schema: withCsrf('text', 'owner', 'due_on') }, async (request, reply) => {
+    const { meeting, community } = await moderator(request)
+    const text = field(request.body, 'text').trim()
+    if (text === '' || text.length > limits.actionItem) throw badRequest('meetings.error.item_text')
+    const ownerId = await memberField(community.id, field(request.body, 'owner'))
+    const due = field(request.body, 'due_on').trim()
+    if (due !== '' && (!/^\d{4}-\d{2}-\d{2}$/.test(due) || Number.isNaN(Date.parse(`${due}T00:00:00Z`)) || new Date(`${due}T00:00:00Z`).toISOString().slice(0, 10) !== due)) throw badRequest('meetings.error.due_invalid')
+    await addActionItem(db, { meetingId: meeting.id, text, ownerId, dueOn: due || null })
+    setFlash(reply, 'meetings.flash.item_added')
+    return reply.redirect(back(meeting.id, '#items'), 303)
+  })
+
+  app.post('/meetings/:id/items/:item/status', { schema: withCsrf('status', 'return_to') }, async (request, reply) => {
+    const { meeting, access } = await meetingForViewer(db, request, params(request).id)
+    const item = (await listActionItems(db, meeting.id)).find((i) => i.id === pathId(params(request).item))
+    if (!item) throw notFound()
+    if (!mayUpdateActionItem(access, item)) throw forbidden('meetings.error.item_not_yours')
+    const status = field(request.body, 'status')
+    if (status !== 'open' && status !== 'done' && status !== 'dropped') throw badRequest('meetings.error.status_unknown')
+    await setActionItemStatus(db, item.id, status as ActionItemStatus)
+    const returnTo = field(request.body, 'return_to')
+    return reply.redirect(/^\/meetings\/\d+$/.test(returnTo) ? `${returnTo}#items` : back(meeting.id, '#items'), 303)
+  })
+
+  // --- The next topic --------------------------------------------------------------------------------
+  app.post('/c/:slug/topics', { schema: withCsrf('title') }, async (request, reply) => {
+    const { community, access } = await communityForViewer(db, request, params(request).slug)
+    if (!mayTakePart(access)) throw forbidden('meetings.error.members_only')
+    const title = field(request.body, 'title').trim()
+    if (title === '' || title.length > limits.title) throw badRequest('meetings.error.topic_title')
+    await proposeTopic(db, { communityId: community.id, proposerId: viewerOf(request).id, title })
+    setFlash(reply, 'meetings.flash.topic_proposed')
+    return reply.redirect(`/c/${community.slug}/meetings#topics`, 303)
+  })
+
+  app.post('/c/:slug/topics/:topic/vote', { schema: withCsrf() }, async (request, reply) => {
+    const { community, access } = await communityForViewer(db, request, params(request).slug)
+    if (!mayTakePart(access)) throw forbidden('meetings.error.members_only')
+    const topic = await findTopic(db, community.id, pathId(params(request).topic))
+    if (!topic) throw notFound()
+    if (topic.status !== 'open') throw conflict('meetings.error.vote_closed')
+    const result = await voteTopic(db, topic.id, viewerOf(request).id)
+    if (!result.ok) throw conflict('meetings.error.already_voted')
+    return reply.redirect(`/c/${community.slug}/meetings#topics`, 303)
+  })
+
+  app.post('/c/:slug/topics/close', { schema: withCsrf() }, async (request, reply) => {
+    const { community, access } = await communityForViewer(db, request, params(request).slug)
+    if (!mayPlan(access)) throw forbidden('meetings.error.not_moderator')
+    const winner = await closeTopicVote(db, { communityId: community.id, actorId: viewerOf(request).id })
+    if (winner === null) throw conflict('meetings.error.no_open_topics')
+    setFlash(reply, 'meetings.flash.vote_closed')
+    return reply.redirect(`/c/${community.slug}/meetings#topics`, 303)
+  })
+}

@@ -1,0 +1,135 @@
+// Meeting reads: lists per community, one meeting with its questions, rooms, attendance and action items.
+import { sql } from 'kysely'
+import type { Db } from '../db/connect.js'
+import type { Locale } from '../web/i18n.js'
+import { labelExpression, type ThemeView } from '../themes/queries.js'
+
+export async function findMeeting(db: Db, id: number) {
+  return db
+    .selectFrom('meetings as m')
+    .innerJoin('communities as c', 'c.id', 'm.community_id')
+    .leftJoin('users as u', 'u.id', 'm.organiser_id')
+    .leftJoin('articles as a', 'a.id', 'm.summary_article_id')
+    .selectAll('m')
+    .select(['c.slug as community_slug', 'c.name as community_name', 'u.display_name as organiser_name', 'a.slug as summary_slug', 'a.status as summary_status'])
+    .where('m.id', '=', id)
+    .executeTakeFirst()
+}
+
+export type MeetingRow = NonNullable<Awaited<ReturnType<typeof findMeeting>>>
+
+export async function listMeetings(db: Db, communityId: number) {
+  return db
+    .selectFrom('meetings')
+    .select(['id', 'title', 'topic', 'starts_at', 'ends_at', 'time_zone', 'online_url', 'agenda_md', 'updated_at'])
+    .where('community_id', '=', communityId)
+    .orderBy('starts_at', 'asc')
+    .orderBy('id', 'asc')
+    .execute()
+}
+
+export async function themesOfMeeting(db: Db, meetingId: number, locale: Locale): Promise<ThemeView[]> {
+  return db
+    .selectFrom('meeting_themes as mt')
+    .innerJoin('tags as t', 't.id', 'mt.tag_id')
+    .select(['t.id', 't.slug', labelExpression(locale).as('label')])
+    .where('mt.meeting_id', '=', meetingId)
+    .orderBy('t.slug')
+    .execute()
+}
+
+export async function activeMembers(db: Db, communityId: number) {
+  return db
+    .selectFrom('community_members as cm')
+    .innerJoin('users as u', 'u.id', 'cm.user_id')
+    .select(['u.id', 'u.display_name'])
+    .where('cm.community_id', '=', communityId)
+    .where('cm.status', '=', 'active')
+    .orderBy('u.display_name')
+    .execute()
+}
+
+export async function listAttendance(db: Db, meetingId: number) {
+  return db
+    .selectFrom('meeting_attendance as ma')
+    .innerJoin('users as u', 'u.id', 'ma.user_id')
+    .leftJoin('users as d', 'd.id', 'ma.delegate_id')
+    .select(['ma.user_id', 'ma.attending', 'ma.delegate_id', 'u.display_name', 'd.display_name as delegate_name'])
+    .where('ma.meeting_id', '=', meetingId)
+    .orderBy('u.display_name')
+    .execute()
+}
+
+/** Questions ranked by votes, then by age; with whether the viewer has voted. */
+export async function listQuestions(db: Db, meetingId: number, viewerId: number | null) {
+  return db
+    .selectFrom('meeting_questions as q')
+    .leftJoin('users as u', 'u.id', 'q.author_id')
+    .select([
+      'q.id', 'q.body', 'q.discussed', 'q.author_id', 'q.created_at', 'u.display_name as author_name',
+      sql<number>`(select count(*)::int from meeting_question_votes v where v.question_id = q.id)`.as('votes'),
+      sql<boolean>`exists (select 1 from meeting_question_votes v where v.question_id = q.id and v.user_id = ${viewerId ?? 0})`.as('voted'),
+    ])
+    .where('q.meeting_id', '=', meetingId)
+    .orderBy('votes', 'desc')
+    .orderBy('q.id', 'asc')
+    .execute()
+}
+
+export async function listRooms(db: Db, meetingId: number) {
+  return db
+    .selectFrom('meeting_rooms as r')
+    .leftJoin('users as f', 'f.id', 'r.facilitator_id')
+    .leftJoin('users as n', 'n.id', 'r.note_taker_id')
+    .selectAll('r')
+    .select(['f.display_name as facilitator_name', 'n.display_name as note_taker_name'])
+    .where('r.meeting_id', '=', meetingId)
+    .orderBy('r.id')
+    .execute()
+}
+
+export async function findRoom(db: Db, meetingId: number, roomId: number) {
+  return db.selectFrom('meeting_rooms').selectAll().where('id', '=', roomId).where('meeting_id', '=', meetingId).executeTakeFirst()
+}
+
+export async function listActionItems(db: Db, meetingId: number) {
+  return db
+    .selectFrom('meeting_action_items as i')
+    .leftJoin('users as u', 'u.id', 'i.owner_id')
+    .select(['i.id', 'i.text', 'i.owner_id', 'i.due_on', 'i.status', 'u.display_name as owner_name'])
+    .where('i.meeting_id', '=', meetingId)
+    .orderBy('i.id')
+    .execute()
+}
+
+/** The meeting of the same community that started last before this one. */
+export async function previousMeeting(db: Db, meeting: { id: number; community_id: number; starts_at: Date }) {
+  return db
+    .selectFrom('meetings')
+    .select(['id', 'title', 'starts_at'])
+    .where('community_id', '=', meeting.community_id)
+    .where((eb) => eb.or([eb('starts_at', '<', meeting.starts_at), eb.and([eb('starts_at', '=', meeting.starts_at), eb('id', '<', meeting.id)])]))
+    .orderBy('starts_at', 'desc')
+    .orderBy('id', 'desc')
+    .executeTakeFirst()
+}
+
+export async function listTopics(db: Db, communityId: number, viewerId: number | null) {
+  return db
+    .selectFrom('meeting_topics as t')
+    .leftJoin('users as u', 'u.id', 't.proposer_id')
+    .select([
+      't.id', 't.title', 't.status', 'u.display_name as proposer_name',
+      sql<number>`(select count(*)::int from meeting_topic_votes v where v.topic_id = t.id)`.as('votes'),
+      sql<boolean>`exists (select 1 from meeting_topic_votes v where v.topic_id = t.id and v.user_id = ${viewerId ?? 0})`.as('voted'),
+    ])
+    .where('t.community_id', '=', communityId)
+    .where('t.status', 'in', ['open', 'won'])
+    .orderBy('votes', 'desc')
+    .orderBy('t.id', 'asc')
+    .execute()
+}
+
+export async function findTopic(db: Db, communityId: number, id: number) {
+  return db.selectFrom('meeting_topics').select(['id', 'title', 'status']).where('id', '=', id).where('community_id', '=', communityId).executeTakeFirst()
+}

@@ -1,0 +1,183 @@
+// CoP meetings over HTTP: the community's list and calendar feed, planning, the meeting page and its .ics.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { communityForViewer } from '../communities/access.js'
+import type { Db } from '../db/connect.js'
+import { listThemes, resolveThemeSlugs } from '../themes/queries.js'
+import { requireUser, viewerOf } from '../web/auth.js'
+import { forbidden, notFound } from '../web/errors.js'
+import { setFlash } from '../web/flash.js'
+import { formSchema, positiveInt } from '../web/params.js'
+import { timeZones } from '../web/time.js'
+import { renderMarkdown } from '../markdown/render.js'
+import { languageName } from '../library/routes.js'
+import { contentLanguages } from '../library/fields.js'
+import { createMeeting } from './commands.js'
+import { meetingForViewer } from './context.js'
+import { checkMeeting, readMeetingForm, type FieldErrors } from './fields.js'
+import { calendar, type IcsEvent } from './ics.js'
+import { participationRoutes } from './participation-routes.js'
+import { mayEditNotes, mayPlan, maySeeLink, mayTakePart, mayUpdateActionItem } from './policy.js'
+import { organiserTime } from './present.js'
+import {
+  activeMembers, listActionItems, listAttendance, listMeetings, listQuestions, listRooms, listTopics, previousMeeting, themesOfMeeting,
+  type MeetingRow,
+} from './queries.js'
+import { utcToZonedInput } from './zone-time.js'
+
+const notesHtml = (md: string) => (md.trim() === '' ? null : renderMarkdown(md).html)
+
+const meetingFields = ['title', 'topic', 'starts_at', 'ends_at', 'time_zone', 'online_url', 'agenda', 'from_topic', '_csrf']
+
+export async function meetingRoutes(app: FastifyInstance, { db }: { db: Db }) {
+  await app.register(participationRoutes, { db })
+
+  const origin = (request: FastifyRequest) => `${request.protocol}://${request.host}`
+  const eventOf = (request: FastifyRequest, meeting: Pick<MeetingRow, 'id' | 'title' | 'topic' | 'starts_at' | 'ends_at' | 'online_url' | 'agenda_md' | 'updated_at'>, withLink: boolean): IcsEvent => ({
+    uid: `meeting-${meeting.id}@${request.hostname}`,
+    start: meeting.starts_at,
+    end: meeting.ends_at,
+    stamp: meeting.updated_at,
+    summary: meeting.title,
+    description: [meeting.topic, meeting.agenda_md].filter((s) => s.trim() !== '').join('\n\n'),
+    url: `${origin(request)}/meetings/${meeting.id}`,
+    location: withLink ? meeting.online_url : null,
+  })
+  const sendCalendar = (reply: FastifyReply, filename: string, body: string) =>
+    reply.type('text/calendar; charset=utf-8').header('content-disposition', `attachment; filename="${filename}"`).header('cache-control', 'private, no-cache').send(body)
+
+  // --- The community's meetings ----------------------------------------------------------------------
+  app.get('/c/:slug/meetings', async (request, reply) => {
+    const { community, access } = await communityForViewer(db, request, (request.params as { slug: string }).slug)
+    const [meetings, topics] = await Promise.all([listMeetings(db, community.id), listTopics(db, community.id, request.viewer?.id ?? null)])
+    const now = Date.now()
+    const view = (m: (typeof meetings)[number]) => ({ ...m, ...organiserTime(request, m) })
+    const mayVote = mayTakePart(access)
+    return reply.render('meetings/list', {
+      title: request.t('meetings.list.title', { community: community.name }),
+      community,
+      upcoming: meetings.filter((m) => m.ends_at.getTime() >= now).map(view),
+      past: meetings.filter((m) => m.ends_at.getTime() < now).reverse().map(view),
+      topics: topics.map((tp) => ({ ...tp, mayVote: mayVote && tp.status === 'open' && !tp.voted, won: tp.status === 'won' })),
+      hasOpenTopics: topics.some((tp) => tp.status === 'open'),
+      mayPlan: mayPlan(access),
+      mayPropose: mayVote,
+    })
+  })
+
+  app.get('/c/:slug/meetings.ics', async (request, reply) => {
+    const { community, access } = await communityForViewer(db, request, (request.params as { slug: string }).slug)
+    const meetings = await listMeetings(db, community.id)
+    const withLink = maySeeLink(access)
+    return sendCalendar(reply, `${community.slug}-meetings.ics`, calendar(community.name, meetings.map((m) => eventOf(request, m, withLink))))
+  })
+
+  // --- Planning --------------------------------------------------------------------------------------
+  const formPage = async (request: FastifyRequest, reply: FastifyReply, community: { slug: string; name: string }, values: Record<string, unknown>, errors: FieldErrors = {}) => {
+    const chosen = new Set((values.themes as string[] | undefined) ?? [])
+    const zone = String(values.time_zone ?? '')
+    return reply.render('meetings/form', {
+      title: request.t('meetings.new.title'),
+      community,
+      values,
+      errors: Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, request.t(v)])),
+      themes: (await listThemes(db, request.locale)).map((th) => ({ ...th, checked: chosen.has(th.slug) })),
+      zones: timeZones().map((z) => ({ zone: z, selected: z === zone })),
+    })
+  }
+
+  const plannable = async (request: FastifyRequest) => {
+    const context = await communityForViewer(db, request, (request.params as { slug: string }).slug)
+    if (!mayPlan(context.access)) throw forbidden('meetings.error.not_moderator')
+    return context
+  }
+
+  app.get('/c/:slug/meetings/new', { preHandler: requireUser }, async (request, reply) => {
+    const { community } = await plannable(request)
+    const fromTopic = positiveInt((request.query as Record<string, unknown>).topic)
+    const topic = fromTopic ? (await listTopics(db, community.id, null)).find((tp) => tp.id === fromTopic && tp.status === 'won') : undefined
+    if (fromTopic && !topic) throw notFound()
+    const start = new Date(Date.now() + 14 * 24 * 3600 * 1000)
+    start.setUTCMinutes(0, 0, 0)
+    const zone = request.timeZone
+    return formPage(request, reply, community, {
+      title: topic?.title ?? '', topic: topic?.title ?? '', from_topic: topic ? String(topic.id) : '', themes: [], time_zone: zone,
+      starts_at: utcToZonedInput(start, zone), ends_at: utcToZonedInput(new Date(start.getTime() + 90 * 60_000), zone),
+    })
+  })
+
+  app.post('/c/:slug/meetings/new', { preHandler: requireUser, schema: formSchema(meetingFields, ['themes']) }, async (request, reply) => {
+    const { community } = await plannable(request)
+    const input = readMeetingForm(request.body)
+    const { data, errors } = checkMeeting(input)
+    const themes = await resolveThemeSlugs(db, input.themes)
+    if (themes.unknown.length) errors.themes = 'meetings.error.theme_unknown'
+    const fromTopicRaw = (request.body as Record<string, unknown>).from_topic
+    const fromTopic = positiveInt(fromTopicRaw)
+    if (fromTopicRaw && fromTopicRaw !== '' && !(fromTopic && (await listTopics(db, community.id, null)).some((tp) => tp.id === fromTopic && tp.status === 'won'))) errors.topic = 'meetings.error.topic_unknown'
+    const values = { ...input, starts_at: input.starts_local, ends_at: input.ends_local, agenda: input.agenda_md, from_topic: fromTopic ? String(fromTopic) : '' }
+    if (!data || Object.keys(errors).length) return formPage(request, reply.code(422), community, values, errors)
+    const id = await createMeeting(db, { communityId: community.id, organiserId: viewerOf(request).id, data, themeIds: themes.ids, fromTopicId: fromTopic ?? undefined })
+    request.log.info({ meetingId: id, userId: viewerOf(request).id }, 'meeting planned')
+    setFlash(reply, 'meetings.flash.planned')
+    return reply.redirect(`/meetings/${id}`, 303)
+  })
+
+  // --- One meeting (and its .ics, which shares the path) ----------------------------------------------
+  app.get('/meetings/:id', async (request, reply) => {
+    const raw = (request.params as { id: string }).id
+    const isIcs = raw.endsWith('.ics')
+    const { meeting, community, access, membership } = await meetingForViewer(db, request, isIcs ? raw.slice(0, -4) : raw)
+    const withLink = maySeeLink(access)
+    if (isIcs) return sendCalendar(reply, `meeting-${meeting.id}.ics`, calendar(community.name, [eventOf(request, meeting, withLink)]))
+
+    const viewerId = request.viewer?.id ?? null
+    const moderating = mayPlan(access)
+    const [themes, attendance, questions, rooms, items, previous, members] = await Promise.all([
+      themesOfMeeting(db, meeting.id, request.locale),
+      listAttendance(db, meeting.id),
+      listQuestions(db, meeting.id, viewerId),
+      listRooms(db, meeting.id),
+      listActionItems(db, meeting.id),
+      previousMeeting(db, meeting),
+      membership?.status === 'active' || moderating ? activeMembers(db, community.id) : Promise.resolve([]),
+    ])
+    const previousItems = previous ? (await listActionItems(db, previous.id)).filter((i) => i.status === 'open') : []
+    const mine = attendance.find((a) => a.user_id === viewerId)
+    // A delegate goes instead of the member who named them: both are one seat, counted once.
+    const attendees = attendance.filter((a) => a.attending || a.delegate_id !== null).map((a) => ({ name: a.delegate_name ?? a.display_name, onBehalfOf: a.delegate_name ? a.display_name : null }))
+    const mayJoin = mayTakePart(access)
+    const started = meeting.starts_at.getTime() <= Date.now()
+    const statusOptions = (current: string) => ['open', 'done', 'dropped'].map((s) => ({ value: s, label: request.t(`meetings.item.status.${s}`), selected: s === current }))
+    return reply.render('meetings/show', {
+      title: meeting.title,
+      meeting,
+      community,
+      time: organiserTime(request, meeting),
+      themes,
+      onlineUrl: withLink ? meeting.online_url : null,
+      linkHidden: !withLink && meeting.online_url !== null,
+      mayJoin,
+      moderating,
+      myAnswer: mine ? (mine.delegate_id ? 'delegate' : mine.attending ? 'yes' : 'no') : null,
+      myDelegate: mine?.delegate_name ?? null,
+      delegateOptions: members.filter((m) => m.id !== viewerId).map((m) => ({ ...m, selected: m.id === mine?.delegate_id })),
+      attendees,
+      declined: moderating ? attendance.filter((a) => !a.attending && a.delegate_id === null).map((a) => a.display_name) : [],
+      questions: questions.map((q) => ({ ...q, mayVote: mayJoin && !q.voted && q.author_id !== viewerId && !q.discussed })),
+      mayAsk: mayJoin && !started,
+      rooms: rooms.map((r) => ({
+        ...r,
+        languageName: languageName(r.language, request.locale),
+        mayEdit: mayEditNotes(access, r),
+        workedHtml: notesHtml(r.worked_md),
+        didNotWorkHtml: notesHtml(r.did_not_work_md),
+        callToActionHtml: notesHtml(r.call_to_action_md),
+      })),
+      languages: contentLanguages.map((code) => ({ code, name: languageName(code, request.locale) })),
+      members,
+      items: items.map((i) => ({ ...i, statusLabel: request.t(`meetings.item.status.${i.status}`), mayUpdate: mayUpdateActionItem(access, i), statuses: statusOptions(i.status) })),
+      previous: previous ? { ...previous, items: previousItems } : null,
+      summary: meeting.summary_slug && (moderating || meeting.summary_status === 'published') ? { slug: meeting.summary_slug, statusLabel: request.t(`library.status.${meeting.summary_status}`) } : null,
+    })
+  })
+}
