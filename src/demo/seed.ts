@@ -8,6 +8,7 @@ import { flagContent } from '../moderation/commands.js'
 import { addComment, createDraft, transitionArticle, updateArticle, type ArticleData, type Transition } from '../library/commands.js'
 import { enqueueMany } from '../search/outbox.js'
 import { createTheme } from '../themes/commands.js'
+import { seedMeetings } from '../meetings/demo.js'
 import { demoCommunities, demoPeople, demoThemes } from './content.js'
 import type { DemoReply } from './content-types.js'
 import { demoArticles, type DemoArticle, type DemoArticleEdit, type DemoPractice } from './library-content.js'
@@ -103,6 +104,7 @@ export async function seedDemo(db: Db): Promise<void> {
 
   await seedLibrary(db, userIds, themeIds, communityIds)
   await seedModeration(db, userIds, communityIds)
+  await seedMeetings(db, userIds, themeIds, communityIds)
 }
 
 // --- The library ---------------------------------------------------------------------------------------------

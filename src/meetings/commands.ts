@@ -122,11 +122,11 @@ export interface SummarySource {
 export async function createSummaryDraft(
   db: Db,
   source: SummarySource,
-  options: { authorId: number; language: string; heading: (key: string, vars?: Record<string, string>) => string; languageName: (code: string) => string; meetingUrl: string },
+  options: { authorId: number; language: string; isDemo?: boolean; heading: (key: string, vars?: Record<string, string>) => string; languageName: (code: string) => string; meetingUrl: string },
 ): Promise<{ ok: true; slug: string } | { ok: false }> {
   const { meeting } = source
   const h = options.heading
-  const parts: string[] = [h('meetings.summary.intro', { title: meeting.title }) + ` (${options.meetingUrl})`]
+  const parts: string[] = [`${h('meetings.summary.intro', { title: meeting.title })}: [${options.meetingUrl}](${options.meetingUrl})`]
   if (meeting.agenda_md.trim()) parts.push(`## ${h('meetings.summary.agenda')}\n\n${meeting.agenda_md.trim()}`)
   if (source.questions.length) parts.push(`## ${h('meetings.summary.questions')}\n\n${source.questions.map((q) => `- ${q.body.replace(/\n+/g, ' ')}`).join('\n')}`)
   for (const room of source.rooms) {
@@ -144,7 +144,7 @@ export async function createSummaryDraft(
   if (current.summary_article_id !== null) return { ok: false }
   const result = await createDraft(db, {
     title: meeting.title, slug, summary: meeting.topic.slice(0, 500), kind: 'session_summary', language: options.language,
-    body_md: body, community_id: meeting.community_id, themeIds: source.themeIds, authorId: options.authorId,
+    body_md: body, community_id: meeting.community_id, themeIds: source.themeIds, authorId: options.authorId, isDemo: options.isDemo,
     practice: { practice_context: null, practice_target_group: null, practice_country: null, practice_what_worked: null, practice_what_did_not: null, practice_contact: null },
   })
   if (!result.ok) return { ok: false }
