@@ -144,7 +144,15 @@ export async function meetingRoutes(app: FastifyInstance, { db }: { db: Db }) {
     const previousItems = previous ? (await listActionItems(db, previous.id)).filter((i) => i.status === 'open') : []
     const mine = attendance.find((a) => a.user_id === viewerId)
     // A delegate goes instead of the member who named them: both are one seat, counted once.
-    const attendees = attendance.filter((a) => a.attending || a.delegate_id !== null).map((a) => ({ name: a.delegate_name ?? a.display_name, onBehalfOf: a.delegate_name ? a.display_name : null }))
+    const seats = new Map<number, { name: string; onBehalfOf: string[] }>()
+    for (const a of attendance) {
+      const seatId = a.delegate_id ?? (a.attending ? a.user_id : null)
+      if (seatId === null) continue
+      const seat = seats.get(seatId) ?? { name: a.delegate_name ?? a.display_name, onBehalfOf: [] }
+      if (a.delegate_id !== null) seat.onBehalfOf.push(a.display_name)
+      seats.set(seatId, seat)
+    }
+    const attendees = [...seats.values()].map((seat) => ({ name: seat.name, onBehalfOf: seat.onBehalfOf.length ? seat.onBehalfOf.join(', ') : null }))
     const mayJoin = mayTakePart(access)
     const started = meeting.starts_at.getTime() <= Date.now()
     const statusOptions = (current: string) => ['open', 'done', 'dropped'].map((s) => ({ value: s, label: request.t(`meetings.item.status.${s}`), selected: s === current }))

@@ -47,6 +47,9 @@ t.test('plan → attend → questions → rooms and notes → summary draft → 
   const seen = await moderator.get(first)
   t.match(seen.body, '2 people attend.')
   t.match(seen.body, 'Bram Notes (on behalf of Chris Member)', 'the moderator sees who comes, delegates included')
+  await bram.get(first)
+  await bram.post(`${first}/attendance`, { answer: 'yes' })
+  t.match((await moderator.get(first)).body, '2 people attend.', 'a delegate who also says yes is one seat')
 
   // Questions in advance, one upvote each.
   await ana.get(first)
