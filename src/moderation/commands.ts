@@ -131,7 +131,8 @@ export async function moveThread(db: Db, input: { threadId: number; fromCommunit
 
 export type SuspendResult = 'suspended' | 'not_found' | 'is_admin'
 
-export async function suspendUser(db: Db, input: { userId: number; adminId: number; reason: string; until: Date | null }): Promise<SuspendResult> {
+/** `untilDay` is the day as the admin chose it, for the log; `until` the moment it ends. */
+export async function suspendUser(db: Db, input: { userId: number; adminId: number; reason: string; until: Date | null; untilDay?: string | null }): Promise<SuspendResult> {
   return db.transaction().execute(async (trx) => {
     const user = await trx.selectFrom('users').select(['site_role']).where('id', '=', input.userId).forUpdate().executeTakeFirst()
     if (!user) return 'not_found'
@@ -140,7 +141,7 @@ export async function suspendUser(db: Db, input: { userId: number; adminId: numb
       return 'is_admin'
     }
     await trx.updateTable('users').set({ status: 'suspended', suspended_until: input.until, suspension_reason: input.reason }).where('id', '=', input.userId).execute()
-    await writeLog(trx, { actorId: input.adminId, action: 'suspend', subjectUserId: input.userId, reason: `${input.reason}${input.until ? ` (until ${input.until.toISOString().slice(0, 10)})` : ''}` })
+    await writeLog(trx, { actorId: input.adminId, action: 'suspend', subjectUserId: input.userId, reason: `${input.reason}${input.until ? ` (until ${input.untilDay ?? input.until.toISOString().slice(0, 10)})` : ''}` })
     return 'suspended'
   })
 }

@@ -1,21 +1,22 @@
 // Moderation over HTTP: flagging, the review queue, content tools, people, watched words and the log.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { findCommunityBySlug } from '../communities/queries.js'
+import { findCommunityBySlug, findMembership } from '../communities/queries.js'
 import type { Db } from '../db/connect.js'
 import type { FlagReason, FlagTarget } from '../db/database.js'
 import { requireAdmin, requireUser, viewerOf } from '../web/auth.js'
 import { badRequest, forbidden, notFound } from '../web/errors.js'
 import { setFlash } from '../web/flash.js'
 import { cursorParam, field, formSchema, pathId, positiveInt } from '../web/params.js'
-import { isSuspended } from '../communities/policy.js'
+import { canRead, isSuspended } from '../communities/policy.js'
 import {
   addWatchedWord, flagContent, liftSuspension, moveThread, removeMember, removeWatchedWord, resolveReviewItem, setVisibility,
   suspendUser, toggleThread, type ReviewAction, type ThreadToggle,
 } from './commands.js'
+import { calendarDay, endOfDayIn } from './dates.js'
 import { listLog, writeLog } from './log.js'
 import { isNewAccount, isStaff, mayModerate, moderatorScope, type ModeratorScope } from './policy.js'
 import { authorHistories, contentOf, flagsOf, openItems } from './queries.js'
-import { findTarget, targetTypes } from './targets.js'
+import { findTarget, targetTypes, type Target } from './targets.js'
 
 const reasons: FlagReason[] = ['spam', 'abuse', 'off_topic', 'privacy', 'other']
 const reviewActions: ReviewAction[] = ['keep', 'hide', 'delete', 'approve', 'reject']
@@ -40,6 +41,24 @@ export async function moderationRoutes(app: FastifyInstance, options: Moderation
 
   const scopeOf = async (request: FastifyRequest): Promise<ModeratorScope> => moderatorScope(db, viewerOf(request))
 
+  /**
+   * Only what the member can read: nobody flags into a members-only community they are not in (three outsiders would
+   * hide a members' reply), nor content already out of sight. Published articles and their comments are public.
+   */
+  const mayFlag = async (request: FastifyRequest, target: Target): Promise<boolean> => {
+    if (target.status !== 'visible') return false
+    if ((target.type !== 'thread' && target.type !== 'post') || target.communityId === null) return true
+    const thread = await db
+      .selectFrom('threads as t')
+      .innerJoin('communities as c', 'c.id', 't.community_id')
+      .select(['t.status', 'c.id', 'c.visibility', 'c.join_policy'])
+      .where('t.id', '=', target.threadId!)
+      .executeTakeFirst()
+    if (!thread || thread.status !== 'visible') return false
+    const community = { id: thread.id, visibility: thread.visibility, join_policy: thread.join_policy }
+    return canRead({ viewer: request.viewer, community, membership: await findMembership(db, community.id, request.viewer?.id) })
+  }
+
   // --- Flags ---------------------------------------------------------------------------------------
   app.post('/flags', {
     preHandler: requireUser,
@@ -56,7 +75,7 @@ export async function moderationRoutes(app: FastifyInstance, options: Moderation
     const note = field(request.body, 'note').trim().slice(0, 500) || null
     if (reason === 'other' && !note) throw badRequest('moderation.error.flag_note_required')
     const target = await findTarget(db, type, id)
-    if (!target) throw notFound()
+    if (!target || !(await mayFlag(request, target))) throw notFound()
     const result = await flagContent(db, { type, id, reporterId: viewer.id, reason, note, threshold: options.flagThreshold })
     if (result === 'not_found') throw notFound()
     if (result === 'own_content') throw badRequest('moderation.error.flag_own')
@@ -178,12 +197,10 @@ export async function moderationRoutes(app: FastifyInstance, options: Moderation
     const reason = field(request.body, 'reason').trim().slice(0, 500)
     if (!reason) throw badRequest('moderation.error.reason_required')
     const untilRaw = field(request.body, 'until')
-    let until: Date | null = null
-    if (untilRaw) {
-      until = /^\d{4}-\d{2}-\d{2}$/.test(untilRaw) ? new Date(`${untilRaw}T23:59:59Z`) : null
-      if (!until || Number.isNaN(until.getTime()) || until.getTime() <= Date.now()) throw badRequest('moderation.error.until_invalid')
-    }
-    const result = await suspendUser(db, { userId, adminId: viewer.id, reason, until })
+    const untilDay = untilRaw ? calendarDay(untilRaw) : null
+    const until = untilDay ? endOfDayIn(untilDay, request.timeZone) : null
+    if (untilRaw && (!until || until.getTime() <= Date.now())) throw badRequest('moderation.error.until_invalid')
+    const result = await suspendUser(db, { userId, adminId: viewer.id, reason, until, untilDay })
     if (result === 'not_found') throw notFound()
     if (result === 'is_admin') throw forbidden('moderation.error.suspend_admin')
     setFlash(reply, 'moderation.flash.suspended')
@@ -232,7 +249,7 @@ export async function moderationRoutes(app: FastifyInstance, options: Moderation
     const date = (name: string) => {
       const value = text(name)
       if (!value) return null
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(new Date(value).getTime())) throw badRequest('moderation.error.date_invalid')
+      if (!calendarDay(value)) throw badRequest('moderation.error.date_invalid')
       return new Date(`${value}T00:00:00Z`)
     }
     const communitySlug = text('community')

@@ -58,14 +58,16 @@ export async function setTargetStatus(trx: Trx, target: Target, status: TargetSt
   const wasVisible = target.status === 'visible'
   const isVisible = status === 'visible'
   const hidden = status === 'hidden' || status === 'deleted' ? { hidden_reason: options.reason, hidden_by: options.by } : { hidden_reason: null, hidden_by: null }
+  // Deleted as the discussions' own delete does it, so the placeholder says a moderator deleted it, not its author.
+  const deleted = status === 'deleted' && options.by !== null ? { deleted_at: new Date(), edited_by: options.by } : {}
   if (target.type === 'thread') {
-    await trx.updateTable('threads').set({ status, ...hidden }).where('id', '=', target.id).execute()
+    await trx.updateTable('threads').set({ status, ...hidden, ...deleted }).where('id', '=', target.id).execute()
     if (wasVisible !== isVisible) {
       await trx.updateTable('communities').set({ thread_count: sql`thread_count + ${isVisible ? 1 : -1}` }).where('id', '=', target.communityId!).execute()
     }
     await enqueueSearch(trx, 'thread', target.id)
   } else if (target.type === 'post') {
-    await trx.updateTable('posts').set({ status, ...hidden }).where('id', '=', target.id).execute()
+    await trx.updateTable('posts').set({ status, ...hidden, ...deleted }).where('id', '=', target.id).execute()
     if (wasVisible !== isVisible) {
       await trx.updateTable('threads').set({ reply_count: sql`reply_count + ${isVisible ? 1 : -1}` }).where('id', '=', target.threadId!).execute()
     }
