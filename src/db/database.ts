@@ -296,6 +296,12 @@ export interface WatchedWordsTable {
   created_at: CreatedAt
 }
 
+/** Bumped by triggers whenever a thread page changes for visitors; thread_id 0 stands for every thread page. */
+export interface ThreadPageVersionsTable {
+  thread_id: number
+  version: number
+}
+
 export interface MeetingsTable {
   id: Generated<number>
   community_id: number
@@ -404,6 +410,7 @@ export interface Database {
   post_revisions: PostRevisionsTable
   form_submissions: FormSubmissionsTable
   search_outbox: SearchOutboxTable
+  thread_page_versions: ThreadPageVersionsTable
   meetings: MeetingsTable
   meeting_themes: MeetingThemesTable
   meeting_attendance: MeetingAttendanceTable

@@ -1,6 +1,11 @@
 // Reads for community thread lists, thread pages and revision history; every list is one keyset query.
 import { sql } from 'kysely'
+import { jsonArrayFrom } from 'kysely/helpers/postgres'
+import type { Membership } from '../communities/policy.js'
 import type { Db } from '../db/connect.js'
+import { precompiled } from '../db/precompiled.js'
+import { labelExpression } from '../themes/queries.js'
+import type { Locale } from '../web/i18n.js'
 
 export const threadsPerPage = 30
 export const repliesPerPage = 50
@@ -28,48 +33,89 @@ export async function listThreads(db: Db, communityId: number, afterThreadId: nu
   return { threads: rows.slice(0, threadsPerPage), hasMore: rows.length > threadsPerPage }
 }
 
-export async function findThread(db: Db, threadId: number) {
-  return db
-    .selectFrom('threads as t')
-    .innerJoin('communities as c', 'c.id', 't.community_id')
-    .innerJoin('users as a', 'a.id', 't.author_id')
-    .leftJoin('users as e', 'e.id', 't.edited_by')
-    .select([
-      't.id', 't.community_id', 't.author_id', 't.title', 't.body_md', 't.body_html', 't.status', 't.locked', 't.pinned', 't.reply_count',
-      't.last_post_at', 't.created_at', 't.edited_at', 't.edited_by', 't.deleted_at', 't.hidden_reason',
-      'a.display_name as author_name', 'a.organisation as author_organisation', 'e.display_name as editor_name',
-      'c.slug as community_slug', 'c.name as community_name', 'c.visibility as community_visibility', 'c.join_policy as community_join_policy',
-    ])
-    .where('t.id', '=', threadId)
-    .executeTakeFirst()
+/** The thread, its community, and as asked the viewer's membership and the themes: one precompiled query per shape. */
+function threadQuery(withMembership: boolean, withThemes: boolean) {
+  return precompiled((db, v: { threadId: number; viewerId: number; locale: Locale }) =>
+    db
+      .selectFrom('threads as th')
+      .innerJoin('communities as c', 'c.id', 'th.community_id')
+      .innerJoin('users as a', 'a.id', 'th.author_id')
+      .leftJoin('users as e', 'e.id', 'th.edited_by')
+      .select([
+        'th.id', 'th.community_id', 'th.author_id', 'th.title', 'th.body_md', 'th.body_html', 'th.status', 'th.locked', 'th.pinned', 'th.reply_count',
+        'th.last_post_at', 'th.created_at', 'th.edited_at', 'th.edited_by', 'th.deleted_at', 'th.hidden_reason',
+        'a.display_name as author_name', 'a.organisation as author_organisation', 'e.display_name as editor_name',
+        'c.slug as community_slug', 'c.name as community_name', 'c.visibility as community_visibility', 'c.join_policy as community_join_policy',
+      ])
+      .$if(withMembership, (qb) =>
+        qb
+          .leftJoin('community_members as m', (join) => join.onRef('m.community_id', '=', 'th.community_id').on('m.user_id', '=', v.viewerId))
+          .select(['m.role as membership_role', 'm.status as membership_status', 'm.decline_reason as membership_decline_reason']),
+      )
+      .$if(withThemes, (qb) =>
+        qb.select((eb) =>
+          jsonArrayFrom(
+            eb
+              .selectFrom('thread_tags as tt')
+              .innerJoin('tags as t', 't.id', 'tt.tag_id')
+              .select(['t.id', 't.slug', labelExpression(v.locale).as('label')])
+              .whereRef('tt.thread_id', '=', 'th.id'),
+          ).as('themes'),
+        ),
+      )
+      .where('th.id', '=', v.threadId),
+  )
+}
+
+const threadQueries = [[threadQuery(false, false), threadQuery(false, true)], [threadQuery(true, false), threadQuery(true, true)]]
+
+/**
+ * A thread with its community, in one statement: with `viewerId`, that person's membership of the community too, and
+ * with `themesIn`, the thread's themes labelled in that language (sorted by the caller, as themesOfThreads does).
+ */
+export async function findThread(db: Db, threadId: number, options: { viewerId?: number | null; themesIn?: Locale | null } = {}) {
+  const { viewerId = null, themesIn = null } = options
+  const [row] = await threadQueries[viewerId === null ? 0 : 1][themesIn === null ? 0 : 1](db, { threadId, viewerId: viewerId ?? 0, locale: themesIn ?? 'en' })
+  if (!row) return undefined
+  const { membership_role, membership_status, membership_decline_reason, themes, ...thread } = row
+  const membership: Membership | null = membership_role && membership_status ? { role: membership_role, status: membership_status, decline_reason: membership_decline_reason ?? null } : null
+  return { thread, membership, themes: themes ?? null }
 }
 
 export type ReplyCursor = { kind: 'first' } | { kind: 'after' | 'before' | 'at'; postId: number }
 
+/** One page of replies (and one more, to know whether there are more) from where the cursor says, in depth-first order. */
+function replyPageQuery(kind: ReplyCursor['kind']) {
+  return precompiled((db, v: { threadId: number; postId: number }) => {
+    const cursorPath = sql`(select cp.path from posts cp where cp.id = ${v.postId} and cp.thread_id = ${v.threadId})`
+    const query = db
+      .selectFrom('posts as p')
+      .innerJoin('users as a', 'a.id', 'p.author_id')
+      .leftJoin('posts as pp', 'pp.id', 'p.parent_id')
+      .leftJoin('users as pa', 'pa.id', 'pp.author_id')
+      .leftJoin('users as e', 'e.id', 'p.edited_by')
+      .select([
+        // Only what the page shows: the Markdown source is read by the edit form alone.
+        'p.id', 'p.parent_id', 'p.author_id', 'p.body_html', 'p.status', 'p.depth', 'p.created_at', 'p.edited_at', 'p.edited_by', 'p.hidden_reason',
+        'a.display_name as author_name', 'a.organisation as author_organisation', 'pa.display_name as parent_author_name', 'pp.depth as parent_depth',
+        'e.display_name as editor_name',
+      ])
+      .where('p.thread_id', '=', v.threadId)
+      // A literal, not a parameter: with an unknown LIMIT the planner never settles on a generic plan for this
+      // prepared statement, and planning this join costs more than running it.
+      .limit(sql.lit(repliesPerPage + 1))
+    if (kind === 'before') return query.where(sql<boolean>`p.path collate "C" < ${cursorPath}`).orderBy(sql`p.path collate "C"`, 'desc')
+    if (kind === 'after') return query.where(sql<boolean>`p.path collate "C" > ${cursorPath}`).orderBy(sql`p.path collate "C"`, 'asc')
+    if (kind === 'at') return query.where(sql<boolean>`p.path collate "C" >= ${cursorPath}`).orderBy(sql`p.path collate "C"`, 'asc')
+    return query.orderBy(sql`p.path collate "C"`, 'asc')
+  })
+}
+
+const replyPageQueries = { first: replyPageQuery('first'), after: replyPageQuery('after'), before: replyPageQuery('before'), at: replyPageQuery('at') }
+
 /** One page of replies in depth-first order, with each reply's parent author for "in reply to". */
 export async function listReplies(db: Db, threadId: number, cursor: ReplyCursor) {
-  const cursorPath = (postId: number) => sql`(select cp.path from posts cp where cp.id = ${postId} and cp.thread_id = ${threadId})`
-  let query = db
-    .selectFrom('posts as p')
-    .innerJoin('users as a', 'a.id', 'p.author_id')
-    .leftJoin('posts as pp', 'pp.id', 'p.parent_id')
-    .leftJoin('users as pa', 'pa.id', 'pp.author_id')
-    .leftJoin('users as e', 'e.id', 'p.edited_by')
-    .select([
-      'p.id', 'p.parent_id', 'p.author_id', 'p.body_md', 'p.body_html', 'p.status', 'p.depth', 'p.path', 'p.created_at', 'p.edited_at', 'p.edited_by', 'p.hidden_reason', 'p.hidden_by',
-      'a.display_name as author_name', 'a.organisation as author_organisation', 'pa.display_name as parent_author_name', 'pp.depth as parent_depth',
-      'e.display_name as editor_name',
-    ])
-    .where('p.thread_id', '=', threadId)
-    .limit(repliesPerPage + 1)
-  if (cursor.kind === 'before') {
-    query = query.where(sql<boolean>`p.path collate "C" < ${cursorPath(cursor.postId)}`).orderBy(sql`p.path collate "C"`, 'desc')
-  } else {
-    if (cursor.kind === 'after') query = query.where(sql<boolean>`p.path collate "C" > ${cursorPath(cursor.postId)}`)
-    if (cursor.kind === 'at') query = query.where(sql<boolean>`p.path collate "C" >= ${cursorPath(cursor.postId)}`)
-    query = query.orderBy(sql`p.path collate "C"`, 'asc')
-  }
-  const rows = await query.execute()
+  const rows = await replyPageQueries[cursor.kind](db, { threadId, postId: cursor.kind === 'first' ? 0 : cursor.postId })
   const more = rows.length > repliesPerPage
   const page = rows.slice(0, repliesPerPage)
   if (cursor.kind === 'before') page.reverse()

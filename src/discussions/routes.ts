@@ -7,15 +7,17 @@ import { checkMarkdown, renderMarkdown } from '../markdown/render.js'
 import { listThemes, resolveThemeSlugs, themesOfThreads } from '../themes/queries.js'
 import { requireUser, viewerOf } from '../web/auth.js'
 import { badRequest, forbidden, HttpError, notFound } from '../web/errors.js'
-import { setFlash } from '../web/flash.js'
+import { hasFlash, setFlash } from '../web/flash.js'
 import { newSubmissionKey, validSubmissionKey } from '../web/form-submission.js'
 import { cursorParam, field, fieldList, formSchema, pathId, positiveInt, slugify } from '../web/params.js'
 import { threadForViewer } from './access.js'
 import { checkWatchedWords } from '../moderation/watched-words.js'
 import { isNewAccount } from '../moderation/policy.js'
 import { hasKey } from '../web/i18n.js'
+import { renderSharedPage, sendSharedPage } from '../web/view.js'
 import { deletePost, deleteThread, editPost, editThread, replyToThread, startThread } from './commands.js'
 import { presentReplies } from './present.js'
+import { readPageVersions, visitorPageKey, VisitorPages } from './visitor-pages.js'
 import { findPost, listReplies, listRevisions, replyLocation, type ReplyCursor } from './queries.js'
 
 type Errors = Record<string, string>
@@ -127,23 +129,37 @@ export async function discussionRoutes(app: FastifyInstance, { db, postLimits }:
   })
 
   // --- Reading a thread ----------------------------------------------------------------------------
+  // Visitors all see the same page (in their language and time zone), so it is rendered once per instance and kept
+  // while its version in the database stays the same. Not while templates are reloaded on every request (development).
+  const visitorPages = app.config.cacheTemplates ? new VisitorPages() : null
+
   const threadPage = async (request: FastifyRequest, reply: FastifyReply) => {
     const threadId = pathId((request.params as { id: string }).id)
     const cursor = replyCursor(request.query as Record<string, unknown>)
-    const { thread, access, mayModerate } = await threadForViewer(db, request, threadId)
+    const shared = visitorPages && request.viewer === null && !hasFlash(request)
+      ? { key: visitorPageKey(threadId, cursor, request.locale, request.timeZone), versions: await readPageVersions(db, threadId) }
+      : null
+    if (shared) {
+      const kept = visitorPages!.get(shared.key, shared.versions)
+      if (kept) return sendSharedPage(reply, kept)
+    }
+    // The replies do not wait for the thread: nothing of them is shown unless the thread turns out readable.
+    const [{ thread, access, mayModerate, themes }, page] = await Promise.all([
+      threadForViewer(db, request, threadId, { themesIn: request.locale }),
+      listReplies(db, threadId, cursor),
+    ])
     if (thread.status === 'deleted') {
       return reply.code(410).render('discussions/thread-gone', { title: request.t('discussions.thread.deleted_title'), thread })
     }
-    const [page, themes] = await Promise.all([listReplies(db, thread.id, cursor), themesOfThreads(db, [thread.id], request.locale)])
     const replies = presentReplies(page.replies, access, mayModerate)
     const opening = { author_id: thread.author_id, status: thread.status }
     const first = page.replies[0]
     const last = page.replies[page.replies.length - 1]
-    return reply.render('discussions/thread', {
+    const view = {
       title: thread.title,
       thread,
       slug: slugify(thread.title),
-      themes: themes.get(thread.id) ?? [],
+      themes,
       replies,
       isFirstPage: !page.hasPrevious,
       previousUrl: page.hasPrevious && first ? `/t/${thread.id}?before=${first.id}` : null,
@@ -153,7 +169,11 @@ export async function discussionRoutes(app: FastifyInstance, { db, postLimits }:
       replyBlocker: replyBlocker(access, thread),
       submissionKey: newSubmissionKey(),
       editedByOther: thread.edited_at && thread.edited_by && thread.edited_by !== thread.author_id ? thread.editor_name : null,
-    })
+    }
+    if (!shared) return reply.render('discussions/thread', view)
+    const rendered = await renderSharedPage(reply, 'discussions/thread', view)
+    visitorPages!.set(shared.key, shared.versions, rendered)
+    return sendSharedPage(reply, rendered)
   }
   app.get('/t/:id', threadPage)
   app.get('/t/:id/:slug', threadPage)

@@ -14,3 +14,8 @@ export function takeFlash(request: FastifyRequest, reply: FastifyReply): string 
   const unsigned = request.unsignCookie(raw)
   return unsigned.valid && unsigned.value && /^[a-z0-9_.]+$/.test(unsigned.value) ? unsigned.value : null
 }
+
+/** Whether a notice waits to be shown: such a page is this visitor's own, never one shared between visitors. */
+export function hasFlash(request: FastifyRequest): boolean {
+  return Boolean(request.cookies?.[flashCookie])
+}

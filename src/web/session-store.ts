@@ -1,6 +1,7 @@
 // A @fastify/session store in PostgreSQL, so every Kring instance on one database shares logins.
 import type { Db } from '../db/connect.js'
 import type { User } from '../db/database.js'
+import { precompiled } from '../db/precompiled.js'
 
 type Callback = (err?: unknown) => void
 type GetCallback = (err: unknown, session?: any) => void
@@ -15,6 +16,18 @@ interface StoredSession {
 export const viewerColumns = ['id', 'email', 'display_name', 'site_role', 'status', 'suspended_until', 'locale', 'time_zone', 'created_at', 'suspension_reason'] as const
 export type ViewerRow = Pick<User, (typeof viewerColumns)[number]>
 
+// Every request with a session cookie asks this: compiled once.
+const sessionWithUser = precompiled((db, v: { sid: string; now: Date }) =>
+  db
+    .selectFrom('sessions as s')
+    .leftJoin('users as u', 'u.id', 's.user_id')
+    .select([
+      's.data', 'u.id', 'u.email', 'u.display_name', 'u.site_role', 'u.status', 'u.suspended_until', 'u.locale', 'u.time_zone', 'u.created_at', 'u.suspension_reason',
+    ])
+    .where('s.sid', '=', v.sid)
+    .where('s.expires_at', '>', v.now),
+)
+
 export class PostgresSessionStore {
   /**
    * The user row read with the last session, for the viewer hook. @fastify/session hands the store only the session id,
@@ -26,17 +39,9 @@ export class PostgresSessionStore {
   constructor(private readonly db: Db, private readonly fallbackMaxAgeMs: number) {}
 
   get(sid: string, callback: GetCallback): void {
-    this.db
-      .selectFrom('sessions as s')
-      .leftJoin('users as u', 'u.id', 's.user_id')
-      .select([
-        's.data', 'u.id', 'u.email', 'u.display_name', 'u.site_role', 'u.status', 'u.suspended_until', 'u.locale', 'u.time_zone', 'u.created_at', 'u.suspension_reason',
-      ])
-      .where('s.sid', '=', sid)
-      .where('s.expires_at', '>', new Date())
-      .executeTakeFirst()
+    sessionWithUser(this.db, { sid, now: new Date() })
       .then(
-        (row) => {
+        ([row]) => {
           if (!row) {
             this.loaded = null
             return callback(null, null)

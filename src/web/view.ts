@@ -2,6 +2,7 @@
 import fastifyView from '@fastify/view'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import Handlebars from 'handlebars'
+import { randomBytes } from 'node:crypto'
 import { readdirSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -83,7 +84,13 @@ export function csrfUserInfo(request: FastifyRequest): string {
   return typeof userId === 'number' ? `user:${userId}` : 'visitor'
 }
 
-function pageContext(request: FastifyRequest, reply: FastifyReply) {
+/** What differs between two requests for the same page by two visitors; everything else a shared page may keep. */
+interface PerRequest {
+  csrfToken: string
+  currentPath: string
+}
+
+function pageContext(request: FastifyRequest, reply: FastifyReply, perRequest?: PerRequest) {
   const locale = request.locale
   const flashKey = takeFlash(request, reply)
   return {
@@ -94,10 +101,49 @@ function pageContext(request: FastifyRequest, reply: FastifyReply) {
     viewer: request.viewer,
     suspensionNotice: suspensionNotice(request),
     isAdmin: request.viewer?.siteRole === 'admin',
-    csrfToken: reply.generateCsrf({ userInfo: csrfUserInfo(request) }),
-    currentPath: safeLocalPath(request.url),
     languages: supportedLocales.map((code) => ({ code, name: translate(code, `language.${code}`), current: code === locale })),
+    ...(perRequest ?? perRequestValues(request, reply)),
   }
+}
+
+function perRequestValues(request: FastifyRequest, reply: FastifyReply): PerRequest {
+  return { csrfToken: reply.generateCsrf({ userInfo: csrfUserInfo(request) }), currentPath: safeLocalPath(request.url) }
+}
+
+// --- Pages shared between visitors ------------------------------------------------------------------
+// A page rendered once for many visitors carries markers where each request's own values go. The markers are random
+// per process and only hex, so no content can contain them and Handlebars prints them unchanged.
+const markerId = randomBytes(12).toString('hex')
+const markers: PerRequest = { csrfToken: `kring-csrf-${markerId}`, currentPath: `kring-path-${markerId}` }
+const markerPattern = new RegExp(`(${markers.csrfToken}|${markers.currentPath})`)
+
+/** A rendered page, cut where the per-request values go. */
+export interface SharedPage {
+  parts: Buffer[]
+  slots: (keyof PerRequest)[]
+  bytes: number
+}
+
+/** Renders a page for everyone in this reply's situation (locale, time zone; no viewer, no flash): see sendSharedPage. */
+export async function renderSharedPage(reply: FastifyReply, template: string, data: Record<string, unknown>): Promise<SharedPage> {
+  const html = (await reply.viewAsync(template, { ...pageContext(reply.request, reply, markers), ...data })) as string
+  const pieces = html.split(markerPattern)
+  const parts: Buffer[] = []
+  const slots: (keyof PerRequest)[] = []
+  for (const [i, piece] of pieces.entries()) {
+    if (i % 2 === 0) parts.push(Buffer.from(piece))
+    else slots.push(piece === markers.csrfToken ? 'csrfToken' : 'currentPath')
+  }
+  return { parts, slots, bytes: parts.reduce((sum, part) => sum + part.length, 0) }
+}
+
+/** Sends a shared page with this request's own CSRF token and path, exactly as reply.render would have printed them. */
+export function sendSharedPage(reply: FastifyReply, page: SharedPage): FastifyReply {
+  const values = perRequestValues(reply.request, reply)
+  const filled = { csrfToken: Buffer.from(Handlebars.escapeExpression(values.csrfToken)), currentPath: Buffer.from(Handlebars.escapeExpression(values.currentPath)) }
+  const chunks: Buffer[] = [page.parts[0]]
+  for (const [i, slot] of page.slots.entries()) chunks.push(filled[slot], page.parts[i + 1])
+  return reply.type('text/html; charset=utf-8').send(Buffer.concat(chunks))
 }
 
 /** Only local paths may be used as redirect targets ("/x", never "//evil.example" or "https://..."). */
