@@ -115,6 +115,8 @@ export async function generateThread(db: Db, options: { users?: number; replies?
     { creatorId: users[0].id },
   )
   if (!community.ok) throw new Error('could not create the community')
+  // An established community whose members' posts no longer wait for a moderator (pre-moderation is about newcomers).
+  await db.updateTable('communities').set({ premoderation_count: 0 }).where('id', '=', community.id).execute()
   for (const user of users.slice(1)) await addMember(db, community.id, user.id)
 
   const start = Date.now() - 60 * 24 * 60 * 60 * 1000

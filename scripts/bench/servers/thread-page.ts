@@ -23,8 +23,10 @@ export interface CapturedPage {
   path: string
   template: string
   statusCode: number
-  /** Statements the real app ran for this page, in order. */
+  /** Statements the real app ran for this page when it rendered it, in order. */
   queries: string[]
+  /** Statements it ran when it asked for the page again (a visitor's page is then the one the instance kept). */
+  repeatQueries: string[]
   appBytes: number
   baselineBytes: number
   /** The baseline renders the very view model the app rendered, so the HTML must match byte for byte. */
@@ -67,7 +69,11 @@ async function startApp(input: Extract<ServerInput, { mode: 'app' }>) {
 async function capturePages(input: Extract<ServerInput, { mode: 'baseline' }>) {
   let queries: string[] = []
   const db = await openDatabase(input.databaseUrl, (event) => queries.push(event.query.sql))
-  const app = await buildApp(benchConfig(input.databaseUrl, input.sessionSecret), { db })
+  // Templates read afresh, which also turns off the pages kept for visitors: every page goes through reply.view here.
+  // The scenario compares what the app under load sends with the baseline's HTML as well.
+  const app = await buildApp({ ...benchConfig(input.databaseUrl, input.sessionSecret), cacheTemplates: false }, { db })
+  // As under load, to count what a repeated request costs.
+  const loaded = await buildApp(benchConfig(input.databaseUrl, input.sessionSecret), { db })
   let captured: { template: string; data: Record<string, unknown> } | null = null
   app.addHook('onRequest', async (_request, reply) => {
     const view = reply.view.bind(reply) as (template: string, data: Record<string, unknown>) => FastifyReply
@@ -77,7 +83,7 @@ async function capturePages(input: Extract<ServerInput, { mode: 'baseline' }>) {
     }
   })
   await app.ready()
-  const pages: { capture: Capture; template: string; data: Record<string, unknown>; statusCode: number; body: string; queries: string[] }[] = []
+  const pages: { capture: Capture; template: string; data: Record<string, unknown>; statusCode: number; body: string; queries: string[]; repeatQueries: string[] }[] = []
   try {
     for (const capture of input.captures) {
       captured = null
@@ -85,10 +91,15 @@ async function capturePages(input: Extract<ServerInput, { mode: 'baseline' }>) {
       const response = await app.inject({ method: 'GET', url: capture.path, headers: { cookie: capture.cookie } })
       const page = captured as { template: string; data: Record<string, unknown> } | null
       if (!page) throw new Error(`${capture.path} rendered no view (status ${response.statusCode})`)
-      pages.push({ capture, template: page.template, data: page.data, statusCode: response.statusCode, body: response.body, queries })
+      const rendered = queries
+      await loaded.inject({ method: 'GET', url: capture.path, headers: { cookie: capture.cookie } })
+      queries = []
+      await loaded.inject({ method: 'GET', url: capture.path, headers: { cookie: capture.cookie } })
+      pages.push({ capture, template: page.template, data: page.data, statusCode: response.statusCode, body: response.body, queries: rendered, repeatQueries: queries })
     }
   } finally {
     await app.close()
+    await loaded.close()
     await db.destroy()
   }
   return pages
@@ -106,7 +117,7 @@ async function startBaseline(input: Extract<ServerInput, { mode: 'baseline' }>) 
   for (const [i, page] of pages.entries()) {
     const response = await app.inject({ method: 'GET', url: `/baseline/${i}` })
     report.push({
-      id: page.capture.id, path: `/baseline/${i}`, template: page.template, statusCode: page.statusCode, queries: page.queries,
+      id: page.capture.id, path: `/baseline/${i}`, template: page.template, statusCode: page.statusCode, queries: page.queries, repeatQueries: page.repeatQueries,
       appBytes: Buffer.byteLength(page.body), baselineBytes: Buffer.byteLength(response.body), identicalHtml: response.body === page.body,
     })
   }
