@@ -58,13 +58,12 @@ export async function discussionRoutes(app: FastifyInstance, { db, postLimits }:
   // Errors are catalog keys, or messages already translated with their details (a watched word).
   const tr = (request: FastifyRequest, errors: Errors) => Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, hasKey(v) ? request.t(v) : v]))
   // New accounts may post a few times a minute, established members more: spam waves come from fresh accounts.
-  const postingLimit = {
-    rateLimit: {
-      max: (request: FastifyRequest) => (isNewAccount(request.viewer?.createdAt) ? postLimits?.newAccount ?? 3 : postLimits?.established ?? 30),
-      timeWindow: 60_000,
-      keyGenerator: (request: FastifyRequest) => `post:${request.viewer?.id ?? request.ip}`,
-    },
-  }
+  // One limiter for threads and replies alike, so they share one counter per member.
+  const postingLimit = app.rateLimit({
+    max: (request: FastifyRequest) => (isNewAccount(request.viewer?.createdAt) ? postLimits?.newAccount ?? 3 : postLimits?.established ?? 30),
+    timeWindow: 60_000,
+    keyGenerator: (request: FastifyRequest) => `post:${request.viewer?.id ?? request.ip}`,
+  })
 
   // --- Starting a thread -------------------------------------------------------------------------
   const threadFormPage = async (request: FastifyRequest, reply: FastifyReply, options: { community: { slug: string; name: string }; values: Record<string, unknown>; errors?: Errors; previewHtml?: string | null; action: string; heading: string; cancel: string }) => {
@@ -102,7 +101,7 @@ export async function discussionRoutes(app: FastifyInstance, { db, postLimits }:
     })
   })
 
-  app.post('/c/:slug/new', { preHandler: requireUser, config: postingLimit, schema: formSchema(['title', 'body', 'submission_key', 'preview', '_csrf'], ['themes']) }, async (request, reply) => {
+  app.post('/c/:slug/new', { preHandler: requireUser, onRequest: postingLimit, schema: formSchema(['title', 'body', 'submission_key', 'preview', '_csrf'], ['themes']) }, async (request, reply) => {
     const viewer = viewerOf(request)
     const { community } = await communityForWriting(request, (request.params as { slug: string }).slug)
     const title = field(request.body, 'title').trim()
@@ -206,7 +205,7 @@ export async function discussionRoutes(app: FastifyInstance, { db, postLimits }:
     return replyFormPage(request, reply, threadId, { parentId: to })
   })
 
-  app.post('/t/:id/replies', { preHandler: requireUser, config: postingLimit, schema: formSchema(['body', 'parent_id', 'submission_key', 'preview', '_csrf']) }, async (request, reply) => {
+  app.post('/t/:id/replies', { preHandler: requireUser, onRequest: postingLimit, schema: formSchema(['body', 'parent_id', 'submission_key', 'preview', '_csrf']) }, async (request, reply) => {
     const viewer = viewerOf(request)
     const threadId = pathId((request.params as { id: string }).id)
     const { thread, access, mayModerate } = await threadForViewer(db, request, threadId)
@@ -268,6 +267,9 @@ export async function discussionRoutes(app: FastifyInstance, { db, postLimits }:
     if (bodyError) errors.body = bodyError
     const themes = await resolveThemeSlugs(db, themeSlugs)
     if (themes.unknown.length) errors.themes = 'discussions.error.unknown_theme'
+    // An edit must not slip in what a new post may not say.
+    const watched = Object.keys(errors).length ? null : await checkWatchedWords(db, title, body)
+    if (watched?.action === 'block') errors.body = request.t('moderation.words.blocked', { phrase: watched.phrase })
     if (Object.keys(errors).length) return threadEditPage(request, reply.code(422), thread, values, { errors })
     if (field(request.body, 'preview')) return threadEditPage(request, reply, thread, values, { previewHtml: renderMarkdown(body).html })
     if (!(await editThread(db, { threadId: thread.id, editorId: viewer.id, title, bodyMd: body, themeIds: themes.ids }))) throw new HttpError(410, 'discussions.reply.thread_gone')
@@ -298,6 +300,8 @@ export async function discussionRoutes(app: FastifyInstance, { db, postLimits }:
     const body = field(request.body, 'body')
     const bodyError = markdownError(body)
     if (bodyError) return replyEditPage(request, reply.code(422), post, thread.title, body, { errors: { body: bodyError } })
+    const watched = await checkWatchedWords(db, body)
+    if (watched?.action === 'block') return replyEditPage(request, reply.code(422), post, thread.title, body, { errors: { body: request.t('moderation.words.blocked', { phrase: watched.phrase }) } })
     if (field(request.body, 'preview')) return replyEditPage(request, reply, post, thread.title, body, { previewHtml: renderMarkdown(body).html })
     if (!(await editPost(db, { postId: post.id, editorId: viewer.id, bodyMd: body }))) throw new HttpError(410, 'discussions.error.reply_deleted')
     setFlash(reply, 'discussions.flash.edited')

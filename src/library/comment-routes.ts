@@ -7,6 +7,7 @@ import { badRequest, forbidden, notFound } from '../web/errors.js'
 import { setFlash } from '../web/flash.js'
 import { field, formSchema, pathId, positiveInt } from '../web/params.js'
 import { addComment, deleteComment, editComment } from './commands.js'
+import { checkWatchedWords } from '../moderation/watched-words.js'
 import { actorOf, articleForViewer } from './context.js'
 import { canComment, canReview } from './policy.js'
 import { findComment } from './queries.js'
@@ -19,6 +20,8 @@ export async function commentRoutes(app: FastifyInstance, { db }: { db: Db }) {
     const body = field(request.body, 'body')
     const check = checkMarkdown(body, { maxBytes: 16 * 1024 })
     if (!check.ok) throw badRequest(`markdown.error.${check.reason}`)
+    const watched = await checkWatchedWords(db, body)
+    if (watched?.action === 'block') throw badRequest('moderation.words.blocked', { phrase: watched.phrase })
     const rawParent = field(request.body, 'parent_id')
     const parentId = rawParent === '' ? null : positiveInt(rawParent)
     if (rawParent !== '' && parentId === null) throw badRequest('library.error.comment_parent_unknown')
@@ -49,6 +52,10 @@ export async function commentRoutes(app: FastifyInstance, { db }: { db: Db }) {
     const check = checkMarkdown(body, { maxBytes: 16 * 1024 })
     if (!check.ok) {
       return reply.code(422).render('library/comment-edit', { title: request.t('library.comments.edit'), comment, article, values: { body }, error: request.t(`markdown.error.${check.reason}`) })
+    }
+    const watched = await checkWatchedWords(db, body)
+    if (watched?.action === 'block') {
+      return reply.code(422).render('library/comment-edit', { title: request.t('library.comments.edit'), comment, article, values: { body }, error: request.t('moderation.words.blocked', { phrase: watched.phrase }) })
     }
     await editComment(db, comment.id, body)
     setFlash(reply, 'discussions.flash.edited')

@@ -1,3 +1,4 @@
+import ICAL from 'ical.js'
 import t from 'tap'
 import { buildTestApp } from '../helpers/app.js'
 import { Client, logIn } from '../helpers/client.js'
@@ -86,6 +87,13 @@ t.test('calendar files: escaped, folded, CRLF; the link only for members', async
   t.match(unfolded, `DTSTART:${nextYear}0618T120000Z`)
   t.match(unfolded, 'LOCATION:https://meet.example.org/homeshare')
   t.notMatch((await visitor.get(`/meetings/${id}.ics`)).body, 'meet.example.org', 'visitors get no link')
+
+  // A maintained iCalendar parser reads back exactly what the organiser wrote.
+  const parsed = new ICAL.Component(ICAL.parse(ics.body))
+  const event = new ICAL.Event(parsed.getFirstSubcomponent('vevent')!)
+  t.equal(event.summary, 'Matching, tenants; and hosts', 'the parser reads the title back unescaped')
+  t.match(event.description, 'Line one, with a comma; and more\n', 'and the agenda with its newline')
+  t.equal(event.startDate.toJSDate().toISOString(), `${nextYear}-06-18T12:00:00.000Z`)
 
   const feed = await visitor.get('/c/homeshare/meetings.ics')
   t.equal(feed.status, 200)
