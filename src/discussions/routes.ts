@@ -17,7 +17,7 @@ import { hasKey } from '../web/i18n.js'
 import { renderSharedPage, sendSharedPage } from '../web/view.js'
 import { deletePost, deleteThread, editPost, editThread, replyToThread, startThread } from './commands.js'
 import { presentReplies } from './present.js'
-import { readPageVersions, visitorPageKey, VisitorPages } from './visitor-pages.js'
+import { PageVersionReader, readPageVersions, visitorPageKey, VisitorPages } from './visitor-pages.js'
 import { findPost, listReplies, listRevisions, replyLocation, type ReplyCursor } from './queries.js'
 
 type Errors = Record<string, string>
@@ -131,12 +131,13 @@ export async function discussionRoutes(app: FastifyInstance, { db, postLimits }:
   // Visitors all see the same page (in their language and time zone), so it is rendered once per instance and kept
   // while its version in the database stays the same. Not while templates are reloaded on every request (development).
   const visitorPages = app.config.cacheTemplates ? new VisitorPages() : null
+  const pageVersions = new PageVersionReader((threadIds) => readPageVersions(db, threadIds))
 
   const threadPage = async (request: FastifyRequest, reply: FastifyReply) => {
     const threadId = pathId((request.params as { id: string }).id)
     const cursor = replyCursor(request.query as Record<string, unknown>)
     const shared = visitorPages && request.viewer === null && !hasFlash(request)
-      ? { key: visitorPageKey(threadId, cursor, request.locale, request.timeZone), versions: await readPageVersions(db, threadId) }
+      ? { key: visitorPageKey(threadId, cursor, request.locale, request.timeZone), versions: await pageVersions.read(threadId) }
       : null
     if (shared) {
       const kept = visitorPages!.get(shared.key, shared.versions)

@@ -2,6 +2,7 @@
 // database bumps a page's version in the transaction of every change a visitor would see (see the 1600 migration),
 // so a kept page is served only while its version is still the current one. Nothing here is authoritative; an
 // instance that restarts or evicts a page renders it again.
+import { sql } from 'kysely'
 import type { Db } from '../db/connect.js'
 import { precompiled } from '../db/precompiled.js'
 import type { SharedPage } from '../web/view.js'
@@ -14,23 +15,62 @@ export interface PageVersions {
   all: number
 }
 
-const versionsOf = precompiled((db, v: { threadId: number }) =>
-  db.selectFrom('thread_page_versions').select(['thread_id', 'version']).where('thread_id', 'in', [v.threadId, 0]),
+const versionsOf = precompiled((db, v: { threadIds: number[] }) =>
+  db.selectFrom('thread_page_versions').select(['thread_id', 'version']).where('thread_id', '=', sql<number>`any(${v.threadIds}::integer[])`),
 )
 
+/** The current versions of these threads' pages (0 for a page nothing has changed yet), and of every page (key 0). */
+export async function readPageVersions(db: Db, threadIds: number[]): Promise<Map<number, number>> {
+  const rows = await versionsOf(db, { threadIds: [0, ...threadIds] })
+  return new Map(rows.map((row) => [row.thread_id, Number(row.version)]))
+}
+
+interface Batch {
+  threadIds: Set<number>
+  versions: Promise<Map<number, number>>
+  send: () => void
+}
+
 /**
- * The versions now. Read before the page's data, never after: a change committed in between then leaves a page
- * newer than its versions, which the next request simply renders again, while the other order could keep a stale
- * page under a current version.
+ * Reads the versions now, for many requests at once: a request joins the next batch, which is sent only when the one
+ * before it has come back, so under load one query answers all the requests that arrived meanwhile. A request never
+ * joins a query already sent: the answer it gets was read after it arrived, so it sees every change committed before.
+ *
+ * Read them before the page's data, never after: a change committed in between then leaves a page newer than its
+ * versions, which the next request renders again, while the other order could keep a stale page under a current version.
  */
-export async function readPageVersions(db: Db, threadId: number): Promise<PageVersions> {
-  const rows = await versionsOf(db, { threadId })
-  const versions: PageVersions = { thread: 0, all: 0 }
-  for (const row of rows) {
-    if (row.thread_id === 0) versions.all = Number(row.version)
-    else versions.thread = Number(row.version)
+export class PageVersionReader {
+  private waiting: Batch | null = null
+  private sending = false
+
+  constructor(private readonly readVersions: (threadIds: number[]) => Promise<Map<number, number>>) {}
+
+  async read(threadId: number): Promise<PageVersions> {
+    const batch = (this.waiting ??= this.newBatch())
+    batch.threadIds.add(threadId)
+    if (!this.sending) this.sendWaiting()
+    const versions = await batch.versions
+    return { thread: versions.get(threadId) ?? 0, all: versions.get(0) ?? 0 }
   }
-  return versions
+
+  private newBatch(): Batch {
+    const threadIds = new Set<number>()
+    let send!: () => void
+    const versions = new Promise<void>((resolve) => (send = resolve)).then(() => this.readVersions([...threadIds]))
+    return { threadIds, versions, send }
+  }
+
+  private sendWaiting() {
+    const batch = this.waiting
+    if (!batch) return
+    this.waiting = null
+    this.sending = true
+    batch.send()
+    batch.versions.catch(() => {}).finally(() => {
+      this.sending = false
+      this.sendWaiting()
+    })
+  }
 }
 
 export function visitorPageKey(threadId: number, cursor: ReplyCursor, locale: string, timeZone: string): string {

@@ -1,6 +1,7 @@
 import t from 'tap'
 import { sql } from 'kysely'
 import { updateCommunity } from '../../src/communities/commands.js'
+import { PageVersionReader } from '../../src/discussions/visitor-pages.js'
 import { mergeTheme, renameTheme } from '../../src/themes/commands.js'
 import { buildTestApp } from '../helpers/app.js'
 import { Client, decodeEntities, logIn } from '../helpers/client.js'
@@ -207,4 +208,51 @@ t.test('a change made through another instance reaches this one\'s visitors', as
   t.equal((await elsewhere.post(`/t/${threadId}/replies`, { body: 'Posted on the other instance.', parent_id: '' })).status, 303)
   t.match((await visitor.get(path)).body, 'Posted on the other instance.')
   t.ok(db)
+})
+
+t.test('version checks of concurrent requests share queries, but never one sent before the request arrived', async (t) => {
+  const sent: { threadIds: number[]; answer: (versions: Map<number, number>) => void }[] = []
+  const reader = new PageVersionReader((threadIds) => new Promise((answer) => sent.push({ threadIds, answer })))
+  const tick = () => new Promise((resolve) => setImmediate(resolve))
+
+  const first = reader.read(1)
+  await tick()
+  t.same(sent.map((q) => q.threadIds), [[1]], 'the first request asks at once')
+  // Two more arrive while that query is out: they wait for the next one, whatever it would have said about them.
+  const second = reader.read(2)
+  const third = reader.read(1)
+  await tick()
+  t.equal(sent.length, 1, 'nothing more is sent while a query is out')
+  sent[0].answer(new Map([[0, 4], [1, 7]]))
+  t.same(await first, { thread: 7, all: 4 })
+  await tick()
+  t.same(sent.map((q) => q.threadIds), [[1], [2, 1]], 'then one query for both')
+  const fourth = reader.read(3)
+  sent[1].answer(new Map([[0, 5], [1, 8]]))
+  t.same(await second, { thread: 0, all: 5 }, 'a page nothing changed yet is at version 0')
+  t.same(await third, { thread: 8, all: 5 }, 'the later request sees the later version')
+  await tick()
+  t.same(sent[2].threadIds, [3])
+  sent[2].answer(new Map([[0, 5]]))
+  t.same(await fourth, { thread: 0, all: 5 })
+
+  // A failed query fails its requests, and the next ones still get asked.
+  const failing = reader.read(4)
+  await tick()
+  const later = reader.read(5)
+  ;(sent[3] as unknown as { answer: (v: unknown) => void }).answer(Promise.reject(new Error('database gone')))
+  await t.rejects(failing, /database gone/)
+  await tick()
+  sent[4].answer(new Map([[0, 6], [5, 1]]))
+  t.same(await later, { thread: 1, all: 6 })
+})
+
+t.test('many visitors at once cost fewer version queries than requests, and all get the page', async (t) => {
+  const { app, database, threadId, visitor } = await setup(t)
+  await visitor.get(`/t/${threadId}`)
+  database.queries.reset()
+  const pages = await Promise.all(Array.from({ length: 20 }, () => new Client(app).get(`/t/${threadId}`)))
+  t.ok(pages.every((p) => p.status === 200 && p.body.includes('Keeping a panel going')))
+  t.ok(database.queries.count < 20, `${database.queries.count} queries for 20 requests`)
+  t.ok(database.queries.sql.every((q) => /thread_page_versions/.test(q)), 'all of them version checks')
 })
