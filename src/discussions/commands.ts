@@ -67,6 +67,10 @@ export async function startThread(
   return { ...result, threadId, pending }
 }
 
+// Row locks here are FOR NO KEY UPDATE, never FOR UPDATE: these writes change no keys, and the stronger lock would block
+// the key-share locks that foreign keys take (a reply's parent, a revision's thread), so a reply and an edit of its
+// parent could wait on each other and deadlock.
+
 export async function replyToThread(
   db: Db,
   input: { threadId: number; parentId: number | null; authorId: number; bodyMd: string; submissionKey: string | null; mayReplyWhenLocked: boolean; createdAt?: Date; forceReview?: boolean },
@@ -76,7 +80,7 @@ export async function replyToThread(
   const result = await once(db, input.submissionKey, input.authorId, () =>
     db.transaction().execute(async (trx) => {
       // Locked first: concurrent replies queue here, and a thread deleted or locked meanwhile is seen.
-      const thread = await trx.selectFrom('threads').select(['id', 'community_id', 'status', 'locked']).where('id', '=', input.threadId).forUpdate().executeTakeFirst()
+      const thread = await trx.selectFrom('threads').select(['id', 'community_id', 'status', 'locked']).where('id', '=', input.threadId).forNoKeyUpdate().executeTakeFirst()
       if (!thread || thread.status !== 'visible') return { ok: false, reason: 'thread_gone' } as const
       if (thread.locked && !input.mayReplyWhenLocked) return { ok: false, reason: 'thread_locked' } as const
       let parent: { path: string; depth: number } | null = null
@@ -123,7 +127,7 @@ export async function replyToThread(
 
 export async function editThread(db: Db, input: { threadId: number; editorId: number; title: string; bodyMd: string; themeIds: number[] }): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
-    const current = await trx.selectFrom('threads').select(['title', 'body_md', 'body_html', 'status', 'author_id', 'created_at', 'edited_at', 'edited_by']).where('id', '=', input.threadId).forUpdate().executeTakeFirst()
+    const current = await trx.selectFrom('threads').select(['title', 'body_md', 'body_html', 'status', 'author_id', 'created_at', 'edited_at', 'edited_by']).where('id', '=', input.threadId).forNoKeyUpdate().executeTakeFirst()
     if (!current || current.status === 'deleted') return false
     // The version being replaced becomes a revision, attributed to whoever wrote it.
     await trx
@@ -144,7 +148,7 @@ export async function editThread(db: Db, input: { threadId: number; editorId: nu
 
 export async function editPost(db: Db, input: { postId: number; editorId: number; bodyMd: string }): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
-    const current = await trx.selectFrom('posts').select(['thread_id', 'body_md', 'body_html', 'status', 'author_id', 'created_at', 'edited_at', 'edited_by']).where('id', '=', input.postId).forUpdate().executeTakeFirst()
+    const current = await trx.selectFrom('posts').select(['thread_id', 'body_md', 'body_html', 'status', 'author_id', 'created_at', 'edited_at', 'edited_by']).where('id', '=', input.postId).forNoKeyUpdate().executeTakeFirst()
     if (!current || current.status === 'deleted') return false
     await trx
       .insertInto('post_revisions')
@@ -163,7 +167,7 @@ export async function editPost(db: Db, input: { postId: number; editorId: number
 /** Soft delete: the row stays so the reply tree keeps its shape; the page shows a placeholder. */
 export async function deletePost(db: Db, input: { postId: number; deletedBy: number }): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
-    const post = await trx.selectFrom('posts').select(['thread_id', 'status']).where('id', '=', input.postId).forUpdate().executeTakeFirst()
+    const post = await trx.selectFrom('posts').select(['thread_id', 'status']).where('id', '=', input.postId).forNoKeyUpdate().executeTakeFirst()
     if (!post || post.status === 'deleted') return false
     await trx.updateTable('posts').set({ status: 'deleted', deleted_at: new Date(), edited_by: input.deletedBy }).where('id', '=', input.postId).execute()
     if (post.status === 'visible') await trx.updateTable('threads').set({ reply_count: sql`reply_count - 1` }).where('id', '=', post.thread_id).execute()
@@ -174,7 +178,7 @@ export async function deletePost(db: Db, input: { postId: number; deletedBy: num
 
 export async function deleteThread(db: Db, input: { threadId: number; deletedBy: number }): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
-    const thread = await trx.selectFrom('threads').select(['community_id', 'status']).where('id', '=', input.threadId).forUpdate().executeTakeFirst()
+    const thread = await trx.selectFrom('threads').select(['community_id', 'status']).where('id', '=', input.threadId).forNoKeyUpdate().executeTakeFirst()
     if (!thread || thread.status === 'deleted') return false
     await trx.updateTable('threads').set({ status: 'deleted', deleted_at: new Date(), edited_by: input.deletedBy }).where('id', '=', input.threadId).execute()
     if (thread.status === 'visible') await trx.updateTable('communities').set({ thread_count: sql`thread_count - 1` }).where('id', '=', thread.community_id).execute()
