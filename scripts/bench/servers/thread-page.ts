@@ -92,6 +92,7 @@ async function capturePages(input: Extract<ServerInput, { mode: 'baseline' }>) {
       const page = captured as { template: string; data: Record<string, unknown> } | null
       if (!page) throw new Error(`${capture.path} rendered no view (status ${response.statusCode})`)
       const rendered = queries
+      queries = []
       await loaded.inject({ method: 'GET', url: capture.path, headers: { cookie: capture.cookie } })
       queries = []
       await loaded.inject({ method: 'GET', url: capture.path, headers: { cookie: capture.cookie } })
