@@ -302,6 +302,12 @@ export interface ThreadPageVersionsTable {
   version: number
 }
 
+/** Bumped by triggers whenever a page a visitor sees changes; scope 'library' is every library page. */
+export interface PageVersionsTable {
+  scope: string
+  version: number
+}
+
 export interface MeetingsTable {
   id: Generated<number>
   community_id: number
@@ -318,6 +324,10 @@ export interface MeetingsTable {
   is_demo: ColumnType<boolean, boolean | undefined, boolean>
   created_at: CreatedAt
   updated_at: CreatedAt
+  /** iCalendar SEQUENCE: raised on every edit and on cancelling, so calendar apps take the newer version. */
+  sequence: ColumnType<number, number | undefined, number>
+  cancelled_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  cancel_reason: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface MeetingThemesTable {
@@ -411,6 +421,7 @@ export interface Database {
   form_submissions: FormSubmissionsTable
   search_outbox: SearchOutboxTable
   thread_page_versions: ThreadPageVersionsTable
+  page_versions: PageVersionsTable
   meetings: MeetingsTable
   meeting_themes: MeetingThemesTable
   meeting_attendance: MeetingAttendanceTable

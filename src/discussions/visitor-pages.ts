@@ -1,11 +1,9 @@
-// Thread pages as visitors see them, kept by each instance and checked against the database on every request: the
-// database bumps a page's version in the transaction of every change a visitor would see (see the 1600 migration),
-// so a kept page is served only while its version is still the current one. Nothing here is authoritative; an
-// instance that restarts or evicts a page renders it again.
+// Thread pages as visitors see them, kept by each instance (see src/web/shared-page-cache.ts): the database bumps a
+// page's version in the transaction of every change a visitor would see (see the 1600 migration).
 import { sql } from 'kysely'
 import type { Db } from '../db/connect.js'
 import { precompiled } from '../db/precompiled.js'
-import type { SharedPage } from '../web/view.js'
+import { BatchedVersionReader, SharedPageCache } from '../web/shared-page-cache.js'
 import type { ReplyCursor } from './queries.js'
 
 export interface PageVersions {
@@ -25,51 +23,20 @@ export async function readPageVersions(db: Db, threadIds: number[]): Promise<Map
   return new Map(rows.map((row) => [row.thread_id, Number(row.version)]))
 }
 
-interface Batch {
-  threadIds: Set<number>
-  versions: Promise<Map<number, number>>
-  send: () => void
-}
-
 /**
- * Reads the versions now, for many requests at once: a request joins the next batch, which is sent only when the one
- * before it has come back, so under load one query answers all the requests that arrived meanwhile. A request never
- * joins a query already sent: the answer it gets was read after it arrived, so it sees every change committed before.
- *
- * Read them before the page's data, never after: a change committed in between then leaves a page newer than its
- * versions, which the next request renders again, while the other order could keep a stale page under a current version.
+ * A thread's versions for many requests at once (see BatchedVersionReader): one query answers all the requests that
+ * arrived while the previous one was out, and never one sent before a request arrived.
  */
 export class PageVersionReader {
-  private waiting: Batch | null = null
-  private sending = false
+  private readonly batched: BatchedVersionReader<number, Map<number, number>>
 
-  constructor(private readonly readVersions: (threadIds: number[]) => Promise<Map<number, number>>) {}
+  constructor(readVersions: (threadIds: number[]) => Promise<Map<number, number>>) {
+    this.batched = new BatchedVersionReader(readVersions)
+  }
 
   async read(threadId: number): Promise<PageVersions> {
-    const batch = (this.waiting ??= this.newBatch())
-    batch.threadIds.add(threadId)
-    if (!this.sending) this.sendWaiting()
-    const versions = await batch.versions
+    const versions = await this.batched.read(threadId)
     return { thread: versions.get(threadId) ?? 0, all: versions.get(0) ?? 0 }
-  }
-
-  private newBatch(): Batch {
-    const threadIds = new Set<number>()
-    let send!: () => void
-    const versions = new Promise<void>((resolve) => (send = resolve)).then(() => this.readVersions([...threadIds]))
-    return { threadIds, versions, send }
-  }
-
-  private sendWaiting() {
-    const batch = this.waiting
-    if (!batch) return
-    this.waiting = null
-    this.sending = true
-    batch.send()
-    batch.versions.catch(() => {}).finally(() => {
-      this.sending = false
-      this.sendWaiting()
-    })
   }
 }
 
@@ -77,50 +44,9 @@ export function visitorPageKey(threadId: number, cursor: ReplyCursor, locale: st
   return `${threadId} ${cursor.kind === 'first' ? 'first' : `${cursor.kind}:${cursor.postId}`} ${locale} ${timeZone}`
 }
 
-interface Kept {
-  page: SharedPage
-  versions: PageVersions
-}
-
-/** Least recently used pages go first once the pages kept pass `maxBytes`. */
-export class VisitorPages {
-  private readonly kept = new Map<string, Kept>()
-  private bytes = 0
-
-  constructor(private readonly maxBytes = 32 * 1024 * 1024) {}
-
-  get size(): number {
-    return this.kept.size
-  }
-
-  /** The page kept under `key`, if it was rendered at exactly these versions. */
-  get(key: string, versions: PageVersions): SharedPage | null {
-    const found = this.kept.get(key)
-    if (!found) return null
-    if (found.versions.thread !== versions.thread || found.versions.all !== versions.all) {
-      this.remove(key, found)
-      return null
-    }
-    // Map order is the recency order.
-    this.kept.delete(key)
-    this.kept.set(key, found)
-    return found.page
-  }
-
-  set(key: string, versions: PageVersions, page: SharedPage): void {
-    if (page.bytes > this.maxBytes / 4) return
-    const previous = this.kept.get(key)
-    if (previous) this.remove(key, previous)
-    this.kept.set(key, { page, versions })
-    this.bytes += page.bytes
-    for (const [oldest, kept] of this.kept) {
-      if (this.bytes <= this.maxBytes) break
-      this.remove(oldest, kept)
-    }
-  }
-
-  private remove(key: string, kept: Kept) {
-    this.kept.delete(key)
-    this.bytes -= kept.page.bytes
+/** Thread pages kept per instance; least recently used go first once the pages kept pass `maxBytes`. */
+export class VisitorPages extends SharedPageCache<PageVersions> {
+  constructor(maxBytes?: number) {
+    super((a, b) => a.thread === b.thread && a.all === b.all, maxBytes)
   }
 }

@@ -18,6 +18,7 @@ import {
   communitiesOf, findRevision, listComments, listDraftsOf, listPublished, listReviewQueue, listRevisions, listSources,
   otherLanguageVersions, themesOfArticles, type ArticleRow,
 } from './queries.js'
+import { LibraryVisitorPages } from './visitor-pages.js'
 
 const reservedSlugs = new Set(['new', 'mine', 'review', 'comments'])
 const articleFields = ['title', 'slug', 'summary', 'kind', 'language', 'body', 'community', 'practice_context', 'practice_target_group', 'practice_country', 'practice_what_worked', 'practice_what_did_not', 'practice_contact', 'preview', 'translation_current', '_csrf']
@@ -31,8 +32,14 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
   const kindOptions = (request: FastifyRequest, current: string) => articleKinds.map((kind) => ({ kind, label: request.t(`library.kind.${kind}`), selected: kind === current }))
   const languageOptions = (request: FastifyRequest, current: string) => contentLanguages.map((code) => ({ code, name: languageName(code, request.locale), selected: code === current }))
 
+  // Visitors all see the same library pages (in their language and time zone): rendered once per instance and kept
+  // while the library's version in the database stays the same. Not while templates are reloaded (development).
+  const visitorPages = app.config.cacheTemplates ? new LibraryVisitorPages(db) : null
+
   // --- The index -----------------------------------------------------------------------------------
   app.get('/library', async (request, reply) => {
+    const shared = visitorPages ? await visitorPages.lookup(request) : null
+    if (visitorPages?.sendKept(reply, shared)) return reply
     const query = request.query as Record<string, unknown>
     const kind = typeof query.kind === 'string' && query.kind !== '' ? query.kind : null
     const language = typeof query.language === 'string' && query.language !== '' ? query.language : null
@@ -53,7 +60,8 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
     const articleThemes = await themesOfArticles(db, articles.map((a) => a.id), request.locale)
     const filterQuery = new URLSearchParams(Object.entries({ kind, language, theme: themeSlug, community: communitySlug, sort: sort === 'title' ? 'title' : null }).filter(([, v]) => v) as [string, string][])
     const last = articles[articles.length - 1]
-    return reply.render('library/index', {
+    const actor = shared ? null : await actorOf(db, request)
+    const view = {
       title: request.t('library.title'),
       articles: articles.map((a) => ({ ...a, kindLabel: request.t(`library.kind.${a.kind}`), languageName: languageName(a.language, request.locale), themes: articleThemes.get(a.id) ?? [], country: countryName(a.practice_country, request.locale) })),
       kinds: kindOptions(request, kind ?? ''),
@@ -62,11 +70,10 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
       filters: { kind, language, theme: themeSlug, community: communitySlug, communityName: community?.name, sort },
       nextUrl: hasMore && last ? `/library?${new URLSearchParams([...filterQuery, ['after', String(last.id)]]).toString()}` : null,
       firstUrl: after !== null ? `/library${filterQuery.size ? `?${filterQuery}` : ''}` : null,
-      ...(await (async () => {
-        const actor = await actorOf(db, request)
-        return { mayWrite: canWrite(actor), mayReview: actor.viewer?.siteRole === 'admin' || actor.moderates.size > 0 }
-      })()),
-    })
+      mayWrite: actor !== null && canWrite(actor),
+      mayReview: actor !== null && (actor.viewer?.siteRole === 'admin' || actor.moderates.size > 0),
+    }
+    return visitorPages ? visitorPages.render(reply, shared, 'library/index', view) : reply.render('library/index', view)
   })
 
   // --- Writing ---------------------------------------------------------------------------------------
@@ -206,12 +213,15 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
   }
 
   app.get('/library/:slug', async (request, reply) => {
+    const shared = visitorPages ? await visitorPages.lookup(request) : null
+    if (visitorPages?.sendKept(reply, shared)) return reply
     const { data } = await articleView(request, (request.params as { slug: string }).slug)
     const origin = `${request.protocol}://${request.host}`
-    return reply.render('library/article', {
+    const view = {
       ...data,
       meta: data.isPublished ? { canonical: `${origin}/library/${data.article.slug}`, description: data.article.summary, ogType: 'article', ogTitle: data.article.title, locale: data.article.language } : null,
-    })
+    }
+    return visitorPages ? visitorPages.render(reply, shared, 'library/article', view) : reply.render('library/article', view)
   })
 
   app.get('/library/:slug/print', async (request, reply) => {

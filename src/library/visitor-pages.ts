@@ -1,0 +1,51 @@
+// Library pages as visitors see them (the index in all its filters, article pages), kept by each instance while the
+// library's version in the database stays the same (see the 1900 migration and src/web/shared-page-cache.ts).
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { Db } from '../db/connect.js'
+import { precompiled } from '../db/precompiled.js'
+import { hasFlash } from '../web/flash.js'
+import { BatchedVersionReader, SharedPageCache } from '../web/shared-page-cache.js'
+import { renderSharedPage, sendSharedPage } from '../web/view.js'
+
+const libraryVersionQuery = precompiled((db, v: { scope: string }) => db.selectFrom('page_versions').select('version').where('scope', '=', v.scope))
+
+export async function readLibraryVersion(db: Db): Promise<number> {
+  const rows = await libraryVersionQuery(db, { scope: 'library' })
+  return Number(rows[0]?.version ?? 0)
+}
+
+interface Shared {
+  key: string
+  version: number
+}
+
+export class LibraryVisitorPages {
+  private readonly pages = new SharedPageCache<number>((a, b) => a === b)
+  private readonly versions: BatchedVersionReader<null, number>
+
+  constructor(db: Db) {
+    this.versions = new BatchedVersionReader(() => readLibraryVersion(db))
+  }
+
+  /** For a visitor with no notice waiting: the key and current version of this page (read before the page's data). */
+  async lookup(request: FastifyRequest): Promise<Shared | null> {
+    if (request.viewer !== null || hasFlash(request)) return null
+    return { key: `${request.host} ${request.url} ${request.locale} ${request.timeZone}`, version: await this.versions.read(null) }
+  }
+
+  /** Sends the kept page if it is current; false when it must be rendered. */
+  sendKept(reply: FastifyReply, shared: Shared | null): boolean {
+    const kept = shared && this.pages.get(shared.key, shared.version)
+    if (!kept) return false
+    sendSharedPage(reply, kept)
+    return true
+  }
+
+  /** Renders the page, keeping it for the next visitor when it is one visitors share. */
+  async render(reply: FastifyReply, shared: Shared | null, template: string, data: Record<string, unknown>): Promise<FastifyReply> {
+    if (!shared || reply.statusCode !== 200) return reply.render(template, data)
+    const rendered = await renderSharedPage(reply, template, data)
+    this.pages.set(shared.key, shared.version, rendered)
+    return sendSharedPage(reply, rendered)
+  }
+}
