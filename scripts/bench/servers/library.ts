@@ -54,7 +54,8 @@ async function startApp(input: Extract<ServerInput, { mode: 'app' }>) {
 async function capturePages(input: Extract<ServerInput, { mode: 'baseline' }>) {
   let queries: string[] = []
   const db = await openDatabase(input.databaseUrl, (event) => queries.push(event.query.sql))
-  const app = await buildApp(config(input.databaseUrl, input.sessionSecret), { db })
+  // Templates read afresh, which also turns off the pages kept for visitors: every page goes through reply.view here.
+  const app = await buildApp({ ...config(input.databaseUrl, input.sessionSecret), cacheTemplates: false }, { db })
   let captured: { template: string; data: Record<string, unknown> } | null = null
   app.addHook('onRequest', async (_request, reply) => {
     const view = reply.view.bind(reply) as (template: string, data: Record<string, unknown>) => FastifyReply
