@@ -1,6 +1,7 @@
 // Meeting writes, one per user intention, each in a transaction; staff acts go to the moderation log.
+import { sql, type Transaction } from 'kysely'
 import type { Db } from '../db/connect.js'
-import type { ActionItemStatus } from '../db/database.js'
+import type { ActionItemStatus, Database } from '../db/database.js'
 import { createDraft, freeSlug } from '../library/commands.js'
 import { renderMarkdown } from '../markdown/render.js'
 import { writeLog } from '../moderation/log.js'
@@ -23,6 +24,52 @@ export async function createMeeting(db: Db, input: { communityId: number; organi
     if (input.fromTopicId) await trx.updateTable('meeting_topics').set({ status: 'closed' }).where('id', '=', input.fromTopicId).execute()
     await writeLog(trx, { actorId: input.organiserId, action: 'meeting.create', targetType: 'meeting', targetId: row.id, communityId: input.communityId })
     return row.id
+  })
+}
+
+/** Locks the meeting for a read-modify-write; a cancelled one is final, so neither edit nor cancel may touch it. */
+async function lockOpenMeeting(trx: Transaction<Database>, meetingId: number): Promise<'ok' | 'missing' | 'cancelled'> {
+  const row = await trx.selectFrom('meetings').select('cancelled_at').where('id', '=', meetingId).forUpdate().executeTakeFirst()
+  if (!row) return 'missing'
+  return row.cancelled_at === null ? 'ok' : 'cancelled'
+}
+
+export type MeetingChange = { ok: true } | { ok: false; reason: 'missing' | 'cancelled' }
+
+/** Replaces what the organiser planned; SEQUENCE goes up so calendar apps that hold the old version take the new one. */
+export async function editMeeting(db: Db, input: { meetingId: number; actorId: number; communityId: number; data: MeetingData; themeIds: number[] }): Promise<MeetingChange> {
+  return db.transaction().execute(async (trx) => {
+    const state = await lockOpenMeeting(trx, input.meetingId)
+    if (state !== 'ok') return { ok: false, reason: state }
+    const { data } = input
+    await trx
+      .updateTable('meetings')
+      .set((eb) => ({
+        title: data.title, topic: data.topic, starts_at: data.startsAt, ends_at: data.endsAt, time_zone: data.timeZone, online_url: data.onlineUrl,
+        agenda_md: data.agendaMd, agenda_html: data.agendaMd.trim() ? renderMarkdown(data.agendaMd).html : '',
+        sequence: eb('sequence', '+', 1), updated_at: sql<Date>`now()`,
+      }))
+      .where('id', '=', input.meetingId)
+      .execute()
+    await trx.deleteFrom('meeting_themes').where('meeting_id', '=', input.meetingId).execute()
+    if (input.themeIds.length) await trx.insertInto('meeting_themes').values(input.themeIds.map((tag_id) => ({ meeting_id: input.meetingId, tag_id }))).execute()
+    await writeLog(trx, { actorId: input.actorId, action: 'meeting.edit', targetType: 'meeting', targetId: input.meetingId, communityId: input.communityId })
+    return { ok: true }
+  })
+}
+
+/** Cancels once: the meeting stays (with its reason) so members and calendar feeds learn it will not take place. */
+export async function cancelMeeting(db: Db, input: { meetingId: number; actorId: number; communityId: number; reason: string | null }): Promise<MeetingChange> {
+  return db.transaction().execute(async (trx) => {
+    const state = await lockOpenMeeting(trx, input.meetingId)
+    if (state !== 'ok') return { ok: false, reason: state }
+    await trx
+      .updateTable('meetings')
+      .set((eb) => ({ cancelled_at: sql<Date>`now()`, cancel_reason: input.reason, sequence: eb('sequence', '+', 1), updated_at: sql<Date>`now()` }))
+      .where('id', '=', input.meetingId)
+      .execute()
+    await writeLog(trx, { actorId: input.actorId, action: 'meeting.cancel', targetType: 'meeting', targetId: input.meetingId, communityId: input.communityId, reason: input.reason })
+    return { ok: true }
   })
 }
 

@@ -3,7 +3,7 @@ import { checkMarkdown } from '../markdown/render.js'
 import { field, fieldList } from '../web/params.js'
 import { canonicalZone, zonedToUtc } from './zone-time.js'
 
-export const limits = { title: 200, topic: 500, url: 500, question: 2000, roomName: 100, notes: 16 * 1024, actionItem: 1000 }
+export const limits = { title: 200, topic: 500, url: 500, question: 2000, roomName: 100, notes: 16 * 1024, actionItem: 1000, cancelReason: 500 }
 
 export type FieldErrors = Record<string, string>
 

@@ -8,6 +8,10 @@ export interface IcsEvent {
   description: string
   url: string
   location: string | null
+  /** Raised on every change; a calendar app replaces its copy only when this is higher (RFC 5545 §3.8.7.4). */
+  sequence: number
+  /** A cancelled event stays in the feed with STATUS:CANCELLED, so subscribed calendars remove it instead of keeping it. */
+  cancelled: boolean
 }
 
 /** TEXT values: backslash, semicolon, comma and newlines are escaped (RFC 5545 §3.3.11). */
@@ -45,6 +49,7 @@ export function calendar(name: string, events: IcsEvent[]): string {
       'BEGIN:VEVENT',
       `UID:${event.uid}`,
       `DTSTAMP:${stamp(event.stamp)}`,
+      `SEQUENCE:${event.sequence}`,
       `DTSTART:${stamp(event.start)}`,
       `DTEND:${stamp(event.end)}`,
       `SUMMARY:${escapeText(event.summary)}`,
@@ -52,6 +57,7 @@ export function calendar(name: string, events: IcsEvent[]): string {
       `URL:${event.url}`,
     )
     if (event.location) lines.push(`LOCATION:${escapeText(event.location)}`)
+    if (event.cancelled) lines.push('STATUS:CANCELLED')
     lines.push('END:VEVENT')
   }
   lines.push('END:VCALENDAR')

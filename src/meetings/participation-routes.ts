@@ -43,6 +43,13 @@ export async function participationRoutes(app: FastifyInstance, { db }: { db: Db
     return context
   }
 
+  /** Attending, asking and upvoting are for a meeting that will take place. */
+  const participantOfPlannedMeeting = async (request: FastifyRequest) => {
+    const context = await participant(request)
+    if (context.meeting.cancelled_at !== null) throw conflict('meetings.error.cancelled_closed')
+    return context
+  }
+
   const moderator = async (request: FastifyRequest) => {
     const context = await meetingForViewer(db, request, params(request).id)
     if (!mayPlan(context.access)) throw forbidden('meetings.error.not_moderator')
@@ -51,7 +58,7 @@ export async function participationRoutes(app: FastifyInstance, { db }: { db: Db
 
   // --- Attendance ------------------------------------------------------------------------------------
   app.post('/meetings/:id/attendance', { schema: withCsrf('answer', 'delegate') }, async (request, reply) => {
-    const { meeting, community } = await participant(request)
+    const { meeting, community } = await participantOfPlannedMeeting(request)
     const viewer = viewerOf(request)
     const answer = field(request.body, 'answer')
     if (answer !== 'yes' && answer !== 'no' && answer !== 'delegate') throw badRequest('meetings.error.answer_unknown')
@@ -67,7 +74,7 @@ export async function participationRoutes(app: FastifyInstance, { db }: { db: Db
 
   // --- Questions in advance --------------------------------------------------------------------------
   app.post('/meetings/:id/questions', { schema: withCsrf('question') }, async (request, reply) => {
-    const { meeting } = await participant(request)
+    const { meeting } = await participantOfPlannedMeeting(request)
     if (meeting.starts_at.getTime() <= Date.now()) throw conflict('meetings.error.questions_closed')
     const body = field(request.body, 'question').trim()
     if (body === '') throw badRequest('meetings.error.question_required')
@@ -84,7 +91,7 @@ export async function participationRoutes(app: FastifyInstance, { db }: { db: Db
   }
 
   app.post('/meetings/:id/questions/:question/upvote', { schema: withCsrf() }, async (request, reply) => {
-    const { meeting } = await participant(request)
+    const { meeting } = await participantOfPlannedMeeting(request)
     const question = await questionOf(meeting.id, params(request).question)
     if (question.author_id === viewerOf(request).id) throw conflict('meetings.error.own_question')
     const result = await upvoteQuestion(db, question.id, viewerOf(request).id)

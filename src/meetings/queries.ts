@@ -21,7 +21,7 @@ export type MeetingRow = NonNullable<Awaited<ReturnType<typeof findMeeting>>>
 export async function listMeetings(db: Db, communityId: number) {
   return db
     .selectFrom('meetings')
-    .select(['id', 'title', 'topic', 'starts_at', 'ends_at', 'time_zone', 'online_url', 'agenda_md', 'updated_at'])
+    .select(['id', 'title', 'topic', 'starts_at', 'ends_at', 'time_zone', 'online_url', 'agenda_md', 'updated_at', 'sequence', 'cancelled_at'])
     .where('community_id', '=', communityId)
     .orderBy('starts_at', 'asc')
     .orderBy('id', 'asc')

@@ -4,16 +4,16 @@ import { communityForViewer } from '../communities/access.js'
 import type { Db } from '../db/connect.js'
 import { listThemes, resolveThemeSlugs } from '../themes/queries.js'
 import { requireUser, viewerOf } from '../web/auth.js'
-import { forbidden, notFound } from '../web/errors.js'
+import { badRequest, conflict, forbidden, notFound } from '../web/errors.js'
 import { setFlash } from '../web/flash.js'
-import { formSchema, positiveInt } from '../web/params.js'
+import { field, formSchema, positiveInt } from '../web/params.js'
 import { timeZones } from '../web/time.js'
 import { renderMarkdown } from '../markdown/render.js'
 import { languageName } from '../library/routes.js'
 import { contentLanguages } from '../library/fields.js'
-import { createMeeting } from './commands.js'
+import { cancelMeeting, createMeeting, editMeeting } from './commands.js'
 import { meetingForViewer } from './context.js'
-import { checkMeeting, readMeetingForm, type FieldErrors } from './fields.js'
+import { checkMeeting, limits, readMeetingForm, type FieldErrors } from './fields.js'
 import { calendar, type IcsEvent } from './ics.js'
 import { participationRoutes } from './participation-routes.js'
 import { mayEditNotes, mayPlan, maySeeLink, mayTakePart, mayUpdateActionItem } from './policy.js'
@@ -32,7 +32,8 @@ export async function meetingRoutes(app: FastifyInstance, { db }: { db: Db }) {
   await app.register(participationRoutes, { db })
 
   const origin = (request: FastifyRequest) => `${request.protocol}://${request.host}`
-  const eventOf = (request: FastifyRequest, meeting: Pick<MeetingRow, 'id' | 'title' | 'topic' | 'starts_at' | 'ends_at' | 'online_url' | 'agenda_md' | 'updated_at'>, withLink: boolean): IcsEvent => ({
+  type EventSource = Pick<MeetingRow, 'id' | 'title' | 'topic' | 'starts_at' | 'ends_at' | 'online_url' | 'agenda_md' | 'updated_at' | 'sequence' | 'cancelled_at'>
+  const eventOf = (request: FastifyRequest, meeting: EventSource, withLink: boolean): IcsEvent => ({
     uid: `meeting-${meeting.id}@${request.hostname}`,
     start: meeting.starts_at,
     end: meeting.ends_at,
@@ -41,6 +42,8 @@ export async function meetingRoutes(app: FastifyInstance, { db }: { db: Db }) {
     description: [meeting.topic, meeting.agenda_md].filter((s) => s.trim() !== '').join('\n\n'),
     url: `${origin(request)}/meetings/${meeting.id}`,
     location: withLink ? meeting.online_url : null,
+    sequence: meeting.sequence,
+    cancelled: meeting.cancelled_at !== null,
   })
   const sendCalendar = (reply: FastifyReply, filename: string, body: string) =>
     reply.type('text/calendar; charset=utf-8').header('content-disposition', `attachment; filename="${filename}"`).header('cache-control', 'private, no-cache').send(body)
@@ -50,7 +53,7 @@ export async function meetingRoutes(app: FastifyInstance, { db }: { db: Db }) {
     const { community, access } = await communityForViewer(db, request, (request.params as { slug: string }).slug)
     const [meetings, topics] = await Promise.all([listMeetings(db, community.id), listTopics(db, community.id, request.viewer?.id ?? null)])
     const now = Date.now()
-    const view = (m: (typeof meetings)[number]) => ({ ...m, ...organiserTime(request, m) })
+    const view = (m: (typeof meetings)[number]) => ({ ...m, ...organiserTime(request, m), cancelled: m.cancelled_at !== null })
     const mayVote = mayTakePart(access)
     return reply.render('meetings/list', {
       title: request.t('meetings.list.title', { community: community.name }),
@@ -72,11 +75,21 @@ export async function meetingRoutes(app: FastifyInstance, { db }: { db: Db }) {
   })
 
   // --- Planning --------------------------------------------------------------------------------------
-  const formPage = async (request: FastifyRequest, reply: FastifyReply, community: { slug: string; name: string }, values: Record<string, unknown>, errors: FieldErrors = {}) => {
+  /** The planning form, also used to edit: `editing` names the meeting, and the form then posts to its edit URL. */
+  const formPage = async (
+    request: FastifyRequest, reply: FastifyReply, community: { slug: string; name: string }, values: Record<string, unknown>, errors: FieldErrors = {},
+    editing?: { id: number; title: string },
+  ) => {
     const chosen = new Set((values.themes as string[] | undefined) ?? [])
     const zone = String(values.time_zone ?? '')
+    const heading = request.t(editing ? 'meetings.edit.title' : 'meetings.new.title')
     return reply.render('meetings/form', {
-      title: request.t('meetings.new.title'),
+      title: heading,
+      heading,
+      action: editing ? `/meetings/${editing.id}/edit` : `/c/${community.slug}/meetings/new`,
+      submitLabel: request.t(editing ? 'meetings.edit.submit' : 'meetings.new.submit'),
+      backUrl: editing ? `/meetings/${editing.id}` : `/c/${community.slug}/meetings`,
+      editing: editing ?? null,
       community,
       values,
       errors: Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, request.t(v)])),
@@ -122,6 +135,56 @@ export async function meetingRoutes(app: FastifyInstance, { db }: { db: Db }) {
     return reply.redirect(`/meetings/${id}`, 303)
   })
 
+  // --- Editing and cancelling -----------------------------------------------------------------------
+  /** A meeting the viewer may plan, not cancelled: cancelling is final, so a cancelled meeting is neither edited nor cancelled again. */
+  const changeable = async (request: FastifyRequest) => {
+    const context = await meetingForViewer(db, request, (request.params as { id: string }).id)
+    if (!mayPlan(context.access)) throw forbidden('meetings.error.not_moderator')
+    if (context.meeting.cancelled_at !== null) throw conflict('meetings.error.cancelled')
+    return context
+  }
+  const refusal = (reason: 'missing' | 'cancelled') => (reason === 'cancelled' ? conflict('meetings.error.cancelled') : notFound())
+
+  app.get('/meetings/:id/edit', { preHandler: requireUser }, async (request, reply) => {
+    const { meeting, community } = await changeable(request)
+    const themes = await themesOfMeeting(db, meeting.id, request.locale)
+    // Times are shown as the organiser planned them: in the meeting's own zone, whatever the editor's zone.
+    const zone = meeting.time_zone
+    return formPage(request, reply, community, {
+      title: meeting.title, topic: meeting.topic, themes: themes.map((th) => th.slug), time_zone: zone,
+      starts_at: utcToZonedInput(meeting.starts_at, zone), ends_at: utcToZonedInput(meeting.ends_at, zone),
+      online_url: meeting.online_url ?? '', agenda: meeting.agenda_md,
+    }, {}, meeting)
+  })
+
+  app.post('/meetings/:id/edit', { preHandler: requireUser, schema: formSchema(meetingFields, ['themes']) }, async (request, reply) => {
+    const { meeting, community } = await changeable(request)
+    const input = readMeetingForm(request.body)
+    const { data, errors } = checkMeeting(input)
+    const themes = await resolveThemeSlugs(db, input.themes)
+    if (themes.unknown.length) errors.themes = 'meetings.error.theme_unknown'
+    const values = { ...input, starts_at: input.starts_local, ends_at: input.ends_local, agenda: input.agenda_md }
+    if (!data || Object.keys(errors).length) return formPage(request, reply.code(422), community, values, errors, meeting)
+    const userId = viewerOf(request).id
+    const result = await editMeeting(db, { meetingId: meeting.id, actorId: userId, communityId: community.id, data, themeIds: themes.ids })
+    if (!result.ok) throw refusal(result.reason)
+    request.log.info({ meetingId: meeting.id, userId }, 'meeting edited')
+    setFlash(reply, 'meetings.flash.edited')
+    return reply.redirect(`/meetings/${meeting.id}`, 303)
+  })
+
+  app.post('/meetings/:id/cancel', { preHandler: requireUser, schema: formSchema(['reason', '_csrf']) }, async (request, reply) => {
+    const { meeting, community } = await changeable(request)
+    const reason = field(request.body, 'reason').trim()
+    if (reason.length > limits.cancelReason) throw badRequest('meetings.error.reason_too_long')
+    const userId = viewerOf(request).id
+    const result = await cancelMeeting(db, { meetingId: meeting.id, actorId: userId, communityId: community.id, reason: reason || null })
+    if (!result.ok) throw refusal(result.reason)
+    request.log.info({ meetingId: meeting.id, userId }, 'meeting cancelled')
+    setFlash(reply, 'meetings.flash.cancelled')
+    return reply.redirect(`/meetings/${meeting.id}`, 303)
+  })
+
   // --- One meeting (and its .ics, which shares the path) ----------------------------------------------
   app.get('/meetings/:id', async (request, reply) => {
     const raw = (request.params as { id: string }).id
@@ -153,7 +216,9 @@ export async function meetingRoutes(app: FastifyInstance, { db }: { db: Db }) {
       seats.set(seatId, seat)
     }
     const attendees = [...seats.values()].map((seat) => ({ name: seat.name, onBehalfOf: seat.onBehalfOf.length ? seat.onBehalfOf.join(', ') : null }))
-    const mayJoin = mayTakePart(access)
+    // A cancelled meeting will not take place: nobody attends, asks or votes on it any more.
+    const cancelled = meeting.cancelled_at !== null
+    const mayJoin = mayTakePart(access) && !cancelled
     const started = meeting.starts_at.getTime() <= Date.now()
     const statusOptions = (current: string) => ['open', 'done', 'dropped'].map((s) => ({ value: s, label: request.t(`meetings.item.status.${s}`), selected: s === current }))
     return reply.render('meetings/show', {
@@ -166,6 +231,8 @@ export async function meetingRoutes(app: FastifyInstance, { db }: { db: Db }) {
       linkHidden: !withLink && meeting.online_url !== null,
       mayJoin,
       moderating,
+      cancelled,
+      mayChange: moderating && !cancelled,
       myAnswer: mine ? (mine.delegate_id ? 'delegate' : mine.attending ? 'yes' : 'no') : null,
       myDelegate: mine?.delegate_name ?? null,
       delegateOptions: members.filter((m) => m.id !== viewerId).map((m) => ({ ...m, selected: m.id === mine?.delegate_id })),

@@ -17,7 +17,7 @@ t.test('lines fold at 75 octets without splitting a character', async (t) => {
 
 t.test('a calendar uses CRLF only and has one event per meeting', async (t) => {
   const text = calendar('Home, share; care', [
-    { uid: 'meeting-1@x', start: new Date('2026-12-02T13:00:00Z'), end: new Date('2026-12-02T14:30:00Z'), stamp: new Date('2026-11-25T10:00:00Z'), summary: 'One', description: 'Line\nnext', url: 'http://x/meetings/1', location: null },
+    { uid: 'meeting-1@x', start: new Date('2026-12-02T13:00:00Z'), end: new Date('2026-12-02T14:30:00Z'), stamp: new Date('2026-11-25T10:00:00Z'), summary: 'One', description: 'Line\nnext', url: 'http://x/meetings/1', location: null, sequence: 0, cancelled: false },
   ])
   t.ok(text.endsWith('\r\n'))
   t.notMatch(text.replace(/\r\n/g, ''), /[\r\n]/, 'no bare CR or LF')
@@ -25,6 +25,16 @@ t.test('a calendar uses CRLF only and has one event per meeting', async (t) => {
   t.match(text, 'DTSTART:20261202T130000Z\r\n')
   t.match(text, 'DESCRIPTION:Line\\nnext\r\n')
   t.equal(text.match(/BEGIN:VEVENT/g)?.length, 1)
+})
+
+t.test('every event carries its SEQUENCE; a cancelled one says STATUS:CANCELLED', async (t) => {
+  const event = { uid: 'meeting-1@x', start: new Date('2026-12-02T13:00:00Z'), end: new Date('2026-12-02T14:30:00Z'), stamp: new Date('2026-11-25T10:00:00Z'), summary: 'One', description: '', url: 'http://x/meetings/1', location: null }
+  const planned = calendar('Home', [{ ...event, sequence: 0, cancelled: false }])
+  t.match(planned, 'SEQUENCE:0\r\n')
+  t.notMatch(planned, 'STATUS:')
+  const cancelled = calendar('Home', [{ ...event, sequence: 3, cancelled: true }])
+  t.match(cancelled, 'SEQUENCE:3\r\n')
+  t.match(cancelled, 'STATUS:CANCELLED\r\n')
 })
 
 t.test('wall-clock times in three zones map to the right instants, across daylight saving', async (t) => {
