@@ -43,13 +43,16 @@ export async function listPublished(db: Db, filters: IndexFilters, limit = artic
   return { articles: rows.slice(0, limit), hasMore: rows.length > limit }
 }
 
+const articleColumns = ['a.hidden_at', 'a.hidden_reason', 'a.id', 'a.slug', 'a.title', 'a.summary', 'a.kind', 'a.language', 'a.body_md', 'a.body_html', 'a.body_text', 'a.practice_context', 'a.practice_target_group', 'a.practice_country', 'a.practice_what_worked', 'a.practice_what_did_not', 'a.practice_contact', 'a.status', 'a.review_comment', 'a.community_id', 'a.author_id', 'a.translation_group_id', 'a.translated_from_id', 'a.translated_from_revision', 'a.revision', 'a.is_demo', 'a.created_at', 'a.updated_at', 'a.published_at'] as const
+
 export async function findArticleBySlug(db: Db, slug: string) {
   return db
     .selectFrom('articles as a')
     .innerJoin('users as u', 'u.id', 'a.author_id')
     .leftJoin('communities as c', 'c.id', 'a.community_id')
     .leftJoin('articles as src', 'src.id', 'a.translated_from_id')
-    .selectAll('a')
+    // Every column but the stored search vector, which only the search fallback reads.
+    .select(articleColumns)
     .select(['u.display_name as author_name', 'u.organisation as author_organisation', 'c.name as community_name', 'c.slug as community_slug', 'c.visibility as community_visibility', 'src.revision as source_revision', 'src.slug as source_slug', 'src.status as source_status'])
     .where('a.slug', '=', slug)
     .executeTakeFirst()

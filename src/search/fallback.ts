@@ -9,10 +9,10 @@ import { hitsPerPage, type Audience, type SearchParams } from './params.js'
 
 type Db = Kysely<Database>
 
-// These expressions must stay identical to the indexes in migrations/2026_11_25_1500_create_search_outbox.ts.
-const threadVector = sql`(setweight(to_tsvector('simple', t.title), 'A') || setweight(to_tsvector('simple', t.body_md), 'B'))`
-const postVector = sql`(to_tsvector('simple', p.body_md))`
-const articleVector = sql`(setweight(to_tsvector('simple', a.title), 'A') || setweight(to_tsvector('simple', a.summary), 'B') || setweight(to_tsvector('simple', a.body_text), 'C'))`
+// Stored generated columns with GIN indexes (migrations/2026_11_25_2100_stored_search_vectors.ts).
+const threadVector = sql`t.search_vector`
+const postVector = sql`p.search_vector`
+const articleVector = sql`a.search_vector`
 
 interface Row {
   type: DocumentType

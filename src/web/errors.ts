@@ -50,7 +50,10 @@ export async function renderErrorPage(request: FastifyRequest, reply: FastifyRep
 
 export function installErrorPages(app: FastifyInstance) {
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
-    const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500
+    // Every database connection busy for longer than the pool waits: overload, not a bug. The reader may try again.
+    const overloaded = error.message === 'timeout exceeded when trying to connect'
+    if (overloaded) reply.header('retry-after', '5')
+    const status = overloaded ? 503 : error.statusCode && error.statusCode >= 400 ? error.statusCode : 500
     if (status >= 500) request.log.error({ err: error, url: request.url, method: request.method, userId: request.viewer?.id }, 'request failed')
     else request.log.info({ code: error.code, status, url: request.url, method: request.method }, error.message)
     if (status === 429 && error instanceof HttpError === false) return renderErrorPage(request, reply, 429, 'error.429.message')
@@ -58,7 +61,7 @@ export function installErrorPages(app: FastifyInstance) {
       // The form was made for a login that has since expired or been ended elsewhere.
       return renderErrorPage(request, reply, 401, 'error.401.session_expired')
     }
-    const key = status >= 500 ? 'error.500.message' : messageKeyFor(error, status)
+    const key = overloaded ? 'error.503.message' : status >= 500 ? 'error.500.message' : messageKeyFor(error, status)
     return renderErrorPage(request, reply, status, key, error instanceof HttpError ? error.vars : undefined)
   })
 
