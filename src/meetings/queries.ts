@@ -108,6 +108,8 @@ export async function previousMeeting(db: Db, meeting: { id: number; community_i
     .selectFrom('meetings')
     .select(['id', 'title', 'starts_at'])
     .where('community_id', '=', meeting.community_id)
+    // A cancelled meeting made no commitments to follow up.
+    .where('cancelled_at', 'is', null)
     .where((eb) => eb.or([eb('starts_at', '<', meeting.starts_at), eb.and([eb('starts_at', '=', meeting.starts_at), eb('id', '<', meeting.id)])]))
     .orderBy('starts_at', 'desc')
     .orderBy('id', 'desc')

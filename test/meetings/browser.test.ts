@@ -1,5 +1,7 @@
 // The meetings issue clicked through in a real browser: a moderator plans a meeting from the community page, a
-// member (in another time zone) sees it in their own time, says they attend, asks a question and downloads the .ics.
+// member (in another time zone) sees it in their own time, says they attend, asks a question and downloads the .ics;
+// then the rest of the cycle: break-out rooms and their notes, the summary through the library's review to the public,
+// action items, and the next meeting that lists the open ones.
 import t from 'tap'
 import type { BrowserContext, Page } from 'playwright-core'
 import { buildTestApp } from '../helpers/app.js'
@@ -75,6 +77,107 @@ import { createCommunityWith, createThemeWith, createUser, type TestUser } from 
     await mona.getByText('1 person attends.').waitFor()
     await mona.getByRole('button', { name: 'Mark as discussed' }).click()
     await mona.getByText('discussed', { exact: true }).waitFor()
+    t.same(watched.flatMap((w) => w.problems), [], 'no console errors or CSP reports')
+  })
+
+  t.test('rooms and notes, the summary published to the library, action items followed up at the next meeting', async (t) => {
+    const { app, db } = await buildTestApp(t)
+    const baseURL = await app.listen({ host: '127.0.0.1', port: 0 })
+    const moderator = await createUser(db, { displayName: 'Mona Moderator' })
+    const ana = await createUser(db, { displayName: 'Ana Peeters' })
+    await createCommunityWith(db, { slug: 'homeshare-network', name: 'Homeshare Network', moderators: [moderator], members: [ana] })
+    await createThemeWith(db, 'matching', { en: 'Matching', nl: 'Koppelen' })
+    const watched: WatchedPage[] = []
+    const pageFor = async (user: TestUser | null): Promise<Page> => {
+      const context: BrowserContext = await browser.newContext({ baseURL, locale: 'en-GB', timezoneId: 'Europe/Brussels' })
+      t.teardown(() => context.close())
+      const opened = await openPage(context)
+      watched.push(opened)
+      if (user) {
+        await opened.page.goto('/login')
+        await opened.page.getByLabel('Email address').fill(user.email)
+        await opened.page.getByLabel('Password').fill(user.password)
+        await opened.page.getByRole('button', { name: 'Log in' }).click()
+        await opened.page.waitForURL(pathIs('/'))
+      }
+      return opened.page
+    }
+    const year = new Date().getUTCFullYear() + 1
+    const plan = async (page: Page, title: string, day: string) => {
+      await page.goto('/c/homeshare-network/meetings/new')
+      const form = page.getByRole('main')
+      await form.getByLabel('Title').fill(title)
+      await form.getByLabel('Topic').fill('The first month of a match')
+      await form.getByLabel('Starts').fill(`${year}-${day}T14:00`)
+      await form.getByLabel('Ends').fill(`${year}-${day}T15:30`)
+      await form.getByRole('checkbox', { name: 'Matching' }).check()
+      await page.getByRole('button', { name: 'Plan the meeting' }).click()
+      await page.waitForURL(/\/meetings\/\d+$/)
+      return new URL(page.url()).pathname
+    }
+
+    const mona = await pageFor(moderator)
+    const meetingPath = await plan(mona, 'Spring session', '03-18')
+    const rooms = mona.locator('#rooms')
+    await rooms.getByLabel('Room name').fill('Salle française')
+    await rooms.getByLabel('Language').selectOption({ label: 'French' })
+    await rooms.getByLabel('Facilitator').selectOption({ label: 'Ana Peeters' })
+    await rooms.getByRole('button', { name: 'Add break-out room' }).click()
+    await mona.getByRole('heading', { name: /Salle française/ }).waitFor()
+
+    // The facilitator writes the room's notes in three parts.
+    const anaPage = await pageFor(ana)
+    await anaPage.goto(meetingPath)
+    await anaPage.getByRole('link', { name: 'Edit the notes' }).click()
+    await anaPage.getByLabel('What worked well').fill('Des visites **à deux** la première semaine.')
+    await anaPage.getByLabel('What did not work so well').fill('Trop de formulaires.')
+    await anaPage.getByLabel('Call to action').fill('Un guide d’accueil commun.')
+    await anaPage.getByRole('button', { name: 'Save the notes' }).click()
+    await anaPage.waitForURL((url) => url.pathname === meetingPath)
+    await anaPage.locator('#rooms strong', { hasText: 'à deux' }).waitFor()
+
+    // The moderator turns the meeting into a summary draft, sends it for review and publishes it.
+    await mona.reload()
+    await mona.getByRole('button', { name: 'Create a session summary draft in the library' }).click()
+    await mona.waitForURL(/\/library\/[a-z0-9-]+$/)
+    const summaryPath = new URL(mona.url()).pathname
+    await mona.getByText('Trop de formulaires.').waitFor()
+    await mona.getByRole('heading', { name: /Salle française.*French \(fr\)/ }).waitFor()
+    t.ok(await mona.locator(`a[href$="${meetingPath}"]`).count(), 'the draft links back to the meeting')
+    await mona.getByRole('button', { name: 'Send for review' }).click()
+    await mona.getByRole('button', { name: 'Publish', exact: true }).click()
+    await mona.getByText('The article is published.').waitFor()
+
+    const visitor = await pageFor(null)
+    await visitor.goto('/library?kind=session_summary')
+    await visitor.locator(`a[href="${summaryPath}"]`).first().click()
+    await visitor.waitForURL((url) => url.pathname === summaryPath)
+    await visitor.getByText('Des visites').waitFor()
+    await visitor.getByRole('link', { name: 'Matching' }).first().waitFor()
+
+    // Action items: one owned by Ana, who marks it done; one left open for the next meeting.
+    await mona.goto(meetingPath)
+    const items = mona.locator('#items')
+    await items.getByLabel('Action item').fill('Draft a shared welcome guide')
+    await items.getByLabel('Owner').selectOption({ label: 'Ana Peeters' })
+    await items.getByRole('button', { name: 'Add action item' }).click()
+    await mona.locator('#items li', { hasText: 'Draft a shared welcome guide' }).waitFor()
+    await items.getByLabel('Action item').fill('Ask the insurer about overnight guests')
+    await items.getByLabel('Owner').selectOption({ label: 'Ana Peeters' })
+    await items.getByRole('button', { name: 'Add action item' }).click()
+    await mona.locator('#items li', { hasText: 'Ask the insurer' }).waitFor()
+
+    await anaPage.goto(meetingPath)
+    const insurer = anaPage.locator('#items li', { hasText: 'Ask the insurer' })
+    await insurer.getByLabel('Status').selectOption({ label: 'done' })
+    await insurer.getByRole('button', { name: 'Update' }).click()
+    await anaPage.locator('#items li', { hasText: 'Ask the insurer' }).locator('.badge', { hasText: 'done' }).waitFor()
+
+    const nextPath = await plan(mona, 'Summer session', '06-17')
+    const followUp = mona.locator('section', { has: mona.getByRole('heading', { name: 'Follow-up from the previous meeting' }) })
+    await followUp.getByText('Draft a shared welcome guide — Ana Peeters').waitFor()
+    t.equal(await followUp.getByText('Ask the insurer').count(), 0, 'done items are not listed for follow-up')
+    t.not(nextPath, meetingPath)
     t.same(watched.flatMap((w) => w.problems), [], 'no console errors or CSP reports')
   })
 }

@@ -218,3 +218,17 @@ t.test('a cancelled meeting cannot be edited', async (t) => {
   t.equal((await moderator.post(`${url}/edit`, plan({ title: 'Back on' }))).status, 409)
   t.notMatch((await member.get(url)).body, 'Back on', 'the title did not change')
 })
+
+t.test('the next meeting follows up the open items of the last meeting that took place, not of a cancelled one', async (t) => {
+  const { moderator, url } = await setup(t)
+  await moderator.get(url)
+  t.equal((await moderator.post(`${url}/items`, { text: 'Write the welcome guide', owner: '', due_on: '' })).status, 303)
+  const cancelled = await moderator.submit('/c/homeshare/meetings/new', '/c/homeshare/meetings/new', plan({ title: 'Autumn session', starts_at: `${nextYear}-09-18T14:00`, ends_at: `${nextYear}-09-18T15:30` }))
+  await moderator.get(cancelled.location!)
+  t.equal((await moderator.post(`${cancelled.location!}/cancel`, { reason: 'Too few people' })).status, 303)
+  const next = await moderator.submit('/c/homeshare/meetings/new', '/c/homeshare/meetings/new', plan({ title: 'Winter session', starts_at: `${nextYear}-12-18T14:00`, ends_at: `${nextYear}-12-18T15:30` }))
+  const page = await moderator.get(next.location!)
+  t.match(page.body, `<a href="${url}">Matching hosts and tenants</a>`, 'the follow-up names the meeting that took place')
+  t.match(page.body, 'Write the welcome guide', 'and lists its open item')
+  t.notMatch(page.body, 'Autumn session', 'the cancelled meeting is passed over')
+})
