@@ -5,6 +5,7 @@ import type { Db } from '../db/connect.js'
 import type { FlagReason, FlagTarget } from '../db/database.js'
 import { requireAdmin, requireUser, viewerOf } from '../web/auth.js'
 import { badRequest, forbidden, notFound } from '../web/errors.js'
+import { hasKey } from '../web/i18n.js'
 import { setFlash } from '../web/flash.js'
 import { cursorParam, field, formSchema, pathId, positiveInt } from '../web/params.js'
 import { canRead, isSuspended } from '../communities/policy.js'
@@ -20,6 +21,12 @@ import { findTarget, targetTypes, type Target } from './targets.js'
 
 const reasons: FlagReason[] = ['spam', 'abuse', 'off_topic', 'privacy', 'other']
 const reviewActions: ReviewAction[] = ['keep', 'hide', 'delete', 'approve', 'reject']
+/** Every staff act the log records, in the order the log's filter offers them. */
+const loggedActions = [
+  'hide', 'restore', 'auto_hide', 'delete', 'keep', 'approve', 'reject', 'lock', 'unlock', 'pin', 'unpin', 'move', 'suspend', 'unsuspend', 'remove_member', 'role_change',
+  'watched_word_add', 'watched_word_remove', 'meeting.create', 'meeting.edit', 'meeting.cancel', 'meeting.room_add', 'meeting.room_edit', 'meeting.room_delete',
+  'meeting.item_edit', 'meeting.item_delete', 'meeting.question_delete', 'meeting.summary_draft', 'meeting.topic_vote_close',
+]
 
 export interface ModerationOptions {
   db: Db
@@ -256,7 +263,7 @@ export async function moderationRoutes(app: FastifyInstance, options: Moderation
     const community = communitySlug ? await findCommunityBySlug(db, communitySlug) : null
     if (communitySlug && !community) throw badRequest('library.error.community_unknown')
     const action = text('action')
-    if (action && !/^[a-z_]{2,40}$/.test(action)) throw badRequest('moderation.error.action_unknown')
+    if (action && !/^[a-z_]{2,40}(\.[a-z_]{2,40})?$/.test(action)) throw badRequest('moderation.error.action_unknown')
     const to = date('to')
     const filters = {
       communityId: community?.id ?? null, actorId: cursorParam(query.moderator), action: action || null, from: date('from'),
@@ -268,9 +275,10 @@ export async function moderationRoutes(app: FastifyInstance, options: Moderation
     const last = entries[entries.length - 1]
     return reply.render('moderation/log', {
       title: request.t('moderation.log.title'),
-      entries: entries.map((e) => ({ ...e, actionLabel: request.t(`moderation.action.${e.action}`) })),
+      // An action written by a newer version of Kring than this instance still shows, by its name.
+      entries: entries.map((e) => ({ ...e, actionLabel: hasKey(`moderation.action.${e.action}`) ? request.t(`moderation.action.${e.action}`) : e.action })),
       moderators: moderators.map((m) => ({ ...m, selected: String(m.id) === text('moderator') })),
-      actions: ['hide', 'restore', 'auto_hide', 'delete', 'keep', 'approve', 'reject', 'lock', 'unlock', 'pin', 'unpin', 'move', 'suspend', 'unsuspend', 'remove_member', 'role_change', 'watched_word_add', 'watched_word_remove'].map((a) => ({ value: a, label: request.t(`moderation.action.${a}`), selected: a === action })),
+      actions: loggedActions.map((a) => ({ value: a, label: request.t(`moderation.action.${a}`), selected: a === action })),
       values: { community: communitySlug, from: text('from'), to: text('to') },
       nextUrl: hasMore && last ? `/mod/log?${new URLSearchParams([...params, ['before', String(last.id)]])}` : null,
     })

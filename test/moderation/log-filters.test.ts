@@ -59,6 +59,22 @@ t.test('filtering the moderation log', async (t) => {
     t.match((await adminClient.get('/mod/log?action=nothing_here')).body, 'No moderation actions match these filters.')
   })
 
+  t.test('meetings planned and cancelled show in the log with their own names, and can be filtered', async (t) => {
+    const year = new Date().getUTCFullYear() + 1
+    const planned = await clientA.submit('/c/log-a/meetings/new', '/c/log-a/meetings/new', {
+      title: 'Spring session', topic: '', starts_at: `${year}-03-18T14:00`, ends_at: `${year}-03-18T15:00`, time_zone: 'Europe/Brussels', online_url: '', agenda: '',
+    })
+    t.equal(planned.status, 303)
+    await clientA.get(planned.location!)
+    t.equal((await clientA.post(`${planned.location!}/cancel`, { reason: 'cancel-meeting-A' })).status, 303)
+    const all = await adminClient.get('/mod/log?community=log-a')
+    t.equal(all.status, 200, 'the log answers with meeting entries in it')
+    t.match(all.body, '<td>meeting planned</td>')
+    t.match(all.body, '<td>meeting cancelled</td>')
+    t.same(await log('?action=meeting.cancel'), ['cancel-meeting-A'], 'filtered by a meeting action')
+    t.match((await adminClient.get('/mod/log?action=meeting.cancel')).body, '<option value="meeting.cancel" selected>meeting cancelled</option>')
+  })
+
   t.test('bad filters are refused with a clear message', async (t) => {
     for (const query of ['?from=2025-13-01', '?to=yesterday', '?from=2025-02-30', '?to=25-01-2025']) {
       const response = await adminClient.get(`/mod/log${query}`)
