@@ -6,7 +6,7 @@ import { createDraft, freeSlug } from '../library/commands.js'
 import { renderMarkdown } from '../markdown/render.js'
 import { writeLog } from '../moderation/log.js'
 import { slugify } from '../web/params.js'
-import type { MeetingData } from './fields.js'
+import type { ActionItemData, MeetingData, RoomData } from './fields.js'
 
 export async function createMeeting(db: Db, input: { communityId: number; organiserId: number; data: MeetingData; themeIds: number[]; fromTopicId?: number; isDemo?: boolean }): Promise<number> {
   return db.transaction().execute(async (trx) => {
@@ -127,6 +127,98 @@ export async function addActionItem(db: Db, input: { meetingId: number; text: st
 
 export async function setActionItemStatus(db: Db, itemId: number, status: ActionItemStatus) {
   await db.updateTable('meeting_action_items').set({ status, updated_at: new Date() }).where('id', '=', itemId).execute()
+}
+
+// --- Corrections by planners (and a question's withdrawal by its author) ---------------------------------
+// Each locks the meeting first: a cancelled meeting is a closed record, and a cancel that races a correction wins cleanly.
+
+export async function editActionItem(db: Db, input: { meetingId: number; itemId: number; actorId: number; communityId: number; data: ActionItemData }): Promise<MeetingChange> {
+  return db.transaction().execute(async (trx) => {
+    const state = await lockOpenMeeting(trx, input.meetingId)
+    if (state !== 'ok') return { ok: false, reason: state }
+    const { data } = input
+    const row = await trx
+      .updateTable('meeting_action_items')
+      .set({ text: data.text, owner_id: data.ownerId, due_on: data.dueOn, updated_at: new Date() })
+      .where('id', '=', input.itemId)
+      .where('meeting_id', '=', input.meetingId)
+      .returning('id')
+      .executeTakeFirst()
+    if (!row) return { ok: false, reason: 'missing' }
+    await writeLog(trx, { actorId: input.actorId, action: 'meeting.item_edit', targetType: 'meeting_action_item', targetId: input.itemId, communityId: input.communityId })
+    return { ok: true }
+  })
+}
+
+export async function deleteActionItem(db: Db, input: { meetingId: number; itemId: number; actorId: number; communityId: number }): Promise<MeetingChange> {
+  return db.transaction().execute(async (trx) => {
+    const state = await lockOpenMeeting(trx, input.meetingId)
+    if (state !== 'ok') return { ok: false, reason: state }
+    const row = await trx.deleteFrom('meeting_action_items').where('id', '=', input.itemId).where('meeting_id', '=', input.meetingId).returning('text').executeTakeFirst()
+    if (!row) return { ok: false, reason: 'missing' }
+    await writeLog(trx, { actorId: input.actorId, action: 'meeting.item_delete', targetType: 'meeting_action_item', targetId: input.itemId, communityId: input.communityId, reason: row.text.slice(0, 200) })
+    return { ok: true }
+  })
+}
+
+/** Renames a room or changes who leads it; its notes stay as written. */
+export async function editRoom(db: Db, input: { meetingId: number; roomId: number; actorId: number; communityId: number; data: RoomData }): Promise<MeetingChange> {
+  return db.transaction().execute(async (trx) => {
+    const state = await lockOpenMeeting(trx, input.meetingId)
+    if (state !== 'ok') return { ok: false, reason: state }
+    const { data } = input
+    const row = await trx
+      .updateTable('meeting_rooms')
+      .set({ name: data.name, language: data.language, facilitator_id: data.facilitatorId, note_taker_id: data.noteTakerId, updated_at: new Date() })
+      .where('id', '=', input.roomId)
+      .where('meeting_id', '=', input.meetingId)
+      .returning('id')
+      .executeTakeFirst()
+    if (!row) return { ok: false, reason: 'missing' }
+    await writeLog(trx, { actorId: input.actorId, action: 'meeting.room_edit', targetType: 'meeting_room', targetId: input.roomId, communityId: input.communityId })
+    return { ok: true }
+  })
+}
+
+/** Removes a room with its notes: they live on the room's row. */
+export async function deleteRoom(db: Db, input: { meetingId: number; roomId: number; actorId: number; communityId: number }): Promise<MeetingChange> {
+  return db.transaction().execute(async (trx) => {
+    const state = await lockOpenMeeting(trx, input.meetingId)
+    if (state !== 'ok') return { ok: false, reason: state }
+    const row = await trx.deleteFrom('meeting_rooms').where('id', '=', input.roomId).where('meeting_id', '=', input.meetingId).returning('name').executeTakeFirst()
+    if (!row) return { ok: false, reason: 'missing' }
+    await writeLog(trx, { actorId: input.actorId, action: 'meeting.room_delete', targetType: 'meeting_room', targetId: input.roomId, communityId: input.communityId, reason: row.name })
+    return { ok: true }
+  })
+}
+
+export type QuestionRemoval = MeetingChange | { ok: false; reason: 'closed' }
+
+/**
+ * Removes a question with its votes. A planner removes any; its author (`asAuthor`) only their own, before the meeting
+ * starts and while it is not marked discussed: checked again under the lock, since a planner may mark it meanwhile.
+ */
+export async function removeQuestion(db: Db, input: { meetingId: number; questionId: number; actorId: number; communityId: number; asAuthor: boolean }): Promise<QuestionRemoval> {
+  return db.transaction().execute(async (trx) => {
+    const meeting = await trx.selectFrom('meetings').select(['cancelled_at', 'starts_at']).where('id', '=', input.meetingId).forUpdate().executeTakeFirst()
+    if (!meeting) return { ok: false, reason: 'missing' }
+    if (meeting.cancelled_at !== null) return { ok: false, reason: 'cancelled' }
+    const question = await trx
+      .selectFrom('meeting_questions')
+      .select(['author_id', 'discussed'])
+      .where('id', '=', input.questionId)
+      .where('meeting_id', '=', input.meetingId)
+      .forUpdate()
+      .executeTakeFirst()
+    if (!question) return { ok: false, reason: 'missing' }
+    if (input.asAuthor && (question.author_id !== input.actorId || question.discussed || meeting.starts_at.getTime() <= Date.now())) return { ok: false, reason: 'closed' }
+    // Votes go with the question (ON DELETE CASCADE).
+    await trx.deleteFrom('meeting_questions').where('id', '=', input.questionId).execute()
+    if (!input.asAuthor && question.author_id !== input.actorId) {
+      await writeLog(trx, { actorId: input.actorId, action: 'meeting.question_delete', targetType: 'meeting_question', targetId: input.questionId, communityId: input.communityId, subjectUserId: question.author_id })
+    }
+    return { ok: true }
+  })
 }
 
 export async function proposeTopic(db: Db, input: { communityId: number; proposerId: number; title: string }): Promise<number> {

@@ -1,6 +1,8 @@
-// Reading and checking the meeting form: limits, the organiser's time zone, end after start, the agenda through the Markdown module.
+// Reading and checking the meeting forms: limits, the organiser's time zone, end after start, the agenda through the Markdown module;
+// action items and break-out rooms, the same whether added or edited.
+import { isContentLanguage } from '../library/fields.js'
 import { checkMarkdown } from '../markdown/render.js'
-import { field, fieldList } from '../web/params.js'
+import { field, fieldList, positiveInt } from '../web/params.js'
 import { canonicalZone, zonedToUtc } from './zone-time.js'
 
 export const limits = { title: 200, topic: 500, url: 500, question: 2000, roomName: 100, notes: 16 * 1024, actionItem: 1000, cancelReason: 500 }
@@ -74,3 +76,59 @@ export function checkMeeting(input: MeetingInput): { data: MeetingData | null; e
     errors,
   }
 }
+
+// --- Action items and break-out rooms: one check for adding and for editing ------------------------------
+
+/** A calendar date as a date input sends it; impossible days (February 31st) are refused. */
+export function isCalendarDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false
+  const date = new Date(`${value}T00:00:00Z`)
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value
+}
+
+/** A person chosen from a select: '' is nobody; otherwise one of `allowed`, or undefined when it is not. */
+export function chosenPerson(raw: string, allowed: ReadonlySet<number>): number | null | undefined {
+  if (raw === '') return null
+  const id = positiveInt(raw)
+  return id !== null && allowed.has(id) ? id : undefined
+}
+
+export interface ActionItemInput { text: string; owner: string; due_on: string }
+export interface ActionItemData { text: string; ownerId: number | null; dueOn: string | null }
+
+export const readActionItemForm = (body: unknown): ActionItemInput => ({
+  text: field(body, 'text').trim(), owner: field(body, 'owner'), due_on: field(body, 'due_on').trim(),
+})
+
+/** `people` are those who may own it: the community's active members. */
+export function checkActionItem(input: ActionItemInput, people: ReadonlySet<number>): { data: ActionItemData | null; errors: FieldErrors } {
+  const errors: FieldErrors = {}
+  if (input.text === '' || input.text.length > limits.actionItem) errors.text = 'meetings.error.item_text'
+  const ownerId = chosenPerson(input.owner, people)
+  if (ownerId === undefined) errors.owner = 'meetings.error.not_a_member'
+  if (input.due_on !== '' && !isCalendarDate(input.due_on)) errors.due_on = 'meetings.error.due_invalid'
+  if (Object.keys(errors).length || ownerId === undefined) return { data: null, errors }
+  return { data: { text: input.text, ownerId, dueOn: input.due_on || null }, errors }
+}
+
+export interface RoomInput { name: string; language: string; facilitator: string; note_taker: string }
+export interface RoomData { name: string; language: string; facilitatorId: number | null; noteTakerId: number | null }
+
+export const readRoomForm = (body: unknown): RoomInput => ({
+  name: field(body, 'name').trim(), language: field(body, 'language'), facilitator: field(body, 'facilitator'), note_taker: field(body, 'note_taker'),
+})
+
+export function checkRoom(input: RoomInput, people: ReadonlySet<number>): { data: RoomData | null; errors: FieldErrors } {
+  const errors: FieldErrors = {}
+  if (input.name === '' || input.name.length > limits.roomName) errors.name = 'meetings.error.room_name'
+  if (!isContentLanguage(input.language)) errors.language = 'meetings.error.language_unknown'
+  const facilitatorId = chosenPerson(input.facilitator, people)
+  if (facilitatorId === undefined) errors.facilitator = 'meetings.error.not_a_member'
+  const noteTakerId = chosenPerson(input.note_taker, people)
+  if (noteTakerId === undefined) errors.note_taker = 'meetings.error.not_a_member'
+  if (Object.keys(errors).length || facilitatorId === undefined || noteTakerId === undefined) return { data: null, errors }
+  return { data: { name: input.name, language: input.language, facilitatorId, noteTakerId }, errors }
+}
+
+/** The first problem, for the short forms on the meeting page that answer with an error page rather than the form again. */
+export const firstError = (errors: FieldErrors, order: string[]): string => errors[order.find((name) => errors[name]) ?? Object.keys(errors)[0]]

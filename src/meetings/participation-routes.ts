@@ -4,19 +4,18 @@ import { communityForViewer } from '../communities/access.js'
 import type { Db } from '../db/connect.js'
 import type { ActionItemStatus } from '../db/database.js'
 import { languageName } from '../library/routes.js'
-import { isContentLanguage } from '../library/fields.js'
 import { checkMarkdown } from '../markdown/render.js'
 import { requireUser, viewerOf } from '../web/auth.js'
 import { badRequest, conflict, forbidden, notFound } from '../web/errors.js'
 import { setFlash } from '../web/flash.js'
-import { field, formSchema, pathId, positiveInt } from '../web/params.js'
+import { field, formSchema, pathId } from '../web/params.js'
 import { translate, type Locale } from '../web/i18n.js'
 import {
   addActionItem, addRoom, askQuestion, closeTopicVote, createSummaryDraft, markDiscussed, proposeTopic, setActionItemStatus, setAttendance,
   updateRoomNotes, upvoteQuestion, voteTopic,
 } from './commands.js'
 import { meetingForViewer } from './context.js'
-import { limits } from './fields.js'
+import { checkActionItem, checkRoom, chosenPerson, firstError, limits, readActionItemForm, readRoomForm } from './fields.js'
 import { mayEditNotes, mayPlan, mayTakePart, mayUpdateActionItem } from './policy.js'
 import { activeMembers, findRoom, findTopic, listActionItems, listQuestions, listRooms, themesOfMeeting } from './queries.js'
 
@@ -28,12 +27,11 @@ export async function participationRoutes(app: FastifyInstance, { db }: { db: Db
   const params = (request: FastifyRequest) => request.params as Record<string, string>
   const back = (id: number, anchor = '') => `/meetings/${id}${anchor}`
 
+  const memberIds = async (communityId: number) => new Set((await activeMembers(db, communityId)).map((m) => m.id))
   /** A member of the community, by id from a select; '' is none. Anything else is a 400 that changes nothing. */
   const memberField = async (communityId: number, raw: string): Promise<number | null> => {
-    if (raw === '') return null
-    const id = positiveInt(raw)
-    const members = await activeMembers(db, communityId)
-    if (id === null || !members.some((m) => m.id === id)) throw badRequest('meetings.error.not_a_member')
+    const id = chosenPerson(raw, await memberIds(communityId))
+    if (id === undefined) throw badRequest('meetings.error.not_a_member')
     return id
   }
 
@@ -109,13 +107,9 @@ export async function participationRoutes(app: FastifyInstance, { db }: { db: Db
   // --- Break-out rooms -------------------------------------------------------------------------------
   app.post('/meetings/:id/rooms', { schema: withCsrf('name', 'language', 'facilitator', 'note_taker') }, async (request, reply) => {
     const { meeting, community } = await moderator(request)
-    const name = field(request.body, 'name').trim()
-    const language = field(request.body, 'language')
-    if (name === '' || name.length > limits.roomName) throw badRequest('meetings.error.room_name')
-    if (!isContentLanguage(language)) throw badRequest('meetings.error.language_unknown')
-    const facilitatorId = await memberField(community.id, field(request.body, 'facilitator'))
-    const noteTakerId = await memberField(community.id, field(request.body, 'note_taker'))
-    await addRoom(db, { meetingId: meeting.id, name, language, facilitatorId, noteTakerId, actorId: viewerOf(request).id, communityId: community.id })
+    const { data, errors } = checkRoom(readRoomForm(request.body), await memberIds(community.id))
+    if (!data) throw badRequest(firstError(errors, ['name', 'language', 'facilitator', 'note_taker']))
+    await addRoom(db, { meetingId: meeting.id, ...data, actorId: viewerOf(request).id, communityId: community.id })
     setFlash(reply, 'meetings.flash.room_added')
     return reply.redirect(back(meeting.id, '#rooms'), 303)
   })
@@ -180,12 +174,9 @@ export async function participationRoutes(app: FastifyInstance, { db }: { db: Db
   // --- Action items ----------------------------------------------------------------------------------
   app.post('/meetings/:id/items', { schema: withCsrf('text', 'owner', 'due_on') }, async (request, reply) => {
     const { meeting, community } = await moderator(request)
-    const text = field(request.body, 'text').trim()
-    if (text === '' || text.length > limits.actionItem) throw badRequest('meetings.error.item_text')
-    const ownerId = await memberField(community.id, field(request.body, 'owner'))
-    const due = field(request.body, 'due_on').trim()
-    if (due !== '' && (!/^\d{4}-\d{2}-\d{2}$/.test(due) || Number.isNaN(Date.parse(`${due}T00:00:00Z`)) || new Date(`${due}T00:00:00Z`).toISOString().slice(0, 10) !== due)) throw badRequest('meetings.error.due_invalid')
-    await addActionItem(db, { meetingId: meeting.id, text, ownerId, dueOn: due || null })
+    const { data, errors } = checkActionItem(readActionItemForm(request.body), await memberIds(community.id))
+    if (!data) throw badRequest(firstError(errors, ['text', 'owner', 'due_on']))
+    await addActionItem(db, { meetingId: meeting.id, ...data })
     setFlash(reply, 'meetings.flash.item_added')
     return reply.redirect(back(meeting.id, '#items'), 303)
   })

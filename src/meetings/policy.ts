@@ -19,3 +19,14 @@ export function mayUpdateActionItem(access: Access, item: { owner_id: number | n
   if (!access.viewer || isSuspended(access.viewer)) return false
   return canModerate(access) || (canPost(access) && item.owner_id === access.viewer.id)
 }
+
+/** In what capacity the viewer may remove a question: planners any question, its author only their own. */
+export function questionRemover(access: Access, question: { author_id: number | null }): 'planner' | 'author' | null {
+  if (!access.viewer || isSuspended(access.viewer)) return null
+  if (mayPlan(access)) return 'planner'
+  return question.author_id === access.viewer.id ? 'author' : null
+}
+
+/** An author withdraws a question only before the meeting starts and while it is not marked discussed. */
+export const mayStillWithdraw = (question: { discussed: boolean }, meeting: { starts_at: Date }, now = Date.now()) =>
+  !question.discussed && meeting.starts_at.getTime() > now

@@ -15,8 +15,9 @@ import { cancelMeeting, createMeeting, editMeeting } from './commands.js'
 import { meetingForViewer } from './context.js'
 import { checkMeeting, limits, readMeetingForm, type FieldErrors } from './fields.js'
 import { calendar, type IcsEvent } from './ics.js'
+import { correctionRoutes } from './correction-routes.js'
 import { participationRoutes } from './participation-routes.js'
-import { mayEditNotes, mayPlan, maySeeLink, mayTakePart, mayUpdateActionItem } from './policy.js'
+import { mayEditNotes, mayPlan, maySeeLink, mayStillWithdraw, mayTakePart, mayUpdateActionItem, questionRemover } from './policy.js'
 import { organiserTime } from './present.js'
 import {
   activeMembers, listActionItems, listAttendance, listMeetings, listQuestions, listRooms, listTopics, previousMeeting, themesOfMeeting,
@@ -30,6 +31,7 @@ const meetingFields = ['title', 'topic', 'starts_at', 'ends_at', 'time_zone', 'o
 
 export async function meetingRoutes(app: FastifyInstance, { db }: { db: Db }) {
   await app.register(participationRoutes, { db })
+  await app.register(correctionRoutes, { db })
 
   const origin = (request: FastifyRequest) => `${request.protocol}://${request.host}`
   type EventSource = Pick<MeetingRow, 'id' | 'title' | 'topic' | 'starts_at' | 'ends_at' | 'online_url' | 'agenda_md' | 'updated_at' | 'sequence' | 'cancelled_at'>
@@ -238,7 +240,15 @@ export async function meetingRoutes(app: FastifyInstance, { db }: { db: Db }) {
       delegateOptions: members.filter((m) => m.id !== viewerId).map((m) => ({ ...m, selected: m.id === mine?.delegate_id })),
       attendees,
       declined: moderating ? attendance.filter((a) => !a.attending && a.delegate_id === null).map((a) => a.display_name) : [],
-      questions: questions.map((q) => ({ ...q, mayVote: mayJoin && !q.voted && q.author_id !== viewerId && !q.discussed })),
+      questions: questions.map((q) => {
+        const remover = cancelled ? null : questionRemover(access, q)
+        return {
+          ...q,
+          mayVote: mayJoin && !q.voted && q.author_id !== viewerId && !q.discussed,
+          mayRemove: remover === 'planner' || (remover === 'author' && mayStillWithdraw(q, meeting)),
+          ownQuestion: q.author_id === viewerId,
+        }
+      }),
       mayAsk: mayJoin && !started,
       rooms: rooms.map((r) => ({
         ...r,
