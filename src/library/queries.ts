@@ -21,7 +21,9 @@ export async function listPublished(db: Db, filters: IndexFilters, limit = artic
     .selectFrom('articles as a')
     .innerJoin('users as u', 'u.id', 'a.author_id')
     .leftJoin('communities as c', 'c.id', 'a.community_id')
-    .select(['a.id', 'a.slug', 'a.title', 'a.summary', 'a.kind', 'a.language', 'a.published_at', 'a.updated_at', 'a.practice_country', 'u.display_name as author_name', 'c.name as community_name', 'c.slug as community_slug'])
+    .select(['a.id', 'a.slug', 'a.title', 'a.summary', 'a.kind', 'a.language', 'a.published_at', 'a.updated_at', 'a.practice_country', 'u.display_name as author_name'])
+    // A members-only community does not exist for outsiders (its name included): the index names public ones only.
+    .select([sql<string | null>`case when c.visibility = 'public' then c.name end`.as('community_name'), sql<string | null>`case when c.visibility = 'public' then c.slug end`.as('community_slug')])
     .where('a.status', '=', 'published')
     .where('a.hidden_at', 'is', null)
     .limit(limit + 1)

@@ -8,7 +8,8 @@ import { requireUser, viewerOf } from '../web/auth.js'
 import { badRequest, forbidden, notFound } from '../web/errors.js'
 import { setFlash } from '../web/flash.js'
 import { cursorParam, field, formSchema, positiveInt, slugify } from '../web/params.js'
-import { findCommunityBySlug } from '../communities/queries.js'
+import { canRead } from '../communities/policy.js'
+import { findCommunityBySlug, findMembership } from '../communities/queries.js'
 import { createDraft, restoreRevision, transitionArticle, updateArticle, type ArticleData, type Transition } from './commands.js'
 import { actorOf, articleForViewer } from './context.js'
 import { diffText } from './diff.js'
@@ -53,7 +54,9 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
     const themes = await listThemes(db, request.locale)
     const theme = themeSlug ? themes.find((th) => th.slug === themeSlug) : null
     if (themeSlug && !theme) throw badRequest('library.error.theme_unknown')
-    const community = communitySlug ? await findCommunityBySlug(db, communitySlug) : null
+    const found = communitySlug ? await findCommunityBySlug(db, communitySlug) : null
+    // Filtering by a members-only community would name it to outsiders: for them it is unknown, like a typo.
+    const community = found && canRead({ viewer: request.viewer, community: found, membership: await findMembership(db, found.id, request.viewer?.id) }) ? found : null
     if (communitySlug && !community) throw badRequest('library.error.community_unknown')
 
     const { articles, hasMore } = await listPublished(db, { kind: kind as ArticleRow['kind'] | null, language, themeId: theme?.id ?? null, communityId: community?.id ?? null, sort, after })
@@ -169,6 +172,9 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
     ])
     const viewerId = request.viewer?.id
     const moderating = context.mayReview
+    // The community an article came from is named only to those for whom it exists (members-only ones are hidden).
+    const communityShown = article.community_id !== null && (article.community_visibility === 'public' ||
+      (request.viewer !== null && canRead({ viewer: request.viewer, community: { id: article.community_id, visibility: article.community_visibility ?? 'members', join_policy: 'open' }, membership: await findMembership(db, article.community_id, request.viewer.id) })))
     const visibleComments = comments.map((c) => {
       const withheld = (c.status === 'hidden' || c.status === 'pending') && !moderating && c.author_id !== viewerId
       return {
@@ -188,7 +194,7 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
       ...context,
       data: {
         title: article.title,
-        article,
+        article: communityShown ? article : { ...article, community_name: null, community_slug: null },
         kindLabel: request.t(`library.kind.${article.kind}`),
         statusLabel: request.t(`library.status.${article.status}`),
         languageName: languageName(article.language, request.locale),

@@ -127,3 +127,33 @@ t.test('a change made through another instance reaches this one\'s visitors', as
   t.equal((await elsewhere.post(`${url}/comments`, { body: 'Written on the other instance.', parent_id: '' })).status, 303)
   t.match((await visit(visitor, database, url)).body, 'Written on the other instance.')
 })
+
+t.test('an article from a members-only community does not name that community to outsiders', async (t) => {
+  const { app, db } = await buildTestApp(t)
+  const authorUser = await createUser(db, { displayName: 'Hanne Smit' })
+  const moderatorUser = await createUser(db, { displayName: 'Mo Derator' })
+  await createCommunityWith(db, { slug: 'quiet-circle', name: 'Quiet Circle', visibility: 'members', moderators: [moderatorUser], members: [authorUser] })
+  const author = new Client(app)
+  await logIn(author, authorUser.email, authorUser.password)
+  const moderator = new Client(app)
+  await logIn(moderator, moderatorUser.email, moderatorUser.password)
+  const url = (await writeArticle(author, { community: 'quiet-circle' })).location!
+  await author.post(`${url}/submit`)
+  await moderator.get(url)
+  t.equal((await moderator.post(`${url}/publish`)).status, 303)
+
+  const visitor = new Client(app)
+  const index = await visitor.get('/library')
+  t.match(index.body, 'Intake interviews with two coordinators', 'the published article is public')
+  t.notMatch(index.body, 'Quiet Circle', 'but its community is not named in the index')
+  const page = await visitor.get(url)
+  t.equal(page.status, 200)
+  t.notMatch(page.body, 'Quiet Circle', 'nor on the article')
+  t.notMatch(page.body, '/c/quiet-circle')
+  const filtered = await visitor.get('/library?community=quiet-circle')
+  t.equal(filtered.status, 400, 'filtering by it is like filtering by a community that does not exist')
+  t.notMatch(filtered.body, 'Quiet Circle')
+
+  t.match((await author.get(url)).body, '<a href="/c/quiet-circle">Quiet Circle</a>', 'a member sees where it came from')
+  t.equal((await author.get('/library?community=quiet-circle')).status, 200, 'and can filter by it')
+})
