@@ -80,7 +80,8 @@ export function presentHits(hits: Hit[], lookups: Lookups, locale: Locale, param
       themes: hit.tags.map((slug) => ({ slug, label: lookups.themeLabels.get(slug) ?? slug, url: searchUrl(params, { themes: [slug], page: 1 }) })),
       language: hit.language,
       languageName: hit.language ? languageLabel(hit.language, locale) : null,
-      community: hit.community !== null ? { id: hit.community, name: lookups.communityNames.get(hit.community) ?? hit.communityName ?? '' } : null,
+      // Only communities this reader may know of are named: an article is public, the members-only circle it came from is not.
+      community: hit.community !== null && lookups.communityNames.has(hit.community) ? { id: hit.community, name: lookups.communityNames.get(hit.community)! } : null,
       author: hit.author,
       date: new Date(hit.publishedAt * 1000),
     }))

@@ -3,6 +3,7 @@ import { sql } from 'kysely'
 import { deletePost, deleteThread, editThread } from '../../src/discussions/commands.js'
 import { Client, logIn } from '../helpers/client.js'
 import { createCommunityWith, createThreadIn, createUser, replyIn } from '../helpers/factories.js'
+import { writeArticle } from '../helpers/library.js'
 import { buildSearchApp, q, resultUrls } from './helpers.js'
 
 t.test('a visitor finds public discussions and never members-only, hidden, pending or deleted content', async (t) => {
@@ -92,4 +93,26 @@ t.test('a change the index has not caught up with yet is filtered out on the way
   const member = new Client(app)
   await logIn(member, author.email, author.password)
   t.same(resultUrls((await member.get(q('renamed'))).body), [`/t/${threadId}`], 'a member sees the rebuilt document')
+})
+
+t.test('an article from a members-only community is found by visitors without naming that community', async (t) => {
+  const { app, db, sync } = await buildSearchApp(t)
+  const author = await createUser(db)
+  const moderator = await createUser(db)
+  await createCommunityWith(db, { slug: 'quiet-circle', name: 'Quiet Circle', visibility: 'members', members: [author], moderators: [moderator] })
+  const writer = new Client(app)
+  await logIn(writer, author.email, author.password)
+  const reviewer = new Client(app)
+  await logIn(reviewer, moderator.email, moderator.password)
+  const url = (await writeArticle(writer, { title: 'Wombat welcome visits', community: 'quiet-circle' })).location!
+  await writer.post(`${url}/submit`)
+  await reviewer.get(url)
+  t.equal((await reviewer.post(`${url}/publish`)).status, 303)
+  await sync()
+
+  const page = await new Client(app).get(q('wombat'))
+  t.same(resultUrls(page.body), [url], 'the published article is found')
+  t.notMatch(page.body, 'Quiet Circle', 'its members-only community is named neither in the hit nor in the facets')
+  const member = await writer.get(q('wombat'))
+  t.match(member.body, 'Quiet Circle', 'a member sees where it came from')
 })
