@@ -62,36 +62,38 @@ async function setThemes(trx: Trx, articleId: number, themeIds: number[]) {
   if (themeIds.length) await trx.insertInto('article_tags').values(themeIds.map((tag_id) => ({ article_id: articleId, tag_id }))).execute()
 }
 
-export async function createDraft(
-  db: Db,
-  input: ArticleData & { authorId: number; translatedFrom?: { id: number; revision: number; groupId: number }; sources?: { threadId: number; postId: number | null }[]; isDemo?: boolean },
-): Promise<ArticleWriteResult> {
-  return db.transaction().execute(async (trx) => {
-    if (await trx.selectFrom('articles').select('id').where('slug', '=', input.slug).executeTakeFirst()) {
-      return { ok: false, reason: 'slug_taken', suggestion: await freeSlug(trx, input.slug) } as const
-    }
-    const rendered = renderMarkdown(input.body_md)
-    const row = await trx
-      .insertInto('articles')
-      .values({
-        slug: input.slug, title: input.title, summary: input.summary, kind: input.kind, language: input.language,
-        body_md: input.body_md, body_html: rendered.html, body_text: rendered.text, community_id: input.community_id,
-        author_id: input.authorId, ...input.practice, is_demo: input.isDemo ?? false,
-        translation_group_id: input.translatedFrom?.groupId ?? null,
-        translated_from_id: input.translatedFrom?.id ?? null,
-        translated_from_revision: input.translatedFrom?.revision ?? null,
-      })
-      .returning(['id', 'slug'])
-      .executeTakeFirstOrThrow()
-    if (input.translatedFrom) {
-      // The source joins the group it now shares with its translation.
-      await trx.updateTable('articles').set({ translation_group_id: input.translatedFrom.groupId }).where('id', '=', input.translatedFrom.id).execute()
-    }
-    await setThemes(trx, row.id, input.themeIds)
-    for (const source of input.sources ?? []) await trx.insertInto('article_sources').values({ article_id: row.id, thread_id: source.threadId, post_id: source.postId }).execute()
-    await writeRevision(trx, row.id, input.authorId)
-    return { ok: true, id: row.id, slug: row.slug } as const
-  })
+type DraftInput = ArticleData & { authorId: number; translatedFrom?: { id: number; revision: number; groupId: number }; sources?: { threadId: number; postId: number | null }[]; isDemo?: boolean }
+
+export async function createDraft(db: Db, input: DraftInput): Promise<ArticleWriteResult> {
+  return db.transaction().execute((trx) => insertDraft(trx, input))
+}
+
+/** Writes a draft inside the caller's transaction, for commands that make a draft as part of something larger. */
+export async function insertDraft(trx: Trx, input: DraftInput): Promise<ArticleWriteResult> {
+  if (await trx.selectFrom('articles').select('id').where('slug', '=', input.slug).executeTakeFirst()) {
+    return { ok: false, reason: 'slug_taken', suggestion: await freeSlug(trx, input.slug) } as const
+  }
+  const rendered = renderMarkdown(input.body_md)
+  const row = await trx
+    .insertInto('articles')
+    .values({
+      slug: input.slug, title: input.title, summary: input.summary, kind: input.kind, language: input.language,
+      body_md: input.body_md, body_html: rendered.html, body_text: rendered.text, community_id: input.community_id,
+      author_id: input.authorId, ...input.practice, is_demo: input.isDemo ?? false,
+      translation_group_id: input.translatedFrom?.groupId ?? null,
+      translated_from_id: input.translatedFrom?.id ?? null,
+      translated_from_revision: input.translatedFrom?.revision ?? null,
+    })
+    .returning(['id', 'slug'])
+    .executeTakeFirstOrThrow()
+  if (input.translatedFrom) {
+    // The source joins the group it now shares with its translation.
+    await trx.updateTable('articles').set({ translation_group_id: input.translatedFrom.groupId }).where('id', '=', input.translatedFrom.id).execute()
+  }
+  await setThemes(trx, row.id, input.themeIds)
+  for (const source of input.sources ?? []) await trx.insertInto('article_sources').values({ article_id: row.id, thread_id: source.threadId, post_id: source.postId }).execute()
+  await writeRevision(trx, row.id, input.authorId)
+  return { ok: true, id: row.id, slug: row.slug } as const
 }
 
 export async function updateArticle(db: Db, articleId: number, input: ArticleData & { editorId: number; markTranslationCurrent: boolean }): Promise<ArticleWriteResult> {

@@ -2,7 +2,7 @@
 import { sql, type Transaction } from 'kysely'
 import type { Db } from '../db/connect.js'
 import type { ActionItemStatus, Database } from '../db/database.js'
-import { createDraft, freeSlug } from '../library/commands.js'
+import { freeSlug, insertDraft } from '../library/commands.js'
 import { renderMarkdown } from '../markdown/render.js'
 import { writeLog } from '../moderation/log.js'
 import { slugify } from '../web/params.js'
@@ -277,19 +277,20 @@ export async function createSummaryDraft(
     parts.push(section.join('\n\n'))
   }
   const body = parts.join('\n\n')
-  const slug = await freeSlug(db, slugify(meeting.title, 80))
-  // createDraft opens its own transaction (PGlite has one connection), so the claim is a conditional update after it.
-  const current = await db.selectFrom('meetings').select('summary_article_id').where('id', '=', meeting.id).executeTakeFirstOrThrow()
-  if (current.summary_article_id !== null) return { ok: false }
-  const result = await createDraft(db, {
-    title: meeting.title, slug, summary: meeting.topic.slice(0, 500), kind: 'session_summary', language: options.language,
-    body_md: body, community_id: meeting.community_id, themeIds: source.themeIds, authorId: options.authorId, isDemo: options.isDemo,
-    practice: { practice_context: null, practice_target_group: null, practice_country: null, practice_what_worked: null, practice_what_did_not: null, practice_contact: null },
+  // One transaction: the meeting is locked, so two moderators clicking at once make one draft, never an orphan.
+  const result = await db.transaction().execute(async (trx) => {
+    const current = await trx.selectFrom('meetings').select('summary_article_id').where('id', '=', meeting.id).forUpdate().executeTakeFirstOrThrow()
+    if (current.summary_article_id !== null) return null
+    const draft = await insertDraft(trx, {
+      title: meeting.title, slug: await freeSlug(trx, slugify(meeting.title, 80)), summary: meeting.topic.slice(0, 500), kind: 'session_summary', language: options.language,
+      body_md: body, community_id: meeting.community_id, themeIds: source.themeIds, authorId: options.authorId, isDemo: options.isDemo,
+      practice: { practice_context: null, practice_target_group: null, practice_country: null, practice_what_worked: null, practice_what_did_not: null, practice_contact: null },
+    })
+    if (!draft.ok) throw new Error(`a free slug was taken within the transaction: ${meeting.title}`)
+    await trx.updateTable('meetings').set({ summary_article_id: draft.id }).where('id', '=', meeting.id).execute()
+    await writeLog(trx, { actorId: options.authorId, action: 'meeting.summary_draft', targetType: 'article', targetId: draft.id, communityId: meeting.community_id })
+    return draft
   })
-  if (!result.ok) return { ok: false }
-  await db.transaction().execute(async (trx) => {
-    await trx.updateTable('meetings').set({ summary_article_id: result.id }).where('id', '=', meeting.id).where('summary_article_id', 'is', null).execute()
-    await writeLog(trx, { actorId: options.authorId, action: 'meeting.summary_draft', targetType: 'article', targetId: result.id, communityId: meeting.community_id })
-  })
+  if (!result) return { ok: false }
   return { ok: true, slug: result.slug }
 }

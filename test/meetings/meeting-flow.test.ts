@@ -159,3 +159,23 @@ t.test('topics for the next meeting: propose, vote once, close, plan from the wi
   t.equal(created.status, 303)
   t.equal((await db.selectFrom('meeting_topics').select('status').where('id', '=', ending.id).executeTakeFirstOrThrow()).status, 'closed', 'the topic is used up')
 })
+
+t.test('two moderators turning the meeting into a summary at the same moment make one draft, and the other is told it exists', async (t) => {
+  const { app, db, users, moderator } = await setup(t)
+  const planned = await planAt(moderator, 'Spring session', '03-18')
+  const second = new Client(app)
+  await logIn(second, users.moderator.email, users.moderator.password)
+  await moderator.get(planned.location!)
+  await second.get(planned.location!)
+  for (let round = 0; round < 3; round++) {
+    const meeting = round === 0 ? planned.location! : (await planAt(moderator, `Session ${round}`, `0${round + 3}-18`)).location!
+    await moderator.get(meeting)
+    await second.get(meeting)
+    const answers = await Promise.all([moderator.post(`${meeting}/summary`), second.post(`${meeting}/summary`)])
+    t.same(answers.map((a) => a.status).sort(), [303, 409], `round ${round}: one draft made, one refused`)
+  }
+  const drafts = await db.selectFrom('articles').select('id').where('kind', '=', 'session_summary').execute()
+  const claimed = await db.selectFrom('meetings').select('summary_article_id').where('summary_article_id', 'is not', null).execute()
+  t.equal(drafts.length, 3, 'no orphan drafts')
+  t.same(new Set(claimed.map((m) => m.summary_article_id)), new Set(drafts.map((d) => d.id)), 'each draft belongs to its meeting')
+})
