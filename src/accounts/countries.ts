@@ -1,4 +1,5 @@
 // ISO 3166-1 alpha-2 codes; names come from Intl.DisplayNames in the viewer's language.
+import { displayName } from '../web/display-names.js'
 const codes = (
   'AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ ' +
   'CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR ' +
@@ -28,5 +29,5 @@ export function countryOptions(locale: string): { code: string; name: string }[]
 
 export function countryName(code: string | null, locale: string): string | null {
   if (!code || !known.has(code)) return null
-  return new Intl.DisplayNames([locale], { type: 'region' }).of(code) ?? code
+  return displayName('region', locale, code) ?? code
 }

@@ -5,6 +5,7 @@ import type { Db } from '../db/connect.js'
 import { renderMarkdown } from '../markdown/render.js'
 import { listThemes, resolveThemeSlugs } from '../themes/queries.js'
 import { requireUser, viewerOf } from '../web/auth.js'
+import { displayName } from '../web/display-names.js'
 import { badRequest, forbidden, notFound } from '../web/errors.js'
 import { setFlash } from '../web/flash.js'
 import { cursorParam, field, formSchema, positiveInt, slugify } from '../web/params.js'
@@ -25,7 +26,7 @@ const reservedSlugs = new Set(['new', 'mine', 'review', 'comments'])
 const articleFields = ['title', 'slug', 'summary', 'kind', 'language', 'body', 'community', 'practice_context', 'practice_target_group', 'practice_country', 'practice_what_worked', 'practice_what_did_not', 'practice_contact', 'preview', 'translation_current', '_csrf']
 
 export function languageName(code: string, locale: string): string {
-  return new Intl.DisplayNames([locale], { type: 'language' }).of(code) ?? code
+  return displayName('language', locale, code) ?? code
 }
 
 export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {

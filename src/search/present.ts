@@ -1,4 +1,5 @@
 // Search results and facets → view models. Highlighted text is escaped first; only the highlight marks become HTML.
+import { displayName } from '../web/display-names.js'
 import type { Locale } from '../web/i18n.js'
 import { documentTypes, type DocumentType } from './documents.js'
 import { markClose, markOpen, type FacetCounts, type Hit } from './engine.js'
@@ -61,7 +62,7 @@ export interface FacetView {
 
 export function languageLabel(language: string, locale: Locale): string {
   try {
-    const name = new Intl.DisplayNames([locale], { type: 'language' }).of(language)
+    const name = displayName('language', locale, language)
     return name ? name.charAt(0).toLocaleUpperCase(locale) + name.slice(1) : language
   } catch {
     return language
