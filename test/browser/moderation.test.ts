@@ -3,7 +3,7 @@
 import type { Page } from 'playwright-core'
 import t from 'tap'
 import { buildTestApp } from '../helpers/app.js'
-import { launchBrowser, openPage, pathIs, type WatchedPage } from '../helpers/browser.js'
+import { launchBrowser, logInThroughForm, openPage, pathIs, type WatchedPage } from '../helpers/browser.js'
 import { createCommunityWith, createThreadIn, createUser, replyIn, type TestUser } from '../helpers/factories.js'
 
 {
@@ -29,11 +29,7 @@ import { createCommunityWith, createThreadIn, createUser, replyIn, type TestUser
       const opened = await openPage(context)
       watched.push(opened)
       const page = opened.page
-      await page.goto('/login')
-      await page.getByLabel('Email address').fill(user.email)
-      await page.getByLabel('Password').fill(user.password)
-      await page.getByRole('button', { name: 'Log in' }).click()
-      await page.waitForURL(pathIs('/'))
+      await logInThroughForm(page, user)
       await page.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: user.displayName }).waitFor()
       return page
     }

@@ -49,3 +49,12 @@ export async function openPage(context: BrowserContext): Promise<WatchedPage> {
 export function pathIs(expected: string) {
   return (url: URL) => url.pathname === expected
 }
+
+/** Logs in through the login form, as a person would, and waits for the home page it lands on. */
+export async function logInThroughForm(page: Page, user: { email: string; password: string }): Promise<void> {
+  await page.goto('/login')
+  await page.getByLabel('Email address').fill(user.email)
+  await page.getByLabel('Password').fill(user.password)
+  await page.getByRole('button', { name: 'Log in' }).click()
+  await page.waitForURL(pathIs('/'))
+}

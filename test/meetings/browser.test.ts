@@ -5,7 +5,7 @@
 import t from 'tap'
 import type { BrowserContext, Page } from 'playwright-core'
 import { buildTestApp } from '../helpers/app.js'
-import { launchBrowser, openPage, pathIs, type WatchedPage } from '../helpers/browser.js'
+import { launchBrowser, logInThroughForm, openPage, pathIs, type WatchedPage } from '../helpers/browser.js'
 import { createCommunityWith, createThemeWith, createUser, type TestUser } from '../helpers/factories.js'
 
 {
@@ -26,17 +26,10 @@ import { createCommunityWith, createThemeWith, createUser, type TestUser } from 
       watched.push(opened)
       return opened.page
     }
-    const logIn = async (page: Page, user: TestUser) => {
-      await page.goto('/login')
-      await page.getByLabel('Email address').fill(user.email)
-      await page.getByLabel('Password').fill(user.password)
-      await page.getByRole('button', { name: 'Log in' }).click()
-      await page.waitForURL(pathIs('/'))
-    }
     const year = new Date().getUTCFullYear() + 1
 
     const mona = await pageIn('Europe/Brussels')
-    await logIn(mona, moderator)
+    await logInThroughForm(mona, moderator)
     await mona.goto('/c/homeshare-network')
     await mona.getByRole('link', { name: 'Meetings' }).first().click()
     await mona.waitForURL(pathIs('/c/homeshare-network/meetings'))
@@ -56,7 +49,7 @@ import { createCommunityWith, createThemeWith, createUser, type TestUser } from 
     const meetingPath = new URL(mona.url()).pathname
 
     const anaPage = await pageIn('America/New_York')
-    await logIn(anaPage, ana)
+    await logInThroughForm(anaPage, ana)
     // The browser's zone reaches the server through the page's script (or the profile); the cookie stands in for it.
     await anaPage.context().addCookies([{ name: 'kring_tz', value: 'America/New_York', url: baseURL }])
     await anaPage.goto(meetingPath)
@@ -93,13 +86,7 @@ import { createCommunityWith, createThemeWith, createUser, type TestUser } from 
       t.teardown(() => context.close())
       const opened = await openPage(context)
       watched.push(opened)
-      if (user) {
-        await opened.page.goto('/login')
-        await opened.page.getByLabel('Email address').fill(user.email)
-        await opened.page.getByLabel('Password').fill(user.password)
-        await opened.page.getByRole('button', { name: 'Log in' }).click()
-        await opened.page.waitForURL(pathIs('/'))
-      }
+      if (user) await logInThroughForm(opened.page, user)
       return opened.page
     }
     const year = new Date().getUTCFullYear() + 1
