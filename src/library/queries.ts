@@ -55,7 +55,7 @@ export async function findArticleBySlug(db: Db, slug: string) {
     .leftJoin('articles as src', 'src.id', 'a.translated_from_id')
     // Every column but the stored search vector, which only the search fallback reads.
     .select(articleColumns)
-    .select(['u.display_name as author_name', 'u.organisation as author_organisation', 'c.name as community_name', 'c.slug as community_slug', 'c.visibility as community_visibility', 'src.revision as source_revision', 'src.slug as source_slug', 'src.status as source_status'])
+    .select(['u.display_name as author_name', 'u.organisation as author_organisation', 'c.name as community_name', 'c.slug as community_slug', 'c.visibility as community_visibility', 'c.join_policy as community_join_policy', 'src.revision as source_revision', 'src.slug as source_slug', 'src.status as source_status'])
     .where('a.slug', '=', slug)
     .executeTakeFirst()
 }

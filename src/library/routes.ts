@@ -9,7 +9,7 @@ import { displayName } from '../web/display-names.js'
 import { badRequest, forbidden, notFound } from '../web/errors.js'
 import { setFlash } from '../web/flash.js'
 import { cursorParam, field, formSchema, positiveInt, slugify } from '../web/params.js'
-import { canRead } from '../communities/policy.js'
+import { canRead, type CommunityRef } from '../communities/policy.js'
 import { findCommunityBySlug, findMembership } from '../communities/queries.js'
 import { createDraft, restoreRevision, transitionArticle, updateArticle, type ArticleData, type Transition } from './commands.js'
 import { actorOf, articleForViewer } from './context.js'
@@ -34,6 +34,10 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
   const kindOptions = (request: FastifyRequest, current: string) => articleKinds.map((kind) => ({ kind, label: request.t(`library.kind.${kind}`), selected: kind === current }))
   const languageOptions = (request: FastifyRequest, current: string) => contentLanguages.map((code) => ({ code, name: languageName(code, request.locale), selected: code === current }))
 
+  /** Whether the viewer may know this community exists: public ones for everyone, members-only ones for members and admins. */
+  const mayKnowCommunity = async (request: FastifyRequest, community: CommunityRef) =>
+    community.visibility === 'public' || canRead({ viewer: request.viewer, community, membership: request.viewer ? await findMembership(db, community.id, request.viewer.id) : null })
+
   // Visitors all see the same library pages (in their language and time zone): rendered once per instance and kept
   // while the library's version in the database stays the same. Not while templates are reloaded (development).
   const visitorPages = app.config.cacheTemplates ? new LibraryVisitorPages(db) : null
@@ -57,7 +61,7 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
     if (themeSlug && !theme) throw badRequest('library.error.theme_unknown')
     const found = communitySlug ? await findCommunityBySlug(db, communitySlug) : null
     // Filtering by a members-only community would name it to outsiders: for them it is unknown, like a typo.
-    const community = found && canRead({ viewer: request.viewer, community: found, membership: await findMembership(db, found.id, request.viewer?.id) }) ? found : null
+    const community = found && (await mayKnowCommunity(request, found)) ? found : null
     if (communitySlug && !community) throw badRequest('library.error.community_unknown')
 
     const { articles, hasMore } = await listPublished(db, { kind: kind as ArticleRow['kind'] | null, language, themeId: theme?.id ?? null, communityId: community?.id ?? null, sort, after })
@@ -174,8 +178,8 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
     const viewerId = request.viewer?.id
     const moderating = context.mayReview
     // The community an article came from is named only to those for whom it exists (members-only ones are hidden).
-    const communityShown = article.community_id !== null && (article.community_visibility === 'public' ||
-      (request.viewer !== null && canRead({ viewer: request.viewer, community: { id: article.community_id, visibility: article.community_visibility ?? 'members', join_policy: 'open' }, membership: await findMembership(db, article.community_id, request.viewer.id) })))
+    const communityShown = article.community_id !== null && article.community_visibility !== null && article.community_join_policy !== null &&
+      (await mayKnowCommunity(request, { id: article.community_id, visibility: article.community_visibility, join_policy: article.community_join_policy }))
     const visibleComments = comments.map((c) => {
       const withheld = (c.status === 'hidden' || c.status === 'pending') && !moderating && c.author_id !== viewerId
       return {
