@@ -64,7 +64,7 @@ const threadPath = /^\/t\/(\d+)(\/[a-z0-9-]*)?$/
     }
     /** The thread's replies in page order, as [id, class] pairs. */
     const replyOrder = (page: Page) =>
-      page.locator('ol.reply-list > li').evaluateAll((items) => items.map((li) => [li.id, li.className]))
+      page.locator('ol.reply-list > li').evaluateAll((items) => items.map((li): [string, string] => [li.id, li.getAttribute('class') ?? '']))
 
     // --- 1. Ana logs in, finds the open community and joins it. ----------------------------------------
     const anaPage = await watch(await newContext())

@@ -46,7 +46,9 @@ t.test('a schema change under a prepared statement costs no error outside a tran
     .execute(async (trx) => {
       await trx.selectFrom('prepared_probe' as 'users').selectAll().where('id', '=', 1).execute()
     })
-    .catch((error) => (failedInside = error))
+    .catch((error: unknown) => {
+      failedInside = error
+    })
   // ...whichever connection ran it, every later attempt succeeds.
   for (let i = 0; i < 3; i++) t.same(await probe(), { id: 1, label: 'new', note: null })
   if (failedInside) t.match(String(failedInside), /cached plan must not change result type/)

@@ -34,6 +34,6 @@ t.test('/readyz answers 503 when the database is gone', async (t) => {
   const { app: other } = await buildTestApp(t, { db: unreachable })
   const res = await other.inject('/readyz')
   t.equal(res.statusCode, 503)
-  t.equal(res.json().database, 'unavailable')
+  t.equal(res.json<{ database: string }>().database, 'unavailable')
   t.equal((await app.inject('/readyz')).statusCode, 200, 'the healthy instance is unaffected')
 })

@@ -38,7 +38,7 @@ const plan = (overrides: Record<string, string | string[]> = {}) => ({
 
 /** The one event of a meeting's calendar file, as a maintained iCalendar parser reads it. */
 function eventIn(ics: string) {
-  const event = new ICAL.Event(new ICAL.Component(ICAL.parse(ics)).getFirstSubcomponent('vevent')!)
+  const event = new ICAL.Event(new ICAL.Component(ICAL.parse(ics) as unknown[]).getFirstSubcomponent('vevent')!)
   return { event, status: event.component.getFirstPropertyValue('status'), sequence: event.sequence }
 }
 

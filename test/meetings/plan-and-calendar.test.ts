@@ -89,7 +89,7 @@ t.test('calendar files: escaped, folded, CRLF; the link only for members', async
   t.notMatch((await visitor.get(`/meetings/${id}.ics`)).body, 'meet.example.org', 'visitors get no link')
 
   // A maintained iCalendar parser reads back exactly what the organiser wrote.
-  const parsed = new ICAL.Component(ICAL.parse(ics.body))
+  const parsed = new ICAL.Component(ICAL.parse(ics.body) as unknown[])
   const event = new ICAL.Event(parsed.getFirstSubcomponent('vevent')!)
   t.equal(event.summary, 'Matching, tenants; and hosts', 'the parser reads the title back unescaped')
   t.match(event.description, 'Line one, with a comma; and more\n', 'and the agenda with its newline')

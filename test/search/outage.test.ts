@@ -67,7 +67,7 @@ t.test('a reply written while Meilisearch is down is answered by the fallback, a
     return row && row.attempts > 0 ? row : null
   }, 120_000)
   t.ok(failing.last_error, `the error is recorded: ${failing.last_error}`)
-  const ready = (await app.inject('/readyz')).json()
+  const ready = (await app.inject('/readyz')).json<{ search: string; outbox: { pending: number; oldest_age_seconds: number } }>()
   t.equal(ready.search, 'unavailable')
   t.ok(ready.outbox.pending >= 1, 'readiness reports the backlog')
   t.type(ready.outbox.oldest_age_seconds, 'number')

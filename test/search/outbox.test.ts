@@ -87,7 +87,7 @@ t.test('a community that turns members-only takes its discussions out of public 
     await enqueueSearch(trx, 'community', community.id)
   })
   await sync()
-  const docs = await search!.meili.index(search!.indexUid).getDocuments({ fields: ['id', 'visibility', 'community_name'] })
+  const docs = await search!.meili.index(search!.indexUid).getDocuments<{ id: string; visibility: string; community_name: string }>({ fields: ['id', 'visibility', 'community_name'] })
   t.same(docs.results.map((d) => d.visibility), [`community:${community.id}`, `community:${community.id}`], 'every document of the community was rebuilt')
   t.same(docs.results.map((d) => d.community_name), ['Closed didgeridoo club', 'Closed didgeridoo club'])
   t.same(resultUrls((await new Client(app).get(q('didgeridoo'))).body), [], 'a visitor finds nothing')

@@ -63,21 +63,25 @@ export async function startChild<Input, Ready>(entry: string, input: Input, opti
 export function serveChild<Input, Ready>(start: (input: Input) => Promise<{ ready: Ready; close(): Promise<void> }>) {
   // Imported by a process that startChild did not fork (for benchConfig, say): nothing to serve.
   if (!process.send) return
-  process.once('message', async (message: { type: string; input: Input }) => {
+  process.once('message', (message: { type: string; input: Input }) => void startServing(message))
+  process.on('disconnect', () => process.exit(0))
+
+  async function startServing(message: { type: string; input: Input }) {
     if (message.type !== 'start') return
     try {
       const server = await start(message.input)
-      process.on('message', async (next: { type: string }) => {
+      process.on('message', (next: { type: string }) => {
         if (next.type === 'cpu') process.send!({ type: 'cpu', usage: process.cpuUsage() })
         if (next.type !== 'stop') return
-        await server.close()
-        process.exit(0)
+        server.close().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        )
       })
       process.send!({ type: 'ready', ready: server.ready })
     } catch (error) {
       process.send!({ type: 'error', message: (error as Error).stack ?? String(error) })
       process.exit(1)
     }
-  })
-  process.on('disconnect', () => process.exit(0))
+  }
 }
