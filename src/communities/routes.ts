@@ -14,7 +14,6 @@ import {
   revokeInvite, setMemberRole, updateCommunity, type CommunityInput,
 } from './commands.js'
 import { isAdmin, joinOption } from './policy.js'
-import { writeLog } from '../moderation/log.js'
 import { listCommunities, listInvites, listMembers, listPendingRequests } from './queries.js'
 
 type Errors = Record<string, string>
