@@ -1,5 +1,6 @@
 // Account writes, each in one transaction; they know nothing of HTTP.
 import type { Db } from '../db/connect.js'
+import { lockActiveActor } from '../moderation/actor-guard.js'
 import { hashPassword, verifyAgainstDecoy, verifyPassword } from './password.js'
 import type { ProfileInput } from './validation.js'
 
@@ -47,9 +48,11 @@ export async function authenticate(db: Db, email: string, password: string): Pro
   return (await verifyPassword(password, user.password_hash)) ? user.id : null
 }
 
+/** A suspended member's name and bio are what others see of them: refused (403) until the suspension ends. */
 export async function updateProfile(db: Db, userId: number, input: ProfileInput): Promise<void> {
-  await db.transaction().execute((trx) =>
-    trx
+  await db.transaction().execute(async (trx) => {
+    await lockActiveActor(trx, userId, { updatesUser: true })
+    await trx
       .updateTable('users')
       .set({
         display_name: input.display_name,
@@ -61,8 +64,8 @@ export async function updateProfile(db: Db, userId: number, input: ProfileInput)
         updated_at: new Date(),
       })
       .where('id', '=', userId)
-      .execute(),
-  )
+      .execute()
+  })
 }
 
 export type ChangePasswordResult = { ok: true } | { ok: false; reason: 'wrong_current' }

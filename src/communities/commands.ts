@@ -5,6 +5,8 @@ import type { Db } from '../db/connect.js'
 import type { Database } from '../db/database.js'
 import { renderMarkdown } from '../markdown/render.js'
 import { enqueueSearch } from '../search/outbox.js'
+import { lockActiveActor, lockModerator } from '../moderation/actor-guard.js'
+import { writeLog } from '../moderation/log.js'
 
 type Trx = Transaction<Database>
 
@@ -57,11 +59,20 @@ async function activateMember(trx: Trx, communityId: number, userId: number, rol
     .forUpdate()
     .executeTakeFirst()
   if (existing?.status === 'active') return false
-  await trx
+  // No row to lock yet when two joins of one person race: the second waits on the first's insert and then, seeing it
+  // active, changes nothing, so the count goes up once.
+  const changed = await trx
     .insertInto('community_members')
     .values({ community_id: communityId, user_id: userId, role, status: 'active', joined_at: new Date(), invite_id: extra.inviteId ?? null, decided_by: extra.decidedBy ?? null })
-    .onConflict((oc) => oc.columns(['community_id', 'user_id']).doUpdateSet({ status: 'active', role, joined_at: new Date(), decline_reason: null, decided_by: extra.decidedBy ?? null }))
-    .execute()
+    .onConflict((oc) =>
+      oc
+        .columns(['community_id', 'user_id'])
+        .doUpdateSet({ status: 'active', role, joined_at: new Date(), decline_reason: null, decided_by: extra.decidedBy ?? null })
+        .where('community_members.status', '!=', 'active'),
+    )
+    .returning('user_id')
+    .executeTakeFirst()
+  if (!changed) return false
   await trx.updateTable('communities').set({ member_count: sql`member_count + 1` }).where('id', '=', communityId).execute()
   return true
 }
@@ -70,6 +81,7 @@ export type JoinResult = 'joined' | 'requested' | 'already_member' | 'already_re
 
 export async function joinCommunity(db: Db, community: { id: number; join_policy: string }, userId: number, note: string | null): Promise<JoinResult> {
   return db.transaction().execute(async (trx) => {
+    await lockActiveActor(trx, userId)
     const existing = await trx
       .selectFrom('community_members')
       .select('status')
@@ -79,22 +91,31 @@ export async function joinCommunity(db: Db, community: { id: number; join_policy
       .executeTakeFirst()
     if (existing?.status === 'active') return 'already_member'
     if (community.join_policy === 'open') {
-      await activateMember(trx, community.id, userId, 'member')
-      return 'joined'
+      return (await activateMember(trx, community.id, userId, 'member')) ? 'joined' : 'already_member'
     }
     if (community.join_policy === 'invite') return 'invite_only'
     if (existing?.status === 'pending') return 'already_requested'
-    await trx
+    // As with joining: a second request racing the first finds it and answers as a second request in a row would.
+    const asked = await trx
       .insertInto('community_members')
       .values({ community_id: community.id, user_id: userId, status: 'pending', request_note: note, requested_at: new Date() })
-      .onConflict((oc) => oc.columns(['community_id', 'user_id']).doUpdateSet({ status: 'pending', request_note: note, requested_at: new Date(), decline_reason: null }))
-      .execute()
-    return 'requested'
+      .onConflict((oc) =>
+        oc
+          .columns(['community_id', 'user_id'])
+          .doUpdateSet({ status: 'pending', request_note: note, requested_at: new Date(), decline_reason: null })
+          .where('community_members.status', 'not in', ['pending', 'active']),
+      )
+      .returning('user_id')
+      .executeTakeFirst()
+    if (asked) return 'requested'
+    const now = await trx.selectFrom('community_members').select('status').where('community_id', '=', community.id).where('user_id', '=', userId).executeTakeFirst()
+    return now?.status === 'active' ? 'already_member' : 'already_requested'
   })
 }
 
 export async function decideJoinRequest(db: Db, input: { communityId: number; userId: number; approve: boolean; reason: string | null; moderatorId: number }): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
+    await lockModerator(trx, input.moderatorId, input.communityId)
     const request = await trx
       .selectFrom('community_members')
       .select('status')
@@ -121,6 +142,7 @@ export type LeaveResult = 'left' | 'not_member' | 'last_moderator'
 
 export async function leaveCommunity(db: Db, communityId: number, userId: number): Promise<LeaveResult> {
   return db.transaction().execute(async (trx) => {
+    await lockActiveActor(trx, userId)
     const row = await trx
       .selectFrom('community_members')
       .select(['status', 'role'])
@@ -146,8 +168,10 @@ export async function leaveCommunity(db: Db, communityId: number, userId: number
   })
 }
 
-export async function setMemberRole(db: Db, communityId: number, userId: number, role: 'member' | 'moderator'): Promise<boolean> {
+/** With `adminId`, the admin is checked under lock and the change logged in the same transaction. */
+export async function setMemberRole(db: Db, communityId: number, userId: number, role: 'member' | 'moderator', adminId?: number): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
+    if (adminId !== undefined) await lockActiveActor(trx, adminId, { admin: true })
     const result = await trx
       .updateTable('community_members')
       .set({ role })
@@ -155,7 +179,9 @@ export async function setMemberRole(db: Db, communityId: number, userId: number,
       .where('user_id', '=', userId)
       .where('status', '=', 'active')
       .executeTakeFirst()
-    return Number(result.numUpdatedRows) === 1
+    const done = Number(result.numUpdatedRows) === 1
+    if (done && adminId !== undefined) await writeLog(trx, { actorId: adminId, action: 'role_change', communityId, subjectUserId: userId, reason: role })
+    return done
   })
 }
 
@@ -169,16 +195,18 @@ const hashToken = (token: string) => createHash('sha256').update(token).digest('
 export async function createInvite(db: Db, input: { communityId: number; createdBy: number; expiresAt: Date; maxUses: number }): Promise<string> {
   // Only the hash is stored: a database leak does not hand out working invite links.
   const token = randomBytes(18).toString('base64url')
-  await db.transaction().execute((trx) =>
-    trx.insertInto('community_invites').values({ community_id: input.communityId, token_hash: hashToken(token), created_by: input.createdBy, expires_at: input.expiresAt, max_uses: input.maxUses }).execute(),
-  )
+  await db.transaction().execute(async (trx) => {
+    await lockModerator(trx, input.createdBy, input.communityId)
+    await trx.insertInto('community_invites').values({ community_id: input.communityId, token_hash: hashToken(token), created_by: input.createdBy, expires_at: input.expiresAt, max_uses: input.maxUses }).execute()
+  })
   return token
 }
 
-export async function revokeInvite(db: Db, communityId: number, inviteId: number): Promise<boolean> {
-  const result = await db.transaction().execute((trx) =>
-    trx.updateTable('community_invites').set({ revoked_at: new Date() }).where('id', '=', inviteId).where('community_id', '=', communityId).where('revoked_at', 'is', null).executeTakeFirst(),
-  )
+export async function revokeInvite(db: Db, communityId: number, inviteId: number, moderatorId?: number): Promise<boolean> {
+  const result = await db.transaction().execute(async (trx) => {
+    if (moderatorId !== undefined) await lockModerator(trx, moderatorId, communityId)
+    return trx.updateTable('community_invites').set({ revoked_at: new Date() }).where('id', '=', inviteId).where('community_id', '=', communityId).where('revoked_at', 'is', null).executeTakeFirst()
+  })
   return Number(result.numUpdatedRows) === 1
 }
 
@@ -204,6 +232,7 @@ export type AcceptInviteResult = { ok: true; slug: string } | { ok: false; reaso
 
 export async function acceptInvite(db: Db, token: string, userId: number): Promise<AcceptInviteResult> {
   return db.transaction().execute(async (trx) => {
+    await lockActiveActor(trx, userId)
     const invite = await trx
       .selectFrom('community_invites as i')
       .innerJoin('communities as c', 'c.id', 'i.community_id')

@@ -14,7 +14,6 @@ import {
   revokeInvite, setMemberRole, updateCommunity, type CommunityInput,
 } from './commands.js'
 import { isAdmin, joinOption } from './policy.js'
-import { writeLog } from '../moderation/log.js'
 import { listCommunities, listInvites, listMembers, listPendingRequests } from './queries.js'
 
 type Errors = Record<string, string>
@@ -113,9 +112,8 @@ export async function communityRoutes(app: FastifyInstance, { db }: { db: Db }) 
     const { community } = await communityForViewer(db, request, slug)
     const role = field(request.body, 'role')
     if (role !== 'member' && role !== 'moderator') throw notFound()
-    const done = await setMemberRole(db, community.id, pathId(userId), role)
+    const done = await setMemberRole(db, community.id, pathId(userId), role, viewerOf(request).id)
     if (!done) throw notFound()
-    await writeLog(db, { actorId: request.viewer?.id ?? null, action: 'role_change', communityId: community.id, subjectUserId: pathId(userId), reason: role })
     setFlash(reply, role === 'moderator' ? 'communities.flash.made_moderator' : 'communities.flash.made_member')
     return reply.redirect(`/c/${community.slug}/members`, 303)
   })
@@ -153,7 +151,7 @@ export async function communityRoutes(app: FastifyInstance, { db }: { db: Db }) 
     const { slug, id } = request.params as { slug: string; id: string }
     const { community, mayModerate } = await communityForViewer(db, request, slug)
     if (!mayModerate) throw forbidden()
-    if (!(await revokeInvite(db, community.id, pathId(id)))) throw notFound()
+    if (!(await revokeInvite(db, community.id, pathId(id), viewerOf(request).id))) throw notFound()
     setFlash(reply, 'communities.flash.invite_revoked')
     return reply.redirect(`/c/${community.slug}/invites`, 303)
   })

@@ -94,7 +94,7 @@ export async function seedDemo(db: Db): Promise<void> {
         for (const reply of replies) {
           // Never in the future: a demo reply "in 3 hours" on a thread of today lands now.
           const at = new Date(Math.min(startedAt.getTime() + reply.hoursAfterThread * hourMs, Date.now()))
-          const written = await replyToThread(db, { threadId, parentId, authorId: user(reply.author), bodyMd: reply.body, submissionKey: null, mayReplyWhenLocked: true, createdAt: at })
+          const written = await replyToThread(db, { threadId, parentId, authorId: user(reply.author), bodyMd: reply.body, submissionKey: null, createdAt: at })
           if (reply.replies?.length) await writeReplies(reply.replies, written.postId!)
         }
       }
@@ -220,7 +220,7 @@ export async function seedModeration(db: Db, userIds: Map<string, number>, commu
   const thread = await db.selectFrom('threads').select('id').where('community_id', '=', communityId).where('pinned', '=', false).orderBy('id').executeTakeFirst()
   if (!thread) return
   const flagged = await replyToThread(db, {
-    threadId: thread.id, parentId: null, authorId: claire, submissionKey: null, mayReplyWhenLocked: true,
+    threadId: thread.id, parentId: null, authorId: claire, submissionKey: null,
     bodyMd: 'Need a homeshare in Lyon? Call my cousin, best prices, 06 12 34 56 78!!!',
   })
   for (const reporter of ['thomas', 'aoife']) {
@@ -230,7 +230,7 @@ export async function seedModeration(db: Db, userIds: Map<string, number>, commu
   const newcomer = userIds.get('aoife')
   if (newcomer) {
     await replyToThread(db, {
-      threadId: thread.id, parentId: null, authorId: newcomer, submissionKey: null, mayReplyWhenLocked: true, forceReview: true,
+      threadId: thread.id, parentId: null, authorId: newcomer, submissionKey: null, forceReview: true,
       bodyMd: 'First post here: in Galway we pair the intake with a home visit by a volunteer. Happy to share our checklist.',
     })
   }

@@ -1,12 +1,17 @@
 // Writes to threads and replies, each in one transaction that also keeps the counters and activity times exact.
-import { sql } from 'kysely'
+import { sql, type Transaction } from 'kysely'
 import type { Db } from '../db/connect.js'
+import type { Database } from '../db/database.js'
 import { renderMarkdown } from '../markdown/render.js'
 import { enqueueSearch } from '../search/outbox.js'
 import { queueForReview } from '../moderation/commands.js'
 import { needsApproval } from '../moderation/premoderation.js'
+import { lockActiveActor } from '../moderation/actor-guard.js'
+import { forbidden } from '../web/errors.js'
 import { earlierSubmission, isDuplicateSubmission, recordSubmission } from '../web/form-submission.js'
 import { placeReply } from './reply-path.js'
+
+type Trx = Transaction<Database>
 
 export const threadUrl = (threadId: number) => `/t/${threadId}`
 /** A reply's permalink: it redirects to the page of the thread that shows the reply in its conversation. */
@@ -36,6 +41,7 @@ export async function startThread(
   let pending = false
   const result = await once(db, input.submissionKey, input.authorId, () =>
     db.transaction().execute(async (trx) => {
+      await lockActiveActor(trx, input.authorId, { communityId: input.communityId, need: 'member' })
       const now = input.createdAt ?? new Date()
       pending = input.forceReview === true || (await needsApproval(trx, input.communityId, input.authorId))
       const thread = await trx
@@ -67,22 +73,51 @@ export async function startThread(
   return { ...result, threadId, pending }
 }
 
+/**
+ * Locks the writer (not suspended, still an active member of the thread's community) before the thread itself.
+ * Returns null for a thread that does not exist; the caller's locked read then answers for it.
+ */
+async function lockThreadWriter(trx: Trx, threadId: number, userId: number) {
+  const thread = await trx.selectFrom('threads').select('community_id').where('id', '=', threadId).executeTakeFirst()
+  if (!thread) return null
+  const actor = await lockActiveActor(trx, userId, { communityId: thread.community_id, need: 'member' })
+  return { ...actor, communityId: thread.community_id }
+}
+
+/** Edits and deletions: by their author while still an active member, or by a moderator of the community now. */
+async function lockContentChanger(trx: Trx, content: { threadId: number } | { postId: number }, userId: number) {
+  const row = 'threadId' in content
+    ? await trx.selectFrom('threads').select(['community_id', 'author_id']).where('id', '=', content.threadId).executeTakeFirst()
+    : await trx
+        .selectFrom('posts as p')
+        .innerJoin('threads as t', 't.id', 'p.thread_id')
+        .select(['t.community_id', 'p.author_id'])
+        .where('p.id', '=', content.postId)
+        .executeTakeFirst()
+  if (!row) return
+  const actor = await lockActiveActor(trx, userId, { communityId: row.community_id })
+  if (!actor.isModerator && !(actor.isMember && row.author_id === userId)) throw forbidden('discussions.error.not_yours')
+}
+
 // Row locks here are FOR NO KEY UPDATE, never FOR UPDATE: these writes change no keys, and the stronger lock would block
 // the key-share locks that foreign keys take (a reply's parent, a revision's thread), so a reply and an edit of its
 // parent could wait on each other and deadlock.
 
 export async function replyToThread(
   db: Db,
-  input: { threadId: number; parentId: number | null; authorId: number; bodyMd: string; submissionKey: string | null; mayReplyWhenLocked: boolean; createdAt?: Date; forceReview?: boolean },
+  input: { threadId: number; parentId: number | null; authorId: number; bodyMd: string; submissionKey: string | null; createdAt?: Date; forceReview?: boolean },
 ): Promise<WriteResult & { postId?: number; pending?: boolean }> {
   let postId: number | undefined
   let pending = false
   const result = await once(db, input.submissionKey, input.authorId, () =>
     db.transaction().execute(async (trx) => {
-      // Locked first: concurrent replies queue here, and a thread deleted or locked meanwhile is seen.
+      // The author and their membership first (the order every write takes), then the thread: concurrent replies
+      // queue on it, and a thread deleted, locked or moved meanwhile is seen.
+      const actor = await lockThreadWriter(trx, input.threadId, input.authorId)
       const thread = await trx.selectFrom('threads').select(['id', 'community_id', 'status', 'locked']).where('id', '=', input.threadId).forNoKeyUpdate().executeTakeFirst()
       if (!thread || thread.status !== 'visible') return { ok: false, reason: 'thread_gone' } as const
-      if (thread.locked && !input.mayReplyWhenLocked) return { ok: false, reason: 'thread_locked' } as const
+      if (!actor || thread.community_id !== actor.communityId) throw forbidden('moderation.error.no_longer_member')
+      if (thread.locked && !actor.isModerator) return { ok: false, reason: 'thread_locked' } as const
       let parent: { path: string; depth: number } | null = null
       if (input.parentId !== null) {
         const row = await trx.selectFrom('posts').select(['path', 'depth', 'status']).where('id', '=', input.parentId).where('thread_id', '=', input.threadId).executeTakeFirst()
@@ -127,6 +162,7 @@ export async function replyToThread(
 
 export async function editThread(db: Db, input: { threadId: number; editorId: number; title: string; bodyMd: string; themeIds: number[] }): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
+    await lockContentChanger(trx, { threadId: input.threadId }, input.editorId)
     const current = await trx.selectFrom('threads').select(['title', 'body_md', 'body_html', 'status', 'author_id', 'created_at', 'edited_at', 'edited_by']).where('id', '=', input.threadId).forNoKeyUpdate().executeTakeFirst()
     if (!current || current.status === 'deleted') return false
     // The version being replaced becomes a revision, attributed to whoever wrote it.
@@ -148,6 +184,7 @@ export async function editThread(db: Db, input: { threadId: number; editorId: nu
 
 export async function editPost(db: Db, input: { postId: number; editorId: number; bodyMd: string }): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
+    await lockContentChanger(trx, { postId: input.postId }, input.editorId)
     const current = await trx.selectFrom('posts').select(['thread_id', 'body_md', 'body_html', 'status', 'author_id', 'created_at', 'edited_at', 'edited_by']).where('id', '=', input.postId).forNoKeyUpdate().executeTakeFirst()
     if (!current || current.status === 'deleted') return false
     await trx
@@ -167,6 +204,7 @@ export async function editPost(db: Db, input: { postId: number; editorId: number
 /** Soft delete: the row stays so the reply tree keeps its shape; the page shows a placeholder. */
 export async function deletePost(db: Db, input: { postId: number; deletedBy: number }): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
+    await lockContentChanger(trx, { postId: input.postId }, input.deletedBy)
     const post = await trx.selectFrom('posts').select(['thread_id', 'status']).where('id', '=', input.postId).forNoKeyUpdate().executeTakeFirst()
     if (!post || post.status === 'deleted') return false
     await trx.updateTable('posts').set({ status: 'deleted', deleted_at: new Date(), edited_by: input.deletedBy }).where('id', '=', input.postId).execute()
@@ -178,6 +216,7 @@ export async function deletePost(db: Db, input: { postId: number; deletedBy: num
 
 export async function deleteThread(db: Db, input: { threadId: number; deletedBy: number }): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
+    await lockContentChanger(trx, { threadId: input.threadId }, input.deletedBy)
     const thread = await trx.selectFrom('threads').select(['community_id', 'status']).where('id', '=', input.threadId).forNoKeyUpdate().executeTakeFirst()
     if (!thread || thread.status === 'deleted') return false
     await trx.updateTable('threads').set({ status: 'deleted', deleted_at: new Date(), edited_by: input.deletedBy }).where('id', '=', input.threadId).execute()

@@ -209,7 +209,7 @@ export async function discussionRoutes(app: FastifyInstance, { db, postLimits }:
   app.post('/t/:id/replies', { preHandler: requireUser, onRequest: postingLimit, schema: formSchema(['body', 'parent_id', 'submission_key', 'preview', '_csrf']) }, async (request, reply) => {
     const viewer = viewerOf(request)
     const threadId = pathId((request.params as { id: string }).id)
-    const { thread, access, mayModerate } = await threadForViewer(db, request, threadId)
+    const { thread, access } = await threadForViewer(db, request, threadId)
     const blocker = replyBlocker(access, thread)
     if (blocker) throw new HttpError(thread.status === 'deleted' ? 410 : 403, blocker)
 
@@ -225,7 +225,7 @@ export async function discussionRoutes(app: FastifyInstance, { db, postLimits }:
     if (watched?.action === 'block') return replyFormPage(request, reply.code(422), threadId, { ...formOptions, errors: { body: request.t('moderation.words.blocked', { phrase: watched.phrase }) } })
     if (field(request.body, 'preview')) return replyFormPage(request, reply, threadId, { ...formOptions, previewHtml: renderMarkdown(body).html })
 
-    const result = await replyToThread(db, { threadId, parentId, authorId: viewer.id, bodyMd: body, submissionKey, mayReplyWhenLocked: mayModerate, forceReview: watched?.action === 'queue' })
+    const result = await replyToThread(db, { threadId, parentId, authorId: viewer.id, bodyMd: body, submissionKey, forceReview: watched?.action === 'queue' })
     if (!result.ok) {
       const status = result.reason === 'thread_gone' ? 410 : result.reason === 'thread_locked' ? 403 : 400
       return replyFormPage(request, reply.code(status), threadId, { ...formOptions, parentId: null, errors: { body: `discussions.error.${result.reason}` } })

@@ -4,6 +4,8 @@ import type { Db } from '../db/connect.js'
 import type { ArticleKind, Database } from '../db/database.js'
 import { renderMarkdown } from '../markdown/render.js'
 import { enqueueSearch } from '../search/outbox.js'
+import { lockActiveActor, lockModerator } from '../moderation/actor-guard.js'
+import { forbidden } from '../web/errors.js'
 
 type Trx = Transaction<Database>
 
@@ -27,6 +29,19 @@ export interface ArticleData {
 }
 
 export type ArticleWriteResult = { ok: true; id: number; slug: string } | { ok: false; reason: 'slug_taken'; suggestion: string }
+
+/** An article's author (while not suspended) or one of its reviewers now, checked with the rows locked. */
+async function lockArticleChanger(trx: Trx, articleId: number, userId: number, who: 'author_or_reviewer' | 'author' | 'reviewer') {
+  const article = await trx.selectFrom('articles').select(['author_id', 'community_id']).where('id', '=', articleId).executeTakeFirst()
+  if (!article) return
+  if (who === 'reviewer') {
+    await lockModerator(trx, userId, article.community_id)
+    return
+  }
+  const actor = await lockActiveActor(trx, userId, { communityId: article.community_id })
+  if (article.author_id === userId) return
+  if (who === 'author' || !actor.isModerator) throw forbidden(who === 'author' ? 'library.error.not_yours' : 'library.error.reviewers_only')
+}
 
 /** The first free slug of the form base, base-2, base-3, … */
 export async function freeSlug(db: Db | Trx, base: string, exceptId?: number): Promise<string> {
@@ -65,7 +80,10 @@ async function setThemes(trx: Trx, articleId: number, themeIds: number[]) {
 type DraftInput = ArticleData & { authorId: number; translatedFrom?: { id: number; revision: number; groupId: number }; sources?: { threadId: number; postId: number | null }[]; isDemo?: boolean }
 
 export async function createDraft(db: Db, input: DraftInput): Promise<ArticleWriteResult> {
-  return db.transaction().execute((trx) => insertDraft(trx, input))
+  return db.transaction().execute(async (trx) => {
+    await lockActiveActor(trx, input.authorId)
+    return insertDraft(trx, input)
+  })
 }
 
 /** Writes a draft inside the caller's transaction, for commands that make a draft as part of something larger. */
@@ -98,6 +116,7 @@ export async function insertDraft(trx: Trx, input: DraftInput): Promise<ArticleW
 
 export async function updateArticle(db: Db, articleId: number, input: ArticleData & { editorId: number; markTranslationCurrent: boolean }): Promise<ArticleWriteResult> {
   return db.transaction().execute(async (trx) => {
+    await lockArticleChanger(trx, articleId, input.editorId, 'author_or_reviewer')
     const current = await trx.selectFrom('articles').select(['id', 'translated_from_id']).where('id', '=', articleId).forUpdate().executeTakeFirstOrThrow()
     if (await trx.selectFrom('articles').select('id').where('slug', '=', input.slug).where('id', '!=', articleId).executeTakeFirst()) {
       return { ok: false, reason: 'slug_taken', suggestion: await freeSlug(trx, input.slug, articleId) } as const
@@ -137,8 +156,10 @@ const allowedFrom: Record<Transition, string[]> = {
 }
 
 /** Moves an article through draft → in review → published → archived; false when it is not in a state that allows it. */
-export async function transitionArticle(db: Db, articleId: number, transition: Transition, comment: string | null): Promise<boolean> {
+/** With `actorId` (every request does), its author submits and its reviewers do the rest, checked under lock. */
+export async function transitionArticle(db: Db, articleId: number, transition: Transition, comment: string | null, actorId?: number): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
+    if (actorId !== undefined) await lockArticleChanger(trx, articleId, actorId, transition === 'submit' ? 'author' : 'reviewer')
     const article = await trx.selectFrom('articles').select(['status', 'published_at']).where('id', '=', articleId).forUpdate().executeTakeFirst()
     if (!article || !allowedFrom[transition].includes(article.status)) return false
     const now = new Date()
@@ -163,6 +184,7 @@ export type RestoreResult = 'restored' | 'not_found'
 /** Restores an older revision of this article; it becomes the newest revision. */
 export async function restoreRevision(db: Db, articleId: number, revision: number, editorId: number): Promise<RestoreResult> {
   return db.transaction().execute(async (trx) => {
+    await lockArticleChanger(trx, articleId, editorId, 'author_or_reviewer')
     const old = await trx.selectFrom('article_revisions').selectAll().where('article_id', '=', articleId).where('revision', '=', revision).executeTakeFirst()
     if (!old) return 'not_found'
     await trx.selectFrom('articles').select('id').where('id', '=', articleId).forUpdate().execute()
@@ -186,6 +208,7 @@ export async function restoreRevision(db: Db, articleId: number, revision: numbe
 
 export async function addComment(db: Db, input: { articleId: number; authorId: number; parentId: number | null; bodyMd: string }): Promise<{ ok: true; id: number } | { ok: false; reason: 'parent_not_found' }> {
   return db.transaction().execute(async (trx) => {
+    await lockActiveActor(trx, input.authorId)
     let parentId = input.parentId
     if (parentId !== null) {
       const parent = await trx.selectFrom('comments').select(['parent_id', 'status']).where('id', '=', parentId).where('article_id', '=', input.articleId).executeTakeFirst()
@@ -202,16 +225,32 @@ export async function addComment(db: Db, input: { articleId: number; authorId: n
   })
 }
 
-export async function editComment(db: Db, commentId: number, bodyMd: string): Promise<boolean> {
-  const result = await db.transaction().execute((trx) =>
-    trx.updateTable('comments').set({ body_md: bodyMd, body_html: renderMarkdown(bodyMd).html, edited_at: new Date() }).where('id', '=', commentId).where('status', '!=', 'deleted').executeTakeFirst(),
-  )
+/** Its author (not suspended) or a reviewer of the article now; checked under lock when `actorId` is given. */
+async function lockCommentChanger(trx: Trx, commentId: number, userId: number) {
+  const comment = await trx
+    .selectFrom('comments as m')
+    .innerJoin('articles as a', 'a.id', 'm.article_id')
+    .select(['m.author_id', 'a.community_id'])
+    .where('m.id', '=', commentId)
+    .executeTakeFirst()
+  if (!comment) return
+  const actor = await lockActiveActor(trx, userId, { communityId: comment.community_id })
+  const reviewer = actor.isAdmin || (comment.community_id !== null && actor.isModerator)
+  if (comment.author_id !== userId && !reviewer) throw forbidden('discussions.error.not_yours')
+}
+
+export async function editComment(db: Db, commentId: number, bodyMd: string, actorId?: number): Promise<boolean> {
+  const result = await db.transaction().execute(async (trx) => {
+    if (actorId !== undefined) await lockCommentChanger(trx, commentId, actorId)
+    return trx.updateTable('comments').set({ body_md: bodyMd, body_html: renderMarkdown(bodyMd).html, edited_at: new Date() }).where('id', '=', commentId).where('status', '!=', 'deleted').executeTakeFirst()
+  })
   return Number(result.numUpdatedRows) === 1
 }
 
-export async function deleteComment(db: Db, commentId: number): Promise<boolean> {
-  const result = await db.transaction().execute((trx) =>
-    trx.updateTable('comments').set({ status: 'deleted', deleted_at: new Date() }).where('id', '=', commentId).where('status', '!=', 'deleted').executeTakeFirst(),
-  )
+export async function deleteComment(db: Db, commentId: number, actorId?: number): Promise<boolean> {
+  const result = await db.transaction().execute(async (trx) => {
+    if (actorId !== undefined) await lockCommentChanger(trx, commentId, actorId)
+    return trx.updateTable('comments').set({ status: 'deleted', deleted_at: new Date() }).where('id', '=', commentId).where('status', '!=', 'deleted').executeTakeFirst()
+  })
   return Number(result.numUpdatedRows) === 1
 }

@@ -57,14 +57,14 @@ export async function commentRoutes(app: FastifyInstance, { db }: { db: Db }) {
     if (watched?.action === 'block') {
       return reply.code(422).render('library/comment-edit', { title: request.t('library.comments.edit'), comment, article, values: { body }, error: request.t('moderation.words.blocked', { phrase: watched.phrase }) })
     }
-    await editComment(db, comment.id, body)
+    await editComment(db, comment.id, body, viewerOf(request).id)
     setFlash(reply, 'discussions.flash.edited')
     return reply.redirect(`/library/${article.slug}#comment-${comment.id}`, 303)
   })
 
   app.post('/library/comments/:id/delete', { preHandler: requireUser }, async (request, reply) => {
     const { comment, article } = await ownComment(request, pathId((request.params as { id: string }).id))
-    await deleteComment(db, comment.id)
+    await deleteComment(db, comment.id, viewerOf(request).id)
     setFlash(reply, 'library.flash.comment_deleted')
     return reply.redirect(`/library/${article.slug}#comments`, 303)
   })

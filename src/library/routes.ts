@@ -293,7 +293,7 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
       const allowed = rule.who === 'author' ? canSubmit(actor, article) : canReview(actor, article)
       if (!allowed) throw forbidden(rule.who === 'author' ? 'library.error.not_yours' : 'library.error.reviewers_only')
       const comment = field(request.body, 'comment').trim().slice(0, 2000) || null
-      if (!(await transitionArticle(db, article.id, transition, comment))) throw badRequest('library.error.wrong_state')
+      if (!(await transitionArticle(db, article.id, transition, comment, viewerOf(request).id))) throw badRequest('library.error.wrong_state')
       request.log.info({ articleId: article.id, transition, userId: request.viewer?.id }, 'library article moved')
       setFlash(reply, rule.flash)
       return reply.redirect(`/library/${article.slug}`, 303)

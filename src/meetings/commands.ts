@@ -5,11 +5,23 @@ import type { ActionItemStatus, Database } from '../db/database.js'
 import { freeSlug, insertDraft } from '../library/commands.js'
 import { renderMarkdown } from '../markdown/render.js'
 import { writeLog } from '../moderation/log.js'
+import { lockActiveActor, lockModerator, type LockedActor } from '../moderation/actor-guard.js'
+import { forbidden, notFound } from '../web/errors.js'
 import { slugify } from '../web/params.js'
 import type { ActionItemData, MeetingData, RoomData } from './fields.js'
 
+type Trx = Transaction<Database>
+
+/** The actor of a write on a meeting, locked with their membership in the meeting's community (see actor-guard.ts). */
+async function lockMeetingActor(trx: Trx, meetingId: number, userId: number, need: 'member' | 'moderator'): Promise<LockedActor> {
+  const meeting = await trx.selectFrom('meetings').select('community_id').where('id', '=', meetingId).executeTakeFirst()
+  if (!meeting) throw notFound()
+  return lockActiveActor(trx, userId, { communityId: meeting.community_id, need })
+}
+
 export async function createMeeting(db: Db, input: { communityId: number; organiserId: number; data: MeetingData; themeIds: number[]; fromTopicId?: number; isDemo?: boolean }): Promise<number> {
   return db.transaction().execute(async (trx) => {
+    await lockModerator(trx, input.organiserId, input.communityId)
     const { data } = input
     const row = await trx
       .insertInto('meetings')
@@ -39,6 +51,7 @@ export type MeetingChange = { ok: true } | { ok: false; reason: 'missing' | 'can
 /** Replaces what the organiser planned; SEQUENCE goes up so calendar apps that hold the old version take the new one. */
 export async function editMeeting(db: Db, input: { meetingId: number; actorId: number; communityId: number; data: MeetingData; themeIds: number[] }): Promise<MeetingChange> {
   return db.transaction().execute(async (trx) => {
+    await lockModerator(trx, input.actorId, input.communityId)
     const state = await lockOpenMeeting(trx, input.meetingId)
     if (state !== 'ok') return { ok: false, reason: state }
     const { data } = input
@@ -61,6 +74,7 @@ export async function editMeeting(db: Db, input: { meetingId: number; actorId: n
 /** Cancels once: the meeting stays (with its reason) so members and calendar feeds learn it will not take place. */
 export async function cancelMeeting(db: Db, input: { meetingId: number; actorId: number; communityId: number; reason: string | null }): Promise<MeetingChange> {
   return db.transaction().execute(async (trx) => {
+    await lockModerator(trx, input.actorId, input.communityId)
     const state = await lockOpenMeeting(trx, input.meetingId)
     if (state !== 'ok') return { ok: false, reason: state }
     await trx
@@ -75,26 +89,39 @@ export async function cancelMeeting(db: Db, input: { meetingId: number; actorId:
 
 /** Says yes or no; a delegate is someone who goes on the member's behalf and then counts as attending. */
 export async function setAttendance(db: Db, input: { meetingId: number; userId: number; attending: boolean; delegateId: number | null }) {
-  await db
-    .insertInto('meeting_attendance')
-    .values({ meeting_id: input.meetingId, user_id: input.userId, attending: input.attending, delegate_id: input.delegateId, updated_at: new Date() })
-    .onConflict((oc) => oc.columns(['meeting_id', 'user_id']).doUpdateSet({ attending: input.attending, delegate_id: input.delegateId, updated_at: new Date() }))
-    .execute()
+  await db.transaction().execute(async (trx) => {
+    await lockMeetingActor(trx, input.meetingId, input.userId, 'member')
+    // An upsert: the same answer sent twice at once is one row, as when it is sent twice in a row.
+    await trx
+      .insertInto('meeting_attendance')
+      .values({ meeting_id: input.meetingId, user_id: input.userId, attending: input.attending, delegate_id: input.delegateId, updated_at: new Date() })
+      .onConflict((oc) => oc.columns(['meeting_id', 'user_id']).doUpdateSet({ attending: input.attending, delegate_id: input.delegateId, updated_at: new Date() }))
+      .execute()
+  })
 }
 
 export async function askQuestion(db: Db, input: { meetingId: number; authorId: number; body: string }): Promise<number> {
-  const row = await db.insertInto('meeting_questions').values({ meeting_id: input.meetingId, author_id: input.authorId, body: input.body }).returning('id').executeTakeFirstOrThrow()
-  return row.id
+  return db.transaction().execute(async (trx) => {
+    await lockMeetingActor(trx, input.meetingId, input.authorId, 'member')
+    const row = await trx.insertInto('meeting_questions').values({ meeting_id: input.meetingId, author_id: input.authorId, body: input.body }).returning('id').executeTakeFirstOrThrow()
+    return row.id
+  })
 }
 
 /** One vote per member per question: a second one changes nothing and says so. */
 export async function upvoteQuestion(db: Db, questionId: number, userId: number): Promise<{ ok: boolean }> {
-  const rows = await db.insertInto('meeting_question_votes').values({ question_id: questionId, user_id: userId }).onConflict((oc) => oc.doNothing()).returning('question_id').execute()
-  return { ok: rows.length === 1 }
+  return db.transaction().execute(async (trx) => {
+    const question = await trx.selectFrom('meeting_questions').select('meeting_id').where('id', '=', questionId).executeTakeFirst()
+    if (!question) throw notFound()
+    await lockMeetingActor(trx, question.meeting_id, userId, 'member')
+    const rows = await trx.insertInto('meeting_question_votes').values({ question_id: questionId, user_id: userId }).onConflict((oc) => oc.doNothing()).returning('question_id').execute()
+    return { ok: rows.length === 1 }
+  })
 }
 
 export async function markDiscussed(db: Db, input: { questionId: number; discussed: boolean; actorId: number; communityId: number }) {
   await db.transaction().execute(async (trx) => {
+    await lockModerator(trx, input.actorId, input.communityId)
     await trx.updateTable('meeting_questions').set({ discussed: input.discussed }).where('id', '=', input.questionId).execute()
     await writeLog(trx, { actorId: input.actorId, action: input.discussed ? 'meeting.question_discussed' : 'meeting.question_undiscussed', targetType: 'meeting_question', targetId: input.questionId, communityId: input.communityId })
   })
@@ -102,6 +129,7 @@ export async function markDiscussed(db: Db, input: { questionId: number; discuss
 
 export async function addRoom(db: Db, input: { meetingId: number; name: string; language: string; facilitatorId: number | null; noteTakerId: number | null; actorId: number; communityId: number }): Promise<number> {
   return db.transaction().execute(async (trx) => {
+    await lockModerator(trx, input.actorId, input.communityId)
     const row = await trx
       .insertInto('meeting_rooms')
       .values({ meeting_id: input.meetingId, name: input.name, language: input.language, facilitator_id: input.facilitatorId, note_taker_id: input.noteTakerId })
@@ -112,21 +140,43 @@ export async function addRoom(db: Db, input: { meetingId: number; name: string; 
   })
 }
 
-export async function updateRoomNotes(db: Db, roomId: number, notes: { worked: string; didNotWork: string; callToAction: string }) {
-  await db
-    .updateTable('meeting_rooms')
-    .set({ worked_md: notes.worked, did_not_work_md: notes.didNotWork, call_to_action_md: notes.callToAction, updated_at: new Date() })
-    .where('id', '=', roomId)
-    .execute()
+/** With `actorId`: its facilitator or note-taker (still a member), or a moderator, checked under lock. */
+export async function updateRoomNotes(db: Db, roomId: number, notes: { worked: string; didNotWork: string; callToAction: string }, actorId?: number) {
+  await db.transaction().execute(async (trx) => {
+    if (actorId !== undefined) {
+      const room = await trx.selectFrom('meeting_rooms').select(['meeting_id', 'facilitator_id', 'note_taker_id']).where('id', '=', roomId).executeTakeFirst()
+      if (!room) throw notFound()
+      const actor = await lockMeetingActor(trx, room.meeting_id, actorId, 'member')
+      if (!actor.isModerator && room.facilitator_id !== actorId && room.note_taker_id !== actorId) throw forbidden('meetings.error.notes_not_yours')
+    }
+    await trx
+      .updateTable('meeting_rooms')
+      .set({ worked_md: notes.worked, did_not_work_md: notes.didNotWork, call_to_action_md: notes.callToAction, updated_at: new Date() })
+      .where('id', '=', roomId)
+      .execute()
+  })
 }
 
-export async function addActionItem(db: Db, input: { meetingId: number; text: string; ownerId: number | null; dueOn: string | null }): Promise<number> {
-  const row = await db.insertInto('meeting_action_items').values({ meeting_id: input.meetingId, text: input.text, owner_id: input.ownerId, due_on: input.dueOn }).returning('id').executeTakeFirstOrThrow()
-  return row.id
+/** With `actorId`: a moderator of the meeting's community, checked under lock. */
+export async function addActionItem(db: Db, input: { meetingId: number; text: string; ownerId: number | null; dueOn: string | null; actorId?: number }): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    if (input.actorId !== undefined) await lockMeetingActor(trx, input.meetingId, input.actorId, 'moderator')
+    const row = await trx.insertInto('meeting_action_items').values({ meeting_id: input.meetingId, text: input.text, owner_id: input.ownerId, due_on: input.dueOn }).returning('id').executeTakeFirstOrThrow()
+    return row.id
+  })
 }
 
-export async function setActionItemStatus(db: Db, itemId: number, status: ActionItemStatus) {
-  await db.updateTable('meeting_action_items').set({ status, updated_at: new Date() }).where('id', '=', itemId).execute()
+/** With `actorId`: the item's owner (still a member) or a moderator, checked under lock. */
+export async function setActionItemStatus(db: Db, itemId: number, status: ActionItemStatus, actorId?: number) {
+  await db.transaction().execute(async (trx) => {
+    if (actorId !== undefined) {
+      const item = await trx.selectFrom('meeting_action_items').select(['meeting_id', 'owner_id']).where('id', '=', itemId).executeTakeFirst()
+      if (!item) throw notFound()
+      const actor = await lockMeetingActor(trx, item.meeting_id, actorId, 'member')
+      if (!actor.isModerator && item.owner_id !== actorId) throw forbidden('meetings.error.item_not_yours')
+    }
+    await trx.updateTable('meeting_action_items').set({ status, updated_at: new Date() }).where('id', '=', itemId).execute()
+  })
 }
 
 // --- Corrections by planners (and a question's withdrawal by its author) ---------------------------------
@@ -134,6 +184,7 @@ export async function setActionItemStatus(db: Db, itemId: number, status: Action
 
 export async function editActionItem(db: Db, input: { meetingId: number; itemId: number; actorId: number; communityId: number; data: ActionItemData }): Promise<MeetingChange> {
   return db.transaction().execute(async (trx) => {
+    await lockModerator(trx, input.actorId, input.communityId)
     const state = await lockOpenMeeting(trx, input.meetingId)
     if (state !== 'ok') return { ok: false, reason: state }
     const { data } = input
@@ -152,6 +203,7 @@ export async function editActionItem(db: Db, input: { meetingId: number; itemId:
 
 export async function deleteActionItem(db: Db, input: { meetingId: number; itemId: number; actorId: number; communityId: number }): Promise<MeetingChange> {
   return db.transaction().execute(async (trx) => {
+    await lockModerator(trx, input.actorId, input.communityId)
     const state = await lockOpenMeeting(trx, input.meetingId)
     if (state !== 'ok') return { ok: false, reason: state }
     const row = await trx.deleteFrom('meeting_action_items').where('id', '=', input.itemId).where('meeting_id', '=', input.meetingId).returning('text').executeTakeFirst()
@@ -164,6 +216,7 @@ export async function deleteActionItem(db: Db, input: { meetingId: number; itemI
 /** Renames a room or changes who leads it; its notes stay as written. */
 export async function editRoom(db: Db, input: { meetingId: number; roomId: number; actorId: number; communityId: number; data: RoomData }): Promise<MeetingChange> {
   return db.transaction().execute(async (trx) => {
+    await lockModerator(trx, input.actorId, input.communityId)
     const state = await lockOpenMeeting(trx, input.meetingId)
     if (state !== 'ok') return { ok: false, reason: state }
     const { data } = input
@@ -183,6 +236,7 @@ export async function editRoom(db: Db, input: { meetingId: number; roomId: numbe
 /** Removes a room with its notes: they live on the room's row. */
 export async function deleteRoom(db: Db, input: { meetingId: number; roomId: number; actorId: number; communityId: number }): Promise<MeetingChange> {
   return db.transaction().execute(async (trx) => {
+    await lockModerator(trx, input.actorId, input.communityId)
     const state = await lockOpenMeeting(trx, input.meetingId)
     if (state !== 'ok') return { ok: false, reason: state }
     const row = await trx.deleteFrom('meeting_rooms').where('id', '=', input.roomId).where('meeting_id', '=', input.meetingId).returning('name').executeTakeFirst()
@@ -200,6 +254,7 @@ export type QuestionRemoval = MeetingChange | { ok: false; reason: 'closed' }
  */
 export async function removeQuestion(db: Db, input: { meetingId: number; questionId: number; actorId: number; communityId: number; asAuthor: boolean }): Promise<QuestionRemoval> {
   return db.transaction().execute(async (trx) => {
+    await lockActiveActor(trx, input.actorId, { communityId: input.communityId, need: input.asAuthor ? 'member' : 'moderator' })
     const meeting = await trx.selectFrom('meetings').select(['cancelled_at', 'starts_at']).where('id', '=', input.meetingId).forUpdate().executeTakeFirst()
     if (!meeting) return { ok: false, reason: 'missing' }
     if (meeting.cancelled_at !== null) return { ok: false, reason: 'cancelled' }
@@ -222,18 +277,27 @@ export async function removeQuestion(db: Db, input: { meetingId: number; questio
 }
 
 export async function proposeTopic(db: Db, input: { communityId: number; proposerId: number; title: string }): Promise<number> {
-  const row = await db.insertInto('meeting_topics').values({ community_id: input.communityId, proposer_id: input.proposerId, title: input.title }).returning('id').executeTakeFirstOrThrow()
-  return row.id
+  return db.transaction().execute(async (trx) => {
+    await lockActiveActor(trx, input.proposerId, { communityId: input.communityId, need: 'member' })
+    const row = await trx.insertInto('meeting_topics').values({ community_id: input.communityId, proposer_id: input.proposerId, title: input.title }).returning('id').executeTakeFirstOrThrow()
+    return row.id
+  })
 }
 
 export async function voteTopic(db: Db, topicId: number, userId: number): Promise<{ ok: boolean }> {
-  const rows = await db.insertInto('meeting_topic_votes').values({ topic_id: topicId, user_id: userId }).onConflict((oc) => oc.doNothing()).returning('topic_id').execute()
-  return { ok: rows.length === 1 }
+  return db.transaction().execute(async (trx) => {
+    const topic = await trx.selectFrom('meeting_topics').select('community_id').where('id', '=', topicId).executeTakeFirst()
+    if (!topic) throw notFound()
+    await lockActiveActor(trx, userId, { communityId: topic.community_id, need: 'member' })
+    const rows = await trx.insertInto('meeting_topic_votes').values({ topic_id: topicId, user_id: userId }).onConflict((oc) => oc.doNothing()).returning('topic_id').execute()
+    return { ok: rows.length === 1 }
+  })
 }
 
 /** Closes the vote: the most voted open topic wins (earliest on a tie), the others close. */
 export async function closeTopicVote(db: Db, input: { communityId: number; actorId: number }): Promise<number | null> {
   return db.transaction().execute(async (trx) => {
+    await lockModerator(trx, input.actorId, input.communityId)
     const open = await trx
       .selectFrom('meeting_topics as t')
       .select(['t.id', (eb) => eb.selectFrom('meeting_topic_votes as v').select((e) => e.fn.countAll<number>().as('n')).whereRef('v.topic_id', '=', 't.id').as('votes')])
@@ -279,6 +343,7 @@ export async function createSummaryDraft(
   const body = parts.join('\n\n')
   // One transaction: the meeting is locked, so two moderators clicking at once make one draft, never an orphan.
   const result = await db.transaction().execute(async (trx) => {
+    await lockModerator(trx, options.authorId, meeting.community_id)
     const current = await trx.selectFrom('meetings').select('summary_article_id').where('id', '=', meeting.id).forUpdate().executeTakeFirstOrThrow()
     if (current.summary_article_id !== null) return null
     const draft = await insertDraft(trx, {

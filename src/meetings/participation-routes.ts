@@ -146,7 +146,7 @@ export async function participationRoutes(app: FastifyInstance, { db }: { db: Db
       if (!check.ok) errors[name] = `markdown.error.${check.reason}`
     }
     if (Object.keys(errors).length) return reply.code(422).render('meetings/notes', notesPage(request, context, values, errors))
-    await updateRoomNotes(db, context.room.id, { worked: values.worked, didNotWork: values.did_not_work, callToAction: values.call_to_action })
+    await updateRoomNotes(db, context.room.id, { worked: values.worked, didNotWork: values.did_not_work, callToAction: values.call_to_action }, viewerOf(request).id)
     setFlash(reply, 'meetings.flash.notes_saved')
     return reply.redirect(back(context.meeting.id, `#room-${context.room.id}`), 303)
   })
@@ -176,7 +176,7 @@ export async function participationRoutes(app: FastifyInstance, { db }: { db: Db
     const { meeting, community } = await moderator(request)
     const { data, errors } = checkActionItem(readActionItemForm(request.body), await memberIds(community.id))
     if (!data) throw badRequest(firstError(errors, ['text', 'owner', 'due_on']))
-    await addActionItem(db, { meetingId: meeting.id, ...data })
+    await addActionItem(db, { meetingId: meeting.id, ...data, actorId: viewerOf(request).id })
     setFlash(reply, 'meetings.flash.item_added')
     return reply.redirect(back(meeting.id, '#items'), 303)
   })
@@ -188,7 +188,7 @@ export async function participationRoutes(app: FastifyInstance, { db }: { db: Db
     if (!mayUpdateActionItem(access, item)) throw forbidden('meetings.error.item_not_yours')
     const status = field(request.body, 'status')
     if (status !== 'open' && status !== 'done' && status !== 'dropped') throw badRequest('meetings.error.status_unknown')
-    await setActionItemStatus(db, item.id, status as ActionItemStatus)
+    await setActionItemStatus(db, item.id, status as ActionItemStatus, viewerOf(request).id)
     const returnTo = field(request.body, 'return_to')
     return reply.redirect(/^\/meetings\/\d+$/.test(returnTo) ? `${returnTo}#items` : back(meeting.id, '#items'), 303)
   })

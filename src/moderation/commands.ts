@@ -3,7 +3,9 @@ import { sql } from 'kysely'
 import type { Db } from '../db/connect.js'
 import type { FlagReason, FlagTarget } from '../db/database.js'
 import { writeLog } from './log.js'
-import { findTarget, setTargetStatus, type Target } from './targets.js'
+import { findTarget, lockTargetRow, setTargetStatus, type Target } from './targets.js'
+import { lockActiveActor, lockModerator } from './actor-guard.js'
+import { notFound } from '../web/errors.js'
 
 export const defaultFlagThreshold = 3
 
@@ -11,13 +13,30 @@ export type FlagResult = 'flagged' | 'hidden' | 'already_flagged' | 'own_content
 
 export async function flagContent(db: Db, input: { type: FlagTarget; id: number; reporterId: number; reason: FlagReason; note: string | null; threshold?: number }): Promise<FlagResult> {
   return db.transaction().execute(async (trx) => {
+    const unlocked = await findTarget(trx, input.type, input.id)
+    if (!unlocked) return 'not_found'
+    const reporter = await lockActiveActor(trx, input.reporterId, { communityId: unlocked.communityId })
+    // Members-only discussions are flagged by their members only (a removed member no longer can).
+    if ((input.type === 'thread' || input.type === 'post') && unlocked.communityId !== null && !reporter.isMember) {
+      const community = await trx.selectFrom('communities').select('visibility').where('id', '=', unlocked.communityId).executeTakeFirst()
+      if (community?.visibility !== 'public') throw notFound()
+    }
+    // Flags on one item queue here: the first opens the review item, the count of reporters is exact, and the same
+    // member flagging twice at once is told they already did, as when they do it twice in a row.
+    await lockTargetRow(trx, input.type, input.id)
     const target = await findTarget(trx, input.type, input.id)
     if (!target || target.status === 'deleted') return 'not_found'
     if (target.authorId === input.reporterId) return 'own_content'
     const earlier = await trx.selectFrom('flags').select('id').where('target_type', '=', input.type).where('target_id', '=', input.id).where('reporter_id', '=', input.reporterId).executeTakeFirst()
     if (earlier) return 'already_flagged'
     const item = await openReviewItem(trx, target, 'flagged')
-    await trx.insertInto('flags').values({ target_type: input.type, target_id: input.id, reporter_id: input.reporterId, reason: input.reason, note: input.note, review_item_id: item }).execute()
+    const inserted = await trx
+      .insertInto('flags')
+      .values({ target_type: input.type, target_id: input.id, reporter_id: input.reporterId, reason: input.reason, note: input.note, review_item_id: item })
+      .onConflict((oc) => oc.constraint('flags_one_per_member').doNothing())
+      .returning('id')
+      .executeTakeFirst()
+    if (!inserted) return 'already_flagged'
     const { reporters } = await trx
       .selectFrom('flags')
       .select((eb) => eb.fn.count<number>('reporter_id').distinct().as('reporters'))
@@ -51,6 +70,9 @@ export type ResolveResult = 'resolved' | 'already_resolved' | 'not_found' | 'wro
 
 export async function resolveReviewItem(db: Db, input: { itemId: number; moderatorId: number; action: ReviewAction; reason: string | null }): Promise<ResolveResult> {
   return db.transaction().execute(async (trx) => {
+    const unlocked = await trx.selectFrom('review_items').select('community_id').where('id', '=', input.itemId).executeTakeFirst()
+    if (!unlocked) return 'not_found'
+    await lockModerator(trx, input.moderatorId, unlocked.community_id)
     const item = await trx.selectFrom('review_items').selectAll().where('id', '=', input.itemId).forUpdate().executeTakeFirst()
     if (!item) return 'not_found'
     if (item.status !== 'pending') return 'already_resolved'
@@ -65,10 +87,11 @@ export async function resolveReviewItem(db: Db, input: { itemId: number; moderat
       // Flags dismissed: content that was hidden automatically by them comes back.
       if (target.status === 'hidden' && target.hiddenBy === null) await setTargetStatus(trx, target, 'visible', { reason: null, by: input.moderatorId })
     } else if (input.action === 'approve') {
-      await setTargetStatus(trx, target, 'visible', { reason: null, by: input.moderatorId })
+      // The author's membership row before the thread's: the order the author's own replies lock them in.
       if (target.communityId !== null) {
         await trx.updateTable('community_members').set({ approved_posts: sql`approved_posts + 1` }).where('community_id', '=', target.communityId).where('user_id', '=', target.authorId).execute()
       }
+      await setTargetStatus(trx, target, 'visible', { reason: null, by: input.moderatorId })
     } else if (input.action === 'reject') {
       status = 'rejected'
       await setTargetStatus(trx, target, 'deleted', { reason: input.reason, by: input.moderatorId })
@@ -88,8 +111,11 @@ export async function resolveReviewItem(db: Db, input: { itemId: number; moderat
 /** Hide or restore directly from the content (not from the queue); open items on it are resolved with it. */
 export async function setVisibility(db: Db, input: { target: Target; moderatorId: number; hide: boolean; reason: string | null }): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
+    await lockModerator(trx, input.moderatorId, input.target.communityId)
+    await lockTargetRow(trx, input.target.type, input.target.id)
     const target = await findTarget(trx, input.target.type, input.target.id)
     if (!target) return false
+    if (target.communityId !== input.target.communityId) throw notFound()
     if (input.hide ? target.status !== 'visible' : target.status !== 'hidden') return false
     await setTargetStatus(trx, target, input.hide ? 'hidden' : 'visible', { reason: input.reason, by: input.moderatorId })
     await trx
@@ -108,15 +134,20 @@ export type ThreadToggle = 'lock' | 'unlock' | 'pin' | 'unpin'
 
 export async function toggleThread(db: Db, input: { threadId: number; communityId: number; moderatorId: number; action: ThreadToggle; reason: string | null }) {
   await db.transaction().execute(async (trx) => {
+    await lockModerator(trx, input.moderatorId, input.communityId)
     const set = input.action === 'lock' || input.action === 'unlock' ? { locked: input.action === 'lock' } : { pinned: input.action === 'pin' }
-    await trx.updateTable('threads').set(set).where('id', '=', input.threadId).execute()
+    await trx.updateTable('threads').set(set).where('id', '=', input.threadId).where('community_id', '=', input.communityId).execute()
     await writeLog(trx, { actorId: input.moderatorId, action: input.action, targetType: 'thread', targetId: input.threadId, communityId: input.communityId, reason: input.reason })
   })
 }
 
 export async function moveThread(db: Db, input: { threadId: number; fromCommunityId: number; toCommunityId: number; moderatorId: number; reason: string | null }) {
   await db.transaction().execute(async (trx) => {
-    const thread = await trx.selectFrom('threads').select(['status']).where('id', '=', input.threadId).forUpdate().executeTakeFirstOrThrow()
+    // Moving is acting in both communities: the moderator must still look after both.
+    await lockModerator(trx, input.moderatorId, input.fromCommunityId)
+    await lockModerator(trx, input.moderatorId, input.toCommunityId)
+    const thread = await trx.selectFrom('threads').select(['status']).where('id', '=', input.threadId).where('community_id', '=', input.fromCommunityId).forUpdate().executeTakeFirst()
+    if (!thread) throw notFound()
     await trx.updateTable('threads').set({ community_id: input.toCommunityId }).where('id', '=', input.threadId).execute()
     if (thread.status === 'visible') {
       await trx.updateTable('communities').set({ thread_count: sql`thread_count - 1` }).where('id', '=', input.fromCommunityId).execute()
@@ -134,6 +165,7 @@ export type SuspendResult = 'suspended' | 'not_found' | 'is_admin'
 /** `untilDay` is the day as the admin chose it, for the log; `until` the moment it ends. */
 export async function suspendUser(db: Db, input: { userId: number; adminId: number; reason: string; until: Date | null; untilDay?: string | null }): Promise<SuspendResult> {
   return db.transaction().execute(async (trx) => {
+    await lockActiveActor(trx, input.adminId, { admin: true })
     const user = await trx.selectFrom('users').select(['site_role']).where('id', '=', input.userId).forUpdate().executeTakeFirst()
     if (!user) return 'not_found'
     if (user.site_role === 'admin') {
@@ -148,6 +180,7 @@ export async function suspendUser(db: Db, input: { userId: number; adminId: numb
 
 export async function liftSuspension(db: Db, input: { userId: number; adminId: number }): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
+    await lockActiveActor(trx, input.adminId, { admin: true })
     const result = await trx.updateTable('users').set({ status: 'active', suspended_until: null, suspension_reason: null }).where('id', '=', input.userId).where('status', '=', 'suspended').executeTakeFirst()
     if (Number(result.numUpdatedRows) !== 1) return false
     await writeLog(trx, { actorId: input.adminId, action: 'unsuspend', subjectUserId: input.userId })
@@ -157,6 +190,7 @@ export async function liftSuspension(db: Db, input: { userId: number; adminId: n
 
 export async function removeMember(db: Db, input: { communityId: number; userId: number; moderatorId: number; reason: string | null }): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
+    await lockModerator(trx, input.moderatorId, input.communityId)
     const row = await trx.selectFrom('community_members').select(['status', 'role']).where('community_id', '=', input.communityId).where('user_id', '=', input.userId).forUpdate().executeTakeFirst()
     if (!row || row.role === 'moderator') return false
     await trx.deleteFrom('community_members').where('community_id', '=', input.communityId).where('user_id', '=', input.userId).execute()
@@ -168,6 +202,7 @@ export async function removeMember(db: Db, input: { communityId: number; userId:
 
 export async function addWatchedWord(db: Db, input: { phrase: string; action: 'block' | 'queue'; adminId: number }): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
+    await lockActiveActor(trx, input.adminId, { admin: true })
     const exists = await trx.selectFrom('watched_words').select('id').where(sql`lower(phrase)`, '=', input.phrase.toLowerCase()).executeTakeFirst()
     if (exists) return false
     await trx.insertInto('watched_words').values({ phrase: input.phrase, action: input.action, created_by: input.adminId }).execute()
@@ -178,6 +213,7 @@ export async function addWatchedWord(db: Db, input: { phrase: string; action: 'b
 
 export async function removeWatchedWord(db: Db, input: { id: number; adminId: number }): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
+    await lockActiveActor(trx, input.adminId, { admin: true })
     const row = await trx.deleteFrom('watched_words').where('id', '=', input.id).returning(['phrase', 'action']).executeTakeFirst()
     if (!row) return false
     await writeLog(trx, { actorId: input.adminId, action: 'watched_word_remove', reason: `${row.action}: ${row.phrase}` })

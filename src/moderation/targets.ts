@@ -50,6 +50,12 @@ export async function findTarget(db: Db | Trx, type: FlagTarget, id: number): Pr
   return { type, id, communityId: row.community_id, authorId: row.author_id, threadId: null, status, hiddenBy: null, title: row.title, bodyHtml: row.summary, url: `/library/${row.slug}` }
 }
 
+/** Locks the content's own row (only that row), so acts on one piece of content queue one after another. */
+export async function lockTargetRow(trx: Trx, type: FlagTarget, id: number): Promise<void> {
+  const table = type === 'thread' ? 'threads' : type === 'post' ? 'posts' : type === 'comment' ? 'comments' : 'articles'
+  await trx.selectFrom(table).select('id').where('id', '=', id).forNoKeyUpdate().execute()
+}
+
 /**
  * Moves content between visible, pending, hidden and deleted, keeping counters and the search index in step.
  * `by` null means Kring itself did it (flags reached the threshold).

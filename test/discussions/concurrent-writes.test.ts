@@ -18,7 +18,7 @@ t.test('replies, edits and deletions in one thread at the same time never deadlo
     const spare = await replyIn(db, threadId, author, parents[round % 3], `spare ${round}`)
     await Promise.all(
       parents.flatMap((parentId, i) => [
-        attempt(() => replyToThread(db, { threadId, parentId, authorId: author.id, bodyMd: `answer ${round}.${i}`, submissionKey: null, mayReplyWhenLocked: false })),
+        attempt(() => replyToThread(db, { threadId, parentId, authorId: author.id, bodyMd: `answer ${round}.${i}`, submissionKey: null })),
         attempt(() => editPost(db, { postId: parentId, editorId: author.id, bodyMd: `edited ${round}.${i}` })),
       ]).concat([
         attempt(() => deletePost(db, { postId: spare, deletedBy: author.id })),

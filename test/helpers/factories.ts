@@ -47,7 +47,7 @@ export async function createThreadIn(db: Db, communityId: number, author: TestUs
 }
 
 export async function replyIn(db: Db, threadId: number, author: TestUser, parentId: number | null = null, body = 'A reply with *care*.') {
-  const result = await replyToThread(db, { threadId, parentId, authorId: author.id, bodyMd: body, submissionKey: null, mayReplyWhenLocked: true })
+  const result = await replyToThread(db, { threadId, parentId, authorId: author.id, bodyMd: body, submissionKey: null })
   if (!result.ok) throw new Error(`could not reply: ${result.reason}`)
   return result.postId!
 }

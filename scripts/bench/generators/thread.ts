@@ -136,7 +136,7 @@ export async function generateThread(db: Db, options: { users?: number; replies?
     if (parentId === null) topLevel++
     const author = users[Math.floor(next() * users.length)]
     const result = await replyToThread(db, {
-      threadId, parentId, authorId: author.id, bodyMd: replyBody(next), submissionKey: null, mayReplyWhenLocked: false,
+      threadId, parentId, authorId: author.id, bodyMd: replyBody(next), submissionKey: null,
       createdAt: new Date(start + (i + 1) * 60 * 60 * 1000),
     })
     if (!result.ok || !result.postId) throw new Error(`reply ${i} failed: ${result.ok ? 'no id' : result.reason}`)
