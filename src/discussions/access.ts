@@ -1,12 +1,17 @@
-// Loads a thread with its community and the viewer's membership; unreadable threads do not exist (404).
+// Loads a thread (or a reply with its thread) with its community and the viewer's membership; unreadable ones do not exist (404).
 import type { FastifyRequest } from 'fastify'
 import { canModerate, canRead, type Access } from '../communities/policy.js'
 import type { Db } from '../db/connect.js'
+import { mayReadContent, type ContentReader } from '../moderation/visibility.js'
 import { notFound } from '../web/errors.js'
 import type { Locale } from '../web/i18n.js'
-import { findThread } from './queries.js'
+import { findPost, findThread } from './queries.js'
 
-/** One statement whoever asks; with `themesIn`, the thread's themes in that language come along (sorted). */
+/**
+ * One statement whoever asks; with `themesIn`, the thread's themes in that language come along (sorted).
+ * A deleted thread is still returned, for the routes that answer it with 410; pages that show its text use
+ * threadTextForViewer.
+ */
 export async function threadForViewer(db: Db, request: FastifyRequest, threadId: number, options: { themesIn?: Locale } = {}) {
   const found = await findThread(db, threadId, { viewerId: request.viewer?.id ?? null, themesIn: options.themesIn ?? null })
   if (!found) throw notFound()
@@ -18,8 +23,28 @@ export async function threadForViewer(db: Db, request: FastifyRequest, threadId:
   }
   if (!canRead(access)) throw notFound()
   const mayModerate = canModerate(access)
+  const reader: ContentReader = { viewerId: request.viewer?.id ?? null, mayModerate }
   // Waiting for approval or hidden by a moderator: only its author and the moderators see it.
-  if ((thread.status === 'pending' || thread.status === 'hidden') && !mayModerate && thread.author_id !== request.viewer?.id) throw notFound()
+  if (thread.status !== 'deleted' && !mayReadContent(thread, reader)) throw notFound()
   const themes = options.themesIn ? (found.themes ?? []).sort((a, b) => a.label.localeCompare(b.label, options.themesIn)) : []
-  return { thread, access, mayModerate, themes }
+  return { thread, access, mayModerate, reader, themes }
+}
+
+/** For pages that show a thread's text (history, quotes): a deleted thread is not found either. */
+export async function threadTextForViewer(db: Db, request: FastifyRequest, threadId: number) {
+  const context = await threadForViewer(db, request, threadId)
+  if (context.thread.status === 'deleted') throw notFound()
+  return context
+}
+
+/**
+ * A reply with its thread, for pages that show the reply's text: a reply this viewer may not read (pending, hidden,
+ * deleted, or in a thread they may not read or that is deleted) is not found.
+ */
+export async function replyForViewer(db: Db, request: FastifyRequest, postId: number) {
+  const post = await findPost(db, postId)
+  if (!post) throw notFound()
+  const context = await threadTextForViewer(db, request, post.thread_id)
+  if (!mayReadContent(post, context.reader)) throw notFound()
+  return { post, ...context }
 }

@@ -1,5 +1,7 @@
 // Rows → what the thread page shows: placeholders for deleted replies, "in reply to" where the nesting is flattened.
 import { canDeletePost, canEditPost, type Access } from '../communities/policy.js'
+import type { ContentStatus } from '../db/database.js'
+import { mayReadContent } from '../moderation/visibility.js'
 import { maxDepth } from './reply-path.js'
 
 type ReplyRow = {
@@ -7,7 +9,7 @@ type ReplyRow = {
   parent_id: number | null
   author_id: number
   body_html: string
-  status: string
+  status: ContentStatus
   depth: number
   created_at: Date
   edited_at: Date | null
@@ -23,11 +25,13 @@ type ReplyRow = {
 export function presentReplies(rows: ReplyRow[], access: Access, mayModerate = false) {
   const onPage = new Set(rows.map((r) => r.id))
   const viewerId = access.viewer?.id
+  const reader = { viewerId: viewerId ?? null, mayModerate }
   return rows.map((row) => {
     // Pending and hidden replies keep their place in the tree; only their author and the moderators read them.
     const withheld = row.status === 'pending' || row.status === 'hidden'
-    const mayReadWithheld = withheld && (mayModerate || row.author_id === viewerId)
-    const deleted = row.status === 'deleted' || (withheld && !mayReadWithheld)
+    const mayRead = mayReadContent(row, reader)
+    const mayReadWithheld = withheld && mayRead
+    const deleted = !mayRead
     const post = { author_id: row.author_id, status: row.status }
     // A reply whose parent is not just above it (flattened beyond maxDepth, or on another page) names whom it answers.
     const flattened = row.parent_depth !== null && row.parent_depth >= maxDepth

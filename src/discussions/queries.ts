@@ -130,7 +130,7 @@ export async function findPost(db: Db, postId: number) {
   return db
     .selectFrom('posts as p')
     .innerJoin('users as a', 'a.id', 'p.author_id')
-    .select(['p.id', 'p.thread_id', 'p.parent_id', 'p.author_id', 'p.body_md', 'p.body_html', 'p.status', 'p.created_at', 'p.edited_at', 'a.display_name as author_name'])
+    .select(['p.id', 'p.thread_id', 'p.parent_id', 'p.author_id', 'p.body_md', 'p.body_html', 'p.status', 'p.hidden_reason', 'p.created_at', 'p.edited_at', 'a.display_name as author_name'])
     .where('p.id', '=', postId)
     .executeTakeFirst()
 }

@@ -10,7 +10,8 @@ import { badRequest, forbidden, HttpError, notFound } from '../web/errors.js'
 import { hasFlash, setFlash } from '../web/flash.js'
 import { newSubmissionKey, validSubmissionKey } from '../web/form-submission.js'
 import { cursorParam, field, fieldList, formSchema, pathId, positiveInt, slugify } from '../web/params.js'
-import { threadForViewer } from './access.js'
+import { replyForViewer, threadForViewer, threadTextForViewer } from './access.js'
+import { mayReadContent } from '../moderation/visibility.js'
 import { checkWatchedWords } from '../moderation/watched-words.js'
 import { isNewAccount } from '../moderation/policy.js'
 import { hasKey } from '../web/i18n.js'
@@ -42,6 +43,13 @@ function markdownError(body: string): string | null {
 function checkTitle(title: string, errors: Errors) {
   if (title === '') errors.title = 'discussions.error.title_required'
   else if (title.length > maxTitleLength) errors.title = 'discussions.error.title_too_long'
+}
+
+/** What a history page tells the author or a moderator reading text others cannot see: why it is withheld. */
+function withheldNotice(kind: 'thread' | 'reply', item: { status: string; hidden_reason: string | null }) {
+  if (item.status === 'pending') return { key: `moderation.notice.${kind}_pending`, reason: null }
+  if (item.status === 'hidden') return { key: `moderation.notice.${kind}_hidden`, reason: item.hidden_reason }
+  return null
 }
 
 function replyCursor(query: Record<string, unknown>): ReplyCursor {
@@ -180,12 +188,13 @@ export async function discussionRoutes(app: FastifyInstance, { db, postLimits }:
 
   // --- Replying ------------------------------------------------------------------------------------
   const replyFormPage = async (request: FastifyRequest, reply: FastifyReply, threadId: number, options: { parentId: number | null; body?: string; errors?: Errors; previewHtml?: string | null; submissionKey?: string }) => {
-    const { thread } = await threadForViewer(db, request, threadId)
+    const { thread, reader } = await threadForViewer(db, request, threadId)
     const parent = options.parentId ? await findPost(db, options.parentId) : null
     return reply.render('discussions/reply-page', {
       title: request.t('discussions.reply.title', { title: thread.title }),
       thread,
-      parent: parent && parent.thread_id === thread.id && parent.status !== 'deleted' ? parent : null,
+      // Quoted only for those who may read it where it stands: a hidden or pending reply is not quoted to others.
+      parent: parent && parent.thread_id === thread.id && mayReadContent(parent, reader) ? parent : null,
       values: { body: options.body ?? '', parent_id: options.parentId ?? '', submission_key: options.submissionKey ?? newSubmissionKey() },
       errors: tr(request, options.errors ?? {}),
       previewHtml: options.previewHtml ?? null,
@@ -195,13 +204,13 @@ export async function discussionRoutes(app: FastifyInstance, { db, postLimits }:
   app.get('/t/:id/reply', async (request, reply) => {
     const threadId = pathId((request.params as { id: string }).id)
     const to = cursorParam((request.query as Record<string, unknown>).to)
-    const { thread, access } = await threadForViewer(db, request, threadId)
+    const { thread, access, reader } = await threadForViewer(db, request, threadId)
     const blocker = replyBlocker(access, thread)
     if (blocker === 'discussions.reply.login') return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 303)
     if (blocker) throw forbidden(blocker)
     if (to !== null) {
       const parent = await findPost(db, to)
-      if (!parent || parent.thread_id !== thread.id) throw notFound()
+      if (!parent || parent.thread_id !== thread.id || !mayReadContent(parent, reader)) throw notFound()
     }
     return replyFormPage(request, reply, threadId, { parentId: to })
   })
@@ -283,6 +292,7 @@ export async function discussionRoutes(app: FastifyInstance, { db, postLimits }:
     if (!post) throw notFound()
     const context = await threadForViewer(db, request, post.thread_id)
     if (post.status === 'deleted') throw new HttpError(410, 'discussions.error.reply_deleted')
+    if (context.thread.status === 'deleted') throw new HttpError(410, 'discussions.reply.thread_gone')
     if (!canEditPost(context.access, post)) throw forbidden('discussions.error.not_yours')
     return { post, ...context }
   }
@@ -331,30 +341,28 @@ export async function discussionRoutes(app: FastifyInstance, { db, postLimits }:
   app.get('/posts/:id', async (request, reply) => {
     const post = await findPost(db, pathId((request.params as { id: string }).id))
     if (!post) throw notFound()
+    // A permalink shows no text itself: it leads to the reply's place, where the thread page applies the rule.
     await threadForViewer(db, request, post.thread_id)
     return reply.redirect(await replyLocation(db, post.thread_id, post.id), 303)
   })
 
   // --- History (visible to everyone who can read the thread) -----------------------------------------
+  // The same rule as the thread page: pending and hidden text for its author (told why) and the moderators only.
   app.get('/t/:id/history', async (request, reply) => {
-    const { thread } = await threadForViewer(db, request, pathId((request.params as { id: string }).id))
-    if (thread.status === 'deleted') throw notFound()
+    const { thread } = await threadTextForViewer(db, request, pathId((request.params as { id: string }).id))
     const revisions = await listRevisions(db, thread.id, null)
     return reply.render('discussions/history', {
-      title: request.t('discussions.history.title'), thread, back: `/t/${thread.id}`,
+      title: request.t('discussions.history.title'), thread, back: `/t/${thread.id}`, withheld: withheldNotice('thread', thread),
       current: { title: thread.title, bodyHtml: thread.body_html, at: thread.edited_at ?? thread.created_at, by: thread.editor_name ?? thread.author_name },
       revisions,
     })
   })
 
   app.get('/posts/:id/history', async (request, reply) => {
-    const post = await findPost(db, pathId((request.params as { id: string }).id))
-    if (!post) throw notFound()
-    const { thread } = await threadForViewer(db, request, post.thread_id)
-    if (post.status === 'deleted') throw notFound()
+    const { post, thread } = await replyForViewer(db, request, pathId((request.params as { id: string }).id))
     const revisions = await listRevisions(db, thread.id, post.id)
     return reply.render('discussions/history', {
-      title: request.t('discussions.history.title'), thread, back: await replyLocation(db, thread.id, post.id),
+      title: request.t('discussions.history.title'), thread, back: await replyLocation(db, thread.id, post.id), withheld: withheldNotice('reply', post),
       current: { bodyHtml: post.body_html, at: post.edited_at ?? post.created_at, by: post.author_name },
       revisions,
     })

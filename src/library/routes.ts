@@ -21,6 +21,7 @@ import {
   otherLanguageVersions, themesOfArticles, type ArticleRow,
 } from './queries.js'
 import { LibraryVisitorPages } from './visitor-pages.js'
+import { mayReadContent } from '../moderation/visibility.js'
 
 const reservedSlugs = new Set(['new', 'mine', 'review', 'comments'])
 const articleFields = ['title', 'slug', 'summary', 'kind', 'language', 'body', 'community', 'practice_context', 'practice_target_group', 'practice_country', 'practice_what_worked', 'practice_what_did_not', 'practice_contact', 'preview', 'translation_current', '_csrf']
@@ -180,11 +181,16 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
     // The community an article came from is named only to those for whom it exists (members-only ones are hidden).
     const communityShown = article.community_id !== null && article.community_visibility !== null && article.community_join_policy !== null &&
       (await mayKnowCommunity(request, { id: article.community_id, visibility: article.community_visibility, join_policy: article.community_join_policy }))
+    const reader = { viewerId: viewerId ?? null, mayModerate: moderating }
     const visibleComments = comments.map((c) => {
-      const withheld = (c.status === 'hidden' || c.status === 'pending') && !moderating && c.author_id !== viewerId
+      const readable = mayReadContent(c, reader)
+      const withheld = !readable && c.status !== 'deleted'
       return {
         ...c,
-        deleted: c.status === 'deleted' || withheld,
+        // What the viewer may not read does not reach the template at all.
+        body_md: readable ? c.body_md : '',
+        body_html: readable ? c.body_html : '',
+        deleted: !readable,
         hiddenPlaceholder: withheld,
         hiddenNotice: c.status === 'hidden' && !withheld ? { reason: c.hidden_reason } : null,
         mine: c.author_id === viewerId && c.status !== 'deleted' && canComment(actor, article),

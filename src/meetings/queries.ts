@@ -11,7 +11,7 @@ export async function findMeeting(db: Db, id: number) {
     .leftJoin('users as u', 'u.id', 'm.organiser_id')
     .leftJoin('articles as a', 'a.id', 'm.summary_article_id')
     .selectAll('m')
-    .select(['c.slug as community_slug', 'c.name as community_name', 'u.display_name as organiser_name', 'a.slug as summary_slug', 'a.status as summary_status'])
+    .select(['c.slug as community_slug', 'c.name as community_name', 'u.display_name as organiser_name', 'a.slug as summary_slug', 'a.status as summary_status', 'a.hidden_at as summary_hidden_at'])
     .where('m.id', '=', id)
     .executeTakeFirst()
 }

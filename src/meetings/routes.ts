@@ -262,7 +262,7 @@ export async function meetingRoutes(app: FastifyInstance, { db }: { db: Db }) {
       members,
       items: items.map((i) => ({ ...i, statusLabel: request.t(`meetings.item.status.${i.status}`), mayUpdate: mayUpdateActionItem(access, i), statuses: statusOptions(i.status) })),
       previous: previous ? { ...previous, items: previousItems } : null,
-      summary: meeting.summary_slug && (moderating || meeting.summary_status === 'published') ? { slug: meeting.summary_slug, statusLabel: request.t(`library.status.${meeting.summary_status}`) } : null,
+      summary: meeting.summary_slug && (moderating || (meeting.summary_status === 'published' && meeting.summary_hidden_at === null)) ? { slug: meeting.summary_slug, statusLabel: request.t(`library.status.${meeting.summary_status}`) } : null,
     })
   })
 }
