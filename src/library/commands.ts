@@ -4,6 +4,7 @@ import type { Db } from '../db/connect.js'
 import type { ArticleKind, Database } from '../db/database.js'
 import { renderMarkdown } from '../markdown/render.js'
 import { enqueueSearch } from '../search/outbox.js'
+import type { StaleEdit } from '../web/edit-version.js'
 
 type Trx = Transaction<Database>
 
@@ -27,6 +28,8 @@ export interface ArticleData {
 }
 
 export type ArticleWriteResult = { ok: true; id: number; slug: string } | { ok: false; reason: 'slug_taken'; suggestion: string }
+/** The newer text a stale edit is shown beside the user's own; `version` is what the form may save from next. */
+export type CurrentArticleText = { title: string; bodyHtml: string; version: number }
 
 /** The first free slug of the form base, base-2, base-3, … */
 export async function freeSlug(db: Db | Trx, base: string, exceptId?: number): Promise<string> {
@@ -96,9 +99,15 @@ export async function insertDraft(trx: Trx, input: DraftInput): Promise<ArticleW
   return { ok: true, id: row.id, slug: row.slug } as const
 }
 
-export async function updateArticle(db: Db, articleId: number, input: ArticleData & { editorId: number; markTranslationCurrent: boolean }): Promise<ArticleWriteResult> {
+/** `version` is the revision the edit form was opened at: every edit and restore raises it, so it tells exactly. */
+export async function updateArticle(
+  db: Db, articleId: number, input: ArticleData & { editorId: number; markTranslationCurrent: boolean; version: number | null },
+): Promise<ArticleWriteResult | StaleEdit<CurrentArticleText>> {
   return db.transaction().execute(async (trx) => {
-    const current = await trx.selectFrom('articles').select(['id', 'translated_from_id']).where('id', '=', articleId).forUpdate().executeTakeFirstOrThrow()
+    const current = await trx.selectFrom('articles').select(['id', 'translated_from_id', 'revision', 'title', 'body_html']).where('id', '=', articleId).forUpdate().executeTakeFirstOrThrow()
+    if (current.revision !== input.version) {
+      return { ok: false, reason: 'stale', current: { title: current.title, bodyHtml: current.body_html, version: current.revision } } as const
+    }
     if (await trx.selectFrom('articles').select('id').where('slug', '=', input.slug).where('id', '!=', articleId).executeTakeFirst()) {
       return { ok: false, reason: 'slug_taken', suggestion: await freeSlug(trx, input.slug, articleId) } as const
     }
@@ -202,11 +211,21 @@ export async function addComment(db: Db, input: { articleId: number; authorId: n
   })
 }
 
-export async function editComment(db: Db, commentId: number, bodyMd: string): Promise<boolean> {
-  const result = await db.transaction().execute((trx) =>
-    trx.updateTable('comments').set({ body_md: bodyMd, body_html: renderMarkdown(bodyMd).html, edited_at: new Date() }).where('id', '=', commentId).where('status', '!=', 'deleted').executeTakeFirst(),
-  )
-  return Number(result.numUpdatedRows) === 1
+export type CommentEditResult = { ok: true } | { ok: false; reason: 'gone' } | StaleEdit<{ bodyHtml: string; version: number }>
+
+export async function editComment(db: Db, commentId: number, bodyMd: string, version: number | null): Promise<CommentEditResult> {
+  return db.transaction().execute(async (trx) => {
+    const current = await trx.selectFrom('comments').select(['status', 'body_html', 'version']).where('id', '=', commentId).forNoKeyUpdate().executeTakeFirst()
+    if (!current || current.status === 'deleted') return { ok: false, reason: 'gone' } as const
+    // Under the row lock: of two saves from one version, the second waits here and then sees the first.
+    if (current.version !== version) return { ok: false, reason: 'stale', current: { bodyHtml: current.body_html, version: current.version } } as const
+    await trx
+      .updateTable('comments')
+      .set({ body_md: bodyMd, body_html: renderMarkdown(bodyMd).html, edited_at: new Date(), version: current.version + 1 })
+      .where('id', '=', commentId)
+      .execute()
+    return { ok: true } as const
+  })
 }
 
 export async function deleteComment(db: Db, commentId: number): Promise<boolean> {
