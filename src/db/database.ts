@@ -112,6 +112,8 @@ export interface ThreadsTable {
   edited_at: Timestamp | null
   edited_by: number | null
   deleted_at: Timestamp | null
+  /** Raised by every edit of the text; an edit form sends the one it started from (see the edit_versions migration). */
+  version: Generated<number>
 }
 
 export interface ThreadTagsTable {
@@ -135,6 +137,8 @@ export interface PostsTable {
   edited_at: Timestamp | null
   edited_by: number | null
   deleted_at: Timestamp | null
+  /** Raised by every edit of the text; an edit form sends the one it started from (see the edit_versions migration). */
+  version: Generated<number>
 }
 
 export interface PostRevisionsTable {
@@ -228,6 +232,8 @@ export interface CommentsTable {
   created_at: CreatedAt
   edited_at: Timestamp | null
   deleted_at: Timestamp | null
+  /** Raised by every edit of the text; an edit form sends the one it started from (see the edit_versions migration). */
+  version: Generated<number>
 }
 
 export type SearchEntityType = 'thread' | 'post' | 'article' | 'community' | 'theme'
@@ -368,6 +374,8 @@ export interface MeetingRoomsTable {
   did_not_work_md: ColumnType<string, string | undefined, string>
   call_to_action_md: ColumnType<string, string | undefined, string>
   updated_at: CreatedAt
+  /** Raised by every edit of the text; an edit form sends the one it started from (see the edit_versions migration). */
+  version: Generated<number>
 }
 
 export type ActionItemStatus = 'open' | 'done' | 'dropped'
@@ -381,6 +389,8 @@ export interface MeetingActionItemsTable {
   status: ColumnType<ActionItemStatus, ActionItemStatus | undefined, ActionItemStatus>
   created_at: CreatedAt
   updated_at: CreatedAt
+  /** Raised by every edit of the text; an edit form sends the one it started from (see the edit_versions migration). */
+  version: Generated<number>
 }
 
 export interface MeetingTopicsTable {

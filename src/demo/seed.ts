@@ -194,7 +194,8 @@ export async function seedLibrary(db: Db, userIds: Map<string, number>, themeIds
       body = body.replace(find, () => replace)
     }
     current.data = { ...current.data, body_md: body, summary: change.summary ?? current.data.summary }
-    await updateArticle(db, current.id, { ...current.data, editorId: user(change.editor ?? article.author), markTranslationCurrent: false })
+    const before = await db.selectFrom('articles').select('revision').where('id', '=', current.id).executeTakeFirstOrThrow()
+    await updateArticle(db, current.id, { ...current.data, editorId: user(change.editor ?? article.author), markTranslationCurrent: false, version: before.revision })
     const at = daysAgo(change.daysAgo)
     const { revision } = await db.selectFrom('articles').select('revision').where('id', '=', current.id).executeTakeFirstOrThrow()
     await db.updateTable('article_revisions').set({ created_at: at }).where('article_id', '=', current.id).where('revision', '=', revision).execute()

@@ -8,6 +8,7 @@ import { queueForReview } from '../moderation/commands.js'
 import { needsApproval } from '../moderation/premoderation.js'
 import { lockActiveActor } from '../moderation/actor-guard.js'
 import { forbidden } from '../web/errors.js'
+import type { StaleEdit } from '../web/edit-version.js'
 import { earlierSubmission, isDuplicateSubmission, recordSubmission } from '../web/form-submission.js'
 import { placeReply } from './reply-path.js'
 
@@ -160,11 +161,17 @@ export async function replyToThread(
   return { ...result, postId, pending }
 }
 
-export async function editThread(db: Db, input: { threadId: number; editorId: number; title: string; bodyMd: string; themeIds: number[] }): Promise<boolean> {
+/** The text a stale edit is shown beside the user's own, so they can merge and save again from `version`. */
+export type CurrentText = { title: string | null; bodyHtml: string; version: number }
+export type EditResult = { ok: true } | { ok: false; reason: 'gone' } | StaleEdit<CurrentText>
+
+export async function editThread(db: Db, input: { threadId: number; editorId: number; title: string; bodyMd: string; themeIds: number[]; version: number | null }): Promise<EditResult> {
   return db.transaction().execute(async (trx) => {
     await lockContentChanger(trx, { threadId: input.threadId }, input.editorId)
-    const current = await trx.selectFrom('threads').select(['title', 'body_md', 'body_html', 'status', 'author_id', 'created_at', 'edited_at', 'edited_by']).where('id', '=', input.threadId).forNoKeyUpdate().executeTakeFirst()
-    if (!current || current.status === 'deleted') return false
+    const current = await trx.selectFrom('threads').select(['title', 'body_md', 'body_html', 'status', 'author_id', 'created_at', 'edited_at', 'edited_by', 'version']).where('id', '=', input.threadId).forNoKeyUpdate().executeTakeFirst()
+    if (!current || current.status === 'deleted') return { ok: false, reason: 'gone' }
+    // Compared under the row lock: of two saves from the same version, the second waits here and then sees the first.
+    if (current.version !== input.version) return { ok: false, reason: 'stale', current: { title: current.title, bodyHtml: current.body_html, version: current.version } }
     // The version being replaced becomes a revision, attributed to whoever wrote it.
     await trx
       .insertInto('post_revisions')
@@ -172,32 +179,33 @@ export async function editThread(db: Db, input: { threadId: number; editorId: nu
       .execute()
     await trx
       .updateTable('threads')
-      .set({ title: input.title, body_md: input.bodyMd, body_html: renderMarkdown(input.bodyMd).html, edited_at: new Date(), edited_by: input.editorId })
+      .set({ title: input.title, body_md: input.bodyMd, body_html: renderMarkdown(input.bodyMd).html, edited_at: new Date(), edited_by: input.editorId, version: current.version + 1 })
       .where('id', '=', input.threadId)
       .execute()
     await trx.deleteFrom('thread_tags').where('thread_id', '=', input.threadId).execute()
     if (input.themeIds.length) await trx.insertInto('thread_tags').values(input.themeIds.map((tag_id) => ({ thread_id: input.threadId, tag_id }))).execute()
     await enqueueSearch(trx, 'thread', input.threadId)
-    return true
+    return { ok: true }
   })
 }
 
-export async function editPost(db: Db, input: { postId: number; editorId: number; bodyMd: string }): Promise<boolean> {
+export async function editPost(db: Db, input: { postId: number; editorId: number; bodyMd: string; version: number | null }): Promise<EditResult> {
   return db.transaction().execute(async (trx) => {
     await lockContentChanger(trx, { postId: input.postId }, input.editorId)
-    const current = await trx.selectFrom('posts').select(['thread_id', 'body_md', 'body_html', 'status', 'author_id', 'created_at', 'edited_at', 'edited_by']).where('id', '=', input.postId).forNoKeyUpdate().executeTakeFirst()
-    if (!current || current.status === 'deleted') return false
+    const current = await trx.selectFrom('posts').select(['thread_id', 'body_md', 'body_html', 'status', 'author_id', 'created_at', 'edited_at', 'edited_by', 'version']).where('id', '=', input.postId).forNoKeyUpdate().executeTakeFirst()
+    if (!current || current.status === 'deleted') return { ok: false, reason: 'gone' }
+    if (current.version !== input.version) return { ok: false, reason: 'stale', current: { title: null, bodyHtml: current.body_html, version: current.version } }
     await trx
       .insertInto('post_revisions')
       .values({ thread_id: current.thread_id, post_id: input.postId, editor_id: current.edited_by ?? current.author_id, title: null, body_md: current.body_md, body_html: current.body_html, created_at: current.edited_at ?? current.created_at })
       .execute()
     await trx
       .updateTable('posts')
-      .set({ body_md: input.bodyMd, body_html: renderMarkdown(input.bodyMd).html, edited_at: new Date(), edited_by: input.editorId })
+      .set({ body_md: input.bodyMd, body_html: renderMarkdown(input.bodyMd).html, edited_at: new Date(), edited_by: input.editorId, version: current.version + 1 })
       .where('id', '=', input.postId)
       .execute()
     await enqueueSearch(trx, 'post', input.postId)
-    return true
+    return { ok: true }
   })
 }
 

@@ -43,7 +43,7 @@ function threadQuery(withMembership: boolean, withThemes: boolean) {
       .leftJoin('users as e', 'e.id', 'th.edited_by')
       .select([
         'th.id', 'th.community_id', 'th.author_id', 'th.title', 'th.body_md', 'th.body_html', 'th.status', 'th.locked', 'th.pinned', 'th.reply_count',
-        'th.last_post_at', 'th.created_at', 'th.edited_at', 'th.edited_by', 'th.deleted_at', 'th.hidden_reason',
+        'th.last_post_at', 'th.created_at', 'th.edited_at', 'th.edited_by', 'th.version', 'th.deleted_at', 'th.hidden_reason',
         'a.display_name as author_name', 'a.organisation as author_organisation', 'e.display_name as editor_name',
         'c.slug as community_slug', 'c.name as community_name', 'c.visibility as community_visibility', 'c.join_policy as community_join_policy',
       ])
@@ -130,7 +130,7 @@ export async function findPost(db: Db, postId: number) {
   return db
     .selectFrom('posts as p')
     .innerJoin('users as a', 'a.id', 'p.author_id')
-    .select(['p.id', 'p.thread_id', 'p.parent_id', 'p.author_id', 'p.body_md', 'p.body_html', 'p.status', 'p.hidden_reason', 'p.created_at', 'p.edited_at', 'a.display_name as author_name'])
+    .select(['p.id', 'p.thread_id', 'p.parent_id', 'p.author_id', 'p.body_md', 'p.body_html', 'p.status', 'p.hidden_reason', 'p.created_at', 'p.edited_at', 'p.version', 'a.display_name as author_name'])
     .where('p.id', '=', postId)
     .executeTakeFirst()
 }

@@ -16,7 +16,8 @@ import { checkWatchedWords } from '../moderation/watched-words.js'
 import { isNewAccount } from '../moderation/policy.js'
 import { hasKey } from '../web/i18n.js'
 import { renderSharedPage, sendSharedPage } from '../web/view.js'
-import { deletePost, deleteThread, editPost, editThread, replyToThread, startThread } from './commands.js'
+import { deletePost, deleteThread, editPost, editThread, replyToThread, startThread, type CurrentText } from './commands.js'
+import { editVersion } from '../web/edit-version.js'
 import { presentReplies } from './present.js'
 import { PageVersionReader, readPageVersions, visitorPageKey, VisitorPages } from './visitor-pages.js'
 import { findPost, listReplies, listRevisions, replyLocation, type ReplyCursor } from './queries.js'
@@ -74,7 +75,7 @@ export async function discussionRoutes(app: FastifyInstance, { db, postLimits }:
   })
 
   // --- Starting a thread -------------------------------------------------------------------------
-  const threadFormPage = async (request: FastifyRequest, reply: FastifyReply, options: { community: { slug: string; name: string }; values: Record<string, unknown>; errors?: Errors; previewHtml?: string | null; action: string; heading: string; cancel: string }) => {
+  const threadFormPage = async (request: FastifyRequest, reply: FastifyReply, options: { community: { slug: string; name: string }; values: Record<string, unknown>; errors?: Errors; previewHtml?: string | null; action: string; heading: string; cancel: string; conflict?: CurrentText }) => {
     const themes = await listThemes(db, request.locale)
     const chosen = new Set((options.values.themes as string[] | undefined) ?? [])
     return reply.render('discussions/thread-form', {
@@ -89,6 +90,8 @@ export async function discussionRoutes(app: FastifyInstance, { db, postLimits }:
       cancel: options.cancel,
       isEdit: options.action.endsWith('/edit'),
       maxTitleLength,
+      version: options.values.version,
+      conflict: options.conflict ?? null,
     })
   }
 
@@ -252,7 +255,7 @@ export async function discussionRoutes(app: FastifyInstance, { db, postLimits }:
     return context
   }
 
-  const threadEditPage = (request: FastifyRequest, reply: FastifyReply, thread: { id: number; community_slug: string; community_name: string }, values: Record<string, unknown>, extra: { errors?: Errors; previewHtml?: string | null } = {}) =>
+  const threadEditPage = (request: FastifyRequest, reply: FastifyReply, thread: { id: number; community_slug: string; community_name: string }, values: Record<string, unknown>, extra: { errors?: Errors; previewHtml?: string | null; conflict?: CurrentText } = {}) =>
     threadFormPage(request, reply, {
       community: { slug: thread.community_slug, name: thread.community_name }, values, ...extra,
       action: `/t/${thread.id}/edit`, heading: request.t('discussions.edit_thread.title'), cancel: `/t/${thread.id}`,
@@ -261,7 +264,7 @@ export async function discussionRoutes(app: FastifyInstance, { db, postLimits }:
   app.get('/t/:id/edit', { preHandler: requireUser }, async (request, reply) => {
     const { thread } = await editableThread(request, pathId((request.params as { id: string }).id))
     const themes = await themesOfThreads(db, [thread.id], request.locale)
-    return threadEditPage(request, reply, thread, { title: thread.title, body: thread.body_md, themes: (themes.get(thread.id) ?? []).map((th) => th.slug) })
+    return threadEditPage(request, reply, thread, { title: thread.title, body: thread.body_md, themes: (themes.get(thread.id) ?? []).map((th) => th.slug), version: thread.version })
   })
 
   app.post('/t/:id/edit', { preHandler: requireUser, schema: formSchema(['title', 'body', 'preview', 'submission_key', '_csrf'], ['themes']) }, async (request, reply) => {
@@ -270,7 +273,8 @@ export async function discussionRoutes(app: FastifyInstance, { db, postLimits }:
     const title = field(request.body, 'title').trim()
     const body = field(request.body, 'body')
     const themeSlugs = fieldList(request.body, 'themes')
-    const values = { title, body, themes: themeSlugs }
+    const version = editVersion(request.body)
+    const values = { title, body, themes: themeSlugs, version }
     const errors: Errors = {}
     checkTitle(title, errors)
     const bodyError = markdownError(body)
@@ -282,7 +286,10 @@ export async function discussionRoutes(app: FastifyInstance, { db, postLimits }:
     if (watched?.action === 'block') errors.body = request.t('moderation.words.blocked', { phrase: watched.phrase })
     if (Object.keys(errors).length) return threadEditPage(request, reply.code(422), thread, values, { errors })
     if (field(request.body, 'preview')) return threadEditPage(request, reply, thread, values, { previewHtml: renderMarkdown(body).html })
-    if (!(await editThread(db, { threadId: thread.id, editorId: viewer.id, title, bodyMd: body, themeIds: themes.ids }))) throw new HttpError(410, 'discussions.reply.thread_gone')
+    const result = await editThread(db, { threadId: thread.id, editorId: viewer.id, title, bodyMd: body, themeIds: themes.ids, version })
+    if (!result.ok && result.reason === 'gone') throw new HttpError(410, 'discussions.reply.thread_gone')
+    // Someone saved in between: their text above the form, this user's own text kept in it, to merge and save again.
+    if (!result.ok) return threadEditPage(request, reply.code(409), thread, { ...values, version: result.current.version }, { conflict: result.current })
     setFlash(reply, 'discussions.flash.edited')
     return reply.redirect(`/t/${thread.id}`, 303)
   })
@@ -297,24 +304,30 @@ export async function discussionRoutes(app: FastifyInstance, { db, postLimits }:
     return { post, ...context }
   }
 
-  const replyEditPage = (request: FastifyRequest, reply: FastifyReply, post: { id: number; thread_id: number }, threadTitle: string, body: string, extra: { errors?: Errors; previewHtml?: string | null } = {}) =>
-    reply.render('discussions/reply-edit', { title: request.t('discussions.edit_reply.title'), post, threadTitle, values: { body }, errors: tr(request, extra.errors ?? {}), previewHtml: extra.previewHtml ?? null })
+  const replyEditPage = (request: FastifyRequest, reply: FastifyReply, post: { id: number; thread_id: number }, threadTitle: string, body: string, extra: { errors?: Errors; previewHtml?: string | null; conflict?: CurrentText; version: number | null }) =>
+    reply.render('discussions/reply-edit', {
+      title: request.t('discussions.edit_reply.title'), post, threadTitle, values: { body }, errors: tr(request, extra.errors ?? {}), previewHtml: extra.previewHtml ?? null,
+      version: extra.version, conflict: extra.conflict ?? null,
+    })
 
   app.get('/posts/:id/edit', { preHandler: requireUser }, async (request, reply) => {
     const { post, thread } = await editableReply(request, pathId((request.params as { id: string }).id))
-    return replyEditPage(request, reply, post, thread.title, post.body_md)
+    return replyEditPage(request, reply, post, thread.title, post.body_md, { version: post.version })
   })
 
   app.post('/posts/:id/edit', { preHandler: requireUser, schema: formSchema(['body', 'preview', '_csrf']) }, async (request, reply) => {
     const viewer = viewerOf(request)
     const { post, thread } = await editableReply(request, pathId((request.params as { id: string }).id))
     const body = field(request.body, 'body')
+    const version = editVersion(request.body)
     const bodyError = markdownError(body)
-    if (bodyError) return replyEditPage(request, reply.code(422), post, thread.title, body, { errors: { body: bodyError } })
+    if (bodyError) return replyEditPage(request, reply.code(422), post, thread.title, body, { errors: { body: bodyError }, version })
     const watched = await checkWatchedWords(db, body)
-    if (watched?.action === 'block') return replyEditPage(request, reply.code(422), post, thread.title, body, { errors: { body: request.t('moderation.words.blocked', { phrase: watched.phrase }) } })
-    if (field(request.body, 'preview')) return replyEditPage(request, reply, post, thread.title, body, { previewHtml: renderMarkdown(body).html })
-    if (!(await editPost(db, { postId: post.id, editorId: viewer.id, bodyMd: body }))) throw new HttpError(410, 'discussions.error.reply_deleted')
+    if (watched?.action === 'block') return replyEditPage(request, reply.code(422), post, thread.title, body, { errors: { body: request.t('moderation.words.blocked', { phrase: watched.phrase }) }, version })
+    if (field(request.body, 'preview')) return replyEditPage(request, reply, post, thread.title, body, { previewHtml: renderMarkdown(body).html, version })
+    const result = await editPost(db, { postId: post.id, editorId: viewer.id, bodyMd: body, version })
+    if (!result.ok && result.reason === 'gone') throw new HttpError(410, 'discussions.error.reply_deleted')
+    if (!result.ok) return replyEditPage(request, reply.code(409), post, thread.title, body, { conflict: result.current, version: result.current.version })
     setFlash(reply, 'discussions.flash.edited')
     return reply.redirect(await replyLocation(db, post.thread_id, post.id), 303)
   })

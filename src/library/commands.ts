@@ -6,6 +6,7 @@ import { renderMarkdown } from '../markdown/render.js'
 import { enqueueSearch } from '../search/outbox.js'
 import { lockActiveActor, lockModerator } from '../moderation/actor-guard.js'
 import { forbidden } from '../web/errors.js'
+import type { StaleEdit } from '../web/edit-version.js'
 
 type Trx = Transaction<Database>
 
@@ -29,6 +30,8 @@ export interface ArticleData {
 }
 
 export type ArticleWriteResult = { ok: true; id: number; slug: string } | { ok: false; reason: 'slug_taken'; suggestion: string }
+/** The newer text a stale edit is shown beside the user's own; `version` is what the form may save from next. */
+export type CurrentArticleText = { title: string; bodyHtml: string; version: number }
 
 /** An article's author (while not suspended) or one of its reviewers now, checked with the rows locked. */
 async function lockArticleChanger(trx: Trx, articleId: number, userId: number, who: 'author_or_reviewer' | 'author' | 'reviewer') {
@@ -114,10 +117,16 @@ export async function insertDraft(trx: Trx, input: DraftInput): Promise<ArticleW
   return { ok: true, id: row.id, slug: row.slug } as const
 }
 
-export async function updateArticle(db: Db, articleId: number, input: ArticleData & { editorId: number; markTranslationCurrent: boolean }): Promise<ArticleWriteResult> {
+/** `version` is the revision the edit form was opened at: every edit and restore raises it, so it tells exactly. */
+export async function updateArticle(
+  db: Db, articleId: number, input: ArticleData & { editorId: number; markTranslationCurrent: boolean; version: number | null },
+): Promise<ArticleWriteResult | StaleEdit<CurrentArticleText>> {
   return db.transaction().execute(async (trx) => {
     await lockArticleChanger(trx, articleId, input.editorId, 'author_or_reviewer')
-    const current = await trx.selectFrom('articles').select(['id', 'translated_from_id']).where('id', '=', articleId).forUpdate().executeTakeFirstOrThrow()
+    const current = await trx.selectFrom('articles').select(['id', 'translated_from_id', 'revision', 'title', 'body_html']).where('id', '=', articleId).forUpdate().executeTakeFirstOrThrow()
+    if (current.revision !== input.version) {
+      return { ok: false, reason: 'stale', current: { title: current.title, bodyHtml: current.body_html, version: current.revision } } as const
+    }
     if (await trx.selectFrom('articles').select('id').where('slug', '=', input.slug).where('id', '!=', articleId).executeTakeFirst()) {
       return { ok: false, reason: 'slug_taken', suggestion: await freeSlug(trx, input.slug, articleId) } as const
     }
@@ -239,12 +248,22 @@ async function lockCommentChanger(trx: Trx, commentId: number, userId: number) {
   if (comment.author_id !== userId && !reviewer) throw forbidden('discussions.error.not_yours')
 }
 
-export async function editComment(db: Db, commentId: number, bodyMd: string, actorId?: number): Promise<boolean> {
-  const result = await db.transaction().execute(async (trx) => {
+export type CommentEditResult = { ok: true } | { ok: false; reason: 'gone' } | StaleEdit<{ bodyHtml: string; version: number }>
+
+export async function editComment(db: Db, commentId: number, bodyMd: string, version: number | null, actorId?: number): Promise<CommentEditResult> {
+  return db.transaction().execute(async (trx) => {
     if (actorId !== undefined) await lockCommentChanger(trx, commentId, actorId)
-    return trx.updateTable('comments').set({ body_md: bodyMd, body_html: renderMarkdown(bodyMd).html, edited_at: new Date() }).where('id', '=', commentId).where('status', '!=', 'deleted').executeTakeFirst()
+    const current = await trx.selectFrom('comments').select(['status', 'body_html', 'version']).where('id', '=', commentId).forNoKeyUpdate().executeTakeFirst()
+    if (!current || current.status === 'deleted') return { ok: false, reason: 'gone' } as const
+    // Under the row lock: of two saves from one version, the second waits here and then sees the first.
+    if (current.version !== version) return { ok: false, reason: 'stale', current: { bodyHtml: current.body_html, version: current.version } } as const
+    await trx
+      .updateTable('comments')
+      .set({ body_md: bodyMd, body_html: renderMarkdown(bodyMd).html, edited_at: new Date(), version: current.version + 1 })
+      .where('id', '=', commentId)
+      .execute()
+    return { ok: true } as const
   })
-  return Number(result.numUpdatedRows) === 1
 }
 
 export async function deleteComment(db: Db, commentId: number, actorId?: number): Promise<boolean> {

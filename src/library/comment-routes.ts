@@ -7,6 +7,7 @@ import { badRequest, forbidden, notFound } from '../web/errors.js'
 import { setFlash } from '../web/flash.js'
 import { field, formSchema, pathId, positiveInt } from '../web/params.js'
 import { addComment, deleteComment, editComment } from './commands.js'
+import { editVersion } from '../web/edit-version.js'
 import { checkWatchedWords } from '../moderation/watched-words.js'
 import { actorOf, articleForViewer } from './context.js'
 import { canComment, canReview } from './policy.js'
@@ -41,23 +42,27 @@ export async function commentRoutes(app: FastifyInstance, { db }: { db: Db }) {
     return { comment, article }
   }
 
+  const editPage = (request: FastifyRequest, view: { comment: { id: number }; article: { slug: string }; body: string; version: number | null; error?: string; conflict?: { bodyHtml: string } }) =>
+    ({ title: request.t('library.comments.edit'), comment: view.comment, article: view.article, values: { body: view.body }, error: view.error, version: view.version, conflict: view.conflict ?? null })
+
   app.get('/library/comments/:id/edit', { preHandler: requireUser }, async (request, reply) => {
     const { comment, article } = await ownComment(request, pathId((request.params as { id: string }).id))
-    return reply.render('library/comment-edit', { title: request.t('library.comments.edit'), comment, article, values: { body: comment.body_md } })
+    return reply.render('library/comment-edit', editPage(request, { comment, article, body: comment.body_md, version: comment.version }))
   })
 
   app.post('/library/comments/:id/edit', { preHandler: requireUser, schema: formSchema(['body', '_csrf']) }, async (request, reply) => {
     const { comment, article } = await ownComment(request, pathId((request.params as { id: string }).id))
     const body = field(request.body, 'body')
+    const version = editVersion(request.body)
     const check = checkMarkdown(body, { maxBytes: 16 * 1024 })
-    if (!check.ok) {
-      return reply.code(422).render('library/comment-edit', { title: request.t('library.comments.edit'), comment, article, values: { body }, error: request.t(`markdown.error.${check.reason}`) })
-    }
+    if (!check.ok) return reply.code(422).render('library/comment-edit', editPage(request, { comment, article, body, version, error: request.t(`markdown.error.${check.reason}`) }))
     const watched = await checkWatchedWords(db, body)
     if (watched?.action === 'block') {
-      return reply.code(422).render('library/comment-edit', { title: request.t('library.comments.edit'), comment, article, values: { body }, error: request.t('moderation.words.blocked', { phrase: watched.phrase }) })
+      return reply.code(422).render('library/comment-edit', editPage(request, { comment, article, body, version, error: request.t('moderation.words.blocked', { phrase: watched.phrase }) }))
     }
-    await editComment(db, comment.id, body, viewerOf(request).id)
+    const result = await editComment(db, comment.id, body, version, viewerOf(request).id)
+    if (!result.ok && result.reason === 'gone') throw notFound()
+    if (!result.ok) return reply.code(409).render('library/comment-edit', editPage(request, { comment, article, body, version: result.current.version, conflict: result.current }))
     setFlash(reply, 'discussions.flash.edited')
     return reply.redirect(`/library/${article.slug}#comment-${comment.id}`, 303)
   })

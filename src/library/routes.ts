@@ -11,7 +11,8 @@ import { setFlash } from '../web/flash.js'
 import { cursorParam, field, formSchema, positiveInt, slugify } from '../web/params.js'
 import { canRead, type CommunityRef } from '../communities/policy.js'
 import { findCommunityBySlug, findMembership } from '../communities/queries.js'
-import { createDraft, restoreRevision, transitionArticle, updateArticle, type ArticleData, type Transition } from './commands.js'
+import { createDraft, restoreRevision, transitionArticle, updateArticle, type ArticleData, type CurrentArticleText, type Transition } from './commands.js'
+import { editVersion } from '../web/edit-version.js'
 import { actorOf, articleForViewer } from './context.js'
 import { diffText } from './diff.js'
 import { articleKinds, checkArticle, contentLanguages, isContentLanguage, isKind, practiceOf, readArticleForm, type ArticleInput, type FieldErrors } from './fields.js'
@@ -86,7 +87,10 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
   })
 
   // --- Writing ---------------------------------------------------------------------------------------
-  const formPage = async (request: FastifyRequest, reply: FastifyReply, options: { values: Record<string, unknown>; errors?: FieldErrors; previewHtml?: string | null; action: string; heading: string; cancel: string; isTranslation?: boolean; outdated?: boolean }) => {
+  const formPage = async (
+    request: FastifyRequest, reply: FastifyReply,
+    options: { values: Record<string, unknown>; errors?: FieldErrors; previewHtml?: string | null; action: string; heading: string; cancel: string; isTranslation?: boolean; outdated?: boolean; version?: number | null; conflict?: CurrentArticleText },
+  ) => {
     const viewer = viewerOf(request)
     const [themes, communities] = await Promise.all([listThemes(db, request.locale), communitiesOf(db, viewer.id)])
     const chosen = new Set((options.values.themes as string[] | undefined) ?? [])
@@ -107,6 +111,8 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
       cancel: options.cancel,
       isTranslation: options.isTranslation ?? false,
       outdated: options.outdated ?? false,
+      version: options.version ?? null,
+      conflict: options.conflict ?? null,
     })
   }
 
@@ -253,7 +259,8 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
     return context
   }
 
-  const editPage = (request: FastifyRequest, reply: FastifyReply, article: ArticleRow, values: Record<string, unknown>, extra: { errors?: FieldErrors; previewHtml?: string | null } = {}) => {
+  // `version`: the revision the form was opened at (absent or garbled: null, which is answered as a stale save).
+  const editPage = (request: FastifyRequest, reply: FastifyReply, article: ArticleRow, values: Record<string, unknown>, extra: { errors?: FieldErrors; previewHtml?: string | null; conflict?: CurrentArticleText; version: number | null }) => {
     const outdated = article.translated_from_id !== null && article.source_revision !== null && (article.translated_from_revision ?? 0) < article.source_revision
     return formPage(request, reply, { values, ...extra, action: `/library/${article.slug}/edit`, heading: request.t('library.edit.title'), cancel: `/library/${article.slug}`, isTranslation: article.translated_from_id !== null, outdated })
   }
@@ -265,7 +272,7 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
       ...article, body: article.body_md, community: article.community_slug ?? '', themes: (themes.get(article.id) ?? []).map((th) => th.slug),
       practice_context: article.practice_context ?? '', practice_target_group: article.practice_target_group ?? '', practice_country: article.practice_country ?? '',
       practice_what_worked: article.practice_what_worked ?? '', practice_what_did_not: article.practice_what_did_not ?? '', practice_contact: article.practice_contact ?? '',
-    })
+    }, { version: article.revision })
   })
 
   app.post('/library/:slug/edit', { preHandler: requireUser, schema: formSchema(articleFields, ['themes']) }, async (request, reply) => {
@@ -276,11 +283,14 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
     const { data, errors } = await readForm(request, input)
     // An article may keep the community it came from even when its editor (a reviewer) is not a member there.
     if (errors.community && input.community_slug === article.community_slug) delete errors.community
-    if (!data || Object.keys(errors).length) return editPage(request, reply.code(422), article, formValues(input), { errors })
+    const version = editVersion(request.body)
+    if (!data || Object.keys(errors).length) return editPage(request, reply.code(422), article, formValues(input), { errors, version })
     if (input.community_slug === article.community_slug) data.community_id = article.community_id
-    if (field(request.body, 'preview')) return editPage(request, reply, article, formValues(input), { previewHtml: renderMarkdown(input.body_md).html })
-    const result = await updateArticle(db, article.id, { ...data, editorId: viewer.id, markTranslationCurrent: field(request.body, 'translation_current') === '1' })
-    if (!result.ok) return editPage(request, reply.code(409), article, { ...formValues(input), suggestion: result.suggestion }, { errors: { slug: 'library.error.slug_taken' } })
+    if (field(request.body, 'preview')) return editPage(request, reply, article, formValues(input), { previewHtml: renderMarkdown(input.body_md).html, version })
+    const result = await updateArticle(db, article.id, { ...data, editorId: viewer.id, markTranslationCurrent: field(request.body, 'translation_current') === '1', version })
+    // Someone saved in between: their version above the form, this editor's own text kept in it, to merge and save again.
+    if (!result.ok && result.reason === 'stale') return editPage(request, reply.code(409), article, formValues(input), { conflict: result.current, version: result.current.version })
+    if (!result.ok) return editPage(request, reply.code(409), article, { ...formValues(input), suggestion: result.suggestion }, { errors: { slug: 'library.error.slug_taken' }, version })
     setFlash(reply, 'library.flash.saved')
     return reply.redirect(`/library/${result.slug}`, 303)
   })

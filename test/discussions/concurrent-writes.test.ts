@@ -19,14 +19,17 @@ t.test('replies, edits and deletions in one thread at the same time never deadlo
     await Promise.all(
       parents.flatMap((parentId, i) => [
         attempt(() => replyToThread(db, { threadId, parentId, authorId: author.id, bodyMd: `answer ${round}.${i}`, submissionKey: null })),
-        attempt(() => editPost(db, { postId: parentId, editorId: author.id, bodyMd: `edited ${round}.${i}` })),
+        attempt(() => editPost(db, { postId: parentId, editorId: author.id, bodyMd: `edited ${round}.${i}`, version: round + 1 })),
       ]).concat([
         attempt(() => deletePost(db, { postId: spare, deletedBy: author.id })),
-        attempt(() => editThread(db, { threadId, editorId: author.id, title: `Round ${round}`, bodyMd: 'Still going.', themeIds: [] })),
+        attempt(() => editThread(db, { threadId, editorId: author.id, title: `Round ${round}`, bodyMd: 'Still going.', themeIds: [], version: round + 1 })),
       ]),
     )
   }
   t.same(failures, [], 'every write went through')
+  // Each edit above started from the version the one before it left (one edit of each row per round), so none was stale.
+  const edited = await db.selectFrom('posts').select('version').where('id', 'in', parents).execute()
+  t.same(edited.map((row) => row.version), [16, 16, 16])
   const replies = await db.selectFrom('posts').select((eb) => eb.fn.countAll<number>().as('n')).where('thread_id', '=', threadId).where('body_md', 'like', 'answer %').executeTakeFirstOrThrow()
   t.equal(Number(replies.n), 45)
 })

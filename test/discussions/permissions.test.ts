@@ -62,7 +62,7 @@ t.test('permission matrix', async (t) => {
       // edit and delete someone else's reply
       const othersReply = await replyIn(db, threadId, author, null, `Reply by the author for ${role}`)
       await client.get('/')
-      const editOther = await client.post(`/posts/${othersReply}/edit`, { body: 'Changed by someone else' })
+      const editOther = await client.edit(`/posts/${othersReply}/edit`, { body: 'Changed by someone else' })
       t.equal(editOther.status, role === 'visitor' ? 401 : mayModerate ? 303 : mayRead ? 403 : 404, `${label}: edit another's reply`)
       const deleteOther = await client.post(`/posts/${othersReply}/delete`)
       t.equal(deleteOther.status, role === 'visitor' ? 401 : mayModerate ? 303 : mayRead ? 403 : 404, `${label}: delete another's reply`)
@@ -74,7 +74,7 @@ t.test('permission matrix', async (t) => {
       if (mayWrite) {
         const own = await replyIn(db, threadId, people[role as Exclude<Role, 'visitor'>], null, 'My own words')
         await client.get('/')
-        t.equal((await client.post(`/posts/${own}/edit`, { body: 'My own words, improved' })).status, 303, `${label}: edit own reply`)
+        t.equal((await client.edit(`/posts/${own}/edit`, { body: 'My own words, improved' })).status, 303, `${label}: edit own reply`)
         t.equal((await client.post(`/posts/${own}/delete`)).status, 303, `${label}: delete own reply`)
       }
     }

@@ -164,7 +164,7 @@ t.test('bad input gets a clear 4xx, keeps the text, and changes nothing', async 
   t.equal((await client.get('/t/99999999')).status, 404)
 
   const othersReply = await replyIn(db, threadId, other, null, 'Not yours')
-  const editOther = await client.post(`/posts/${othersReply}/edit`, { body: 'Mine now' })
+  const editOther = await client.edit(`/posts/${othersReply}/edit`, { body: 'Mine now' })
   t.equal(editOther.status, 403)
   t.match(editOther.body, 'You can only change your own posts.')
 

@@ -80,13 +80,13 @@ t.test('visitors see every change to a thread at once: replies, edits, deletions
   t.ok((await visit(visitor, database, path)).kept, 'and kept again')
 
   await member.get(`/posts/${replyId}/edit`)
-  t.equal((await member.post(`/posts/${replyId}/edit`, { body: 'An early reply, corrected.' })).status, 303)
+  t.equal((await member.edit(`/posts/${replyId}/edit`, { body: 'An early reply, corrected.' })).status, 303)
   page = await visit(visitor, database, path)
   t.match(page.body, 'An early reply, corrected.', 'an edited reply')
   t.notMatch(page.body, '<p>An early reply.</p>')
 
   await member.get(`/t/${threadId}/edit`)
-  t.equal((await member.post(`/t/${threadId}/edit`, { title: 'Keeping a panel going, year two', body: 'Second year too.', themes: [] })).status, 303)
+  t.equal((await member.edit(`/t/${threadId}/edit`, { title: 'Keeping a panel going, year two', body: 'Second year too.', themes: [] })).status, 303)
   page = await visit(visitor, database, path)
   t.match(page.body, '<h1 id="thread-title">Keeping a panel going, year two</h1>', 'an edited thread')
   t.notMatch(page.body, '/themes/participation', 'its themes as they are now')

@@ -59,6 +59,13 @@ export class Client {
     return this.wrap(response)
   }
 
+  /** Opens an edit form and saves it with the version it was opened at, as a browser sends its hidden field. */
+  async edit(formUrl: string, fields: Record<string, string | string[]>, action = formUrl): Promise<Response> {
+    const page = await this.get(formUrl)
+    const version = formVersion(page.body)
+    return this.post(action, version === null || 'version' in fields ? fields : { ...fields, version })
+  }
+
   /** Opens the page that holds a form, then submits it: the token comes from that very page. */
   async submit(pageUrl: string, action: string, fields: Record<string, string | string[]>): Promise<Response> {
     const page = await this.get(pageUrl)
@@ -71,6 +78,11 @@ export async function logIn(client: Client, email: string, password: string): Pr
   const response = await client.submit('/login', '/login', { email, password })
   if (response.status !== 303) throw new Error(`login as ${email} failed with ${response.status}`)
   return response
+}
+
+/** The hidden version an edit form (or its 409 answer) carries, or null when the page has none. */
+export function formVersion(body: string): string | null {
+  return /<input type="hidden" name="version" value="(\d+)">/.exec(body)?.[1] ?? null
 }
 
 /** What a browser does to an attribute value before it submits it. */

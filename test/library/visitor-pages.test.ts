@@ -70,7 +70,7 @@ t.test('every change a visitor would see reaches the kept pages at once', async 
 
   await look('/library')
   await author.get(`${url}/edit`)
-  t.equal((await author.post(`${url}/edit`, { title: 'Intake interviews in threes', slug, summary: 'Now with three people.', kind: 'practice', language: 'en', body: 'Three.', community: 'homeshare', themes: 'participation' })).status, 303)
+  t.equal((await author.edit(`${url}/edit`, { title: 'Intake interviews in threes', slug, summary: 'Now with three people.', kind: 'practice', language: 'en', body: 'Three.', community: 'homeshare', themes: 'participation' })).status, 303)
   t.match((await visit(visitor, database, '/library')).body, 'Intake interviews in threes', 'an edited title shows in the index')
   t.match((await visit(visitor, database, url)).body, 'Now with three people.', 'and on the article')
 

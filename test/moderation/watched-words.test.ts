@@ -76,7 +76,7 @@ t.test('watched words', async (t) => {
 
   t.test('watched words are not a way around by editing, nor in article comments', async (t) => {
     const postId = await replyIn(db, threadId, member, null, 'An innocent reply')
-    const edited = await memberClient.post(`/posts/${postId}/edit`, { body: 'An innocent reply. Now: casino!' })
+    const edited = await memberClient.edit(`/posts/${postId}/edit`, { body: 'An innocent reply. Now: casino!' })
     t.equal(edited.status, 422, 'an edit that adds a block word is refused')
     t.notMatch((await readerClient.get(`/t/${threadId}`)).body, 'Now: casino', 'and others never read it')
 

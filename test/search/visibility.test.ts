@@ -88,7 +88,7 @@ t.test('a change the index has not caught up with yet is filtered out on the way
   // The community goes members-only; until its documents are rebuilt, the database check keeps them off the page.
   await sql`update communities set visibility = 'members' where id = ${community.id}`.execute(db)
   t.same(resultUrls((await new Client(app).get(q('weaving'))).body), [], 'hidden right away, before any sync')
-  await editThread(db, { threadId, editorId: author.id, title: 'Weaving circles, renamed', bodyMd: 'New text', themeIds: [] })
+  await editThread(db, { threadId, editorId: author.id, title: 'Weaving circles, renamed', bodyMd: 'New text', themeIds: [], version: 1 })
   await sync()
   const member = new Client(app)
   await logIn(member, author.email, author.password)
