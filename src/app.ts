@@ -28,6 +28,11 @@ import { createSearchClient, type SearchClient } from './search/client.js'
 import { installSearch } from './search/plugin.js'
 import type { WorkerOptions } from './search/worker.js'
 import { installErrorPages, tooManyRequests } from './web/errors.js'
+import { installInputGuard } from './web/input-guard.js'
+import { serializeRequest } from './web/log-redaction.js'
+import { installMalformedUrlCheck, onClientError, onFrameworkError } from './web/malformed-urls.js'
+import { installRequestIdHeader, requestIdOf } from './web/request-id.js'
+import { installResponseGuard } from './web/response-guard.js'
 import { deleteExpiredSessions, PostgresSessionStore } from './web/session-store.js'
 import { installViewer } from './web/viewer.js'
 import { csrfUserInfo, installViews } from './web/view.js'
@@ -52,7 +57,17 @@ export interface AppServices {
 
 export async function buildApp(config: Readonly<Config>, services: AppServices = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization'] },
+    logger: {
+      level: config.logLevel,
+      redact: ['req.headers.cookie', 'req.headers.authorization'],
+      // URLs are logged whole but for the secrets they carry (form, invitation and account-link tokens).
+      serializers: { req: serializeRequest },
+    },
+    // Our own ids, or a proxy's when it has a safe shape: never an incoming header taken as it is.
+    requestIdHeader: false,
+    genReqId: requestIdOf,
+    frameworkErrors: onFrameworkError,
+    clientErrorHandler: onClientError,
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.env === 'production',
     // Long enough for a real visitor, short enough that a slow client cannot hold a socket.
@@ -116,13 +131,20 @@ export async function buildApp(config: Readonly<Config>, services: AppServices =
     errorResponseBuilder: () => tooManyRequests(),
   })
   await app.register(fastifyStatic, { root: staticDir, prefix: '/static/', maxAge: '1h', index: false })
+  installRequestIdHeader(app)
   installViewer(app, db)
   await installViews(app, { cache: config.cacheTemplates })
+  // After the hooks above: a malformed URL's page has the security headers, the request id and the viewer's language.
+  installMalformedUrlCheck(app)
+  installInputGuard(app)
+  // After every plugin's own onSend (cookies, session): its hook must be the last one to run.
+  installResponseGuard(app)
   installErrorPages(app)
 
   // Every state change is a POST and every POST carries the form's CSRF token: checked here once, for all routes.
+  // Not for an address no route answers (PUT /t/1): that is a 404 or 405 page, whatever the method.
   app.addHook('preHandler', (request, reply, done) => {
-    if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return done()
+    if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS' || request.is404) return done()
     app.csrfProtection(request, reply, done)
   })
 

@@ -1,6 +1,7 @@
 // Error factories with a status and a catalog key, and the one handler that turns any error into a page in the viewer's language.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Vars } from './i18n.js'
+import { redactUrl } from './log-redaction.js'
 
 export class HttpError extends Error {
   constructor(readonly statusCode: number, readonly messageKey: string, readonly vars?: Vars) {
@@ -38,13 +39,14 @@ export async function renderErrorPage(request: FastifyRequest, reply: FastifyRep
   const pageStatus = statusWithPage.has(status) ? status : status >= 500 ? 500 : 400
   reply.code(status)
   if (request.headers.accept?.includes('application/json') && !request.headers.accept.includes('text/html')) {
-    return reply.send({ error: status, message: request.t(messageKey, vars) })
+    return reply.send({ error: status, message: request.t(messageKey, vars), requestId: request.id })
   }
   return reply.render('errors/error', {
     title: request.t(`error.${pageStatus}.title`),
     status,
     message: request.t(messageKey, vars),
     showLogin: status === 401,
+    requestId: request.id,
   })
 }
 
@@ -54,8 +56,9 @@ export function installErrorPages(app: FastifyInstance) {
     const overloaded = error.message === 'timeout exceeded when trying to connect'
     if (overloaded) reply.header('retry-after', '5')
     const status = overloaded ? 503 : error.statusCode && error.statusCode >= 400 ? error.statusCode : 500
-    if (status >= 500) request.log.error({ err: error, url: request.url, method: request.method, userId: request.viewer?.id }, 'request failed')
-    else request.log.info({ code: error.code, status, url: request.url, method: request.method }, error.message)
+    const url = redactUrl(request.url)
+    if (status >= 500) request.log.error({ err: error, url, method: request.method, userId: request.viewer?.id }, 'request failed')
+    else request.log.info({ code: error.code, status, url, method: request.method }, error.message)
     if (status === 429 && error instanceof HttpError === false) return renderErrorPage(request, reply, 429, 'error.429.message')
     if (error.code === 'FST_CSRF_INVALID_TOKEN' && request.cookies?.kring_sid && !request.viewer) {
       // The form was made for a login that has since expired or been ended elsewhere.
@@ -65,5 +68,20 @@ export function installErrorPages(app: FastifyInstance) {
     return renderErrorPage(request, reply, status, key, error instanceof HttpError ? error.vars : undefined)
   })
 
-  app.setNotFoundHandler(async (request, reply) => renderErrorPage(request, reply, 404, 'error.404.message'))
+  app.setNotFoundHandler(async (request, reply) => {
+    // A known address asked with a method it does not take (PUT /t/1, PROPFIND /): say which ones it does.
+    // A GET for an action's address (GET /logout) stays a page that does not exist.
+    const allowed = request.method === 'GET' || request.method === 'HEAD' ? [] : allowedMethods(app, request.url)
+    if (allowed.length === 0) return renderErrorPage(request, reply, 404, 'error.404.message')
+    reply.header('allow', allowed.join(', '))
+    return renderErrorPage(request, reply, 405, 'error.405.message')
+  })
+}
+
+const pageMethods = ['GET', 'HEAD', 'POST'] as const
+
+function allowedMethods(app: FastifyInstance, url: string): string[] {
+  const queryAt = url.indexOf('?')
+  const path = queryAt === -1 ? url : url.slice(0, queryAt)
+  return pageMethods.filter((method) => app.findRoute({ method, url: path }) !== null)
 }

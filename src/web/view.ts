@@ -146,12 +146,19 @@ export function sendSharedPage(reply: FastifyReply, page: SharedPage): FastifyRe
   return reply.type('text/html; charset=utf-8').send(Buffer.concat(chunks))
 }
 
-/** Only local paths may be used as redirect targets ("/x", never "//evil.example" or "https://..."). */
+/**
+ * Only local paths may be used as redirect targets ("/x", never "//evil.example" or "https://..."), and what is
+ * returned can always be sent in a Location header: characters a header cannot carry are percent-encoded.
+ */
 export function safeLocalPath(value: unknown, fallback = '/'): string {
   if (typeof value !== 'string' || value.length > 2000) return fallback
   if (!value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return fallback
-  if (/[\u0000-\u001f\\]/.test(value)) return fallback
-  return value
+  // Browsers drop tabs and newlines from a URL and read a backslash as a slash, so "/\t/evil" would become
+  // "//evil": control characters (C0, DEL, C1) and backslashes are refused, not encoded. So are lone surrogates,
+  // which have no UTF-8 form to encode.
+  if (/[\u0000-\u001f\u007f-\u009f\\]|\p{Cs}/u.test(value)) return fallback
+  // Spaces, U+2028, letters beyond ASCII: percent-encoded as UTF-8, as a browser would send them.
+  return value.replace(/[^\x21-\x7e]+/gu, (text) => encodeURIComponent(text))
 }
 
 /** Tells a suspended member on every page why they cannot write, and until when. */
