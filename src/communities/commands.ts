@@ -155,7 +155,10 @@ export async function setMemberRole(db: Db, communityId: number, userId: number,
       .where('user_id', '=', userId)
       .where('status', '=', 'active')
       .executeTakeFirst()
-    return Number(result.numUpdatedRows) === 1
+    const changed = Number(result.numUpdatedRows) === 1
+    // Their sessions take a new id on their next request (src/web/viewer.ts).
+    if (changed) await trx.updateTable('users').set({ role_changed_at: new Date() }).where('id', '=', userId).execute()
+    return changed
   })
 }
 
