@@ -1,6 +1,7 @@
 // The only reader of process.env: validates it once and returns a frozen, typed config.
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { isIP } from 'node:net'
 import path from 'node:path'
 
 export type DatabaseConfig =
@@ -159,7 +160,9 @@ function parseTrustedProxies(raw: string | undefined): TrustedProxies {
   if (!value) return false
   const entries = value.split(',').map((entry) => entry.trim()).filter(Boolean)
   for (const entry of entries) {
-    if (!proxyRangeNames.includes(entry) && !/^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(entry)) {
+    const [address, bits, extra] = entry.split('/')
+    const validRange = isIP(address) !== 0 && extra === undefined && (bits === undefined || /^\d{1,3}$/.test(bits))
+    if (!proxyRangeNames.includes(entry) && !validRange) {
       throw new ConfigError(`KRING_TRUSTED_PROXIES must list IP addresses, CIDR ranges or ${proxyRangeNames.join('/')}, got "${entry}".`)
     }
   }
