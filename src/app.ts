@@ -7,6 +7,7 @@ import fastifyRateLimit from '@fastify/rate-limit'
 import fastifySession from '@fastify/session'
 import fastifyStatic from '@fastify/static'
 import Fastify, { type FastifyInstance } from 'fastify'
+import { Redis } from 'ioredis'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { accountRoutes } from './accounts/routes.js'
@@ -35,7 +36,7 @@ import { installRequestIdHeader, requestIdOf } from './web/request-id.js'
 import { installResponseGuard } from './web/response-guard.js'
 import { deleteExpiredSessions, PostgresSessionStore } from './web/session-store.js'
 import { installViewer } from './web/viewer.js'
-import { csrfUserInfo, installViews } from './web/view.js'
+import { csrfCookie, csrfUserInfo, installViews } from './web/view.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -46,7 +47,6 @@ declare module 'fastify' {
 }
 
 const staticDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../static')
-const sessionMaxAgeMs = 30 * 24 * 60 * 60 * 1000
 
 export interface AppServices {
   /** An already open database, for tests and scripts that manage its lifetime themselves. */
@@ -69,7 +69,8 @@ export async function buildApp(config: Readonly<Config>, services: AppServices =
     frameworkErrors: onFrameworkError,
     clientErrorHandler: onClientError,
     bodyLimit: config.bodyLimitBytes,
-    trustProxy: config.env === 'production',
+    // Only the configured proxies may say who the client is; anyone else's X-Forwarded-* is ignored.
+    trustProxy: config.trustedProxies,
     // Long enough for a real visitor, short enough that a slow client cannot hold a socket.
     requestTimeout: 30_000,
     ajv: { customOptions: { coerceTypes: false, allErrors: false } },
@@ -111,28 +112,39 @@ export async function buildApp(config: Readonly<Config>, services: AppServices =
   await app.register(fastifySession, {
     secret: config.sessionSecret,
     cookieName: 'kring_sid',
-    store: new PostgresSessionStore(db, sessionMaxAgeMs),
+    store: new PostgresSessionStore(db, config.session.idleMs),
     saveUninitialized: false,
-    // Not on every request: viewer.ts slides the expiry once a day instead of writing a row per page view.
+    // Not on every request: viewer.ts slides the idle expiry, at most once a day, and ends it at the absolute one.
     rolling: false,
-    cookie: { path: '/', httpOnly: true, sameSite: 'lax', secure: config.secureCookies, maxAge: sessionMaxAgeMs },
+    cookie: { path: '/', httpOnly: true, sameSite: 'lax', secure: config.secureCookies, maxAge: config.session.idleMs },
   })
   await app.register(fastifyCsrf, {
     // Double-submit with a signed cookie, so a visitor's forms need no session row; tied to the logged-in user.
     sessionPlugin: '@fastify/cookie',
-    cookieKey: 'kring_csrf',
+    cookieKey: csrfCookie,
     cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', signed: true, secure: config.secureCookies },
     getUserInfo: csrfUserInfo,
     csrfOpts: { hmacKey: config.sessionSecret },
   })
   await app.register(fastifyFormbody, { bodyLimit: config.bodyLimitBytes })
+  // With Redis, every instance counts against the same limits; without it, each instance counts its own.
+  const redis = config.redis ? new Redis(config.redis.url, { connectTimeout: 500, maxRetriesPerRequest: 1, lazyConnect: false }) : null
+  if (redis) {
+    redis.on('error', (err) => app.log.warn({ err }, 'rate-limit Redis connection error'))
+    app.addHook('onClose', async () => {
+      await redis.quit().catch(() => redis.disconnect())
+    })
+  }
   await app.register(fastifyRateLimit, {
     global: false,
+    // A Redis outage lets requests through rather than refusing every login: the per-account throttle in the
+    // database (src/accounts/login-throttle.ts) still holds then.
+    ...(redis && config.redis ? { redis, nameSpace: config.redis.keyPrefix, skipOnError: true } : {}),
     errorResponseBuilder: () => tooManyRequests(),
   })
   await app.register(fastifyStatic, { root: staticDir, prefix: '/static/', maxAge: '1h', index: false })
   installRequestIdHeader(app)
-  installViewer(app, db)
+  installViewer(app, db, config.session)
   await installViews(app, { cache: config.cacheTemplates })
   // After the hooks above: a malformed URL's page has the security headers, the request id and the viewer's language.
   installMalformedUrlCheck(app)

@@ -1,6 +1,7 @@
 // The only reader of process.env: validates it once and returns a frozen, typed config.
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { isIP } from 'node:net'
 import path from 'node:path'
 
 export type DatabaseConfig =
@@ -19,10 +20,34 @@ export interface RateLimit {
   timeWindowMs: number
 }
 
+/** The proxies allowed to set X-Forwarded-*: none, or addresses and CIDR ranges (Fastify's trustProxy list). */
+export type TrustedProxies = false | string[]
+
+export interface SessionConfig {
+  /** A session ends this long after login, however active. */
+  maxAgeMs: number
+  /** A session also ends after this long without a request. */
+  idleMs: number
+}
+
+/** Failed logins per account: after `freeFailures` within `windowMs`, each further attempt waits 2^n seconds. */
+export interface LoginThrottle {
+  freeFailures: number
+  windowMs: number
+  maxDelayMs: number
+}
+
 export interface Config {
   env: 'development' | 'production' | 'test'
   host: string
   port: number
+  /** Origin every absolute URL is built from (canonical links, feeds, sitemap, invitations), never the request's Host. */
+  publicUrl: string
+  trustedProxies: TrustedProxies
+  /** When set, rate-limit counters live in this Redis, under keys starting with keyPrefix, shared by all instances. */
+  redis: { url: string; keyPrefix: string } | null
+  session: SessionConfig
+  loginThrottle: LoginThrottle
   dataDir: string
   database: DatabaseConfig
   search: SearchConfig
@@ -61,10 +86,25 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonl
     sessionSecret = readOrCreateSecret(dataDir)
   }
 
+  const host = env.HOST ?? '127.0.0.1'
+  const publicUrlRaw = nonEmpty(env.KRING_PUBLIC_URL)
+  if (isProduction && !publicUrlRaw) throw new ConfigError('NODE_ENV=production needs KRING_PUBLIC_URL (e.g. https://kring.example): absolute links must not come from request headers.')
+  const publicUrl = publicUrlRaw ? parsePublicUrl(publicUrlRaw) : `http://${urlHost(host)}:${port}`
+  const redisUrl = nonEmpty(env.REDIS_URL)
+  if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) throw new ConfigError(`REDIS_URL must start with redis:// or rediss://, got "${redisUrl}".`)
+  const sessionMaxDays = parseInteger(env.KRING_SESSION_MAX_DAYS ?? '30', 'KRING_SESSION_MAX_DAYS', 1, 365)
+  const sessionIdleDays = parseInteger(env.KRING_SESSION_IDLE_DAYS ?? '7', 'KRING_SESSION_IDLE_DAYS', 1, 365)
+  if (sessionIdleDays > sessionMaxDays) throw new ConfigError('KRING_SESSION_IDLE_DAYS must not be longer than KRING_SESSION_MAX_DAYS.')
+
   return Object.freeze({
     env: nodeEnv,
-    host: env.HOST ?? '127.0.0.1',
+    host,
     port,
+    publicUrl,
+    trustedProxies: parseTrustedProxies(env.KRING_TRUSTED_PROXIES),
+    redis: redisUrl ? { url: redisUrl, keyPrefix: env.KRING_REDIS_PREFIX ?? 'kring-rate-limit-' } : null,
+    session: { maxAgeMs: sessionMaxDays * dayMs, idleMs: sessionIdleDays * dayMs },
+    loginThrottle: { freeFailures: 5, windowMs: 15 * 60_000, maxDelayMs: 15 * 60_000 },
     dataDir,
     database: databaseUrl
       ? { kind: 'postgres', url: databaseUrl }
@@ -86,6 +126,47 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonl
     },
     logLevel: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
   } satisfies Config)
+}
+
+const dayMs = 24 * 60 * 60 * 1000
+
+/** An origin without a trailing slash, path, query or credentials: what goes before "/library/...". */
+function parsePublicUrl(raw: string): string {
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    throw new ConfigError(`KRING_PUBLIC_URL must be an absolute http(s) URL such as https://kring.example, got "${raw}".`)
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password || url.search || url.hash || url.pathname !== '/') {
+    throw new ConfigError(`KRING_PUBLIC_URL must be an http(s) origin without path, query or credentials, got "${raw}".`)
+  }
+  return url.origin
+}
+
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === '') return 'localhost'
+  return host.includes(':') ? `[${host}]` : host
+}
+
+const proxyRangeNames = ['loopback', 'linklocal', 'uniquelocal']
+
+/**
+ * Unset: no proxy is trusted. Otherwise a comma-separated list of addresses, CIDR ranges or proxy-addr's names
+ * (loopback, linklocal, uniquelocal). Not a hop count: that cannot tell a proxy from a client connecting directly.
+ */
+function parseTrustedProxies(raw: string | undefined): TrustedProxies {
+  const value = nonEmpty(raw)
+  if (!value) return false
+  const entries = value.split(',').map((entry) => entry.trim()).filter(Boolean)
+  for (const entry of entries) {
+    const [address, bits, extra] = entry.split('/')
+    const validRange = isIP(address) !== 0 && extra === undefined && (bits === undefined || /^\d{1,3}$/.test(bits))
+    if (!proxyRangeNames.includes(entry) && !validRange) {
+      throw new ConfigError(`KRING_TRUSTED_PROXIES must list IP addresses, CIDR ranges or ${proxyRangeNames.join('/')}, got "${entry}".`)
+    }
+  }
+  return entries
 }
 
 function readOrCreateSecret(dataDir: string): string {

@@ -33,7 +33,10 @@ t.test('production refuses missing secrets and never seeds the demo', async (t) 
   t.throws(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y', MEILI_URL: 'http://s:7700', MEILI_MASTER_KEY: 'm'.repeat(32) }, cwd), /SESSION_SECRET/)
   t.throws(() => loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 's'.repeat(40) }, cwd), /DATABASE_URL/)
   t.throws(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y', SESSION_SECRET: 's'.repeat(40) }, cwd), /MEILI_URL/)
-  const config = loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y', SESSION_SECRET: 's'.repeat(40), MEILI_URL: 'http://search:7700', MEILI_MASTER_KEY: 'm'.repeat(32) }, cwd)
+  const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y', SESSION_SECRET: 's'.repeat(40), MEILI_URL: 'http://search:7700', MEILI_MASTER_KEY: 'm'.repeat(32) }
+  t.throws(() => loadConfig(production, cwd), /KRING_PUBLIC_URL/, 'absolute links need a configured origin, not the Host header')
+  const config = loadConfig({ ...production, KRING_PUBLIC_URL: 'https://kring.example/' }, cwd)
+  t.equal(config.publicUrl, 'https://kring.example')
   t.equal(config.seedDemo, false)
   t.equal(config.secureCookies, true)
 })
@@ -44,4 +47,32 @@ t.test('bad values are refused with a message that names them', async (t) => {
   t.throws(() => loadConfig({ NODE_ENV: 'staging' }, cwd), /NODE_ENV/)
   t.throws(() => loadConfig({ MEILI_URL: 'http://x:7700' }, cwd), /MEILI_MASTER_KEY/)
   t.throws(() => loadConfig({ SESSION_SECRET: 'short' }, cwd), /32/)
+})
+
+t.test('public URL, trusted proxies, Redis and session lifetimes', async (t) => {
+  const cwd = scratch()
+  const defaults = loadConfig({}, cwd)
+  t.equal(defaults.publicUrl, 'http://127.0.0.1:3000', 'derived from HOST and PORT outside production')
+  t.equal(loadConfig({ HOST: '0.0.0.0', PORT: '8080' }, cwd).publicUrl, 'http://localhost:8080')
+  t.equal(defaults.trustedProxies, false, 'no proxy is trusted unless configured')
+  t.equal(defaults.redis, null)
+  t.same(defaults.session, { maxAgeMs: 30 * 86_400_000, idleMs: 7 * 86_400_000 })
+
+  const configured = loadConfig({
+    KRING_PUBLIC_URL: 'https://cop.example.org', KRING_TRUSTED_PROXIES: '10.0.0.1, 192.168.0.0/16,loopback',
+    REDIS_URL: 'redis://127.0.0.1:6379', KRING_SESSION_MAX_DAYS: '14', KRING_SESSION_IDLE_DAYS: '2',
+  }, cwd)
+  t.equal(configured.publicUrl, 'https://cop.example.org')
+  t.same(configured.trustedProxies, ['10.0.0.1', '192.168.0.0/16', 'loopback'])
+  t.same(configured.redis, { url: 'redis://127.0.0.1:6379', keyPrefix: 'kring-rate-limit-' })
+  t.same(configured.session, { maxAgeMs: 14 * 86_400_000, idleMs: 2 * 86_400_000 })
+
+  t.throws(() => loadConfig({ KRING_PUBLIC_URL: 'kring.example' }, cwd), /KRING_PUBLIC_URL/)
+  t.throws(() => loadConfig({ KRING_PUBLIC_URL: 'https://kring.example/forum' }, cwd), /KRING_PUBLIC_URL/, 'an origin, not a path')
+  t.throws(() => loadConfig({ KRING_PUBLIC_URL: 'javascript:alert(1)' }, cwd), /KRING_PUBLIC_URL/)
+  t.throws(() => loadConfig({ KRING_TRUSTED_PROXIES: '2' }, cwd), /KRING_TRUSTED_PROXIES/, 'a hop count cannot tell a proxy from a client')
+  t.throws(() => loadConfig({ KRING_TRUSTED_PROXIES: 'proxy.internal' }, cwd), /KRING_TRUSTED_PROXIES/)
+  t.throws(() => loadConfig({ REDIS_URL: '127.0.0.1:6379' }, cwd), /REDIS_URL/)
+  t.throws(() => loadConfig({ KRING_SESSION_IDLE_DAYS: '40' }, cwd), /KRING_SESSION_IDLE_DAYS/, 'idle longer than the absolute lifetime')
+  t.throws(() => loadConfig({ KRING_SESSION_MAX_DAYS: '0' }, cwd), /KRING_SESSION_MAX_DAYS/)
 })

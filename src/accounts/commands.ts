@@ -1,10 +1,11 @@
 // Account writes, each in one transaction; they know nothing of HTTP.
 import type { Db } from '../db/connect.js'
 import { lockActiveActor } from '../moderation/actor-guard.js'
+import { looksLikeStaff } from './names.js'
 import { hashPassword, verifyAgainstDecoy, verifyPassword } from './password.js'
 import type { ProfileInput } from './validation.js'
 
-export type RegisterResult = { ok: true; userId: number } | { ok: false; reason: 'email_taken' }
+export type RegisterResult = { ok: true; userId: number } | { ok: false; reason: 'email_taken' | 'name_like_staff' }
 
 function isUniqueViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: string }).code === '23505'
@@ -12,12 +13,17 @@ function isUniqueViolation(error: unknown): boolean {
 
 export async function registerUser(
   db: Db,
-  input: { email: string; displayName: string; password: string; locale?: string | null; siteRole?: 'member' | 'admin'; isDemo?: boolean },
+  input: {
+    email: string; displayName: string; password: string; locale?: string | null; siteRole?: 'member' | 'admin'; isDemo?: boolean
+    /** Refuse a name that looks like an admin's or a moderator's (the web form; scripts and seeds choose their own). */
+    refuseStaffLookalike?: boolean
+  },
 ): Promise<RegisterResult> {
   const passwordHash = await hashPassword(input.password)
   try {
-    const row = await db.transaction().execute((trx) =>
-      trx
+    return await db.transaction().execute(async (trx) => {
+      if (input.refuseStaffLookalike && (await looksLikeStaff(trx, input.displayName, null))) return { ok: false, reason: 'name_like_staff' } as const
+      const row = await trx
         .insertInto('users')
         .values({
           email: input.email,
@@ -28,16 +34,16 @@ export async function registerUser(
           is_demo: input.isDemo ?? false,
         })
         .returning('id')
-        .executeTakeFirstOrThrow(),
-    )
-    return { ok: true, userId: row.id }
+        .executeTakeFirstOrThrow()
+      return { ok: true, userId: row.id } as const
+    })
   } catch (error) {
     if (isUniqueViolation(error)) return { ok: false, reason: 'email_taken' }
     throw error
   }
 }
 
-/** Returns the user id for a correct email and password, else null, taking as long either way. */
+/** Returns the user id for a correct email (normalised: see normaliseEmail) and password, else null, taking as long either way. */
 export async function authenticate(db: Db, email: string, password: string): Promise<number | null> {
   const user = await db
     .selectFrom('users')
@@ -49,9 +55,16 @@ export async function authenticate(db: Db, email: string, password: string): Pro
 }
 
 /** A suspended member's name and bio are what others see of them: refused (403) until the suspension ends. */
-export async function updateProfile(db: Db, userId: number, input: ProfileInput): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+export type UpdateProfileResult = { ok: true } | { ok: false; reason: 'name_like_staff' }
+
+export async function updateProfile(db: Db, userId: number, input: ProfileInput): Promise<UpdateProfileResult> {
+  return db.transaction().execute(async (trx) => {
     await lockActiveActor(trx, userId, { updatesUser: true })
+    const current = await trx.selectFrom('users').select('display_name').where('id', '=', userId).forUpdate().executeTakeFirst()
+    // Only a new name is compared: keeping one's own name never fails because someone else became staff meanwhile.
+    if (current && current.display_name !== input.display_name && (await looksLikeStaff(trx, input.display_name, userId))) {
+      return { ok: false, reason: 'name_like_staff' } as const
+    }
     await trx
       .updateTable('users')
       .set({
@@ -65,6 +78,7 @@ export async function updateProfile(db: Db, userId: number, input: ProfileInput)
       })
       .where('id', '=', userId)
       .execute()
+    return { ok: true } as const
   })
 }
 

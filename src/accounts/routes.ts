@@ -7,14 +7,15 @@ import { notFound } from '../web/errors.js'
 import { setFlash } from '../web/flash.js'
 import { supportedLocales, translate } from '../web/i18n.js'
 import { timeZones } from '../web/time.js'
-import { safeLocalPath } from '../web/view.js'
+import { rotateCsrfSecret, safeLocalPath } from '../web/view.js'
 import { languageCookie, timeZoneCookie } from '../web/viewer.js'
 import { isLocale } from '../web/i18n.js'
 import { isTimeZone } from '../web/time.js'
 import { authenticate, changePassword, registerUser, updateProfile } from './commands.js'
 import { countryOptions } from './countries.js'
+import { claimLoginAttempt, clearFailures, deleteStaleLoginThrottles } from './login-throttle.js'
 import { findProfile } from './queries.js'
-import { checkDisplayName, checkEmail, checkNewPassword, checkProfile, normaliseEmail, readProfile, text, type FieldErrors } from './validation.js'
+import { checkDisplayName, checkEmail, checkNewPassword, checkProfile, displayName as cleanDisplayName, normaliseEmail, readProfile, text, type FieldErrors } from './validation.js'
 
 type Form = Record<string, unknown>
 
@@ -29,16 +30,25 @@ function translatedErrors(request: FastifyRequest, errors: FieldErrors) {
   return Object.fromEntries(Object.entries(errors).map(([field, key]) => [field, request.t(key)]))
 }
 
-async function logIn(request: FastifyRequest, userId: number) {
-  // A fresh id at login, so a session id planted before login is worthless after it.
+async function logIn(request: FastifyRequest, reply: FastifyReply, userId: number) {
+  // A fresh id and a fresh CSRF secret at login, so neither a session id planted before it nor a form token taken
+  // before an earlier logout is worth anything after it.
   await request.session.regenerate()
+  rotateCsrfSecret(request, reply)
   request.session.userId = userId
+  request.session.loggedInAt = Date.now()
   request.session.seenOn = new Date().toISOString().slice(0, 10)
 }
 
 export async function accountRoutes(app: FastifyInstance, { db, config }: { db: Db; config: Readonly<Config> }) {
   const loginLimit = { max: config.rateLimits.login.max, timeWindow: config.rateLimits.login.timeWindowMs }
   const registerLimit = { max: config.rateLimits.register.max, timeWindow: config.rateLimits.register.timeWindowMs }
+
+  const sweep = setInterval(() => {
+    deleteStaleLoginThrottles(db, config.loginThrottle).catch((err) => app.log.warn({ err }, 'could not delete stale login throttles'))
+  }, 60 * 60 * 1000)
+  sweep.unref()
+  app.addHook('onClose', async () => clearInterval(sweep))
 
   const registerPage = (request: FastifyRequest, reply: FastifyReply, values: Form = {}, errors: FieldErrors = {}) =>
     reply.render('accounts/register', { title: request.t('accounts.register.title'), values, errors: translatedErrors(request, errors), next: safeLocalPath(values.next, '') })
@@ -51,7 +61,7 @@ export async function accountRoutes(app: FastifyInstance, { db, config }: { db: 
   app.post('/register', { schema: formBody(['email', 'display_name', 'password', 'next', '_csrf']), config: { rateLimit: registerLimit } }, async (request, reply) => {
     const body = request.body as Form
     const email = normaliseEmail(body.email)
-    const displayName = text(body.display_name)
+    const displayName = cleanDisplayName(body.display_name)
     const password = typeof body.password === 'string' ? body.password : ''
     const errors: FieldErrors = {}
     checkEmail(email, errors)
@@ -60,16 +70,17 @@ export async function accountRoutes(app: FastifyInstance, { db, config }: { db: 
     const values = { email, display_name: displayName, next: body.next }
     if (Object.keys(errors).length > 0) return registerPage(request, reply.code(422), values, errors)
 
-    const result = await registerUser(db, { email, displayName, password, locale: request.locale })
+    const result = await registerUser(db, { email, displayName, password, locale: request.locale, refuseStaffLookalike: true })
+    if (!result.ok && result.reason === 'name_like_staff') return registerPage(request, reply.code(422), values, { display_name: 'accounts.error.display_name_like_staff' })
     if (!result.ok) return registerPage(request, reply.code(409), values, { email: 'accounts.error.email_taken' })
     request.log.info({ userId: result.userId }, 'account registered')
-    await logIn(request, result.userId)
+    await logIn(request, reply, result.userId)
     setFlash(reply, 'accounts.flash.registered')
     return reply.redirect(safeLocalPath(body.next, '/settings'), 303)
   })
 
-  const loginPage = (request: FastifyRequest, reply: FastifyReply, values: Form = {}, error: string | null = null) =>
-    reply.render('accounts/login', { title: request.t('accounts.login.title'), values, error: error && request.t(error), next: safeLocalPath(values.next, '') })
+  const loginPage = (request: FastifyRequest, reply: FastifyReply, values: Form = {}, error: string | null = null, translate = true) =>
+    reply.render('accounts/login', { title: request.t('accounts.login.title'), values, error: error && (translate ? request.t(error) : error), next: safeLocalPath(values.next, '') })
 
   app.get('/login', async (request, reply) => {
     if (request.viewer) return reply.redirect(safeLocalPath((request.query as Form).next), 303)
@@ -80,18 +91,30 @@ export async function accountRoutes(app: FastifyInstance, { db, config }: { db: 
     const body = request.body as Form
     const email = normaliseEmail(body.email)
     const password = typeof body.password === 'string' ? body.password : ''
+    if (email && password) {
+      // Per account, beside the per-address limit: guesses spread over many addresses still slow down.
+      const attempt = await claimLoginAttempt(db, email, config.loginThrottle)
+      if (!attempt.allowed) {
+        const seconds = Math.max(1, Math.ceil((attempt.retryAt.getTime() - Date.now()) / 1000))
+        request.log.info({ email }, 'login throttled for this account')
+        reply.code(429).header('retry-after', String(seconds))
+        return loginPage(request, reply, { email, next: body.next }, request.t('accounts.error.login_throttled', { seconds }), false)
+      }
+    }
     const userId = email && password ? await authenticate(db, email, password) : null
     if (userId === null) {
       request.log.info({ email }, 'login refused')
       // One message for an unknown email and a wrong password: the form must not reveal who has an account.
       return loginPage(request, reply.code(401), { email, next: body.next }, 'accounts.error.login_failed')
     }
-    await logIn(request, userId)
+    await clearFailures(db, email)
+    await logIn(request, reply, userId)
     return reply.redirect(safeLocalPath(body.next), 303)
   })
 
   app.post('/logout', async (request, reply) => {
     if (request.viewer) await request.session.destroy()
+    rotateCsrfSecret(request, reply)
     setFlash(reply, 'accounts.flash.logged_out')
     return reply.redirect('/', 303)
   })
@@ -119,7 +142,8 @@ export async function accountRoutes(app: FastifyInstance, { db, config }: { db: 
     const input = readProfile(request.body as Form)
     const errors = checkProfile(input)
     if (Object.keys(errors).length > 0) return settingsPage(request, reply.code(422), { ...input }, errors)
-    await updateProfile(db, viewer.id, input)
+    const result = await updateProfile(db, viewer.id, input)
+    if (!result.ok) return settingsPage(request, reply.code(422), { ...input }, { display_name: 'accounts.error.display_name_like_staff' })
     setFlash(reply, 'accounts.flash.profile_saved')
     return reply.redirect('/settings', 303)
   })
@@ -143,6 +167,8 @@ export async function accountRoutes(app: FastifyInstance, { db, config }: { db: 
     const result = await changePassword(db, { userId: viewer.id, currentPassword: current, newPassword: next, keepSessionId: request.session.sessionId })
     if (!result.ok) return passwordPage(request, reply.code(422), { current_password: 'accounts.error.current_password_wrong' })
     request.log.info({ userId: viewer.id }, 'password changed')
+    // The other sessions are gone (changePassword); this one takes a new id and CSRF secret, as at a login.
+    await logIn(request, reply, viewer.id)
     setFlash(reply, 'accounts.flash.password_changed')
     return reply.redirect('/settings', 303)
   })

@@ -1,5 +1,7 @@
 // Field rules for account forms: each failure is a catalog key shown beside its field.
+import commonPasswords from 'fxa-common-password-list'
 import { isLocale } from '../web/i18n.js'
+import { cleanDisplayName, cleanLine, forbiddenCharactersMessage, hasForbiddenCharacters, lineProblem, normaliseEmailText } from '../web/text-rules.js'
 import { isTimeZone } from '../web/time.js'
 import { isCountryCode } from './countries.js'
 import { maxPasswordLength, minPasswordLength } from './password.js'
@@ -9,8 +11,9 @@ export type FieldErrors = Record<string, string>
 // Deliberately loose: one @, something on both sides, a dot in the domain. The real check is whether mail arrives.
 const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
 
+/** NFKC case-folded, so that a fullwidth or otherwise disguised address is the address it looks like. */
 export function normaliseEmail(raw: unknown): string {
-  return typeof raw === 'string' ? raw.trim().toLowerCase() : ''
+  return normaliseEmailText(raw)
 }
 
 export function text(raw: unknown): string {
@@ -25,11 +28,25 @@ export function checkEmail(email: string, errors: FieldErrors) {
 export function checkNewPassword(password: string, errors: FieldErrors, field = 'password') {
   if (password.length < minPasswordLength) errors[field] = 'accounts.error.password_too_short'
   else if (password.length > maxPasswordLength) errors[field] = 'accounts.error.password_too_long'
+  else if (isCommonPassword(password)) errors[field] = 'accounts.error.password_common'
+}
+
+/** On Mozilla's list of the 50,000 most common passwords (from leaked sets), in any letter case. */
+export function isCommonPassword(password: string): boolean {
+  const plain = password.normalize('NFKC')
+  return commonPasswords.test(plain) || commonPasswords.test(plain.toLowerCase())
 }
 
 export function checkDisplayName(name: string, errors: FieldErrors) {
-  if (name === '') errors.display_name = 'accounts.error.display_name_required'
+  const problem = lineProblem(name)
+  if (problem === 'blank') errors.display_name = 'accounts.error.display_name_required'
+  else if (problem === 'characters') errors.display_name = forbiddenCharactersMessage
   else if (name.length > 80) errors.display_name = 'accounts.error.display_name_too_long'
+}
+
+/** A display name as it will be stored and shown (NFKC, invisible ends removed); see src/web/text-rules.ts. */
+export function displayName(raw: unknown): string {
+  return cleanDisplayName(raw)
 }
 
 export interface ProfileInput {
@@ -43,8 +60,8 @@ export interface ProfileInput {
 
 export function readProfile(body: Record<string, unknown>): ProfileInput {
   return {
-    display_name: text(body.display_name),
-    organisation: text(body.organisation),
+    display_name: displayName(body.display_name),
+    organisation: cleanLine(body.organisation),
     country: text(body.country).toUpperCase(),
     bio: text(body.bio),
     locale: text(body.locale),
@@ -56,6 +73,7 @@ export function checkProfile(input: ProfileInput): FieldErrors {
   const errors: FieldErrors = {}
   checkDisplayName(input.display_name, errors)
   if (input.organisation.length > 120) errors.organisation = 'accounts.error.organisation_too_long'
+  else if (hasForbiddenCharacters(input.organisation)) errors.organisation = forbiddenCharactersMessage
   if (input.country !== '' && !isCountryCode(input.country)) errors.country = 'accounts.error.country_unknown'
   if (input.bio.length > 1000) errors.bio = 'accounts.error.bio_too_long'
   if (input.locale !== '' && !isLocale(input.locale)) errors.locale = 'accounts.error.locale_unknown'

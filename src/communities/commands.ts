@@ -179,9 +179,11 @@ export async function setMemberRole(db: Db, communityId: number, userId: number,
       .where('user_id', '=', userId)
       .where('status', '=', 'active')
       .executeTakeFirst()
-    const done = Number(result.numUpdatedRows) === 1
-    if (done && adminId !== undefined) await writeLog(trx, { actorId: adminId, action: 'role_change', communityId, subjectUserId: userId, reason: role })
-    return done
+    const changed = Number(result.numUpdatedRows) === 1
+    if (changed && adminId !== undefined) await writeLog(trx, { actorId: adminId, action: 'role_change', communityId, subjectUserId: userId, reason: role })
+    // Their sessions take a new id on their next request (src/web/viewer.ts).
+    if (changed) await trx.updateTable('users').set({ role_changed_at: new Date() }).where('id', '=', userId).execute()
+    return changed
   })
 }
 

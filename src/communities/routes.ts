@@ -15,6 +15,7 @@ import {
 } from './commands.js'
 import { isAdmin, joinOption } from './policy.js'
 import { listCommunities, listInvites, listMembers, listPendingRequests } from './queries.js'
+import { publicOrigin } from '../web/view.js'
 
 type Errors = Record<string, string>
 
@@ -143,7 +144,7 @@ export async function communityRoutes(app: FastifyInstance, { db }: { db: Db }) 
       return invitesPage(request, reply, slug, { errors: t(request, errors), values: { days: field(request.body, 'days'), max_uses: field(request.body, 'max_uses') } })
     }
     const token = await createInvite(db, { communityId: community.id, createdBy: viewer.id, expiresAt: new Date(Date.now() + days * 86_400_000), maxUses })
-    const origin = `${request.protocol}://${request.host}`
+    const origin = publicOrigin(request)
     return invitesPage(request, reply, slug, { newLink: `${origin}/invite/${token}` })
   })
 

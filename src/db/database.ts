@@ -21,6 +21,15 @@ export interface UsersTable {
   is_demo: ColumnType<boolean, boolean | undefined, boolean>
   created_at: CreatedAt
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>
+  /** When a site or community role of this user last changed: older sessions get a new id on their next request. */
+  role_changed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+}
+
+export interface LoginThrottlesTable {
+  email_key: string
+  failures: number
+  last_failed_at: Timestamp
+  locked_until: Timestamp | null
 }
 
 export interface SessionsTable {
@@ -419,6 +428,7 @@ export interface Database {
   comments: CommentsTable
   users: UsersTable
   sessions: SessionsTable
+  login_throttles: LoginThrottlesTable
   communities: CommunitiesTable
   community_members: CommunityMembersTable
   community_invites: CommunityInvitesTable

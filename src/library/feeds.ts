@@ -6,6 +6,7 @@ import type { Db } from '../db/connect.js'
 import { labelExpression } from '../themes/queries.js'
 import { notFound } from '../web/errors.js'
 import { slugPattern } from '../web/params.js'
+import { publicOrigin } from '../web/view.js'
 import { listPublished, themesOfArticles } from './queries.js'
 
 export const feedSize = 50
@@ -33,13 +34,15 @@ export function xmlText(value: string): string {
 
 const rfc3339 = (value: Date | string) => new Date(value).toISOString()
 
+// From KRING_PUBLIC_URL, not the request's Host: a forged Host must not reach a feed or sitemap that caches keep.
 function originOf(request: FastifyRequest) {
-  return `${request.protocol}://${request.host}`
+  return publicOrigin(request)
 }
 
 function tagId(request: FastifyRequest, specific: string) {
   // A tag URI's authority is a DNS name: the host without its port.
-  return `tag:${request.hostname.replace(/[^A-Za-z0-9.-]/g, '') || 'localhost'},${tagDate}:${specific}`
+  const hostname = new URL(publicOrigin(request)).hostname
+  return `tag:${hostname.replace(/[^A-Za-z0-9.-]/g, '') || 'localhost'},${tagDate}:${specific}`
 }
 
 /**

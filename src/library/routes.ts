@@ -23,6 +23,7 @@ import {
 } from './queries.js'
 import { LibraryVisitorPages } from './visitor-pages.js'
 import { mayReadContent } from '../moderation/visibility.js'
+import { publicOrigin } from '../web/view.js'
 
 const reservedSlugs = new Set(['new', 'mine', 'review', 'comments'])
 const articleFields = ['title', 'slug', 'summary', 'kind', 'language', 'body', 'community', 'practice_context', 'practice_target_group', 'practice_country', 'practice_what_worked', 'practice_what_did_not', 'practice_contact', 'preview', 'translation_current', '_csrf']
@@ -239,7 +240,7 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
     const shared = visitorPages ? await visitorPages.lookup(request) : null
     if (visitorPages?.sendKept(reply, shared)) return reply
     const { data } = await articleView(request, (request.params as { slug: string }).slug)
-    const origin = `${request.protocol}://${request.host}`
+    const origin = publicOrigin(request)
     const view = {
       ...data,
       meta: data.isPublished ? { canonical: `${origin}/library/${data.article.slug}`, description: data.article.summary, ogType: 'article', ogTitle: data.article.title, locale: data.article.language } : null,

@@ -30,7 +30,8 @@ export class LibraryVisitorPages {
   /** For a visitor with no notice waiting: the key and current version of this page (read before the page's data). */
   async lookup(request: FastifyRequest): Promise<Shared | null> {
     if (request.viewer !== null || hasFlash(request)) return null
-    return { key: `${request.host} ${request.url} ${request.locale} ${request.timeZone}`, version: await this.versions.read(null) }
+    // No Host in the key: pages are built from KRING_PUBLIC_URL, and forged Hosts must not each fill a cache entry.
+    return { key: `${request.url} ${request.locale} ${request.timeZone}`, version: await this.versions.read(null) }
   }
 
   /** Sends the kept page if it is current; false when it must be rendered. */

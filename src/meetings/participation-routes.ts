@@ -18,6 +18,7 @@ import { meetingForViewer } from './context.js'
 import { checkActionItem, checkRoom, chosenPerson, firstError, limits, readActionItemForm, readRoomForm } from './fields.js'
 import { mayEditNotes, mayPlan, mayTakePart, mayUpdateActionItem } from './policy.js'
 import { activeMembers, findRoom, findTopic, listActionItems, listQuestions, listRooms, themesOfMeeting } from './queries.js'
+import { publicOrigin } from '../web/view.js'
 
 const withCsrf = (...names: string[]) => formSchema([...names, '_csrf'])
 
@@ -163,7 +164,7 @@ export async function participationRoutes(app: FastifyInstance, { db }: { db: Db
       {
         authorId: viewerOf(request).id, language: locale,
         heading: (key, vars) => translate(locale, key, vars), languageName: (code) => languageName(code, locale),
-        meetingUrl: `${request.protocol}://${request.host}/meetings/${meeting.id}`,
+        meetingUrl: `${publicOrigin(request)}/meetings/${meeting.id}`,
       },
     )
     if (!result.ok) throw conflict('meetings.error.summary_exists')

@@ -24,6 +24,7 @@ import {
   type MeetingRow,
 } from './queries.js'
 import { utcToZonedInput } from './zone-time.js'
+import { publicOrigin } from '../web/view.js'
 
 const notesHtml = (md: string) => (md.trim() === '' ? null : renderMarkdown(md).html)
 
@@ -33,10 +34,10 @@ export async function meetingRoutes(app: FastifyInstance, { db }: { db: Db }) {
   await app.register(participationRoutes, { db })
   await app.register(correctionRoutes, { db })
 
-  const origin = (request: FastifyRequest) => `${request.protocol}://${request.host}`
+  const origin = (request: FastifyRequest) => publicOrigin(request)
   type EventSource = Pick<MeetingRow, 'id' | 'title' | 'topic' | 'starts_at' | 'ends_at' | 'online_url' | 'agenda_md' | 'updated_at' | 'sequence' | 'cancelled_at'>
   const eventOf = (request: FastifyRequest, meeting: EventSource, withLink: boolean): IcsEvent => ({
-    uid: `meeting-${meeting.id}@${request.hostname}`,
+    uid: `meeting-${meeting.id}@${new URL(publicOrigin(request)).hostname}`,
     start: meeting.starts_at,
     end: meeting.ends_at,
     stamp: meeting.updated_at,

@@ -13,7 +13,7 @@ interface StoredSession {
 }
 
 /** The columns viewer.ts turns into a Viewer; read with the session, so a logged-in page costs one round trip for both. */
-export const viewerColumns = ['id', 'email', 'display_name', 'site_role', 'status', 'suspended_until', 'locale', 'time_zone', 'created_at', 'suspension_reason'] as const
+export const viewerColumns = ['id', 'email', 'display_name', 'site_role', 'status', 'suspended_until', 'locale', 'time_zone', 'created_at', 'suspension_reason', 'role_changed_at'] as const
 export type ViewerRow = Pick<User, (typeof viewerColumns)[number]>
 
 // Every request with a session cookie asks this: compiled once.
@@ -23,6 +23,7 @@ const sessionWithUser = precompiled((db, v: { sid: string; now: Date }) =>
     .leftJoin('users as u', 'u.id', 's.user_id')
     .select([
       's.data', 'u.id', 'u.email', 'u.display_name', 'u.site_role', 'u.status', 'u.suspended_until', 'u.locale', 'u.time_zone', 'u.created_at', 'u.suspension_reason',
+      'u.role_changed_at',
     ])
     .where('s.sid', '=', v.sid)
     .where('s.expires_at', '>', v.now),

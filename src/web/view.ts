@@ -78,6 +78,23 @@ export async function installViews(app: FastifyInstance, options: { cache: boole
   })
 }
 
+/** The signed cookie holding this browser's CSRF secret (see app.ts). */
+export const csrfCookie = 'kring_csrf'
+
+/**
+ * Forgets this browser's CSRF secret, so that a form token taken before a login, logout or password change is
+ * refused after it, even for the same account. The next form rendered (in this response or the next) mints a new one.
+ */
+export function rotateCsrfSecret(request: FastifyRequest, reply: FastifyReply) {
+  if (request.cookies) delete request.cookies[csrfCookie]
+  reply.clearCookie(csrfCookie, { path: '/', secure: reply.server.config?.secureCookies ?? false })
+}
+
+/** Kring's public origin (KRING_PUBLIC_URL) for absolute links: never the request's Host, which anyone can forge. */
+export function publicOrigin(request: FastifyRequest): string {
+  return request.server.config.publicUrl
+}
+
 /** Binds a CSRF token to who holds it, so a token minted for a visitor is useless once someone is logged in, and vice versa. */
 export function csrfUserInfo(request: FastifyRequest): string {
   const userId = request.session?.userId

@@ -1,5 +1,6 @@
 // Who is asking, in which language and time zone: resolved once per request, before any route or error page needs it.
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { SessionConfig } from '../config.js'
 import type { Db } from '../db/connect.js'
 import { defaultLocale, isLocale, localeFromAcceptLanguage, translate, type Locale, type Vars } from './i18n.js'
 import { PostgresSessionStore, viewerColumns, type ViewerRow } from './session-store.js'
@@ -16,6 +17,7 @@ export interface Viewer {
   timeZone: string | null
   createdAt: Date
   suspensionReason: string | null
+  roleChangedAt: Date | null
 }
 
 declare module 'fastify' {
@@ -31,6 +33,10 @@ declare module '@fastify/session' {
   interface FastifySessionObject {
     userId?: number
     seenOn?: string
+    /** When this login happened (ms since epoch): the session ends config.session.maxAgeMs after it, however active. */
+    loggedInAt?: number
+    /** When this session last took a new id for a role change (ms since epoch). */
+    rolesSeenAt?: number
   }
 }
 
@@ -55,6 +61,7 @@ function viewerOfRow(row: ViewerRow): Viewer {
     timeZone: isTimeZone(row.time_zone) ? row.time_zone : null,
     createdAt: row.created_at,
     suspensionReason: row.suspension_reason,
+    roleChangedAt: row.role_changed_at,
   }
 }
 
@@ -65,7 +72,7 @@ export function pickLocale(request: FastifyRequest, viewer: Viewer | null): Loca
   return localeFromAcceptLanguage(request.headers['accept-language']) ?? defaultLocale
 }
 
-export function installViewer(app: FastifyInstance, db: Db) {
+export function installViewer(app: FastifyInstance, db: Db, lifetime: SessionConfig) {
   app.decorateRequest('viewer', null)
   app.decorateRequest('locale', defaultLocale)
   app.decorateRequest('timeZone', 'UTC')
@@ -81,9 +88,16 @@ export function installViewer(app: FastifyInstance, db: Db) {
       // Read before any await: the session store keeps the user it read with this session for exactly this moment.
       const preloaded = userReadWithSession(request, userId)
       const viewer = preloaded ? viewerOfRow(preloaded) : await loadViewer(db, userId)
-      if (viewer) {
+      const loggedInAt = request.session.loggedInAt
+      if (viewer && typeof loggedInAt === 'number' && Date.now() - loggedInAt >= lifetime.maxAgeMs) {
+        // Past the absolute lifetime: log in again, however active the session was.
+        await request.session.destroy()
+      } else if (viewer) {
         request.viewer = viewer
-        keepSessionAlive(request)
+        // Sessions from before loggedInAt was kept start their absolute lifetime now.
+        if (typeof loggedInAt !== 'number') request.session.loggedInAt = Date.now()
+        await renewAfterRoleChange(request, viewer)
+        keepSessionAlive(request, lifetime)
       } else {
         // The account is gone: forget it rather than fail every request.
         await request.session.destroy()
@@ -102,12 +116,31 @@ function userReadWithSession(request: FastifyRequest, userId: number): ViewerRow
   return row && row.id === userId ? row : undefined
 }
 
-/** Slides the session's expiry forward at most once a day, so reading pages does not write to the database. */
-function keepSessionAlive(request: FastifyRequest) {
-  const today = new Date().toISOString().slice(0, 10)
-  if (request.session.seenOn === today) return
+/**
+ * The idle timeout: each request moves the session's end to `idleMs` from now, never past the absolute end.
+ * Only once the end has come `slack` closer (a day, or less for short idle times), so reading pages does not write a
+ * session row each time.
+ */
+function keepSessionAlive(request: FastifyRequest, lifetime: SessionConfig) {
+  const now = Date.now()
+  const slack = Math.min(dayMs, lifetime.idleMs / 24)
   const expires = request.session.cookie.expires
-  if (expires && expires.getTime() - Date.now() > (request.session.cookie.originalMaxAge ?? 0) - dayMs) return
-  request.session.touch()
-  request.session.seenOn = today
+  if (expires && expires.getTime() - now > lifetime.idleMs - slack) return
+  const absoluteEnd = (request.session.loggedInAt ?? now) + lifetime.maxAgeMs
+  request.session.cookie.expires = new Date(Math.min(now + lifetime.idleMs, absoluteEnd))
+  request.session.seenOn = new Date(now).toISOString().slice(0, 10)
+}
+
+/**
+ * After an admin or moderator changed this member's role, each of their sessions takes a new id on its next
+ * request (the role itself is read with every request), so an id that leaked before the change is worthless after it.
+ */
+async function renewAfterRoleChange(request: FastifyRequest, viewer: Viewer) {
+  if (!viewer.roleChangedAt) return
+  const seen = request.session.rolesSeenAt ?? request.session.loggedInAt ?? 0
+  if (seen >= viewer.roleChangedAt.getTime()) return
+  const expires = request.session.cookie.expires
+  await request.session.regenerate(['userId', 'loggedInAt', 'seenOn'])
+  request.session.rolesSeenAt = Date.now()
+  if (expires) request.session.cookie.expires = expires
 }

@@ -43,6 +43,11 @@ export function benchConfig(databaseUrl: string, sessionSecret: string): Config 
     env: 'test',
     host: '127.0.0.1',
     port: 0,
+    publicUrl: 'http://127.0.0.1',
+    trustedProxies: false,
+    redis: null,
+    session: { maxAgeMs: 30 * 86_400_000, idleMs: 7 * 86_400_000 },
+    loginThrottle: { freeFailures: 5, windowMs: 15 * 60_000, maxDelayMs: 15 * 60_000 },
     dataDir: '/nonexistent-kring-bench-data',
     database: { kind: 'postgres', url: databaseUrl },
     // The thread page does not search.
