@@ -14,6 +14,7 @@ import {
   addActionItem, addRoom, askQuestion, closeTopicVote, createSummaryDraft, markDiscussed, proposeTopic, setActionItemStatus, setAttendance,
   updateRoomNotes, upvoteQuestion, voteTopic,
 } from './commands.js'
+import { isSuspended, type Access } from '../communities/policy.js'
 import { meetingForViewer } from './context.js'
 import { checkActionItem, checkRoom, chosenPerson, firstError, limits, readActionItemForm, readRoomForm } from './fields.js'
 import { mayEditNotes, mayPlan, mayTakePart, mayUpdateActionItem } from './policy.js'
@@ -36,9 +37,12 @@ export async function participationRoutes(app: FastifyInstance, { db }: { db: Db
     return id
   }
 
+  /** A suspended member is told so, not asked to join a community they are in. */
+  const notTakingPart = (access: Access) => forbidden(isSuspended(access.viewer) ? 'discussions.reply.suspended' : 'meetings.error.members_only')
+
   const participant = async (request: FastifyRequest) => {
     const context = await meetingForViewer(db, request, params(request).id)
-    if (!mayTakePart(context.access)) throw forbidden('meetings.error.members_only')
+    if (!mayTakePart(context.access)) throw notTakingPart(context.access)
     return context
   }
 
@@ -197,7 +201,7 @@ export async function participationRoutes(app: FastifyInstance, { db }: { db: Db
   // --- The next topic --------------------------------------------------------------------------------
   app.post('/c/:slug/topics', { schema: withCsrf('title') }, async (request, reply) => {
     const { community, access } = await communityForViewer(db, request, params(request).slug)
-    if (!mayTakePart(access)) throw forbidden('meetings.error.members_only')
+    if (!mayTakePart(access)) throw notTakingPart(access)
     const title = field(request.body, 'title').trim()
     if (title === '' || title.length > limits.title) throw badRequest('meetings.error.topic_title')
     await proposeTopic(db, { communityId: community.id, proposerId: viewerOf(request).id, title })
@@ -207,7 +211,7 @@ export async function participationRoutes(app: FastifyInstance, { db }: { db: Db
 
   app.post('/c/:slug/topics/:topic/vote', { schema: withCsrf() }, async (request, reply) => {
     const { community, access } = await communityForViewer(db, request, params(request).slug)
-    if (!mayTakePart(access)) throw forbidden('meetings.error.members_only')
+    if (!mayTakePart(access)) throw notTakingPart(access)
     const topic = await findTopic(db, community.id, pathId(params(request).topic))
     if (!topic) throw notFound()
     if (topic.status !== 'open') throw conflict('meetings.error.vote_closed')

@@ -1,0 +1,113 @@
+// A suspension or a withdrawn role that commits while a write is under way holds for that write: the request's own
+// checks at its start saw the old state, the write's transaction waits for the decision and sees it.
+import { sql } from 'kysely'
+import t from 'tap'
+import type { Db } from '../../src/db/connect.js'
+import { setMemberRole } from '../../src/communities/commands.js'
+import { replyToThread } from '../../src/discussions/commands.js'
+import { setVisibility, suspendUser } from '../../src/moderation/commands.js'
+import { findTarget } from '../../src/moderation/targets.js'
+import { HttpError } from '../../src/web/errors.js'
+import { buildTestApp } from '../helpers/app.js'
+import type { Response } from '../helpers/client.js'
+import { createCommunityWith, createThreadIn, createUser, replyIn } from '../helpers/factories.js'
+import { loggedIn } from '../helpers/moderation.js'
+
+const onServer = Boolean(process.env.DATABASE_URL)
+
+/** Until some statement of this database waits for a row lock: the request has reached its write's transaction. */
+async function someoneWaitsForALock(db: Db) {
+  for (;;) {
+    const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`.execute(db)
+    if ((rows[0]?.n ?? 0) > 0) return
+  }
+}
+
+/** Holds `decide` uncommitted on a second connection while `request` starts, commits it once the request waits. */
+async function decideWhileRequestWaits(other: Db, decide: (trx: Db) => Promise<unknown>, request: () => Promise<Response>): Promise<Response> {
+  let pending: Promise<Response> | undefined
+  await other.transaction().execute(async (trx) => {
+    await decide(trx as unknown as Db)
+    pending = request()
+    await someoneWaitsForALock(other)
+  })
+  return pending!
+}
+
+t.test('a reply sent while a suspension is being saved is refused', async (t) => {
+  const { app, db, database } = await buildTestApp(t)
+  const admin = await createUser(db, { siteRole: 'admin' })
+  const member = await createUser(db)
+  const community = await createCommunityWith(db, { members: [member] })
+  const threadId = await createThreadIn(db, community.id, member)
+  const replies = () => db.selectFrom('posts').select('id').where('thread_id', '=', threadId).execute()
+
+  if (onServer) {
+    const client = await loggedIn(app, member)
+    await client.get(`/t/${threadId}`)
+    const other = await database.connectAgain()
+    const response = await decideWhileRequestWaits(
+      other,
+      (trx) => trx.updateTable('users').set({ status: 'suspended', suspended_until: null, suspension_reason: 'Spam wave' }).where('id', '=', member.id).execute(),
+      () => client.post(`/t/${threadId}/replies`, { body: 'Sent just as the suspension is saved', parent_id: '', submission_key: '' }),
+    )
+    t.equal(response.status, 403, 'the reply is refused')
+    t.match(response.body, 'Your account is suspended')
+  } else {
+    // PGlite runs one transaction at a time, so the race cannot happen there; the command itself still refuses.
+    await suspendUser(db, { userId: member.id, adminId: admin.id, reason: 'Spam wave', until: null })
+    const error = await replyToThread(db, { threadId, parentId: null, authorId: member.id, bodyMd: 'Too late', submissionKey: null }).catch((e: unknown) => e)
+    t.ok(error instanceof HttpError && error.statusCode === 403, 'the write refuses a suspended author')
+  }
+  t.equal((await replies()).length, 0, 'and nothing was stored')
+})
+
+t.test('a moderator whose role is withdrawn meanwhile cannot hide', async (t) => {
+  const { app, db, database } = await buildTestApp(t)
+  const admin = await createUser(db, { siteRole: 'admin' })
+  const moderator = await createUser(db)
+  const author = await createUser(db)
+  const community = await createCommunityWith(db, { moderators: [moderator, admin], members: [author] })
+  const threadId = await createThreadIn(db, community.id, author)
+  const postId = await replyIn(db, threadId, author)
+  const status = async () => (await db.selectFrom('posts').select('status').where('id', '=', postId).executeTakeFirstOrThrow()).status
+
+  if (onServer) {
+    const client = await loggedIn(app, moderator)
+    await client.get(`/t/${threadId}`)
+    const other = await database.connectAgain()
+    const response = await decideWhileRequestWaits(
+      other,
+      (trx) => trx.updateTable('community_members').set({ role: 'member' }).where('community_id', '=', community.id).where('user_id', '=', moderator.id).execute(),
+      () => client.post(`/mod/content/post/${postId}/hide`, { reason: 'Off topic' }),
+    )
+    t.equal(response.status, 403, 'the hide is refused')
+  } else {
+    const target = await findTarget(db, 'post', postId)
+    await setMemberRole(db, community.id, moderator.id, 'member', admin.id)
+    const error = await setVisibility(db, { target: target!, moderatorId: moderator.id, hide: true, reason: 'Off topic' }).catch((e: unknown) => e)
+    t.ok(error instanceof HttpError && error.statusCode === 403, 'the write refuses a former moderator')
+  }
+  t.equal(await status(), 'visible', 'the reply is still visible')
+  const logged = await db.selectFrom('moderation_log').select('id').where('action', '=', 'hide').where('actor_id', '=', moderator.id).execute()
+  t.equal(logged.length, 0, 'and no hide was logged')
+})
+
+t.test('a member removed meanwhile cannot reply, and a moderator demoted cannot reply to a locked thread', async (t) => {
+  const { db } = await buildTestApp(t)
+  const admin = await createUser(db, { siteRole: 'admin' })
+  const moderator = await createUser(db)
+  const member = await createUser(db)
+  const community = await createCommunityWith(db, { moderators: [moderator, admin], members: [member] })
+  const threadId = await createThreadIn(db, community.id, member)
+  await db.deleteFrom('community_members').where('community_id', '=', community.id).where('user_id', '=', member.id).execute()
+  const removed = await replyToThread(db, { threadId, parentId: null, authorId: member.id, bodyMd: 'Still here?', submissionKey: null }).catch((e: unknown) => e)
+  t.ok(removed instanceof HttpError && removed.statusCode === 403, 'a former member is refused')
+
+  await db.updateTable('threads').set({ locked: true }).where('id', '=', threadId).execute()
+  const asModerator = await replyToThread(db, { threadId, parentId: null, authorId: moderator.id, bodyMd: 'Closing note', submissionKey: null })
+  t.ok(asModerator.ok, 'a moderator replies to a locked thread')
+  await setMemberRole(db, community.id, moderator.id, 'member', admin.id)
+  const demoted = await replyToThread(db, { threadId, parentId: null, authorId: moderator.id, bodyMd: 'One more', submissionKey: null })
+  t.same(demoted, { ok: false, reason: 'thread_locked', postId: undefined, pending: false }, 'once demoted, the lock holds for them')
+})
