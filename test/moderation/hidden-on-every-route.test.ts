@@ -6,14 +6,14 @@
 // The search index is synced before the moderators act and not after, so search answers from a stale index.
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
-import type { Db } from '../../src/db/connect.js'
-import { deletePost, deleteThread, replyToThread, startThread } from '../../src/discussions/commands.js'
 import { joinCommunity } from '../../src/communities/commands.js'
+import type { Db } from '../../src/db/connect.js'
+import type { FlagTarget } from '../../src/db/database.js'
+import { deletePost, deleteThread, replyToThread, startThread } from '../../src/discussions/commands.js'
 import { addComment, createDraft, deleteComment, transitionArticle } from '../../src/library/commands.js'
 import { addActionItem, addRoom, createMeeting, updateRoomNotes } from '../../src/meetings/commands.js'
 import { flagContent, resolveReviewItem, setVisibility } from '../../src/moderation/commands.js'
 import { findTarget } from '../../src/moderation/targets.js'
-import type { FlagTarget } from '../../src/db/database.js'
 import { Client, type Response } from '../helpers/client.js'
 import { createCommunityWith, createThemeWith, createUser, type TestUser } from '../helpers/factories.js'
 import { loggedIn, openItemOf } from '../helpers/moderation.js'
@@ -21,7 +21,7 @@ import { buildSearchApp, q } from '../search/helpers.js'
 
 const roles = ['visitor', 'member', 'applicant', 'otherModerator', 'author', 'moderator', 'admin'] as const
 type Role = (typeof roles)[number]
-/** Who reads pending and hidden content in the community "circle": its author, its moderator, an admin. */
+/** Who reads pending and hidden content (and the members-only community): its author, its moderator, an admin. */
 const staffAndAuthor: Role[] = ['author', 'moderator', 'admin']
 
 interface Item {
@@ -29,35 +29,24 @@ interface Item {
   /** A word that is in this item's text and nowhere else. */
   secret: string
   seenBy: readonly Role[]
-  id: number
+  /** Values for the route's parameters (`:id`, `:slug`, `:room`, `:item`). */
+  params: Record<string, string | number>
+  /** The thread a reply is in. */
   threadId?: number
-  slug?: string
-  room?: number
-  actionItem?: number
-  /** A thread that is visible itself (so its reply page opens). */
+  /** Whether the thread is itself visible, so its reply form opens. */
   open?: boolean
 }
 
-interface Fixture {
-  thread: Item[]
-  reply: Item[]
-  comment: Item[]
-  article: Item[]
-  meeting: Item[]
-  community: Item[]
-  theme: Item[]
-  /** The published article the comments are on, and every item whose text must stay where it belongs. */
-  commentedSlug: string
-  all: Item[]
-}
-
-type Kind = Exclude<keyof Fixture, 'commentedSlug' | 'all'>
+const kinds = ['thread', 'reply', 'comment', 'article', 'meeting', 'community', 'theme'] as const
+type Kind = (typeof kinds)[number]
+type Fixture = Record<Kind, Item[]>
 
 interface RouteCase {
-  /** The route as registered (the guard below compares these with the app's routes). */
+  /** The route as registered; the guard below compares these with the app's own routes. */
   route: string
   kind: Kind
-  url: (item: Item, f: Fixture) => string
+  /** The URL when it is not the route with the item's parameters filled in. */
+  url?: (item: Item) => string
   /** Where the item's own text must appear for those who may read it; elsewhere only its absence is checked. */
   reads?: (role: Role, item: Item) => boolean
 }
@@ -66,55 +55,63 @@ const everySeer = () => true
 const planners = (role: Role) => role === 'moderator' || role === 'admin'
 // An archived article is changed by its reviewers only; its author still reads it.
 const articleEditors = (role: Role, item: Item) => planners(role) || (role === 'author' && item.name !== 'archived article')
+const openThread = (_role: Role, item: Item) => item.open === true
+const translatable = (role: Role, item: Item) =>
+  item.name === 'hidden article' || (item.name === 'published article' && role !== 'visitor')
+const commented = '/library/commented-article'
 
-// One line per way a page can reach an item's text. A new GET route with an id-like parameter goes here.
+// Each way a page can reach an item's text. A new GET route with an id-like parameter gets a line here.
 const routeCases: RouteCase[] = [
-  { route: '/t/:id', kind: 'thread', url: (i) => `/t/${i.id}`, reads: everySeer },
-  { route: '/t/:id/:slug', kind: 'thread', url: (i) => `/t/${i.id}/some-slug`, reads: everySeer },
-  { route: '/t/:id/history', kind: 'thread', url: (i) => `/t/${i.id}/history`, reads: everySeer },
-  { route: '/t/:id/edit', kind: 'thread', url: (i) => `/t/${i.id}/edit`, reads: everySeer },
-  { route: '/t/:id/reply', kind: 'thread', url: (i) => `/t/${i.id}/reply`, reads: (_role, i) => i.open === true },
-  { route: '/t/:id/to-library', kind: 'thread', url: (i) => `/t/${i.id}/to-library`, reads: planners },
+  { route: '/t/:id', kind: 'thread', reads: everySeer },
+  { route: '/t/:id/:slug', kind: 'thread', url: (i) => `/t/${i.params.id}/some-slug`, reads: everySeer },
+  { route: '/t/:id/history', kind: 'thread', reads: everySeer },
+  { route: '/t/:id/edit', kind: 'thread', reads: everySeer },
+  { route: '/t/:id/reply', kind: 'thread', reads: openThread },
+  { route: '/t/:id/to-library', kind: 'thread', reads: planners },
 
   { route: '/t/:id', kind: 'reply', url: (i) => `/t/${i.threadId}`, reads: everySeer },
-  { route: '/t/:id', kind: 'reply', url: (i) => `/t/${i.threadId}?at=${i.id}`, reads: everySeer },
-  { route: '/posts/:id', kind: 'reply', url: (i) => `/posts/${i.id}`, reads: everySeer },
-  { route: '/posts/:id/history', kind: 'reply', url: (i) => `/posts/${i.id}/history`, reads: everySeer },
-  { route: '/posts/:id/edit', kind: 'reply', url: (i) => `/posts/${i.id}/edit`, reads: everySeer },
-  { route: '/t/:id/reply', kind: 'reply', url: (i) => `/t/${i.threadId}/reply?to=${i.id}`, reads: (_role, i) => i.open === true },
+  { route: '/t/:id', kind: 'reply', url: (i) => `/t/${i.threadId}?at=${i.params.id}`, reads: everySeer },
+  { route: '/posts/:id', kind: 'reply', reads: everySeer },
+  { route: '/posts/:id/history', kind: 'reply', reads: everySeer },
+  { route: '/posts/:id/edit', kind: 'reply', reads: everySeer },
+  { route: '/t/:id/reply', kind: 'reply', url: (i) => `/t/${i.threadId}/reply?to=${i.params.id}`, reads: openThread },
   { route: '/t/:id/history', kind: 'reply', url: (i) => `/t/${i.threadId}/history` },
   { route: '/t/:id/to-library', kind: 'reply', url: (i) => `/t/${i.threadId}/to-library` },
 
-  { route: '/library/:slug', kind: 'comment', url: (_i, f) => `/library/${f.commentedSlug}`, reads: everySeer },
-  { route: '/library/:slug/print', kind: 'comment', url: (_i, f) => `/library/${f.commentedSlug}/print` },
-  { route: '/library/comments/:id/edit', kind: 'comment', url: (i) => `/library/comments/${i.id}/edit`, reads: everySeer },
+  { route: '/library/:slug', kind: 'comment', url: () => commented, reads: everySeer },
+  { route: '/library/:slug/print', kind: 'comment', url: () => `${commented}/print` },
+  { route: '/library/comments/:id/edit', kind: 'comment', reads: everySeer },
 
-  { route: '/library/:slug', kind: 'article', url: (i) => `/library/${i.slug}`, reads: everySeer },
-  { route: '/library/:slug/print', kind: 'article', url: (i) => `/library/${i.slug}/print`, reads: everySeer },
-  { route: '/library/:slug/edit', kind: 'article', url: (i) => `/library/${i.slug}/edit`, reads: articleEditors },
-  { route: '/library/:slug/history', kind: 'article', url: (i) => `/library/${i.slug}/history`, reads: articleEditors },
-  { route: '/library/:slug/diff', kind: 'article', url: (i) => `/library/${i.slug}/diff?from=1&to=1`, reads: articleEditors },
-  { route: '/library/:slug/translate', kind: 'article', url: (i) => `/library/${i.slug}/translate?language=nl`, reads: (role, i) => i.name === 'hidden article' || (i.name === 'published article' && role !== 'visitor') },
+  { route: '/library/:slug', kind: 'article', reads: everySeer },
+  { route: '/library/:slug/print', kind: 'article', reads: everySeer },
+  { route: '/library/:slug/edit', kind: 'article', reads: articleEditors },
+  { route: '/library/:slug/history', kind: 'article', reads: articleEditors },
+  { route: '/library/:slug/diff', kind: 'article', url: (i) => `/library/${i.params.slug}/diff?from=1&to=1`,
+    reads: articleEditors },
+  {
+    route: '/library/:slug/translate', kind: 'article', url: (i) => `/library/${i.params.slug}/translate?language=nl`,
+    reads: translatable,
+  },
 
-  { route: '/meetings/:id', kind: 'meeting', url: (i) => `/meetings/${i.id}`, reads: everySeer },
-  { route: '/meetings/:id', kind: 'meeting', url: (i) => `/meetings/${i.id}.ics`, reads: everySeer },
-  { route: '/meetings/:id/edit', kind: 'meeting', url: (i) => `/meetings/${i.id}/edit`, reads: planners },
-  { route: '/meetings/:id/rooms/:room/notes', kind: 'meeting', url: (i) => `/meetings/${i.id}/rooms/${i.room}/notes`, reads: planners },
-  { route: '/meetings/:id/rooms/:room/edit', kind: 'meeting', url: (i) => `/meetings/${i.id}/rooms/${i.room}/edit`, reads: planners },
-  { route: '/meetings/:id/items/:item/edit', kind: 'meeting', url: (i) => `/meetings/${i.id}/items/${i.actionItem}/edit`, reads: planners },
+  { route: '/meetings/:id', kind: 'meeting', reads: everySeer },
+  { route: '/meetings/:id', kind: 'meeting', url: (i) => `/meetings/${i.params.id}.ics`, reads: everySeer },
+  { route: '/meetings/:id/edit', kind: 'meeting', reads: planners },
+  { route: '/meetings/:id/rooms/:room/notes', kind: 'meeting', reads: planners },
+  { route: '/meetings/:id/rooms/:room/edit', kind: 'meeting', reads: planners },
+  { route: '/meetings/:id/items/:item/edit', kind: 'meeting', reads: planners },
 
-  { route: '/c/:slug', kind: 'community', url: (i) => `/c/${i.slug}`, reads: everySeer },
-  { route: '/c/:slug/members', kind: 'community', url: (i) => `/c/${i.slug}/members` },
-  { route: '/c/:slug/new', kind: 'community', url: (i) => `/c/${i.slug}/new` },
-  { route: '/c/:slug/invites', kind: 'community', url: (i) => `/c/${i.slug}/invites` },
-  { route: '/c/:slug/edit', kind: 'community', url: (i) => `/c/${i.slug}/edit` },
-  { route: '/c/:slug/meetings', kind: 'community', url: (i) => `/c/${i.slug}/meetings` },
-  { route: '/c/:slug/meetings.ics', kind: 'community', url: (i) => `/c/${i.slug}/meetings.ics` },
-  { route: '/c/:slug/meetings/new', kind: 'community', url: (i) => `/c/${i.slug}/meetings/new` },
-  { route: '/feeds/c/:slug.atom', kind: 'community', url: (i) => `/feeds/c/${i.slug}.atom` },
+  { route: '/c/:slug', kind: 'community', reads: everySeer },
+  { route: '/c/:slug/members', kind: 'community' },
+  { route: '/c/:slug/new', kind: 'community' },
+  { route: '/c/:slug/invites', kind: 'community' },
+  { route: '/c/:slug/edit', kind: 'community' },
+  { route: '/c/:slug/meetings', kind: 'community' },
+  { route: '/c/:slug/meetings.ics', kind: 'community' },
+  { route: '/c/:slug/meetings/new', kind: 'community' },
+  { route: '/feeds/c/:slug.atom', kind: 'community' },
 
-  { route: '/themes/:slug', kind: 'theme', url: (i) => `/themes/${i.slug}` },
-  { route: '/feeds/themes/:slug.atom', kind: 'theme', url: (i) => `/feeds/themes/${i.slug}.atom` },
+  { route: '/themes/:slug', kind: 'theme' },
+  { route: '/feeds/themes/:slug.atom', kind: 'theme' },
 ]
 
 /** GET routes with a parameter that hold no content of their own, and why. */
@@ -125,9 +122,18 @@ const exempt: Record<string, string> = {
 
 /** Pages without an id that list or index content. */
 const listPages = [
-  '/', '/communities', '/themes', '/library', '/library?community=inner', '/library/mine', '/library/review', '/feeds/library.atom', '/sitemap.xml',
-  '/mod', '/mod/log',
+  '/', '/communities', '/themes', '/library', '/library?community=inner', '/library/mine', '/library/review',
+  '/feeds/library.atom', '/sitemap.xml', '/mod', '/mod/log',
 ]
+
+/** The route with the item's values in place of its parameters. */
+function urlOf(routeCase: RouteCase, item: Item): string {
+  if (routeCase.url) return routeCase.url(item)
+  return routeCase.route.replace(/:([a-z]+)/g, (_, name: string) => {
+    if (!(name in item.params)) throw new Error(`${item.name} has no value for :${name} of ${routeCase.route}`)
+    return String(item.params[name])
+  })
+}
 
 /** The GET routes Fastify knows, rebuilt from printRoutes' tree (each level indents by four characters). */
 function getRoutes(app: FastifyInstance): string[] {
@@ -136,54 +142,77 @@ function getRoutes(app: FastifyInstance): string[] {
   for (const line of app.printRoutes({ method: 'GET', commonPrefix: false }).split('\n')) {
     const match = /^((?:[│ ] {3})*)[├└]── (\S+)(?: \(([^)]*)\))?/.exec(line)
     if (!match) continue
-    const depth = match[1].length / 4
-    stack.length = depth
+    stack.length = match[1].length / 4
     stack.push(match[2])
     if (match[3]?.split(', ').includes('GET')) routes.push(stack.join(''))
   }
   return routes
 }
 
-const noPractice = { practice_context: null, practice_target_group: null, practice_country: null, practice_what_worked: null, practice_what_did_not: null, practice_contact: null }
-
 const secret = (name: string) => `zq${name.replace(/[^a-z]/g, '')}zq`
+const noPractice = {
+  practice_context: null, practice_target_group: null, practice_country: null,
+  practice_what_worked: null, practice_what_did_not: null, practice_contact: null,
+}
 
-async function buildFixture(db: Db, users: Record<Exclude<Role, 'visitor'>, TestUser>, sync: () => Promise<number>): Promise<Fixture> {
+type Users = Record<Exclude<Role, 'visitor'>, TestUser>
+
+async function buildFixture(db: Db, users: Users, sync: () => Promise<number>): Promise<Fixture> {
   const { author, moderator, member, applicant, otherModerator } = users
-  const circle = await createCommunityWith(db, { slug: 'circle', name: 'Open circle', moderators: [moderator], members: [author, member, otherModerator, applicant] })
-  // Members-only communities do not exist for outsiders: even their name is theirs.
-  const innerName = `Inner ${secret('members only community')}`
-  const inner = await createCommunityWith(db, { slug: 'inner', name: innerName, visibility: 'members', joinPolicy: 'request', moderators: [moderator], members: [author] })
-  if ((await joinCommunity(db, { id: inner.id, join_policy: 'request' }, applicant.id, 'May I join?')) !== 'requested') throw new Error('join request')
+  const must = (ok: boolean, what: string) => {
+    if (!ok) throw new Error(`could not ${what}`)
+  }
+  const circle = await createCommunityWith(db, {
+    slug: 'circle', name: 'Open circle', moderators: [moderator], members: [author, member, otherModerator, applicant],
+  })
+  // Members-only communities do not exist for outsiders: even their name is for members only.
+  const inner = await createCommunityWith(db, {
+    slug: 'inner', name: `Inner ${secret('members only community')}`, visibility: 'members', joinPolicy: 'request',
+    moderators: [moderator], members: [author],
+  })
+  const asked = await joinCommunity(db, { id: inner.id, join_policy: 'request' }, applicant.id, 'May I join?')
+  must(asked === 'requested', 'ask to join')
   await createCommunityWith(db, { slug: 'elsewhere', name: 'Elsewhere', moderators: [otherModerator], members: [member] })
   const themeId = await createThemeWith(db, 'care-homes', { en: 'Care homes' })
 
   const thread = async (communityId: number, name: string, forceReview = false) => {
     const word = secret(name)
-    const result = await startThread(db, { communityId, authorId: author.id, title: `Thread ${word}`, bodyMd: `Body with ${word}.`, themeIds: [themeId], submissionKey: null, forceReview })
+    const result = await startThread(db, {
+      communityId, authorId: author.id, title: `Thread ${word}`, bodyMd: `Body with ${word}.`, themeIds: [themeId],
+      submissionKey: null, forceReview,
+    })
     return result.threadId!
   }
   const reply = async (threadId: number, name: string, forceReview = false) => {
-    const result = await replyToThread(db, { threadId, parentId: null, authorId: author.id, bodyMd: `Reply with ${secret(name)}.`, submissionKey: null, mayReplyWhenLocked: true, forceReview })
-    if (!result.ok) throw new Error(`could not reply: ${result.reason}`)
+    const result = await replyToThread(db, {
+      threadId, parentId: null, authorId: author.id, bodyMd: `Reply with ${secret(name)}.`, submissionKey: null,
+      mayReplyWhenLocked: true, forceReview,
+    })
+    must(result.ok, `reply (${name})`)
     return result.postId!
   }
   const hide = async (type: FlagTarget, id: number, reason: string) => {
     const target = await findTarget(db, type, id)
-    if (!target || !(await setVisibility(db, { target, moderatorId: moderator.id, hide: true, reason }))) throw new Error(`could not hide ${type} ${id}`)
+    const hidden = target !== null && (await setVisibility(db, { target, moderatorId: moderator.id, hide: true, reason }))
+    must(hidden, `hide ${type} ${id}`)
   }
   const resolve = async (type: FlagTarget, id: number, action: 'reject' | 'delete', reason: string) => {
     const item = await openItemOf(db, type, id)
-    if (!item || (await resolveReviewItem(db, { itemId: item.id, moderatorId: moderator.id, action, reason })) !== 'resolved') throw new Error(`could not ${action} ${type} ${id}`)
+    const result = item && (await resolveReviewItem(db, { itemId: item.id, moderatorId: moderator.id, action, reason }))
+    must(result === 'resolved', `${action} ${type} ${id}`)
   }
-  const article = async (name: string, slug: string, steps: ('submit' | 'publish' | 'return' | 'archive')[], communityId = circle.id) => {
+  type Step = 'submit' | 'publish' | 'return'
+  const article = async (name: string, slug: string, steps: Step[], communityId = circle.id) => {
     const word = secret(name)
     const draft = await createDraft(db, {
-      title: `Article ${word}`, slug, summary: `Summary with ${word}.`, kind: 'practice', language: 'en', body_md: `Body with ${word}.`,
-      community_id: communityId, themeIds: [themeId], practice: noPractice, authorId: author.id,
+      title: `Article ${word}`, slug, summary: `Summary with ${word}.`, kind: 'practice', language: 'en',
+      body_md: `Body with ${word}.`, community_id: communityId, themeIds: [themeId], practice: noPractice,
+      authorId: author.id,
     })
     if (!draft.ok) throw new Error(`could not write ${slug}`)
-    for (const step of steps) if (!(await transitionArticle(db, draft.id, step, step === 'return' ? 'Not yet' : null))) throw new Error(`${step} ${slug}`)
+    for (const step of steps) {
+      must(await transitionArticle(db, draft.id, step, step === 'return' ? 'Not yet' : null), `${step} ${slug}`)
+    }
     return draft.id
   }
 
@@ -203,13 +232,18 @@ async function buildFixture(db: Db, users: Record<Exclude<Role, 'visitor'>, Test
     inDeleted: await reply(deletedThread, 'reply in deleted thread'),
     inner: await reply(innerThread, 'members only reply'),
   }
-  const commented = await article('commented article', 'commented-article', ['submit', 'publish'])
+  const commentedId = await article('commented article', 'commented-article', ['submit', 'publish'])
   const comment = async (name: string) => {
-    const result = await addComment(db, { articleId: commented, authorId: author.id, parentId: null, bodyMd: `Comment with ${secret(name)}.` })
+    const bodyMd = `Comment with ${secret(name)}.`
+    const result = await addComment(db, { articleId: commentedId, authorId: author.id, parentId: null, bodyMd })
     if (!result.ok) throw new Error('could not comment')
     return result.id
   }
-  const comments = { hidden: await comment('hidden comment'), removed: await comment('removed comment'), deleted: await comment('deleted comment') }
+  const comments = {
+    hidden: await comment('hidden comment'),
+    removed: await comment('removed comment'),
+    deleted: await comment('deleted comment'),
+  }
   const articles = {
     draft: await article('draft article', 'draft-article', []),
     inReview: await article('article in review', 'article-in-review', ['submit']),
@@ -223,81 +257,89 @@ async function buildFixture(db: Db, users: Record<Exclude<Role, 'visitor'>, Test
   const startsAt = new Date(Date.now() + 7 * 24 * 3600_000)
   const meeting = await createMeeting(db, {
     communityId: inner.id, organiserId: moderator.id, themeIds: [themeId],
-    data: { title: `Meeting ${meetingWord}`, topic: `Topic ${meetingWord}`, startsAt, endsAt: new Date(startsAt.getTime() + 3600_000), timeZone: 'Europe/Brussels', onlineUrl: null, agendaMd: `Agenda ${meetingWord}` },
+    data: {
+      title: `Meeting ${meetingWord}`, topic: `Topic ${meetingWord}`,
+      startsAt, endsAt: new Date(startsAt.getTime() + 3600_000), timeZone: 'Europe/Brussels', onlineUrl: null,
+      agendaMd: `Agenda ${meetingWord}`,
+    },
   })
-  const room = await addRoom(db, { meetingId: meeting, name: `Room ${meetingWord}`, language: 'en', facilitatorId: null, noteTakerId: null, actorId: moderator.id, communityId: inner.id })
+  const room = await addRoom(db, {
+    meetingId: meeting, name: `Room ${meetingWord}`, language: 'en', facilitatorId: null, noteTakerId: null,
+    actorId: moderator.id, communityId: inner.id,
+  })
   await updateRoomNotes(db, room, { worked: `Notes ${meetingWord}`, didNotWork: '', callToAction: '' })
-  const actionItem = await addActionItem(db, { meetingId: meeting, text: `Action ${meetingWord}`, ownerId: null, dueOn: null })
+  const text = `Action ${meetingWord}`
+  const actionItem = await addActionItem(db, { meetingId: meeting, text, ownerId: null, dueOn: null })
   await sync()
 
   // The moderators and the author act; the search index is not told.
   await hide('thread', hiddenThread, 'Names a resident')
   await resolve('thread', rejectedThread, 'reject', 'Off topic')
-  await deleteThread(db, { threadId: deletedThread, deletedBy: author.id })
+  must(await deleteThread(db, { threadId: deletedThread, deletedBy: author.id }), 'delete a thread')
   await hide('post', replies.hidden, 'Names a resident')
   await resolve('post', replies.rejected, 'reject', 'Off topic')
-  await deletePost(db, { postId: replies.deleted, deletedBy: author.id })
+  must(await deletePost(db, { postId: replies.deleted, deletedBy: author.id }), 'delete a reply')
   await hide('comment', comments.hidden, 'Names a resident')
-  if ((await flagContent(db, { type: 'comment', id: comments.removed, reporterId: member.id, reason: 'spam', note: null })) !== 'flagged') throw new Error('flag')
+  const flagged = await flagContent(db, {
+    type: 'comment', id: comments.removed, reporterId: member.id, reason: 'spam', note: null,
+  })
+  must(flagged === 'flagged', 'flag a comment')
   await resolve('comment', comments.removed, 'delete', 'Spam')
-  if (!(await deleteComment(db, comments.deleted))) throw new Error('delete comment')
+  must(await deleteComment(db, comments.deleted), 'delete a comment')
   await hide('article', articles.hidden, 'Copied from a paid course')
-  if (!(await transitionArticle(db, articles.archived, 'archive', null))) throw new Error('archive')
+  must(await transitionArticle(db, articles.archived, 'archive', null), 'archive')
 
-  const item = (name: string, id: number, seenBy: readonly Role[], extra: Partial<Item> = {}): Item => ({ name, secret: secret(name), seenBy, id, ...extra })
-  const fixture: Fixture = {
+  const item = (name: string, seenBy: readonly Role[], params: Item['params'], extra: Partial<Item> = {}): Item =>
+    ({ name, secret: secret(name), seenBy, params, ...extra })
+  const inHost = { threadId: host, open: true }
+  return {
     thread: [
-      item('hidden thread', hiddenThread, staffAndAuthor),
-      item('pending thread', pendingThread, staffAndAuthor),
-      item('rejected thread', rejectedThread, []),
-      item('deleted thread', deletedThread, []),
-      item('members only thread', innerThread, staffAndAuthor, { open: true }),
+      item('hidden thread', staffAndAuthor, { id: hiddenThread }),
+      item('pending thread', staffAndAuthor, { id: pendingThread }),
+      item('rejected thread', [], { id: rejectedThread }),
+      item('deleted thread', [], { id: deletedThread }),
+      item('members only thread', staffAndAuthor, { id: innerThread }, { open: true }),
     ],
     reply: [
-      item('hidden reply', replies.hidden, staffAndAuthor, { threadId: host, open: true }),
-      item('pending reply', replies.pending, staffAndAuthor, { threadId: host, open: true }),
-      item('rejected reply', replies.rejected, [], { threadId: host, open: true }),
-      item('deleted reply', replies.deleted, [], { threadId: host, open: true }),
-      item('reply in hidden thread', replies.inHidden, staffAndAuthor, { threadId: hiddenThread }),
-      item('reply in deleted thread', replies.inDeleted, [], { threadId: deletedThread }),
-      item('members only reply', replies.inner, staffAndAuthor, { threadId: innerThread, open: true }),
+      item('hidden reply', staffAndAuthor, { id: replies.hidden }, inHost),
+      item('pending reply', staffAndAuthor, { id: replies.pending }, inHost),
+      item('rejected reply', [], { id: replies.rejected }, inHost),
+      item('deleted reply', [], { id: replies.deleted }, inHost),
+      item('reply in hidden thread', staffAndAuthor, { id: replies.inHidden }, { threadId: hiddenThread }),
+      item('reply in deleted thread', [], { id: replies.inDeleted }, { threadId: deletedThread }),
+      item('members only reply', staffAndAuthor, { id: replies.inner }, { threadId: innerThread, open: true }),
     ],
     comment: [
-      item('hidden comment', comments.hidden, staffAndAuthor),
-      item('removed comment', comments.removed, []),
-      item('deleted comment', comments.deleted, []),
+      item('hidden comment', staffAndAuthor, { id: comments.hidden }),
+      item('removed comment', [], { id: comments.removed }),
+      item('deleted comment', [], { id: comments.deleted }),
     ],
     // Drafts are their author's (and an admin's); reviewers see an article once it is submitted.
     article: [
-      item('draft article', articles.draft, ['author', 'admin'], { slug: 'draft-article' }),
-      item('article in review', articles.inReview, staffAndAuthor, { slug: 'article-in-review' }),
-      item('returned article', articles.returned, ['author', 'admin'], { slug: 'returned-article' }),
-      item('hidden article', articles.hidden, staffAndAuthor, { slug: 'hidden-article' }),
-      item('archived article', articles.archived, staffAndAuthor, { slug: 'archived-article' }),
-      item('published article', articles.published, roles, { slug: 'published-article' }),
+      item('draft article', ['author', 'admin'], { slug: 'draft-article' }),
+      item('article in review', staffAndAuthor, { slug: 'article-in-review' }),
+      item('returned article', ['author', 'admin'], { slug: 'returned-article' }),
+      item('hidden article', staffAndAuthor, { slug: 'hidden-article' }),
+      item('archived article', staffAndAuthor, { slug: 'archived-article' }),
+      item('published article', roles, { slug: 'published-article' }),
     ],
-    meeting: [item('members only meeting', meeting, staffAndAuthor, { room, actionItem })],
-    // A community's own pages name its threads: the members-only thread for members, the host thread for everyone.
+    meeting: [item('members only meeting', staffAndAuthor, { id: meeting, room, item: actionItem })],
+    // A community's own pages name it and its threads: the members-only ones for members, the host thread for all.
     community: [
-      { ...item('members only thread', inner.id, staffAndAuthor), slug: 'inner' },
-      { ...item('members only community', inner.id, staffAndAuthor), slug: 'inner' },
-      { ...item('host thread', circle.id, roles), slug: 'circle' },
+      item('members only community', staffAndAuthor, { slug: 'inner' }),
+      item('members only thread', staffAndAuthor, { slug: 'inner' }),
+      item('host thread', roles, { slug: 'circle' }),
     ],
-    theme: [{ ...item('host thread', themeId, roles), slug: 'care-homes' }],
-    commentedSlug: 'commented-article',
-    all: [],
+    theme: [item('host thread', roles, { slug: 'care-homes' })],
   }
-  fixture.all = [...fixture.thread, ...fixture.reply, ...fixture.comment, ...fixture.article, ...fixture.meeting, ...fixture.community]
-  return fixture
 }
 
-/** GET with the client's cookies, following local redirects (not the login page) as a browser would; every hop kept. */
+/** GET with the client's cookies, following local redirects (not to the login page) as a browser does; all hops kept. */
 async function open(client: Client, url: string): Promise<Response[]> {
   const hops = [await client.get(url)]
-  for (let last = hops[0]; last.status >= 300 && last.status < 400 && last.location?.startsWith('/') && !last.location.startsWith('/login') && hops.length < 4;) {
-    last = await client.get(last.location)
-    hops.push(last)
-  }
+  const followed = (r: Response) =>
+    r.status >= 300 && r.status < 400 && r.location?.startsWith('/') && !r.location.startsWith('/login')
+  while (followed(hops[hops.length - 1]) && hops.length < 4) hops.push(await client.get(hops[hops.length - 1].location!))
   return hops
 }
 
@@ -306,7 +348,7 @@ const hitsOf = (body: string) => /<ol class="search-hits[^"]*"[^>]*>([\s\S]*?)<\
 
 t.test('no page shows hidden, pending, rejected, deleted or members-only text to those who may not read it', async (t) => {
   const { app, db, sync } = await buildSearchApp(t)
-  const users = {
+  const users: Users = {
     member: await createUser(db, { displayName: 'Rik Reader' }),
     applicant: await createUser(db, { displayName: 'Anna Applicant' }),
     otherModerator: await createUser(db, { displayName: 'Otto Elsewhere' }),
@@ -315,7 +357,8 @@ t.test('no page shows hidden, pending, rejected, deleted or members-only text to
     admin: await createUser(db, { displayName: 'Ada Admin', siteRole: 'admin' }),
   }
   const fixture = await buildFixture(db, users, sync)
-  const clients: Record<Role, Client> = { visitor: new Client(app) } as Record<Role, Client>
+  const everything = kinds.flatMap((kind) => fixture[kind])
+  const clients = { visitor: new Client(app) } as Record<Role, Client>
   for (const role of roles) if (role !== 'visitor') clients[role] = await loggedIn(app, users[role])
 
   t.test('the walk covers every GET route that takes an id, slug or token', async (t) => {
@@ -330,50 +373,51 @@ t.test('no page shows hidden, pending, rejected, deleted or members-only text to
   for (const role of roles) {
     t.test(`as ${role}`, async (t) => {
       const client = clients[role]
-      const forbiddenWords = [...new Set(fixture.all.filter((i) => !i.seenBy.includes(role)).map((i) => i.secret))]
+      const unreadable = [...new Set(everything.filter((i) => !i.seenBy.includes(role)).map((i) => i.secret))]
       const pages = new Map<string, Response[]>()
       const leaks: string[] = []
       const errors: string[] = []
       const visit = async (url: string) => {
-        let hops = pages.get(url)
-        if (!hops) {
-          hops = await open(client, url)
-          pages.set(url, hops)
-          for (const hop of hops) if (hop.status >= 500) errors.push(`${url}: ${hop.status}`)
-          for (const word of forbiddenWords) if (hops.some((hop) => hop.body.includes(word))) leaks.push(`${url} shows ${word}`)
-        }
+        const kept = pages.get(url)
+        if (kept) return kept
+        const hops = await open(client, url)
+        pages.set(url, hops)
+        for (const hop of hops) if (hop.status >= 500) errors.push(`${url}: ${hop.status}`)
+        for (const word of unreadable) if (hops.some((hop) => hop.body.includes(word))) leaks.push(`${url} shows ${word}`)
         return hops
       }
 
       const unread: string[] = []
       for (const routeCase of routeCases) {
         for (const item of fixture[routeCase.kind]) {
-          const url = routeCase.url(item, fixture)
+          const url = urlOf(routeCase, item)
           const hops = await visit(url)
-          if (item.seenBy.includes(role) && routeCase.reads?.(role, item)) {
-            const last = hops[hops.length - 1]
-            if (last.status !== 200 || !last.body.includes(item.secret)) unread.push(`${url} (${routeCase.route}): ${last.status}, without the ${item.name}`)
+          if (!item.seenBy.includes(role) || !routeCase.reads?.(role, item)) continue
+          const last = hops[hops.length - 1]
+          if (last.status !== 200 || !last.body.includes(item.secret)) {
+            unread.push(`${url} (${routeCase.route}): ${last.status}, no ${item.name}`)
           }
         }
       }
       for (const url of listPages) await visit(url)
 
       // Search, from an index that still holds what was hidden, rejected, deleted and archived since.
-      const found: string[] = []
-      for (const item of fixture.all) {
+      const found = new Set<string>()
+      for (const item of everything) {
         const page = await client.get(q(item.secret))
-        if (page.status >= 500) errors.push(`search ${item.secret}: ${page.status}`)
+        if (page.status >= 500) errors.push(`search for ${item.secret}: ${page.status}`)
         const hits = hitsOf(page.body)
-        for (const word of forbiddenWords) if (hits.includes(word)) leaks.push(`search for ${item.secret} shows ${word}`)
-        if (hits.includes(item.secret)) found.push(item.name)
+        for (const word of unreadable) if (hits.includes(word)) leaks.push(`search for ${item.secret} shows ${word}`)
+        if (hits.includes(item.secret)) found.add(item.name)
       }
 
       t.same(errors, [], 'no page fails')
       t.same(leaks, [], 'no page shows text this role may not read')
       t.same(unread, [], 'this role reads what is theirs to read')
-      // Found from Meilisearch: what stayed visible, and for members what their members-only community holds.
-      const expected = ['host thread', 'published article', ...(staffAndAuthor.includes(role) ? ['members only thread', 'members only reply'] : [])]
-      t.same(expected.filter((name) => !found.includes(name)), [], 'search finds what stayed visible to this role')
+      // Found from Meilisearch: what stayed visible, and for its members what the members-only community holds.
+      const members = staffAndAuthor.includes(role) ? ['members only thread', 'members only reply'] : []
+      const expected = ['host thread', 'published article', ...members]
+      t.same(expected.filter((name) => !found.has(name)), [], 'search finds what stayed visible to this role')
     })
   }
 
@@ -381,9 +425,12 @@ t.test('no page shows hidden, pending, rejected, deleted or members-only text to
     const author = clients.author
     const [hiddenReply] = fixture.reply
     const [hiddenThread, pendingThread] = fixture.thread
-    t.match((await author.get(`/posts/${hiddenReply.id}/history`)).body, 'This reply is hidden from others by a moderator. Reason: Names a resident')
-    t.match((await author.get(`/t/${hiddenThread.id}/history`)).body, 'This thread is hidden from others by a moderator. Reason: Names a resident')
-    t.match((await author.get(`/t/${pendingThread.id}/history`)).body, 'Only you and the moderators see this thread until a moderator approves it.')
-    t.match((await author.get('/library/hidden-article')).body, 'This article is hidden from readers by a moderator. Reason: Copied from a paid course')
+    const hiddenBecause = 'hidden from others by a moderator. Reason: Names a resident'
+    t.match((await author.get(`/posts/${hiddenReply.params.id}/history`)).body, `This reply is ${hiddenBecause}`)
+    t.match((await author.get(`/t/${hiddenThread.params.id}/history`)).body, `This thread is ${hiddenBecause}`)
+    const pending = 'Only you and the moderators see this thread until'
+    t.match((await author.get(`/t/${pendingThread.params.id}/history`)).body, pending)
+    const article = await author.get('/library/hidden-article')
+    t.match(article.body, 'hidden from readers by a moderator. Reason: Copied from a paid course')
   })
 })
