@@ -1,4 +1,4 @@
-// Loads a thread (or a reply with its thread) with its community and the viewer's membership; unreadable ones do not exist (404).
+// Loads a thread (or a reply with its thread) with its community and the viewer's membership: unreadable ones are 404.
 import type { FastifyRequest } from 'fastify'
 import { canModerate, canRead, type Access } from '../communities/policy.js'
 import type { Db } from '../db/connect.js'

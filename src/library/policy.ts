@@ -1,5 +1,6 @@
 // Who may see and change library articles: published ones are public; drafts belong to their author and the reviewers.
 import { isSuspended } from '../communities/policy.js'
+import { mayReadContent } from '../moderation/visibility.js'
 import type { Viewer } from '../web/viewer.js'
 
 export interface ArticleRef {
@@ -25,8 +26,11 @@ export function canReview(actor: LibraryActor, article: Pick<ArticleRef, 'commun
 
 export function canView(actor: LibraryActor, article: ArticleRef): boolean {
   if (article.status === 'published' && !article.hidden_at) return true
-  // Hidden by a moderator: its author and the reviewers still see it (with the reason).
-  if (article.hidden_at) return actor.viewer !== null && (article.author_id === actor.viewer.id || canReview(actor, article))
+  // Hidden by a moderator: as hidden threads and replies, its author (told why) and the reviewers still see it.
+  if (article.hidden_at) {
+    const reader = { viewerId: actor.viewer?.id ?? null, mayModerate: canReview(actor, article) }
+    return mayReadContent({ status: 'hidden', author_id: article.author_id }, reader)
+  }
   if (!actor.viewer) return false
   if (article.author_id === actor.viewer.id || isAdmin(actor)) return true
   return article.status !== 'draft' && article.community_id !== null && actor.moderates.has(article.community_id)
