@@ -7,6 +7,7 @@ import { renderMarkdown } from '../markdown/render.js'
 import { writeLog } from '../moderation/log.js'
 import { lockActiveActor, lockModerator, type LockedActor } from '../moderation/actor-guard.js'
 import { forbidden, notFound } from '../web/errors.js'
+import type { StaleEdit } from '../web/edit-version.js'
 import { slugify } from '../web/params.js'
 import type { ActionItemData, MeetingData, RoomData } from './fields.js'
 
@@ -140,20 +141,34 @@ export async function addRoom(db: Db, input: { meetingId: number; name: string; 
   })
 }
 
-/** With `actorId`: its facilitator or note-taker (still a member), or a moderator, checked under lock. */
-export async function updateRoomNotes(db: Db, roomId: number, notes: { worked: string; didNotWork: string; callToAction: string }, actorId?: number) {
-  await db.transaction().execute(async (trx) => {
+export type RoomNotes = { worked: string; didNotWork: string; callToAction: string }
+export type NotesResult = { ok: true } | { ok: false; reason: 'missing' } | StaleEdit<RoomNotes & { version: number }>
+
+/**
+ * `version` is the one the notes form was opened at; a room whose notes were saved since answers `stale`.
+ * With `actorId`: its facilitator or note-taker (still a member), or a moderator, checked under lock.
+ */
+export async function updateRoomNotes(db: Db, roomId: number, notes: RoomNotes, version: number | null, actorId?: number): Promise<NotesResult> {
+  return db.transaction().execute(async (trx) => {
     if (actorId !== undefined) {
       const room = await trx.selectFrom('meeting_rooms').select(['meeting_id', 'facilitator_id', 'note_taker_id']).where('id', '=', roomId).executeTakeFirst()
       if (!room) throw notFound()
       const actor = await lockMeetingActor(trx, room.meeting_id, actorId, 'member')
       if (!actor.isModerator && room.facilitator_id !== actorId && room.note_taker_id !== actorId) throw forbidden('meetings.error.notes_not_yours')
     }
+    const current = await trx
+      .selectFrom('meeting_rooms').select(['worked_md', 'did_not_work_md', 'call_to_action_md', 'version']).where('id', '=', roomId).forNoKeyUpdate().executeTakeFirst()
+    if (!current) return { ok: false, reason: 'missing' } as const
+    if (current.version !== version) {
+      const newer = { worked: current.worked_md, didNotWork: current.did_not_work_md, callToAction: current.call_to_action_md, version: current.version }
+      return { ok: false, reason: 'stale', current: newer } as const
+    }
     await trx
       .updateTable('meeting_rooms')
-      .set({ worked_md: notes.worked, did_not_work_md: notes.didNotWork, call_to_action_md: notes.callToAction, updated_at: new Date() })
+      .set({ worked_md: notes.worked, did_not_work_md: notes.didNotWork, call_to_action_md: notes.callToAction, updated_at: new Date(), version: current.version + 1 })
       .where('id', '=', roomId)
       .execute()
+    return { ok: true } as const
   })
 }
 
@@ -182,15 +197,22 @@ export async function setActionItemStatus(db: Db, itemId: number, status: Action
 // --- Corrections by planners (and a question's withdrawal by its author) ---------------------------------
 // Each locks the meeting first: a cancelled meeting is a closed record, and a cancel that races a correction wins cleanly.
 
-export async function editActionItem(db: Db, input: { meetingId: number; itemId: number; actorId: number; communityId: number; data: ActionItemData }): Promise<MeetingChange> {
+/** `version` is the one the item's form was opened at; an item changed since answers `stale` with its current text. */
+export async function editActionItem(
+  db: Db, input: { meetingId: number; itemId: number; actorId: number; communityId: number; data: ActionItemData; version: number | null },
+): Promise<MeetingChange | StaleEdit<{ title: string; version: number }>> {
   return db.transaction().execute(async (trx) => {
     await lockModerator(trx, input.actorId, input.communityId)
     const state = await lockOpenMeeting(trx, input.meetingId)
     if (state !== 'ok') return { ok: false, reason: state }
     const { data } = input
+    const current = await trx
+      .selectFrom('meeting_action_items').select(['text', 'version']).where('id', '=', input.itemId).where('meeting_id', '=', input.meetingId).forNoKeyUpdate().executeTakeFirst()
+    if (!current) return { ok: false, reason: 'missing' }
+    if (current.version !== input.version) return { ok: false, reason: 'stale', current: { title: current.text, version: current.version } }
     const row = await trx
       .updateTable('meeting_action_items')
-      .set({ text: data.text, owner_id: data.ownerId, due_on: data.dueOn, updated_at: new Date() })
+      .set({ text: data.text, owner_id: data.ownerId, due_on: data.dueOn, updated_at: new Date(), version: current.version + 1 })
       .where('id', '=', input.itemId)
       .where('meeting_id', '=', input.meetingId)
       .returning('id')

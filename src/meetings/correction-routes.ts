@@ -7,6 +7,7 @@ import { languageName } from '../library/routes.js'
 import { requireUser, viewerOf } from '../web/auth.js'
 import { conflict, forbidden, notFound } from '../web/errors.js'
 import { setFlash } from '../web/flash.js'
+import { editVersion } from '../web/edit-version.js'
 import { formSchema, pathId } from '../web/params.js'
 import { deleteActionItem, deleteRoom, editActionItem, editRoom, removeQuestion, type QuestionRemoval } from './commands.js'
 import { meetingForViewer } from './context.js'
@@ -55,7 +56,7 @@ export async function correctionRoutes(app: FastifyInstance, { db }: { db: Db })
   type Item = Awaited<ReturnType<typeof itemOf>>
   const itemPage = async (
     request: FastifyRequest, reply: FastifyReply, meeting: { id: number; title: string; community_id: number }, item: Item,
-    values: { text: string; owner: string; due_on: string }, errors: FieldErrors = {},
+    values: { text: string; owner: string; due_on: string }, version: number | null, errors: FieldErrors = {}, newer?: { title: string },
   ) => {
     const { members, ids } = await people(meeting.community_id)
     return reply.render('meetings/item-form', {
@@ -64,13 +65,14 @@ export async function correctionRoutes(app: FastifyInstance, { db }: { db: Db })
       owners: options(members, values.owner),
       formerOwner: gone(item.owner_id, item.owner_name, ids),
       errors: translated(request, errors),
+      version, conflict: newer ?? null,
     })
   }
 
   app.get('/meetings/:id/items/:item/edit', async (request, reply) => {
     const { meeting } = await plannerOfOpenMeeting(request)
     const item = await itemOf(meeting.id, params(request).item)
-    return itemPage(request, reply, meeting, item, { text: item.text, owner: item.owner_id === null ? '' : String(item.owner_id), due_on: item.due_on ?? '' })
+    return itemPage(request, reply, meeting, item, { text: item.text, owner: item.owner_id === null ? '' : String(item.owner_id), due_on: item.due_on ?? '' }, item.version)
   })
 
   app.post('/meetings/:id/items/:item/edit', { schema: withCsrf('text', 'owner', 'due_on') }, async (request, reply) => {
@@ -78,9 +80,11 @@ export async function correctionRoutes(app: FastifyInstance, { db }: { db: Db })
     const item = await itemOf(meeting.id, params(request).item)
     const input = readActionItemForm(request.body)
     const { data, errors } = checkActionItem(input, (await people(community.id)).ids)
-    if (!data) return itemPage(request, reply.code(422), meeting, item, input, errors)
+    const version = editVersion(request.body)
+    if (!data) return itemPage(request, reply.code(422), meeting, item, input, version, errors)
     const userId = viewerOf(request).id
-    const result = await editActionItem(db, { meetingId: meeting.id, itemId: item.id, actorId: userId, communityId: community.id, data })
+    const result = await editActionItem(db, { meetingId: meeting.id, itemId: item.id, actorId: userId, communityId: community.id, data, version })
+    if (!result.ok && result.reason === 'stale') return itemPage(request, reply.code(409), meeting, item, input, result.current.version, {}, result.current)
     if (!result.ok) throw refusal(result)
     request.log.info({ meetingId: meeting.id, itemId: item.id, userId }, 'action item edited')
     setFlash(reply, 'meetings.flash.item_edited')

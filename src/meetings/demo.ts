@@ -59,7 +59,8 @@ export async function seedMeetings(db: Db, userIds: Map<string, number>, themeId
   ]
   for (const room of rooms) {
     const roomId = await addRoom(db, { meetingId: past, name: room.name, language: room.language, facilitatorId: room.facilitator, noteTakerId: room.noteTaker, actorId: sofia, communityId })
-    await updateRoomNotes(db, roomId, { worked: room.notes.worked, didNotWork: room.notes.didNotWork, callToAction: room.notes.callToAction })
+    // A room just added is at its first version.
+    await updateRoomNotes(db, roomId, { worked: room.notes.worked, didNotWork: room.notes.didNotWork, callToAction: room.notes.callToAction }, 1)
   }
   const pastMeeting = await db.selectFrom('meetings').selectAll().where('id', '=', past).executeTakeFirstOrThrow()
   const summary = await createSummaryDraft(

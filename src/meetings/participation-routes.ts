@@ -4,7 +4,8 @@ import { communityForViewer } from '../communities/access.js'
 import type { Db } from '../db/connect.js'
 import type { ActionItemStatus } from '../db/database.js'
 import { languageName } from '../library/routes.js'
-import { checkMarkdown } from '../markdown/render.js'
+import { checkMarkdown, renderMarkdown } from '../markdown/render.js'
+import { editVersion } from '../web/edit-version.js'
 import { requireUser, viewerOf } from '../web/auth.js'
 import { badRequest, conflict, forbidden, notFound } from '../web/errors.js'
 import { setFlash } from '../web/flash.js'
@@ -12,7 +13,7 @@ import { field, formSchema, pathId } from '../web/params.js'
 import { translate, type Locale } from '../web/i18n.js'
 import {
   addActionItem, addRoom, askQuestion, closeTopicVote, createSummaryDraft, markDiscussed, proposeTopic, setActionItemStatus, setAttendance,
-  updateRoomNotes, upvoteQuestion, voteTopic,
+  updateRoomNotes, upvoteQuestion, voteTopic, type RoomNotes,
 } from './commands.js'
 import { isSuspended, type Access } from '../communities/policy.js'
 import { meetingForViewer } from './context.js'
@@ -127,18 +128,29 @@ export async function participationRoutes(app: FastifyInstance, { db }: { db: Db
     return { ...context, room }
   }
 
-  const notesPage = (request: FastifyRequest, context: Awaited<ReturnType<typeof editableRoom>>, values: Record<string, string>, errors: Record<string, string> = {}) => ({
+  type NotesContext = Awaited<ReturnType<typeof editableRoom>>
+  const notesPage = (request: FastifyRequest, context: NotesContext, values: Record<string, string>, version: number | null, errors: Record<string, string> = {}, newer?: RoomNotes) => ({
     title: request.t('meetings.notes.title', { room: context.room.name }),
     meeting: context.meeting,
     room: { ...context.room, languageName: languageName(context.room.language, request.locale) },
     values,
     errors: Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, request.t(v)])),
+    version,
+    // Notes saved by someone else since this form was opened: shown rendered above the form, each under its heading.
+    conflict: newer
+      ? {
+          fields: ([['worked', newer.worked], ['did_not_work', newer.didNotWork], ['call_to_action', newer.callToAction]] as const)
+            .filter(([, text]) => text.trim() !== '')
+            .map(([name, text]) => ({ label: request.t(`meetings.notes.${name}`), html: renderMarkdown(text).html })),
+        }
+      : null,
   })
 
   app.get('/meetings/:id/rooms/:room/notes', async (request, reply) => {
     const context = await editableRoom(request)
     const { room } = context
-    return reply.render('meetings/notes', notesPage(request, context, { worked: room.worked_md, did_not_work: room.did_not_work_md, call_to_action: room.call_to_action_md }))
+    const values = { worked: room.worked_md, did_not_work: room.did_not_work_md, call_to_action: room.call_to_action_md }
+    return reply.render('meetings/notes', notesPage(request, context, values, room.version))
   })
 
   app.post('/meetings/:id/rooms/:room/notes', { schema: withCsrf('worked', 'did_not_work', 'call_to_action') }, async (request, reply) => {
@@ -150,8 +162,11 @@ export async function participationRoutes(app: FastifyInstance, { db }: { db: Db
       const check = checkMarkdown(text, { maxBytes: limits.notes })
       if (!check.ok) errors[name] = `markdown.error.${check.reason}`
     }
-    if (Object.keys(errors).length) return reply.code(422).render('meetings/notes', notesPage(request, context, values, errors))
-    await updateRoomNotes(db, context.room.id, { worked: values.worked, didNotWork: values.did_not_work, callToAction: values.call_to_action }, viewerOf(request).id)
+    const version = editVersion(request.body)
+    if (Object.keys(errors).length) return reply.code(422).render('meetings/notes', notesPage(request, context, values, version, errors))
+    const result = await updateRoomNotes(db, context.room.id, { worked: values.worked, didNotWork: values.did_not_work, callToAction: values.call_to_action }, version, viewerOf(request).id)
+    if (!result.ok && result.reason === 'missing') throw notFound()
+    if (!result.ok) return reply.code(409).render('meetings/notes', notesPage(request, context, values, result.current.version, {}, result.current))
     setFlash(reply, 'meetings.flash.notes_saved')
     return reply.redirect(back(context.meeting.id, `#room-${context.room.id}`), 303)
   })

@@ -96,7 +96,7 @@ export async function listActionItems(db: Db, meetingId: number) {
   return db
     .selectFrom('meeting_action_items as i')
     .leftJoin('users as u', 'u.id', 'i.owner_id')
-    .select(['i.id', 'i.text', 'i.owner_id', 'i.status', 'u.display_name as owner_name'])
+    .select(['i.id', 'i.text', 'i.owner_id', 'i.status', 'i.version', 'u.display_name as owner_name'])
     // As the calendar day it is: drivers hand a `date` column back as a Date at some midnight, which would print as a timestamp.
     .select(sql<string | null>`to_char(i.due_on, 'YYYY-MM-DD')`.as('due_on'))
     .where('i.meeting_id', '=', meetingId)

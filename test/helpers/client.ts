@@ -70,7 +70,8 @@ export class Client {
   async submit(pageUrl: string, action: string, fields: Record<string, string | string[]>): Promise<Response> {
     const page = await this.get(pageUrl)
     if (!this.lastCsrf) throw new Error(`no CSRF token on ${pageUrl} (status ${page.status})`)
-    return this.post(action, fields)
+    const version = formVersion(page.body)
+    return this.post(action, version === null || 'version' in fields ? fields : { ...fields, version })
   }
 }
 

@@ -88,7 +88,7 @@ t.test('a planner edits an action item: the form is prefilled, the meeting page 
   t.match(form.body, `<option value="${users.ana.id}" selected>Ana Facilitator</option>`, 'with its owner chosen')
   t.match(form.body, `value="${year}-04-01"`, 'and its due date')
 
-  const saved = await moderator.post(`${url}/items/${ids.item}/edit`, { text: 'Share the revised checklist', owner: String(users.chris.id), due_on: `${year}-05-15` })
+  const saved = await moderator.edit(`${url}/items/${ids.item}/edit`, { text: 'Share the revised checklist', owner: String(users.chris.id), due_on: `${year}-05-15` })
   t.equal(saved.status, 303)
   t.equal(saved.location, `${url}#item-${ids.item}`)
   const page = await moderator.get(url)
@@ -98,7 +98,7 @@ t.test('a planner edits an action item: the form is prefilled, the meeting page 
   t.notMatch(page.body, 'Share the intake checklist')
 
   await moderator.get(`${url}/items/${ids.item}/edit`)
-  t.equal((await moderator.post(`${url}/items/${ids.item}/edit`, { text: 'Share the revised checklist', owner: '', due_on: '' })).status, 303, 'owner and due date may be emptied')
+  t.equal((await moderator.edit(`${url}/items/${ids.item}/edit`, { text: 'Share the revised checklist', owner: '', due_on: '' })).status, 303, 'owner and due date may be emptied')
   const emptied = await chris.get(url)
   t.notMatch(emptied.body, 'Chris Member</li>', 'nobody owns it now')
   t.notMatch(emptied.body, `due ${year}-05-15`)
@@ -106,7 +106,7 @@ t.test('a planner edits an action item: the form is prefilled, the meeting page 
 
   // The owner still updates the status; that is all they do.
   await moderator.get(`${url}/items/${ids.item}/edit`)
-  await moderator.post(`${url}/items/${ids.item}/edit`, { text: 'Share the revised checklist', owner: String(users.ana.id), due_on: '' })
+  await moderator.edit(`${url}/items/${ids.item}/edit`, { text: 'Share the revised checklist', owner: String(users.ana.id), due_on: '' })
   await ana.get(url)
   t.equal((await ana.post(`${url}/items/${ids.item}/status`, { status: 'done' })).status, 303)
   t.match((await ana.get(url)).body, /Share the revised checklist — Ana Facilitator\s*<span class="badge">done<\/span>/)
@@ -118,17 +118,17 @@ t.test('a planner edits an action item: the form is prefilled, the meeting page 
 t.test('a bad action item edit gets a 422 with the message and the text kept; nothing changes', async (t) => {
   const { moderator, users, url, ids } = await setup(t)
   await moderator.get(`${url}/items/${ids.item}/edit`)
-  const empty = await moderator.post(`${url}/items/${ids.item}/edit`, { text: '  ', owner: String(users.ana.id), due_on: `${year}-04-01` })
+  const empty = await moderator.edit(`${url}/items/${ids.item}/edit`, { text: '  ', owner: String(users.ana.id), due_on: `${year}-04-01` })
   t.equal(empty.status, 422)
   t.match(empty.body, 'Describe the action item (at most 1000 characters).')
-  const long = await moderator.post(`${url}/items/${ids.item}/edit`, { text: 'x'.repeat(1001), owner: '', due_on: '' })
+  const long = await moderator.edit(`${url}/items/${ids.item}/edit`, { text: 'x'.repeat(1001), owner: '', due_on: '' })
   t.equal(long.status, 422)
   t.match(long.body, 'Describe the action item (at most 1000 characters).')
-  const stranger = await moderator.post(`${url}/items/${ids.item}/edit`, { text: 'Ask the outsider', owner: String(users.outsider.id), due_on: '' })
+  const stranger = await moderator.edit(`${url}/items/${ids.item}/edit`, { text: 'Ask the outsider', owner: String(users.outsider.id), due_on: '' })
   t.equal(stranger.status, 422)
   t.match(stranger.body, 'That person is not a member of this community.')
   t.match(stranger.body, 'value="Ask the outsider"', 'the text is kept to correct')
-  const date = await moderator.post(`${url}/items/${ids.item}/edit`, { text: 'Bad date', owner: '', due_on: `${year}-02-31` })
+  const date = await moderator.edit(`${url}/items/${ids.item}/edit`, { text: 'Bad date', owner: '', due_on: `${year}-02-31` })
   t.equal(date.status, 422)
   t.match(date.body, 'The due date is not a valid date.')
   t.match(date.body, `action="${url}/items/${ids.item}/edit"`, 'the form still edits this item')
@@ -290,7 +290,7 @@ t.test('an author cannot withdraw a discussed question, nor any once the meeting
 t.test('members, outsiders and visitors cannot correct or remove; nothing changes', async (t) => {
   const { ana, chris, outsider, visitor, users, url, ids } = await setup(t)
   const attempts = async (who: Client) => [
-    await who.post(`${url}/items/${ids.item}/edit`, { text: 'Hijacked', owner: '', due_on: '' }),
+    await who.edit(`${url}/items/${ids.item}/edit`, { text: 'Hijacked', owner: '', due_on: '' }),
     await who.post(`${url}/items/${ids.item}/delete`),
     await who.post(`${url}/rooms/${ids.room}/edit`, { name: 'Hijacked room', language: 'en', facilitator: String(users.chris.id), note_taker: '' }),
     await who.post(`${url}/rooms/${ids.room}/delete`),
@@ -347,7 +347,7 @@ t.test('an item, room or question of another meeting is not found through this o
   t.equal((await moderator.get(`${url}/rooms/99999999/edit`)).status, 404)
   await moderator.get(url)
   const wrong = [
-    await moderator.post(`${other}/items/${ids.item}/edit`, { text: 'Moved', owner: '', due_on: '' }),
+    await moderator.edit(`${other}/items/${ids.item}/edit`, { text: 'Moved', owner: '', due_on: '' }),
     await moderator.post(`${other}/items/${ids.item}/delete`),
     await moderator.post(`${other}/rooms/${ids.room}/edit`, { name: 'Moved', language: 'en', facilitator: '', note_taker: '' }),
     await moderator.post(`${other}/rooms/${ids.room}/delete`),
@@ -379,7 +379,7 @@ t.test('a cancelled meeting is a closed record: no corrections, no removals', as
   }
   await moderator.get(url)
   const attempts = [
-    await moderator.post(`${url}/items/${ids.item}/edit`, { text: 'Changed', owner: '', due_on: '' }),
+    await moderator.edit(`${url}/items/${ids.item}/edit`, { text: 'Changed', owner: '', due_on: '' }),
     await moderator.post(`${url}/items/${ids.item}/delete`),
     await moderator.post(`${url}/rooms/${ids.room}/edit`, { name: 'Changed', language: 'en', facilitator: '', note_taker: '' }),
     await moderator.post(`${url}/rooms/${ids.room}/delete`),

@@ -186,7 +186,7 @@ async function buildFixture(db: Db, users: Users, sync: () => Promise<number>): 
   const reply = async (threadId: number, name: string, forceReview = false) => {
     const result = await replyToThread(db, {
       threadId, parentId: null, authorId: author.id, bodyMd: `Reply with ${secret(name)}.`, submissionKey: null,
-      mayReplyWhenLocked: true, forceReview,
+      forceReview,
     })
     must(result.ok, `reply (${name})`)
     return result.postId!
@@ -267,7 +267,7 @@ async function buildFixture(db: Db, users: Users, sync: () => Promise<number>): 
     meetingId: meeting, name: `Room ${meetingWord}`, language: 'en', facilitatorId: null, noteTakerId: null,
     actorId: moderator.id, communityId: inner.id,
   })
-  await updateRoomNotes(db, room, { worked: `Notes ${meetingWord}`, didNotWork: '', callToAction: '' })
+  await updateRoomNotes(db, room, { worked: `Notes ${meetingWord}`, didNotWork: '', callToAction: '' }, 1)
   const text = `Action ${meetingWord}`
   const actionItem = await addActionItem(db, { meetingId: meeting, text, ownerId: null, dueOn: null })
   await sync()
