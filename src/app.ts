@@ -8,6 +8,7 @@ import fastifySession from '@fastify/session'
 import fastifyStatic from '@fastify/static'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { Redis } from 'ioredis'
+import type { DestinationStream } from 'pino'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { accountRoutes } from './accounts/routes.js'
@@ -53,6 +54,8 @@ export interface AppServices {
   db?: Db
   /** The search outbox worker's timings, or false for none (tests that drain the outbox themselves). */
   searchWorker?: WorkerOptions | false
+  /** Where log lines go instead of stdout (tests that read what Kring logs). */
+  logStream?: DestinationStream
 }
 
 export async function buildApp(config: Readonly<Config>, services: AppServices = {}): Promise<FastifyInstance> {
@@ -62,6 +65,7 @@ export async function buildApp(config: Readonly<Config>, services: AppServices =
       redact: ['req.headers.cookie', 'req.headers.authorization'],
       // URLs are logged whole but for the secrets they carry (form, invitation and account-link tokens).
       serializers: { req: serializeRequest },
+      ...(services.logStream ? { stream: services.logStream } : {}),
     },
     // Our own ids, or a proxy's when it has a safe shape: never an incoming header taken as it is.
     requestIdHeader: false,

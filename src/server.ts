@@ -6,10 +6,12 @@ import { DataDirInUseError, lockDataDir } from './db/data-dir-lock.js'
 import { migrateToLatest } from './db/migrate.js'
 import { seedDemoIfEmpty } from './demo/seed.js'
 import { launchMeilisearch, type LaunchedMeili } from './search/meili-launcher.js'
+import { installLastResort } from './last-resort.js'
 import pino from 'pino'
 
 // Until the config is read, and for what happens outside a request: the app's own logger takes over once it runs.
 const log = pino({ level: 'info' })
+installLastResort(log)
 
 async function main() {
   let config: Readonly<Config>

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import type { FastifyInstance } from 'fastify'
-import { buildApp } from '../../src/app.js'
+import { buildApp, type AppServices } from '../../src/app.js'
 import type { Config } from '../../src/config.js'
 import type { Db } from '../../src/db/connect.js'
 import { meiliFile, type TestMeili } from '../setup/paths.js'
@@ -50,11 +50,14 @@ export interface TestApp {
   config: Config
 }
 
-export async function buildTestApp(t: TestContext, options: { config?: Partial<Config>; database?: TestDatabase; db?: Db } = {}): Promise<TestApp> {
+export async function buildTestApp(
+  t: TestContext,
+  options: { config?: Partial<Config>; database?: TestDatabase; db?: Db; logStream?: AppServices['logStream'] } = {},
+): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase(t))
   const config = testConfig({ database: database.config, ...options.config })
   const db = options.db ?? database.db
-  const app = await buildApp(config, { db })
+  const app = await buildApp(config, { db, logStream: options.logStream })
   t.teardown(() => app.close())
   return { app, db, database, config }
 }
