@@ -6,6 +6,9 @@ import { createCommunityWith, createUser } from '../helpers/factories.js'
 const invisibleOnly = ['\u200B\u200B\u200B', '\u200D\u2060\uFEFF', '\u3164', '\u00AD \u180E', '\u2800\u2800', '\u3000\u200C']
 const withRefusedCharacters = ['Anna\nAdmin', 'Anna\r\nde Vries', 'Tab\there', 'evil\u202Etxt.exe', 'Isolate \u2066x\u2069', 'Null\u0007bell', 'Line\u2028break']
 
+/** A name as code points where it is not plain ASCII, so a test message carries no line break or direction change. */
+const show = (value: string) => [...value].map((c) => (/^[\x20-\x7e]$/.test(c) ? c : `\\u{${c.codePointAt(0)!.toString(16)}}`)).join('')
+
 async function registerAs(app: Awaited<ReturnType<typeof buildTestApp>>['app'], fields: Record<string, string>) {
   const browser = new Client(app)
   await browser.get('/register')
@@ -16,7 +19,7 @@ t.test('a display name that is blank once invisible characters are removed is bl
   const { app, db } = await buildTestApp(t)
   for (const name of invisibleOnly) {
     const res = await registerAs(app, { display_name: name })
-    t.equal(res.status, 422, `${JSON.stringify(name)} is refused`)
+    t.equal(res.status, 422, `${show(name)} is refused`)
     t.match(res.body, 'Enter the name others will see.')
   }
   t.equal((await db.selectFrom('users').select('id').execute()).length, 0, 'no invisible account was made')
@@ -26,7 +29,7 @@ t.test('control characters, newlines and bidi overrides are refused in display n
   const { app, db } = await buildTestApp(t)
   for (const name of withRefusedCharacters) {
     const res = await registerAs(app, { display_name: name })
-    t.equal(res.status, 422, `${JSON.stringify(name)} is refused`)
+    t.equal(res.status, 422, `${show(name)} is refused`)
     t.match(res.body, 'not allowed in names and titles')
   }
   const user = await createUser(db)
@@ -43,7 +46,7 @@ t.test('a fullwidth or differently cased email is the same email', async (t) => 
   const admin = await createUser(db, { email: 'admin@kring.example', siteRole: 'admin' })
   for (const email of ['ａｄｍｉｎ@ｋｒｉｎｇ.ｅｘａｍｐｌｅ', 'ADMIN@Kring.Example', ' Admin@kring.example ']) {
     const res = await registerAs(app, { email, display_name: 'Someone New' })
-    t.equal(res.status, 409, `${email} is taken`)
+    t.equal(res.status, 409, `${show(email)} is taken`)
   }
   t.equal((await db.selectFrom('users').select('id').execute()).length, 1)
   const browser = new Client(app)
@@ -68,7 +71,7 @@ t.test('a display name that looks like a moderator or admin is refused', async (
   ]
   for (const name of lookalikes) {
     const res = await registerAs(app, { display_name: name })
-    t.equal(res.status, 422, `${JSON.stringify(name)} is refused`)
+    t.equal(res.status, 422, `${show(name)} is refused`)
   }
   const res = await registerAs(app, { display_name: 'Аnоuk Vеrmеulеn' })
   t.match(res.body, 'looks too much like the name of a moderator or administrator')
@@ -100,16 +103,16 @@ t.test('thread, article, community and meeting titles of only invisible or refus
   for (const title of ['\u200B\u200C\u200D', '\u3164\u3164', 'Title\u202Egnp.exe', 'Two\nlines']) {
     await browser.get(`/c/${community.slug}/new`)
     const thread = await browser.post(`/c/${community.slug}/new`, { title, body: 'A body that is fine.' })
-    t.equal(thread.status, 422, `thread title ${JSON.stringify(title)} is refused`)
+    t.equal(thread.status, 422, `thread title ${show(title)} is refused`)
     t.match(thread.body, 'A body that is fine.', 'the body is kept')
 
     await browser.get('/library/new')
     const article = await browser.post('/library/new', { title, slug: 'a-slug', summary: '', kind: 'practice', language: 'en', body: 'Body text.', community: '' })
-    t.equal(article.status, 422, `article title ${JSON.stringify(title)} is refused`)
+    t.equal(article.status, 422, `article title ${show(title)} is refused`)
 
     await browser.get('/admin/communities/new')
     const made = await browser.post('/admin/communities/new', { name: title, slug: 'another-one', description: '', visibility: 'public', join_policy: 'open' })
-    t.equal(made.status, 422, `community name ${JSON.stringify(title)} is refused`)
+    t.equal(made.status, 422, `community name ${show(title)} is refused`)
   }
   t.equal((await db.selectFrom('threads').select('id').execute()).length, 0)
   t.equal((await db.selectFrom('articles').select('id').execute()).length, 0)

@@ -25,7 +25,7 @@ async function age(db: Db, sid: string, options: { loginAgo: number; endsIn: num
   const expires = new Date(Date.now() + options.endsIn)
   data.loggedInAt = Date.now() - options.loginAgo
   data.seenOn = '2000-01-01'
-  data.cookie = { ...data.cookie, expires: expires.toISOString() }
+  data.idleEndsAt = expires.getTime()
   await db.updateTable('sessions').set({ data: JSON.stringify(data), expires_at: expires }).where('sid', '=', sid).execute()
 }
 
