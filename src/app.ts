@@ -30,6 +30,7 @@ import { installSearch } from './search/plugin.js'
 import type { WorkerOptions } from './search/worker.js'
 import { installErrorPages, tooManyRequests } from './web/errors.js'
 import { deleteExpiredSessions, PostgresSessionStore } from './web/session-store.js'
+import { installSecureCookies } from './web/secure-cookies.js'
 import { installViewer } from './web/viewer.js'
 import { csrfCookie, csrfUserInfo, installViews } from './web/view.js'
 
@@ -103,6 +104,7 @@ export async function buildApp(config: Readonly<Config>, services: AppServices =
     rolling: false,
     cookie: { path: '/', httpOnly: true, sameSite: 'lax', secure: config.secureCookies, maxAge: config.session.idleMs },
   })
+  if (config.secureCookies) installSecureCookies(app)
   await app.register(fastifyCsrf, {
     // Double-submit with a signed cookie, so a visitor's forms need no session row; tied to the logged-in user.
     sessionPlugin: '@fastify/cookie',

@@ -36,7 +36,7 @@ t.test('control characters, newlines and bidi overrides are refused in display n
   const browser = new Client(app)
   await logIn(browser, user.email, user.password)
   await browser.get('/settings')
-  const res = await browser.post('/settings', { display_name: 'Maria\u202E', organisation: 'Homeshare' })
+  const res = await browser.post('/settings', { display_name: 'Ma\u202Eria', organisation: 'Homeshare' })
   t.equal(res.status, 422, 'also when changing the profile')
   t.match(res.body, 'value="Homeshare"', 'the rest of the form is kept')
 })
@@ -113,8 +113,17 @@ t.test('thread, article, community and meeting titles of only invisible or refus
     await browser.get('/admin/communities/new')
     const made = await browser.post('/admin/communities/new', { name: title, slug: 'another-one', description: '', visibility: 'public', join_policy: 'open' })
     t.equal(made.status, 422, `community name ${show(title)} is refused`)
+
+    const year = new Date().getUTCFullYear() + 1
+    await browser.get(`/c/${community.slug}/meetings/new`)
+    const meeting = await browser.post(`/c/${community.slug}/meetings/new`, {
+      title, topic: 'A topic', starts_at: `${year}-06-18T14:00`, ends_at: `${year}-06-18T15:00`, time_zone: 'Europe/Amsterdam', online_url: '', agenda: '',
+    })
+    t.equal(meeting.status, 422, `meeting title ${show(title)} is refused`)
+    t.match(meeting.body, 'A topic', 'the meeting form is kept')
   }
   t.equal((await db.selectFrom('threads').select('id').execute()).length, 0)
   t.equal((await db.selectFrom('articles').select('id').execute()).length, 0)
   t.equal((await db.selectFrom('communities').select('id').execute()).length, 1)
+  t.equal((await db.selectFrom('meetings').select('id').execute()).length, 0)
 })
