@@ -36,6 +36,7 @@ import { installMalformedUrlCheck, onClientError, onFrameworkError } from './web
 import { installRequestIdHeader, requestIdOf } from './web/request-id.js'
 import { installResponseGuard } from './web/response-guard.js'
 import { deleteExpiredSessions, PostgresSessionStore } from './web/session-store.js'
+import { installSecureCookies } from './web/secure-cookies.js'
 import { installViewer } from './web/viewer.js'
 import { csrfCookie, csrfUserInfo, installViews } from './web/view.js'
 
@@ -122,6 +123,7 @@ export async function buildApp(config: Readonly<Config>, services: AppServices =
     rolling: false,
     cookie: { path: '/', httpOnly: true, sameSite: 'lax', secure: config.secureCookies, maxAge: config.session.idleMs },
   })
+  if (config.secureCookies) installSecureCookies(app)
   await app.register(fastifyCsrf, {
     // Double-submit with a signed cookie, so a visitor's forms need no session row; tied to the logged-in user.
     sessionPlugin: '@fastify/cookie',

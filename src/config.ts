@@ -90,6 +90,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonl
   const publicUrlRaw = nonEmpty(env.KRING_PUBLIC_URL)
   if (isProduction && !publicUrlRaw) throw new ConfigError('NODE_ENV=production needs KRING_PUBLIC_URL (e.g. https://kring.example): absolute links must not come from request headers.')
   const publicUrl = publicUrlRaw ? parsePublicUrl(publicUrlRaw) : `http://${urlHost(host)}:${port}`
+  const trustedProxies = parseTrustedProxies(env.KRING_TRUSTED_PROXIES)
+  // Kring speaks plain HTTP: in production TLS ends at a proxy, and only a trusted proxy can say the browser used
+  // HTTPS. Without one, Secure session cookies would never be set and nobody could log in.
+  if (isProduction && !trustedProxies) throw new ConfigError('NODE_ENV=production needs KRING_TRUSTED_PROXIES: the address(es) of the TLS proxy in front of Kring, e.g. 10.0.0.5 or loopback.')
   const redisUrl = nonEmpty(env.REDIS_URL)
   if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) throw new ConfigError(`REDIS_URL must start with redis:// or rediss://, got "${redisUrl}".`)
   const sessionMaxDays = parseInteger(env.KRING_SESSION_MAX_DAYS ?? '30', 'KRING_SESSION_MAX_DAYS', 1, 365)
@@ -101,7 +105,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonl
     host,
     port,
     publicUrl,
-    trustedProxies: parseTrustedProxies(env.KRING_TRUSTED_PROXIES),
+    trustedProxies,
     redis: redisUrl ? { url: redisUrl, keyPrefix: env.KRING_REDIS_PREFIX ?? 'kring-rate-limit-' } : null,
     session: { maxAgeMs: sessionMaxDays * dayMs, idleMs: sessionIdleDays * dayMs },
     loginThrottle: { freeFailures: 5, windowMs: 15 * 60_000, maxDelayMs: 15 * 60_000 },

@@ -37,6 +37,7 @@ async function logIn(request: FastifyRequest, reply: FastifyReply, userId: numbe
   rotateCsrfSecret(request, reply)
   request.session.userId = userId
   request.session.loggedInAt = Date.now()
+  request.session.idleEndsAt = Date.now() + request.server.config.session.idleMs
   request.session.seenOn = new Date().toISOString().slice(0, 10)
 }
 

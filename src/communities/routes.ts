@@ -16,17 +16,20 @@ import {
 import { isAdmin, joinOption } from './policy.js'
 import { listCommunities, listInvites, listMembers, listPendingRequests } from './queries.js'
 import { publicOrigin } from '../web/view.js'
+import { cleanLine, forbiddenCharactersMessage, lineProblem } from '../web/text-rules.js'
 
 type Errors = Record<string, string>
 
 function readCommunityForm(body: unknown): { input: CommunityInput; errors: Errors } {
-  const name = field(body, 'name').trim()
+  const name = cleanLine(field(body, 'name'))
   const slug = field(body, 'slug').trim().toLowerCase() || slugify(name)
   const description = field(body, 'description').trim()
   const visibility = field(body, 'visibility')
   const joinPolicy = field(body, 'join_policy')
   const errors: Errors = {}
-  if (name === '') errors.name = 'communities.error.name_required'
+  const problem = lineProblem(name)
+  if (problem === 'blank') errors.name = 'communities.error.name_required'
+  else if (problem === 'characters') errors.name = forbiddenCharactersMessage
   else if (name.length > 120) errors.name = 'communities.error.name_too_long'
   if (!slugPattern.test(slug) || slug.length > 60) errors.slug = 'communities.error.slug_invalid'
   const markdown = checkMarkdown(description, { maxBytes: 16 * 1024 })

@@ -21,6 +21,7 @@ import { editVersion } from '../web/edit-version.js'
 import { presentReplies } from './present.js'
 import { PageVersionReader, readPageVersions, visitorPageKey, VisitorPages } from './visitor-pages.js'
 import { findPost, listReplies, listRevisions, replyLocation, type ReplyCursor } from './queries.js'
+import { cleanLine, forbiddenCharactersMessage, lineProblem } from '../web/text-rules.js'
 
 type Errors = Record<string, string>
 export const maxTitleLength = 200
@@ -42,7 +43,9 @@ function markdownError(body: string): string | null {
 }
 
 function checkTitle(title: string, errors: Errors) {
-  if (title === '') errors.title = 'discussions.error.title_required'
+  const problem = lineProblem(title)
+  if (problem === 'blank') errors.title = 'discussions.error.title_required'
+  else if (problem === 'characters') errors.title = forbiddenCharactersMessage
   else if (title.length > maxTitleLength) errors.title = 'discussions.error.title_too_long'
 }
 
@@ -115,7 +118,7 @@ export async function discussionRoutes(app: FastifyInstance, { db, postLimits }:
   app.post('/c/:slug/new', { preHandler: requireUser, onRequest: postingLimit, schema: formSchema(['title', 'body', 'submission_key', 'preview', '_csrf'], ['themes']) }, async (request, reply) => {
     const viewer = viewerOf(request)
     const { community } = await communityForWriting(request, (request.params as { slug: string }).slug)
-    const title = field(request.body, 'title').trim()
+    const title = cleanLine(field(request.body, 'title'))
     const body = field(request.body, 'body')
     const themeSlugs = fieldList(request.body, 'themes')
     const values = { title, body, themes: themeSlugs, submission_key: validSubmissionKey(field(request.body, 'submission_key')) ?? newSubmissionKey() }
@@ -270,7 +273,7 @@ export async function discussionRoutes(app: FastifyInstance, { db, postLimits }:
   app.post('/t/:id/edit', { preHandler: requireUser, schema: formSchema(['title', 'body', 'preview', 'submission_key', '_csrf'], ['themes']) }, async (request, reply) => {
     const viewer = viewerOf(request)
     const { thread } = await editableThread(request, pathId((request.params as { id: string }).id))
-    const title = field(request.body, 'title').trim()
+    const title = cleanLine(field(request.body, 'title'))
     const body = field(request.body, 'body')
     const themeSlugs = fieldList(request.body, 'themes')
     const version = editVersion(request.body)

@@ -3,6 +3,7 @@ import { checkMarkdown } from '../markdown/render.js'
 import { field, fieldList, slugify, slugPattern } from '../web/params.js'
 import type { ArticleKind } from '../db/database.js'
 import { isCountryCode } from '../accounts/countries.js'
+import { cleanLine, forbiddenCharactersMessage, lineProblem } from '../web/text-rules.js'
 
 export const articleKinds: ArticleKind[] = ['practice', 'theme', 'session_summary', 'guide']
 // Languages articles are written in (not only the interface languages): the networks work in these.
@@ -36,7 +37,7 @@ export type FieldErrors = Record<string, string>
 
 export function readArticleForm(body: unknown): ArticleInput {
   return {
-    title: field(body, 'title').trim(),
+    title: cleanLine(field(body, 'title')),
     slug: field(body, 'slug').trim().toLowerCase(),
     summary: field(body, 'summary').trim(),
     kind: field(body, 'kind') as ArticleKind,
@@ -55,7 +56,9 @@ export function readArticleForm(body: unknown): ArticleInput {
 
 export function checkArticle(input: ArticleInput, options: { slugRequired: boolean }): FieldErrors {
   const errors: FieldErrors = {}
-  if (input.title === '') errors.title = 'library.error.title_required'
+  const titleProblem = lineProblem(input.title)
+  if (titleProblem === 'blank') errors.title = 'library.error.title_required'
+  else if (titleProblem === 'characters') errors.title = forbiddenCharactersMessage
   else if (input.title.length > limits.title) errors.title = 'library.error.title_too_long'
   if (options.slugRequired || input.slug !== '') {
     const slug = input.slug || slugify(input.title)

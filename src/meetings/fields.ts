@@ -4,6 +4,7 @@ import { isContentLanguage } from '../library/fields.js'
 import { checkMarkdown } from '../markdown/render.js'
 import { field, fieldList, positiveInt } from '../web/params.js'
 import { canonicalZone, zonedToUtc } from './zone-time.js'
+import { cleanLine, forbiddenCharactersMessage, lineProblem } from '../web/text-rules.js'
 
 export const limits = { title: 200, topic: 500, url: 500, question: 2000, roomName: 100, notes: 16 * 1024, actionItem: 1000, cancelReason: 500 }
 
@@ -32,7 +33,7 @@ export interface MeetingData {
 
 export function readMeetingForm(body: unknown): MeetingInput {
   return {
-    title: field(body, 'title').trim(),
+    title: cleanLine(field(body, 'title')),
     topic: field(body, 'topic').trim(),
     themes: fieldList(body, 'themes'),
     starts_local: field(body, 'starts_at').trim(),
@@ -54,7 +55,9 @@ export function isHttpUrl(value: string): boolean {
 
 export function checkMeeting(input: MeetingInput): { data: MeetingData | null; errors: FieldErrors } {
   const errors: FieldErrors = {}
-  if (input.title === '') errors.title = 'meetings.error.title_required'
+  const titleProblem = lineProblem(input.title)
+  if (titleProblem === 'blank') errors.title = 'meetings.error.title_required'
+  else if (titleProblem === 'characters') errors.title = forbiddenCharactersMessage
   else if (input.title.length > limits.title) errors.title = 'meetings.error.title_too_long'
   if (input.topic.length > limits.topic) errors.topic = 'meetings.error.topic_too_long'
   const zone = canonicalZone(input.time_zone)

@@ -21,6 +21,7 @@ import { checkActionItem, checkRoom, chosenPerson, firstError, limits, readActio
 import { mayEditNotes, mayPlan, mayTakePart, mayUpdateActionItem } from './policy.js'
 import { activeMembers, findRoom, findTopic, listActionItems, listQuestions, listRooms, themesOfMeeting } from './queries.js'
 import { publicOrigin } from '../web/view.js'
+import { cleanLine, lineProblem } from '../web/text-rules.js'
 
 const withCsrf = (...names: string[]) => formSchema([...names, '_csrf'])
 
@@ -217,8 +218,8 @@ export async function participationRoutes(app: FastifyInstance, { db }: { db: Db
   app.post('/c/:slug/topics', { schema: withCsrf('title') }, async (request, reply) => {
     const { community, access } = await communityForViewer(db, request, params(request).slug)
     if (!mayTakePart(access)) throw notTakingPart(access)
-    const title = field(request.body, 'title').trim()
-    if (title === '' || title.length > limits.title) throw badRequest('meetings.error.topic_title')
+    const title = cleanLine(field(request.body, 'title'))
+    if (lineProblem(title) || title.length > limits.title) throw badRequest('meetings.error.topic_title')
     await proposeTopic(db, { communityId: community.id, proposerId: viewerOf(request).id, title })
     setFlash(reply, 'meetings.flash.topic_proposed')
     return reply.redirect(`/c/${community.slug}/meetings#topics`, 303)

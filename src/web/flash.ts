@@ -11,7 +11,7 @@ export function setFlash(reply: FastifyReply, messageKey: string) {
 export function takeFlash(request: FastifyRequest, reply: FastifyReply): string | null {
   const raw = request.cookies?.[flashCookie]
   if (!raw) return null
-  reply.clearCookie(flashCookie, { path: '/', secure: reply.server.config?.secureCookies ?? false })
+  reply.clearCookie(flashCookie, { path: '/', httpOnly: true, sameSite: 'lax', secure: reply.server.config?.secureCookies ?? false })
   const unsigned = request.unsignCookie(raw)
   return unsigned.valid && unsigned.value && /^[a-z0-9_.]+$/.test(unsigned.value) ? unsigned.value : null
 }

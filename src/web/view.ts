@@ -87,7 +87,7 @@ export const csrfCookie = 'kring_csrf'
  */
 export function rotateCsrfSecret(request: FastifyRequest, reply: FastifyReply) {
   if (request.cookies) delete request.cookies[csrfCookie]
-  reply.clearCookie(csrfCookie, { path: '/', secure: reply.server.config?.secureCookies ?? false })
+  reply.clearCookie(csrfCookie, { path: '/', httpOnly: true, sameSite: 'lax', secure: reply.server.config?.secureCookies ?? false })
 }
 
 /** Kring's public origin (KRING_PUBLIC_URL) for absolute links: never the request's Host, which anyone can forge. */

@@ -35,6 +35,8 @@ declare module '@fastify/session' {
     seenOn?: string
     /** When this login happened (ms since epoch): the session ends config.session.maxAgeMs after it, however active. */
     loggedInAt?: number
+    /** When this session ends unless used before (ms since epoch): the idle timeout, moved forward by use. */
+    idleEndsAt?: number
     /** When this session last took a new id for a role change (ms since epoch). */
     rolesSeenAt?: number
   }
@@ -89,8 +91,11 @@ export function installViewer(app: FastifyInstance, db: Db, lifetime: SessionCon
       const preloaded = userReadWithSession(request, userId)
       const viewer = preloaded ? viewerOfRow(preloaded) : await loadViewer(db, userId)
       const loggedInAt = request.session.loggedInAt
-      if (viewer && typeof loggedInAt === 'number' && Date.now() - loggedInAt >= lifetime.maxAgeMs) {
-        // Past the absolute lifetime: log in again, however active the session was.
+      const idleEndsAt = request.session.idleEndsAt
+      const now = Date.now()
+      const ended = (typeof loggedInAt === 'number' && now - loggedInAt >= lifetime.maxAgeMs) || (typeof idleEndsAt === 'number' && idleEndsAt <= now)
+      if (viewer && ended) {
+        // Past the absolute lifetime (however active the session was) or left idle too long: log in again.
         await request.session.destroy()
       } else if (viewer) {
         request.viewer = viewer
@@ -119,16 +124,20 @@ function userReadWithSession(request: FastifyRequest, userId: number): ViewerRow
 /**
  * The idle timeout: each request moves the session's end to `idleMs` from now, never past the absolute end.
  * Only once the end has come `slack` closer (a day, or less for short idle times), so reading pages does not write a
- * session row each time.
+ * session row each time. The end is kept in the session itself: @fastify/session restores a cookie's expiry as
+ * "now + maxAge" on every request, so the cookie cannot say when the session really ends.
  */
 function keepSessionAlive(request: FastifyRequest, lifetime: SessionConfig) {
   const now = Date.now()
   const slack = Math.min(dayMs, lifetime.idleMs / 24)
-  const expires = request.session.cookie.expires
-  if (expires && expires.getTime() - now > lifetime.idleMs - slack) return
-  const absoluteEnd = (request.session.loggedInAt ?? now) + lifetime.maxAgeMs
-  request.session.cookie.expires = new Date(Math.min(now + lifetime.idleMs, absoluteEnd))
-  request.session.seenOn = new Date(now).toISOString().slice(0, 10)
+  const end = request.session.idleEndsAt
+  if (typeof end !== 'number' || end - now <= lifetime.idleMs - slack) {
+    const absoluteEnd = (request.session.loggedInAt ?? now) + lifetime.maxAgeMs
+    request.session.idleEndsAt = Math.min(now + lifetime.idleMs, absoluteEnd)
+    request.session.seenOn = new Date(now).toISOString().slice(0, 10)
+  }
+  // Whenever the session is saved, for this or another reason, its row and cookie end when it really ends.
+  request.session.cookie.expires = new Date(request.session.idleEndsAt!)
 }
 
 /**
@@ -139,8 +148,6 @@ async function renewAfterRoleChange(request: FastifyRequest, viewer: Viewer) {
   if (!viewer.roleChangedAt) return
   const seen = request.session.rolesSeenAt ?? request.session.loggedInAt ?? 0
   if (seen >= viewer.roleChangedAt.getTime()) return
-  const expires = request.session.cookie.expires
-  await request.session.regenerate(['userId', 'loggedInAt', 'seenOn'])
+  await request.session.regenerate(['userId', 'loggedInAt', 'seenOn', 'idleEndsAt'])
   request.session.rolesSeenAt = Date.now()
-  if (expires) request.session.cookie.expires = expires
 }

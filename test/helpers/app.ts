@@ -23,7 +23,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     env: 'test',
     host: '127.0.0.1',
     port: 0,
-    publicUrl: 'http://kring.test',
+    // What app.inject sends as Host, so tests that predate KRING_PUBLIC_URL read the same links.
+    publicUrl: 'http://localhost:80',
     trustedProxies: false,
     redis: null,
     session: { maxAgeMs: 30 * 86_400_000, idleMs: 7 * 86_400_000 },
