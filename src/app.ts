@@ -7,7 +7,6 @@ import fastifyRateLimit from '@fastify/rate-limit'
 import fastifySession from '@fastify/session'
 import fastifyStatic from '@fastify/static'
 import Fastify, { type FastifyInstance } from 'fastify'
-import { Redis } from 'ioredis'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { accountRoutes } from './accounts/routes.js'
@@ -30,6 +29,7 @@ import { installSearch } from './search/plugin.js'
 import type { WorkerOptions } from './search/worker.js'
 import { installErrorPages, tooManyRequests } from './web/errors.js'
 import { deleteExpiredSessions, PostgresSessionStore } from './web/session-store.js'
+import { sharedRateLimitStore } from './web/rate-limit-store.js'
 import { installSecureCookies } from './web/secure-cookies.js'
 import { installViewer } from './web/viewer.js'
 import { csrfCookie, csrfUserInfo, installViews } from './web/view.js'
@@ -114,19 +114,9 @@ export async function buildApp(config: Readonly<Config>, services: AppServices =
     csrfOpts: { hmacKey: config.sessionSecret },
   })
   await app.register(fastifyFormbody, { bodyLimit: config.bodyLimitBytes })
-  // With Redis, every instance counts against the same limits; without it, each instance counts its own.
-  const redis = config.redis ? new Redis(config.redis.url, { connectTimeout: 500, maxRetriesPerRequest: 1, lazyConnect: false }) : null
-  if (redis) {
-    redis.on('error', (err) => app.log.warn({ err }, 'rate-limit Redis connection error'))
-    app.addHook('onClose', async () => {
-      await redis.quit().catch(() => redis.disconnect())
-    })
-  }
   await app.register(fastifyRateLimit, {
     global: false,
-    // A Redis outage lets requests through rather than refusing every login: the per-account throttle in the
-    // database (src/accounts/login-throttle.ts) still holds then.
-    ...(redis && config.redis ? { redis, nameSpace: config.redis.keyPrefix, skipOnError: true } : {}),
+    ...sharedRateLimitStore(app, config.redis),
     errorResponseBuilder: () => tooManyRequests(),
   })
   await app.register(fastifyStatic, { root: staticDir, prefix: '/static/', maxAge: '1h', index: false })
