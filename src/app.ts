@@ -7,8 +7,11 @@ import fastifyRateLimit from '@fastify/rate-limit'
 import fastifySession from '@fastify/session'
 import fastifyStatic from '@fastify/static'
 import Fastify, { type FastifyInstance } from 'fastify'
+<<<<<<< HEAD
 import { Redis } from 'ioredis'
 import type { DestinationStream } from 'pino'
+=======
+>>>>>>> accounts
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { accountRoutes } from './accounts/routes.js'
@@ -36,6 +39,7 @@ import { installMalformedUrlCheck, onClientError, onFrameworkError } from './web
 import { installRequestIdHeader, requestIdOf } from './web/request-id.js'
 import { installResponseGuard } from './web/response-guard.js'
 import { deleteExpiredSessions, PostgresSessionStore } from './web/session-store.js'
+import { sharedRateLimitStore } from './web/rate-limit-store.js'
 import { installSecureCookies } from './web/secure-cookies.js'
 import { installViewer } from './web/viewer.js'
 import { csrfCookie, csrfUserInfo, installViews } from './web/view.js'
@@ -133,19 +137,9 @@ export async function buildApp(config: Readonly<Config>, services: AppServices =
     csrfOpts: { hmacKey: config.sessionSecret },
   })
   await app.register(fastifyFormbody, { bodyLimit: config.bodyLimitBytes })
-  // With Redis, every instance counts against the same limits; without it, each instance counts its own.
-  const redis = config.redis ? new Redis(config.redis.url, { connectTimeout: 500, maxRetriesPerRequest: 1, lazyConnect: false }) : null
-  if (redis) {
-    redis.on('error', (err) => app.log.warn({ err }, 'rate-limit Redis connection error'))
-    app.addHook('onClose', async () => {
-      await redis.quit().catch(() => redis.disconnect())
-    })
-  }
   await app.register(fastifyRateLimit, {
     global: false,
-    // A Redis outage lets requests through rather than refusing every login: the per-account throttle in the
-    // database (src/accounts/login-throttle.ts) still holds then.
-    ...(redis && config.redis ? { redis, nameSpace: config.redis.keyPrefix, skipOnError: true } : {}),
+    ...sharedRateLimitStore(app, config.redis),
     errorResponseBuilder: () => tooManyRequests(),
   })
   await app.register(fastifyStatic, { root: staticDir, prefix: '/static/', maxAge: '1h', index: false })

@@ -12,12 +12,18 @@ import { sql } from 'kysely'
 import { activeCommunityIds } from '../communities/queries.js'
 import { listPublished } from '../library/queries.js'
 import { recentThreadsWithTheme } from '../discussions/queries.js'
+import { cleanLine, forbiddenCharactersMessage, hasForbiddenCharacters, isBlank } from '../web/text-rules.js'
 
 const labelFields = supportedLocales.map((locale) => `label_${locale}`)
 
 function readLabels(body: unknown): { labels: Record<string, string>; error: string | null } {
-  const labels = Object.fromEntries(supportedLocales.map((locale) => [locale, field(body, `label_${locale}`).trim()]))
+  // A label of only invisible characters is no label (src/web/text-rules.ts).
+  const labels = Object.fromEntries(supportedLocales.map((locale) => {
+    const label = cleanLine(field(body, `label_${locale}`))
+    return [locale, isBlank(label) ? '' : label]
+  }))
   if (!labels.en) return { labels, error: 'themes.error.english_label_required' }
+  if (Object.values(labels).some(hasForbiddenCharacters)) return { labels, error: forbiddenCharactersMessage }
   if (Object.values(labels).some((label) => label.length > 80)) return { labels, error: 'themes.error.label_too_long' }
   return { labels, error: null }
 }

@@ -93,7 +93,7 @@ t.test('a display name that looks like a moderator or admin is refused', async (
   t.equal((await self.post('/settings', { display_name: 'Anouk Vermeulen', bio: 'Coordinator' })).status, 303, 'the moderator keeps their own name')
 })
 
-t.test('thread, article, community and meeting titles of only invisible or refused characters are refused', async (t) => {
+t.test('thread, article, community, meeting and theme names of only invisible or refused characters are refused', async (t) => {
   const { app, db } = await buildTestApp(t)
   const admin = await createUser(db, { siteRole: 'admin' })
   const community = await createCommunityWith(db, { moderators: [admin] })
@@ -121,9 +121,14 @@ t.test('thread, article, community and meeting titles of only invisible or refus
     })
     t.equal(meeting.status, 422, `meeting title ${show(title)} is refused`)
     t.match(meeting.body, 'A topic', 'the meeting form is kept')
+
+    await browser.get('/admin/themes')
+    const theme = await browser.post('/admin/themes', { slug: 'a-theme', label_en: title, label_nl: 'Een thema' })
+    t.equal(theme.status, 422, `theme label ${show(title)} is refused`)
   }
   t.equal((await db.selectFrom('threads').select('id').execute()).length, 0)
   t.equal((await db.selectFrom('articles').select('id').execute()).length, 0)
   t.equal((await db.selectFrom('communities').select('id').execute()).length, 1)
   t.equal((await db.selectFrom('meetings').select('id').execute()).length, 0)
+  t.equal((await db.selectFrom('tags').select('id').execute()).length, 0)
 })
