@@ -7,11 +7,7 @@ import fastifyRateLimit from '@fastify/rate-limit'
 import fastifySession from '@fastify/session'
 import fastifyStatic from '@fastify/static'
 import Fastify, { type FastifyInstance } from 'fastify'
-<<<<<<< HEAD
-import { Redis } from 'ioredis'
 import type { DestinationStream } from 'pino'
-=======
->>>>>>> accounts
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { accountRoutes } from './accounts/routes.js'
