@@ -25,6 +25,7 @@ import {
 } from './queries.js'
 import { utcToZonedInput } from './zone-time.js'
 import { publicOrigin } from '../web/view.js'
+import { attachment } from '../web/response-guard.js'
 
 const notesHtml = (md: string) => (md.trim() === '' ? null : renderMarkdown(md).html)
 
@@ -49,7 +50,7 @@ export async function meetingRoutes(app: FastifyInstance, { db }: { db: Db }) {
     cancelled: meeting.cancelled_at !== null,
   })
   const sendCalendar = (reply: FastifyReply, filename: string, body: string) =>
-    reply.type('text/calendar; charset=utf-8').header('content-disposition', `attachment; filename="${filename}"`).header('cache-control', 'private, no-cache').send(body)
+    reply.type('text/calendar; charset=utf-8').header('content-disposition', attachment(filename)).header('cache-control', 'private, no-cache').send(body)
 
   // --- The community's meetings ----------------------------------------------------------------------
   app.get('/c/:slug/meetings', async (request, reply) => {

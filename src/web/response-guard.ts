@@ -57,3 +57,12 @@ export function installResponseGuard(app: FastifyInstance) {
     }
   })
 }
+
+/**
+ * A Content-Disposition for a download, whatever the file is called: an ASCII fallback name (quotes, backslashes and
+ * anything beyond ASCII replaced) and the real name percent-encoded as RFC 6266 / 5987 describe.
+ */
+export function attachment(filename: string): string {
+  const fallback = filename.replace(/[^\x20-\x7e]|["\\%]/g, '_')
+  return `attachment; filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(filename)}`
+}

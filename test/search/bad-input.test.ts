@@ -46,7 +46,7 @@ t.test('bad input gets a clear answer, never a 500 and never a wider filter', as
   t.match(huge.body, 'at most 50 pages')
   await onlyOpen(q('quokka', '&page=2'), 'a page past the last')
   await onlyOpen('/search?q[]=quokka&q[]=x&theme[a]=b', 'brackets in names')
-  await onlyOpen('/search?q=%E0%A4%A', 'broken percent-encoding')
+  await onlyOpen('/search?q=%E0%A4%A', 'broken percent-encoding', 400)
 
   const fine = await onlyOpen(q('quokka'), 'a plain search')
   t.same(resultUrls(fine.body), [`/t/${openThread}`])

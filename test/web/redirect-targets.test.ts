@@ -2,6 +2,7 @@ import t from 'tap'
 import { buildTestApp } from '../helpers/app.js'
 import { Client } from '../helpers/client.js'
 import { createUser } from '../helpers/factories.js'
+import { attachment } from '../../src/web/response-guard.js'
 import { safeLocalPath } from '../../src/web/view.js'
 
 // What a header can carry (Node's rule): the encoded target must pass it, or writing the redirect would throw.
@@ -86,4 +87,11 @@ t.test('a header value Node would refuse never reaches it: dropped, logged, and 
   t.match(name.body, `Request id: ${name.headers['x-request-id']}`)
   t.equal(name.headers['x-content-type-options'], 'nosniff')
   t.equal((await app.inject({ url: '/healthz' })).statusCode, 200, 'the app keeps serving')
+})
+
+t.test('a download name with quotes and letters beyond ASCII becomes a header Node accepts', async (t) => {
+  const value = attachment('zorg "\u0141\u00f3d\u017a"\u2028.ics')
+  t.match(value, headerSafe)
+  t.equal(value, `attachment; filename="zorg ___d___.ics"; filename*=UTF-8''zorg%20%22%C5%81%C3%B3d%C5%BA%22%E2%80%A8.ics`)
+  t.equal(attachment('meeting-12.ics'), `attachment; filename="meeting-12.ics"; filename*=UTF-8''meeting-12.ics`)
 })
