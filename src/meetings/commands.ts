@@ -13,7 +13,13 @@ import type { ActionItemData, MeetingData, RoomData } from './fields.js'
 type Trx = Transaction<Database>
 
 /** The actor of a write on a meeting, locked with their membership in the meeting's community (see actor-guard.ts). */
-async function lockMeetingActor(trx: Trx, meetingId: number, userId: number, need: 'member' | 'moderator', options: { planned?: boolean } = {}): Promise<LockedActor> {
+async function lockMeetingActor(
+  trx: Trx,
+  meetingId: number,
+  userId: number,
+  need: 'member' | 'moderator',
+  options: { planned?: boolean } = {},
+): Promise<LockedActor> {
   const meeting = await trx.selectFrom('meetings').select('community_id').where('id', '=', meetingId).executeTakeFirst()
   if (!meeting) throw notFound()
   const actor = await lockActiveActor(trx, userId, { communityId: meeting.community_id, need })

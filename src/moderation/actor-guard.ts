@@ -68,5 +68,6 @@ export async function lockActiveActor(trx: Trx, userId: number, rule: ActorRule 
 
 /** For content without a community (a library article written alone): only admins moderate it. */
 export async function lockModerator(trx: Trx, userId: number, communityId: number | null): Promise<LockedActor> {
-  return communityId === null ? lockActiveActor(trx, userId, { admin: true }) : lockActiveActor(trx, userId, { communityId, need: 'moderator' })
+  if (communityId === null) return lockActiveActor(trx, userId, { admin: true })
+  return lockActiveActor(trx, userId, { communityId, need: 'moderator' })
 }
