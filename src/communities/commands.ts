@@ -20,8 +20,10 @@ export interface CommunityInput {
 
 export type CommunityWriteResult = { ok: true; id: number; slug: string } | { ok: false; reason: 'slug_taken' }
 
-export async function createCommunity(db: Db, input: CommunityInput, options: { creatorId?: number; isDemo?: boolean } = {}): Promise<CommunityWriteResult> {
+/** With `adminId` (every request passes it), the admin is checked inside the transaction with their row locked. */
+export async function createCommunity(db: Db, input: CommunityInput, options: { creatorId?: number; isDemo?: boolean; adminId?: number } = {}): Promise<CommunityWriteResult> {
   return db.transaction().execute(async (trx) => {
+    if (options.adminId !== undefined) await lockActiveActor(trx, options.adminId, { admin: true })
     const taken = await trx.selectFrom('communities').select('id').where('slug', '=', input.slug).executeTakeFirst()
     if (taken) return { ok: false, reason: 'slug_taken' } as const
     const row = await trx
@@ -34,8 +36,9 @@ export async function createCommunity(db: Db, input: CommunityInput, options: { 
   })
 }
 
-export async function updateCommunity(db: Db, id: number, input: CommunityInput): Promise<CommunityWriteResult> {
+export async function updateCommunity(db: Db, id: number, input: CommunityInput, adminId?: number): Promise<CommunityWriteResult> {
   return db.transaction().execute(async (trx) => {
+    if (adminId !== undefined) await lockActiveActor(trx, adminId, { admin: true })
     const taken = await trx.selectFrom('communities').select('id').where('slug', '=', input.slug).where('id', '!=', id).executeTakeFirst()
     if (taken) return { ok: false, reason: 'slug_taken' } as const
     await trx

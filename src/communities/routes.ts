@@ -193,7 +193,7 @@ export async function communityRoutes(app: FastifyInstance, { db }: { db: Db }) 
     const { input, errors } = readCommunityForm(request.body)
     const values = { ...input, description: input.description_md }
     if (Object.keys(errors).length) return editPage(request, reply.code(422), values, errors, '/admin/communities/new', true)
-    const result = await createCommunity(db, input, { creatorId: viewer.id })
+    const result = await createCommunity(db, input, { creatorId: viewer.id, adminId: viewer.id })
     if (!result.ok) return editPage(request, reply.code(409), values, { slug: 'communities.error.slug_taken' }, '/admin/communities/new', true)
     setFlash(reply, 'communities.flash.created')
     return reply.redirect(`/c/${result.slug}`, 303)
@@ -210,7 +210,7 @@ export async function communityRoutes(app: FastifyInstance, { db }: { db: Db }) 
     const values = { ...input, description: input.description_md }
     const action = `/c/${community.slug}/edit`
     if (Object.keys(errors).length) return editPage(request, reply.code(422), values, errors, action, false)
-    const result = await updateCommunity(db, community.id, input)
+    const result = await updateCommunity(db, community.id, input, request.viewer?.id)
     if (!result.ok) return editPage(request, reply.code(409), values, { slug: 'communities.error.slug_taken' }, action, false)
     setFlash(reply, 'communities.flash.saved')
     return reply.redirect(`/c/${result.slug}`, 303)

@@ -114,10 +114,13 @@ export async function replyToThread(
     db.transaction().execute(async (trx) => {
       // The author and their membership first (the order every write takes), then the thread: concurrent replies
       // queue on it, and a thread deleted, locked or moved meanwhile is seen.
-      const actor = await lockThreadWriter(trx, input.threadId, input.authorId)
+      let actor = await lockThreadWriter(trx, input.threadId, input.authorId)
       const thread = await trx.selectFrom('threads').select(['id', 'community_id', 'status', 'locked']).where('id', '=', input.threadId).forNoKeyUpdate().executeTakeFirst()
       if (!thread || thread.status !== 'visible') return { ok: false, reason: 'thread_gone' } as const
-      if (!actor || thread.community_id !== actor.communityId) throw forbidden('moderation.error.no_longer_member')
+      if (!actor || thread.community_id !== actor.communityId) {
+        // Moved to another community in between (rare): membership there is what counts.
+        actor = { ...(await lockActiveActor(trx, input.authorId, { communityId: thread.community_id, need: 'member' })), communityId: thread.community_id }
+      }
       if (thread.locked && !actor.isModerator) return { ok: false, reason: 'thread_locked' } as const
       let parent: { path: string; depth: number } | null = null
       if (input.parentId !== null) {

@@ -6,7 +6,7 @@ import { freeSlug, insertDraft } from '../library/commands.js'
 import { renderMarkdown } from '../markdown/render.js'
 import { writeLog } from '../moderation/log.js'
 import { lockActiveActor, lockModerator, type LockedActor } from '../moderation/actor-guard.js'
-import { forbidden, notFound } from '../web/errors.js'
+import { conflict, forbidden, notFound } from '../web/errors.js'
 import type { StaleEdit } from '../web/edit-version.js'
 import { slugify } from '../web/params.js'
 import type { ActionItemData, MeetingData, RoomData } from './fields.js'
@@ -14,10 +14,22 @@ import type { ActionItemData, MeetingData, RoomData } from './fields.js'
 type Trx = Transaction<Database>
 
 /** The actor of a write on a meeting, locked with their membership in the meeting's community (see actor-guard.ts). */
-async function lockMeetingActor(trx: Trx, meetingId: number, userId: number, need: 'member' | 'moderator'): Promise<LockedActor> {
+async function lockMeetingActor(
+  trx: Trx,
+  meetingId: number,
+  userId: number,
+  need: 'member' | 'moderator',
+  options: { planned?: boolean } = {},
+): Promise<LockedActor> {
   const meeting = await trx.selectFrom('meetings').select('community_id').where('id', '=', meetingId).executeTakeFirst()
   if (!meeting) throw notFound()
-  return lockActiveActor(trx, userId, { communityId: meeting.community_id, need })
+  const actor = await lockActiveActor(trx, userId, { communityId: meeting.community_id, need })
+  if (options.planned) {
+    // Answers and questions are for a meeting that will take place: a cancellation saved meanwhile holds for them.
+    const row = await trx.selectFrom('meetings').select('cancelled_at').where('id', '=', meetingId).forShare().executeTakeFirstOrThrow()
+    if (row.cancelled_at !== null) throw conflict('meetings.error.cancelled_closed')
+  }
+  return actor
 }
 
 export async function createMeeting(db: Db, input: { communityId: number; organiserId: number; data: MeetingData; themeIds: number[]; fromTopicId?: number; isDemo?: boolean }): Promise<number> {
@@ -91,7 +103,7 @@ export async function cancelMeeting(db: Db, input: { meetingId: number; actorId:
 /** Says yes or no; a delegate is someone who goes on the member's behalf and then counts as attending. */
 export async function setAttendance(db: Db, input: { meetingId: number; userId: number; attending: boolean; delegateId: number | null }) {
   await db.transaction().execute(async (trx) => {
-    await lockMeetingActor(trx, input.meetingId, input.userId, 'member')
+    await lockMeetingActor(trx, input.meetingId, input.userId, 'member', { planned: true })
     // An upsert: the same answer sent twice at once is one row, as when it is sent twice in a row.
     await trx
       .insertInto('meeting_attendance')
@@ -103,7 +115,7 @@ export async function setAttendance(db: Db, input: { meetingId: number; userId: 
 
 export async function askQuestion(db: Db, input: { meetingId: number; authorId: number; body: string }): Promise<number> {
   return db.transaction().execute(async (trx) => {
-    await lockMeetingActor(trx, input.meetingId, input.authorId, 'member')
+    await lockMeetingActor(trx, input.meetingId, input.authorId, 'member', { planned: true })
     const row = await trx.insertInto('meeting_questions').values({ meeting_id: input.meetingId, author_id: input.authorId, body: input.body }).returning('id').executeTakeFirstOrThrow()
     return row.id
   })
@@ -114,7 +126,7 @@ export async function upvoteQuestion(db: Db, questionId: number, userId: number)
   return db.transaction().execute(async (trx) => {
     const question = await trx.selectFrom('meeting_questions').select('meeting_id').where('id', '=', questionId).executeTakeFirst()
     if (!question) throw notFound()
-    await lockMeetingActor(trx, question.meeting_id, userId, 'member')
+    await lockMeetingActor(trx, question.meeting_id, userId, 'member', { planned: true })
     const rows = await trx.insertInto('meeting_question_votes').values({ question_id: questionId, user_id: userId }).onConflict((oc) => oc.doNothing()).returning('question_id').execute()
     return { ok: rows.length === 1 }
   })

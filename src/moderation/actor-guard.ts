@@ -1,5 +1,9 @@
 // Who is acting, re-read inside the write's transaction with the rows locked, so a suspension, a removed membership or
 // a withdrawn role that commits while a request is under way holds for the write that request makes.
+//
+// Lock order, the same in every write so that two of them never wait on each other: the actor's users row, their
+// community_members row, then the content (thread, reply, meeting, article...), then counters (communities). A write
+// that changes someone's membership row (approving their post) does so before touching that content.
 import type { Transaction } from 'kysely'
 import type { Database, MemberRole, MemberStatus } from '../db/database.js'
 import { forbidden } from '../web/errors.js'
@@ -64,5 +68,6 @@ export async function lockActiveActor(trx: Trx, userId: number, rule: ActorRule 
 
 /** For content without a community (a library article written alone): only admins moderate it. */
 export async function lockModerator(trx: Trx, userId: number, communityId: number | null): Promise<LockedActor> {
-  return communityId === null ? lockActiveActor(trx, userId, { admin: true }) : lockActiveActor(trx, userId, { communityId, need: 'moderator' })
+  if (communityId === null) return lockActiveActor(trx, userId, { admin: true })
+  return lockActiveActor(trx, userId, { communityId, need: 'moderator' })
 }

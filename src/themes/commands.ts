@@ -2,11 +2,15 @@
 import { sql } from 'kysely'
 import type { Db } from '../db/connect.js'
 import { enqueueSearch } from '../search/outbox.js'
+import { lockActiveActor } from '../moderation/actor-guard.js'
 
 export type ThemeWriteResult = { ok: true; id: number } | { ok: false; reason: 'slug_taken' }
 
-export async function createTheme(db: Db, input: { slug: string; labels: Record<string, string>; isDemo?: boolean }): Promise<ThemeWriteResult> {
+// With `adminId` (every request passes it), the admin is checked inside the transaction with their row locked.
+
+export async function createTheme(db: Db, input: { slug: string; labels: Record<string, string>; isDemo?: boolean }, adminId?: number): Promise<ThemeWriteResult> {
   return db.transaction().execute(async (trx) => {
+    if (adminId !== undefined) await lockActiveActor(trx, adminId, { admin: true })
     const taken = await trx.selectFrom('tags').select('id').where('slug', '=', input.slug).executeTakeFirst()
     if (taken) return { ok: false, reason: 'slug_taken' } as const
     const tag = await trx.insertInto('tags').values({ slug: input.slug, kind: 'theme', is_demo: input.isDemo ?? false }).returning('id').executeTakeFirstOrThrow()
@@ -17,8 +21,9 @@ export async function createTheme(db: Db, input: { slug: string; labels: Record<
 }
 
 /** Renames a theme: new labels replace the old ones, the slug (and every link to it) stays. */
-export async function renameTheme(db: Db, id: number, labels: Record<string, string>): Promise<boolean> {
+export async function renameTheme(db: Db, id: number, labels: Record<string, string>, adminId?: number): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
+    if (adminId !== undefined) await lockActiveActor(trx, adminId, { admin: true })
     const tag = await trx.selectFrom('tags').select('id').where('id', '=', id).forUpdate().executeTakeFirst()
     if (!tag) return false
     await trx.deleteFrom('tag_labels').where('tag_id', '=', id).execute()
@@ -30,9 +35,10 @@ export async function renameTheme(db: Db, id: number, labels: Record<string, str
 }
 
 /** Merges one theme into another: everything tagged with it is tagged with the target; the old address redirects. */
-export async function mergeTheme(db: Db, fromId: number, intoId: number): Promise<boolean> {
+export async function mergeTheme(db: Db, fromId: number, intoId: number, adminId?: number): Promise<boolean> {
   if (fromId === intoId) return false
   return db.transaction().execute(async (trx) => {
+    if (adminId !== undefined) await lockActiveActor(trx, adminId, { admin: true })
     const both = await trx.selectFrom('tags').select(['id', 'merged_into_id']).where('id', 'in', [fromId, intoId]).forUpdate().execute()
     if (both.length !== 2 || both.some((t) => t.merged_into_id !== null)) return false
     await sql`insert into thread_tags (thread_id, tag_id) select thread_id, ${intoId} from thread_tags where tag_id = ${fromId} on conflict do nothing`.execute(trx)

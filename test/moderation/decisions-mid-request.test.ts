@@ -5,6 +5,7 @@ import t from 'tap'
 import type { Db } from '../../src/db/connect.js'
 import { setMemberRole } from '../../src/communities/commands.js'
 import { replyToThread } from '../../src/discussions/commands.js'
+import { cancelMeeting, createMeeting, setAttendance } from '../../src/meetings/commands.js'
 import { setVisibility, suspendUser } from '../../src/moderation/commands.js'
 import { findTarget } from '../../src/moderation/targets.js'
 import { HttpError } from '../../src/web/errors.js'
@@ -14,6 +15,7 @@ import { createCommunityWith, createThreadIn, createUser, replyIn } from '../hel
 import { loggedIn } from '../helpers/moderation.js'
 
 const onServer = Boolean(process.env.DATABASE_URL)
+const day = 24 * 3600 * 1000
 
 /** Until some statement of this database waits for a row lock: the request has reached its write's transaction. */
 async function someoneWaitsForALock(db: Db) {
@@ -110,4 +112,33 @@ t.test('a member removed meanwhile cannot reply, and a moderator demoted cannot 
   await setMemberRole(db, community.id, moderator.id, 'member', admin.id)
   const demoted = await replyToThread(db, { threadId, parentId: null, authorId: moderator.id, bodyMd: 'One more', submissionKey: null })
   t.same(demoted, { ok: false, reason: 'thread_locked', postId: undefined, pending: false }, 'once demoted, the lock holds for them')
+})
+
+t.test('an attendance answer sent while the meeting is being cancelled is refused', async (t) => {
+  const { app, db, database } = await buildTestApp(t)
+  const moderator = await createUser(db)
+  const member = await createUser(db)
+  const community = await createCommunityWith(db, { moderators: [moderator], members: [member] })
+  const meetingId = await createMeeting(db, {
+    communityId: community.id, organiserId: moderator.id, themeIds: [],
+    data: { title: 'Intake circle', topic: 'Intake', startsAt: new Date(Date.now() + 7 * day), endsAt: new Date(Date.now() + 7 * day + 3600_000), timeZone: 'UTC', onlineUrl: null, agendaMd: '' },
+  })
+  const answers = () => db.selectFrom('meeting_attendance').select('user_id').where('meeting_id', '=', meetingId).execute()
+
+  if (onServer) {
+    const client = await loggedIn(app, member)
+    await client.get(`/meetings/${meetingId}`)
+    const other = await database.connectAgain()
+    const response = await decideWhileRequestWaits(
+      other,
+      (trx) => trx.updateTable('meetings').set({ cancelled_at: new Date(), cancel_reason: 'Speaker ill' }).where('id', '=', meetingId).execute(),
+      () => client.post(`/meetings/${meetingId}/attendance`, { answer: 'yes', delegate: '' }),
+    )
+    t.equal(response.status, 409, 'the answer is refused: the meeting will not take place')
+  } else {
+    await cancelMeeting(db, { meetingId, actorId: moderator.id, communityId: community.id, reason: 'Speaker ill' })
+    const error = await setAttendance(db, { meetingId, userId: member.id, attending: true, delegateId: null }).catch((e: unknown) => e)
+    t.ok(error instanceof HttpError && error.statusCode === 409, 'the write refuses a cancelled meeting')
+  }
+  t.equal((await answers()).length, 0, 'and no answer was stored')
 })

@@ -74,6 +74,23 @@ t.test('parallel identical writes by one member', async (t) => {
   })
 })
 
+t.test('flags by different members at once open one review item and hide the reply once (threshold 3)', async (t) => {
+  const { app, db } = await buildTestApp(t)
+  const author = await createUser(db)
+  const reporters = await Promise.all(Array.from({ length: 3 }, () => createUser(db)))
+  const community = await createCommunityWith(db, { members: [author, ...reporters] })
+  const threadId = await createThreadIn(db, community.id, author)
+  const postId = await replyIn(db, threadId, author)
+  const clients = await Promise.all(reporters.map((reporter) => loggedIn(app, reporter)))
+  const responses = await Promise.all(clients.map((client) => client.post('/flags', { target_type: 'post', target_id: String(postId), reason: 'spam', note: '' })))
+  t.same(statuses(responses), Array(reporters.length).fill(303), 'every member’s flag is taken')
+  const items = await db.selectFrom('review_items').select('id').where('target_type', '=', 'post').where('target_id', '=', postId).execute()
+  t.equal(items.length, 1, 'one review item gathers them')
+  t.equal((await db.selectFrom('flags').select('id').where('review_item_id', '=', items[0]!.id).execute()).length, reporters.length)
+  t.equal((await db.selectFrom('posts').select('status').where('id', '=', postId).executeTakeFirstOrThrow()).status, 'hidden', 'the threshold hid it')
+  t.equal((await db.selectFrom('moderation_log').select('id').where('action', '=', 'auto_hide').where('target_id', '=', postId).execute()).length, 1, 'once')
+})
+
 t.test('parallel registrations with one email make one account', async (t) => {
   const { app, db } = await buildTestApp(t)
   const email = `twice-${Date.now()}@example.org`
