@@ -15,11 +15,12 @@ type Flagged = IncomingMessage & { [malformed]?: 'encoding' | 'too_long' }
  * answer from here the request goes back to the router with a path it can read, marked, and the marker turns into the
  * error in an onRequest hook that runs after the others: the page then has everything a normal error page has.
  */
-export function onFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+export function onFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const raw = request.raw as Flagged
   if (raw[malformed] !== undefined) {
     // Only if the rewritten URL failed again, which it cannot: answer plainly rather than loop.
-    return reply.code(400).type('text/plain; charset=utf-8').send('Bad request')
+    void reply.code(400).type('text/plain; charset=utf-8').send('Bad request')
+    return
   }
   const url = raw.url ?? '/'
   request.log.info({ code: error.code, url: redactUrl(url) }, 'the router could not read this URL')

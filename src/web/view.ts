@@ -25,7 +25,7 @@ interface PageRoot {
 }
 
 function rootOf(options: Handlebars.HelperOptions): PageRoot {
-  return (options?.data?.root ?? {}) as PageRoot
+  return ((options?.data as { root?: PageRoot } | undefined)?.root ?? {}) as PageRoot
 }
 
 export function createHandlebars(): typeof Handlebars {

@@ -32,7 +32,7 @@ t.test('parallel identical writes by one member', async (t) => {
 
   t.test('flags on one reply', async (t) => {
     const responses = await burst('/flags', { target_type: 'post', target_id: String(postId), reason: 'spam', note: '' })
-    t.same(statuses(responses), [303, ...Array(copies - 1).fill(400)], 'one flag taken, the others told it was already flagged')
+    t.same(statuses(responses), [303, ...Array<number>(copies - 1).fill(400)], 'one flag taken, the others told it was already flagged')
     t.match(responses.find((r) => r.status === 400)?.body ?? '', /already/i)
     t.equal(await count(db.selectFrom('flags').select('id').where('target_id', '=', postId).where('target_type', '=', 'post').execute()), 1)
     t.equal(await count(db.selectFrom('review_items').select('id').where('target_id', '=', postId).where('target_type', '=', 'post').execute()), 1, 'one review item')
@@ -40,13 +40,13 @@ t.test('parallel identical writes by one member', async (t) => {
 
   t.test('upvotes of one question', async (t) => {
     const responses = await burst(`/meetings/${meetingId}/questions/${questionId}/upvote`, {})
-    t.same(statuses(responses), [303, ...Array(copies - 1).fill(409)])
+    t.same(statuses(responses), [303, ...Array<number>(copies - 1).fill(409)])
     t.equal(await count(db.selectFrom('meeting_question_votes').select('user_id').where('question_id', '=', questionId).execute()), 1)
   })
 
   t.test('votes for one topic', async (t) => {
     const responses = await burst(`/c/${home.slug}/topics/${topicId}/vote`, {})
-    t.same(statuses(responses), [303, ...Array(copies - 1).fill(409)])
+    t.same(statuses(responses), [303, ...Array<number>(copies - 1).fill(409)])
     t.equal(await count(db.selectFrom('meeting_topic_votes').select('user_id').where('topic_id', '=', topicId).execute()), 1)
   })
 

@@ -12,7 +12,7 @@ t.test('in production every cookie Kring sets is Secure, HttpOnly and SameSite=L
   const setCookies: string[] = []
   const collect = (res: { headers: Record<string, unknown> }) => {
     const header = res.headers['set-cookie']
-    setCookies.push(...(Array.isArray(header) ? header : header ? [String(header)] : []))
+    setCookies.push(...(Array.isArray(header) ? header.map(String) : header ? [String(header)] : []))
   }
   collect(await browser.get('/login'))
   collect(await logIn(browser, user.email, user.password))
