@@ -13,21 +13,21 @@ import { isLocale } from '../web/i18n.js'
 import { isTimeZone } from '../web/time.js'
 import { authenticate, changePassword, registerUser, updateProfile } from './commands.js'
 import { countryOptions } from './countries.js'
+import { fieldMessages } from '../web/limits.js'
 import { findProfile } from './queries.js'
 import { checkDisplayName, checkEmail, checkNewPassword, checkProfile, normaliseEmail, readProfile, text, type FieldErrors } from './validation.js'
 
 type Form = Record<string, unknown>
 
+// Types only: each field's length is checked in validation.ts, whose message names the limit and keeps the text.
 const formBody = (fields: string[]) => ({
   body: {
     type: 'object',
-    properties: Object.fromEntries(fields.map((field) => [field, { type: 'string', maxLength: 20_000 }])),
+    properties: Object.fromEntries(fields.map((field) => [field, { type: 'string' }])),
   },
 })
 
-function translatedErrors(request: FastifyRequest, errors: FieldErrors) {
-  return Object.fromEntries(Object.entries(errors).map(([field, key]) => [field, request.t(key)]))
-}
+const translatedErrors = (request: FastifyRequest, errors: FieldErrors) => fieldMessages(request, errors)
 
 async function logIn(request: FastifyRequest, userId: number) {
   // A fresh id at login, so a session id planted before login is worthless after it.

@@ -4,7 +4,7 @@ import { communityForViewer } from '../communities/access.js'
 import type { Db } from '../db/connect.js'
 import { listThemes, resolveThemeSlugs } from '../themes/queries.js'
 import { requireUser, viewerOf } from '../web/auth.js'
-import { badRequest, conflict, forbidden, notFound } from '../web/errors.js'
+import { conflict, forbidden, notFound } from '../web/errors.js'
 import { setFlash } from '../web/flash.js'
 import { field, formSchema, positiveInt } from '../web/params.js'
 import { timeZones } from '../web/time.js'
@@ -14,6 +14,7 @@ import { contentLanguages } from '../library/fields.js'
 import { cancelMeeting, createMeeting, editMeeting } from './commands.js'
 import { meetingForViewer } from './context.js'
 import { checkMeeting, limits, readMeetingForm, type FieldErrors } from './fields.js'
+import { fieldMessages, textTooLong } from '../web/limits.js'
 import { calendar, type IcsEvent } from './ics.js'
 import { correctionRoutes } from './correction-routes.js'
 import { participationRoutes } from './participation-routes.js'
@@ -94,7 +95,7 @@ export async function meetingRoutes(app: FastifyInstance, { db }: { db: Db }) {
       editing: editing ?? null,
       community,
       values,
-      errors: Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, request.t(v)])),
+      errors: fieldMessages(request, errors),
       themes: (await listThemes(db, request.locale)).map((th) => ({ ...th, checked: chosen.has(th.slug) })),
       zones: timeZones().map((z) => ({ zone: z, selected: z === zone })),
     })
@@ -178,7 +179,7 @@ export async function meetingRoutes(app: FastifyInstance, { db }: { db: Db }) {
   app.post('/meetings/:id/cancel', { preHandler: requireUser, schema: formSchema(['reason', '_csrf']) }, async (request, reply) => {
     const { meeting, community } = await changeable(request)
     const reason = field(request.body, 'reason').trim()
-    if (reason.length > limits.cancelReason) throw badRequest('meetings.error.reason_too_long')
+    if (reason.length > limits.cancelReason) throw textTooLong(reason, limits.cancelReason)
     const userId = viewerOf(request).id
     const result = await cancelMeeting(db, { meetingId: meeting.id, actorId: userId, communityId: community.id, reason: reason || null })
     if (!result.ok) throw refusal(result.reason)
