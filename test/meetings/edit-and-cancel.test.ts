@@ -150,8 +150,9 @@ t.test('a moderator cancels a meeting: everyone sees it, calendars remove it, ta
   t.match((await member.get(url)).body, 'I will attend', 'members are asked whether they attend')
 
   const tooLong = await moderator.post(`${url}/cancel`, { reason: 'x'.repeat(501) })
-  t.equal(tooLong.status, 400)
-  t.match(tooLong.body, 'The reason can be at most 500 characters.')
+  t.equal(tooLong.status, 422)
+  t.match(tooLong.body, 'This is 501 characters long; the limit is 500 characters.')
+  t.match(tooLong.body, `${'x'.repeat(501)}</textarea>`, 'the reason given back to copy')
   t.notMatch((await member.get(url)).body, 'This meeting was cancelled', 'a refused cancel changes nothing')
 
   await moderator.get(url)
