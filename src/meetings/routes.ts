@@ -11,10 +11,11 @@ import { timeZones } from '../web/time.js'
 import { renderMarkdown } from '../markdown/render.js'
 import { languageName } from '../library/routes.js'
 import { contentLanguages } from '../library/fields.js'
-import { cancelMeeting, createMeeting, editMeeting } from './commands.js'
+import { cancelMeeting, createMeeting, editMeeting, meetingFormVersion } from './commands.js'
 import { meetingForViewer } from './context.js'
 import { checkMeeting, limits, readMeetingForm, type FieldErrors } from './fields.js'
 import { fieldMessages, textTooLong } from '../web/limits.js'
+import { editVersion } from '../web/edit-version.js'
 import { calendar, type IcsEvent } from './ics.js'
 import { correctionRoutes } from './correction-routes.js'
 import { participationRoutes } from './participation-routes.js'
@@ -81,7 +82,7 @@ export async function meetingRoutes(app: FastifyInstance, { db }: { db: Db }) {
   /** The planning form, also used to edit: `editing` names the meeting, and the form then posts to its edit URL. */
   const formPage = async (
     request: FastifyRequest, reply: FastifyReply, community: { slug: string; name: string }, values: Record<string, unknown>, errors: FieldErrors = {},
-    editing?: { id: number; title: string },
+    editing?: { id: number; title: string }, edit: { version?: number | null; conflict?: { title: string; bodyHtml: string } } = {},
   ) => {
     const chosen = new Set((values.themes as string[] | undefined) ?? [])
     const zone = String(values.time_zone ?? '')
@@ -98,6 +99,8 @@ export async function meetingRoutes(app: FastifyInstance, { db }: { db: Db }) {
       errors: fieldMessages(request, errors),
       themes: (await listThemes(db, request.locale)).map((th) => ({ ...th, checked: chosen.has(th.slug) })),
       zones: timeZones().map((z) => ({ zone: z, selected: z === zone })),
+      version: edit.version ?? null,
+      conflict: edit.conflict ?? null,
     })
   }
 
@@ -157,7 +160,7 @@ export async function meetingRoutes(app: FastifyInstance, { db }: { db: Db }) {
       title: meeting.title, topic: meeting.topic, themes: themes.map((th) => th.slug), time_zone: zone,
       starts_at: utcToZonedInput(meeting.starts_at, zone), ends_at: utcToZonedInput(meeting.ends_at, zone),
       online_url: meeting.online_url ?? '', agenda: meeting.agenda_md,
-    }, {}, meeting)
+    }, {}, meeting, { version: meetingFormVersion(meeting) })
   })
 
   app.post('/meetings/:id/edit', { preHandler: requireUser, schema: formSchema(meetingFields, ['themes']) }, async (request, reply) => {
@@ -167,9 +170,11 @@ export async function meetingRoutes(app: FastifyInstance, { db }: { db: Db }) {
     const themes = await resolveThemeSlugs(db, input.themes)
     if (themes.unknown.length) errors.themes = 'meetings.error.theme_unknown'
     const values = { ...input, starts_at: input.starts_local, ends_at: input.ends_local, agenda: input.agenda_md }
-    if (!data || Object.keys(errors).length) return formPage(request, reply.code(422), community, values, errors, meeting)
+    const version = editVersion(request.body)
+    if (!data || Object.keys(errors).length) return formPage(request, reply.code(422), community, values, errors, meeting, { version })
     const userId = viewerOf(request).id
-    const result = await editMeeting(db, { meetingId: meeting.id, actorId: userId, communityId: community.id, data, themeIds: themes.ids })
+    const result = await editMeeting(db, { meetingId: meeting.id, actorId: userId, communityId: community.id, data, themeIds: themes.ids, version })
+    if (!result.ok && result.reason === 'stale') return formPage(request, reply.code(409), community, values, {}, meeting, { version: result.current.version, conflict: result.current })
     if (!result.ok) throw refusal(result.reason)
     request.log.info({ meetingId: meeting.id, userId }, 'meeting edited')
     setFlash(reply, 'meetings.flash.edited')

@@ -273,7 +273,7 @@ t.test('an author cannot withdraw a discussed question, nor any once the meeting
   // The planner moves the meeting to yesterday: it has started.
   const yesterday = new Date(Date.now() - 24 * 3600 * 1000).toISOString().slice(0, 10)
   await moderator.get(`${url}/edit`)
-  t.equal((await moderator.post(`${url}/edit`, plan('Spring meeting', '', { starts_at: `${yesterday}T10:00`, ends_at: `${yesterday}T11:00`, time_zone: 'UTC' }))).status, 303)
+  t.equal((await moderator.edit(`${url}/edit`, plan('Spring meeting', '', { starts_at: `${yesterday}T10:00`, ends_at: `${yesterday}T11:00`, time_zone: 'UTC' }))).status, 303)
   const chrisPage = await chris.get(url)
   t.notMatch(chrisPage.body, `/questions/${ids.chrisQuestion}/delete`, 'no withdraw button once the meeting started')
   const started = await chris.post(`${url}/questions/${ids.chrisQuestion}/delete`)
