@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util'
 import { createInterface } from 'node:readline'
 import { registerUser } from '../src/accounts/commands.js'
 import { checkDisplayName, checkEmail, checkNewPassword, normaliseEmail, type FieldErrors } from '../src/accounts/validation.js'
-import { translate } from '../src/web/i18n.js'
+import { messageIn } from '../src/web/limits.js'
 import { fail, openMigratedDatabase } from './open-database.js'
 
 const usage = 'Usage: npm run user:create -- --email a@b.c --name "Display Name" [--admin]   (password from the prompt, or piped on stdin)'
@@ -41,11 +41,11 @@ const displayName = (values.name ?? '').trim()
 const errors: FieldErrors = {}
 checkEmail(email, errors)
 checkDisplayName(displayName, errors)
-if (Object.keys(errors).length) fail(`${Object.values(errors).map((key) => translate('en', key)).join('\n')}\n${usage}`)
+if (Object.keys(errors).length) fail(`${Object.values(errors).map((message) => messageIn('en', message)).join('\n')}\n${usage}`)
 
 const password = await readPassword()
 checkNewPassword(password, errors)
-if (errors.password) fail(translate('en', errors.password))
+if (errors.password) fail(messageIn('en', errors.password))
 
 try {
   const { db, close } = await openMigratedDatabase()

@@ -14,21 +14,21 @@ import { isTimeZone } from '../web/time.js'
 import { authenticate, changePassword, registerUser, updateProfile } from './commands.js'
 import { countryOptions } from './countries.js'
 import { claimLoginAttempt, clearFailures, deleteStaleLoginThrottles } from './login-throttle.js'
+import { fieldMessages } from '../web/limits.js'
 import { findProfile } from './queries.js'
 import { checkDisplayName, checkEmail, checkNewPassword, checkProfile, displayName as cleanDisplayName, normaliseEmail, readProfile, text, type FieldErrors } from './validation.js'
 
 type Form = Record<string, unknown>
 
+// Types only: each field's length is checked in validation.ts, whose message names the limit and keeps the text.
 const formBody = (fields: string[]) => ({
   body: {
     type: 'object',
-    properties: Object.fromEntries(fields.map((field) => [field, { type: 'string', maxLength: 20_000 }])),
+    properties: Object.fromEntries(fields.map((field) => [field, { type: 'string' }])),
   },
 })
 
-function translatedErrors(request: FastifyRequest, errors: FieldErrors) {
-  return Object.fromEntries(Object.entries(errors).map(([field, key]) => [field, request.t(key)]))
-}
+const translatedErrors = (request: FastifyRequest, errors: FieldErrors) => fieldMessages(request, errors)
 
 async function logIn(request: FastifyRequest, reply: FastifyReply, userId: number) {
   // A fresh id and a fresh CSRF secret at login, so neither a session id planted before it nor a form token taken

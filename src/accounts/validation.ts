@@ -2,11 +2,15 @@
 import commonPasswords from 'fxa-common-password-list'
 import { isLocale } from '../web/i18n.js'
 import { cleanDisplayName, cleanLine, forbiddenCharactersMessage, hasForbiddenCharacters, lineProblem, normaliseEmailText } from '../web/text-rules.js'
+import { checkLength, type FieldMessages } from '../web/limits.js'
 import { isTimeZone } from '../web/time.js'
 import { isCountryCode } from './countries.js'
 import { maxPasswordLength, minPasswordLength } from './password.js'
 
-export type FieldErrors = Record<string, string>
+export type FieldErrors = FieldMessages
+
+// Caps of the profile's texts, named in the message a writer sees when one is longer.
+export const profileLimits = { displayName: 80, organisation: 120, bio: 1000, email: 254 }
 
 // Deliberately loose: one @, something on both sides, a dot in the domain. The real check is whether mail arrives.
 const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
@@ -22,12 +26,12 @@ export function text(raw: unknown): string {
 
 export function checkEmail(email: string, errors: FieldErrors) {
   if (email === '') errors.email = 'accounts.error.email_required'
-  else if (email.length > 254 || !emailPattern.test(email)) errors.email = 'accounts.error.email_invalid'
+  else if (!checkLength(errors, 'email', email, profileLimits.email) && !emailPattern.test(email)) errors.email = 'accounts.error.email_invalid'
 }
 
 export function checkNewPassword(password: string, errors: FieldErrors, field = 'password') {
   if (password.length < minPasswordLength) errors[field] = 'accounts.error.password_too_short'
-  else if (password.length > maxPasswordLength) errors[field] = 'accounts.error.password_too_long'
+  else if (checkLength(errors, field, password, maxPasswordLength)) return
   else if (isCommonPassword(password)) errors[field] = 'accounts.error.password_common'
 }
 
@@ -41,7 +45,7 @@ export function checkDisplayName(name: string, errors: FieldErrors) {
   const problem = lineProblem(name)
   if (problem === 'blank') errors.display_name = 'accounts.error.display_name_required'
   else if (problem === 'characters') errors.display_name = forbiddenCharactersMessage
-  else if (name.length > 80) errors.display_name = 'accounts.error.display_name_too_long'
+  else checkLength(errors, 'display_name', name, profileLimits.displayName)
 }
 
 /** A display name as it will be stored and shown (NFKC, invisible ends removed); see src/web/text-rules.ts. */
@@ -72,10 +76,11 @@ export function readProfile(body: Record<string, unknown>): ProfileInput {
 export function checkProfile(input: ProfileInput): FieldErrors {
   const errors: FieldErrors = {}
   checkDisplayName(input.display_name, errors)
-  if (input.organisation.length > 120) errors.organisation = 'accounts.error.organisation_too_long'
-  else if (hasForbiddenCharacters(input.organisation)) errors.organisation = forbiddenCharactersMessage
+  if (!checkLength(errors, 'organisation', input.organisation, profileLimits.organisation) && hasForbiddenCharacters(input.organisation)) {
+    errors.organisation = forbiddenCharactersMessage
+  }
   if (input.country !== '' && !isCountryCode(input.country)) errors.country = 'accounts.error.country_unknown'
-  if (input.bio.length > 1000) errors.bio = 'accounts.error.bio_too_long'
+  checkLength(errors, 'bio', input.bio, profileLimits.bio)
   if (input.locale !== '' && !isLocale(input.locale)) errors.locale = 'accounts.error.locale_unknown'
   if (input.time_zone !== '' && !isTimeZone(input.time_zone)) errors.time_zone = 'accounts.error.time_zone_unknown'
   return errors

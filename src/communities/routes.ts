@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Db } from '../db/connect.js'
 import { listThreads } from '../discussions/queries.js'
 import { checkMarkdown } from '../markdown/render.js'
+import { checkLength, fieldMessages, markdownProblem, textTooLong, type FieldMessages } from '../web/limits.js'
 import { themesOfThreads } from '../themes/queries.js'
 import { requireAdmin, requireUser, viewerOf } from '../web/auth.js'
 import { forbidden, notFound } from '../web/errors.js'
@@ -18,7 +19,9 @@ import { listCommunities, listInvites, listMembers, listPendingRequests } from '
 import { publicOrigin } from '../web/view.js'
 import { cleanLine, forbiddenCharactersMessage, lineProblem } from '../web/text-rules.js'
 
-type Errors = Record<string, string>
+type Errors = FieldMessages
+// Caps named in the messages: a community's name and the notes that go with joining.
+const limits = { name: 120, description: 16 * 1024, joinNote: 1000, reason: 500 }
 
 function readCommunityForm(body: unknown): { input: CommunityInput; errors: Errors } {
   const name = cleanLine(field(body, 'name'))
@@ -30,10 +33,10 @@ function readCommunityForm(body: unknown): { input: CommunityInput; errors: Erro
   const problem = lineProblem(name)
   if (problem === 'blank') errors.name = 'communities.error.name_required'
   else if (problem === 'characters') errors.name = forbiddenCharactersMessage
-  else if (name.length > 120) errors.name = 'communities.error.name_too_long'
+  else checkLength(errors, 'name', name, limits.name)
   if (!slugPattern.test(slug) || slug.length > 60) errors.slug = 'communities.error.slug_invalid'
-  const markdown = checkMarkdown(description, { maxBytes: 16 * 1024 })
-  if (!markdown.ok && markdown.reason !== 'empty') errors.description = `markdown.error.${markdown.reason}`
+  const markdown = checkMarkdown(description, { maxBytes: limits.description })
+  if (!markdown.ok && markdown.reason !== 'empty') errors.description = markdownProblem(markdown)
   if (visibility !== 'public' && visibility !== 'members') errors.visibility = 'communities.error.visibility_invalid'
   if (!['open', 'request', 'invite'].includes(joinPolicy)) errors.join_policy = 'communities.error.join_policy_invalid'
   return {
@@ -43,7 +46,7 @@ function readCommunityForm(body: unknown): { input: CommunityInput; errors: Erro
 }
 
 export async function communityRoutes(app: FastifyInstance, { db }: { db: Db }) {
-  const t = (request: FastifyRequest, errors: Errors) => Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, request.t(v)]))
+  const t = (request: FastifyRequest, errors: Errors) => fieldMessages(request, errors)
 
   app.get('/communities', async (request, reply) => {
     const communities = await listCommunities(db, request.viewer?.id ?? null, isAdmin(request.viewer))
@@ -74,7 +77,8 @@ export async function communityRoutes(app: FastifyInstance, { db }: { db: Db }) 
     const viewer = viewerOf(request)
     const { slug } = request.params as { slug: string }
     const { community } = await communityForViewer(db, request, slug)
-    const note = field(request.body, 'note').trim().slice(0, 1000) || null
+    const note = field(request.body, 'note').trim() || null
+    if (note && note.length > limits.joinNote) throw textTooLong(note, limits.joinNote)
     const result = await joinCommunity(db, community, viewer.id, note)
     if (result === 'invite_only') throw forbidden('communities.error.invite_only')
     setFlash(reply, `communities.flash.${result}`)
@@ -105,7 +109,8 @@ export async function communityRoutes(app: FastifyInstance, { db }: { db: Db }) 
     if (!mayModerate) throw forbidden()
     const decision = field(request.body, 'decision')
     if (decision !== 'approve' && decision !== 'decline') throw notFound()
-    const reason = field(request.body, 'reason').trim().slice(0, 500) || null
+    const reason = field(request.body, 'reason').trim() || null
+    if (reason && reason.length > limits.reason) throw textTooLong(reason, limits.reason)
     const done = await decideJoinRequest(db, { communityId: community.id, userId: pathId(userId), approve: decision === 'approve', reason, moderatorId: viewer.id })
     setFlash(reply, done ? `communities.flash.request_${decision}d` : 'communities.flash.request_gone')
     return reply.redirect(`/c/${community.slug}/members`, 303)

@@ -18,12 +18,13 @@ import { hasKey } from '../web/i18n.js'
 import { renderSharedPage, sendSharedPage } from '../web/view.js'
 import { deletePost, deleteThread, editPost, editThread, replyToThread, startThread, type CurrentText } from './commands.js'
 import { editVersion } from '../web/edit-version.js'
+import { checkLength, fieldMessage, markdownProblem, type FieldMessage, type FieldMessages } from '../web/limits.js'
 import { presentReplies } from './present.js'
 import { PageVersionReader, readPageVersions, visitorPageKey, VisitorPages } from './visitor-pages.js'
 import { findPost, listReplies, listRevisions, replyLocation, type ReplyCursor } from './queries.js'
 import { cleanLine, forbiddenCharactersMessage, lineProblem } from '../web/text-rules.js'
 
-type Errors = Record<string, string>
+type Errors = FieldMessages
 export const maxTitleLength = 200
 
 /** Why this viewer cannot reply here, as a catalog key; null when they can. */
@@ -37,16 +38,16 @@ function replyBlocker(access: Access, thread: { status: string; locked: boolean 
   return 'discussions.reply.join'
 }
 
-function markdownError(body: string): string | null {
+function markdownError(body: string): FieldMessage | null {
   const check = checkMarkdown(body)
-  return check.ok ? null : `markdown.error.${check.reason}`
+  return check.ok ? null : markdownProblem(check)
 }
 
 function checkTitle(title: string, errors: Errors) {
   const problem = lineProblem(title)
   if (problem === 'blank') errors.title = 'discussions.error.title_required'
   else if (problem === 'characters') errors.title = forbiddenCharactersMessage
-  else if (title.length > maxTitleLength) errors.title = 'discussions.error.title_too_long'
+  else checkLength(errors, 'title', title, maxTitleLength)
 }
 
 /** What a history page tells the author or a moderator reading text others cannot see: why it is withheld. */
@@ -68,7 +69,8 @@ function replyCursor(query: Record<string, unknown>): ReplyCursor {
 
 export async function discussionRoutes(app: FastifyInstance, { db, postLimits }: { db: Db; postLimits?: { newAccount: number; established: number } }) {
   // Errors are catalog keys, or messages already translated with their details (a watched word).
-  const tr = (request: FastifyRequest, errors: Errors) => Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, hasKey(v) ? request.t(v) : v]))
+  const tr = (request: FastifyRequest, errors: Errors) =>
+    Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, typeof v === 'string' && !hasKey(v) ? v : fieldMessage(request, v)]))
   // New accounts may post a few times a minute, established members more: spam waves come from fresh accounts.
   // One limiter for threads and replies alike, so they share one counter per member.
   const postingLimit = app.rateLimit({
@@ -388,7 +390,7 @@ export async function discussionRoutes(app: FastifyInstance, { db, postLimits }:
   app.post('/preview', { preHandler: requireUser, schema: formSchema(['body', '_csrf']) }, async (request, reply) => {
     const body = field(request.body, 'body')
     const error = markdownError(body)
-    if (error) return reply.code(422).send({ error: request.t(error) })
+    if (error) return reply.code(422).send({ error: fieldMessage(request, error) })
     return reply.header('cache-control', 'no-store').send({ html: renderMarkdown(body).html })
   })
 

@@ -8,10 +8,13 @@ import { setFlash } from '../web/flash.js'
 import { field, formSchema, pathId, positiveInt } from '../web/params.js'
 import { addComment, deleteComment, editComment } from './commands.js'
 import { editVersion } from '../web/edit-version.js'
+import { fieldMessage, markdownProblem, refusedText } from '../web/limits.js'
 import { checkWatchedWords } from '../moderation/watched-words.js'
 import { actorOf, articleForViewer } from './context.js'
 import { canComment, canReview } from './policy.js'
 import { findComment } from './queries.js'
+
+const commentMaxBytes = 16 * 1024
 
 export async function commentRoutes(app: FastifyInstance, { db }: { db: Db }) {
   app.post('/library/:slug/comments', { preHandler: requireUser, schema: formSchema(['body', 'parent_id', '_csrf']) }, async (request, reply) => {
@@ -19,8 +22,8 @@ export async function commentRoutes(app: FastifyInstance, { db }: { db: Db }) {
     const { article, actor } = await articleForViewer(db, request, (request.params as { slug: string }).slug)
     if (!canComment(actor, article)) throw forbidden('library.error.comment_not_allowed')
     const body = field(request.body, 'body')
-    const check = checkMarkdown(body, { maxBytes: 16 * 1024 })
-    if (!check.ok) throw badRequest(`markdown.error.${check.reason}`)
+    const check = checkMarkdown(body, { maxBytes: commentMaxBytes })
+    if (!check.ok) throw refusedText(markdownProblem(check), body)
     const watched = await checkWatchedWords(db, body)
     if (watched?.action === 'block') throw badRequest('moderation.words.blocked', { phrase: watched.phrase })
     const rawParent = field(request.body, 'parent_id')
@@ -54,8 +57,8 @@ export async function commentRoutes(app: FastifyInstance, { db }: { db: Db }) {
     const { comment, article } = await ownComment(request, pathId((request.params as { id: string }).id))
     const body = field(request.body, 'body')
     const version = editVersion(request.body)
-    const check = checkMarkdown(body, { maxBytes: 16 * 1024 })
-    if (!check.ok) return reply.code(422).render('library/comment-edit', editPage(request, { comment, article, body, version, error: request.t(`markdown.error.${check.reason}`) }))
+    const check = checkMarkdown(body, { maxBytes: commentMaxBytes })
+    if (!check.ok) return reply.code(422).render('library/comment-edit', editPage(request, { comment, article, body, version, error: fieldMessage(request, markdownProblem(check)) }))
     const watched = await checkWatchedWords(db, body)
     if (watched?.action === 'block') {
       return reply.code(422).render('library/comment-edit', editPage(request, { comment, article, body, version, error: request.t('moderation.words.blocked', { phrase: watched.phrase }) }))

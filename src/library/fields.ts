@@ -1,5 +1,6 @@
 // The library's vocabulary and field rules: kinds, content languages, limits, and reading the article form.
 import { checkMarkdown } from '../markdown/render.js'
+import { checkLength, markdownProblem, type FieldMessages } from '../web/limits.js'
 import { field, fieldList, slugify, slugPattern } from '../web/params.js'
 import type { ArticleKind } from '../db/database.js'
 import { isCountryCode } from '../accounts/countries.js'
@@ -33,7 +34,7 @@ export interface ArticleInput {
   practice_contact: string
 }
 
-export type FieldErrors = Record<string, string>
+export type FieldErrors = FieldMessages
 
 export function readArticleForm(body: unknown): ArticleInput {
   return {
@@ -59,20 +60,20 @@ export function checkArticle(input: ArticleInput, options: { slugRequired: boole
   const titleProblem = lineProblem(input.title)
   if (titleProblem === 'blank') errors.title = 'library.error.title_required'
   else if (titleProblem === 'characters') errors.title = forbiddenCharactersMessage
-  else if (input.title.length > limits.title) errors.title = 'library.error.title_too_long'
+  else checkLength(errors, 'title', input.title, limits.title)
   if (options.slugRequired || input.slug !== '') {
     const slug = input.slug || slugify(input.title)
     if (!slugPattern.test(slug) || slug.length > 80) errors.slug = 'library.error.slug_invalid'
   }
-  if (input.summary.length > limits.summary) errors.summary = 'library.error.summary_too_long'
+  checkLength(errors, 'summary', input.summary, limits.summary)
   if (!isKind(input.kind)) errors.kind = 'library.error.kind_unknown'
   if (!isContentLanguage(input.language)) errors.language = 'library.error.language_unknown'
   const body = checkMarkdown(input.body_md)
-  if (!body.ok) errors.body = `markdown.error.${body.reason}`
+  if (!body.ok) errors.body = markdownProblem(body)
   for (const name of ['practice_context', 'practice_target_group', 'practice_what_worked', 'practice_what_did_not'] as const) {
-    if (input[name].length > limits.practiceField) errors[name] = 'library.error.practice_field_too_long'
+    checkLength(errors, name, input[name], limits.practiceField)
   }
-  if (input.practice_contact.length > limits.contact) errors.practice_contact = 'library.error.contact_too_long'
+  checkLength(errors, 'practice_contact', input.practice_contact, limits.contact)
   if (input.practice_country !== '' && !isCountryCode(input.practice_country)) errors.practice_country = 'library.error.country_unknown'
   return errors
 }

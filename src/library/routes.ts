@@ -13,6 +13,7 @@ import { canRead, type CommunityRef } from '../communities/policy.js'
 import { findCommunityBySlug, findMembership } from '../communities/queries.js'
 import { createDraft, restoreRevision, transitionArticle, updateArticle, type ArticleData, type CurrentArticleText, type Transition } from './commands.js'
 import { editVersion } from '../web/edit-version.js'
+import { fieldMessages, shortTextField } from '../web/limits.js'
 import { actorOf, articleForViewer } from './context.js'
 import { diffText } from './diff.js'
 import { articleKinds, checkArticle, contentLanguages, isContentLanguage, isKind, practiceOf, readArticleForm, type ArticleInput, type FieldErrors } from './fields.js'
@@ -33,7 +34,7 @@ export function languageName(code: string, locale: string): string {
 }
 
 export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
-  const tr = (request: FastifyRequest, errors: FieldErrors) => Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, request.t(v)]))
+  const tr = (request: FastifyRequest, errors: FieldErrors) => fieldMessages(request, errors)
   const kindOptions = (request: FastifyRequest, current: string) => articleKinds.map((kind) => ({ kind, label: request.t(`library.kind.${kind}`), selected: kind === current }))
   const languageOptions = (request: FastifyRequest, current: string) => contentLanguages.map((code) => ({ code, name: languageName(code, request.locale), selected: code === current }))
 
@@ -309,7 +310,8 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
       const { article, actor } = await articleForViewer(db, request, (request.params as { slug: string }).slug)
       const allowed = rule.who === 'author' ? canSubmit(actor, article) : canReview(actor, article)
       if (!allowed) throw forbidden(rule.who === 'author' ? 'library.error.not_yours' : 'library.error.reviewers_only')
-      const comment = field(request.body, 'comment').trim().slice(0, 2000) || null
+      // A reviewer's note to the author: refused with the limit named when longer, never cut.
+      const comment = shortTextField(request.body, 'comment', 2000) || null
       if (!(await transitionArticle(db, article.id, transition, comment, viewerOf(request).id))) throw badRequest('library.error.wrong_state')
       request.log.info({ articleId: article.id, transition, userId: request.viewer?.id }, 'library article moved')
       setFlash(reply, rule.flash)

@@ -3,7 +3,8 @@ import { Marked, Tokenizer, type Links, type Tokens } from 'marked'
 import sanitizeHtml from 'sanitize-html'
 
 export type MarkdownProblem = 'empty' | 'too_long' | 'too_deeply_nested'
-export type MarkdownCheck = { ok: true } | { ok: false; reason: MarkdownProblem }
+/** Too long: `bytes` the text has and `maxBytes` allowed, so the message can name both. */
+export type MarkdownCheck = { ok: true } | { ok: false; reason: MarkdownProblem; bytes?: number; maxBytes?: number }
 
 export const MAX_MARKDOWN_BYTES = 64 * 1024
 
@@ -214,7 +215,9 @@ export function renderMarkdown(markdown: string): { html: string; text: string }
 
 export function checkMarkdown(markdown: string, limits: { maxBytes?: number } = {}): MarkdownCheck {
   if (markdown.trim() === '') return { ok: false, reason: 'empty' }
-  if (Buffer.byteLength(markdown, 'utf8') > (limits.maxBytes ?? MAX_MARKDOWN_BYTES)) return { ok: false, reason: 'too_long' }
+  const bytes = Buffer.byteLength(markdown, 'utf8')
+  const maxBytes = limits.maxBytes ?? MAX_MARKDOWN_BYTES
+  if (bytes > maxBytes) return { ok: false, reason: 'too_long', bytes, maxBytes }
   const { html, text, tooDeep } = render(markdown)
   if (tooDeep) return { ok: false, reason: 'too_deeply_nested' }
   // Only link definitions, empty markup or invisible characters would show readers nothing at all.

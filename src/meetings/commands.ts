@@ -61,12 +61,23 @@ async function lockOpenMeeting(trx: Transaction<Database>, meetingId: number): P
 
 export type MeetingChange = { ok: true } | { ok: false; reason: 'missing' | 'cancelled' }
 
-/** Replaces what the organiser planned; SEQUENCE goes up so calendar apps that hold the old version take the new one. */
-export async function editMeeting(db: Db, input: { meetingId: number; actorId: number; communityId: number; data: MeetingData; themeIds: number[] }): Promise<MeetingChange> {
+/** The version an edit form of a meeting carries: its SEQUENCE, which every edit and cancellation raises, plus one
+ * (SEQUENCE starts at 0, a form's version at 1). */
+export const meetingFormVersion = (meeting: { sequence: number }) => meeting.sequence + 1
+
+/** Replaces what the organiser planned; SEQUENCE goes up so calendar apps that hold the old version take the new one.
+ * `version` is the one the form was opened at: a meeting edited since answers `stale` with what it holds now. */
+export async function editMeeting(
+  db: Db, input: { meetingId: number; actorId: number; communityId: number; data: MeetingData; themeIds: number[]; version: number | null },
+): Promise<MeetingChange | StaleEdit<{ title: string; bodyHtml: string; version: number }>> {
   return db.transaction().execute(async (trx) => {
     await lockModerator(trx, input.actorId, input.communityId)
     const state = await lockOpenMeeting(trx, input.meetingId)
     if (state !== 'ok') return { ok: false, reason: state }
+    const current = await trx.selectFrom('meetings').select(['title', 'agenda_html', 'sequence']).where('id', '=', input.meetingId).executeTakeFirstOrThrow()
+    if (meetingFormVersion(current) !== input.version) {
+      return { ok: false, reason: 'stale', current: { title: current.title, bodyHtml: current.agenda_html, version: meetingFormVersion(current) } }
+    }
     const { data } = input
     await trx
       .updateTable('meetings')

@@ -8,6 +8,7 @@ import { requireUser, viewerOf } from '../web/auth.js'
 import { conflict, forbidden, notFound } from '../web/errors.js'
 import { setFlash } from '../web/flash.js'
 import { editVersion } from '../web/edit-version.js'
+import { fieldMessages } from '../web/limits.js'
 import { formSchema, pathId } from '../web/params.js'
 import { deleteActionItem, deleteRoom, editActionItem, editRoom, removeQuestion, type QuestionRemoval } from './commands.js'
 import { meetingForViewer } from './context.js'
@@ -41,7 +42,7 @@ export async function correctionRoutes(app: FastifyInstance, { db }: { db: Db })
     const members = await activeMembers(db, communityId)
     return { members, ids: new Set(members.map((m) => m.id)) }
   }
-  const translated = (request: FastifyRequest, errors: FieldErrors) => Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, request.t(v)]))
+  const translated = (request: FastifyRequest, errors: FieldErrors) => fieldMessages(request, errors)
   const options = (members: { id: number; display_name: string }[], chosen: string) => members.map((m) => ({ ...m, selected: String(m.id) === chosen }))
   /** Someone still assigned who is no longer an active member: named on the form, since the list cannot offer them. */
   const gone = (id: number | null, name: string | null, ids: Set<number>) => (id !== null && !ids.has(id) ? name ?? '' : null)

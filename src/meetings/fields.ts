@@ -2,13 +2,14 @@
 // action items and break-out rooms, the same whether added or edited.
 import { isContentLanguage } from '../library/fields.js'
 import { checkMarkdown } from '../markdown/render.js'
+import { checkLength, markdownProblem, type FieldMessage, type FieldMessages } from '../web/limits.js'
 import { field, fieldList, positiveInt } from '../web/params.js'
 import { canonicalZone, zonedToUtc } from './zone-time.js'
 import { cleanLine, forbiddenCharactersMessage, lineProblem } from '../web/text-rules.js'
 
 export const limits = { title: 200, topic: 500, url: 500, question: 2000, roomName: 100, notes: 16 * 1024, actionItem: 1000, cancelReason: 500 }
 
-export type FieldErrors = Record<string, string>
+export type FieldErrors = FieldMessages
 
 export interface MeetingInput {
   title: string
@@ -58,8 +59,8 @@ export function checkMeeting(input: MeetingInput): { data: MeetingData | null; e
   const titleProblem = lineProblem(input.title)
   if (titleProblem === 'blank') errors.title = 'meetings.error.title_required'
   else if (titleProblem === 'characters') errors.title = forbiddenCharactersMessage
-  else if (input.title.length > limits.title) errors.title = 'meetings.error.title_too_long'
-  if (input.topic.length > limits.topic) errors.topic = 'meetings.error.topic_too_long'
+  else checkLength(errors, 'title', input.title, limits.title)
+  checkLength(errors, 'topic', input.topic, limits.topic)
   const zone = canonicalZone(input.time_zone)
   const zoneKnown = zone !== null
   if (!zoneKnown) errors.time_zone = 'meetings.error.zone_unknown'
@@ -68,10 +69,10 @@ export function checkMeeting(input: MeetingInput): { data: MeetingData | null; e
   if (zoneKnown && !startsAt) errors.starts_at = 'meetings.error.time_invalid'
   if (zoneKnown && !endsAt) errors.ends_at = 'meetings.error.time_invalid'
   if (startsAt && endsAt && endsAt.getTime() <= startsAt.getTime()) errors.ends_at = 'meetings.error.end_before_start'
-  if (input.online_url !== '' && (input.online_url.length > limits.url || !isHttpUrl(input.online_url))) errors.online_url = 'meetings.error.url_invalid'
+  if (!checkLength(errors, 'online_url', input.online_url, limits.url) && input.online_url !== '' && !isHttpUrl(input.online_url)) errors.online_url = 'meetings.error.url_invalid'
   if (input.agenda_md.trim() !== '') {
     const agenda = checkMarkdown(input.agenda_md)
-    if (!agenda.ok) errors.agenda = `markdown.error.${agenda.reason}`
+    if (!agenda.ok) errors.agenda = markdownProblem(agenda)
   }
   if (Object.keys(errors).length || !startsAt || !endsAt) return { data: null, errors }
   return {
@@ -106,7 +107,8 @@ export const readActionItemForm = (body: unknown): ActionItemInput => ({
 /** `people` are those who may own it: the community's active members. */
 export function checkActionItem(input: ActionItemInput, people: ReadonlySet<number>): { data: ActionItemData | null; errors: FieldErrors } {
   const errors: FieldErrors = {}
-  if (input.text === '' || input.text.length > limits.actionItem) errors.text = 'meetings.error.item_text'
+  if (input.text === '') errors.text = 'meetings.error.item_text'
+  else checkLength(errors, 'text', input.text, limits.actionItem)
   const ownerId = chosenPerson(input.owner, people)
   if (ownerId === undefined) errors.owner = 'meetings.error.not_a_member'
   if (input.due_on !== '' && !isCalendarDate(input.due_on)) errors.due_on = 'meetings.error.due_invalid'
@@ -123,7 +125,8 @@ export const readRoomForm = (body: unknown): RoomInput => ({
 
 export function checkRoom(input: RoomInput, people: ReadonlySet<number>): { data: RoomData | null; errors: FieldErrors } {
   const errors: FieldErrors = {}
-  if (input.name === '' || input.name.length > limits.roomName) errors.name = 'meetings.error.room_name'
+  if (input.name === '') errors.name = 'meetings.error.room_name'
+  else checkLength(errors, 'name', input.name, limits.roomName)
   if (!isContentLanguage(input.language)) errors.language = 'meetings.error.language_unknown'
   const facilitatorId = chosenPerson(input.facilitator, people)
   if (facilitatorId === undefined) errors.facilitator = 'meetings.error.not_a_member'
@@ -134,4 +137,4 @@ export function checkRoom(input: RoomInput, people: ReadonlySet<number>): { data
 }
 
 /** The first problem, for the short forms on the meeting page that answer with an error page rather than the form again. */
-export const firstError = (errors: FieldErrors, order: string[]): string => errors[order.find((name) => errors[name]) ?? Object.keys(errors)[0]]
+export const firstError = (errors: FieldErrors, order: string[]): FieldMessage => errors[order.find((name) => errors[name]) ?? Object.keys(errors)[0]]

@@ -6,6 +6,7 @@ import type { ActionItemStatus } from '../db/database.js'
 import { languageName } from '../library/routes.js'
 import { checkMarkdown, renderMarkdown } from '../markdown/render.js'
 import { editVersion } from '../web/edit-version.js'
+import { fieldMessages, markdownProblem, refusedText, textTooLong, type FieldMessages } from '../web/limits.js'
 import { requireUser, viewerOf } from '../web/auth.js'
 import { badRequest, conflict, forbidden, notFound } from '../web/errors.js'
 import { setFlash } from '../web/flash.js'
@@ -83,7 +84,7 @@ export async function participationRoutes(app: FastifyInstance, { db }: { db: Db
     if (meeting.starts_at.getTime() <= Date.now()) throw conflict('meetings.error.questions_closed')
     const body = field(request.body, 'question').trim()
     if (body === '') throw badRequest('meetings.error.question_required')
-    if (body.length > limits.question) throw badRequest('meetings.error.question_too_long')
+    if (body.length > limits.question) throw textTooLong(body, limits.question)
     await askQuestion(db, { meetingId: meeting.id, authorId: viewerOf(request).id, body })
     setFlash(reply, 'meetings.flash.question_added')
     return reply.redirect(back(meeting.id, '#questions'), 303)
@@ -114,8 +115,9 @@ export async function participationRoutes(app: FastifyInstance, { db }: { db: Db
   // --- Break-out rooms -------------------------------------------------------------------------------
   app.post('/meetings/:id/rooms', { schema: withCsrf('name', 'language', 'facilitator', 'note_taker') }, async (request, reply) => {
     const { meeting, community } = await moderator(request)
-    const { data, errors } = checkRoom(readRoomForm(request.body), await memberIds(community.id))
-    if (!data) throw badRequest(firstError(errors, ['name', 'language', 'facilitator', 'note_taker']))
+    const input = readRoomForm(request.body)
+    const { data, errors } = checkRoom(input, await memberIds(community.id))
+    if (!data) throw refusedText(firstError(errors, ['name', 'language', 'facilitator', 'note_taker']), input.name)
     await addRoom(db, { meetingId: meeting.id, ...data, actorId: viewerOf(request).id, communityId: community.id })
     setFlash(reply, 'meetings.flash.room_added')
     return reply.redirect(back(meeting.id, '#rooms'), 303)
@@ -130,12 +132,12 @@ export async function participationRoutes(app: FastifyInstance, { db }: { db: Db
   }
 
   type NotesContext = Awaited<ReturnType<typeof editableRoom>>
-  const notesPage = (request: FastifyRequest, context: NotesContext, values: Record<string, string>, version: number | null, errors: Record<string, string> = {}, newer?: RoomNotes) => ({
+  const notesPage = (request: FastifyRequest, context: NotesContext, values: Record<string, string>, version: number | null, errors: FieldMessages = {}, newer?: RoomNotes) => ({
     title: request.t('meetings.notes.title', { room: context.room.name }),
     meeting: context.meeting,
     room: { ...context.room, languageName: languageName(context.room.language, request.locale) },
     values,
-    errors: Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, request.t(v)])),
+    errors: fieldMessages(request, errors),
     version,
     // Notes saved by someone else since this form was opened: shown rendered above the form, each under its heading.
     conflict: newer
@@ -157,11 +159,11 @@ export async function participationRoutes(app: FastifyInstance, { db }: { db: Db
   app.post('/meetings/:id/rooms/:room/notes', { schema: withCsrf('worked', 'did_not_work', 'call_to_action') }, async (request, reply) => {
     const context = await editableRoom(request)
     const values = { worked: field(request.body, 'worked'), did_not_work: field(request.body, 'did_not_work'), call_to_action: field(request.body, 'call_to_action') }
-    const errors: Record<string, string> = {}
+    const errors: FieldMessages = {}
     for (const [name, text] of Object.entries(values)) {
       if (text.trim() === '') continue
       const check = checkMarkdown(text, { maxBytes: limits.notes })
-      if (!check.ok) errors[name] = `markdown.error.${check.reason}`
+      if (!check.ok) errors[name] = markdownProblem(check)
     }
     const version = editVersion(request.body)
     if (Object.keys(errors).length) return reply.code(422).render('meetings/notes', notesPage(request, context, values, version, errors))
@@ -195,8 +197,9 @@ export async function participationRoutes(app: FastifyInstance, { db }: { db: Db
   // --- Action items ----------------------------------------------------------------------------------
   app.post('/meetings/:id/items', { schema: withCsrf('text', 'owner', 'due_on') }, async (request, reply) => {
     const { meeting, community } = await moderator(request)
-    const { data, errors } = checkActionItem(readActionItemForm(request.body), await memberIds(community.id))
-    if (!data) throw badRequest(firstError(errors, ['text', 'owner', 'due_on']))
+    const input = readActionItemForm(request.body)
+    const { data, errors } = checkActionItem(input, await memberIds(community.id))
+    if (!data) throw refusedText(firstError(errors, ['text', 'owner', 'due_on']), input.text)
     await addActionItem(db, { meetingId: meeting.id, ...data, actorId: viewerOf(request).id })
     setFlash(reply, 'meetings.flash.item_added')
     return reply.redirect(back(meeting.id, '#items'), 303)
@@ -219,7 +222,8 @@ export async function participationRoutes(app: FastifyInstance, { db }: { db: Db
     const { community, access } = await communityForViewer(db, request, params(request).slug)
     if (!mayTakePart(access)) throw notTakingPart(access)
     const title = cleanLine(field(request.body, 'title'))
-    if (lineProblem(title) || title.length > limits.title) throw badRequest('meetings.error.topic_title')
+    if (lineProblem(title)) throw badRequest('meetings.error.topic_title')
+    if (title.length > limits.title) throw textTooLong(title, limits.title)
     await proposeTopic(db, { communityId: community.id, proposerId: viewerOf(request).id, title })
     setFlash(reply, 'meetings.flash.topic_proposed')
     return reply.redirect(`/c/${community.slug}/meetings#topics`, 303)

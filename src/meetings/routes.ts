@@ -4,16 +4,18 @@ import { communityForViewer } from '../communities/access.js'
 import type { Db } from '../db/connect.js'
 import { listThemes, resolveThemeSlugs } from '../themes/queries.js'
 import { requireUser, viewerOf } from '../web/auth.js'
-import { badRequest, conflict, forbidden, notFound } from '../web/errors.js'
+import { conflict, forbidden, notFound } from '../web/errors.js'
 import { setFlash } from '../web/flash.js'
 import { field, formSchema, positiveInt } from '../web/params.js'
 import { timeZones } from '../web/time.js'
 import { renderMarkdown } from '../markdown/render.js'
 import { languageName } from '../library/routes.js'
 import { contentLanguages } from '../library/fields.js'
-import { cancelMeeting, createMeeting, editMeeting } from './commands.js'
+import { cancelMeeting, createMeeting, editMeeting, meetingFormVersion } from './commands.js'
 import { meetingForViewer } from './context.js'
 import { checkMeeting, limits, readMeetingForm, type FieldErrors } from './fields.js'
+import { fieldMessages, textTooLong } from '../web/limits.js'
+import { editVersion } from '../web/edit-version.js'
 import { calendar, type IcsEvent } from './ics.js'
 import { correctionRoutes } from './correction-routes.js'
 import { participationRoutes } from './participation-routes.js'
@@ -82,7 +84,7 @@ export async function meetingRoutes(app: FastifyInstance, { db }: { db: Db }) {
   /** The planning form, also used to edit: `editing` names the meeting, and the form then posts to its edit URL. */
   const formPage = async (
     request: FastifyRequest, reply: FastifyReply, community: { slug: string; name: string }, values: Record<string, unknown>, errors: FieldErrors = {},
-    editing?: { id: number; title: string },
+    editing?: { id: number; title: string }, edit: { version?: number | null; conflict?: { title: string; bodyHtml: string } } = {},
   ) => {
     const chosen = new Set((values.themes as string[] | undefined) ?? [])
     const zone = String(values.time_zone ?? '')
@@ -96,9 +98,11 @@ export async function meetingRoutes(app: FastifyInstance, { db }: { db: Db }) {
       editing: editing ?? null,
       community,
       values,
-      errors: Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, request.t(v)])),
+      errors: fieldMessages(request, errors),
       themes: (await listThemes(db, request.locale)).map((th) => ({ ...th, checked: chosen.has(th.slug) })),
       zones: timeZones().map((z) => ({ zone: z, selected: z === zone })),
+      version: edit.version ?? null,
+      conflict: edit.conflict ?? null,
     })
   }
 
@@ -158,7 +162,7 @@ export async function meetingRoutes(app: FastifyInstance, { db }: { db: Db }) {
       title: meeting.title, topic: meeting.topic, themes: themes.map((th) => th.slug), time_zone: zone,
       starts_at: utcToZonedInput(meeting.starts_at, zone), ends_at: utcToZonedInput(meeting.ends_at, zone),
       online_url: meeting.online_url ?? '', agenda: meeting.agenda_md,
-    }, {}, meeting)
+    }, {}, meeting, { version: meetingFormVersion(meeting) })
   })
 
   app.post('/meetings/:id/edit', { preHandler: requireUser, schema: formSchema(meetingFields, ['themes']) }, async (request, reply) => {
@@ -168,9 +172,11 @@ export async function meetingRoutes(app: FastifyInstance, { db }: { db: Db }) {
     const themes = await resolveThemeSlugs(db, input.themes)
     if (themes.unknown.length) errors.themes = 'meetings.error.theme_unknown'
     const values = { ...input, starts_at: input.starts_local, ends_at: input.ends_local, agenda: input.agenda_md }
-    if (!data || Object.keys(errors).length) return formPage(request, reply.code(422), community, values, errors, meeting)
+    const version = editVersion(request.body)
+    if (!data || Object.keys(errors).length) return formPage(request, reply.code(422), community, values, errors, meeting, { version })
     const userId = viewerOf(request).id
-    const result = await editMeeting(db, { meetingId: meeting.id, actorId: userId, communityId: community.id, data, themeIds: themes.ids })
+    const result = await editMeeting(db, { meetingId: meeting.id, actorId: userId, communityId: community.id, data, themeIds: themes.ids, version })
+    if (!result.ok && result.reason === 'stale') return formPage(request, reply.code(409), community, values, {}, meeting, { version: result.current.version, conflict: result.current })
     if (!result.ok) throw refusal(result.reason)
     request.log.info({ meetingId: meeting.id, userId }, 'meeting edited')
     setFlash(reply, 'meetings.flash.edited')
@@ -180,7 +186,7 @@ export async function meetingRoutes(app: FastifyInstance, { db }: { db: Db }) {
   app.post('/meetings/:id/cancel', { preHandler: requireUser, schema: formSchema(['reason', '_csrf']) }, async (request, reply) => {
     const { meeting, community } = await changeable(request)
     const reason = field(request.body, 'reason').trim()
-    if (reason.length > limits.cancelReason) throw badRequest('meetings.error.reason_too_long')
+    if (reason.length > limits.cancelReason) throw textTooLong(reason, limits.cancelReason)
     const userId = viewerOf(request).id
     const result = await cancelMeeting(db, { meetingId: meeting.id, actorId: userId, communityId: community.id, reason: reason || null })
     if (!result.ok) throw refusal(result.reason)

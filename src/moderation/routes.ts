@@ -7,6 +7,9 @@ import { requireAdmin, requireUser, viewerOf } from '../web/auth.js'
 import { badRequest, forbidden, notFound } from '../web/errors.js'
 import { hasKey } from '../web/i18n.js'
 import { setFlash } from '../web/flash.js'
+import { fieldMessage, shortTextField, tooLong } from '../web/limits.js'
+
+const maxPhraseLength = 100
 import { cursorParam, field, formSchema, pathId, positiveInt } from '../web/params.js'
 import { canRead, isSuspended } from '../communities/policy.js'
 import {
@@ -79,7 +82,7 @@ export async function moderationRoutes(app: FastifyInstance, options: Moderation
     const reason = field(request.body, 'reason') as FlagReason
     if (!targetTypes.includes(type) || id === null) throw badRequest('moderation.error.flag_target')
     if (!reasons.includes(reason)) throw badRequest('moderation.error.flag_reason')
-    const note = field(request.body, 'note').trim().slice(0, 500) || null
+    const note = shortTextField(request.body, 'note') || null
     if (reason === 'other' && !note) throw badRequest('moderation.error.flag_note_required')
     const target = await findTarget(db, type, id)
     if (!target || !(await mayFlag(request, target))) throw notFound()
@@ -125,7 +128,7 @@ export async function moderationRoutes(app: FastifyInstance, options: Moderation
     if (!mayModerate(scope, item.community_id)) throw await refuse(request, 'resolve', { type: item.target_type, id: item.target_id, communityId: item.community_id })
     const action = field(request.body, 'action') as ReviewAction
     if (!reviewActions.includes(action)) throw badRequest('moderation.error.action_unknown')
-    const reason = field(request.body, 'reason').trim().slice(0, 500) || null
+    const reason = shortTextField(request.body, 'reason') || null
     if ((action === 'hide' || action === 'delete' || action === 'reject') && !reason) throw badRequest('moderation.error.reason_required')
     const result = await resolveReviewItem(db, { itemId, moderatorId: viewer.id, action, reason })
     if (result === 'already_resolved') throw badRequest('moderation.error.already_resolved')
@@ -144,7 +147,7 @@ export async function moderationRoutes(app: FastifyInstance, options: Moderation
       const target = await findTarget(db, type, pathId(id))
       if (!target) throw notFound()
       if (!mayModerate(await scopeOf(request), target.communityId)) throw await refuse(request, visibility, { type, id: target.id, communityId: target.communityId })
-      const reason = field(request.body, 'reason').trim().slice(0, 500) || null
+      const reason = shortTextField(request.body, 'reason') || null
       if (visibility === 'hide' && !reason) throw badRequest('moderation.error.reason_required')
       if (!(await setVisibility(db, { target, moderatorId: viewer.id, hide: visibility === 'hide', reason }))) throw badRequest('moderation.error.wrong_state')
       setFlash(reply, `moderation.flash.${visibility === 'hide' ? 'hidden' : 'restored'}`)
@@ -162,7 +165,7 @@ export async function moderationRoutes(app: FastifyInstance, options: Moderation
   for (const action of ['lock', 'unlock', 'pin', 'unpin'] as ThreadToggle[]) {
     app.post(`/mod/thread/:id/${action}`, { preHandler: requireUser, schema: formSchema(['reason', '_csrf']) }, async (request, reply) => {
       const thread = await threadOf(request, action)
-      await toggleThread(db, { threadId: thread.id, communityId: thread.community_id, moderatorId: viewerOf(request).id, action, reason: field(request.body, 'reason').trim() || null })
+      await toggleThread(db, { threadId: thread.id, communityId: thread.community_id, moderatorId: viewerOf(request).id, action, reason: shortTextField(request.body, 'reason') || null })
       setFlash(reply, `moderation.flash.${action}`)
       return reply.redirect(`/t/${thread.id}`, 303)
     })
@@ -174,7 +177,7 @@ export async function moderationRoutes(app: FastifyInstance, options: Moderation
     if (!to) throw badRequest('moderation.error.move_target')
     // Moving is acting in both communities: the target too must be one this moderator looks after.
     if (!mayModerate(await scopeOf(request), to.id)) throw await refuse(request, 'move', { type: 'thread', id: thread.id, communityId: to.id })
-    if (to.id !== thread.community_id) await moveThread(db, { threadId: thread.id, fromCommunityId: thread.community_id, toCommunityId: to.id, moderatorId: viewerOf(request).id, reason: field(request.body, 'reason').trim() || null })
+    if (to.id !== thread.community_id) await moveThread(db, { threadId: thread.id, fromCommunityId: thread.community_id, toCommunityId: to.id, moderatorId: viewerOf(request).id, reason: shortTextField(request.body, 'reason') || null })
     setFlash(reply, 'moderation.flash.moved')
     return reply.redirect(`/t/${thread.id}`, 303)
   })
@@ -184,7 +187,7 @@ export async function moderationRoutes(app: FastifyInstance, options: Moderation
     const community = await findCommunityBySlug(db, slug)
     if (!community) throw notFound()
     if (!mayModerate(await scopeOf(request), community.id)) throw await refuse(request, 'remove_member', { communityId: community.id })
-    if (!(await removeMember(db, { communityId: community.id, userId: pathId(userId), moderatorId: viewerOf(request).id, reason: field(request.body, 'reason').trim() || null }))) throw badRequest('moderation.error.remove_member')
+    if (!(await removeMember(db, { communityId: community.id, userId: pathId(userId), moderatorId: viewerOf(request).id, reason: shortTextField(request.body, 'reason') || null }))) throw badRequest('moderation.error.remove_member')
     setFlash(reply, 'moderation.flash.member_removed')
     return reply.redirect(`/c/${community.slug}/members`, 303)
   })
@@ -201,7 +204,7 @@ export async function moderationRoutes(app: FastifyInstance, options: Moderation
     const viewer = viewerOf(request)
     const userId = pathId((request.params as { id: string }).id)
     if (viewer.siteRole !== 'admin') throw await refuse(request, 'suspend')
-    const reason = field(request.body, 'reason').trim().slice(0, 500)
+    const reason = shortTextField(request.body, 'reason')
     if (!reason) throw badRequest('moderation.error.reason_required')
     const untilRaw = field(request.body, 'until')
     const untilDay = untilRaw ? calendarDay(untilRaw) : null
@@ -233,7 +236,8 @@ export async function moderationRoutes(app: FastifyInstance, options: Moderation
     if (viewer.siteRole !== 'admin') throw await refuse(request, 'watched_word_add')
     const phrase = field(request.body, 'phrase').trim()
     const action = field(request.body, 'action')
-    if (!phrase || phrase.length > 100 || (action !== 'block' && action !== 'queue')) return wordsPage(request, reply.code(422), { error: request.t('moderation.error.word_invalid'), values: { phrase } })
+    if (phrase.length > maxPhraseLength) return wordsPage(request, reply.code(422), { error: fieldMessage(request, tooLong(phrase, maxPhraseLength)), values: { phrase } })
+    if (!phrase || (action !== 'block' && action !== 'queue')) return wordsPage(request, reply.code(422), { error: request.t('moderation.error.word_invalid'), values: { phrase } })
     if (!(await addWatchedWord(db, { phrase, action, adminId: viewer.id }))) return wordsPage(request, reply.code(409), { error: request.t('moderation.error.word_exists'), values: { phrase } })
     setFlash(reply, 'moderation.flash.word_added')
     return reply.redirect('/admin/watched-words', 303)

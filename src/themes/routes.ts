@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Db } from '../db/connect.js'
 import { requireAdmin } from '../web/auth.js'
 import { notFound } from '../web/errors.js'
+import { fieldMessage, tooLong, type FieldMessage } from '../web/limits.js'
 import { setFlash } from '../web/flash.js'
 import { supportedLocales } from '../web/i18n.js'
 import { field, formSchema, pathId, slugPattern } from '../web/params.js'
@@ -16,7 +17,9 @@ import { cleanLine, forbiddenCharactersMessage, hasForbiddenCharacters, isBlank 
 
 const labelFields = supportedLocales.map((locale) => `label_${locale}`)
 
-function readLabels(body: unknown): { labels: Record<string, string>; error: string | null } {
+const maxLabelLength = 80
+
+function readLabels(body: unknown): { labels: Record<string, string>; error: FieldMessage | null } {
   // A label of only invisible characters is no label (src/web/text-rules.ts).
   const labels = Object.fromEntries(supportedLocales.map((locale) => {
     const label = cleanLine(field(body, `label_${locale}`))
@@ -24,7 +27,8 @@ function readLabels(body: unknown): { labels: Record<string, string>; error: str
   }))
   if (!labels.en) return { labels, error: 'themes.error.english_label_required' }
   if (Object.values(labels).some(hasForbiddenCharacters)) return { labels, error: forbiddenCharactersMessage }
-  if (Object.values(labels).some((label) => label.length > 80)) return { labels, error: 'themes.error.label_too_long' }
+  const long = Object.values(labels).find((label) => label.length > maxLabelLength)
+  if (long !== undefined) return { labels, error: tooLong(long, maxLabelLength) }
   return { labels, error: null }
 }
 
@@ -41,7 +45,7 @@ export async function themeAdminRoutes(app: FastifyInstance, { db }: { db: Db })
     const { labels, error } = readLabels(request.body)
     const values = { slug, ...Object.fromEntries(supportedLocales.map((l) => [`label_${l}`, labels[l]])) }
     if (!slugPattern.test(slug) || slug.length > 60) return page(request, reply.code(422), { values, error: request.t('themes.error.slug_invalid') })
-    if (error) return page(request, reply.code(422), { values, error: request.t(error) })
+    if (error) return page(request, reply.code(422), { values, error: fieldMessage(request, error) })
     const result = await createTheme(db, { slug, labels }, request.viewer?.id)
     if (!result.ok) return page(request, reply.code(409), { values, error: request.t('themes.error.slug_taken') })
     setFlash(reply, 'themes.flash.created')
@@ -60,7 +64,7 @@ export async function themeAdminRoutes(app: FastifyInstance, { db }: { db: Db })
   app.post('/admin/themes/:id', { preHandler: requireAdmin, schema: formSchema([...labelFields, '_csrf']) }, async (request, reply) => {
     const id = pathId((request.params as { id: string }).id)
     const { labels, error } = readLabels(request.body)
-    if (error) return page(request, reply.code(422), { error: request.t(error) })
+    if (error) return page(request, reply.code(422), { error: fieldMessage(request, error) })
     if (!(await renameTheme(db, id, labels, request.viewer?.id))) throw notFound()
     setFlash(reply, 'themes.flash.renamed')
     return reply.redirect('/admin/themes', 303)

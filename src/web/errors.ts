@@ -2,9 +2,11 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Vars } from './i18n.js'
 import { redactUrl } from './log-redaction.js'
+import { localVars } from './local-numbers.js'
 
 export class HttpError extends Error {
-  constructor(readonly statusCode: number, readonly messageKey: string, readonly vars?: Vars) {
+  /** `keptText`: what the person wrote, given back on the error page so that a refusal never loses it. */
+  constructor(readonly statusCode: number, readonly messageKey: string, readonly vars?: Vars, readonly keptText?: string) {
     super(messageKey)
   }
 }
@@ -35,18 +37,20 @@ function messageKeyFor(error: FastifyError, status: number): string {
   return `error.${statusWithPage.has(status) ? status : status >= 500 ? 500 : 400}.message`
 }
 
-export async function renderErrorPage(request: FastifyRequest, reply: FastifyReply, status: number, messageKey: string, vars?: Vars) {
+export async function renderErrorPage(request: FastifyRequest, reply: FastifyReply, status: number, messageKey: string, vars?: Vars, keptText?: string) {
   const pageStatus = statusWithPage.has(status) ? status : status >= 500 ? 500 : 400
+  const message = request.t(messageKey, vars && localVars(request.locale, vars))
   reply.code(status)
   if (request.headers.accept?.includes('application/json') && !request.headers.accept.includes('text/html')) {
-    return reply.send({ error: status, message: request.t(messageKey, vars), requestId: request.id })
+    return reply.send({ error: status, message, requestId: request.id })
   }
   return reply.render('errors/error', {
     title: request.t(`error.${pageStatus}.title`),
     status,
-    message: request.t(messageKey, vars),
+    message,
     showLogin: status === 401,
     requestId: request.id,
+    keptText: keptText ?? null,
   })
 }
 
@@ -65,7 +69,12 @@ export function installErrorPages(app: FastifyInstance) {
       return renderErrorPage(request, reply, 401, 'error.401.session_expired')
     }
     const key = overloaded ? 'error.503.message' : status >= 500 ? 'error.500.message' : messageKeyFor(error, status)
-    return renderErrorPage(request, reply, status, key, error instanceof HttpError ? error.vars : undefined)
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      // The body was not read, so nothing of it can be given back; the page says how much Kring accepts.
+      return renderErrorPage(request, reply, 413, key, { limit: Math.floor(app.config.bodyLimitBytes / 1024) })
+    }
+    if (error instanceof HttpError) return renderErrorPage(request, reply, status, key, error.vars, error.keptText)
+    return renderErrorPage(request, reply, status, key)
   })
 
   app.setNotFoundHandler(async (request, reply) => {

@@ -50,13 +50,16 @@ export function slugify(text: string, maxLength = 60): string {
   return slug || 'thread'
 }
 
-/** Form bodies: every field a string (or a list for repeated checkboxes), each capped; the cap is a 400, not a crash. */
-export function formSchema(fields: string[], lists: string[] = [], maxLength = 70_000) {
+/**
+ * Form bodies: every field a string (or a list for repeated checkboxes). Types only, no lengths: a field over its cap
+ * is the form's own check, which names the limit and gives the text back; the request body limit caps the whole.
+ */
+export function formSchema(fields: string[], lists: string[] = []) {
   return {
     body: {
       type: 'object',
       properties: Object.fromEntries([
-        ...fields.map((name) => [name, { type: 'string', maxLength }]),
+        ...fields.map((name) => [name, { type: 'string' }]),
         ...lists.map((name) => [name, { anyOf: [{ type: 'string', maxLength: 200 }, { type: 'array', maxItems: 50, items: { type: 'string', maxLength: 200 } }] }]),
       ]),
     },

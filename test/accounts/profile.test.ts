@@ -35,10 +35,11 @@ t.test('invalid profile fields are explained and nothing is saved', async (t) =>
     display_name: 'Kept Name', organisation: 'x'.repeat(121), country: 'XX', bio: 'y'.repeat(1001), locale: 'fr-XX', time_zone: 'Mars/Olympus',
   })
   t.equal(res.status, 422)
-  for (const message of ['Choose a country from the list.', 'Choose a time zone from the list.', 'Choose a language from the list.', 'Keep the organisation to 120 characters', 'Keep your bio to 1,000 characters']) {
+  for (const message of ['Choose a country from the list.', 'Choose a time zone from the list.', 'Choose a language from the list.', 'This is 121 characters long; the limit is 120 characters.', 'This is 1,001 characters long; the limit is 1,000 characters.']) {
     t.match(res.body, message)
   }
   t.match(res.body, 'value="Kept Name"', 'what was typed stays in the form')
+  t.match(res.body, `${'y'.repeat(1001)}</textarea>`, 'the long bio too')
   const row = await db.selectFrom('users').select('display_name').where('id', '=', user.id).executeTakeFirstOrThrow()
   t.equal(row.display_name, user.displayName)
 })

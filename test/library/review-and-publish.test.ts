@@ -84,7 +84,7 @@ t.test('bad input is explained, the text is kept, nothing is written', async (t)
   const { db, author } = await setup(t)
   const unknown = await writeArticle(author, { kind: 'poem', language: 'xx', themes: 'no-such-theme', practice_what_worked: 'w'.repeat(2001), practice_country: 'ZZ' })
   t.equal(unknown.status, 422)
-  for (const message of ['Choose a kind from the list.', 'Choose a language from the list.', 'One of the chosen themes does not exist', 'Keep this field to 2,000 characters or fewer.', 'Choose a country from the list.']) t.match(unknown.body, message)
+  for (const message of ['Choose a kind from the list.', 'Choose a language from the list.', 'One of the chosen themes does not exist', 'This is 2,001 characters long; the limit is 2,000 characters.', 'Choose a country from the list.']) t.match(unknown.body, message)
   t.match(unknown.body, 'value="Intake interviews with two coordinators"', 'the title stays')
   t.equal((await db.selectFrom('articles').select('id').execute()).length, 0)
 

@@ -190,10 +190,10 @@ t.test('checkMarkdown tells the form what is wrong', async (t) => {
 
   t.equal(MAX_MARKDOWN_BYTES, 64 * 1024)
   t.same(checkMarkdown('a'.repeat(MAX_MARKDOWN_BYTES)), { ok: true }, 'exactly 64 KB is fine')
-  t.same(checkMarkdown('a'.repeat(MAX_MARKDOWN_BYTES + 1)), { ok: false, reason: 'too_long' })
+  t.same(checkMarkdown('a'.repeat(MAX_MARKDOWN_BYTES + 1)), { ok: false, reason: 'too_long', bytes: MAX_MARKDOWN_BYTES + 1, maxBytes: MAX_MARKDOWN_BYTES }, 'the size and the limit, for the message')
   t.same(checkMarkdown('é'.repeat(MAX_MARKDOWN_BYTES / 2)), { ok: true }, 'bytes are counted, not characters')
-  t.same(checkMarkdown('é'.repeat(MAX_MARKDOWN_BYTES / 2) + 'a'), { ok: false, reason: 'too_long' })
-  t.same(checkMarkdown('a'.repeat(11), { maxBytes: 10 }), { ok: false, reason: 'too_long' })
+  t.same(checkMarkdown('é'.repeat(MAX_MARKDOWN_BYTES / 2) + 'a'), { ok: false, reason: 'too_long', bytes: MAX_MARKDOWN_BYTES + 1, maxBytes: MAX_MARKDOWN_BYTES })
+  t.same(checkMarkdown('a'.repeat(11), { maxBytes: 10 }), { ok: false, reason: 'too_long', bytes: 11, maxBytes: 10 })
   t.same(checkMarkdown('a'.repeat(10), { maxBytes: 10 }), { ok: true })
 })
 

@@ -1,4 +1,4 @@
-// Break-out notes and action items edited in two places at once: the later save from an older copy is a 409 that keeps it.
+// A meeting, its break-out notes and its action items edited in two places at once: the later save from an older copy is a 409 that keeps it.
 import t from 'tap'
 import { buildTestApp } from '../helpers/app.js'
 import { Client, formVersion, logIn } from '../helpers/client.js'
@@ -77,4 +77,25 @@ t.test('an action item edited in two tabs: the stale save is a 409 with both tex
   t.equal(garbled.status, 409)
   t.match(garbled.body, 'value="No version"')
   t.equal((await other.post(form, { text: 'Share the checklist by April', owner: '', due_on: '', version: formVersion(stale.body)! })).status, 303)
+})
+
+t.test('a meeting edited by two planners: the stale save is a 409 with the newer plan shown and the own kept', async (t) => {
+  const { db, url, moderator, as, moderatorUser } = await setup(t)
+  const other = await as(moderatorUser)
+  const plan = (title: string, agenda: string) => ({
+    title, topic: 'Matching', starts_at: `${year}-03-10T14:00`, ends_at: `${year}-03-10T15:30`, time_zone: 'Europe/Amsterdam', online_url: '', agenda,
+  })
+  const version = formVersion((await moderator.get(`${url}/edit`)).body)!
+  t.ok(version, 'the meeting form carries its version')
+  t.equal(formVersion((await other.get(`${url}/edit`)).body), version)
+  t.equal((await moderator.post(`${url}/edit`, { ...plan('Spring meeting, moved', 'First **intros**'), version })).status, 303)
+  const stale = await other.post(`${url}/edit`, { ...plan('Spring meeting, renamed', 'My own agenda'), version })
+  t.equal(stale.status, 409)
+  t.match(stale.body, 'Spring meeting, moved', 'the newer title shown')
+  t.match(stale.body, 'First <strong>intros</strong>', 'the newer agenda, rendered')
+  t.match(stale.body, 'value="Spring meeting, renamed"', 'the own title kept')
+  t.match(stale.body, 'My own agenda</textarea>')
+  t.equal((await db.selectFrom('meetings').select('title').executeTakeFirstOrThrow()).title, 'Spring meeting, moved')
+  t.equal((await other.post(`${url}/edit`, plan('No version', ''))).status, 409, 'a missing version is a 409 too')
+  t.equal((await other.post(`${url}/edit`, { ...plan('Merged', 'Merged agenda'), version: formVersion(stale.body)! })).status, 303)
 })

@@ -64,7 +64,7 @@ t.test('malformed, oversized and foreign bodies get clear 4xx pages', async (t) 
 
   const huge = await client.post('/register', { email: 'big@example.org', display_name: 'x'.repeat(300 * 1024), password: 'a long enough pass' })
   t.equal(huge.status, 413)
-  t.match(huge.body, 'Wat je verstuurde is te groot.')
+  t.match(huge.body, 'Wat je verstuurde is groter dan Kring in één formulier aanvaardt (hoogstens 256 kB).', 'the page names the limit')
 
   const xml = await app.inject({ method: 'POST', url: '/login', payload: '<login/>', headers: { 'content-type': 'application/xml', cookie: `kring_csrf=${client.cookies.get('kring_csrf')}`, 'accept-language': 'en' } })
   t.equal(xml.statusCode, 415)
