@@ -7,8 +7,18 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('email', 'text', (col) => col.notNull())
     .addColumn('display_name', 'text', (col) => col.notNull())
     .addColumn('password_hash', 'text', (col) => col.notNull())
-    .addColumn('site_role', 'text', (col) => col.notNull().defaultTo('member').check(sql`site_role in ('member', 'admin')`))
-    .addColumn('status', 'text', (col) => col.notNull().defaultTo('active').check(sql`status in ('active', 'suspended')`))
+    .addColumn('site_role', 'text', (col) =>
+      col
+        .notNull()
+        .defaultTo('member')
+        .check(sql`site_role in ('member', 'admin')`),
+    )
+    .addColumn('status', 'text', (col) =>
+      col
+        .notNull()
+        .defaultTo('active')
+        .check(sql`status in ('active', 'suspended')`),
+    )
     .addColumn('suspended_until', 'timestamptz')
     .addColumn('locale', 'text')
     .addColumn('time_zone', 'text')

@@ -8,8 +8,18 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('name', 'text', (col) => col.notNull())
     .addColumn('description_md', 'text', (col) => col.notNull().defaultTo(''))
     .addColumn('description_html', 'text', (col) => col.notNull().defaultTo(''))
-    .addColumn('visibility', 'text', (col) => col.notNull().defaultTo('public').check(sql`visibility in ('public', 'members')`))
-    .addColumn('join_policy', 'text', (col) => col.notNull().defaultTo('open').check(sql`join_policy in ('open', 'request', 'invite')`))
+    .addColumn('visibility', 'text', (col) =>
+      col
+        .notNull()
+        .defaultTo('public')
+        .check(sql`visibility in ('public', 'members')`),
+    )
+    .addColumn('join_policy', 'text', (col) =>
+      col
+        .notNull()
+        .defaultTo('open')
+        .check(sql`join_policy in ('open', 'request', 'invite')`),
+    )
     .addColumn('member_count', 'integer', (col) => col.notNull().defaultTo(0))
     .addColumn('thread_count', 'integer', (col) => col.notNull().defaultTo(0))
     .addColumn('last_activity_at', 'timestamptz')
@@ -22,8 +32,18 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable('community_members')
     .addColumn('community_id', 'integer', (col) => col.notNull().references('communities.id').onDelete('cascade'))
     .addColumn('user_id', 'integer', (col) => col.notNull().references('users.id').onDelete('cascade'))
-    .addColumn('role', 'text', (col) => col.notNull().defaultTo('member').check(sql`role in ('member', 'moderator')`))
-    .addColumn('status', 'text', (col) => col.notNull().defaultTo('active').check(sql`status in ('pending', 'active', 'declined')`))
+    .addColumn('role', 'text', (col) =>
+      col
+        .notNull()
+        .defaultTo('member')
+        .check(sql`role in ('member', 'moderator')`),
+    )
+    .addColumn('status', 'text', (col) =>
+      col
+        .notNull()
+        .defaultTo('active')
+        .check(sql`status in ('pending', 'active', 'declined')`),
+    )
     .addColumn('request_note', 'text')
     .addColumn('decline_reason', 'text')
     .addColumn('approved_posts', 'integer', (col) => col.notNull().defaultTo(0))
@@ -33,8 +53,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('decided_by', 'integer', (col) => col.references('users.id').onDelete('set null'))
     .addPrimaryKeyConstraint('community_members_pkey', ['community_id', 'user_id'])
     .execute()
-  await db.schema.createIndex('community_members_user_idx').on('community_members').columns(['user_id', 'status']).execute()
-  await sql`create index community_members_pending_idx on community_members (community_id, requested_at) where status = 'pending'`.execute(db)
+  await db.schema
+    .createIndex('community_members_user_idx')
+    .on('community_members')
+    .columns(['user_id', 'status'])
+    .execute()
+  await sql`create index community_members_pending_idx on community_members (community_id, requested_at) where status = 'pending'`.execute(
+    db,
+  )
 
   await db.schema
     .createTable('community_invites')
@@ -48,13 +74,22 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('revoked_at', 'timestamptz')
     .addColumn('created_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
     .execute()
-  await db.schema.createIndex('community_invites_community_idx').on('community_invites').columns(['community_id', 'created_at']).execute()
+  await db.schema
+    .createIndex('community_invites_community_idx')
+    .on('community_invites')
+    .columns(['community_id', 'created_at'])
+    .execute()
 
   await db.schema
     .createTable('tags')
     .addColumn('id', 'integer', (col) => col.primaryKey().generatedAlwaysAsIdentity())
     .addColumn('slug', 'text', (col) => col.notNull().unique())
-    .addColumn('kind', 'text', (col) => col.notNull().defaultTo('theme').check(sql`kind in ('theme', 'topic')`))
+    .addColumn('kind', 'text', (col) =>
+      col
+        .notNull()
+        .defaultTo('theme')
+        .check(sql`kind in ('theme', 'topic')`),
+    )
     .addColumn('merged_into_id', 'integer', (col) => col.references('tags.id'))
     .addColumn('is_demo', 'boolean', (col) => col.notNull().defaultTo(false))
     .addColumn('created_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
@@ -75,7 +110,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('title', 'text', (col) => col.notNull())
     .addColumn('body_md', 'text', (col) => col.notNull())
     .addColumn('body_html', 'text', (col) => col.notNull())
-    .addColumn('status', 'text', (col) => col.notNull().defaultTo('visible').check(sql`status in ('visible', 'pending', 'hidden', 'deleted')`))
+    .addColumn('status', 'text', (col) =>
+      col
+        .notNull()
+        .defaultTo('visible')
+        .check(sql`status in ('visible', 'pending', 'hidden', 'deleted')`),
+    )
     .addColumn('locked', 'boolean', (col) => col.notNull().defaultTo(false))
     .addColumn('pinned', 'boolean', (col) => col.notNull().defaultTo(false))
     .addColumn('reply_count', 'integer', (col) => col.notNull().defaultTo(0))
@@ -87,9 +127,13 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('deleted_at', 'timestamptz')
     .execute()
   // The community page: pinned first, then by last activity, keyset on (last_post_at, id).
-  await sql`create index threads_community_list_idx on threads (community_id, pinned desc, last_post_at desc, id desc) where status = 'visible'`.execute(db)
+  await sql`create index threads_community_list_idx on threads (community_id, pinned desc, last_post_at desc, id desc) where status = 'visible'`.execute(
+    db,
+  )
   // The home page: recent activity across communities.
-  await sql`create index threads_recent_idx on threads (last_post_at desc, id desc) where status = 'visible'`.execute(db)
+  await sql`create index threads_recent_idx on threads (last_post_at desc, id desc) where status = 'visible'`.execute(
+    db,
+  )
   await db.schema.createIndex('threads_author_idx').on('threads').columns(['author_id', 'created_at']).execute()
 
   await db.schema
@@ -108,7 +152,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('author_id', 'integer', (col) => col.notNull().references('users.id').onDelete('cascade'))
     .addColumn('body_md', 'text', (col) => col.notNull())
     .addColumn('body_html', 'text', (col) => col.notNull())
-    .addColumn('status', 'text', (col) => col.notNull().defaultTo('visible').check(sql`status in ('visible', 'pending', 'hidden', 'deleted')`))
+    .addColumn('status', 'text', (col) =>
+      col
+        .notNull()
+        .defaultTo('visible')
+        .check(sql`status in ('visible', 'pending', 'hidden', 'deleted')`),
+    )
     // Depth-first order of the reply tree as a sortable key (see src/discussions/reply-path.ts); depth is capped.
     .addColumn('path', 'text', (col) => col.notNull())
     .addColumn('depth', 'integer', (col) => col.notNull())
@@ -132,7 +181,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('body_html', 'text', (col) => col.notNull())
     .addColumn('created_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
     .execute()
-  await db.schema.createIndex('post_revisions_target_idx').on('post_revisions').columns(['thread_id', 'post_id', 'created_at']).execute()
+  await db.schema
+    .createIndex('post_revisions_target_idx')
+    .on('post_revisions')
+    .columns(['thread_id', 'post_id', 'created_at'])
+    .execute()
 
   // One row per submitted form, so a double click or a resent POST creates one post, not two.
   await db.schema

@@ -7,7 +7,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('slug', 'text', (col) => col.notNull().unique())
     .addColumn('title', 'text', (col) => col.notNull())
     .addColumn('summary', 'text', (col) => col.notNull().defaultTo(''))
-    .addColumn('kind', 'text', (col) => col.notNull().check(sql`kind in ('practice', 'theme', 'session_summary', 'guide')`))
+    .addColumn('kind', 'text', (col) =>
+      col.notNull().check(sql`kind in ('practice', 'theme', 'session_summary', 'guide')`),
+    )
     .addColumn('language', 'text', (col) => col.notNull())
     .addColumn('body_md', 'text', (col) => col.notNull())
     .addColumn('body_html', 'text', (col) => col.notNull())
@@ -19,7 +21,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('practice_what_worked', 'text')
     .addColumn('practice_what_did_not', 'text')
     .addColumn('practice_contact', 'text')
-    .addColumn('status', 'text', (col) => col.notNull().defaultTo('draft').check(sql`status in ('draft', 'in_review', 'published', 'archived')`))
+    .addColumn('status', 'text', (col) =>
+      col
+        .notNull()
+        .defaultTo('draft')
+        .check(sql`status in ('draft', 'in_review', 'published', 'archived')`),
+    )
     .addColumn('review_comment', 'text')
     .addColumn('community_id', 'integer', (col) => col.references('communities.id').onDelete('set null'))
     .addColumn('author_id', 'integer', (col) => col.notNull().references('users.id').onDelete('cascade'))
@@ -35,11 +42,19 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('published_at', 'timestamptz')
     .execute()
   // The library index: newest first, or by title, keyset-paginated, within the published articles.
-  await sql`create index articles_published_idx on articles (published_at desc, id desc) where status = 'published'`.execute(db)
+  await sql`create index articles_published_idx on articles (published_at desc, id desc) where status = 'published'`.execute(
+    db,
+  )
   await sql`create index articles_title_idx on articles (lower(title), id) where status = 'published'`.execute(db)
-  await sql`create index articles_kind_idx on articles (kind, published_at desc, id desc) where status = 'published'`.execute(db)
-  await sql`create index articles_language_idx on articles (language, published_at desc, id desc) where status = 'published'`.execute(db)
-  await sql`create index articles_community_idx on articles (community_id, published_at desc, id desc) where status = 'published'`.execute(db)
+  await sql`create index articles_kind_idx on articles (kind, published_at desc, id desc) where status = 'published'`.execute(
+    db,
+  )
+  await sql`create index articles_language_idx on articles (language, published_at desc, id desc) where status = 'published'`.execute(
+    db,
+  )
+  await sql`create index articles_community_idx on articles (community_id, published_at desc, id desc) where status = 'published'`.execute(
+    db,
+  )
   await db.schema.createIndex('articles_author_idx').on('articles').columns(['author_id', 'updated_at']).execute()
   await db.schema.createIndex('articles_status_idx').on('articles').columns(['status', 'updated_at']).execute()
   await db.schema.createIndex('articles_translation_group_idx').on('articles').column('translation_group_id').execute()
@@ -85,10 +100,19 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('author_id', 'integer', (col) => col.notNull().references('users.id').onDelete('cascade'))
     .addColumn('body_md', 'text', (col) => col.notNull())
     .addColumn('body_html', 'text', (col) => col.notNull())
-    .addColumn('status', 'text', (col) => col.notNull().defaultTo('visible').check(sql`status in ('visible', 'pending', 'hidden', 'deleted')`))
+    .addColumn('status', 'text', (col) =>
+      col
+        .notNull()
+        .defaultTo('visible')
+        .check(sql`status in ('visible', 'pending', 'hidden', 'deleted')`),
+    )
     .addColumn('created_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
     .addColumn('edited_at', 'timestamptz')
     .addColumn('deleted_at', 'timestamptz')
     .execute()
-  await db.schema.createIndex('comments_article_idx').on('comments').columns(['article_id', 'created_at', 'id']).execute()
+  await db.schema
+    .createIndex('comments_article_idx')
+    .on('comments')
+    .columns(['article_id', 'created_at', 'id'])
+    .execute()
 }

@@ -6,9 +6,16 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('search_outbox')
     .addColumn('id', 'integer', (col) => col.primaryKey().generatedAlwaysAsIdentity())
-    .addColumn('entity_type', 'text', (col) => col.notNull().check(sql`entity_type in ('thread', 'post', 'article', 'community', 'theme')`))
+    .addColumn('entity_type', 'text', (col) =>
+      col.notNull().check(sql`entity_type in ('thread', 'post', 'article', 'community', 'theme')`),
+    )
     .addColumn('entity_id', 'integer', (col) => col.notNull())
-    .addColumn('op', 'text', (col) => col.notNull().defaultTo('upsert').check(sql`op in ('upsert', 'delete')`))
+    .addColumn('op', 'text', (col) =>
+      col
+        .notNull()
+        .defaultTo('upsert')
+        .check(sql`op in ('upsert', 'delete')`),
+    )
     .addColumn('version', 'integer', (col) => col.notNull().defaultTo(1))
     // The oldest change not yet in the index (the backlog's age), and the newest (what a reindex must replay).
     .addColumn('enqueued_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
@@ -28,7 +35,13 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   // The PostgreSQL fallback when Meilisearch is unreachable. 'simple' because content mixes languages; the expressions
   // must stay identical to those in src/search/fallback.ts, or the planner cannot use these indexes.
-  await sql`create index threads_search_idx on threads using gin ((setweight(to_tsvector('simple', title), 'A') || setweight(to_tsvector('simple', body_md), 'B'))) where status = 'visible'`.execute(db)
-  await sql`create index posts_search_idx on posts using gin ((to_tsvector('simple', body_md))) where status = 'visible'`.execute(db)
-  await sql`create index articles_search_idx on articles using gin ((setweight(to_tsvector('simple', title), 'A') || setweight(to_tsvector('simple', summary), 'B') || setweight(to_tsvector('simple', body_text), 'C'))) where status = 'published'`.execute(db)
+  await sql`create index threads_search_idx on threads using gin ((setweight(to_tsvector('simple', title), 'A') || setweight(to_tsvector('simple', body_md), 'B'))) where status = 'visible'`.execute(
+    db,
+  )
+  await sql`create index posts_search_idx on posts using gin ((to_tsvector('simple', body_md))) where status = 'visible'`.execute(
+    db,
+  )
+  await sql`create index articles_search_idx on articles using gin ((setweight(to_tsvector('simple', title), 'A') || setweight(to_tsvector('simple', summary), 'B') || setweight(to_tsvector('simple', body_text), 'C'))) where status = 'published'`.execute(
+    db,
+  )
 }

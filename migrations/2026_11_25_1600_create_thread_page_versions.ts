@@ -51,9 +51,21 @@ export async function up(db: Kysely<any>): Promise<void> {
   await trigger('posts_page_version', 'insert or update or delete', 'posts', 'child')
   await trigger('thread_tags_page_version', 'insert or update or delete', 'thread_tags', 'child')
   // Names and organisations show beside every post; nothing else about a person does.
-  await trigger('users_page_version', 'update', 'users', 'all', 'old.display_name is distinct from new.display_name or old.organisation is distinct from new.organisation')
+  await trigger(
+    'users_page_version',
+    'update',
+    'users',
+    'all',
+    'old.display_name is distinct from new.display_name or old.organisation is distinct from new.organisation',
+  )
   await trigger('users_gone_page_version', 'delete', 'users', 'all')
-  await trigger('communities_page_version', 'update', 'communities', 'all', 'old.name is distinct from new.name or old.slug is distinct from new.slug or old.visibility is distinct from new.visibility')
+  await trigger(
+    'communities_page_version',
+    'update',
+    'communities',
+    'all',
+    'old.name is distinct from new.name or old.slug is distinct from new.slug or old.visibility is distinct from new.visibility',
+  )
   await trigger('communities_gone_page_version', 'delete', 'communities', 'all')
   await trigger('tags_page_version', 'update or delete', 'tags', 'all')
   await trigger('tag_labels_page_version', 'insert or update or delete', 'tag_labels', 'all')

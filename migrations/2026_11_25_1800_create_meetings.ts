@@ -79,11 +79,20 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('text', 'text', (col) => col.notNull())
     .addColumn('owner_id', 'integer', (col) => col.references('users.id').onDelete('set null'))
     .addColumn('due_on', 'date')
-    .addColumn('status', 'text', (col) => col.notNull().defaultTo('open').check(sql`status in ('open', 'done', 'dropped')`))
+    .addColumn('status', 'text', (col) =>
+      col
+        .notNull()
+        .defaultTo('open')
+        .check(sql`status in ('open', 'done', 'dropped')`),
+    )
     .addColumn('created_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
     .addColumn('updated_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
     .execute()
-  await db.schema.createIndex('meeting_action_items_meeting_idx').on('meeting_action_items').column('meeting_id').execute()
+  await db.schema
+    .createIndex('meeting_action_items_meeting_idx')
+    .on('meeting_action_items')
+    .column('meeting_id')
+    .execute()
 
   await db.schema
     .createTable('meeting_topics')
@@ -91,10 +100,19 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('community_id', 'integer', (col) => col.notNull().references('communities.id').onDelete('cascade'))
     .addColumn('proposer_id', 'integer', (col) => col.references('users.id').onDelete('set null'))
     .addColumn('title', 'text', (col) => col.notNull())
-    .addColumn('status', 'text', (col) => col.notNull().defaultTo('open').check(sql`status in ('open', 'won', 'closed')`))
+    .addColumn('status', 'text', (col) =>
+      col
+        .notNull()
+        .defaultTo('open')
+        .check(sql`status in ('open', 'won', 'closed')`),
+    )
     .addColumn('created_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
     .execute()
-  await db.schema.createIndex('meeting_topics_community_idx').on('meeting_topics').columns(['community_id', 'status']).execute()
+  await db.schema
+    .createIndex('meeting_topics_community_idx')
+    .on('meeting_topics')
+    .columns(['community_id', 'status'])
+    .execute()
 
   await db.schema
     .createTable('meeting_topic_votes')

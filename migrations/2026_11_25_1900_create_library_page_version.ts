@@ -38,9 +38,24 @@ export async function up(db: Kysely<any>): Promise<void> {
   await trigger('tags_library_version', 'insert or update or delete', 'tags')
   await trigger('tag_labels_library_version', 'insert or update or delete', 'tag_labels')
   // Authors' and commenters' names; the community an article came from; the threads it links back to.
-  await trigger('users_library_version', 'update', 'users', 'old.display_name is distinct from new.display_name or old.organisation is distinct from new.organisation')
+  await trigger(
+    'users_library_version',
+    'update',
+    'users',
+    'old.display_name is distinct from new.display_name or old.organisation is distinct from new.organisation',
+  )
   await trigger('users_gone_library_version', 'delete', 'users')
-  await trigger('communities_library_version', 'update', 'communities', 'old.name is distinct from new.name or old.slug is distinct from new.slug or old.visibility is distinct from new.visibility')
+  await trigger(
+    'communities_library_version',
+    'update',
+    'communities',
+    'old.name is distinct from new.name or old.slug is distinct from new.slug or old.visibility is distinct from new.visibility',
+  )
   await trigger('communities_gone_library_version', 'delete', 'communities')
-  await trigger('threads_library_version', 'update', 'threads', 'old.title is distinct from new.title or old.status is distinct from new.status or old.community_id is distinct from new.community_id')
+  await trigger(
+    'threads_library_version',
+    'update',
+    'threads',
+    'old.title is distinct from new.title or old.status is distinct from new.status or old.community_id is distinct from new.community_id',
+  )
 }

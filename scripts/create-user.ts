@@ -2,11 +2,18 @@
 import { parseArgs } from 'node:util'
 import { createInterface } from 'node:readline'
 import { registerUser } from '../src/accounts/commands.js'
-import { checkDisplayName, checkEmail, checkNewPassword, normaliseEmail, type FieldErrors } from '../src/accounts/validation.js'
+import {
+  checkDisplayName,
+  checkEmail,
+  checkNewPassword,
+  normaliseEmail,
+  type FieldErrors,
+} from '../src/accounts/validation.js'
 import { messageIn } from '../src/web/limits.js'
 import { fail, openMigratedDatabase } from './open-database.js'
 
-const usage = 'Usage: npm run user:create -- --email a@b.c --name "Display Name" [--admin]   (password from the prompt, or piped on stdin)'
+const usage =
+  'Usage: npm run user:create -- --email a@b.c --name "Display Name" [--admin]   (password from the prompt, or piped on stdin)'
 
 async function readPassword(): Promise<string> {
   if (!process.stdin.isTTY) {
@@ -27,7 +34,14 @@ async function readPassword(): Promise<string> {
 
 let values: { email?: string; name?: string; admin?: boolean; help?: boolean }
 try {
-  values = parseArgs({ options: { email: { type: 'string' }, name: { type: 'string' }, admin: { type: 'boolean' }, help: { type: 'boolean' } } }).values
+  values = parseArgs({
+    options: {
+      email: { type: 'string' },
+      name: { type: 'string' },
+      admin: { type: 'boolean' },
+      help: { type: 'boolean' },
+    },
+  }).values
 } catch (error) {
   fail(`${(error as Error).message}\n${usage}`)
 }
@@ -41,7 +55,12 @@ const displayName = (values.name ?? '').trim()
 const errors: FieldErrors = {}
 checkEmail(email, errors)
 checkDisplayName(displayName, errors)
-if (Object.keys(errors).length) fail(`${Object.values(errors).map((message) => messageIn('en', message)).join('\n')}\n${usage}`)
+if (Object.keys(errors).length)
+  fail(
+    `${Object.values(errors)
+      .map((message) => messageIn('en', message))
+      .join('\n')}\n${usage}`,
+  )
 
 const password = await readPassword()
 checkNewPassword(password, errors)
@@ -52,7 +71,9 @@ try {
   try {
     const result = await registerUser(db, { email, displayName, password, siteRole: values.admin ? 'admin' : 'member' })
     if (!result.ok) fail(`An account with ${email} already exists.`)
-    process.stdout.write(`Created ${values.admin ? 'admin' : 'member'} ${displayName} <${email}> (id ${result.userId}).\n`)
+    process.stdout.write(
+      `Created ${values.admin ? 'admin' : 'member'} ${displayName} <${email}> (id ${result.userId}).\n`,
+    )
   } finally {
     await close()
   }

@@ -12,7 +12,11 @@ try {
   try {
     const result = await migrateToLatest(db)
     const applied = result.results?.filter((r) => r.status === 'Success').map((r) => r.migrationName) ?? []
-    process.stdout.write(applied.length ? `Applied ${applied.length} migration(s):\n${applied.map((m) => `  ${m}\n`).join('')}` : 'The database is up to date.\n')
+    process.stdout.write(
+      applied.length
+        ? `Applied ${applied.length} migration(s):\n${applied.map((m) => `  ${m}\n`).join('')}`
+        : 'The database is up to date.\n',
+    )
   } finally {
     await db.destroy()
     unlock()

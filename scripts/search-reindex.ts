@@ -20,13 +20,16 @@ try {
   db = await openMigratedDatabase()
 } catch (error) {
   if (error instanceof DataDirInUseError) {
-    fail('Kring is running on this data folder. Stop it first, or run Kring and this script against MEILI_URL and DATABASE_URL, which can be shared.')
+    fail(
+      'Kring is running on this data folder. Stop it first, or run Kring and this script against MEILI_URL and DATABASE_URL, which can be shared.',
+    )
   }
   throw error
 }
 if (url === null) {
   meili = await launchMeilisearch({ dataDir: config.dataDir, logger: log })
-  if (!meili) fail('No Meilisearch: the bundled binary is not available on this platform. Set MEILI_URL and MEILI_MASTER_KEY.')
+  if (!meili)
+    fail('No Meilisearch: the bundled binary is not available on this platform. Set MEILI_URL and MEILI_MASTER_KEY.')
   url = meili.url
   masterKey = meili.masterKey
 }
@@ -46,7 +49,9 @@ let exitCode = 0
 try {
   out(`Rebuilding ${search.indexUid} at ${url}`)
   const result = await reindex(db.db, search, { onProgress: show })
-  out(`Done: ${result.documents} documents in ${result.seconds.toFixed(1)} s, swapped into ${result.index}; ${result.replayed} recent changes replayed.`)
+  out(
+    `Done: ${result.documents} documents in ${result.seconds.toFixed(1)} s, swapped into ${result.index}; ${result.replayed} recent changes replayed.`,
+  )
 } catch (error) {
   process.stderr.write(`Reindex failed: ${(error as Error).message}\n`)
   exitCode = 1

@@ -81,10 +81,17 @@ export async function buildApp(config: Readonly<Config>, services: AppServices =
     ajv: { customOptions: { coerceTypes: false, allErrors: false } },
   })
 
-  const db = services.db ?? (await connectDatabase(config.database, (err) => app.log.warn({ err }, 'an idle database connection was lost')))
-  const search = config.search.url && config.search.masterKey
-    ? createSearchClient({ url: config.search.url, masterKey: config.search.masterKey, indexPrefix: config.search.indexPrefix })
-    : null
+  const db =
+    services.db ??
+    (await connectDatabase(config.database, (err) => app.log.warn({ err }, 'an idle database connection was lost')))
+  const search =
+    config.search.url && config.search.masterKey
+      ? createSearchClient({
+          url: config.search.url,
+          masterKey: config.search.masterKey,
+          indexPrefix: config.search.indexPrefix,
+        })
+      : null
   app.decorate('config', config)
   app.decorate('db', db)
   app.decorate('searchClient', search)
@@ -152,7 +159,8 @@ export async function buildApp(config: Readonly<Config>, services: AppServices =
   // Every state change is a POST and every POST carries the form's CSRF token: checked here once, for all routes.
   // Not for an address no route answers (PUT /t/1): that is a 404 or 405 page, whatever the method.
   app.addHook('preHandler', (request, reply, done) => {
-    if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS' || request.is404) return done()
+    if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS' || request.is404)
+      return done()
     app.csrfProtection(request, reply, done)
   })
 
@@ -169,12 +177,19 @@ export async function buildApp(config: Readonly<Config>, services: AppServices =
   await app.register(feedRoutes, { db })
   await app.register(meetingRoutes, { db })
   await app.register(adminRoutes)
-  await app.register(moderationRoutes, { db, flagThreshold: config.moderation.flagThreshold, flagLimits: config.moderation.flagsPerMinute })
+  await app.register(moderationRoutes, {
+    db,
+    flagThreshold: config.moderation.flagThreshold,
+    flagLimits: config.moderation.flagsPerMinute,
+  })
   await installSearch(app, { db, search, worker: services.searchWorker })
 
-  const sweep = setInterval(() => {
-    deleteExpiredSessions(db).catch((err) => app.log.warn({ err }, 'could not delete expired sessions'))
-  }, 60 * 60 * 1000)
+  const sweep = setInterval(
+    () => {
+      deleteExpiredSessions(db).catch((err) => app.log.warn({ err }, 'could not delete expired sessions'))
+    },
+    60 * 60 * 1000,
+  )
   sweep.unref()
   app.addHook('onClose', async () => clearInterval(sweep))
 

@@ -5,8 +5,7 @@ import { isIP } from 'node:net'
 import path from 'node:path'
 
 export type DatabaseConfig =
-  | { kind: 'postgres'; url: string }
-  | { kind: 'pglite'; dataDir: string | null; snapshot?: Blob }
+  { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string | null; snapshot?: Blob }
 
 export interface SearchConfig {
   /** null: start the bundled Meilisearch from server.ts. */
@@ -58,7 +57,11 @@ export interface Config {
   bodyLimitBytes: number
   rateLimits: { login: RateLimit; register: RateLimit }
   /** Flags from distinct members that hide content until a moderator decides; per-minute limits, stricter for accounts under a week old. */
-  moderation: { flagThreshold: number; flagsPerMinute: { newAccount: number; established: number }; postsPerMinute: { newAccount: number; established: number } }
+  moderation: {
+    flagThreshold: number
+    flagsPerMinute: { newAccount: number; established: number }
+    postsPerMinute: { newAccount: number; established: number }
+  }
   logLevel: string
 }
 
@@ -75,12 +78,20 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonl
   const databaseUrl = nonEmpty(env.DATABASE_URL)
   const meiliUrl = nonEmpty(env.MEILI_URL)
   const meiliKey = nonEmpty(env.MEILI_MASTER_KEY)
-  if (meiliUrl && !meiliKey) throw new ConfigError('MEILI_URL is set but MEILI_MASTER_KEY is not: Kring needs the master key to manage its index and search keys.')
-  if (isProduction && !databaseUrl) throw new ConfigError('NODE_ENV=production needs DATABASE_URL: PGlite is for a single development process.')
-  if (isProduction && !meiliUrl) throw new ConfigError('NODE_ENV=production needs MEILI_URL and MEILI_MASTER_KEY: every instance must share one Meilisearch.')
+  if (meiliUrl && !meiliKey)
+    throw new ConfigError(
+      'MEILI_URL is set but MEILI_MASTER_KEY is not: Kring needs the master key to manage its index and search keys.',
+    )
+  if (isProduction && !databaseUrl)
+    throw new ConfigError('NODE_ENV=production needs DATABASE_URL: PGlite is for a single development process.')
+  if (isProduction && !meiliUrl)
+    throw new ConfigError(
+      'NODE_ENV=production needs MEILI_URL and MEILI_MASTER_KEY: every instance must share one Meilisearch.',
+    )
 
   let sessionSecret = nonEmpty(env.SESSION_SECRET)
-  if (sessionSecret && sessionSecret.length < 32) throw new ConfigError('SESSION_SECRET must be at least 32 characters long.')
+  if (sessionSecret && sessionSecret.length < 32)
+    throw new ConfigError('SESSION_SECRET must be at least 32 characters long.')
   if (!sessionSecret) {
     if (isProduction) throw new ConfigError('NODE_ENV=production needs SESSION_SECRET (at least 32 characters).')
     sessionSecret = readOrCreateSecret(dataDir)
@@ -88,17 +99,25 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonl
 
   const host = env.HOST ?? '127.0.0.1'
   const publicUrlRaw = nonEmpty(env.KRING_PUBLIC_URL)
-  if (isProduction && !publicUrlRaw) throw new ConfigError('NODE_ENV=production needs KRING_PUBLIC_URL (e.g. https://kring.example): absolute links must not come from request headers.')
+  if (isProduction && !publicUrlRaw)
+    throw new ConfigError(
+      'NODE_ENV=production needs KRING_PUBLIC_URL (e.g. https://kring.example): absolute links must not come from request headers.',
+    )
   const publicUrl = publicUrlRaw ? parsePublicUrl(publicUrlRaw) : `http://${urlHost(host)}:${port}`
   const trustedProxies = parseTrustedProxies(env.KRING_TRUSTED_PROXIES)
   // Kring speaks plain HTTP: in production TLS ends at a proxy, and only a trusted proxy can say the browser used
   // HTTPS. Without one, Secure session cookies would never be set and nobody could log in.
-  if (isProduction && !trustedProxies) throw new ConfigError('NODE_ENV=production needs KRING_TRUSTED_PROXIES: the address(es) of the TLS proxy in front of Kring, e.g. 10.0.0.5 or loopback.')
+  if (isProduction && !trustedProxies)
+    throw new ConfigError(
+      'NODE_ENV=production needs KRING_TRUSTED_PROXIES: the address(es) of the TLS proxy in front of Kring, e.g. 10.0.0.5 or loopback.',
+    )
   const redisUrl = nonEmpty(env.REDIS_URL)
-  if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) throw new ConfigError(`REDIS_URL must start with redis:// or rediss://, got "${redisUrl}".`)
+  if (redisUrl && !/^rediss?:\/\//.test(redisUrl))
+    throw new ConfigError(`REDIS_URL must start with redis:// or rediss://, got "${redisUrl}".`)
   const sessionMaxDays = parseInteger(env.KRING_SESSION_MAX_DAYS ?? '30', 'KRING_SESSION_MAX_DAYS', 1, 365)
   const sessionIdleDays = parseInteger(env.KRING_SESSION_IDLE_DAYS ?? '7', 'KRING_SESSION_IDLE_DAYS', 1, 365)
-  if (sessionIdleDays > sessionMaxDays) throw new ConfigError('KRING_SESSION_IDLE_DAYS must not be longer than KRING_SESSION_MAX_DAYS.')
+  if (sessionIdleDays > sessionMaxDays)
+    throw new ConfigError('KRING_SESSION_IDLE_DAYS must not be longer than KRING_SESSION_MAX_DAYS.')
 
   return Object.freeze({
     env: nodeEnv,
@@ -120,8 +139,14 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonl
     cacheTemplates: env.KRING_RELOAD_TEMPLATES !== '1',
     bodyLimitBytes: 256 * 1024,
     rateLimits: {
-      login: { max: parseInteger(env.KRING_LOGIN_RATE_MAX ?? '10', 'KRING_LOGIN_RATE_MAX', 1, 1e6), timeWindowMs: 60_000 },
-      register: { max: parseInteger(env.KRING_REGISTER_RATE_MAX ?? '5', 'KRING_REGISTER_RATE_MAX', 1, 1e6), timeWindowMs: 60_000 },
+      login: {
+        max: parseInteger(env.KRING_LOGIN_RATE_MAX ?? '10', 'KRING_LOGIN_RATE_MAX', 1, 1e6),
+        timeWindowMs: 60_000,
+      },
+      register: {
+        max: parseInteger(env.KRING_REGISTER_RATE_MAX ?? '5', 'KRING_REGISTER_RATE_MAX', 1, 1e6),
+        timeWindowMs: 60_000,
+      },
     },
     moderation: {
       flagThreshold: parseInteger(env.KRING_FLAG_THRESHOLD ?? '3', 'KRING_FLAG_THRESHOLD', 1, 100),
@@ -140,10 +165,21 @@ function parsePublicUrl(raw: string): string {
   try {
     url = new URL(raw)
   } catch {
-    throw new ConfigError(`KRING_PUBLIC_URL must be an absolute http(s) URL such as https://kring.example, got "${raw}".`)
+    throw new ConfigError(
+      `KRING_PUBLIC_URL must be an absolute http(s) URL such as https://kring.example, got "${raw}".`,
+    )
   }
-  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password || url.search || url.hash || url.pathname !== '/') {
-    throw new ConfigError(`KRING_PUBLIC_URL must be an http(s) origin without path, query or credentials, got "${raw}".`)
+  if (
+    (url.protocol !== 'http:' && url.protocol !== 'https:') ||
+    url.username ||
+    url.password ||
+    url.search ||
+    url.hash ||
+    url.pathname !== '/'
+  ) {
+    throw new ConfigError(
+      `KRING_PUBLIC_URL must be an http(s) origin without path, query or credentials, got "${raw}".`,
+    )
   }
   return url.origin
 }
@@ -162,12 +198,17 @@ const proxyRangeNames = ['loopback', 'linklocal', 'uniquelocal']
 function parseTrustedProxies(raw: string | undefined): TrustedProxies {
   const value = nonEmpty(raw)
   if (!value) return false
-  const entries = value.split(',').map((entry) => entry.trim()).filter(Boolean)
+  const entries = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
   for (const entry of entries) {
     const [address, bits, extra] = entry.split('/')
     const validRange = isIP(address) !== 0 && extra === undefined && (bits === undefined || /^\d{1,3}$/.test(bits))
     if (!proxyRangeNames.includes(entry) && !validRange) {
-      throw new ConfigError(`KRING_TRUSTED_PROXIES must list IP addresses, CIDR ranges or ${proxyRangeNames.join('/')}, got "${entry}".`)
+      throw new ConfigError(
+        `KRING_TRUSTED_PROXIES must list IP addresses, CIDR ranges or ${proxyRangeNames.join('/')}, got "${entry}".`,
+      )
     }
   }
   return entries
@@ -188,11 +229,13 @@ function nonEmpty(value: string | undefined): string | undefined {
 
 function parseInteger(raw: string, name: string, min: number, max: number): number {
   const value = Number(raw)
-  if (!Number.isInteger(value) || value < min || value > max) throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}".`)
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}".`)
   return value
 }
 
 function parseEnum<T extends string>(raw: string, allowed: readonly T[], name: string): T {
-  if (!(allowed as readonly string[]).includes(raw)) throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}".`)
+  if (!(allowed as readonly string[]).includes(raw))
+    throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}".`)
   return raw as T
 }

@@ -43,10 +43,13 @@ async function main() {
   let meili: LaunchedMeili | null = null
   if (config.search.url === null) {
     meili = await launchMeilisearch({ dataDir: config.dataDir, logger: log })
-    if (meili) config = Object.freeze({ ...config, search: { ...config.search, url: meili.url, masterKey: meili.masterKey } })
+    if (meili)
+      config = Object.freeze({ ...config, search: { ...config.search, url: meili.url, masterKey: meili.masterKey } })
   }
 
-  const db = await connectDatabase(config.database, (err) => log.warn({ err }, 'an idle database connection was lost; the next query reconnects'))
+  const db = await connectDatabase(config.database, (err) =>
+    log.warn({ err }, 'an idle database connection was lost; the next query reconnects'),
+  )
   const migrations = await migrateToLatest(db)
   const applied = migrations.results?.filter((r) => r.status === 'Success').map((r) => r.migrationName) ?? []
   if (applied.length > 0) log.info({ applied }, 'database migrated')

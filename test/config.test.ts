@@ -16,13 +16,25 @@ t.test('with nothing set, Kring runs on the embedded defaults', async (t) => {
   t.equal(config.seedDemo, true)
   t.equal(config.secureCookies, false)
   t.ok(config.sessionSecret.length >= 32)
-  t.equal(readFileSync(path.join(cwd, 'data', 'secret'), 'utf8').trim(), config.sessionSecret, 'the generated secret is kept in ./data')
+  t.equal(
+    readFileSync(path.join(cwd, 'data', 'secret'), 'utf8').trim(),
+    config.sessionSecret,
+    'the generated secret is kept in ./data',
+  )
   t.equal(loadConfig({}, cwd).sessionSecret, config.sessionSecret, 'and reused on the next start')
   t.ok(Object.isFrozen(config))
 })
 
 t.test('real servers are used when configured', async (t) => {
-  const config = loadConfig({ DATABASE_URL: 'postgres://kring@db/kring', MEILI_URL: 'http://search:7700', MEILI_MASTER_KEY: 'k'.repeat(32), KRING_DEMO: '0' }, scratch())
+  const config = loadConfig(
+    {
+      DATABASE_URL: 'postgres://kring@db/kring',
+      MEILI_URL: 'http://search:7700',
+      MEILI_MASTER_KEY: 'k'.repeat(32),
+      KRING_DEMO: '0',
+    },
+    scratch(),
+  )
   t.same(config.database, { kind: 'postgres', url: 'postgres://kring@db/kring' })
   t.equal(config.search.url, 'http://search:7700')
   t.equal(config.seedDemo, false)
@@ -30,13 +42,45 @@ t.test('real servers are used when configured', async (t) => {
 
 t.test('production refuses missing secrets and never seeds the demo', async (t) => {
   const cwd = scratch()
-  t.throws(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y', MEILI_URL: 'http://s:7700', MEILI_MASTER_KEY: 'm'.repeat(32) }, cwd), /SESSION_SECRET/)
+  t.throws(
+    () =>
+      loadConfig(
+        {
+          NODE_ENV: 'production',
+          DATABASE_URL: 'postgres://x/y',
+          MEILI_URL: 'http://s:7700',
+          MEILI_MASTER_KEY: 'm'.repeat(32),
+        },
+        cwd,
+      ),
+    /SESSION_SECRET/,
+  )
   t.throws(() => loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 's'.repeat(40) }, cwd), /DATABASE_URL/)
-  t.throws(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y', SESSION_SECRET: 's'.repeat(40) }, cwd), /MEILI_URL/)
-  const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y', SESSION_SECRET: 's'.repeat(40), MEILI_URL: 'http://search:7700', MEILI_MASTER_KEY: 'm'.repeat(32) }
-  t.throws(() => loadConfig(production, cwd), /KRING_PUBLIC_URL/, 'absolute links need a configured origin, not the Host header')
-  t.throws(() => loadConfig({ ...production, KRING_PUBLIC_URL: 'https://kring.example' }, cwd), /KRING_TRUSTED_PROXIES/, 'only a trusted proxy can say the browser used HTTPS')
-  const config = loadConfig({ ...production, KRING_PUBLIC_URL: 'https://kring.example/', KRING_TRUSTED_PROXIES: 'loopback' }, cwd)
+  t.throws(
+    () => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y', SESSION_SECRET: 's'.repeat(40) }, cwd),
+    /MEILI_URL/,
+  )
+  const production = {
+    NODE_ENV: 'production',
+    DATABASE_URL: 'postgres://x/y',
+    SESSION_SECRET: 's'.repeat(40),
+    MEILI_URL: 'http://search:7700',
+    MEILI_MASTER_KEY: 'm'.repeat(32),
+  }
+  t.throws(
+    () => loadConfig(production, cwd),
+    /KRING_PUBLIC_URL/,
+    'absolute links need a configured origin, not the Host header',
+  )
+  t.throws(
+    () => loadConfig({ ...production, KRING_PUBLIC_URL: 'https://kring.example' }, cwd),
+    /KRING_TRUSTED_PROXIES/,
+    'only a trusted proxy can say the browser used HTTPS',
+  )
+  const config = loadConfig(
+    { ...production, KRING_PUBLIC_URL: 'https://kring.example/', KRING_TRUSTED_PROXIES: 'loopback' },
+    cwd,
+  )
   t.equal(config.publicUrl, 'https://kring.example')
   t.equal(config.seedDemo, false)
   t.equal(config.secureCookies, true)
@@ -59,21 +103,39 @@ t.test('public URL, trusted proxies, Redis and session lifetimes', async (t) => 
   t.equal(defaults.redis, null)
   t.same(defaults.session, { maxAgeMs: 30 * 86_400_000, idleMs: 7 * 86_400_000 })
 
-  const configured = loadConfig({
-    KRING_PUBLIC_URL: 'https://cop.example.org', KRING_TRUSTED_PROXIES: '10.0.0.1, 192.168.0.0/16,loopback',
-    REDIS_URL: 'redis://127.0.0.1:6379', KRING_SESSION_MAX_DAYS: '14', KRING_SESSION_IDLE_DAYS: '2',
-  }, cwd)
+  const configured = loadConfig(
+    {
+      KRING_PUBLIC_URL: 'https://cop.example.org',
+      KRING_TRUSTED_PROXIES: '10.0.0.1, 192.168.0.0/16,loopback',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      KRING_SESSION_MAX_DAYS: '14',
+      KRING_SESSION_IDLE_DAYS: '2',
+    },
+    cwd,
+  )
   t.equal(configured.publicUrl, 'https://cop.example.org')
   t.same(configured.trustedProxies, ['10.0.0.1', '192.168.0.0/16', 'loopback'])
   t.same(configured.redis, { url: 'redis://127.0.0.1:6379', keyPrefix: 'kring-rate-limit-' })
   t.same(configured.session, { maxAgeMs: 14 * 86_400_000, idleMs: 2 * 86_400_000 })
 
   t.throws(() => loadConfig({ KRING_PUBLIC_URL: 'kring.example' }, cwd), /KRING_PUBLIC_URL/)
-  t.throws(() => loadConfig({ KRING_PUBLIC_URL: 'https://kring.example/forum' }, cwd), /KRING_PUBLIC_URL/, 'an origin, not a path')
+  t.throws(
+    () => loadConfig({ KRING_PUBLIC_URL: 'https://kring.example/forum' }, cwd),
+    /KRING_PUBLIC_URL/,
+    'an origin, not a path',
+  )
   t.throws(() => loadConfig({ KRING_PUBLIC_URL: 'javascript:alert(1)' }, cwd), /KRING_PUBLIC_URL/)
-  t.throws(() => loadConfig({ KRING_TRUSTED_PROXIES: '2' }, cwd), /KRING_TRUSTED_PROXIES/, 'a hop count cannot tell a proxy from a client')
+  t.throws(
+    () => loadConfig({ KRING_TRUSTED_PROXIES: '2' }, cwd),
+    /KRING_TRUSTED_PROXIES/,
+    'a hop count cannot tell a proxy from a client',
+  )
   t.throws(() => loadConfig({ KRING_TRUSTED_PROXIES: 'proxy.internal' }, cwd), /KRING_TRUSTED_PROXIES/)
   t.throws(() => loadConfig({ REDIS_URL: '127.0.0.1:6379' }, cwd), /REDIS_URL/)
-  t.throws(() => loadConfig({ KRING_SESSION_IDLE_DAYS: '40' }, cwd), /KRING_SESSION_IDLE_DAYS/, 'idle longer than the absolute lifetime')
+  t.throws(
+    () => loadConfig({ KRING_SESSION_IDLE_DAYS: '40' }, cwd),
+    /KRING_SESSION_IDLE_DAYS/,
+    'idle longer than the absolute lifetime',
+  )
   t.throws(() => loadConfig({ KRING_SESSION_MAX_DAYS: '0' }, cwd), /KRING_SESSION_MAX_DAYS/)
 })

@@ -14,7 +14,12 @@ function isUniqueViolation(error: unknown): boolean {
 export async function registerUser(
   db: Db,
   input: {
-    email: string; displayName: string; password: string; locale?: string | null; siteRole?: 'member' | 'admin'; isDemo?: boolean
+    email: string
+    displayName: string
+    password: string
+    locale?: string | null
+    siteRole?: 'member' | 'admin'
+    isDemo?: boolean
     /** Refuse a name that looks like an admin's or a moderator's (the web form; scripts and seeds choose their own). */
     refuseStaffLookalike?: boolean
   },
@@ -22,7 +27,8 @@ export async function registerUser(
   const passwordHash = await hashPassword(input.password)
   try {
     return await db.transaction().execute(async (trx) => {
-      if (input.refuseStaffLookalike && (await looksLikeStaff(trx, input.displayName, null))) return { ok: false, reason: 'name_like_staff' } as const
+      if (input.refuseStaffLookalike && (await looksLikeStaff(trx, input.displayName, null)))
+        return { ok: false, reason: 'name_like_staff' } as const
       const row = await trx
         .insertInto('users')
         .values({
@@ -60,9 +66,18 @@ export type UpdateProfileResult = { ok: true } | { ok: false; reason: 'name_like
 export async function updateProfile(db: Db, userId: number, input: ProfileInput): Promise<UpdateProfileResult> {
   return db.transaction().execute(async (trx) => {
     await lockActiveActor(trx, userId, { updatesUser: true })
-    const current = await trx.selectFrom('users').select('display_name').where('id', '=', userId).forUpdate().executeTakeFirst()
+    const current = await trx
+      .selectFrom('users')
+      .select('display_name')
+      .where('id', '=', userId)
+      .forUpdate()
+      .executeTakeFirst()
     // Only a new name is compared: keeping one's own name never fails because someone else became staff meanwhile.
-    if (current && current.display_name !== input.display_name && (await looksLikeStaff(trx, input.display_name, userId))) {
+    if (
+      current &&
+      current.display_name !== input.display_name &&
+      (await looksLikeStaff(trx, input.display_name, userId))
+    ) {
       return { ok: false, reason: 'name_like_staff' } as const
     }
     await trx
@@ -91,10 +106,24 @@ export async function changePassword(
 ): Promise<ChangePasswordResult> {
   const newHash = await hashPassword(input.newPassword)
   return db.transaction().execute(async (trx) => {
-    const user = await trx.selectFrom('users').select('password_hash').where('id', '=', input.userId).forUpdate().executeTakeFirstOrThrow()
-    if (!(await verifyPassword(input.currentPassword, user.password_hash))) return { ok: false, reason: 'wrong_current' } as const
-    await trx.updateTable('users').set({ password_hash: newHash, updated_at: new Date() }).where('id', '=', input.userId).execute()
-    await trx.deleteFrom('sessions').where('user_id', '=', input.userId).where('sid', '!=', input.keepSessionId).execute()
+    const user = await trx
+      .selectFrom('users')
+      .select('password_hash')
+      .where('id', '=', input.userId)
+      .forUpdate()
+      .executeTakeFirstOrThrow()
+    if (!(await verifyPassword(input.currentPassword, user.password_hash)))
+      return { ok: false, reason: 'wrong_current' } as const
+    await trx
+      .updateTable('users')
+      .set({ password_hash: newHash, updated_at: new Date() })
+      .where('id', '=', input.userId)
+      .execute()
+    await trx
+      .deleteFrom('sessions')
+      .where('user_id', '=', input.userId)
+      .where('sid', '!=', input.keepSessionId)
+      .execute()
     return { ok: true } as const
   })
 }

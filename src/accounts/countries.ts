@@ -21,7 +21,9 @@ export function countryOptions(locale: string): { code: string; name: string }[]
   let list = listCache.get(locale)
   if (!list) {
     const names = new Intl.DisplayNames([locale], { type: 'region' })
-    list = codes.map((code) => ({ code, name: names.of(code) ?? code })).sort((a, b) => a.name.localeCompare(b.name, locale))
+    list = codes
+      .map((code) => ({ code, name: names.of(code) ?? code }))
+      .sort((a, b) => a.name.localeCompare(b.name, locale))
     listCache.set(locale, list)
   }
   return list

@@ -11,7 +11,12 @@ export type AttemptVerdict = { allowed: true } | { allowed: false; retryAt: Date
  * without counting. After `freeFailures` attempts within the window each further one waits 2^n seconds (capped),
  * and a successful login clears the count (clearFailures), so the owner is never locked out for long.
  */
-export async function claimLoginAttempt(db: Db, emailKey: string, rules: LoginThrottle, now = new Date()): Promise<AttemptVerdict> {
+export async function claimLoginAttempt(
+  db: Db,
+  emailKey: string,
+  rules: LoginThrottle,
+  now = new Date(),
+): Promise<AttemptVerdict> {
   const windowStart = new Date(now.getTime() - rules.windowMs)
   const failures = sql<number>`case when login_throttles.last_failed_at < ${windowStart} then 1 else login_throttles.failures + 1 end`
   const row = await db
@@ -27,12 +32,18 @@ export async function claimLoginAttempt(db: Db, emailKey: string, rules: LoginTh
             then ${now}::timestamptz + least(power(2, ${failures} - ${rules.freeFailures} + 1) * 1000, ${rules.maxDelayMs}) * interval '1 millisecond'
             else null end`,
         })
-        .where((eb) => eb.or([eb('login_throttles.locked_until', 'is', null), eb('login_throttles.locked_until', '<=', now)])),
+        .where((eb) =>
+          eb.or([eb('login_throttles.locked_until', 'is', null), eb('login_throttles.locked_until', '<=', now)]),
+        ),
     )
     .returning('failures')
     .executeTakeFirst()
   if (row) return { allowed: true }
-  const waiting = await db.selectFrom('login_throttles').select('locked_until').where('email_key', '=', emailKey).executeTakeFirst()
+  const waiting = await db
+    .selectFrom('login_throttles')
+    .select('locked_until')
+    .where('email_key', '=', emailKey)
+    .executeTakeFirst()
   return { allowed: false, retryAt: waiting?.locked_until ?? now }
 }
 

@@ -8,7 +8,11 @@ import { nameSkeleton } from '../web/text-rules.js'
  * `exceptUserId` themselves. Run inside the write's transaction, so the staff list is the one the write commits with.
  * Staff are few, so their names are read and compared here rather than keeping a skeleton column.
  */
-export async function looksLikeStaff(trx: Transaction<Database>, displayName: string, exceptUserId: number | null): Promise<boolean> {
+export async function looksLikeStaff(
+  trx: Transaction<Database>,
+  displayName: string,
+  exceptUserId: number | null,
+): Promise<boolean> {
   const target = nameSkeleton(displayName)
   const staff = await trx
     .selectFrom('users as u')
@@ -17,7 +21,12 @@ export async function looksLikeStaff(trx: Transaction<Database>, displayName: st
       eb.or([
         eb('u.site_role', '=', 'admin'),
         eb.exists(
-          eb.selectFrom('community_members as m').select('m.user_id').whereRef('m.user_id', '=', 'u.id').where('m.role', '=', 'moderator').where('m.status', '=', 'active'),
+          eb
+            .selectFrom('community_members as m')
+            .select('m.user_id')
+            .whereRef('m.user_id', '=', 'u.id')
+            .where('m.role', '=', 'moderator')
+            .where('m.status', '=', 'active'),
         ),
       ]),
     )

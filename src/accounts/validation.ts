@@ -1,7 +1,14 @@
 // Field rules for account forms: each failure is a catalog key shown beside its field.
 import commonPasswords from 'fxa-common-password-list'
 import { isLocale } from '../web/i18n.js'
-import { cleanDisplayName, cleanLine, forbiddenCharactersMessage, hasForbiddenCharacters, lineProblem, normaliseEmailText } from '../web/text-rules.js'
+import {
+  cleanDisplayName,
+  cleanLine,
+  forbiddenCharactersMessage,
+  hasForbiddenCharacters,
+  lineProblem,
+  normaliseEmailText,
+} from '../web/text-rules.js'
 import { checkLength, type FieldMessages } from '../web/limits.js'
 import { isTimeZone } from '../web/time.js'
 import { isCountryCode } from './countries.js'
@@ -26,7 +33,8 @@ export function text(raw: unknown): string {
 
 export function checkEmail(email: string, errors: FieldErrors) {
   if (email === '') errors.email = 'accounts.error.email_required'
-  else if (!checkLength(errors, 'email', email, profileLimits.email) && !emailPattern.test(email)) errors.email = 'accounts.error.email_invalid'
+  else if (!checkLength(errors, 'email', email, profileLimits.email) && !emailPattern.test(email))
+    errors.email = 'accounts.error.email_invalid'
 }
 
 export function checkNewPassword(password: string, errors: FieldErrors, field = 'password') {
@@ -76,7 +84,10 @@ export function readProfile(body: Record<string, unknown>): ProfileInput {
 export function checkProfile(input: ProfileInput): FieldErrors {
   const errors: FieldErrors = {}
   checkDisplayName(input.display_name, errors)
-  if (!checkLength(errors, 'organisation', input.organisation, profileLimits.organisation) && hasForbiddenCharacters(input.organisation)) {
+  if (
+    !checkLength(errors, 'organisation', input.organisation, profileLimits.organisation) &&
+    hasForbiddenCharacters(input.organisation)
+  ) {
     errors.organisation = forbiddenCharactersMessage
   }
   if (input.country !== '' && !isCountryCode(input.country)) errors.country = 'accounts.error.country_unknown'

@@ -3,5 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { requireAdmin } from '../web/auth.js'
 
 export async function adminRoutes(app: FastifyInstance) {
-  app.get('/admin', { preHandler: requireAdmin }, async (request, reply) => reply.render('admin/index', { title: request.t('admin.title') }))
+  app.get('/admin', { preHandler: requireAdmin }, async (request, reply) =>
+    reply.render('admin/index', { title: request.t('admin.title') }),
+  )
 }

@@ -21,14 +21,22 @@ export interface CommunityInput {
 export type CommunityWriteResult = { ok: true; id: number; slug: string } | { ok: false; reason: 'slug_taken' }
 
 /** With `adminId` (every request passes it), the admin is checked inside the transaction with their row locked. */
-export async function createCommunity(db: Db, input: CommunityInput, options: { creatorId?: number; isDemo?: boolean; adminId?: number } = {}): Promise<CommunityWriteResult> {
+export async function createCommunity(
+  db: Db,
+  input: CommunityInput,
+  options: { creatorId?: number; isDemo?: boolean; adminId?: number } = {},
+): Promise<CommunityWriteResult> {
   return db.transaction().execute(async (trx) => {
     if (options.adminId !== undefined) await lockActiveActor(trx, options.adminId, { admin: true })
     const taken = await trx.selectFrom('communities').select('id').where('slug', '=', input.slug).executeTakeFirst()
     if (taken) return { ok: false, reason: 'slug_taken' } as const
     const row = await trx
       .insertInto('communities')
-      .values({ ...input, description_html: renderMarkdown(input.description_md).html, is_demo: options.isDemo ?? false })
+      .values({
+        ...input,
+        description_html: renderMarkdown(input.description_md).html,
+        is_demo: options.isDemo ?? false,
+      })
       .returning(['id', 'slug'])
       .executeTakeFirstOrThrow()
     if (options.creatorId) await activateMember(trx, row.id, options.creatorId, 'moderator')
@@ -36,10 +44,20 @@ export async function createCommunity(db: Db, input: CommunityInput, options: { 
   })
 }
 
-export async function updateCommunity(db: Db, id: number, input: CommunityInput, adminId?: number): Promise<CommunityWriteResult> {
+export async function updateCommunity(
+  db: Db,
+  id: number,
+  input: CommunityInput,
+  adminId?: number,
+): Promise<CommunityWriteResult> {
   return db.transaction().execute(async (trx) => {
     if (adminId !== undefined) await lockActiveActor(trx, adminId, { admin: true })
-    const taken = await trx.selectFrom('communities').select('id').where('slug', '=', input.slug).where('id', '!=', id).executeTakeFirst()
+    const taken = await trx
+      .selectFrom('communities')
+      .select('id')
+      .where('slug', '=', input.slug)
+      .where('id', '!=', id)
+      .executeTakeFirst()
     if (taken) return { ok: false, reason: 'slug_taken' } as const
     await trx
       .updateTable('communities')
@@ -53,7 +71,13 @@ export async function updateCommunity(db: Db, id: number, input: CommunityInput,
 }
 
 /** Makes someone an active member (or changes their role), keeping member_count exact. */
-async function activateMember(trx: Trx, communityId: number, userId: number, role: 'member' | 'moderator', extra: { inviteId?: number; decidedBy?: number } = {}) {
+async function activateMember(
+  trx: Trx,
+  communityId: number,
+  userId: number,
+  role: 'member' | 'moderator',
+  extra: { inviteId?: number; decidedBy?: number } = {},
+) {
   const existing = await trx
     .selectFrom('community_members')
     .select(['status'])
@@ -66,23 +90,46 @@ async function activateMember(trx: Trx, communityId: number, userId: number, rol
   // active, changes nothing, so the count goes up once.
   const changed = await trx
     .insertInto('community_members')
-    .values({ community_id: communityId, user_id: userId, role, status: 'active', joined_at: new Date(), invite_id: extra.inviteId ?? null, decided_by: extra.decidedBy ?? null })
+    .values({
+      community_id: communityId,
+      user_id: userId,
+      role,
+      status: 'active',
+      joined_at: new Date(),
+      invite_id: extra.inviteId ?? null,
+      decided_by: extra.decidedBy ?? null,
+    })
     .onConflict((oc) =>
       oc
         .columns(['community_id', 'user_id'])
-        .doUpdateSet({ status: 'active', role, joined_at: new Date(), decline_reason: null, decided_by: extra.decidedBy ?? null })
+        .doUpdateSet({
+          status: 'active',
+          role,
+          joined_at: new Date(),
+          decline_reason: null,
+          decided_by: extra.decidedBy ?? null,
+        })
         .where('community_members.status', '!=', 'active'),
     )
     .returning('user_id')
     .executeTakeFirst()
   if (!changed) return false
-  await trx.updateTable('communities').set({ member_count: sql`member_count + 1` }).where('id', '=', communityId).execute()
+  await trx
+    .updateTable('communities')
+    .set({ member_count: sql`member_count + 1` })
+    .where('id', '=', communityId)
+    .execute()
   return true
 }
 
 export type JoinResult = 'joined' | 'requested' | 'already_member' | 'already_requested' | 'invite_only'
 
-export async function joinCommunity(db: Db, community: { id: number; join_policy: string }, userId: number, note: string | null): Promise<JoinResult> {
+export async function joinCommunity(
+  db: Db,
+  community: { id: number; join_policy: string },
+  userId: number,
+  note: string | null,
+): Promise<JoinResult> {
   return db.transaction().execute(async (trx) => {
     await lockActiveActor(trx, userId)
     const existing = await trx
@@ -101,7 +148,13 @@ export async function joinCommunity(db: Db, community: { id: number; join_policy
     // As with joining: a second request racing the first finds it and answers as a second request in a row would.
     const asked = await trx
       .insertInto('community_members')
-      .values({ community_id: community.id, user_id: userId, status: 'pending', request_note: note, requested_at: new Date() })
+      .values({
+        community_id: community.id,
+        user_id: userId,
+        status: 'pending',
+        request_note: note,
+        requested_at: new Date(),
+      })
       .onConflict((oc) =>
         oc
           .columns(['community_id', 'user_id'])
@@ -111,12 +164,20 @@ export async function joinCommunity(db: Db, community: { id: number; join_policy
       .returning('user_id')
       .executeTakeFirst()
     if (asked) return 'requested'
-    const now = await trx.selectFrom('community_members').select('status').where('community_id', '=', community.id).where('user_id', '=', userId).executeTakeFirst()
+    const now = await trx
+      .selectFrom('community_members')
+      .select('status')
+      .where('community_id', '=', community.id)
+      .where('user_id', '=', userId)
+      .executeTakeFirst()
     return now?.status === 'active' ? 'already_member' : 'already_requested'
   })
 }
 
-export async function decideJoinRequest(db: Db, input: { communityId: number; userId: number; approve: boolean; reason: string | null; moderatorId: number }): Promise<boolean> {
+export async function decideJoinRequest(
+  db: Db,
+  input: { communityId: number; userId: number; approve: boolean; reason: string | null; moderatorId: number },
+): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
     await lockModerator(trx, input.moderatorId, input.communityId)
     const request = await trx
@@ -165,14 +226,29 @@ export async function leaveCommunity(db: Db, communityId: number, userId: number
         .executeTakeFirstOrThrow()
       if (Number(count) <= 1) return 'last_moderator'
     }
-    await trx.deleteFrom('community_members').where('community_id', '=', communityId).where('user_id', '=', userId).execute()
-    if (row.status === 'active') await trx.updateTable('communities').set({ member_count: sql`member_count - 1` }).where('id', '=', communityId).execute()
+    await trx
+      .deleteFrom('community_members')
+      .where('community_id', '=', communityId)
+      .where('user_id', '=', userId)
+      .execute()
+    if (row.status === 'active')
+      await trx
+        .updateTable('communities')
+        .set({ member_count: sql`member_count - 1` })
+        .where('id', '=', communityId)
+        .execute()
     return 'left'
   })
 }
 
 /** With `adminId`, the admin is checked under lock and the change logged in the same transaction. */
-export async function setMemberRole(db: Db, communityId: number, userId: number, role: 'member' | 'moderator', adminId?: number): Promise<boolean> {
+export async function setMemberRole(
+  db: Db,
+  communityId: number,
+  userId: number,
+  role: 'member' | 'moderator',
+  adminId?: number,
+): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
     if (adminId !== undefined) await lockActiveActor(trx, adminId, { admin: true })
     const result = await trx
@@ -183,7 +259,8 @@ export async function setMemberRole(db: Db, communityId: number, userId: number,
       .where('status', '=', 'active')
       .executeTakeFirst()
     const changed = Number(result.numUpdatedRows) === 1
-    if (changed && adminId !== undefined) await writeLog(trx, { actorId: adminId, action: 'role_change', communityId, subjectUserId: userId, reason: role })
+    if (changed && adminId !== undefined)
+      await writeLog(trx, { actorId: adminId, action: 'role_change', communityId, subjectUserId: userId, reason: role })
     // Their sessions take a new id on their next request (src/web/viewer.ts).
     if (changed) await trx.updateTable('users').set({ role_changed_at: new Date() }).where('id', '=', userId).execute()
     return changed
@@ -197,20 +274,43 @@ export async function addMember(db: Db, communityId: number, userId: number, rol
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex')
 
-export async function createInvite(db: Db, input: { communityId: number; createdBy: number; expiresAt: Date; maxUses: number }): Promise<string> {
+export async function createInvite(
+  db: Db,
+  input: { communityId: number; createdBy: number; expiresAt: Date; maxUses: number },
+): Promise<string> {
   // Only the hash is stored: a database leak does not hand out working invite links.
   const token = randomBytes(18).toString('base64url')
   await db.transaction().execute(async (trx) => {
     await lockModerator(trx, input.createdBy, input.communityId)
-    await trx.insertInto('community_invites').values({ community_id: input.communityId, token_hash: hashToken(token), created_by: input.createdBy, expires_at: input.expiresAt, max_uses: input.maxUses }).execute()
+    await trx
+      .insertInto('community_invites')
+      .values({
+        community_id: input.communityId,
+        token_hash: hashToken(token),
+        created_by: input.createdBy,
+        expires_at: input.expiresAt,
+        max_uses: input.maxUses,
+      })
+      .execute()
   })
   return token
 }
 
-export async function revokeInvite(db: Db, communityId: number, inviteId: number, moderatorId?: number): Promise<boolean> {
+export async function revokeInvite(
+  db: Db,
+  communityId: number,
+  inviteId: number,
+  moderatorId?: number,
+): Promise<boolean> {
   const result = await db.transaction().execute(async (trx) => {
     if (moderatorId !== undefined) await lockModerator(trx, moderatorId, communityId)
-    return trx.updateTable('community_invites').set({ revoked_at: new Date() }).where('id', '=', inviteId).where('community_id', '=', communityId).where('revoked_at', 'is', null).executeTakeFirst()
+    return trx
+      .updateTable('community_invites')
+      .set({ revoked_at: new Date() })
+      .where('id', '=', inviteId)
+      .where('community_id', '=', communityId)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst()
   })
   return Number(result.numUpdatedRows) === 1
 }
@@ -219,21 +319,37 @@ export async function findInvite(db: Db, token: string) {
   return db
     .selectFrom('community_invites as i')
     .innerJoin('communities as c', 'c.id', 'i.community_id')
-    .select(['i.id', 'i.community_id', 'i.expires_at', 'i.max_uses', 'i.uses', 'i.revoked_at', 'c.slug', 'c.name', 'c.description_html'])
+    .select([
+      'i.id',
+      'i.community_id',
+      'i.expires_at',
+      'i.max_uses',
+      'i.uses',
+      'i.revoked_at',
+      'c.slug',
+      'c.name',
+      'c.description_html',
+    ])
     .where('i.token_hash', '=', hashToken(token))
     .executeTakeFirst()
 }
 
 export type InviteState = 'ok' | 'expired' | 'used_up' | 'revoked'
 
-export function inviteState(invite: { expires_at: Date; max_uses: number; uses: number; revoked_at: Date | null }): InviteState {
+export function inviteState(invite: {
+  expires_at: Date
+  max_uses: number
+  uses: number
+  revoked_at: Date | null
+}): InviteState {
   if (invite.revoked_at) return 'revoked'
   if (invite.expires_at.getTime() <= Date.now()) return 'expired'
   if (invite.uses >= invite.max_uses) return 'used_up'
   return 'ok'
 }
 
-export type AcceptInviteResult = { ok: true; slug: string } | { ok: false; reason: InviteState | 'unknown' | 'already_member'; slug?: string }
+export type AcceptInviteResult =
+  { ok: true; slug: string } | { ok: false; reason: InviteState | 'unknown' | 'already_member'; slug?: string }
 
 export async function acceptInvite(db: Db, token: string, userId: number): Promise<AcceptInviteResult> {
   return db.transaction().execute(async (trx) => {
@@ -250,7 +366,11 @@ export async function acceptInvite(db: Db, token: string, userId: number): Promi
     if (state !== 'ok') return { ok: false, reason: state, slug: invite.slug } as const
     const joined = await activateMember(trx, invite.community_id, userId, 'member', { inviteId: invite.id })
     if (!joined) return { ok: false, reason: 'already_member', slug: invite.slug } as const
-    await trx.updateTable('community_invites').set({ uses: sql`uses + 1` }).where('id', '=', invite.id).execute()
+    await trx
+      .updateTable('community_invites')
+      .set({ uses: sql`uses + 1` })
+      .where('id', '=', invite.id)
+      .execute()
     return { ok: true, slug: invite.slug } as const
   })
 }

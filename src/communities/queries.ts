@@ -6,8 +6,22 @@ import type { Membership } from './policy.js'
 export async function listCommunities(db: Db, viewerId: number | null, isAdmin: boolean) {
   let query = db
     .selectFrom('communities as c')
-    .leftJoin('community_members as m', (join) => join.onRef('m.community_id', '=', 'c.id').on('m.user_id', '=', viewerId ?? -1))
-    .select(['c.id', 'c.slug', 'c.name', 'c.description_html', 'c.visibility', 'c.join_policy', 'c.member_count', 'c.thread_count', 'c.last_activity_at', 'm.status as membership_status', 'm.role as membership_role'])
+    .leftJoin('community_members as m', (join) =>
+      join.onRef('m.community_id', '=', 'c.id').on('m.user_id', '=', viewerId ?? -1),
+    )
+    .select([
+      'c.id',
+      'c.slug',
+      'c.name',
+      'c.description_html',
+      'c.visibility',
+      'c.join_policy',
+      'c.member_count',
+      'c.thread_count',
+      'c.last_activity_at',
+      'm.status as membership_status',
+      'm.role as membership_role',
+    ])
     .orderBy(sql`c.last_activity_at desc nulls last`)
     .orderBy('c.name')
   if (!isAdmin) query = query.where((eb) => eb.or([eb('c.visibility', '=', 'public'), eb('m.status', '=', 'active')]))
@@ -22,7 +36,11 @@ export async function findCommunityById(db: Db, id: number) {
   return db.selectFrom('communities').selectAll().where('id', '=', id).executeTakeFirst()
 }
 
-export async function findMembership(db: Db, communityId: number, userId: number | null | undefined): Promise<Membership | null> {
+export async function findMembership(
+  db: Db,
+  communityId: number,
+  userId: number | null | undefined,
+): Promise<Membership | null> {
   if (!userId) return null
   const row = await db
     .selectFrom('community_members')
@@ -36,7 +54,12 @@ export async function findMembership(db: Db, communityId: number, userId: number
 /** Community ids whose members-only content this user may see. */
 export async function activeCommunityIds(db: Db, userId: number | null | undefined): Promise<number[]> {
   if (!userId) return []
-  const rows = await db.selectFrom('community_members').select('community_id').where('user_id', '=', userId).where('status', '=', 'active').execute()
+  const rows = await db
+    .selectFrom('community_members')
+    .select('community_id')
+    .where('user_id', '=', userId)
+    .where('status', '=', 'active')
+    .execute()
   return rows.map((r) => r.community_id)
 }
 
@@ -67,7 +90,15 @@ export async function listInvites(db: Db, communityId: number) {
   return db
     .selectFrom('community_invites as i')
     .leftJoin('users as u', 'u.id', 'i.created_by')
-    .select(['i.id', 'i.expires_at', 'i.max_uses', 'i.uses', 'i.revoked_at', 'i.created_at', 'u.display_name as created_by_name'])
+    .select([
+      'i.id',
+      'i.expires_at',
+      'i.max_uses',
+      'i.uses',
+      'i.revoked_at',
+      'i.created_at',
+      'u.display_name as created_by_name',
+    ])
     .where('i.community_id', '=', communityId)
     .orderBy('i.created_at', 'desc')
     .limit(50)

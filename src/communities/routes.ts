@@ -11,8 +11,18 @@ import { setFlash } from '../web/flash.js'
 import { cursorParam, field, formSchema, pathId, slugify, slugPattern } from '../web/params.js'
 import { communityForViewer } from './access.js'
 import {
-  acceptInvite, createCommunity, createInvite, decideJoinRequest, findInvite, inviteState, joinCommunity, leaveCommunity,
-  revokeInvite, setMemberRole, updateCommunity, type CommunityInput,
+  acceptInvite,
+  createCommunity,
+  createInvite,
+  decideJoinRequest,
+  findInvite,
+  inviteState,
+  joinCommunity,
+  leaveCommunity,
+  revokeInvite,
+  setMemberRole,
+  updateCommunity,
+  type CommunityInput,
 } from './commands.js'
 import { isAdmin, joinOption } from './policy.js'
 import { listCommunities, listInvites, listMembers, listPendingRequests } from './queries.js'
@@ -40,7 +50,13 @@ function readCommunityForm(body: unknown): { input: CommunityInput; errors: Erro
   if (visibility !== 'public' && visibility !== 'members') errors.visibility = 'communities.error.visibility_invalid'
   if (!['open', 'request', 'invite'].includes(joinPolicy)) errors.join_policy = 'communities.error.join_policy_invalid'
   return {
-    input: { name, slug, description_md: description, visibility: visibility as CommunityInput['visibility'], join_policy: joinPolicy as CommunityInput['join_policy'] },
+    input: {
+      name,
+      slug,
+      description_md: description,
+      visibility: visibility as CommunityInput['visibility'],
+      join_policy: joinPolicy as CommunityInput['join_policy'],
+    },
     errors,
   }
 }
@@ -50,7 +66,11 @@ export async function communityRoutes(app: FastifyInstance, { db }: { db: Db }) 
 
   app.get('/communities', async (request, reply) => {
     const communities = await listCommunities(db, request.viewer?.id ?? null, isAdmin(request.viewer))
-    return reply.render('communities/directory', { title: request.t('communities.directory.title'), communities, isAdmin: isAdmin(request.viewer) })
+    return reply.render('communities/directory', {
+      title: request.t('communities.directory.title'),
+      communities,
+      isAdmin: isAdmin(request.viewer),
+    })
   })
 
   app.get('/c/:slug', async (request, reply) => {
@@ -58,7 +78,11 @@ export async function communityRoutes(app: FastifyInstance, { db }: { db: Db }) 
     const after = cursorParam((request.query as Record<string, unknown>).after)
     const { community, membership, access, mayPost, mayModerate } = await communityForViewer(db, request, slug)
     const { threads, hasMore } = await listThreads(db, community.id, after)
-    const themes = await themesOfThreads(db, threads.map((th) => th.id), request.locale)
+    const themes = await themesOfThreads(
+      db,
+      threads.map((th) => th.id),
+      request.locale,
+    )
     return reply.render('communities/show', {
       title: community.name,
       community,
@@ -73,17 +97,21 @@ export async function communityRoutes(app: FastifyInstance, { db }: { db: Db }) 
     })
   })
 
-  app.post('/c/:slug/join', { preHandler: requireUser, schema: formSchema(['note', '_csrf']) }, async (request, reply) => {
-    const viewer = viewerOf(request)
-    const { slug } = request.params as { slug: string }
-    const { community } = await communityForViewer(db, request, slug)
-    const note = field(request.body, 'note').trim() || null
-    if (note && note.length > limits.joinNote) throw textTooLong(note, limits.joinNote)
-    const result = await joinCommunity(db, community, viewer.id, note)
-    if (result === 'invite_only') throw forbidden('communities.error.invite_only')
-    setFlash(reply, `communities.flash.${result}`)
-    return reply.redirect(`/c/${community.slug}`, 303)
-  })
+  app.post(
+    '/c/:slug/join',
+    { preHandler: requireUser, schema: formSchema(['note', '_csrf']) },
+    async (request, reply) => {
+      const viewer = viewerOf(request)
+      const { slug } = request.params as { slug: string }
+      const { community } = await communityForViewer(db, request, slug)
+      const note = field(request.body, 'note').trim() || null
+      if (note && note.length > limits.joinNote) throw textTooLong(note, limits.joinNote)
+      const result = await joinCommunity(db, community, viewer.id, note)
+      if (result === 'invite_only') throw forbidden('communities.error.invite_only')
+      setFlash(reply, `communities.flash.${result}`)
+      return reply.redirect(`/c/${community.slug}`, 303)
+    },
+  )
 
   app.post('/c/:slug/leave', { preHandler: requireUser }, async (request, reply) => {
     const viewer = viewerOf(request)
@@ -98,63 +126,112 @@ export async function communityRoutes(app: FastifyInstance, { db }: { db: Db }) 
   app.get('/c/:slug/members', async (request, reply) => {
     const { slug } = request.params as { slug: string }
     const { community, mayModerate } = await communityForViewer(db, request, slug)
-    const [members, requests] = await Promise.all([listMembers(db, community.id), mayModerate ? listPendingRequests(db, community.id) : Promise.resolve([])])
-    return reply.render('communities/members', { title: request.t('communities.members.title', { name: community.name }), community, members, requests, mayModerate, isAdmin: isAdmin(request.viewer) })
+    const [members, requests] = await Promise.all([
+      listMembers(db, community.id),
+      mayModerate ? listPendingRequests(db, community.id) : Promise.resolve([]),
+    ])
+    return reply.render('communities/members', {
+      title: request.t('communities.members.title', { name: community.name }),
+      community,
+      members,
+      requests,
+      mayModerate,
+      isAdmin: isAdmin(request.viewer),
+    })
   })
 
-  app.post('/c/:slug/requests/:userId', { preHandler: requireUser, schema: formSchema(['decision', 'reason', '_csrf']) }, async (request, reply) => {
-    const viewer = viewerOf(request)
-    const { slug, userId } = request.params as { slug: string; userId: string }
-    const { community, mayModerate } = await communityForViewer(db, request, slug)
-    if (!mayModerate) throw forbidden()
-    const decision = field(request.body, 'decision')
-    if (decision !== 'approve' && decision !== 'decline') throw notFound()
-    const reason = field(request.body, 'reason').trim() || null
-    if (reason && reason.length > limits.reason) throw textTooLong(reason, limits.reason)
-    const done = await decideJoinRequest(db, { communityId: community.id, userId: pathId(userId), approve: decision === 'approve', reason, moderatorId: viewer.id })
-    setFlash(reply, done ? `communities.flash.request_${decision}d` : 'communities.flash.request_gone')
-    return reply.redirect(`/c/${community.slug}/members`, 303)
-  })
+  app.post(
+    '/c/:slug/requests/:userId',
+    { preHandler: requireUser, schema: formSchema(['decision', 'reason', '_csrf']) },
+    async (request, reply) => {
+      const viewer = viewerOf(request)
+      const { slug, userId } = request.params as { slug: string; userId: string }
+      const { community, mayModerate } = await communityForViewer(db, request, slug)
+      if (!mayModerate) throw forbidden()
+      const decision = field(request.body, 'decision')
+      if (decision !== 'approve' && decision !== 'decline') throw notFound()
+      const reason = field(request.body, 'reason').trim() || null
+      if (reason && reason.length > limits.reason) throw textTooLong(reason, limits.reason)
+      const done = await decideJoinRequest(db, {
+        communityId: community.id,
+        userId: pathId(userId),
+        approve: decision === 'approve',
+        reason,
+        moderatorId: viewer.id,
+      })
+      setFlash(reply, done ? `communities.flash.request_${decision}d` : 'communities.flash.request_gone')
+      return reply.redirect(`/c/${community.slug}/members`, 303)
+    },
+  )
 
-  app.post('/c/:slug/members/:userId/role', { preHandler: requireAdmin, schema: formSchema(['role', '_csrf']) }, async (request, reply) => {
-    const { slug, userId } = request.params as { slug: string; userId: string }
-    const { community } = await communityForViewer(db, request, slug)
-    const role = field(request.body, 'role')
-    if (role !== 'member' && role !== 'moderator') throw notFound()
-    const done = await setMemberRole(db, community.id, pathId(userId), role, viewerOf(request).id)
-    if (!done) throw notFound()
-    setFlash(reply, role === 'moderator' ? 'communities.flash.made_moderator' : 'communities.flash.made_member')
-    return reply.redirect(`/c/${community.slug}/members`, 303)
-  })
+  app.post(
+    '/c/:slug/members/:userId/role',
+    { preHandler: requireAdmin, schema: formSchema(['role', '_csrf']) },
+    async (request, reply) => {
+      const { slug, userId } = request.params as { slug: string; userId: string }
+      const { community } = await communityForViewer(db, request, slug)
+      const role = field(request.body, 'role')
+      if (role !== 'member' && role !== 'moderator') throw notFound()
+      const done = await setMemberRole(db, community.id, pathId(userId), role, viewerOf(request).id)
+      if (!done) throw notFound()
+      setFlash(reply, role === 'moderator' ? 'communities.flash.made_moderator' : 'communities.flash.made_member')
+      return reply.redirect(`/c/${community.slug}/members`, 303)
+    },
+  )
 
   // Invites: a moderator makes a link with an expiry and a use limit; the token is shown once, only its hash is kept.
-  const invitesPage = async (request: FastifyRequest, reply: FastifyReply, slug: string, extra: Record<string, unknown> = {}) => {
+  const invitesPage = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    slug: string,
+    extra: Record<string, unknown> = {},
+  ) => {
     const { community, mayModerate } = await communityForViewer(db, request, slug)
     if (!mayModerate) throw forbidden()
     const invites = (await listInvites(db, community.id)).map((invite) => ({ ...invite, state: inviteState(invite) }))
-    return reply.render('communities/invites', { title: request.t('communities.invites.title'), community, invites, values: { days: '14', max_uses: '10' }, ...extra })
+    return reply.render('communities/invites', {
+      title: request.t('communities.invites.title'),
+      community,
+      invites,
+      values: { days: '14', max_uses: '10' },
+      ...extra,
+    })
   }
 
-  app.get('/c/:slug/invites', { preHandler: requireUser }, async (request, reply) => invitesPage(request, reply, (request.params as { slug: string }).slug))
+  app.get('/c/:slug/invites', { preHandler: requireUser }, async (request, reply) =>
+    invitesPage(request, reply, (request.params as { slug: string }).slug),
+  )
 
-  app.post('/c/:slug/invites', { preHandler: requireUser, schema: formSchema(['days', 'max_uses', '_csrf']) }, async (request, reply) => {
-    const viewer = viewerOf(request)
-    const { slug } = request.params as { slug: string }
-    const { community, mayModerate } = await communityForViewer(db, request, slug)
-    if (!mayModerate) throw forbidden()
-    const days = Number(field(request.body, 'days'))
-    const maxUses = Number(field(request.body, 'max_uses'))
-    const errors: Errors = {}
-    if (!Number.isInteger(days) || days < 1 || days > 90) errors.days = 'communities.error.invite_days'
-    if (!Number.isInteger(maxUses) || maxUses < 1 || maxUses > 500) errors.max_uses = 'communities.error.invite_uses'
-    if (Object.keys(errors).length) {
-      reply.code(422)
-      return invitesPage(request, reply, slug, { errors: t(request, errors), values: { days: field(request.body, 'days'), max_uses: field(request.body, 'max_uses') } })
-    }
-    const token = await createInvite(db, { communityId: community.id, createdBy: viewer.id, expiresAt: new Date(Date.now() + days * 86_400_000), maxUses })
-    const origin = publicOrigin(request)
-    return invitesPage(request, reply, slug, { newLink: `${origin}/invite/${token}` })
-  })
+  app.post(
+    '/c/:slug/invites',
+    { preHandler: requireUser, schema: formSchema(['days', 'max_uses', '_csrf']) },
+    async (request, reply) => {
+      const viewer = viewerOf(request)
+      const { slug } = request.params as { slug: string }
+      const { community, mayModerate } = await communityForViewer(db, request, slug)
+      if (!mayModerate) throw forbidden()
+      const days = Number(field(request.body, 'days'))
+      const maxUses = Number(field(request.body, 'max_uses'))
+      const errors: Errors = {}
+      if (!Number.isInteger(days) || days < 1 || days > 90) errors.days = 'communities.error.invite_days'
+      if (!Number.isInteger(maxUses) || maxUses < 1 || maxUses > 500) errors.max_uses = 'communities.error.invite_uses'
+      if (Object.keys(errors).length) {
+        reply.code(422)
+        return invitesPage(request, reply, slug, {
+          errors: t(request, errors),
+          values: { days: field(request.body, 'days'), max_uses: field(request.body, 'max_uses') },
+        })
+      }
+      const token = await createInvite(db, {
+        communityId: community.id,
+        createdBy: viewer.id,
+        expiresAt: new Date(Date.now() + days * 86_400_000),
+        maxUses,
+      })
+      const origin = publicOrigin(request)
+      return invitesPage(request, reply, slug, { newLink: `${origin}/invite/${token}` })
+    },
+  )
 
   app.post('/c/:slug/invites/:id/revoke', { preHandler: requireUser }, async (request, reply) => {
     const { slug, id } = request.params as { slug: string; id: string }
@@ -169,7 +246,12 @@ export async function communityRoutes(app: FastifyInstance, { db }: { db: Db }) 
     const { token } = request.params as { token: string }
     const invite = /^[A-Za-z0-9_-]{10,64}$/.test(token) ? await findInvite(db, token) : undefined
     if (!invite) throw notFound('communities.error.invite_unknown')
-    return reply.render('communities/invite', { title: request.t('communities.invite.title', { name: invite.name }), invite, state: inviteState(invite), token })
+    return reply.render('communities/invite', {
+      title: request.t('communities.invite.title', { name: invite.name }),
+      invite,
+      state: inviteState(invite),
+      token,
+    })
   })
 
   app.post('/invite/:token', { preHandler: requireUser }, async (request, reply) => {
@@ -187,37 +269,82 @@ export async function communityRoutes(app: FastifyInstance, { db }: { db: Db }) 
   })
 
   // Admin: create and edit communities.
-  const editPage = (request: FastifyRequest, reply: FastifyReply, values: Record<string, unknown>, errors: Errors, action: string, isNew: boolean) =>
-    reply.render('communities/edit', { title: request.t(isNew ? 'communities.new.title' : 'communities.edit.title'), values, errors: t(request, errors), action, isNew })
+  const editPage = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    values: Record<string, unknown>,
+    errors: Errors,
+    action: string,
+    isNew: boolean,
+  ) =>
+    reply.render('communities/edit', {
+      title: request.t(isNew ? 'communities.new.title' : 'communities.edit.title'),
+      values,
+      errors: t(request, errors),
+      action,
+      isNew,
+    })
 
   app.get('/admin/communities/new', { preHandler: requireAdmin }, async (request, reply) =>
-    editPage(request, reply, { visibility: 'public', join_policy: 'open' }, {}, '/admin/communities/new', true))
+    editPage(request, reply, { visibility: 'public', join_policy: 'open' }, {}, '/admin/communities/new', true),
+  )
 
-  app.post('/admin/communities/new', { preHandler: requireAdmin, schema: formSchema(['name', 'slug', 'description', 'visibility', 'join_policy', '_csrf']) }, async (request, reply) => {
-    const viewer = viewerOf(request)
-    const { input, errors } = readCommunityForm(request.body)
-    const values = { ...input, description: input.description_md }
-    if (Object.keys(errors).length) return editPage(request, reply.code(422), values, errors, '/admin/communities/new', true)
-    const result = await createCommunity(db, input, { creatorId: viewer.id, adminId: viewer.id })
-    if (!result.ok) return editPage(request, reply.code(409), values, { slug: 'communities.error.slug_taken' }, '/admin/communities/new', true)
-    setFlash(reply, 'communities.flash.created')
-    return reply.redirect(`/c/${result.slug}`, 303)
-  })
+  app.post(
+    '/admin/communities/new',
+    {
+      preHandler: requireAdmin,
+      schema: formSchema(['name', 'slug', 'description', 'visibility', 'join_policy', '_csrf']),
+    },
+    async (request, reply) => {
+      const viewer = viewerOf(request)
+      const { input, errors } = readCommunityForm(request.body)
+      const values = { ...input, description: input.description_md }
+      if (Object.keys(errors).length)
+        return editPage(request, reply.code(422), values, errors, '/admin/communities/new', true)
+      const result = await createCommunity(db, input, { creatorId: viewer.id, adminId: viewer.id })
+      if (!result.ok)
+        return editPage(
+          request,
+          reply.code(409),
+          values,
+          { slug: 'communities.error.slug_taken' },
+          '/admin/communities/new',
+          true,
+        )
+      setFlash(reply, 'communities.flash.created')
+      return reply.redirect(`/c/${result.slug}`, 303)
+    },
+  )
 
   app.get('/c/:slug/edit', { preHandler: requireAdmin }, async (request, reply) => {
     const { community } = await communityForViewer(db, request, (request.params as { slug: string }).slug)
-    return editPage(request, reply, { ...community, description: community.description_md }, {}, `/c/${community.slug}/edit`, false)
+    return editPage(
+      request,
+      reply,
+      { ...community, description: community.description_md },
+      {},
+      `/c/${community.slug}/edit`,
+      false,
+    )
   })
 
-  app.post('/c/:slug/edit', { preHandler: requireAdmin, schema: formSchema(['name', 'slug', 'description', 'visibility', 'join_policy', '_csrf']) }, async (request, reply) => {
-    const { community } = await communityForViewer(db, request, (request.params as { slug: string }).slug)
-    const { input, errors } = readCommunityForm(request.body)
-    const values = { ...input, description: input.description_md }
-    const action = `/c/${community.slug}/edit`
-    if (Object.keys(errors).length) return editPage(request, reply.code(422), values, errors, action, false)
-    const result = await updateCommunity(db, community.id, input, request.viewer?.id)
-    if (!result.ok) return editPage(request, reply.code(409), values, { slug: 'communities.error.slug_taken' }, action, false)
-    setFlash(reply, 'communities.flash.saved')
-    return reply.redirect(`/c/${result.slug}`, 303)
-  })
+  app.post(
+    '/c/:slug/edit',
+    {
+      preHandler: requireAdmin,
+      schema: formSchema(['name', 'slug', 'description', 'visibility', 'join_policy', '_csrf']),
+    },
+    async (request, reply) => {
+      const { community } = await communityForViewer(db, request, (request.params as { slug: string }).slug)
+      const { input, errors } = readCommunityForm(request.body)
+      const values = { ...input, description: input.description_md }
+      const action = `/c/${community.slug}/edit`
+      if (Object.keys(errors).length) return editPage(request, reply.code(422), values, errors, action, false)
+      const result = await updateCommunity(db, community.id, input, request.viewer?.id)
+      if (!result.ok)
+        return editPage(request, reply.code(409), values, { slug: 'communities.error.slug_taken' }, action, false)
+      setFlash(reply, 'communities.flash.saved')
+      return reply.redirect(`/c/${result.slug}`, 303)
+    },
+  )
 }

@@ -74,7 +74,8 @@ export function preparePooledStatements(pool: pg.Pool): void {
     }
     ;(client as unknown as { query: Query }).query = function (this: pg.PoolClient, ...args: unknown[]) {
       const [text, values, callback] = args
-      if (typeof text !== 'string' || !Array.isArray(values) || callback !== undefined) return original.apply(this, args)
+      if (typeof text !== 'string' || !Array.isArray(values) || callback !== undefined)
+        return original.apply(this, args)
       if (values.length === 0) {
         const command = text.trimStart().slice(0, 17).toLowerCase()
         if (command.startsWith('begin') || command.startsWith('start transaction')) inTransaction = true

@@ -47,7 +47,11 @@ export interface CommunitiesTable {
   description_md: ColumnType<string, string | undefined, string>
   description_html: ColumnType<string, string | undefined, string>
   visibility: ColumnType<'public' | 'members', 'public' | 'members' | undefined, 'public' | 'members'>
-  join_policy: ColumnType<'open' | 'request' | 'invite', 'open' | 'request' | 'invite' | undefined, 'open' | 'request' | 'invite'>
+  join_policy: ColumnType<
+    'open' | 'request' | 'invite',
+    'open' | 'request' | 'invite' | undefined,
+    'open' | 'request' | 'invite'
+  >
   member_count: Generated<number>
   thread_count: Generated<number>
   last_activity_at: Timestamp | null
@@ -282,7 +286,11 @@ export interface ReviewItemsTable {
   target_id: number
   community_id: number | null
   kind: 'flagged' | 'queued'
-  status: ColumnType<'pending' | 'approved' | 'rejected' | 'ignored', 'pending' | 'approved' | 'rejected' | 'ignored' | undefined, 'pending' | 'approved' | 'rejected' | 'ignored'>
+  status: ColumnType<
+    'pending' | 'approved' | 'rejected' | 'ignored',
+    'pending' | 'approved' | 'rejected' | 'ignored' | undefined,
+    'pending' | 'approved' | 'rejected' | 'ignored'
+  >
   resolution: string | null
   resolution_reason: string | null
   resolved_by: number | null

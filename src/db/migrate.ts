@@ -14,7 +14,10 @@ export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultS
   const result = await migrator.migrateToLatest()
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error')?.migrationName
-    throw new Error(`Migration ${failed ?? '(unknown)'} failed: ${String((result.error as Error).message ?? result.error)}`, { cause: result.error })
+    throw new Error(
+      `Migration ${failed ?? '(unknown)'} failed: ${String((result.error as Error).message ?? result.error)}`,
+      { cause: result.error },
+    )
   }
   return result
 }

@@ -12,7 +12,9 @@ class Placeholder {
  * `build` describes one shape of query: it reads the values it needs from `values` (placeholders at build time) and
  * must not branch on them; a query with several shapes is several precompiled queries.
  */
-export function precompiled<Values extends Record<string, unknown>, Row>(build: (db: Db, values: Values) => Compilable<Row>) {
+export function precompiled<Values extends Record<string, unknown>, Row>(
+  build: (db: Db, values: Values) => Compilable<Row>,
+) {
   let compiled: { query: CompiledQuery<Row>; fill: (string | null)[] } | null = null
   return async (db: Db, values: Values): Promise<Row[]> => {
     if (!compiled) {

@@ -5,68 +5,198 @@ import type { DemoCommunity, DemoPerson, DemoTheme } from './content-types.js'
 
 export const demoPeople: DemoPerson[] = [
   {
-    key: 'anouk', email: 'admin@kring.example', displayName: 'Anouk Vermeulen', siteRole: 'admin', locale: 'nl',
-    organisation: 'Kring', country: 'BE', timeZone: 'Europe/Brussels',
+    key: 'anouk',
+    email: 'admin@kring.example',
+    displayName: 'Anouk Vermeulen',
+    siteRole: 'admin',
+    locale: 'nl',
+    organisation: 'Kring',
+    country: 'BE',
+    timeZone: 'Europe/Brussels',
     bio: 'Beheert Kring en begeleidt de coördinatoren van de Huizen van het Kind.',
   },
   {
-    key: 'marieke', email: 'marieke@kring.example', displayName: 'Marieke Janssens', siteRole: 'member', locale: 'nl',
-    organisation: 'Huis van het Kind Gent', country: 'BE', timeZone: 'Europe/Brussels',
+    key: 'marieke',
+    email: 'marieke@kring.example',
+    displayName: 'Marieke Janssens',
+    siteRole: 'member',
+    locale: 'nl',
+    organisation: 'Huis van het Kind Gent',
+    country: 'BE',
+    timeZone: 'Europe/Brussels',
     bio: 'Coördinator in Gent. Bezig met participatie van ouders die we moeilijk bereiken.',
   },
   {
-    key: 'sofia', email: 'sofia@kring.example', displayName: 'Sofia Almeida', siteRole: 'member', locale: 'en',
-    organisation: 'Casa Partilhada', country: 'PT', timeZone: 'Europe/Lisbon',
+    key: 'sofia',
+    email: 'sofia@kring.example',
+    displayName: 'Sofia Almeida',
+    siteRole: 'member',
+    locale: 'en',
+    organisation: 'Casa Partilhada',
+    country: 'PT',
+    timeZone: 'Europe/Lisbon',
     bio: 'Runs a homeshare programme in Lisbon that matches students with older people living alone.',
   },
   {
-    key: 'thomas', email: 'thomas@kring.example', displayName: 'Thomas Weber', siteRole: 'member', locale: 'en',
-    organisation: 'Wohnen für Hilfe Köln', country: 'DE', timeZone: 'Europe/Berlin',
+    key: 'thomas',
+    email: 'thomas@kring.example',
+    displayName: 'Thomas Weber',
+    siteRole: 'member',
+    locale: 'en',
+    organisation: 'Wohnen für Hilfe Köln',
+    country: 'DE',
+    timeZone: 'Europe/Berlin',
     bio: 'Homeshare coordinator; interested in how other countries screen and match participants.',
   },
   {
-    key: 'youssef', email: 'youssef@kring.example', displayName: 'Youssef El Amrani', siteRole: 'member', locale: 'nl',
-    organisation: 'CLB Antwerpen', country: 'BE', timeZone: 'Europe/Brussels',
+    key: 'youssef',
+    email: 'youssef@kring.example',
+    displayName: 'Youssef El Amrani',
+    siteRole: 'member',
+    locale: 'nl',
+    organisation: 'CLB Antwerpen',
+    country: 'BE',
+    timeZone: 'Europe/Brussels',
     bio: 'Werkt met ouders en scholen rond schoolverzuim.',
   },
   {
-    key: 'claire', email: 'claire@kring.example', displayName: 'Claire Morel', siteRole: 'member', locale: 'en',
-    organisation: 'Toit en Partage Lyon', country: 'FR', timeZone: 'Europe/Paris',
+    key: 'claire',
+    email: 'claire@kring.example',
+    displayName: 'Claire Morel',
+    siteRole: 'member',
+    locale: 'en',
+    organisation: 'Toit en Partage Lyon',
+    country: 'FR',
+    timeZone: 'Europe/Paris',
     bio: 'Coordinates intergenerational homeshare in Lyon. Former social worker, still writes every intake report by hand first.',
   },
   {
-    key: 'aoife', email: 'aoife@kring.example', displayName: 'Aoife Brennan', siteRole: 'member', locale: 'en',
-    organisation: 'Homeshare West', country: 'IE', timeZone: 'Europe/Dublin',
+    key: 'aoife',
+    email: 'aoife@kring.example',
+    displayName: 'Aoife Brennan',
+    siteRole: 'member',
+    locale: 'en',
+    organisation: 'Homeshare West',
+    country: 'IE',
+    timeZone: 'Europe/Dublin',
     bio: 'Matches older householders in Galway and Mayo with people who need an affordable room. Happy to talk endings, contracts and tea.',
   },
   {
-    key: 'lotte', email: 'lotte@kring.example', displayName: 'Lotte Wouters', siteRole: 'member', locale: 'nl',
-    organisation: 'Huis van het Kind Leuven', country: 'BE', timeZone: 'Europe/Brussels',
+    key: 'lotte',
+    email: 'lotte@kring.example',
+    displayName: 'Lotte Wouters',
+    siteRole: 'member',
+    locale: 'nl',
+    organisation: 'Huis van het Kind Leuven',
+    country: 'BE',
+    timeZone: 'Europe/Brussels',
     bio: 'Coördinator in Leuven, vroeger kinderbegeleider. Zoekt altijd naar de eenvoudigste manier om iets uit te leggen.',
   },
   {
-    key: 'pieter', email: 'pieter@kring.example', displayName: 'Pieter Vandenbroucke', siteRole: 'member', locale: 'nl',
-    organisation: 'Huis van het Kind Kortrijk', country: 'BE', timeZone: 'Europe/Brussels',
+    key: 'pieter',
+    email: 'pieter@kring.example',
+    displayName: 'Pieter Vandenbroucke',
+    siteRole: 'member',
+    locale: 'nl',
+    organisation: 'Huis van het Kind Kortrijk',
+    country: 'BE',
+    timeZone: 'Europe/Brussels',
     bio: 'Coördineert het Huis van het Kind in Kortrijk en zit mee aan tafel in het lokaal overleg rond schoolverzuim.',
   },
   {
-    key: 'hannah', email: 'hannah@kring.example', displayName: 'Hannah Okafor', siteRole: 'member', locale: 'en',
-    organisation: 'Parent, Antwerp', country: 'BE', timeZone: 'Europe/Brussels',
+    key: 'hannah',
+    email: 'hannah@kring.example',
+    displayName: 'Hannah Okafor',
+    siteRole: 'member',
+    locale: 'en',
+    organisation: 'Parent, Antwerp',
+    country: 'BE',
+    timeZone: 'Europe/Brussels',
     bio: 'Mother of two, living in Antwerp for eight years. Joined after a difficult year with my son and school.',
   },
 ]
 
 export const demoThemes: DemoTheme[] = [
-  { slug: 'participation', labels: { en: 'Participation', nl: 'Participatie', de: 'Partizipation', fr: 'Participation' } },
-  { slug: 'citizen-communication', labels: { en: 'Citizen communication', nl: 'Burgercommunicatie', de: 'Bürgerkommunikation', fr: 'Communication citoyenne' } },
-  { slug: 'partner-communication', labels: { en: 'Partner communication', nl: 'Partnercommunicatie', de: 'Partnerkommunikation', fr: 'Communication avec les partenaires' } },
-  { slug: 'stakeholder-management', labels: { en: 'Stakeholder management', nl: 'Stakeholdermanagement', de: 'Stakeholder-Management', fr: 'Gestion des parties prenantes' } },
-  { slug: 'matching', labels: { en: 'Matching hosts and homesharers', nl: 'Matching van gastgevers en homesharers', de: 'Vermittlung von Wohnpartnerschaften', fr: 'Mise en relation hôtes et cohabitants' } },
-  { slug: 'safeguarding', labels: { en: 'Safeguarding', nl: 'Veiligheid en bescherming', de: 'Schutz und Sicherheit', fr: 'Protection des personnes' } },
-  { slug: 'school-absence', labels: { en: 'School absence', nl: 'Schoolverzuim', de: 'Schulabsentismus', fr: 'Absentéisme scolaire' } },
-  { slug: 'hard-to-reach-families', labels: { en: 'Reaching families we rarely reach', nl: 'Bereik van kwetsbare gezinnen', de: 'Schwer erreichbare Familien', fr: 'Atteindre les familles éloignées' } },
-  { slug: 'evaluation-impact', labels: { en: 'Evaluation and impact', nl: 'Evaluatie en impact', de: 'Evaluation und Wirkung', fr: 'Évaluation et impact' } },
-  { slug: 'volunteer-onboarding', labels: { en: 'Onboarding volunteers', nl: 'Onthaal van vrijwilligers', de: 'Einarbeitung von Ehrenamtlichen', fr: 'Accueil des bénévoles' } },
+  {
+    slug: 'participation',
+    labels: { en: 'Participation', nl: 'Participatie', de: 'Partizipation', fr: 'Participation' },
+  },
+  {
+    slug: 'citizen-communication',
+    labels: {
+      en: 'Citizen communication',
+      nl: 'Burgercommunicatie',
+      de: 'Bürgerkommunikation',
+      fr: 'Communication citoyenne',
+    },
+  },
+  {
+    slug: 'partner-communication',
+    labels: {
+      en: 'Partner communication',
+      nl: 'Partnercommunicatie',
+      de: 'Partnerkommunikation',
+      fr: 'Communication avec les partenaires',
+    },
+  },
+  {
+    slug: 'stakeholder-management',
+    labels: {
+      en: 'Stakeholder management',
+      nl: 'Stakeholdermanagement',
+      de: 'Stakeholder-Management',
+      fr: 'Gestion des parties prenantes',
+    },
+  },
+  {
+    slug: 'matching',
+    labels: {
+      en: 'Matching hosts and homesharers',
+      nl: 'Matching van gastgevers en homesharers',
+      de: 'Vermittlung von Wohnpartnerschaften',
+      fr: 'Mise en relation hôtes et cohabitants',
+    },
+  },
+  {
+    slug: 'safeguarding',
+    labels: {
+      en: 'Safeguarding',
+      nl: 'Veiligheid en bescherming',
+      de: 'Schutz und Sicherheit',
+      fr: 'Protection des personnes',
+    },
+  },
+  {
+    slug: 'school-absence',
+    labels: { en: 'School absence', nl: 'Schoolverzuim', de: 'Schulabsentismus', fr: 'Absentéisme scolaire' },
+  },
+  {
+    slug: 'hard-to-reach-families',
+    labels: {
+      en: 'Reaching families we rarely reach',
+      nl: 'Bereik van kwetsbare gezinnen',
+      de: 'Schwer erreichbare Familien',
+      fr: 'Atteindre les familles éloignées',
+    },
+  },
+  {
+    slug: 'evaluation-impact',
+    labels: {
+      en: 'Evaluation and impact',
+      nl: 'Evaluatie en impact',
+      de: 'Evaluation und Wirkung',
+      fr: 'Évaluation et impact',
+    },
+  },
+  {
+    slug: 'volunteer-onboarding',
+    labels: {
+      en: 'Onboarding volunteers',
+      nl: 'Onthaal van vrijwilligers',
+      de: 'Einarbeitung von Ehrenamtlichen',
+      fr: 'Accueil des bénévoles',
+    },
+  },
 ]
 
 const homeshare: DemoCommunity = {
@@ -101,24 +231,32 @@ We meet online on the first Tuesday of the month (the meetings page has the link
 *Sofia, Casa Partilhada, Lisbon*`,
       replies: [
         {
-          author: 'thomas', hoursAfterThread: 3,
+          author: 'thomas',
+          hoursAfterThread: 3,
           body: `Thomas from Cologne. We run a "one hour of help per square metre per month" model, about 140 active pairs, almost all with students. Current struggle: hosts who say yes to "help in the garden" and then really mean daily care.`,
           replies: [
             {
-              author: 'sofia', hoursAfterThread: 6,
+              author: 'sofia',
+              hoursAfterThread: 6,
               body: 'That one sounds familiar. Would you write it up as its own thread? I think Aoife had something similar last winter.',
               replies: [
-                { author: 'aoife', hoursAfterThread: 20, body: 'I did, yes: a host whose "bit of shopping" turned into being on call every evening. Happy to join that thread, Thomas.' },
+                {
+                  author: 'aoife',
+                  hoursAfterThread: 20,
+                  body: 'I did, yes: a host whose "bit of shopping" turned into being on call every evening. Happy to join that thread, Thomas.',
+                },
               ],
             },
           ],
         },
         {
-          author: 'claire', hoursAfterThread: 26,
+          author: 'claire',
+          hoursAfterThread: 26,
           body: `Bonjour à tous ! Claire from Lyon. About 60 pairs, mostly older women living alone and students from outside the city. My struggle: **endings**. We are good at starting matches and bad at closing them well.`,
         },
         {
-          author: 'anouk', hoursAfterThread: 31,
+          author: 'anouk',
+          hoursAfterThread: 31,
           body: `Anouk here, I look after Kring itself. I don't run a homeshare programme, but I'm around if something on the platform doesn't work — or if you want help turning a thread into a library article.`,
         },
       ],
@@ -147,18 +285,25 @@ We only found out at the six-week check-in, when the student cried on the phone.
 What we changed afterwards: the agreement now names **who may ask for help** (the host, not relatives), and the first check-in is at two weeks instead of six. Is anyone involving adult children formally in the intake? I'm torn: it helps, but it also makes them feel entitled to manage the match.`,
       replies: [
         {
-          author: 'sofia', hoursAfterThread: 5,
+          author: 'sofia',
+          hoursAfterThread: 5,
           body: `Thank you for writing this so honestly. We do invite adult children to the intake, but **only to one part of it**: the part where we explain what homeshare is *not* (not care, not a cleaner, not a nurse at night). Then they leave and we talk to the host alone.`,
           replies: [
             {
-              author: 'thomas', hoursAfterThread: 9,
+              author: 'thomas',
+              hoursAfterThread: 9,
               body: 'That split is clever. Do the children accept being sent out?',
               replies: [
                 {
-                  author: 'sofia', hoursAfterThread: 14,
+                  author: 'sofia',
+                  hoursAfterThread: 14,
                   body: 'Mostly, if we announce it beforehand in the invitation letter. The few who refuse tend to be exactly the families where the match would have been difficult, so it is a signal in itself.',
                   replies: [
-                    { author: 'claire', hoursAfterThread: 30, body: `C'est exactement ça. We learned the same the hard way: a relative who insists on staying is information, not an obstacle. I now write it down in the intake notes.` },
+                    {
+                      author: 'claire',
+                      hoursAfterThread: 30,
+                      body: `C'est exactement ça. We learned the same the hard way: a relative who insists on staying is information, not an obstacle. I now write it down in the intake notes.`,
+                    },
                   ],
                 },
               ],
@@ -166,20 +311,27 @@ What we changed afterwards: the agreement now names **who may ask for help** (th
           ],
         },
         {
-          author: 'aoife', hoursAfterThread: 22,
+          author: 'aoife',
+          hoursAfterThread: 22,
           body: `The two-week check-in is the real lesson for me. We also give every homesharer a card with *"You can always say: I need to check that with the coordinator."* It buys them time without a confrontation. Very young homesharers especially need permission to say that sentence.`,
           replies: [
             {
-              author: 'thomas', hoursAfterThread: 27,
+              author: 'thomas',
+              hoursAfterThread: 27,
               body: 'Stealing the card idea. Would you share the wording of the whole card?',
               replies: [
-                { author: 'aoife', hoursAfterThread: 40, body: 'Sure, I\'ll post it in the library once I have translated the Irish-language side too.' },
+                {
+                  author: 'aoife',
+                  hoursAfterThread: 40,
+                  body: "Sure, I'll post it in the library once I have translated the Irish-language side too.",
+                },
               ],
             },
           ],
         },
         {
-          author: 'anouk', hoursAfterThread: 50,
+          author: 'anouk',
+          hoursAfterThread: 50,
           body: 'This would make a good library article ("Relatives in the match: three rules"). Thomas, if you want, I can draft it from this thread and you check it.',
         },
       ],
@@ -202,30 +354,39 @@ Our agreement allows either side to end with **four weeks' notice**. My question
 I have a call with her on Thursday.`,
       replies: [
         {
-          author: 'claire', hoursAfterThread: 4,
+          author: 'claire',
+          hoursAfterThread: 4,
           body: `My rule now: **the host says it, I am in the room.** When I delivered the message myself, the homesharer felt the host had gone behind his back, and the last four weeks were awful for both.
 
 I would ask her on Thursday whether she has decided, or whether she wants it to be different. Those are two different conversations, and some hosts don't know which one they are having.`,
           replies: [
             {
-              author: 'aoife', hoursAfterThread: 60,
+              author: 'aoife',
+              hoursAfterThread: 60,
               body: 'Update: asked exactly that. She said "different" after a long pause. So we are trying agreed quiet hours (mornings) and he will work from the library twice a week. Review in three weeks.',
               replies: [
                 {
-                  author: 'sofia', hoursAfterThread: 66,
+                  author: 'sofia',
+                  hoursAfterThread: 66,
                   body: 'Lovely outcome. One thing I would add: write the quiet hours **into the agreement**, not just in your notes. It makes it feel like a shared rule rather than a complaint about him.',
                 },
-                { author: 'claire', hoursAfterThread: 80, body: 'Et si ça ne marche pas dans trois semaines, at least the ending will be softer because everyone tried. Bonne chance !' },
+                {
+                  author: 'claire',
+                  hoursAfterThread: 80,
+                  body: 'Et si ça ne marche pas dans trois semaines, at least the ending will be softer because everyone tried. Bonne chance !',
+                },
               ],
             },
           ],
         },
         {
-          author: 'thomas', hoursAfterThread: 12,
+          author: 'thomas',
+          hoursAfterThread: 12,
           body: `On recording the reason: we use a short list of codes (space and privacy / help hours / lifestyle / health / external) plus one free sentence written *together with* the person who ended it. Nobody gets a "bad homesharer" label for a lifestyle mismatch.`,
         },
         {
-          author: 'anouk', hoursAfterThread: 90,
+          author: 'anouk',
+          hoursAfterThread: 90,
           body: 'Thomas, if you have that code list in a shareable form, it would be useful beyond homeshare. Family centres have the same question about why parents stop coming.',
         },
       ],
@@ -246,21 +407,32 @@ Questions that predicted *nothing*: age difference, shared language level above 
 Our interview guide is [here on our public site](https://example.org/intake-guide) (French only, sorry). What would you add?`,
       replies: [
         {
-          author: 'thomas', hoursAfterThread: 7,
+          author: 'thomas',
+          hoursAfterThread: 7,
           body: 'The Sunday question is brilliant. We ask about noise and visitors, but as a checklist, and people tick "no problem" everywhere. A story reveals more than a tick box.',
           replies: [
-            { author: 'claire', hoursAfterThread: 11, body: 'Yes! The checklists made people sound perfectly flexible. Nobody is perfectly flexible at 82 or at 20.' },
+            {
+              author: 'claire',
+              hoursAfterThread: 11,
+              body: 'Yes! The checklists made people sound perfectly flexible. Nobody is perfectly flexible at 82 or at 20.',
+            },
           ],
         },
         {
-          author: 'sofia', hoursAfterThread: 19,
+          author: 'sofia',
+          hoursAfterThread: 19,
           body: `Interesting that "liked each other at the first meeting" predicts nothing. We have been treating that meeting as the final test. Maybe it should be a *second* meeting, in the host's home, at a boring time of day — Tuesday at 18:00, not Saturday afternoon with cake.`,
           replies: [
             {
-              author: 'aoife', hoursAfterThread: 25,
+              author: 'aoife',
+              hoursAfterThread: 25,
               body: 'We did exactly this for a year: the second visit is "dinner as it really is". Fewer matches started, but fewer ended early too. I can dig out the numbers.',
               replies: [
-                { author: 'sofia', hoursAfterThread: 34, body: 'Please do. That is the argument I need for my board, who count matches started.' },
+                {
+                  author: 'sofia',
+                  hoursAfterThread: 34,
+                  body: 'Please do. That is the argument I need for my board, who count matches started.',
+                },
               ],
             },
           ],
@@ -304,18 +476,25 @@ We spreken maandelijks af, afwisselend online en bij een van de Huizen.`,
 Stel je gerust even voor in een reactie: welk Huis, hoe groot je team is, en waar je op dit moment van wakker ligt.`,
       replies: [
         {
-          author: 'lotte', hoursAfterThread: 4,
+          author: 'lotte',
+          hoursAfterThread: 4,
           body: 'Lotte, Leuven. Team van vijf, met twee consultatiebureaus en een inloopteam. Waar ik van wakker lig: onze nieuwe website, die niemand lijkt te vinden.',
         },
         {
-          author: 'pieter', hoursAfterThread: 21,
+          author: 'pieter',
+          hoursAfterThread: 21,
           body: 'Pieter uit Kortrijk. Kleiner team, veel samenwerking met scholen en het OCMW. Mijn zorg: we hebben dit jaar bijna geen nieuwe ouders bereikt via de kinderopvang, en ik weet niet goed waarom.',
           replies: [
-            { author: 'marieke', hoursAfterThread: 26, body: 'Dat is een goed onderwerp voor een aparte draad, Pieter. Ik vermoed dat meer Huizen dat zien sinds de opvang zelf zoveel meer moet registreren.' },
+            {
+              author: 'marieke',
+              hoursAfterThread: 26,
+              body: 'Dat is een goed onderwerp voor een aparte draad, Pieter. Ik vermoed dat meer Huizen dat zien sinds de opvang zelf zoveel meer moet registreren.',
+            },
           ],
         },
         {
-          author: 'anouk', hoursAfterThread: 30,
+          author: 'anouk',
+          hoursAfterThread: 30,
           body: 'Anouk, ik begeleid de kring en beheer het platform. Als er iets technisch hapert, laat het me weten. Ik lees mee, maar jullie zijn de experts.',
         },
       ],
@@ -336,20 +515,27 @@ Wat we al probeerden:
 Mijn conclusie tot nu toe: vaders komen niet naar een activiteit *over* opvoeding, maar wel naar iets waar ze iets *doen*, en dan gaat het gesprek vanzelf over opvoeding. Herkennen jullie dat? En hoe houden jullie het vol zonder dat het een eenmalig succes blijft?`,
       replies: [
         {
-          author: 'lotte', hoursAfterThread: 6,
+          author: 'lotte',
+          hoursAfterThread: 6,
           body: `Heel herkenbaar. In Leuven werkt **voetbal op woensdagnamiddag** het best: vaders en kinderen samen op een pleintje, een van onze medewerkers speelt mee. Geen inschrijving, geen folder.
 
 Wat het volhoudbaar maakt: het is altijd dezelfde medewerker. Vaders komen voor hem, niet voor "het Huis van het Kind".`,
           replies: [
             {
-              author: 'marieke', hoursAfterThread: 10,
+              author: 'marieke',
+              hoursAfterThread: 10,
               body: 'Dat is ook meteen het risico, niet? Als hij vertrekt, is alles weg.',
               replies: [
                 {
-                  author: 'lotte', hoursAfterThread: 15,
+                  author: 'lotte',
+                  hoursAfterThread: 15,
                   body: 'Klopt. We laten nu een tweede collega meedraaien, eerst gewoon als extra speler. Het duurt maanden voor vaders hem ook vertrouwen.',
                   replies: [
-                    { author: 'pieter', hoursAfterThread: 40, body: 'Dat is precies wat we bij ons te weinig doen: een overdracht plannen vóór iemand vertrekt. Ik neem dat mee naar ons teamoverleg.' },
+                    {
+                      author: 'pieter',
+                      hoursAfterThread: 40,
+                      body: 'Dat is precies wat we bij ons te weinig doen: een overdracht plannen vóór iemand vertrekt. Ik neem dat mee naar ons teamoverleg.',
+                    },
                   ],
                 },
               ],
@@ -357,17 +543,17 @@ Wat het volhoudbaar maakt: het is altijd dezelfde medewerker. Vaders komen voor 
           ],
         },
         {
-          author: 'pieter', hoursAfterThread: 20,
+          author: 'pieter',
+          hoursAfterThread: 20,
           body: `In Kortrijk hebben we gemerkt dat **het uur** meer uitmaakt dan het onderwerp. Veel vaders werken in ploegen. Een activiteit om 10 uur op zaterdag is voor een deel van hen midden in de nacht.
 
 We vragen nu bij de inschrijving voor het consultatiebureau gewoon: "Wanneer zou de andere ouder kunnen komen?" Eenvoudige vraag, veel informatie.`,
         },
         {
-          author: 'anouk', hoursAfterThread: 48,
+          author: 'anouk',
+          hoursAfterThread: 48,
           body: 'Marieke, mag ik je drie pogingen (inclusief de mislukte!) als kort artikel voor de bibliotheek voorstellen? Het papa-ontbijt dat afzwakte is net zo leerrijk als het fietsatelier.',
-          replies: [
-            { author: 'marieke', hoursAfterThread: 53, body: 'Graag, zonder de naam van het plein dan.' },
-          ],
+          replies: [{ author: 'marieke', hoursAfterThread: 53, body: 'Graag, zonder de naam van het plein dan.' }],
         },
       ],
     },
@@ -387,17 +573,20 @@ Wat ik nu overweeg:
 Wie heeft hier ervaring mee? Vooral: hoe vergoeden jullie sleutelfiguren, en hoe controleren jullie de vertaling als niemand in het team de taal spreekt?`,
       replies: [
         {
-          author: 'marieke', hoursAfterThread: 3,
+          author: 'marieke',
+          hoursAfterThread: 3,
           body: `Spraakberichten werken bij ons veel beter dan papier. Een mama die Tigrinya spreekt neemt voor ons een bericht van 40 seconden op; dat gaat rond in haar netwerk en we zien die week nieuwe gezichten.
 
 Controle: we laten een **tweede** sleutelfiguur het beluisteren en in gewone woorden terugvertellen wat ze hoorde. Geen perfecte methode, maar je hoort meteen als er iets vreemds in zit.`,
           replies: [
             {
-              author: 'lotte', hoursAfterThread: 8,
+              author: 'lotte',
+              hoursAfterThread: 8,
               body: 'Terugvertellen is slim. Vergoeden jullie dat via vrijwilligersvergoeding?',
               replies: [
                 {
-                  author: 'marieke', hoursAfterThread: 12,
+                  author: 'marieke',
+                  hoursAfterThread: 12,
                   body: 'Ja, de gewone vrijwilligersvergoeding, en we zorgen dat het een afgesproken taak is, met een kort onthaalgesprek. Anders blijft het "iemand een gunst vragen", en dat vraag je maar één keer.',
                 },
               ],
@@ -405,11 +594,13 @@ Controle: we laten een **tweede** sleutelfiguur het beluisteren en in gewone woo
           ],
         },
         {
-          author: 'pieter', hoursAfterThread: 28,
+          author: 'pieter',
+          hoursAfterThread: 28,
           body: 'Let op met pictogrammen: we gebruikten een klok om het uur aan te geven en een deel van de ouders las dat als "wachten". Foto\'s van de echte ruimte en van de medewerkers die er zullen zijn, werken bij ons het best.',
         },
         {
-          author: 'anouk', hoursAfterThread: 35,
+          author: 'anouk',
+          hoursAfterThread: 35,
           body: 'Er bestaat een goede checklist voor *duidelijke taal* op [example.org/klare-taal](https://example.org/klare-taal). Misschien eerst de Nederlandse tekst vereenvoudigen, dan wordt elke vertaling ook beter.',
         },
       ],
@@ -430,17 +621,20 @@ Wat ik hoorde toen ik bij drie opvanglocaties langsging:
 Dat laatste is pijnlijk eerlijk. Hoe houden jullie het contact met opvang warm zonder dat het afhangt van één persoon? Een vaste contactpersoon per locatie? Een nieuwsbrief? (Een nieuwsbrief leest volgens mij niemand.)`,
       replies: [
         {
-          author: 'lotte', hoursAfterThread: 5,
+          author: 'lotte',
+          hoursAfterThread: 5,
           body: `Wij hebben per opvanglocatie een **duo**: één medewerker van ons en één van de opvang, die elkaar twee keer per jaar zien. Dat staat in de jaarplanning, dus het gebeurt ook als iemand vertrekt.
 
 Een nieuwsbrief hebben we afgeschaft. Wel een A4 aan het prikbord van de opvang met *drie* dingen die deze maand gebeuren.`,
           replies: [
             {
-              author: 'pieter', hoursAfterThread: 9,
+              author: 'pieter',
+              hoursAfterThread: 9,
               body: 'Twee keer per jaar lijkt haalbaar. Wat bespreken jullie dan concreet?',
               replies: [
                 {
-                  author: 'lotte', hoursAfterThread: 14,
+                  author: 'lotte',
+                  hoursAfterThread: 14,
                   body: 'Vooral: welke gezinnen zien zij die wij niet zien (zonder namen), en wat hebben zij nodig van ons. Die tweede vraag verandert alles; het wordt geen reclamemoment meer.',
                 },
               ],
@@ -448,7 +642,8 @@ Een nieuwsbrief hebben we afgeschaft. Wel een A4 aan het prikbord van de opvang 
           ],
         },
         {
-          author: 'marieke', hoursAfterThread: 22,
+          author: 'marieke',
+          hoursAfterThread: 22,
           body: 'Ik herken het "jullie doen toch vooral consultaties". We hebben een kort filmpje van twee minuten gemaakt over een gewone dinsdag in ons Huis. Opvangteams bekijken het tijdens hun teamoverleg; veel effectiever dan onze folder.',
         },
       ],
@@ -484,27 +679,34 @@ Parents and professionals are equal here. Write in Dutch or English, whichever i
 Stel je gerust voor / Feel free to introduce yourself. Ik ben Youssef, ik werk bij het CLB in Antwerpen.`,
       replies: [
         {
-          author: 'hannah', hoursAfterThread: 8,
+          author: 'hannah',
+          hoursAfterThread: 8,
           body: `Hi, I'm Hannah. My son (14) missed most of last spring. He is back at school now, part-time. I'm here because I wish I had found other parents earlier. My Dutch is okay for reading but I write better in English.`,
           replies: [
             {
-              author: 'youssef', hoursAfterThread: 11,
+              author: 'youssef',
+              hoursAfterThread: 11,
               body: 'Welcome Hannah, and English is completely fine. Thank you for joining; parents who have been through it are exactly who this group needs.',
               replies: [
-                { author: 'hannah', hoursAfterThread: 16, body: 'Thanks. I will try to write about the first weeks, which were the hardest.' },
+                {
+                  author: 'hannah',
+                  hoursAfterThread: 16,
+                  body: 'Thanks. I will try to write about the first weeks, which were the hardest.',
+                },
               ],
             },
           ],
         },
         {
-          author: 'pieter', hoursAfterThread: 24,
+          author: 'pieter',
+          hoursAfterThread: 24,
           body: 'Pieter, Huis van het Kind Kortrijk. We zien verzuim vaak al bij kleuters, lang voor het een "probleem" heet. Benieuwd naar wat ouders hier vertellen.',
         },
       ],
     },
     {
       author: 'hannah',
-      title: 'My son stopped going to school after the autumn break — a parent\'s view',
+      title: "My son stopped going to school after the autumn break — a parent's view",
       daysAgo: 29,
       themes: ['school-absence', 'participation', 'partner-communication'],
       body: `I promised to write this. It is long, sorry.
@@ -526,20 +728,27 @@ After the autumn break my son had a stomach ache every morning. The doctor found
 He now goes four mornings a week. I want professionals to know: the parent is usually already exhausted when you first meet them.`,
       replies: [
         {
-          author: 'youssef', hoursAfterThread: 4,
+          author: 'youssef',
+          hoursAfterThread: 4,
           body: `Thank you, Hannah. The bit about five professionals in one meeting hits home; we do that with the best intentions. Since last year we try to have **one person** who talks with the family first, and the big meeting only if the family wants it.
 
 Mag ik vragen: what made you trust the CLB worker who came home? Was it the setting, or something the worker did?`,
           replies: [
             {
-              author: 'hannah', hoursAfterThread: 10,
+              author: 'hannah',
+              hoursAfterThread: 10,
               body: 'Partly the home. But mostly she asked him what *he* thought was going on, and waited. Nobody had asked him that. He talked about a group of boys in the changing room that I had never heard of.',
               replies: [
                 {
-                  author: 'youssef', hoursAfterThread: 15,
+                  author: 'youssef',
+                  hoursAfterThread: 15,
                   body: 'Dat is zo vaak het geval: the reason is something the adults did not know about. Thank you, I will use this (anonymously) in our training for new colleagues.',
                   replies: [
-                    { author: 'hannah', hoursAfterThread: 20, body: 'Please do. If it saves one family the first two weeks we had, that is worth it.' },
+                    {
+                      author: 'hannah',
+                      hoursAfterThread: 20,
+                      body: 'Please do. If it saves one family the first two weeks we had, that is worth it.',
+                    },
                   ],
                 },
               ],
@@ -547,14 +756,20 @@ Mag ik vragen: what made you trust the CLB worker who came home? Was it the sett
           ],
         },
         {
-          author: 'marieke', hoursAfterThread: 30,
+          author: 'marieke',
+          hoursAfterThread: 30,
           body: `Heel herkenbaar vanuit het Huis van het Kind: ouders komen bij ons vaak pas als ze zelf al maanden op zijn. *The Friday message* is such a small thing. Ik ga het doorgeven aan de scholen in onze buurt.`,
         },
         {
-          author: 'pieter', hoursAfterThread: 45,
+          author: 'pieter',
+          hoursAfterThread: 45,
           body: 'Mag ik je tekst, zonder je naam, voorlezen op ons lokaal overleg schoolverzuim? Scholen luisteren anders naar een ouder dan naar ons.',
           replies: [
-            { author: 'hannah', hoursAfterThread: 52, body: 'Yes, of course. Without my name, and maybe say he is doing better now. That matters to me too.' },
+            {
+              author: 'hannah',
+              hoursAfterThread: 52,
+              body: 'Yes, of course. Without my name, and maybe say he is doing better now. That matters to me too.',
+            },
           ],
         },
       ],
@@ -575,25 +790,33 @@ Ik probeer dit jaar een paar dingen anders:
 Vraag aan ouders hier: wat zou jou doen komen naar zo'n gesprek? En aan collega's: hoe formuleren jullie die eerste uitnodiging?`,
       replies: [
         {
-          author: 'hannah', hoursAfterThread: 6,
+          author: 'hannah',
+          hoursAfterThread: 6,
           body: `Honestly: knowing it is not a trial. The first invitation we got said "in aanwezigheid van de directie en het CLB", and I thought they were going to report me. A sentence like *"we want to understand what is going on for your child and how we can help"* would have changed everything.`,
           replies: [
             {
-              author: 'youssef', hoursAfterThread: 9,
+              author: 'youssef',
+              hoursAfterThread: 9,
               body: 'Dank je, dat is precies de zin die ik zocht. Mag ik die (in het Nederlands) in onze standaardbrief zetten?',
               replies: [
-                { author: 'hannah', hoursAfterThread: 13, body: 'Of course. And please offer the letter in English or French too, many parents at our school need that.' },
+                {
+                  author: 'hannah',
+                  hoursAfterThread: 13,
+                  body: 'Of course. And please offer the letter in English or French too, many parents at our school need that.',
+                },
               ],
             },
           ],
         },
         {
-          author: 'pieter', hoursAfterThread: 18,
+          author: 'pieter',
+          hoursAfterThread: 18,
           body: `In Kortrijk doen we het eerste gesprek soms in het Huis van het Kind, omdat ouders ons kennen van de consultaties van vroeger. Het verschil in opkomst is groot. Nadeel: de school voelt zich soms gepasseerd, dus we spreken altijd vooraf af wie wat zegt.`,
         },
         {
-          author: 'anouk', hoursAfterThread: 26,
-          body: 'Youssef, als je nieuwe uitnodigingsbrief klaar is, zou ik hem graag als voorbeeld in de bibliotheek zetten, met de oude ernaast. Zo\'n voor-en-na zegt meer dan een richtlijn.',
+          author: 'anouk',
+          hoursAfterThread: 26,
+          body: "Youssef, als je nieuwe uitnodigingsbrief klaar is, zou ik hem graag als voorbeeld in de bibliotheek zetten, met de oude ernaast. Zo'n voor-en-na zegt meer dan een richtlijn.",
         },
       ],
     },
@@ -612,24 +835,32 @@ Wat we merken:
 We testen nu een korte folder in vijf talen, *"Waarom kleuterschool telt"*, met foto's van een gewone kleuterdag. Heeft iemand gemeten of zoiets effect heeft op aanwezigheid? Of is het vooral het gesprek aan de schoolpoort dat werkt?`,
       replies: [
         {
-          author: 'marieke', hoursAfterThread: 7,
+          author: 'marieke',
+          hoursAfterThread: 7,
           body: 'In Gent hebben we het gesprek aan de poort gecombineerd met een folder. De folder alleen deed niets meetbaars. Het gesprek wel, maar alleen als de juf of een vaste medewerker het voert, niet iemand die ouders niet kennen.',
           replies: [
             {
-              author: 'pieter', hoursAfterThread: 12,
+              author: 'pieter',
+              hoursAfterThread: 12,
               body: 'Hoe hebben jullie dat gemeten? Aanwezigheden per trimester?',
               replies: [
-                { author: 'marieke', hoursAfterThread: 20, body: 'Per trimester, voor de klassen waar we aan de poort stonden en twee klassen waar we dat niet deden. Klein en niet wetenschappelijk, maar het verschil was duidelijk genoeg om door te gaan.' },
+                {
+                  author: 'marieke',
+                  hoursAfterThread: 20,
+                  body: 'Per trimester, voor de klassen waar we aan de poort stonden en twee klassen waar we dat niet deden. Klein en niet wetenschappelijk, maar het verschil was duidelijk genoeg om door te gaan.',
+                },
               ],
             },
           ],
         },
         {
-          author: 'hannah', hoursAfterThread: 26,
+          author: 'hannah',
+          hoursAfterThread: 26,
           body: `From a parent's side: in the country where I grew up, preschool was for families who could pay. Nobody told me here that it is where children learn Dutch *before* first grade. If someone had explained it like that, I would have taken it more seriously with my eldest.`,
         },
         {
-          author: 'youssef', hoursAfterThread: 33,
+          author: 'youssef',
+          hoursAfterThread: 33,
           body: 'Dat argument ("hier leren ze Nederlands vóór het eerste leerjaar") hoor ik vaker van ouders dan van scholen. Misschien moet het vooraan in de folder staan, Pieter.',
         },
       ],

@@ -63,15 +63,19 @@ const intakeInPairs: DemoArticle = {
   language: 'en',
   title: 'Intake in pairs for homeshare matches',
   slug: 'intake-in-pairs-for-homeshare-matches',
-  summary: 'Two coordinators visit every new householder together: one leads the conversation, the other watches the home and the small signals. Fewer surprises in the first weeks, at the cost of more hours per intake.',
+  summary:
+    'Two coordinators visit every new householder together: one leads the conversation, the other watches the home and the small signals. Fewer surprises in the first weeks, at the cost of more hours per intake.',
   status: 'published',
   daysAgo: 42,
   practice: {
-    context: 'Casa Partilhada, a homeshare programme in Lisbon with about 45 active pairs and three part-time coordinators. Householders are mostly older people living alone; homesharers are mostly students from outside the city.',
+    context:
+      'Casa Partilhada, a homeshare programme in Lisbon with about 45 active pairs and three part-time coordinators. Householders are mostly older people living alone; homesharers are mostly students from outside the city.',
     targetGroup: 'Older householders who offer a room, and the coordinators who make and follow the match.',
     country: 'PT',
-    whatWorked: 'A second pair of eyes catches what one person misses: practical details of the house, and expectations about help that are mentioned in passing. Writing down first impressions before discussing them keeps each coordinator honest. Shadowing intakes turned out to be the best training for new colleagues.',
-    whatDidNot: 'Two people with notebooks made some householders feel inspected; now only one writes, and we explain at the door why we come with two. Finding a moment that suits two coordinators delayed some intakes by a week or more.',
+    whatWorked:
+      'A second pair of eyes catches what one person misses: practical details of the house, and expectations about help that are mentioned in passing. Writing down first impressions before discussing them keeps each coordinator honest. Shadowing intakes turned out to be the best training for new colleagues.',
+    whatDidNot:
+      'Two people with notebooks made some householders feel inspected; now only one writes, and we explain at the door why we come with two. Finding a moment that suits two coordinators delayed some intakes by a week or more.',
     contact: 'Sofia Almeida, Casa Partilhada (Lisbon) — sofia@kring.example',
   },
   body: `## Why we started
@@ -102,14 +106,22 @@ The second chair is often a new colleague: shadowing intakes is the best trainin
       // Before the Dutch translation: a clarification and a sentence on cost.
       daysAgo: 36,
       changes: [
-        { find: 'looks around when invited, and takes notes.', replace: 'looks around when invited, and takes notes, as briefly as possible.' },
-        { find: '- It costs us about 1.5 extra hours per intake, travel included.', replace: '- It costs us about 1.5 extra hours per intake, travel included. We think it pays for itself in matches that do not break in the first month.' },
+        {
+          find: 'looks around when invited, and takes notes.',
+          replace: 'looks around when invited, and takes notes, as briefly as possible.',
+        },
+        {
+          find: '- It costs us about 1.5 extra hours per intake, travel included.',
+          replace:
+            '- It costs us about 1.5 extra hours per intake, travel included. We think it pays for itself in matches that do not break in the first month.',
+        },
       ],
     },
     {
       // After the Dutch translation: that one may now be out of date.
       daysAgo: 10,
-      summary: 'Two coordinators visit every new householder together: one leads the conversation, the other watches the home and the small signals. Early endings halved, at the cost of more hours per intake.',
+      summary:
+        'Two coordinators visit every new householder together: one leads the conversation, the other watches the home and the small signals. Early endings halved, at the cost of more hours per intake.',
       changes: [
         {
           find: '## What to watch out for',
@@ -136,16 +148,20 @@ const intakeMetTwee: DemoArticle = {
   language: 'nl',
   title: 'Intake met twee voor homeshare-matches',
   slug: 'intake-met-twee-voor-homeshare-matches',
-  summary: 'Twee coördinatoren gaan samen op intakebezoek bij elke nieuwe gastgever: de ene voert het gesprek, de andere let op de woning en de kleine signalen. Minder verrassingen in de eerste weken, ten koste van meer uren per intake.',
+  summary:
+    'Twee coördinatoren gaan samen op intakebezoek bij elke nieuwe gastgever: de ene voert het gesprek, de andere let op de woning en de kleine signalen. Minder verrassingen in de eerste weken, ten koste van meer uren per intake.',
   status: 'published',
   daysAgo: 28,
   translationOf: 'intake-in-pairs-for-homeshare-matches',
   practice: {
-    context: 'Casa Partilhada, een homeshareprogramma in Lissabon met ongeveer 45 lopende matches en drie deeltijdse coördinatoren. Gastgevers zijn vooral ouderen die alleen wonen; homesharers zijn vooral studenten van buiten de stad.',
+    context:
+      'Casa Partilhada, een homeshareprogramma in Lissabon met ongeveer 45 lopende matches en drie deeltijdse coördinatoren. Gastgevers zijn vooral ouderen die alleen wonen; homesharers zijn vooral studenten van buiten de stad.',
     targetGroup: 'Oudere gastgevers die een kamer aanbieden, en de coördinatoren die de match maken en opvolgen.',
     country: 'PT',
-    whatWorked: 'Een tweede paar ogen ziet wat één persoon mist: praktische details van de woning, en verwachtingen over hulp die terloops vermeld worden. Eerste indrukken opschrijven voor je ze bespreekt, houdt elke coördinator eerlijk. Meelopen met intakes bleek de beste opleiding voor nieuwe collega\'s.',
-    whatDidNot: 'Twee mensen met een notitieboekje gaven sommige gastgevers het gevoel dat ze gecontroleerd werden; nu schrijft er maar één, en we leggen aan de deur uit waarom we met twee komen. Een moment vinden dat twee coördinatoren past, stelde sommige intakes een week of langer uit.',
+    whatWorked:
+      "Een tweede paar ogen ziet wat één persoon mist: praktische details van de woning, en verwachtingen over hulp die terloops vermeld worden. Eerste indrukken opschrijven voor je ze bespreekt, houdt elke coördinator eerlijk. Meelopen met intakes bleek de beste opleiding voor nieuwe collega's.",
+    whatDidNot:
+      'Twee mensen met een notitieboekje gaven sommige gastgevers het gevoel dat ze gecontroleerd werden; nu schrijft er maar één, en we leggen aan de deur uit waarom we met twee komen. Een moment vinden dat twee coördinatoren past, stelde sommige intakes een week of langer uit.',
     contact: 'Sofia Almeida, Casa Partilhada (Lissabon) — sofia@kring.example',
   },
   body: `## Waarom we ermee begonnen
@@ -183,7 +199,8 @@ const participatieVanOuders: DemoArticle = {
   language: 'nl',
   title: 'Participatie van ouders in het Huis van het Kind',
   slug: 'participatie-van-ouders-in-het-huis-van-het-kind',
-  summary: 'Wat bedoelen we met participatie van ouders, waar staan we als Huizen van het Kind, en wat leerden we in de kring over ouders die we zelden bereiken? Een overzicht om samen verder op te bouwen.',
+  summary:
+    'Wat bedoelen we met participatie van ouders, waar staan we als Huizen van het Kind, en wat leerden we in de kring over ouders die we zelden bereiken? Een overzicht om samen verder op te bouwen.',
   status: 'published',
   daysAgo: 33,
   body: `## Waar dit thema over gaat
@@ -238,7 +255,8 @@ const networkMeeting: DemoArticle = {
   language: 'en',
   title: 'Network meeting: ending matches, help that grows, and the first six weeks',
   slug: 'network-meeting-ending-matches-help-that-grows-first-six-weeks',
-  summary: 'Fourteen coordinators from five countries met online. Three break-out groups: ending a match well, agreed help that slowly turns into care, and the first six weeks of a match. What worked, what did not, and what we will try next.',
+  summary:
+    'Fourteen coordinators from five countries met online. Three break-out groups: ending a match well, agreed help that slowly turns into care, and the first six weeks of a match. What worked, what did not, and what we will try next.',
   status: 'published',
   daysAgo: 18,
   body: `## The meeting
@@ -291,18 +309,25 @@ The slides and the plenary notes are on [the network's shared page](https://exam
 `,
   comments: [
     {
-      author: 'claire', hoursAfterPublished: 5,
+      author: 'claire',
+      hoursAfterPublished: 5,
       body: 'Thank you Sofia, a very fair summary. On letters: we now give every homesharer a blank card on the first day, "for the end". Nobody forgets it that way.',
       replies: [
-        { author: 'sofia', hoursAfterPublished: 9, body: 'Lovely idea, Claire. Could you bring a photo of one of those cards (without names) to the next meeting?' },
+        {
+          author: 'sofia',
+          hoursAfterPublished: 9,
+          body: 'Lovely idea, Claire. Could you bring a photo of one of those cards (without names) to the next meeting?',
+        },
       ],
     },
     {
-      author: 'aoife', hoursAfterPublished: 30,
+      author: 'aoife',
+      hoursAfterPublished: 30,
       body: 'The point about families hit home. We now offer families their own short call with us once a month, so the small worries stop landing on the homesharer.',
     },
     {
-      author: 'thomas', hoursAfterPublished: 52,
+      author: 'thomas',
+      hoursAfterPublished: 52,
       body: 'The template is coming. A question for everyone first: do you write the agreed help **per week** or **per month**? We use per month and I am no longer sure it helps.',
     },
   ],
@@ -315,7 +340,8 @@ const sixSteps: DemoArticle = {
   language: 'en',
   title: 'How to set up a community of practice in 6 steps',
   slug: 'how-to-set-up-a-community-of-practice-in-6-steps',
-  summary: 'A practical route from a loose group of colleagues to a community of practice that meets, learns, and shares what it learns with a wider circle.',
+  summary:
+    'A practical route from a loose group of colleagues to a community of practice that meets, learns, and shares what it learns with a wider circle.',
   status: 'published',
   daysAgo: 50,
   body: `A community of practice is a group of people who do similar work and meet regularly to get better at it, together. It is not a project team and not a training course. These six steps come from the networks on Kring; skip the ones you have already done.
@@ -370,7 +396,8 @@ const zesStappen: DemoArticle = {
   language: 'nl',
   title: 'Zo start je een community of practice in 6 stappen',
   slug: 'zo-start-je-een-community-of-practice-in-6-stappen',
-  summary: 'Een praktische weg van een losse groep collega\'s naar een community of practice die samenkomt, leert, en wat ze leert deelt met een bredere kring.',
+  summary:
+    "Een praktische weg van een losse groep collega's naar een community of practice die samenkomt, leert, en wat ze leert deelt met een bredere kring.",
   status: 'published',
   daysAgo: 44,
   translationOf: 'how-to-set-up-a-community-of-practice-in-6-steps',
@@ -427,15 +454,20 @@ const schoolverzuimClb: DemoArticle = {
   language: 'nl',
   title: 'Eerste gesprek over schoolverzuim: samen met het CLB, op een plek die de ouder kiest',
   slug: 'eerste-gesprek-over-schoolverzuim-samen-met-het-clb',
-  summary: 'Bij oplopend verzuim nodigen CLB en school de ouder niet zomaar uit op school, maar vragen ze waar en met wie de ouder wil praten. Het eerste gesprek gaat over het kind, niet over de cijfers.',
+  summary:
+    'Bij oplopend verzuim nodigen CLB en school de ouder niet zomaar uit op school, maar vragen ze waar en met wie de ouder wil praten. Het eerste gesprek gaat over het kind, niet over de cijfers.',
   status: 'published',
   daysAgo: 25,
   practice: {
-    context: 'Een CLB in Antwerpen, samen met twee secundaire scholen en het Huis van het Kind in de buurt. Het gaat om leerlingen bij wie het verzuim oploopt en bij wie de school de ouders moeilijk bereikt.',
-    targetGroup: 'Ouders van leerlingen van 12 tot 16 jaar met oplopend schoolverzuim, vaak gezinnen met weinig vertrouwen in school of hulpverlening.',
+    context:
+      'Een CLB in Antwerpen, samen met twee secundaire scholen en het Huis van het Kind in de buurt. Het gaat om leerlingen bij wie het verzuim oploopt en bij wie de school de ouders moeilijk bereikt.',
+    targetGroup:
+      'Ouders van leerlingen van 12 tot 16 jaar met oplopend schoolverzuim, vaak gezinnen met weinig vertrouwen in school of hulpverlening.',
     country: 'BE',
-    whatWorked: 'Ouders laten kiezen waar en met wie het gesprek plaatsvindt. Beginnen bij het verhaal van de ouder in plaats van bij het overzicht van afwezigheden. Samen een tijdlijn tekenen. Eén kleine, haalbare afspraak in plaats van een actieplan.',
-    whatDidNot: 'Huisbezoeken zonder dat de ouder er zelf om vroeg: dat voelde voor sommigen als controle. Een gesprek zonder tolk omdat "de oudste zoon wel vertaalt": dan praat je over een kind, met een kind als tolk.',
+    whatWorked:
+      'Ouders laten kiezen waar en met wie het gesprek plaatsvindt. Beginnen bij het verhaal van de ouder in plaats van bij het overzicht van afwezigheden. Samen een tijdlijn tekenen. Eén kleine, haalbare afspraak in plaats van een actieplan.',
+    whatDidNot:
+      'Huisbezoeken zonder dat de ouder er zelf om vroeg: dat voelde voor sommigen als controle. Een gesprek zonder tolk omdat "de oudste zoon wel vertaalt": dan praat je over een kind, met een kind als tolk.',
     contact: 'Youssef El Amrani, CLB Antwerpen — youssef@kring.example',
   },
   body: `## De aanleiding
@@ -474,7 +506,8 @@ const flyersInKlareTaal: DemoArticle = {
   language: 'nl',
   title: 'Flyers schrijven in klare taal',
   slug: 'flyers-schrijven-in-klare-taal',
-  summary: 'Een flyer die ouders echt lezen: één boodschap, korte zinnen, de praktische info bovenaan, en getest bij ouders voor hij naar de drukker gaat. Met een checklist.',
+  summary:
+    'Een flyer die ouders echt lezen: één boodschap, korte zinnen, de praktische info bovenaan, en getest bij ouders voor hij naar de drukker gaat. Met een checklist.',
   status: 'in_review',
   daysAgo: 3,
   body: `Veel flyers van ons Huis van het Kind werden wel meegenomen, maar niet gelezen. Te veel tekst, te veel logo's, en de belangrijkste informatie (wanneer, waar, is het gratis?) stond onderaan in kleine letters. Dit doen we intussen anders.
@@ -523,15 +556,19 @@ const dailyRhythm: DemoArticle = {
   language: 'en',
   title: 'Matching on daily rhythm, not only on interests',
   slug: 'matching-on-daily-rhythm-not-only-on-interests',
-  summary: 'We used to match on shared interests. Now we start from the daily rhythm of both people: when they get up, eat, come home and want quiet.',
+  summary:
+    'We used to match on shared interests. Now we start from the daily rhythm of both people: when they get up, eat, come home and want quiet.',
   status: 'draft',
   daysAgo: 2,
   practice: {
-    context: 'Wohnen für Hilfe in Cologne: about 140 active pairs, almost all with students, on a model of one hour of help per square metre of room per month.',
+    context:
+      'Wohnen für Hilfe in Cologne: about 140 active pairs, almost all with students, on a model of one hour of help per square metre of room per month.',
     targetGroup: 'Householders and homesharers at the matching stage, and the coordinators who propose matches.',
     country: 'DE',
-    whatWorked: 'A one-page "normal weekday, hour by hour" for both people, read side by side before anything else. It opens conversations about fears and habits that never come up as "house rules".',
-    whatDidNot: 'Applicants whose match on interests looked perfect were sometimes not proposed at all, which is hard to explain. Students with irregular timetables are harder to place.',
+    whatWorked:
+      'A one-page "normal weekday, hour by hour" for both people, read side by side before anything else. It opens conversations about fears and habits that never come up as "house rules".',
+    whatDidNot:
+      'Applicants whose match on interests looked perfect were sometimes not proposed at all, which is hard to explain. Students with irregular timetables are harder to place.',
     contact: 'Thomas Weber, Wohnen für Hilfe Köln — thomas@kring.example',
   },
   body: `> Draft: I am still collecting the numbers from our last year of matches. Comments from the network are welcome before I submit this.
@@ -573,7 +610,8 @@ const startbijeenkomst: DemoArticle = {
   language: 'nl',
   title: 'Verslag startbijeenkomst Samen rond schoolverzuim',
   slug: 'verslag-startbijeenkomst-samen-rond-schoolverzuim',
-  summary: 'Elf ouders en professionals kwamen samen om te bespreken wat ze van deze groep verwachten. De afspraken die we maakten, staan intussen in de welkomstboodschap van de groep.',
+  summary:
+    'Elf ouders en professionals kwamen samen om te bespreken wat ze van deze groep verwachten. De afspraken die we maakten, staan intussen in de welkomstboodschap van de groep.',
   status: 'archived',
   daysAgo: 48,
   archivedDaysAgo: 15,

@@ -5,7 +5,14 @@ import { addMember, createCommunity, joinCommunity } from '../communities/comman
 import type { Db } from '../db/connect.js'
 import { replyToThread, startThread } from '../discussions/commands.js'
 import { flagContent } from '../moderation/commands.js'
-import { addComment, createDraft, transitionArticle, updateArticle, type ArticleData, type Transition } from '../library/commands.js'
+import {
+  addComment,
+  createDraft,
+  transitionArticle,
+  updateArticle,
+  type ArticleData,
+  type Transition,
+} from '../library/commands.js'
 import { enqueueMany } from '../search/outbox.js'
 import { createTheme } from '../themes/commands.js'
 import { seedMeetings } from '../meetings/demo.js'
@@ -24,7 +31,10 @@ const hourMs = 3_600_000
 const dayMs = 24 * hourMs
 
 export async function seedDemoIfEmpty(db: Db, logger: Logger): Promise<boolean> {
-  const { count } = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow()
+  const { count } = await db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .executeTakeFirstOrThrow()
   if (Number(count) > 0) return false
   await seedDemo(db)
   logger.info({ admin: demoAdmin.email }, 'seeded the demo content (KRING_DEMO=0 turns this off)')
@@ -36,7 +46,12 @@ export async function recreateDemo(db: Db): Promise<void> {
   await db.transaction().execute(async (trx) => {
     // Demo articles first (a real person's translation of one keeps its text and loses only the link to it).
     const articles = await trx.selectFrom('articles').select('id').where('is_demo', '=', true).execute()
-    await enqueueMany(trx, 'article', articles.map((a) => a.id), 'delete')
+    await enqueueMany(
+      trx,
+      'article',
+      articles.map((a) => a.id),
+      'delete',
+    )
     await trx.deleteFrom('articles').where('is_demo', '=', true).execute()
     await trx.deleteFrom('communities').where('is_demo', '=', true).execute()
     await trx.deleteFrom('tags').where('is_demo', '=', true).execute()
@@ -49,12 +64,25 @@ export async function seedDemo(db: Db): Promise<void> {
   const userIds = new Map<string, number>()
   for (const person of demoPeople) {
     const password = person.siteRole === 'admin' ? demoAdmin.password : demoMemberPassword
-    const result = await registerUser(db, { email: person.email, displayName: person.displayName, password, locale: person.locale, siteRole: person.siteRole, isDemo: true })
+    const result = await registerUser(db, {
+      email: person.email,
+      displayName: person.displayName,
+      password,
+      locale: person.locale,
+      siteRole: person.siteRole,
+      isDemo: true,
+    })
     if (!result.ok) continue
     userIds.set(person.key, result.userId)
     await db
       .updateTable('users')
-      .set({ organisation: person.organisation, country: person.country, bio: person.bio, time_zone: person.timeZone, created_at: sql`now() - interval '120 days'` })
+      .set({
+        organisation: person.organisation,
+        country: person.country,
+        bio: person.bio,
+        time_zone: person.timeZone,
+        created_at: sql`now() - interval '120 days'`,
+      })
       .where('id', '=', result.userId)
       .execute()
   }
@@ -75,26 +103,56 @@ export async function seedDemo(db: Db): Promise<void> {
 
   const communityIds = new Map<string, number>()
   for (const community of demoCommunities) {
-    const created = await createCommunity(db, { slug: community.slug, name: community.name, description_md: community.description, visibility: community.visibility, join_policy: community.joinPolicy }, { isDemo: true })
+    const created = await createCommunity(
+      db,
+      {
+        slug: community.slug,
+        name: community.name,
+        description_md: community.description,
+        visibility: community.visibility,
+        join_policy: community.joinPolicy,
+      },
+      { isDemo: true },
+    )
     if (!created.ok) continue
     communityIds.set(community.slug, created.id)
     for (const key of community.moderators) await addMember(db, created.id, user(key), 'moderator')
     for (const key of community.members) await addMember(db, created.id, user(key), 'member')
     // Demo members are established: their posts need no approval (the moderation demo below makes one that does).
-    await db.updateTable('community_members').set({ approved_posts: 10 }).where('community_id', '=', created.id).execute()
-    for (const request of community.pendingRequests ?? []) await joinCommunity(db, { id: created.id, join_policy: 'request' }, user(request.person), request.note)
+    await db
+      .updateTable('community_members')
+      .set({ approved_posts: 10 })
+      .where('community_id', '=', created.id)
+      .execute()
+    for (const request of community.pendingRequests ?? [])
+      await joinCommunity(db, { id: created.id, join_policy: 'request' }, user(request.person), request.note)
 
     for (const thread of community.threads) {
       const startedAt = new Date(Date.now() - thread.daysAgo * 24 * hourMs)
       const themes = thread.themes.map((slug) => themeIds.get(slug)).filter((id): id is number => id !== undefined)
-      const started = await startThread(db, { communityId: created.id, authorId: user(thread.author), title: thread.title, bodyMd: thread.body, themeIds: themes, submissionKey: null, createdAt: startedAt })
+      const started = await startThread(db, {
+        communityId: created.id,
+        authorId: user(thread.author),
+        title: thread.title,
+        bodyMd: thread.body,
+        themeIds: themes,
+        submissionKey: null,
+        createdAt: startedAt,
+      })
       const threadId = started.threadId!
       if (thread.pinned) await db.updateTable('threads').set({ pinned: true }).where('id', '=', threadId).execute()
       const writeReplies = async (replies: DemoReply[], parentId: number | null) => {
         for (const reply of replies) {
           // Never in the future: a demo reply "in 3 hours" on a thread of today lands now.
           const at = new Date(Math.min(startedAt.getTime() + reply.hoursAfterThread * hourMs, Date.now()))
-          const written = await replyToThread(db, { threadId, parentId, authorId: user(reply.author), bodyMd: reply.body, submissionKey: null, createdAt: at })
+          const written = await replyToThread(db, {
+            threadId,
+            parentId,
+            authorId: user(reply.author),
+            bodyMd: reply.body,
+            submissionKey: null,
+            createdAt: at,
+          })
           if (reply.replies?.length) await writeReplies(reply.replies, written.postId!)
         }
       }
@@ -132,7 +190,12 @@ const practiceColumns = (practice: DemoPractice | undefined): ArticleData['pract
  * `daysAgo` days ago and published a day later; its edits and comments follow. An article whose slug a real article
  * already has is left out, with what depends on it.
  */
-export async function seedLibrary(db: Db, userIds: Map<string, number>, themeIds: Map<string, number>, communityIds: Map<string, number>): Promise<void> {
+export async function seedLibrary(
+  db: Db,
+  userIds: Map<string, number>,
+  themeIds: Map<string, number>,
+  communityIds: Map<string, number>,
+): Promise<void> {
   const now = Date.now()
   const daysAgo = (days: number) => new Date(now - days * dayMs)
   const notAfterNow = (ms: number) => new Date(Math.min(ms, now))
@@ -150,11 +213,20 @@ export async function seedLibrary(db: Db, userIds: Map<string, number>, themeIds
     if (article.translationOf) {
       const source = written.get(article.translationOf)
       if (!source) return
-      const row = await db.selectFrom('articles').select(['revision', 'translation_group_id']).where('id', '=', source.id).executeTakeFirstOrThrow()
+      const row = await db
+        .selectFrom('articles')
+        .select(['revision', 'translation_group_id'])
+        .where('id', '=', source.id)
+        .executeTakeFirstOrThrow()
       translatedFrom = { id: source.id, revision: row.revision, groupId: row.translation_group_id ?? source.id }
     }
     const data: ArticleData = {
-      title: article.title, slug: article.slug, summary: article.summary, kind: article.kind, language: article.language, body_md: article.body,
+      title: article.title,
+      slug: article.slug,
+      summary: article.summary,
+      kind: article.kind,
+      language: article.language,
+      body_md: article.body,
       community_id: (article.community && communityIds.get(article.community)) || null,
       themeIds: article.themes.map((slug) => themeIds.get(slug)).filter((id): id is number => id !== undefined),
       practice: practiceColumns(article.practice),
@@ -164,22 +236,45 @@ export async function seedLibrary(db: Db, userIds: Map<string, number>, themeIds
     const id = created.id
     written.set(article.slug, { id, data })
     for (const transition of statusPath[article.status]) {
-      if (!(await transitionArticle(db, id, transition, null))) throw new Error(`demo article "${article.slug}" could not ${transition}`)
+      if (!(await transitionArticle(db, id, transition, null)))
+        throw new Error(`demo article "${article.slug}" could not ${transition}`)
     }
-    const publishedAt = article.status === 'published' || article.status === 'archived' ? notAfterNow(writtenAt.getTime() + dayMs) : null
-    const updatedAt = article.status === 'archived' && article.archivedDaysAgo !== undefined ? daysAgo(article.archivedDaysAgo) : (publishedAt ?? writtenAt)
-    await db.updateTable('articles').set({ created_at: writtenAt, updated_at: updatedAt, published_at: publishedAt }).where('id', '=', id).execute()
+    const publishedAt =
+      article.status === 'published' || article.status === 'archived' ? notAfterNow(writtenAt.getTime() + dayMs) : null
+    const updatedAt =
+      article.status === 'archived' && article.archivedDaysAgo !== undefined
+        ? daysAgo(article.archivedDaysAgo)
+        : (publishedAt ?? writtenAt)
+    await db
+      .updateTable('articles')
+      .set({ created_at: writtenAt, updated_at: updatedAt, published_at: publishedAt })
+      .where('id', '=', id)
+      .execute()
     await db.updateTable('article_revisions').set({ created_at: writtenAt }).where('article_id', '=', id).execute()
 
     const commentedFrom = (publishedAt ?? writtenAt).getTime()
     const dateComment = (commentId: number, hours: number) =>
-      db.updateTable('comments').set({ created_at: notAfterNow(commentedFrom + hours * hourMs) }).where('id', '=', commentId).execute()
+      db
+        .updateTable('comments')
+        .set({ created_at: notAfterNow(commentedFrom + hours * hourMs) })
+        .where('id', '=', commentId)
+        .execute()
     for (const comment of article.comments ?? []) {
-      const added = await addComment(db, { articleId: id, authorId: user(comment.author), parentId: null, bodyMd: comment.body })
+      const added = await addComment(db, {
+        articleId: id,
+        authorId: user(comment.author),
+        parentId: null,
+        bodyMd: comment.body,
+      })
       if (!added.ok) continue
       await dateComment(added.id, comment.hoursAfterPublished)
       for (const reply of comment.replies ?? []) {
-        const answered = await addComment(db, { articleId: id, authorId: user(reply.author), parentId: added.id, bodyMd: reply.body })
+        const answered = await addComment(db, {
+          articleId: id,
+          authorId: user(reply.author),
+          parentId: added.id,
+          bodyMd: reply.body,
+        })
         if (answered.ok) await dateComment(answered.id, reply.hoursAfterPublished)
       }
     }
@@ -190,49 +285,99 @@ export async function seedLibrary(db: Db, userIds: Map<string, number>, themeIds
     if (!current) return
     let body = current.data.body_md
     for (const { find, replace } of change.changes) {
-      if (!body.includes(find)) throw new Error(`an edit of demo article "${article.slug}" looks for text it does not have: "${find}"`)
+      if (!body.includes(find))
+        throw new Error(`an edit of demo article "${article.slug}" looks for text it does not have: "${find}"`)
       body = body.replace(find, () => replace)
     }
     current.data = { ...current.data, body_md: body, summary: change.summary ?? current.data.summary }
-    const before = await db.selectFrom('articles').select('revision').where('id', '=', current.id).executeTakeFirstOrThrow()
-    await updateArticle(db, current.id, { ...current.data, editorId: user(change.editor ?? article.author), markTranslationCurrent: false, version: before.revision })
+    const before = await db
+      .selectFrom('articles')
+      .select('revision')
+      .where('id', '=', current.id)
+      .executeTakeFirstOrThrow()
+    await updateArticle(db, current.id, {
+      ...current.data,
+      editorId: user(change.editor ?? article.author),
+      markTranslationCurrent: false,
+      version: before.revision,
+    })
     const at = daysAgo(change.daysAgo)
-    const { revision } = await db.selectFrom('articles').select('revision').where('id', '=', current.id).executeTakeFirstOrThrow()
-    await db.updateTable('article_revisions').set({ created_at: at }).where('article_id', '=', current.id).where('revision', '=', revision).execute()
+    const { revision } = await db
+      .selectFrom('articles')
+      .select('revision')
+      .where('id', '=', current.id)
+      .executeTakeFirstOrThrow()
+    await db
+      .updateTable('article_revisions')
+      .set({ created_at: at })
+      .where('article_id', '=', current.id)
+      .where('revision', '=', revision)
+      .execute()
     await db.updateTable('articles').set({ updated_at: at }).where('id', '=', current.id).execute()
   }
 
   // Oldest first; on the same day an article is written before it is edited (the sort is stable).
   const steps = [
     ...demoArticles.map((article) => ({ daysAgo: article.daysAgo, run: () => write(article) })),
-    ...demoArticles.flatMap((article) => (article.edits ?? []).map((change) => ({ daysAgo: change.daysAgo, run: () => edit(article, change) }))),
+    ...demoArticles.flatMap((article) =>
+      (article.edits ?? []).map((change) => ({ daysAgo: change.daysAgo, run: () => edit(article, change) })),
+    ),
   ].sort((a, b) => b.daysAgo - a.daysAgo)
   for (const step of steps) await step.run()
 
   // The commands enqueued them already, but a sync may have read them before they were dated.
-  await enqueueMany(db, 'article', [...written.values()].map((a) => a.id))
+  await enqueueMany(
+    db,
+    'article',
+    [...written.values()].map((a) => a.id),
+  )
 }
 
 /** So the review queue is not empty on a fresh start: a reply flagged twice, and a new member's reply waiting for approval. */
-export async function seedModeration(db: Db, userIds: Map<string, number>, communityIds: Map<string, number>): Promise<void> {
+export async function seedModeration(
+  db: Db,
+  userIds: Map<string, number>,
+  communityIds: Map<string, number>,
+): Promise<void> {
   const communityId = communityIds.get('homeshare-network')
   const claire = userIds.get('claire')
   if (!communityId || !claire) return
-  const thread = await db.selectFrom('threads').select('id').where('community_id', '=', communityId).where('pinned', '=', false).orderBy('id').executeTakeFirst()
+  const thread = await db
+    .selectFrom('threads')
+    .select('id')
+    .where('community_id', '=', communityId)
+    .where('pinned', '=', false)
+    .orderBy('id')
+    .executeTakeFirst()
   if (!thread) return
   const flagged = await replyToThread(db, {
-    threadId: thread.id, parentId: null, authorId: claire, submissionKey: null,
+    threadId: thread.id,
+    parentId: null,
+    authorId: claire,
+    submissionKey: null,
     bodyMd: 'Need a homeshare in Lyon? Call my cousin, best prices, 06 12 34 56 78!!!',
   })
   for (const reporter of ['thomas', 'aoife']) {
     const reporterId = userIds.get(reporter)
-    if (reporterId && flagged.postId) await flagContent(db, { type: 'post', id: flagged.postId, reporterId, reason: reporter === 'thomas' ? 'spam' : 'privacy', note: reporter === 'aoife' ? 'A private phone number in a public thread.' : null })
+    if (reporterId && flagged.postId)
+      await flagContent(db, {
+        type: 'post',
+        id: flagged.postId,
+        reporterId,
+        reason: reporter === 'thomas' ? 'spam' : 'privacy',
+        note: reporter === 'aoife' ? 'A private phone number in a public thread.' : null,
+      })
   }
   const newcomer = userIds.get('aoife')
   if (newcomer) {
     await replyToThread(db, {
-      threadId: thread.id, parentId: null, authorId: newcomer, submissionKey: null, forceReview: true,
-      bodyMd: 'First post here: in Galway we pair the intake with a home visit by a volunteer. Happy to share our checklist.',
+      threadId: thread.id,
+      parentId: null,
+      authorId: newcomer,
+      submissionKey: null,
+      forceReview: true,
+      bodyMd:
+        'First post here: in Galway we pair the intake with a home visit by a volunteer. Happy to share our checklist.',
     })
   }
 }

@@ -12,13 +12,25 @@ import { findPost, findThread } from './queries.js'
  * A deleted thread is still returned, for the routes that answer it with 410; pages that show its text use
  * threadTextForViewer.
  */
-export async function threadForViewer(db: Db, request: FastifyRequest, threadId: number, options: { themesIn?: Locale } = {}) {
-  const found = await findThread(db, threadId, { viewerId: request.viewer?.id ?? null, themesIn: options.themesIn ?? null })
+export async function threadForViewer(
+  db: Db,
+  request: FastifyRequest,
+  threadId: number,
+  options: { themesIn?: Locale } = {},
+) {
+  const found = await findThread(db, threadId, {
+    viewerId: request.viewer?.id ?? null,
+    themesIn: options.themesIn ?? null,
+  })
   if (!found) throw notFound()
   const { thread, membership } = found
   const access: Access = {
     viewer: request.viewer,
-    community: { id: thread.community_id, visibility: thread.community_visibility, join_policy: thread.community_join_policy },
+    community: {
+      id: thread.community_id,
+      visibility: thread.community_visibility,
+      join_policy: thread.community_join_policy,
+    },
     membership,
   }
   if (!canRead(access)) throw notFound()
@@ -26,7 +38,9 @@ export async function threadForViewer(db: Db, request: FastifyRequest, threadId:
   const reader: ContentReader = { viewerId: request.viewer?.id ?? null, mayModerate }
   // Waiting for approval or hidden by a moderator: only its author and the moderators see it.
   if (thread.status !== 'deleted' && !mayReadContent(thread, reader)) throw notFound()
-  const themes = options.themesIn ? (found.themes ?? []).sort((a, b) => a.label.localeCompare(b.label, options.themesIn)) : []
+  const themes = options.themesIn
+    ? (found.themes ?? []).sort((a, b) => a.label.localeCompare(b.label, options.themesIn))
+    : []
   return { thread, access, mayModerate, reader, themes }
 }
 

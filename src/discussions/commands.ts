@@ -18,10 +18,17 @@ export const threadUrl = (threadId: number) => `/t/${threadId}`
 /** A reply's permalink: it redirects to the page of the thread that shows the reply in its conversation. */
 export const replyUrl = (_threadId: number, postId: number) => `/posts/${postId}`
 
-export type WriteResult = { ok: true; url: string } | { ok: false; reason: 'thread_gone' | 'thread_locked' | 'parent_not_found' | 'parent_deleted' }
+export type WriteResult =
+  | { ok: true; url: string }
+  | { ok: false; reason: 'thread_gone' | 'thread_locked' | 'parent_not_found' | 'parent_deleted' }
 
 /** Runs a write that may be a resubmission of the same form, returning where the first one led. */
-async function once(db: Db, key: string | null, userId: number, write: () => Promise<WriteResult>): Promise<WriteResult> {
+async function once(
+  db: Db,
+  key: string | null,
+  userId: number,
+  write: () => Promise<WriteResult>,
+): Promise<WriteResult> {
   const earlier = await earlierSubmission(db, key, userId)
   if (earlier) return { ok: true, url: earlier }
   try {
@@ -36,7 +43,16 @@ async function once(db: Db, key: string | null, userId: number, write: () => Pro
 
 export async function startThread(
   db: Db,
-  input: { communityId: number; authorId: number; title: string; bodyMd: string; themeIds: number[]; submissionKey: string | null; createdAt?: Date; forceReview?: boolean },
+  input: {
+    communityId: number
+    authorId: number
+    title: string
+    bodyMd: string
+    themeIds: number[]
+    submissionKey: string | null
+    createdAt?: Date
+    forceReview?: boolean
+  },
 ): Promise<WriteResult & { threadId?: number; pending?: boolean }> {
   let threadId: number | undefined
   let pending = false
@@ -48,21 +64,34 @@ export async function startThread(
       const thread = await trx
         .insertInto('threads')
         .values({
-          community_id: input.communityId, author_id: input.authorId, title: input.title, body_md: input.bodyMd,
-          body_html: renderMarkdown(input.bodyMd).html, last_post_at: now, last_poster_id: input.authorId, created_at: now,
+          community_id: input.communityId,
+          author_id: input.authorId,
+          title: input.title,
+          body_md: input.bodyMd,
+          body_html: renderMarkdown(input.bodyMd).html,
+          last_post_at: now,
+          last_poster_id: input.authorId,
+          created_at: now,
           status: pending ? 'pending' : 'visible',
         })
         .returning('id')
         .executeTakeFirstOrThrow()
       threadId = thread.id
-      if (input.themeIds.length) await trx.insertInto('thread_tags').values(input.themeIds.map((tag_id) => ({ thread_id: thread.id, tag_id }))).execute()
+      if (input.themeIds.length)
+        await trx
+          .insertInto('thread_tags')
+          .values(input.themeIds.map((tag_id) => ({ thread_id: thread.id, tag_id })))
+          .execute()
       await enqueueSearch(trx, 'thread', thread.id)
       if (pending) {
         await queueForReview(trx, 'thread', thread.id)
       } else {
         await trx
           .updateTable('communities')
-          .set({ thread_count: sql`thread_count + 1`, last_activity_at: sql`greatest(coalesce(last_activity_at, ${now}), ${now})` })
+          .set({
+            thread_count: sql`thread_count + 1`,
+            last_activity_at: sql`greatest(coalesce(last_activity_at, ${now}), ${now})`,
+          })
           .where('id', '=', input.communityId)
           .execute()
       }
@@ -87,17 +116,23 @@ async function lockThreadWriter(trx: Trx, threadId: number, userId: number) {
 
 /** Edits and deletions: by their author while still an active member, or by a moderator of the community now. */
 async function lockContentChanger(trx: Trx, content: { threadId: number } | { postId: number }, userId: number) {
-  const row = 'threadId' in content
-    ? await trx.selectFrom('threads').select(['community_id', 'author_id']).where('id', '=', content.threadId).executeTakeFirst()
-    : await trx
-        .selectFrom('posts as p')
-        .innerJoin('threads as t', 't.id', 'p.thread_id')
-        .select(['t.community_id', 'p.author_id'])
-        .where('p.id', '=', content.postId)
-        .executeTakeFirst()
+  const row =
+    'threadId' in content
+      ? await trx
+          .selectFrom('threads')
+          .select(['community_id', 'author_id'])
+          .where('id', '=', content.threadId)
+          .executeTakeFirst()
+      : await trx
+          .selectFrom('posts as p')
+          .innerJoin('threads as t', 't.id', 'p.thread_id')
+          .select(['t.community_id', 'p.author_id'])
+          .where('p.id', '=', content.postId)
+          .executeTakeFirst()
   if (!row) return
   const actor = await lockActiveActor(trx, userId, { communityId: row.community_id })
-  if (!actor.isModerator && !(actor.isMember && row.author_id === userId)) throw forbidden('discussions.error.not_yours')
+  if (!actor.isModerator && !(actor.isMember && row.author_id === userId))
+    throw forbidden('discussions.error.not_yours')
 }
 
 // Row locks here are FOR NO KEY UPDATE, never FOR UPDATE: these writes change no keys, and the stronger lock would block
@@ -106,7 +141,15 @@ async function lockContentChanger(trx: Trx, content: { threadId: number } | { po
 
 export async function replyToThread(
   db: Db,
-  input: { threadId: number; parentId: number | null; authorId: number; bodyMd: string; submissionKey: string | null; createdAt?: Date; forceReview?: boolean },
+  input: {
+    threadId: number
+    parentId: number | null
+    authorId: number
+    bodyMd: string
+    submissionKey: string | null
+    createdAt?: Date
+    forceReview?: boolean
+  },
 ): Promise<WriteResult & { postId?: number; pending?: boolean }> {
   let postId: number | undefined
   let pending = false
@@ -115,16 +158,29 @@ export async function replyToThread(
       // The author and their membership first (the order every write takes), then the thread: concurrent replies
       // queue on it, and a thread deleted, locked or moved meanwhile is seen.
       let actor = await lockThreadWriter(trx, input.threadId, input.authorId)
-      const thread = await trx.selectFrom('threads').select(['id', 'community_id', 'status', 'locked']).where('id', '=', input.threadId).forNoKeyUpdate().executeTakeFirst()
+      const thread = await trx
+        .selectFrom('threads')
+        .select(['id', 'community_id', 'status', 'locked'])
+        .where('id', '=', input.threadId)
+        .forNoKeyUpdate()
+        .executeTakeFirst()
       if (!thread || thread.status !== 'visible') return { ok: false, reason: 'thread_gone' } as const
       if (!actor || thread.community_id !== actor.communityId) {
         // Moved to another community in between (rare): membership there is what counts.
-        actor = { ...(await lockActiveActor(trx, input.authorId, { communityId: thread.community_id, need: 'member' })), communityId: thread.community_id }
+        actor = {
+          ...(await lockActiveActor(trx, input.authorId, { communityId: thread.community_id, need: 'member' })),
+          communityId: thread.community_id,
+        }
       }
       if (thread.locked && !actor.isModerator) return { ok: false, reason: 'thread_locked' } as const
       let parent: { path: string; depth: number } | null = null
       if (input.parentId !== null) {
-        const row = await trx.selectFrom('posts').select(['path', 'depth', 'status']).where('id', '=', input.parentId).where('thread_id', '=', input.threadId).executeTakeFirst()
+        const row = await trx
+          .selectFrom('posts')
+          .select(['path', 'depth', 'status'])
+          .where('id', '=', input.parentId)
+          .where('thread_id', '=', input.threadId)
+          .executeTakeFirst()
         if (!row) return { ok: false, reason: 'parent_not_found' } as const
         if (row.status === 'deleted') return { ok: false, reason: 'parent_deleted' } as const
         parent = row
@@ -135,8 +191,14 @@ export async function replyToThread(
       const inserted = await trx
         .insertInto('posts')
         .values({
-          thread_id: input.threadId, parent_id: input.parentId, author_id: input.authorId, body_md: input.bodyMd,
-          body_html: renderMarkdown(input.bodyMd).html, path: `~pending-${process.pid}-${Date.now()}-${Math.random()}`, depth: 0, created_at: now,
+          thread_id: input.threadId,
+          parent_id: input.parentId,
+          author_id: input.authorId,
+          body_md: input.bodyMd,
+          body_html: renderMarkdown(input.bodyMd).html,
+          path: `~pending-${process.pid}-${Date.now()}-${Math.random()}`,
+          depth: 0,
+          created_at: now,
           status: pending ? 'pending' : 'visible',
         })
         .returning('id')
@@ -151,10 +213,18 @@ export async function replyToThread(
       } else {
         await trx
           .updateTable('threads')
-          .set({ reply_count: sql`reply_count + 1`, last_post_at: sql`greatest(last_post_at, ${now})`, last_poster_id: input.authorId })
+          .set({
+            reply_count: sql`reply_count + 1`,
+            last_post_at: sql`greatest(last_post_at, ${now})`,
+            last_poster_id: input.authorId,
+          })
           .where('id', '=', input.threadId)
           .execute()
-        await trx.updateTable('communities').set({ last_activity_at: sql`greatest(coalesce(last_activity_at, ${now}), ${now})` }).where('id', '=', thread.community_id).execute()
+        await trx
+          .updateTable('communities')
+          .set({ last_activity_at: sql`greatest(coalesce(last_activity_at, ${now}), ${now})` })
+          .where('id', '=', thread.community_id)
+          .execute()
       }
       const url = replyUrl(input.threadId, inserted.id)
       await recordSubmission(trx, input.submissionKey, input.authorId, url)
@@ -168,43 +238,129 @@ export async function replyToThread(
 export type CurrentText = { title: string | null; bodyHtml: string; version: number }
 export type EditResult = { ok: true } | { ok: false; reason: 'gone' } | StaleEdit<CurrentText>
 
-export async function editThread(db: Db, input: { threadId: number; editorId: number; title: string; bodyMd: string; themeIds: number[]; version: number | null }): Promise<EditResult> {
+export async function editThread(
+  db: Db,
+  input: {
+    threadId: number
+    editorId: number
+    title: string
+    bodyMd: string
+    themeIds: number[]
+    version: number | null
+  },
+): Promise<EditResult> {
   return db.transaction().execute(async (trx) => {
     await lockContentChanger(trx, { threadId: input.threadId }, input.editorId)
-    const current = await trx.selectFrom('threads').select(['title', 'body_md', 'body_html', 'status', 'author_id', 'created_at', 'edited_at', 'edited_by', 'version']).where('id', '=', input.threadId).forNoKeyUpdate().executeTakeFirst()
+    const current = await trx
+      .selectFrom('threads')
+      .select([
+        'title',
+        'body_md',
+        'body_html',
+        'status',
+        'author_id',
+        'created_at',
+        'edited_at',
+        'edited_by',
+        'version',
+      ])
+      .where('id', '=', input.threadId)
+      .forNoKeyUpdate()
+      .executeTakeFirst()
     if (!current || current.status === 'deleted') return { ok: false, reason: 'gone' }
     // Compared under the row lock: of two saves from the same version, the second waits here and then sees the first.
-    if (current.version !== input.version) return { ok: false, reason: 'stale', current: { title: current.title, bodyHtml: current.body_html, version: current.version } }
+    if (current.version !== input.version)
+      return {
+        ok: false,
+        reason: 'stale',
+        current: { title: current.title, bodyHtml: current.body_html, version: current.version },
+      }
     // The version being replaced becomes a revision, attributed to whoever wrote it.
     await trx
       .insertInto('post_revisions')
-      .values({ thread_id: input.threadId, post_id: null, editor_id: current.edited_by ?? current.author_id, title: current.title, body_md: current.body_md, body_html: current.body_html, created_at: current.edited_at ?? current.created_at })
+      .values({
+        thread_id: input.threadId,
+        post_id: null,
+        editor_id: current.edited_by ?? current.author_id,
+        title: current.title,
+        body_md: current.body_md,
+        body_html: current.body_html,
+        created_at: current.edited_at ?? current.created_at,
+      })
       .execute()
     await trx
       .updateTable('threads')
-      .set({ title: input.title, body_md: input.bodyMd, body_html: renderMarkdown(input.bodyMd).html, edited_at: new Date(), edited_by: input.editorId, version: current.version + 1 })
+      .set({
+        title: input.title,
+        body_md: input.bodyMd,
+        body_html: renderMarkdown(input.bodyMd).html,
+        edited_at: new Date(),
+        edited_by: input.editorId,
+        version: current.version + 1,
+      })
       .where('id', '=', input.threadId)
       .execute()
     await trx.deleteFrom('thread_tags').where('thread_id', '=', input.threadId).execute()
-    if (input.themeIds.length) await trx.insertInto('thread_tags').values(input.themeIds.map((tag_id) => ({ thread_id: input.threadId, tag_id }))).execute()
+    if (input.themeIds.length)
+      await trx
+        .insertInto('thread_tags')
+        .values(input.themeIds.map((tag_id) => ({ thread_id: input.threadId, tag_id })))
+        .execute()
     await enqueueSearch(trx, 'thread', input.threadId)
     return { ok: true }
   })
 }
 
-export async function editPost(db: Db, input: { postId: number; editorId: number; bodyMd: string; version: number | null }): Promise<EditResult> {
+export async function editPost(
+  db: Db,
+  input: { postId: number; editorId: number; bodyMd: string; version: number | null },
+): Promise<EditResult> {
   return db.transaction().execute(async (trx) => {
     await lockContentChanger(trx, { postId: input.postId }, input.editorId)
-    const current = await trx.selectFrom('posts').select(['thread_id', 'body_md', 'body_html', 'status', 'author_id', 'created_at', 'edited_at', 'edited_by', 'version']).where('id', '=', input.postId).forNoKeyUpdate().executeTakeFirst()
+    const current = await trx
+      .selectFrom('posts')
+      .select([
+        'thread_id',
+        'body_md',
+        'body_html',
+        'status',
+        'author_id',
+        'created_at',
+        'edited_at',
+        'edited_by',
+        'version',
+      ])
+      .where('id', '=', input.postId)
+      .forNoKeyUpdate()
+      .executeTakeFirst()
     if (!current || current.status === 'deleted') return { ok: false, reason: 'gone' }
-    if (current.version !== input.version) return { ok: false, reason: 'stale', current: { title: null, bodyHtml: current.body_html, version: current.version } }
+    if (current.version !== input.version)
+      return {
+        ok: false,
+        reason: 'stale',
+        current: { title: null, bodyHtml: current.body_html, version: current.version },
+      }
     await trx
       .insertInto('post_revisions')
-      .values({ thread_id: current.thread_id, post_id: input.postId, editor_id: current.edited_by ?? current.author_id, title: null, body_md: current.body_md, body_html: current.body_html, created_at: current.edited_at ?? current.created_at })
+      .values({
+        thread_id: current.thread_id,
+        post_id: input.postId,
+        editor_id: current.edited_by ?? current.author_id,
+        title: null,
+        body_md: current.body_md,
+        body_html: current.body_html,
+        created_at: current.edited_at ?? current.created_at,
+      })
       .execute()
     await trx
       .updateTable('posts')
-      .set({ body_md: input.bodyMd, body_html: renderMarkdown(input.bodyMd).html, edited_at: new Date(), edited_by: input.editorId, version: current.version + 1 })
+      .set({
+        body_md: input.bodyMd,
+        body_html: renderMarkdown(input.bodyMd).html,
+        edited_at: new Date(),
+        edited_by: input.editorId,
+        version: current.version + 1,
+      })
       .where('id', '=', input.postId)
       .execute()
     await enqueueSearch(trx, 'post', input.postId)
@@ -216,10 +372,24 @@ export async function editPost(db: Db, input: { postId: number; editorId: number
 export async function deletePost(db: Db, input: { postId: number; deletedBy: number }): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
     await lockContentChanger(trx, { postId: input.postId }, input.deletedBy)
-    const post = await trx.selectFrom('posts').select(['thread_id', 'status']).where('id', '=', input.postId).forNoKeyUpdate().executeTakeFirst()
+    const post = await trx
+      .selectFrom('posts')
+      .select(['thread_id', 'status'])
+      .where('id', '=', input.postId)
+      .forNoKeyUpdate()
+      .executeTakeFirst()
     if (!post || post.status === 'deleted') return false
-    await trx.updateTable('posts').set({ status: 'deleted', deleted_at: new Date(), edited_by: input.deletedBy }).where('id', '=', input.postId).execute()
-    if (post.status === 'visible') await trx.updateTable('threads').set({ reply_count: sql`reply_count - 1` }).where('id', '=', post.thread_id).execute()
+    await trx
+      .updateTable('posts')
+      .set({ status: 'deleted', deleted_at: new Date(), edited_by: input.deletedBy })
+      .where('id', '=', input.postId)
+      .execute()
+    if (post.status === 'visible')
+      await trx
+        .updateTable('threads')
+        .set({ reply_count: sql`reply_count - 1` })
+        .where('id', '=', post.thread_id)
+        .execute()
     await enqueueSearch(trx, 'post', input.postId, 'delete')
     return true
   })
@@ -228,10 +398,24 @@ export async function deletePost(db: Db, input: { postId: number; deletedBy: num
 export async function deleteThread(db: Db, input: { threadId: number; deletedBy: number }): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
     await lockContentChanger(trx, { threadId: input.threadId }, input.deletedBy)
-    const thread = await trx.selectFrom('threads').select(['community_id', 'status']).where('id', '=', input.threadId).forNoKeyUpdate().executeTakeFirst()
+    const thread = await trx
+      .selectFrom('threads')
+      .select(['community_id', 'status'])
+      .where('id', '=', input.threadId)
+      .forNoKeyUpdate()
+      .executeTakeFirst()
     if (!thread || thread.status === 'deleted') return false
-    await trx.updateTable('threads').set({ status: 'deleted', deleted_at: new Date(), edited_by: input.deletedBy }).where('id', '=', input.threadId).execute()
-    if (thread.status === 'visible') await trx.updateTable('communities').set({ thread_count: sql`thread_count - 1` }).where('id', '=', thread.community_id).execute()
+    await trx
+      .updateTable('threads')
+      .set({ status: 'deleted', deleted_at: new Date(), edited_by: input.deletedBy })
+      .where('id', '=', input.threadId)
+      .execute()
+    if (thread.status === 'visible')
+      await trx
+        .updateTable('communities')
+        .set({ thread_count: sql`thread_count - 1` })
+        .where('id', '=', thread.community_id)
+        .execute()
     await enqueueSearch(trx, 'thread', input.threadId, 'delete')
     return true
   })

@@ -50,8 +50,14 @@ export function presentReplies(rows: ReplyRow[], access: Access, mayModerate = f
       authorOrganisation: row.author_organisation,
       createdAt: row.created_at,
       editedAt: deleted ? null : row.edited_at,
-      editedByOther: !deleted && row.edited_at !== null && row.edited_by !== null && row.edited_by !== row.author_id ? row.editor_name : null,
-      inReplyTo: row.parent_id !== null && (flattened || parentElsewhere) ? { id: row.parent_id, name: row.parent_author_name } : null,
+      editedByOther:
+        !deleted && row.edited_at !== null && row.edited_by !== null && row.edited_by !== row.author_id
+          ? row.editor_name
+          : null,
+      inReplyTo:
+        row.parent_id !== null && (flattened || parentElsewhere)
+          ? { id: row.parent_id, name: row.parent_author_name }
+          : null,
       mayEdit: !deleted && canEditPost(access, post),
       mayDelete: !deleted && canDeletePost(access, post),
       mayHide: mayModerate && row.status === 'visible',

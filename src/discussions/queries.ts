@@ -16,7 +16,18 @@ export async function listThreads(db: Db, communityId: number, afterThreadId: nu
     .selectFrom('threads as t')
     .innerJoin('users as a', 'a.id', 't.author_id')
     .leftJoin('users as lp', 'lp.id', 't.last_poster_id')
-    .select(['t.id', 't.title', 't.pinned', 't.locked', 't.reply_count', 't.last_post_at', 't.created_at', 'a.id as author_id', 'a.display_name as author_name', 'lp.display_name as last_poster_name'])
+    .select([
+      't.id',
+      't.title',
+      't.pinned',
+      't.locked',
+      't.reply_count',
+      't.last_post_at',
+      't.created_at',
+      'a.id as author_id',
+      'a.display_name as author_name',
+      'lp.display_name as last_poster_name',
+    ])
     .where('t.community_id', '=', communityId)
     .where('t.status', '=', 'visible')
     .orderBy('t.pinned', 'desc')
@@ -42,15 +53,41 @@ function threadQuery(withMembership: boolean, withThemes: boolean) {
       .innerJoin('users as a', 'a.id', 'th.author_id')
       .leftJoin('users as e', 'e.id', 'th.edited_by')
       .select([
-        'th.id', 'th.community_id', 'th.author_id', 'th.title', 'th.body_md', 'th.body_html', 'th.status', 'th.locked', 'th.pinned', 'th.reply_count',
-        'th.last_post_at', 'th.created_at', 'th.edited_at', 'th.edited_by', 'th.version', 'th.deleted_at', 'th.hidden_reason',
-        'a.display_name as author_name', 'a.organisation as author_organisation', 'e.display_name as editor_name',
-        'c.slug as community_slug', 'c.name as community_name', 'c.visibility as community_visibility', 'c.join_policy as community_join_policy',
+        'th.id',
+        'th.community_id',
+        'th.author_id',
+        'th.title',
+        'th.body_md',
+        'th.body_html',
+        'th.status',
+        'th.locked',
+        'th.pinned',
+        'th.reply_count',
+        'th.last_post_at',
+        'th.created_at',
+        'th.edited_at',
+        'th.edited_by',
+        'th.version',
+        'th.deleted_at',
+        'th.hidden_reason',
+        'a.display_name as author_name',
+        'a.organisation as author_organisation',
+        'e.display_name as editor_name',
+        'c.slug as community_slug',
+        'c.name as community_name',
+        'c.visibility as community_visibility',
+        'c.join_policy as community_join_policy',
       ])
       .$if(withMembership, (qb) =>
         qb
-          .leftJoin('community_members as m', (join) => join.onRef('m.community_id', '=', 'th.community_id').on('m.user_id', '=', v.viewerId))
-          .select(['m.role as membership_role', 'm.status as membership_status', 'm.decline_reason as membership_decline_reason']),
+          .leftJoin('community_members as m', (join) =>
+            join.onRef('m.community_id', '=', 'th.community_id').on('m.user_id', '=', v.viewerId),
+          )
+          .select([
+            'm.role as membership_role',
+            'm.status as membership_status',
+            'm.decline_reason as membership_decline_reason',
+          ]),
       )
       .$if(withThemes, (qb) =>
         qb.select((eb) =>
@@ -67,18 +104,32 @@ function threadQuery(withMembership: boolean, withThemes: boolean) {
   )
 }
 
-const threadQueries = [[threadQuery(false, false), threadQuery(false, true)], [threadQuery(true, false), threadQuery(true, true)]]
+const threadQueries = [
+  [threadQuery(false, false), threadQuery(false, true)],
+  [threadQuery(true, false), threadQuery(true, true)],
+]
 
 /**
  * A thread with its community, in one statement: with `viewerId`, that person's membership of the community too, and
  * with `themesIn`, the thread's themes labelled in that language (sorted by the caller, as themesOfThreads does).
  */
-export async function findThread(db: Db, threadId: number, options: { viewerId?: number | null; themesIn?: Locale | null } = {}) {
+export async function findThread(
+  db: Db,
+  threadId: number,
+  options: { viewerId?: number | null; themesIn?: Locale | null } = {},
+) {
   const { viewerId = null, themesIn = null } = options
-  const [row] = await threadQueries[viewerId === null ? 0 : 1][themesIn === null ? 0 : 1](db, { threadId, viewerId: viewerId ?? 0, locale: themesIn ?? 'en' })
+  const [row] = await threadQueries[viewerId === null ? 0 : 1][themesIn === null ? 0 : 1](db, {
+    threadId,
+    viewerId: viewerId ?? 0,
+    locale: themesIn ?? 'en',
+  })
   if (!row) return undefined
   const { membership_role, membership_status, membership_decline_reason, themes, ...thread } = row
-  const membership: Membership | null = membership_role && membership_status ? { role: membership_role, status: membership_status, decline_reason: membership_decline_reason ?? null } : null
+  const membership: Membership | null =
+    membership_role && membership_status
+      ? { role: membership_role, status: membership_status, decline_reason: membership_decline_reason ?? null }
+      : null
   return { thread, membership, themes: themes ?? null }
 }
 
@@ -96,26 +147,49 @@ function replyPageQuery(kind: ReplyCursor['kind']) {
       .leftJoin('users as e', 'e.id', 'p.edited_by')
       .select([
         // Only what the page shows: the Markdown source is read by the edit form alone.
-        'p.id', 'p.parent_id', 'p.author_id', 'p.body_html', 'p.status', 'p.depth', 'p.created_at', 'p.edited_at', 'p.edited_by', 'p.hidden_reason',
-        'a.display_name as author_name', 'a.organisation as author_organisation', 'pa.display_name as parent_author_name', 'pp.depth as parent_depth',
+        'p.id',
+        'p.parent_id',
+        'p.author_id',
+        'p.body_html',
+        'p.status',
+        'p.depth',
+        'p.created_at',
+        'p.edited_at',
+        'p.edited_by',
+        'p.hidden_reason',
+        'a.display_name as author_name',
+        'a.organisation as author_organisation',
+        'pa.display_name as parent_author_name',
+        'pp.depth as parent_depth',
         'e.display_name as editor_name',
       ])
       .where('p.thread_id', '=', v.threadId)
       // A literal, not a parameter: with an unknown LIMIT the planner never settles on a generic plan for this
       // prepared statement, and planning this join costs more than running it.
       .limit(sql.lit(repliesPerPage + 1))
-    if (kind === 'before') return query.where(sql<boolean>`p.path collate "C" < ${cursorPath}`).orderBy(sql`p.path collate "C"`, 'desc')
-    if (kind === 'after') return query.where(sql<boolean>`p.path collate "C" > ${cursorPath}`).orderBy(sql`p.path collate "C"`, 'asc')
-    if (kind === 'at') return query.where(sql<boolean>`p.path collate "C" >= ${cursorPath}`).orderBy(sql`p.path collate "C"`, 'asc')
+    if (kind === 'before')
+      return query.where(sql<boolean>`p.path collate "C" < ${cursorPath}`).orderBy(sql`p.path collate "C"`, 'desc')
+    if (kind === 'after')
+      return query.where(sql<boolean>`p.path collate "C" > ${cursorPath}`).orderBy(sql`p.path collate "C"`, 'asc')
+    if (kind === 'at')
+      return query.where(sql<boolean>`p.path collate "C" >= ${cursorPath}`).orderBy(sql`p.path collate "C"`, 'asc')
     return query.orderBy(sql`p.path collate "C"`, 'asc')
   })
 }
 
-const replyPageQueries = { first: replyPageQuery('first'), after: replyPageQuery('after'), before: replyPageQuery('before'), at: replyPageQuery('at') }
+const replyPageQueries = {
+  first: replyPageQuery('first'),
+  after: replyPageQuery('after'),
+  before: replyPageQuery('before'),
+  at: replyPageQuery('at'),
+}
 
 /** One page of replies in depth-first order, with each reply's parent author for "in reply to". */
 export async function listReplies(db: Db, threadId: number, cursor: ReplyCursor) {
-  const rows = await replyPageQueries[cursor.kind](db, { threadId, postId: cursor.kind === 'first' ? 0 : cursor.postId })
+  const rows = await replyPageQueries[cursor.kind](db, {
+    threadId,
+    postId: cursor.kind === 'first' ? 0 : cursor.postId,
+  })
   const more = rows.length > repliesPerPage
   const page = rows.slice(0, repliesPerPage)
   if (cursor.kind === 'before') page.reverse()
@@ -130,7 +204,20 @@ export async function findPost(db: Db, postId: number) {
   return db
     .selectFrom('posts as p')
     .innerJoin('users as a', 'a.id', 'p.author_id')
-    .select(['p.id', 'p.thread_id', 'p.parent_id', 'p.author_id', 'p.body_md', 'p.body_html', 'p.status', 'p.hidden_reason', 'p.created_at', 'p.edited_at', 'p.version', 'a.display_name as author_name'])
+    .select([
+      'p.id',
+      'p.thread_id',
+      'p.parent_id',
+      'p.author_id',
+      'p.body_md',
+      'p.body_html',
+      'p.status',
+      'p.hidden_reason',
+      'p.created_at',
+      'p.edited_at',
+      'p.version',
+      'a.display_name as author_name',
+    ])
     .where('p.id', '=', postId)
     .executeTakeFirst()
 }
@@ -148,23 +235,49 @@ export async function listRevisions(db: Db, threadId: number, postId: number | n
 }
 
 /** Recent activity across the communities this viewer may read, optionally within one theme. */
-export async function recentThreadsWithTheme(db: Db, themeId: number | null, readableCommunityIds: number[] | 'all', limit = 10) {
+export async function recentThreadsWithTheme(
+  db: Db,
+  themeId: number | null,
+  readableCommunityIds: number[] | 'all',
+  limit = 10,
+) {
   let query = db
     .selectFrom('threads as t')
     .innerJoin('communities as c', 'c.id', 't.community_id')
     .innerJoin('users as a', 'a.id', 't.author_id')
     .leftJoin('users as lp', 'lp.id', 't.last_poster_id')
-    .select(['t.id', 't.title', 't.reply_count', 't.last_post_at', 'a.display_name as author_name', 'lp.display_name as last_poster_name', 'c.slug as community_slug', 'c.name as community_name'])
+    .select([
+      't.id',
+      't.title',
+      't.reply_count',
+      't.last_post_at',
+      'a.display_name as author_name',
+      'lp.display_name as last_poster_name',
+      'c.slug as community_slug',
+      'c.name as community_name',
+    ])
     .where('t.status', '=', 'visible')
     .orderBy('t.last_post_at', 'desc')
     .orderBy('t.id', 'desc')
     .limit(limit)
   if (themeId !== null) {
-    query = query.where((eb) => eb.exists(eb.selectFrom('thread_tags as tt').select('tt.thread_id').whereRef('tt.thread_id', '=', 't.id').where('tt.tag_id', '=', themeId)))
+    query = query.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('thread_tags as tt')
+          .select('tt.thread_id')
+          .whereRef('tt.thread_id', '=', 't.id')
+          .where('tt.tag_id', '=', themeId),
+      ),
+    )
   }
   if (readableCommunityIds !== 'all') {
     const ids = readableCommunityIds
-    query = query.where((eb) => (ids.length ? eb.or([eb('c.visibility', '=', 'public'), eb('c.id', 'in', ids)]) : eb('c.visibility', '=', 'public')))
+    query = query.where((eb) =>
+      ids.length
+        ? eb.or([eb('c.visibility', '=', 'public'), eb('c.id', 'in', ids)])
+        : eb('c.visibility', '=', 'public'),
+    )
   }
   return query.execute()
 }
@@ -176,7 +289,12 @@ export async function recentThreadsWithTheme(db: Db, themeId: number | null, rea
 export async function replyLocation(db: Db, threadId: number, postId: number): Promise<string> {
   const row = await db
     .selectFrom('posts as p')
-    .select(['p.parent_id', sql<number>`(select count(*) from posts b where b.thread_id = p.thread_id and b.path collate "C" < p.path collate "C")`.as('before')])
+    .select([
+      'p.parent_id',
+      sql<number>`(select count(*) from posts b where b.thread_id = p.thread_id and b.path collate "C" < p.path collate "C")`.as(
+        'before',
+      ),
+    ])
     .where('p.id', '=', postId)
     .where('p.thread_id', '=', threadId)
     .executeTakeFirst()
@@ -185,4 +303,5 @@ export async function replyLocation(db: Db, threadId: number, postId: number): P
   return `/t/${threadId}?at=${row.parent_id ?? postId}#p${postId}`
 }
 
-export const recentThreads = (db: Db, readableCommunityIds: number[] | 'all', limit = 10) => recentThreadsWithTheme(db, null, readableCommunityIds, limit)
+export const recentThreads = (db: Db, readableCommunityIds: number[] | 'all', limit = 10) =>
+  recentThreadsWithTheme(db, null, readableCommunityIds, limit)

@@ -9,7 +9,10 @@ export function pathKey(id: number): string {
   return id.toString(36).padStart(8, '0')
 }
 
-export function placeReply(parent: { path: string; depth: number } | null, id: number): { path: string; depth: number } {
+export function placeReply(
+  parent: { path: string; depth: number } | null,
+  id: number,
+): { path: string; depth: number } {
   if (!parent) return { path: pathKey(id), depth: 1 }
   if (parent.depth < maxDepth) return { path: `${parent.path}.${pathKey(id)}`, depth: parent.depth + 1 }
   const siblingsPath = parent.path.slice(0, parent.path.lastIndexOf('.'))

@@ -16,7 +16,15 @@ import { checkWatchedWords } from '../moderation/watched-words.js'
 import { isNewAccount } from '../moderation/policy.js'
 import { hasKey } from '../web/i18n.js'
 import { renderSharedPage, sendSharedPage } from '../web/view.js'
-import { deletePost, deleteThread, editPost, editThread, replyToThread, startThread, type CurrentText } from './commands.js'
+import {
+  deletePost,
+  deleteThread,
+  editPost,
+  editThread,
+  replyToThread,
+  startThread,
+  type CurrentText,
+} from './commands.js'
 import { editVersion } from '../web/edit-version.js'
 import { checkLength, fieldMessage, markdownProblem, type FieldMessage, type FieldMessages } from '../web/limits.js'
 import { presentReplies } from './present.js'
@@ -67,20 +75,39 @@ function replyCursor(query: Record<string, unknown>): ReplyCursor {
   return { kind: 'first' }
 }
 
-export async function discussionRoutes(app: FastifyInstance, { db, postLimits }: { db: Db; postLimits?: { newAccount: number; established: number } }) {
+export async function discussionRoutes(
+  app: FastifyInstance,
+  { db, postLimits }: { db: Db; postLimits?: { newAccount: number; established: number } },
+) {
   // Errors are catalog keys, or messages already translated with their details (a watched word).
   const tr = (request: FastifyRequest, errors: Errors) =>
-    Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, typeof v === 'string' && !hasKey(v) ? v : fieldMessage(request, v)]))
+    Object.fromEntries(
+      Object.entries(errors).map(([k, v]) => [k, typeof v === 'string' && !hasKey(v) ? v : fieldMessage(request, v)]),
+    )
   // New accounts may post a few times a minute, established members more: spam waves come from fresh accounts.
   // One limiter for threads and replies alike, so they share one counter per member.
   const postingLimit = app.rateLimit({
-    max: (request: FastifyRequest) => (isNewAccount(request.viewer?.createdAt) ? postLimits?.newAccount ?? 3 : postLimits?.established ?? 30),
+    max: (request: FastifyRequest) =>
+      isNewAccount(request.viewer?.createdAt) ? (postLimits?.newAccount ?? 3) : (postLimits?.established ?? 30),
     timeWindow: 60_000,
     keyGenerator: (request: FastifyRequest) => `post:${request.viewer?.id ?? request.ip}`,
   })
 
   // --- Starting a thread -------------------------------------------------------------------------
-  const threadFormPage = async (request: FastifyRequest, reply: FastifyReply, options: { community: { slug: string; name: string }; values: Record<string, unknown>; errors?: Errors; previewHtml?: string | null; action: string; heading: string; cancel: string; conflict?: CurrentText }) => {
+  const threadFormPage = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    options: {
+      community: { slug: string; name: string }
+      values: Record<string, unknown>
+      errors?: Errors
+      previewHtml?: string | null
+      action: string
+      heading: string
+      cancel: string
+      conflict?: CurrentText
+    },
+  ) => {
     const themes = await listThemes(db, request.locale)
     const chosen = new Set((options.values.themes as string[] | undefined) ?? [])
     return reply.render('discussions/thread-form', {
@@ -112,36 +139,70 @@ export async function discussionRoutes(app: FastifyInstance, { db, postLimits }:
   app.get('/c/:slug/new', { preHandler: requireUser }, async (request, reply) => {
     const { community } = await communityForWriting(request, (request.params as { slug: string }).slug)
     return threadFormPage(request, reply, {
-      community, values: { submission_key: newSubmissionKey(), themes: [] }, action: `/c/${community.slug}/new`,
-      heading: request.t('discussions.new_thread.title', { community: community.name }), cancel: `/c/${community.slug}`,
+      community,
+      values: { submission_key: newSubmissionKey(), themes: [] },
+      action: `/c/${community.slug}/new`,
+      heading: request.t('discussions.new_thread.title', { community: community.name }),
+      cancel: `/c/${community.slug}`,
     })
   })
 
-  app.post('/c/:slug/new', { preHandler: requireUser, onRequest: postingLimit, schema: formSchema(['title', 'body', 'submission_key', 'preview', '_csrf'], ['themes']) }, async (request, reply) => {
-    const viewer = viewerOf(request)
-    const { community } = await communityForWriting(request, (request.params as { slug: string }).slug)
-    const title = cleanLine(field(request.body, 'title'))
-    const body = field(request.body, 'body')
-    const themeSlugs = fieldList(request.body, 'themes')
-    const values = { title, body, themes: themeSlugs, submission_key: validSubmissionKey(field(request.body, 'submission_key')) ?? newSubmissionKey() }
-    const errors: Errors = {}
-    checkTitle(title, errors)
-    const bodyError = markdownError(body)
-    if (bodyError) errors.body = bodyError
-    const themes = await resolveThemeSlugs(db, themeSlugs)
-    if (themes.unknown.length) errors.themes = 'discussions.error.unknown_theme'
-    const page = { community, values, action: `/c/${community.slug}/new`, heading: request.t('discussions.new_thread.title', { community: community.name }), cancel: `/c/${community.slug}` }
-    const watched = Object.keys(errors).length ? null : await checkWatchedWords(db, title, body)
-    if (watched?.action === 'block') errors.body = request.t('moderation.words.blocked', { phrase: watched.phrase })
-    if (Object.keys(errors).length) return threadFormPage(request, reply.code(422), { ...page, errors })
-    if (field(request.body, 'preview')) return threadFormPage(request, reply, { ...page, previewHtml: renderMarkdown(body).html })
+  app.post(
+    '/c/:slug/new',
+    {
+      preHandler: requireUser,
+      onRequest: postingLimit,
+      schema: formSchema(['title', 'body', 'submission_key', 'preview', '_csrf'], ['themes']),
+    },
+    async (request, reply) => {
+      const viewer = viewerOf(request)
+      const { community } = await communityForWriting(request, (request.params as { slug: string }).slug)
+      const title = cleanLine(field(request.body, 'title'))
+      const body = field(request.body, 'body')
+      const themeSlugs = fieldList(request.body, 'themes')
+      const values = {
+        title,
+        body,
+        themes: themeSlugs,
+        submission_key: validSubmissionKey(field(request.body, 'submission_key')) ?? newSubmissionKey(),
+      }
+      const errors: Errors = {}
+      checkTitle(title, errors)
+      const bodyError = markdownError(body)
+      if (bodyError) errors.body = bodyError
+      const themes = await resolveThemeSlugs(db, themeSlugs)
+      if (themes.unknown.length) errors.themes = 'discussions.error.unknown_theme'
+      const page = {
+        community,
+        values,
+        action: `/c/${community.slug}/new`,
+        heading: request.t('discussions.new_thread.title', { community: community.name }),
+        cancel: `/c/${community.slug}`,
+      }
+      const watched = Object.keys(errors).length ? null : await checkWatchedWords(db, title, body)
+      if (watched?.action === 'block') errors.body = request.t('moderation.words.blocked', { phrase: watched.phrase })
+      if (Object.keys(errors).length) return threadFormPage(request, reply.code(422), { ...page, errors })
+      if (field(request.body, 'preview'))
+        return threadFormPage(request, reply, { ...page, previewHtml: renderMarkdown(body).html })
 
-    const result = await startThread(db, { communityId: community.id, authorId: viewer.id, title, bodyMd: body, themeIds: themes.ids, submissionKey: validSubmissionKey(field(request.body, 'submission_key')), forceReview: watched?.action === 'queue' })
-    if (!result.ok) throw forbidden()
-    request.log.info({ threadId: result.threadId, communityId: community.id, userId: viewer.id, pending: result.pending }, 'thread started')
-    if (result.pending) setFlash(reply, 'moderation.flash.pending')
-    return reply.redirect(result.url, 303)
-  })
+      const result = await startThread(db, {
+        communityId: community.id,
+        authorId: viewer.id,
+        title,
+        bodyMd: body,
+        themeIds: themes.ids,
+        submissionKey: validSubmissionKey(field(request.body, 'submission_key')),
+        forceReview: watched?.action === 'queue',
+      })
+      if (!result.ok) throw forbidden()
+      request.log.info(
+        { threadId: result.threadId, communityId: community.id, userId: viewer.id, pending: result.pending },
+        'thread started',
+      )
+      if (result.pending) setFlash(reply, 'moderation.flash.pending')
+      return reply.redirect(result.url, 303)
+    },
+  )
 
   // --- Reading a thread ----------------------------------------------------------------------------
   // Visitors all see the same page (in their language and time zone), so it is rendered once per instance and kept
@@ -152,9 +213,13 @@ export async function discussionRoutes(app: FastifyInstance, { db, postLimits }:
   const threadPage = async (request: FastifyRequest, reply: FastifyReply) => {
     const threadId = pathId((request.params as { id: string }).id)
     const cursor = replyCursor(request.query as Record<string, unknown>)
-    const shared = visitorPages && request.viewer === null && !hasFlash(request)
-      ? { key: visitorPageKey(threadId, cursor, request.locale, request.timeZone), versions: await pageVersions.read(threadId) }
-      : null
+    const shared =
+      visitorPages && request.viewer === null && !hasFlash(request)
+        ? {
+            key: visitorPageKey(threadId, cursor, request.locale, request.timeZone),
+            versions: await pageVersions.read(threadId),
+          }
+        : null
     if (shared) {
       const kept = visitorPages!.get(shared.key, shared.versions)
       if (kept) return sendSharedPage(reply, kept)
@@ -165,7 +230,9 @@ export async function discussionRoutes(app: FastifyInstance, { db, postLimits }:
       listReplies(db, threadId, cursor),
     ])
     if (thread.status === 'deleted') {
-      return reply.code(410).render('discussions/thread-gone', { title: request.t('discussions.thread.deleted_title'), thread })
+      return reply
+        .code(410)
+        .render('discussions/thread-gone', { title: request.t('discussions.thread.deleted_title'), thread })
     }
     const replies = presentReplies(page.replies, access, mayModerate)
     const opening = { author_id: thread.author_id, status: thread.status }
@@ -184,7 +251,8 @@ export async function discussionRoutes(app: FastifyInstance, { db, postLimits }:
       mayModerate,
       replyBlocker: replyBlocker(access, thread),
       submissionKey: newSubmissionKey(),
-      editedByOther: thread.edited_at && thread.edited_by && thread.edited_by !== thread.author_id ? thread.editor_name : null,
+      editedByOther:
+        thread.edited_at && thread.edited_by && thread.edited_by !== thread.author_id ? thread.editor_name : null,
     }
     if (!shared) return reply.render('discussions/thread', view)
     const rendered = await renderSharedPage(reply, 'discussions/thread', view)
@@ -195,7 +263,18 @@ export async function discussionRoutes(app: FastifyInstance, { db, postLimits }:
   app.get('/t/:id/:slug', threadPage)
 
   // --- Replying ------------------------------------------------------------------------------------
-  const replyFormPage = async (request: FastifyRequest, reply: FastifyReply, threadId: number, options: { parentId: number | null; body?: string; errors?: Errors; previewHtml?: string | null; submissionKey?: string }) => {
+  const replyFormPage = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    threadId: number,
+    options: {
+      parentId: number | null
+      body?: string
+      errors?: Errors
+      previewHtml?: string | null
+      submissionKey?: string
+    },
+  ) => {
     const { thread, reader } = await threadForViewer(db, request, threadId)
     const parent = options.parentId ? await findPost(db, options.parentId) : null
     return reply.render('discussions/reply-page', {
@@ -203,7 +282,11 @@ export async function discussionRoutes(app: FastifyInstance, { db, postLimits }:
       thread,
       // Quoted only for those who may read it where it stands: a hidden or pending reply is not quoted to others.
       parent: parent && parent.thread_id === thread.id && mayReadContent(parent, reader) ? parent : null,
-      values: { body: options.body ?? '', parent_id: options.parentId ?? '', submission_key: options.submissionKey ?? newSubmissionKey() },
+      values: {
+        body: options.body ?? '',
+        parent_id: options.parentId ?? '',
+        submission_key: options.submissionKey ?? newSubmissionKey(),
+      },
       errors: tr(request, options.errors ?? {}),
       previewHtml: options.previewHtml ?? null,
     })
@@ -214,7 +297,8 @@ export async function discussionRoutes(app: FastifyInstance, { db, postLimits }:
     const to = cursorParam((request.query as Record<string, unknown>).to)
     const { thread, access, reader } = await threadForViewer(db, request, threadId)
     const blocker = replyBlocker(access, thread)
-    if (blocker === 'discussions.reply.login') return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 303)
+    if (blocker === 'discussions.reply.login')
+      return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 303)
     if (blocker) throw forbidden(blocker)
     if (to !== null) {
       const parent = await findPost(db, to)
@@ -223,81 +307,144 @@ export async function discussionRoutes(app: FastifyInstance, { db, postLimits }:
     return replyFormPage(request, reply, threadId, { parentId: to })
   })
 
-  app.post('/t/:id/replies', { preHandler: requireUser, onRequest: postingLimit, schema: formSchema(['body', 'parent_id', 'submission_key', 'preview', '_csrf']) }, async (request, reply) => {
-    const viewer = viewerOf(request)
-    const threadId = pathId((request.params as { id: string }).id)
-    const { thread, access } = await threadForViewer(db, request, threadId)
-    const blocker = replyBlocker(access, thread)
-    if (blocker) throw new HttpError(thread.status === 'deleted' ? 410 : 403, blocker)
+  app.post(
+    '/t/:id/replies',
+    {
+      preHandler: requireUser,
+      onRequest: postingLimit,
+      schema: formSchema(['body', 'parent_id', 'submission_key', 'preview', '_csrf']),
+    },
+    async (request, reply) => {
+      const viewer = viewerOf(request)
+      const threadId = pathId((request.params as { id: string }).id)
+      const { thread, access } = await threadForViewer(db, request, threadId)
+      const blocker = replyBlocker(access, thread)
+      if (blocker) throw new HttpError(thread.status === 'deleted' ? 410 : 403, blocker)
 
-    const body = field(request.body, 'body')
-    const rawParent = field(request.body, 'parent_id')
-    const parentId = rawParent === '' ? null : positiveInt(rawParent)
-    const submissionKey = validSubmissionKey(field(request.body, 'submission_key'))
-    if (rawParent !== '' && parentId === null) throw badRequest('discussions.error.parent_not_found')
-    const formOptions = { parentId, body, submissionKey: submissionKey ?? undefined }
-    const bodyError = markdownError(body)
-    if (bodyError) return replyFormPage(request, reply.code(422), threadId, { ...formOptions, errors: { body: bodyError } })
-    const watched = await checkWatchedWords(db, body)
-    if (watched?.action === 'block') return replyFormPage(request, reply.code(422), threadId, { ...formOptions, errors: { body: request.t('moderation.words.blocked', { phrase: watched.phrase }) } })
-    if (field(request.body, 'preview')) return replyFormPage(request, reply, threadId, { ...formOptions, previewHtml: renderMarkdown(body).html })
+      const body = field(request.body, 'body')
+      const rawParent = field(request.body, 'parent_id')
+      const parentId = rawParent === '' ? null : positiveInt(rawParent)
+      const submissionKey = validSubmissionKey(field(request.body, 'submission_key'))
+      if (rawParent !== '' && parentId === null) throw badRequest('discussions.error.parent_not_found')
+      const formOptions = { parentId, body, submissionKey: submissionKey ?? undefined }
+      const bodyError = markdownError(body)
+      if (bodyError)
+        return replyFormPage(request, reply.code(422), threadId, { ...formOptions, errors: { body: bodyError } })
+      const watched = await checkWatchedWords(db, body)
+      if (watched?.action === 'block')
+        return replyFormPage(request, reply.code(422), threadId, {
+          ...formOptions,
+          errors: { body: request.t('moderation.words.blocked', { phrase: watched.phrase }) },
+        })
+      if (field(request.body, 'preview'))
+        return replyFormPage(request, reply, threadId, { ...formOptions, previewHtml: renderMarkdown(body).html })
 
-    const result = await replyToThread(db, { threadId, parentId, authorId: viewer.id, bodyMd: body, submissionKey, forceReview: watched?.action === 'queue' })
-    if (!result.ok) {
-      const status = result.reason === 'thread_gone' ? 410 : result.reason === 'thread_locked' ? 403 : 400
-      return replyFormPage(request, reply.code(status), threadId, { ...formOptions, parentId: null, errors: { body: `discussions.error.${result.reason}` } })
-    }
-    request.log.info({ threadId, postId: result.postId, userId: viewer.id, pending: result.pending }, 'reply posted')
-    if (result.pending) setFlash(reply, 'moderation.flash.pending')
-    return reply.redirect(result.url, 303)
-  })
+      const result = await replyToThread(db, {
+        threadId,
+        parentId,
+        authorId: viewer.id,
+        bodyMd: body,
+        submissionKey,
+        forceReview: watched?.action === 'queue',
+      })
+      if (!result.ok) {
+        const status = result.reason === 'thread_gone' ? 410 : result.reason === 'thread_locked' ? 403 : 400
+        return replyFormPage(request, reply.code(status), threadId, {
+          ...formOptions,
+          parentId: null,
+          errors: { body: `discussions.error.${result.reason}` },
+        })
+      }
+      request.log.info({ threadId, postId: result.postId, userId: viewer.id, pending: result.pending }, 'reply posted')
+      if (result.pending) setFlash(reply, 'moderation.flash.pending')
+      return reply.redirect(result.url, 303)
+    },
+  )
 
   // --- Editing -------------------------------------------------------------------------------------
   const editableThread = async (request: FastifyRequest, threadId: number) => {
     const context = await threadForViewer(db, request, threadId)
     if (context.thread.status === 'deleted') throw new HttpError(410, 'discussions.reply.thread_gone')
-    if (!canEditPost(context.access, { author_id: context.thread.author_id, status: context.thread.status })) throw forbidden('discussions.error.not_yours')
+    if (!canEditPost(context.access, { author_id: context.thread.author_id, status: context.thread.status }))
+      throw forbidden('discussions.error.not_yours')
     return context
   }
 
-  const threadEditPage = (request: FastifyRequest, reply: FastifyReply, thread: { id: number; community_slug: string; community_name: string }, values: Record<string, unknown>, extra: { errors?: Errors; previewHtml?: string | null; conflict?: CurrentText } = {}) =>
+  const threadEditPage = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    thread: { id: number; community_slug: string; community_name: string },
+    values: Record<string, unknown>,
+    extra: { errors?: Errors; previewHtml?: string | null; conflict?: CurrentText } = {},
+  ) =>
     threadFormPage(request, reply, {
-      community: { slug: thread.community_slug, name: thread.community_name }, values, ...extra,
-      action: `/t/${thread.id}/edit`, heading: request.t('discussions.edit_thread.title'), cancel: `/t/${thread.id}`,
+      community: { slug: thread.community_slug, name: thread.community_name },
+      values,
+      ...extra,
+      action: `/t/${thread.id}/edit`,
+      heading: request.t('discussions.edit_thread.title'),
+      cancel: `/t/${thread.id}`,
     })
 
   app.get('/t/:id/edit', { preHandler: requireUser }, async (request, reply) => {
     const { thread } = await editableThread(request, pathId((request.params as { id: string }).id))
     const themes = await themesOfThreads(db, [thread.id], request.locale)
-    return threadEditPage(request, reply, thread, { title: thread.title, body: thread.body_md, themes: (themes.get(thread.id) ?? []).map((th) => th.slug), version: thread.version })
+    return threadEditPage(request, reply, thread, {
+      title: thread.title,
+      body: thread.body_md,
+      themes: (themes.get(thread.id) ?? []).map((th) => th.slug),
+      version: thread.version,
+    })
   })
 
-  app.post('/t/:id/edit', { preHandler: requireUser, schema: formSchema(['title', 'body', 'preview', 'submission_key', '_csrf'], ['themes']) }, async (request, reply) => {
-    const viewer = viewerOf(request)
-    const { thread } = await editableThread(request, pathId((request.params as { id: string }).id))
-    const title = cleanLine(field(request.body, 'title'))
-    const body = field(request.body, 'body')
-    const themeSlugs = fieldList(request.body, 'themes')
-    const version = editVersion(request.body)
-    const values = { title, body, themes: themeSlugs, version }
-    const errors: Errors = {}
-    checkTitle(title, errors)
-    const bodyError = markdownError(body)
-    if (bodyError) errors.body = bodyError
-    const themes = await resolveThemeSlugs(db, themeSlugs)
-    if (themes.unknown.length) errors.themes = 'discussions.error.unknown_theme'
-    // An edit must not slip in what a new post may not say.
-    const watched = Object.keys(errors).length ? null : await checkWatchedWords(db, title, body)
-    if (watched?.action === 'block') errors.body = request.t('moderation.words.blocked', { phrase: watched.phrase })
-    if (Object.keys(errors).length) return threadEditPage(request, reply.code(422), thread, values, { errors })
-    if (field(request.body, 'preview')) return threadEditPage(request, reply, thread, values, { previewHtml: renderMarkdown(body).html })
-    const result = await editThread(db, { threadId: thread.id, editorId: viewer.id, title, bodyMd: body, themeIds: themes.ids, version })
-    if (!result.ok && result.reason === 'gone') throw new HttpError(410, 'discussions.reply.thread_gone')
-    // Someone saved in between: their text above the form, this user's own text kept in it, to merge and save again.
-    if (!result.ok) return threadEditPage(request, reply.code(409), thread, { ...values, version: result.current.version }, { conflict: result.current })
-    setFlash(reply, 'discussions.flash.edited')
-    return reply.redirect(`/t/${thread.id}`, 303)
-  })
+  app.post(
+    '/t/:id/edit',
+    {
+      preHandler: requireUser,
+      schema: formSchema(['title', 'body', 'preview', 'submission_key', '_csrf'], ['themes']),
+    },
+    async (request, reply) => {
+      const viewer = viewerOf(request)
+      const { thread } = await editableThread(request, pathId((request.params as { id: string }).id))
+      const title = cleanLine(field(request.body, 'title'))
+      const body = field(request.body, 'body')
+      const themeSlugs = fieldList(request.body, 'themes')
+      const version = editVersion(request.body)
+      const values = { title, body, themes: themeSlugs, version }
+      const errors: Errors = {}
+      checkTitle(title, errors)
+      const bodyError = markdownError(body)
+      if (bodyError) errors.body = bodyError
+      const themes = await resolveThemeSlugs(db, themeSlugs)
+      if (themes.unknown.length) errors.themes = 'discussions.error.unknown_theme'
+      // An edit must not slip in what a new post may not say.
+      const watched = Object.keys(errors).length ? null : await checkWatchedWords(db, title, body)
+      if (watched?.action === 'block') errors.body = request.t('moderation.words.blocked', { phrase: watched.phrase })
+      if (Object.keys(errors).length) return threadEditPage(request, reply.code(422), thread, values, { errors })
+      if (field(request.body, 'preview'))
+        return threadEditPage(request, reply, thread, values, { previewHtml: renderMarkdown(body).html })
+      const result = await editThread(db, {
+        threadId: thread.id,
+        editorId: viewer.id,
+        title,
+        bodyMd: body,
+        themeIds: themes.ids,
+        version,
+      })
+      if (!result.ok && result.reason === 'gone') throw new HttpError(410, 'discussions.reply.thread_gone')
+      // Someone saved in between: their text above the form, this user's own text kept in it, to merge and save again.
+      if (!result.ok)
+        return threadEditPage(
+          request,
+          reply.code(409),
+          thread,
+          { ...values, version: result.current.version },
+          { conflict: result.current },
+        )
+      setFlash(reply, 'discussions.flash.edited')
+      return reply.redirect(`/t/${thread.id}`, 303)
+    },
+  )
 
   const editableReply = async (request: FastifyRequest, postId: number) => {
     const post = await findPost(db, postId)
@@ -309,10 +456,23 @@ export async function discussionRoutes(app: FastifyInstance, { db, postLimits }:
     return { post, ...context }
   }
 
-  const replyEditPage = (request: FastifyRequest, reply: FastifyReply, post: { id: number; thread_id: number }, threadTitle: string, body: string, extra: { errors?: Errors; previewHtml?: string | null; conflict?: CurrentText; version: number | null }) =>
+  const replyEditPage = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    post: { id: number; thread_id: number },
+    threadTitle: string,
+    body: string,
+    extra: { errors?: Errors; previewHtml?: string | null; conflict?: CurrentText; version: number | null },
+  ) =>
     reply.render('discussions/reply-edit', {
-      title: request.t('discussions.edit_reply.title'), post, threadTitle, values: { body }, errors: tr(request, extra.errors ?? {}), previewHtml: extra.previewHtml ?? null,
-      version: extra.version, conflict: extra.conflict ?? null,
+      title: request.t('discussions.edit_reply.title'),
+      post,
+      threadTitle,
+      values: { body },
+      errors: tr(request, extra.errors ?? {}),
+      previewHtml: extra.previewHtml ?? null,
+      version: extra.version,
+      conflict: extra.conflict ?? null,
     })
 
   app.get('/posts/:id/edit', { preHandler: requireUser }, async (request, reply) => {
@@ -320,22 +480,42 @@ export async function discussionRoutes(app: FastifyInstance, { db, postLimits }:
     return replyEditPage(request, reply, post, thread.title, post.body_md, { version: post.version })
   })
 
-  app.post('/posts/:id/edit', { preHandler: requireUser, schema: formSchema(['body', 'preview', '_csrf']) }, async (request, reply) => {
-    const viewer = viewerOf(request)
-    const { post, thread } = await editableReply(request, pathId((request.params as { id: string }).id))
-    const body = field(request.body, 'body')
-    const version = editVersion(request.body)
-    const bodyError = markdownError(body)
-    if (bodyError) return replyEditPage(request, reply.code(422), post, thread.title, body, { errors: { body: bodyError }, version })
-    const watched = await checkWatchedWords(db, body)
-    if (watched?.action === 'block') return replyEditPage(request, reply.code(422), post, thread.title, body, { errors: { body: request.t('moderation.words.blocked', { phrase: watched.phrase }) }, version })
-    if (field(request.body, 'preview')) return replyEditPage(request, reply, post, thread.title, body, { previewHtml: renderMarkdown(body).html, version })
-    const result = await editPost(db, { postId: post.id, editorId: viewer.id, bodyMd: body, version })
-    if (!result.ok && result.reason === 'gone') throw new HttpError(410, 'discussions.error.reply_deleted')
-    if (!result.ok) return replyEditPage(request, reply.code(409), post, thread.title, body, { conflict: result.current, version: result.current.version })
-    setFlash(reply, 'discussions.flash.edited')
-    return reply.redirect(await replyLocation(db, post.thread_id, post.id), 303)
-  })
+  app.post(
+    '/posts/:id/edit',
+    { preHandler: requireUser, schema: formSchema(['body', 'preview', '_csrf']) },
+    async (request, reply) => {
+      const viewer = viewerOf(request)
+      const { post, thread } = await editableReply(request, pathId((request.params as { id: string }).id))
+      const body = field(request.body, 'body')
+      const version = editVersion(request.body)
+      const bodyError = markdownError(body)
+      if (bodyError)
+        return replyEditPage(request, reply.code(422), post, thread.title, body, {
+          errors: { body: bodyError },
+          version,
+        })
+      const watched = await checkWatchedWords(db, body)
+      if (watched?.action === 'block')
+        return replyEditPage(request, reply.code(422), post, thread.title, body, {
+          errors: { body: request.t('moderation.words.blocked', { phrase: watched.phrase }) },
+          version,
+        })
+      if (field(request.body, 'preview'))
+        return replyEditPage(request, reply, post, thread.title, body, {
+          previewHtml: renderMarkdown(body).html,
+          version,
+        })
+      const result = await editPost(db, { postId: post.id, editorId: viewer.id, bodyMd: body, version })
+      if (!result.ok && result.reason === 'gone') throw new HttpError(410, 'discussions.error.reply_deleted')
+      if (!result.ok)
+        return replyEditPage(request, reply.code(409), post, thread.title, body, {
+          conflict: result.current,
+          version: result.current.version,
+        })
+      setFlash(reply, 'discussions.flash.edited')
+      return reply.redirect(await replyLocation(db, post.thread_id, post.id), 303)
+    },
+  )
 
   // --- Deleting ------------------------------------------------------------------------------------
   app.post('/t/:id/delete', { preHandler: requireUser }, async (request, reply) => {
@@ -370,8 +550,16 @@ export async function discussionRoutes(app: FastifyInstance, { db, postLimits }:
     const { thread } = await threadTextForViewer(db, request, pathId((request.params as { id: string }).id))
     const revisions = await listRevisions(db, thread.id, null)
     return reply.render('discussions/history', {
-      title: request.t('discussions.history.title'), thread, back: `/t/${thread.id}`, withheld: withheldNotice('thread', thread),
-      current: { title: thread.title, bodyHtml: thread.body_html, at: thread.edited_at ?? thread.created_at, by: thread.editor_name ?? thread.author_name },
+      title: request.t('discussions.history.title'),
+      thread,
+      back: `/t/${thread.id}`,
+      withheld: withheldNotice('thread', thread),
+      current: {
+        title: thread.title,
+        bodyHtml: thread.body_html,
+        at: thread.edited_at ?? thread.created_at,
+        by: thread.editor_name ?? thread.author_name,
+      },
       revisions,
     })
   })
@@ -380,7 +568,10 @@ export async function discussionRoutes(app: FastifyInstance, { db, postLimits }:
     const { post, thread } = await replyForViewer(db, request, pathId((request.params as { id: string }).id))
     const revisions = await listRevisions(db, thread.id, post.id)
     return reply.render('discussions/history', {
-      title: request.t('discussions.history.title'), thread, back: await replyLocation(db, thread.id, post.id), withheld: withheldNotice('reply', post),
+      title: request.t('discussions.history.title'),
+      thread,
+      back: await replyLocation(db, thread.id, post.id),
+      withheld: withheldNotice('reply', post),
       current: { bodyHtml: post.body_html, at: post.edited_at ?? post.created_at, by: post.author_name },
       revisions,
     })
@@ -393,5 +584,4 @@ export async function discussionRoutes(app: FastifyInstance, { db, postLimits }:
     if (error) return reply.code(422).send({ error: fieldMessage(request, error) })
     return reply.header('cache-control', 'no-store').send({ html: renderMarkdown(body).html })
   })
-
 }

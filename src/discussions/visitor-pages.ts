@@ -14,7 +14,10 @@ export interface PageVersions {
 }
 
 const versionsOf = precompiled((db, v: { threadIds: number[] }) =>
-  db.selectFrom('thread_page_versions').select(['thread_id', 'version']).where('thread_id', '=', sql<number>`any(${v.threadIds}::integer[])`),
+  db
+    .selectFrom('thread_page_versions')
+    .select(['thread_id', 'version'])
+    .where('thread_id', '=', sql<number>`any(${v.threadIds}::integer[])`),
 )
 
 /** The current versions of these threads' pages (0 for a page nothing has changed yet), and of every page (key 0). */

@@ -20,7 +20,10 @@ export async function healthRoutes(app: FastifyInstance, { db, search }: { db: D
   // Without a database nothing works: 503 takes the instance out of rotation. Without Meilisearch search degrades
   // to PostgreSQL, so the instance stays in rotation and says "degraded".
   app.get('/readyz', async (request, reply) => {
-    const [database, searchUp] = await Promise.all([databaseIsReachable(db), search ? search.isHealthy() : Promise.resolve(false)])
+    const [database, searchUp] = await Promise.all([
+      databaseIsReachable(db),
+      search ? search.isHealthy() : Promise.resolve(false),
+    ])
     // How far the index is behind: changes waiting for Meilisearch, and for how long the oldest has waited.
     const backlog: OutboxBacklog | null = database ? await outboxBacklog(db).catch(() => null) : null
     const searchState = search === null ? 'not_configured' : searchUp ? 'ok' : 'unavailable'
@@ -30,8 +33,14 @@ export async function healthRoutes(app: FastifyInstance, { db, search }: { db: D
       .code(database ? 200 : 503)
       .header('cache-control', 'no-store')
       .send({
-        status, database: database ? 'ok' : 'unavailable', search: searchState,
-        outbox: backlog && { pending: backlog.pending, failing: backlog.failing, oldest_age_seconds: backlog.oldestAgeSeconds },
+        status,
+        database: database ? 'ok' : 'unavailable',
+        search: searchState,
+        outbox: backlog && {
+          pending: backlog.pending,
+          failing: backlog.failing,
+          oldest_age_seconds: backlog.oldestAgeSeconds,
+        },
       })
   })
 }

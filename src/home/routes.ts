@@ -13,5 +13,7 @@ export async function homeRoutes(app: FastifyInstance, { db }: { db: Db }) {
   })
 
   // Browsers ask for /favicon.ico whatever the page links; send them to the one icon we have.
-  app.get('/favicon.ico', async (_request, reply) => reply.header('cache-control', 'public, max-age=86400').redirect('/static/favicon.svg', 301))
+  app.get('/favicon.ico', async (_request, reply) =>
+    reply.header('cache-control', 'public, max-age=86400').redirect('/static/favicon.svg', 301),
+  )
 }

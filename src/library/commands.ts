@@ -29,13 +29,23 @@ export interface ArticleData {
   }
 }
 
-export type ArticleWriteResult = { ok: true; id: number; slug: string } | { ok: false; reason: 'slug_taken'; suggestion: string }
+export type ArticleWriteResult =
+  { ok: true; id: number; slug: string } | { ok: false; reason: 'slug_taken'; suggestion: string }
 /** The newer text a stale edit is shown beside the user's own; `version` is what the form may save from next. */
 export type CurrentArticleText = { title: string; bodyHtml: string; version: number }
 
 /** An article's author (while not suspended) or one of its reviewers now, checked with the rows locked. */
-async function lockArticleChanger(trx: Trx, articleId: number, userId: number, who: 'author_or_reviewer' | 'author' | 'reviewer') {
-  const article = await trx.selectFrom('articles').select(['author_id', 'community_id']).where('id', '=', articleId).executeTakeFirst()
+async function lockArticleChanger(
+  trx: Trx,
+  articleId: number,
+  userId: number,
+  who: 'author_or_reviewer' | 'author' | 'reviewer',
+) {
+  const article = await trx
+    .selectFrom('articles')
+    .select(['author_id', 'community_id'])
+    .where('id', '=', articleId)
+    .executeTakeFirst()
   if (!article) return
   if (who === 'reviewer') {
     await lockModerator(trx, userId, article.community_id)
@@ -43,7 +53,8 @@ async function lockArticleChanger(trx: Trx, articleId: number, userId: number, w
   }
   const actor = await lockActiveActor(trx, userId, { communityId: article.community_id })
   if (article.author_id === userId) return
-  if (who === 'author' || !actor.isModerator) throw forbidden(who === 'author' ? 'library.error.not_yours' : 'library.error.reviewers_only')
+  if (who === 'author' || !actor.isModerator)
+    throw forbidden(who === 'author' ? 'library.error.not_yours' : 'library.error.reviewers_only')
 }
 
 /** The first free slug of the form base, base-2, base-3, … */
@@ -59,17 +70,44 @@ export async function freeSlug(db: Db | Trx, base: string, exceptId?: number): P
   for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`
 }
 
-async function writeRevision(trx: Trx, articleId: number, editorId: number, restoredFrom: number | null = null): Promise<number> {
+async function writeRevision(
+  trx: Trx,
+  articleId: number,
+  editorId: number,
+  restoredFrom: number | null = null,
+): Promise<number> {
   const article = await trx
     .selectFrom('articles')
-    .select(['revision', 'title', 'summary', 'body_md', 'body_html', 'practice_context', 'practice_target_group', 'practice_country', 'practice_what_worked', 'practice_what_did_not', 'practice_contact'])
+    .select([
+      'revision',
+      'title',
+      'summary',
+      'body_md',
+      'body_html',
+      'practice_context',
+      'practice_target_group',
+      'practice_country',
+      'practice_what_worked',
+      'practice_what_did_not',
+      'practice_contact',
+    ])
     .where('id', '=', articleId)
     .executeTakeFirstOrThrow()
   const revision = article.revision + 1
   const { revision: _r, title, summary, body_md, body_html, ...practice } = article
   await trx
     .insertInto('article_revisions')
-    .values({ article_id: articleId, revision, editor_id: editorId, title, summary, body_md, body_html, practice: JSON.stringify(practice), restored_from: restoredFrom })
+    .values({
+      article_id: articleId,
+      revision,
+      editor_id: editorId,
+      title,
+      summary,
+      body_md,
+      body_html,
+      practice: JSON.stringify(practice),
+      restored_from: restoredFrom,
+    })
     .execute()
   await trx.updateTable('articles').set({ revision }).where('id', '=', articleId).execute()
   return revision
@@ -77,10 +115,19 @@ async function writeRevision(trx: Trx, articleId: number, editorId: number, rest
 
 async function setThemes(trx: Trx, articleId: number, themeIds: number[]) {
   await trx.deleteFrom('article_tags').where('article_id', '=', articleId).execute()
-  if (themeIds.length) await trx.insertInto('article_tags').values(themeIds.map((tag_id) => ({ article_id: articleId, tag_id }))).execute()
+  if (themeIds.length)
+    await trx
+      .insertInto('article_tags')
+      .values(themeIds.map((tag_id) => ({ article_id: articleId, tag_id })))
+      .execute()
 }
 
-type DraftInput = ArticleData & { authorId: number; translatedFrom?: { id: number; revision: number; groupId: number }; sources?: { threadId: number; postId: number | null }[]; isDemo?: boolean }
+type DraftInput = ArticleData & {
+  authorId: number
+  translatedFrom?: { id: number; revision: number; groupId: number }
+  sources?: { threadId: number; postId: number | null }[]
+  isDemo?: boolean
+}
 
 export async function createDraft(db: Db, input: DraftInput): Promise<ArticleWriteResult> {
   return db.transaction().execute(async (trx) => {
@@ -98,9 +145,18 @@ export async function insertDraft(trx: Trx, input: DraftInput): Promise<ArticleW
   const row = await trx
     .insertInto('articles')
     .values({
-      slug: input.slug, title: input.title, summary: input.summary, kind: input.kind, language: input.language,
-      body_md: input.body_md, body_html: rendered.html, body_text: rendered.text, community_id: input.community_id,
-      author_id: input.authorId, ...input.practice, is_demo: input.isDemo ?? false,
+      slug: input.slug,
+      title: input.title,
+      summary: input.summary,
+      kind: input.kind,
+      language: input.language,
+      body_md: input.body_md,
+      body_html: rendered.html,
+      body_text: rendered.text,
+      community_id: input.community_id,
+      author_id: input.authorId,
+      ...input.practice,
+      is_demo: input.isDemo ?? false,
       translation_group_id: input.translatedFrom?.groupId ?? null,
       translated_from_id: input.translatedFrom?.id ?? null,
       translated_from_revision: input.translatedFrom?.revision ?? null,
@@ -109,41 +165,77 @@ export async function insertDraft(trx: Trx, input: DraftInput): Promise<ArticleW
     .executeTakeFirstOrThrow()
   if (input.translatedFrom) {
     // The source joins the group it now shares with its translation.
-    await trx.updateTable('articles').set({ translation_group_id: input.translatedFrom.groupId }).where('id', '=', input.translatedFrom.id).execute()
+    await trx
+      .updateTable('articles')
+      .set({ translation_group_id: input.translatedFrom.groupId })
+      .where('id', '=', input.translatedFrom.id)
+      .execute()
   }
   await setThemes(trx, row.id, input.themeIds)
-  for (const source of input.sources ?? []) await trx.insertInto('article_sources').values({ article_id: row.id, thread_id: source.threadId, post_id: source.postId }).execute()
+  for (const source of input.sources ?? [])
+    await trx
+      .insertInto('article_sources')
+      .values({ article_id: row.id, thread_id: source.threadId, post_id: source.postId })
+      .execute()
   await writeRevision(trx, row.id, input.authorId)
   return { ok: true, id: row.id, slug: row.slug } as const
 }
 
 /** `version` is the revision the edit form was opened at: every edit and restore raises it, so it tells exactly. */
 export async function updateArticle(
-  db: Db, articleId: number, input: ArticleData & { editorId: number; markTranslationCurrent: boolean; version: number | null },
+  db: Db,
+  articleId: number,
+  input: ArticleData & { editorId: number; markTranslationCurrent: boolean; version: number | null },
 ): Promise<ArticleWriteResult | StaleEdit<CurrentArticleText>> {
   return db.transaction().execute(async (trx) => {
     await lockArticleChanger(trx, articleId, input.editorId, 'author_or_reviewer')
-    const current = await trx.selectFrom('articles').select(['id', 'translated_from_id', 'revision', 'title', 'body_html']).where('id', '=', articleId).forUpdate().executeTakeFirstOrThrow()
+    const current = await trx
+      .selectFrom('articles')
+      .select(['id', 'translated_from_id', 'revision', 'title', 'body_html'])
+      .where('id', '=', articleId)
+      .forUpdate()
+      .executeTakeFirstOrThrow()
     if (current.revision !== input.version) {
-      return { ok: false, reason: 'stale', current: { title: current.title, bodyHtml: current.body_html, version: current.revision } } as const
+      return {
+        ok: false,
+        reason: 'stale',
+        current: { title: current.title, bodyHtml: current.body_html, version: current.revision },
+      } as const
     }
-    if (await trx.selectFrom('articles').select('id').where('slug', '=', input.slug).where('id', '!=', articleId).executeTakeFirst()) {
+    if (
+      await trx
+        .selectFrom('articles')
+        .select('id')
+        .where('slug', '=', input.slug)
+        .where('id', '!=', articleId)
+        .executeTakeFirst()
+    ) {
       return { ok: false, reason: 'slug_taken', suggestion: await freeSlug(trx, input.slug, articleId) } as const
     }
     const rendered = renderMarkdown(input.body_md)
     await trx
       .updateTable('articles')
       .set({
-        slug: input.slug, title: input.title, summary: input.summary, kind: input.kind, language: input.language,
-        body_md: input.body_md, body_html: rendered.html, body_text: rendered.text, community_id: input.community_id,
-        ...input.practice, updated_at: new Date(),
+        slug: input.slug,
+        title: input.title,
+        summary: input.summary,
+        kind: input.kind,
+        language: input.language,
+        body_md: input.body_md,
+        body_html: rendered.html,
+        body_text: rendered.text,
+        community_id: input.community_id,
+        ...input.practice,
+        updated_at: new Date(),
       })
       .where('id', '=', articleId)
       .execute()
     if (input.markTranslationCurrent && current.translated_from_id) {
       await trx
         .updateTable('articles')
-        .set({ translated_from_revision: sql`(select revision from articles s where s.id = ${current.translated_from_id})` })
+        .set({
+          translated_from_revision: sql`(select revision from articles s where s.id = ${current.translated_from_id})`,
+        })
         .where('id', '=', articleId)
         .execute()
     }
@@ -166,13 +258,31 @@ const allowedFrom: Record<Transition, string[]> = {
 
 /** Moves an article through draft → in review → published → archived; false when it is not in a state that allows it. */
 /** With `actorId` (every request does), its author submits and its reviewers do the rest, checked under lock. */
-export async function transitionArticle(db: Db, articleId: number, transition: Transition, comment: string | null, actorId?: number): Promise<boolean> {
+export async function transitionArticle(
+  db: Db,
+  articleId: number,
+  transition: Transition,
+  comment: string | null,
+  actorId?: number,
+): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
-    if (actorId !== undefined) await lockArticleChanger(trx, articleId, actorId, transition === 'submit' ? 'author' : 'reviewer')
-    const article = await trx.selectFrom('articles').select(['status', 'published_at']).where('id', '=', articleId).forUpdate().executeTakeFirst()
+    if (actorId !== undefined)
+      await lockArticleChanger(trx, articleId, actorId, transition === 'submit' ? 'author' : 'reviewer')
+    const article = await trx
+      .selectFrom('articles')
+      .select(['status', 'published_at'])
+      .where('id', '=', articleId)
+      .forUpdate()
+      .executeTakeFirst()
     if (!article || !allowedFrom[transition].includes(article.status)) return false
     const now = new Date()
-    const next = { submit: 'in_review', publish: 'published', return: 'draft', archive: 'archived', republish: 'published' }[transition] as 'draft' | 'in_review' | 'published' | 'archived'
+    const next = {
+      submit: 'in_review',
+      publish: 'published',
+      return: 'draft',
+      archive: 'archived',
+      republish: 'published',
+    }[transition] as 'draft' | 'in_review' | 'published' | 'archived'
     await trx
       .updateTable('articles')
       .set({
@@ -191,10 +301,20 @@ export async function transitionArticle(db: Db, articleId: number, transition: T
 export type RestoreResult = 'restored' | 'not_found'
 
 /** Restores an older revision of this article; it becomes the newest revision. */
-export async function restoreRevision(db: Db, articleId: number, revision: number, editorId: number): Promise<RestoreResult> {
+export async function restoreRevision(
+  db: Db,
+  articleId: number,
+  revision: number,
+  editorId: number,
+): Promise<RestoreResult> {
   return db.transaction().execute(async (trx) => {
     await lockArticleChanger(trx, articleId, editorId, 'author_or_reviewer')
-    const old = await trx.selectFrom('article_revisions').selectAll().where('article_id', '=', articleId).where('revision', '=', revision).executeTakeFirst()
+    const old = await trx
+      .selectFrom('article_revisions')
+      .selectAll()
+      .where('article_id', '=', articleId)
+      .where('revision', '=', revision)
+      .executeTakeFirst()
     if (!old) return 'not_found'
     await trx.selectFrom('articles').select('id').where('id', '=', articleId).forUpdate().execute()
     const practice = (old.practice ?? {}) as Record<string, string | null>
@@ -202,10 +322,18 @@ export async function restoreRevision(db: Db, articleId: number, revision: numbe
     await trx
       .updateTable('articles')
       .set({
-        title: old.title, summary: old.summary, body_md: old.body_md, body_html: rendered.html, body_text: rendered.text, updated_at: new Date(),
-        practice_context: practice.practice_context ?? null, practice_target_group: practice.practice_target_group ?? null,
-        practice_country: practice.practice_country ?? null, practice_what_worked: practice.practice_what_worked ?? null,
-        practice_what_did_not: practice.practice_what_did_not ?? null, practice_contact: practice.practice_contact ?? null,
+        title: old.title,
+        summary: old.summary,
+        body_md: old.body_md,
+        body_html: rendered.html,
+        body_text: rendered.text,
+        updated_at: new Date(),
+        practice_context: practice.practice_context ?? null,
+        practice_target_group: practice.practice_target_group ?? null,
+        practice_country: practice.practice_country ?? null,
+        practice_what_worked: practice.practice_what_worked ?? null,
+        practice_what_did_not: practice.practice_what_did_not ?? null,
+        practice_contact: practice.practice_contact ?? null,
       })
       .where('id', '=', articleId)
       .execute()
@@ -215,19 +343,33 @@ export async function restoreRevision(db: Db, articleId: number, revision: numbe
   })
 }
 
-export async function addComment(db: Db, input: { articleId: number; authorId: number; parentId: number | null; bodyMd: string }): Promise<{ ok: true; id: number } | { ok: false; reason: 'parent_not_found' }> {
+export async function addComment(
+  db: Db,
+  input: { articleId: number; authorId: number; parentId: number | null; bodyMd: string },
+): Promise<{ ok: true; id: number } | { ok: false; reason: 'parent_not_found' }> {
   return db.transaction().execute(async (trx) => {
     await lockActiveActor(trx, input.authorId)
     let parentId = input.parentId
     if (parentId !== null) {
-      const parent = await trx.selectFrom('comments').select(['parent_id', 'status']).where('id', '=', parentId).where('article_id', '=', input.articleId).executeTakeFirst()
+      const parent = await trx
+        .selectFrom('comments')
+        .select(['parent_id', 'status'])
+        .where('id', '=', parentId)
+        .where('article_id', '=', input.articleId)
+        .executeTakeFirst()
       if (!parent || parent.status === 'deleted') return { ok: false, reason: 'parent_not_found' } as const
       // One level of replies: an answer to an answer joins the same conversation.
       parentId = parent.parent_id ?? parentId
     }
     const row = await trx
       .insertInto('comments')
-      .values({ article_id: input.articleId, author_id: input.authorId, parent_id: parentId, body_md: input.bodyMd, body_html: renderMarkdown(input.bodyMd).html })
+      .values({
+        article_id: input.articleId,
+        author_id: input.authorId,
+        parent_id: parentId,
+        body_md: input.bodyMd,
+        body_html: renderMarkdown(input.bodyMd).html,
+      })
       .returning('id')
       .executeTakeFirstOrThrow()
     return { ok: true, id: row.id } as const
@@ -248,18 +390,36 @@ async function lockCommentChanger(trx: Trx, commentId: number, userId: number) {
   if (comment.author_id !== userId && !reviewer) throw forbidden('discussions.error.not_yours')
 }
 
-export type CommentEditResult = { ok: true } | { ok: false; reason: 'gone' } | StaleEdit<{ bodyHtml: string; version: number }>
+export type CommentEditResult =
+  { ok: true } | { ok: false; reason: 'gone' } | StaleEdit<{ bodyHtml: string; version: number }>
 
-export async function editComment(db: Db, commentId: number, bodyMd: string, version: number | null, actorId?: number): Promise<CommentEditResult> {
+export async function editComment(
+  db: Db,
+  commentId: number,
+  bodyMd: string,
+  version: number | null,
+  actorId?: number,
+): Promise<CommentEditResult> {
   return db.transaction().execute(async (trx) => {
     if (actorId !== undefined) await lockCommentChanger(trx, commentId, actorId)
-    const current = await trx.selectFrom('comments').select(['status', 'body_html', 'version']).where('id', '=', commentId).forNoKeyUpdate().executeTakeFirst()
+    const current = await trx
+      .selectFrom('comments')
+      .select(['status', 'body_html', 'version'])
+      .where('id', '=', commentId)
+      .forNoKeyUpdate()
+      .executeTakeFirst()
     if (!current || current.status === 'deleted') return { ok: false, reason: 'gone' } as const
     // Under the row lock: of two saves from one version, the second waits here and then sees the first.
-    if (current.version !== version) return { ok: false, reason: 'stale', current: { bodyHtml: current.body_html, version: current.version } } as const
+    if (current.version !== version)
+      return { ok: false, reason: 'stale', current: { bodyHtml: current.body_html, version: current.version } } as const
     await trx
       .updateTable('comments')
-      .set({ body_md: bodyMd, body_html: renderMarkdown(bodyMd).html, edited_at: new Date(), version: current.version + 1 })
+      .set({
+        body_md: bodyMd,
+        body_html: renderMarkdown(bodyMd).html,
+        edited_at: new Date(),
+        version: current.version + 1,
+      })
       .where('id', '=', commentId)
       .execute()
     return { ok: true } as const
@@ -269,7 +429,12 @@ export async function editComment(db: Db, commentId: number, bodyMd: string, ver
 export async function deleteComment(db: Db, commentId: number, actorId?: number): Promise<boolean> {
   const result = await db.transaction().execute(async (trx) => {
     if (actorId !== undefined) await lockCommentChanger(trx, commentId, actorId)
-    return trx.updateTable('comments').set({ status: 'deleted', deleted_at: new Date() }).where('id', '=', commentId).where('status', '!=', 'deleted').executeTakeFirst()
+    return trx
+      .updateTable('comments')
+      .set({ status: 'deleted', deleted_at: new Date() })
+      .where('id', '=', commentId)
+      .where('status', '!=', 'deleted')
+      .executeTakeFirst()
   })
   return Number(result.numUpdatedRows) === 1
 }

@@ -17,58 +17,116 @@ import { findComment } from './queries.js'
 const commentMaxBytes = 16 * 1024
 
 export async function commentRoutes(app: FastifyInstance, { db }: { db: Db }) {
-  app.post('/library/:slug/comments', { preHandler: requireUser, schema: formSchema(['body', 'parent_id', '_csrf']) }, async (request, reply) => {
-    const viewer = viewerOf(request)
-    const { article, actor } = await articleForViewer(db, request, (request.params as { slug: string }).slug)
-    if (!canComment(actor, article)) throw forbidden('library.error.comment_not_allowed')
-    const body = field(request.body, 'body')
-    const check = checkMarkdown(body, { maxBytes: commentMaxBytes })
-    if (!check.ok) throw refusedText(markdownProblem(check), body)
-    const watched = await checkWatchedWords(db, body)
-    if (watched?.action === 'block') throw badRequest('moderation.words.blocked', { phrase: watched.phrase })
-    const rawParent = field(request.body, 'parent_id')
-    const parentId = rawParent === '' ? null : positiveInt(rawParent)
-    if (rawParent !== '' && parentId === null) throw badRequest('library.error.comment_parent_unknown')
-    const result = await addComment(db, { articleId: article.id, authorId: viewer.id, parentId, bodyMd: body })
-    if (!result.ok) throw badRequest('library.error.comment_parent_unknown')
-    setFlash(reply, 'library.flash.comment_posted')
-    return reply.redirect(`/library/${article.slug}#comment-${result.id}`, 303)
-  })
+  app.post(
+    '/library/:slug/comments',
+    { preHandler: requireUser, schema: formSchema(['body', 'parent_id', '_csrf']) },
+    async (request, reply) => {
+      const viewer = viewerOf(request)
+      const { article, actor } = await articleForViewer(db, request, (request.params as { slug: string }).slug)
+      if (!canComment(actor, article)) throw forbidden('library.error.comment_not_allowed')
+      const body = field(request.body, 'body')
+      const check = checkMarkdown(body, { maxBytes: commentMaxBytes })
+      if (!check.ok) throw refusedText(markdownProblem(check), body)
+      const watched = await checkWatchedWords(db, body)
+      if (watched?.action === 'block') throw badRequest('moderation.words.blocked', { phrase: watched.phrase })
+      const rawParent = field(request.body, 'parent_id')
+      const parentId = rawParent === '' ? null : positiveInt(rawParent)
+      if (rawParent !== '' && parentId === null) throw badRequest('library.error.comment_parent_unknown')
+      const result = await addComment(db, { articleId: article.id, authorId: viewer.id, parentId, bodyMd: body })
+      if (!result.ok) throw badRequest('library.error.comment_parent_unknown')
+      setFlash(reply, 'library.flash.comment_posted')
+      return reply.redirect(`/library/${article.slug}#comment-${result.id}`, 303)
+    },
+  )
 
   const ownComment = async (request: FastifyRequest, id: number) => {
     const comment = await findComment(db, id)
     if (!comment || comment.status === 'deleted') throw notFound()
-    const article = await db.selectFrom('articles').select(['slug', 'author_id', 'status', 'community_id']).where('id', '=', comment.article_id).executeTakeFirstOrThrow()
+    const article = await db
+      .selectFrom('articles')
+      .select(['slug', 'author_id', 'status', 'community_id'])
+      .where('id', '=', comment.article_id)
+      .executeTakeFirstOrThrow()
     const { actor } = await articleForViewer(db, request, article.slug)
-    const mayChange = (comment.author_id === request.viewer?.id && canComment(actor, article)) || canReview(actor, article)
+    const mayChange =
+      (comment.author_id === request.viewer?.id && canComment(actor, article)) || canReview(actor, article)
     if (!mayChange) throw forbidden('discussions.error.not_yours')
     return { comment, article }
   }
 
-  const editPage = (request: FastifyRequest, view: { comment: { id: number }; article: { slug: string }; body: string; version: number | null; error?: string; conflict?: { bodyHtml: string } }) =>
-    ({ title: request.t('library.comments.edit'), comment: view.comment, article: view.article, values: { body: view.body }, error: view.error, version: view.version, conflict: view.conflict ?? null })
+  const editPage = (
+    request: FastifyRequest,
+    view: {
+      comment: { id: number }
+      article: { slug: string }
+      body: string
+      version: number | null
+      error?: string
+      conflict?: { bodyHtml: string }
+    },
+  ) => ({
+    title: request.t('library.comments.edit'),
+    comment: view.comment,
+    article: view.article,
+    values: { body: view.body },
+    error: view.error,
+    version: view.version,
+    conflict: view.conflict ?? null,
+  })
 
   app.get('/library/comments/:id/edit', { preHandler: requireUser }, async (request, reply) => {
     const { comment, article } = await ownComment(request, pathId((request.params as { id: string }).id))
-    return reply.render('library/comment-edit', editPage(request, { comment, article, body: comment.body_md, version: comment.version }))
+    return reply.render(
+      'library/comment-edit',
+      editPage(request, { comment, article, body: comment.body_md, version: comment.version }),
+    )
   })
 
-  app.post('/library/comments/:id/edit', { preHandler: requireUser, schema: formSchema(['body', '_csrf']) }, async (request, reply) => {
-    const { comment, article } = await ownComment(request, pathId((request.params as { id: string }).id))
-    const body = field(request.body, 'body')
-    const version = editVersion(request.body)
-    const check = checkMarkdown(body, { maxBytes: commentMaxBytes })
-    if (!check.ok) return reply.code(422).render('library/comment-edit', editPage(request, { comment, article, body, version, error: fieldMessage(request, markdownProblem(check)) }))
-    const watched = await checkWatchedWords(db, body)
-    if (watched?.action === 'block') {
-      return reply.code(422).render('library/comment-edit', editPage(request, { comment, article, body, version, error: request.t('moderation.words.blocked', { phrase: watched.phrase }) }))
-    }
-    const result = await editComment(db, comment.id, body, version, viewerOf(request).id)
-    if (!result.ok && result.reason === 'gone') throw notFound()
-    if (!result.ok) return reply.code(409).render('library/comment-edit', editPage(request, { comment, article, body, version: result.current.version, conflict: result.current }))
-    setFlash(reply, 'discussions.flash.edited')
-    return reply.redirect(`/library/${article.slug}#comment-${comment.id}`, 303)
-  })
+  app.post(
+    '/library/comments/:id/edit',
+    { preHandler: requireUser, schema: formSchema(['body', '_csrf']) },
+    async (request, reply) => {
+      const { comment, article } = await ownComment(request, pathId((request.params as { id: string }).id))
+      const body = field(request.body, 'body')
+      const version = editVersion(request.body)
+      const check = checkMarkdown(body, { maxBytes: commentMaxBytes })
+      if (!check.ok)
+        return reply.code(422).render(
+          'library/comment-edit',
+          editPage(request, {
+            comment,
+            article,
+            body,
+            version,
+            error: fieldMessage(request, markdownProblem(check)),
+          }),
+        )
+      const watched = await checkWatchedWords(db, body)
+      if (watched?.action === 'block') {
+        return reply.code(422).render(
+          'library/comment-edit',
+          editPage(request, {
+            comment,
+            article,
+            body,
+            version,
+            error: request.t('moderation.words.blocked', { phrase: watched.phrase }),
+          }),
+        )
+      }
+      const result = await editComment(db, comment.id, body, version, viewerOf(request).id)
+      if (!result.ok && result.reason === 'gone') throw notFound()
+      if (!result.ok)
+        return reply
+          .code(409)
+          .render(
+            'library/comment-edit',
+            editPage(request, { comment, article, body, version: result.current.version, conflict: result.current }),
+          )
+      setFlash(reply, 'discussions.flash.edited')
+      return reply.redirect(`/library/${article.slug}#comment-${comment.id}`, 303)
+    },
+  )
 
   app.post('/library/comments/:id/delete', { preHandler: requireUser }, async (request, reply) => {
     const { comment, article } = await ownComment(request, pathId((request.params as { id: string }).id))
@@ -76,5 +134,4 @@ export async function commentRoutes(app: FastifyInstance, { db }: { db: Db }) {
     setFlash(reply, 'library.flash.comment_deleted')
     return reply.redirect(`/library/${article.slug}#comments`, 303)
   })
-
 }

@@ -49,13 +49,21 @@ function tagId(request: FastifyRequest, specific: string) {
  * Sends an XML document with a strong ETag of its bytes; a matching If-None-Match gets a 304.
  * If-Modified-Since is not honoured: an archived article leaves a feed without making anything in it newer.
  */
-function sendXml(request: FastifyRequest, reply: FastifyReply, body: string, options: { contentType: string; cacheControl: string; lastModified?: Date; vary?: string }) {
+function sendXml(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  body: string,
+  options: { contentType: string; cacheControl: string; lastModified?: Date; vary?: string },
+) {
   const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`
   reply.header('cache-control', options.cacheControl).header('etag', etag)
   if (options.vary) reply.header('vary', options.vary)
   if (options.lastModified) reply.header('last-modified', options.lastModified.toUTCString())
   const ifNoneMatch = request.headers['if-none-match']
-  if (ifNoneMatch && ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag || tag.trim() === '*')) {
+  if (
+    ifNoneMatch &&
+    ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag || tag.trim() === '*')
+  ) {
     return reply.code(304).send()
   }
   return reply.type(options.contentType).send(body)
@@ -71,30 +79,58 @@ async function bodiesOf(db: Db, articleIds: number[]) {
 }
 
 async function findTheme(db: Db, slug: string, locale: FastifyRequest['locale']) {
-  return db.selectFrom('tags as t').select(['t.id', 't.slug', 't.merged_into_id', labelExpression(locale).as('label')]).where('t.slug', '=', slug).where('t.kind', '=', 'theme').executeTakeFirst()
+  return db
+    .selectFrom('tags as t')
+    .select(['t.id', 't.slug', 't.merged_into_id', labelExpression(locale).as('label')])
+    .where('t.slug', '=', slug)
+    .where('t.kind', '=', 'theme')
+    .executeTakeFirst()
 }
 
 /** Public pages for search engines, most valuable first, never more than `limit` in all. */
 async function publicPages(db: Db, limit: number) {
-  const themes = await db.selectFrom('tags').select('slug').where('kind', '=', 'theme').where('merged_into_id', 'is', null).orderBy('slug').limit(limit).execute()
-  const communities = await db.selectFrom('communities').select(['slug', 'last_activity_at']).where('visibility', '=', 'public').orderBy('slug').limit(limit - themes.length).execute()
+  const themes = await db
+    .selectFrom('tags')
+    .select('slug')
+    .where('kind', '=', 'theme')
+    .where('merged_into_id', 'is', null)
+    .orderBy('slug')
+    .limit(limit)
+    .execute()
+  const communities = await db
+    .selectFrom('communities')
+    .select(['slug', 'last_activity_at'])
+    .where('visibility', '=', 'public')
+    .orderBy('slug')
+    .limit(limit - themes.length)
+    .execute()
   let left = limit - themes.length - communities.length
-  const articles = left > 0
-    ? await db.selectFrom('articles').select(['slug', 'updated_at']).where('status', '=', 'published').where('hidden_at', 'is', null).orderBy('updated_at', 'desc').orderBy('id', 'desc').limit(left).execute()
-    : []
+  const articles =
+    left > 0
+      ? await db
+          .selectFrom('articles')
+          .select(['slug', 'updated_at'])
+          .where('status', '=', 'published')
+          .where('hidden_at', 'is', null)
+          .orderBy('updated_at', 'desc')
+          .orderBy('id', 'desc')
+          .limit(left)
+          .execute()
+      : []
   left -= articles.length
-  const threads = left > 0
-    ? await db
-      .selectFrom('threads as t')
-      .innerJoin('communities as c', 'c.id', 't.community_id')
-      .select(['t.id', 't.last_post_at'])
-      .where('t.status', '=', 'visible')
-      .where('c.visibility', '=', 'public')
-      .orderBy('t.last_post_at', 'desc')
-      .orderBy('t.id', 'desc')
-      .limit(left)
-      .execute()
-    : []
+  const threads =
+    left > 0
+      ? await db
+          .selectFrom('threads as t')
+          .innerJoin('communities as c', 'c.id', 't.community_id')
+          .select(['t.id', 't.last_post_at'])
+          .where('t.status', '=', 'visible')
+          .where('c.visibility', '=', 'public')
+          .orderBy('t.last_post_at', 'desc')
+          .orderBy('t.id', 'desc')
+          .limit(left)
+          .execute()
+      : []
   return { themes, communities, articles, threads }
 }
 
@@ -112,18 +148,28 @@ interface FeedScope {
 
 async function sendFeed(db: Db, request: FastifyRequest, reply: FastifyReply, scope: FeedScope) {
   const origin = originOf(request)
-  const { articles } = await listPublished(db, { kind: null, language: null, themeId: scope.themeId, communityId: scope.communityId, sort: 'newest', after: null }, feedSize)
+  const { articles } = await listPublished(
+    db,
+    { kind: null, language: null, themeId: scope.themeId, communityId: scope.communityId, sort: 'newest', after: null },
+    feedSize,
+  )
   const ids = articles.map((a) => a.id)
   // Categories carry the English label: one vocabulary for every reader, whatever language the feed was asked in.
   const [themes, bodies] = await Promise.all([themesOfArticles(db, ids, 'en'), bodiesOf(db, ids)])
-  const newest = articles.reduce<Date | null>((max, a) => (max === null || new Date(a.updated_at) > max ? new Date(a.updated_at) : max), null)
+  const newest = articles.reduce<Date | null>(
+    (max, a) => (max === null || new Date(a.updated_at) > max ? new Date(a.updated_at) : max),
+    null,
+  )
   const updated = newest ?? new Date()
 
   const entries = articles.map((a) => {
     const url = `${origin}/library/${a.slug}`
     const categories = (themes.get(a.id) ?? [])
       .sort((x, y) => x.slug.localeCompare(y.slug))
-      .map((th) => `    <category term="${xmlText(th.slug)}" label="${xmlText(th.label)}" scheme="${xmlText(`${origin}/themes/`)}"/>\n`)
+      .map(
+        (th) =>
+          `    <category term="${xmlText(th.slug)}" label="${xmlText(th.label)}" scheme="${xmlText(`${origin}/themes/`)}"/>\n`,
+      )
       .join('')
     return [
       `  <entry xml:lang="${xmlText(a.language)}">\n`,
@@ -153,19 +199,26 @@ async function sendFeed(db: Db, request: FastifyRequest, reply: FastifyReply, sc
     ...entries,
     '</feed>\n',
   ].join('')
-  return sendXml(request, reply, xml, { contentType: 'application/atom+xml; charset=utf-8', cacheControl: feedCacheControl, lastModified: newest ?? undefined, vary: 'Accept-Language, Cookie' })
+  return sendXml(request, reply, xml, {
+    contentType: 'application/atom+xml; charset=utf-8',
+    cacheControl: feedCacheControl,
+    lastModified: newest ?? undefined,
+    vary: 'Accept-Language, Cookie',
+  })
 }
 
 export async function feedRoutes(app: FastifyInstance, { db }: { db: Db }) {
-  app.get('/feeds/library.atom', async (request, reply) => sendFeed(db, request, reply, {
-    id: tagId(request, 'feed:library'),
-    title: request.t('feeds.library.title'),
-    subtitle: request.t('feeds.library.subtitle'),
-    selfPath: '/feeds/library.atom',
-    alternatePath: '/library',
-    themeId: null,
-    communityId: null,
-  }))
+  app.get('/feeds/library.atom', async (request, reply) =>
+    sendFeed(db, request, reply, {
+      id: tagId(request, 'feed:library'),
+      title: request.t('feeds.library.title'),
+      subtitle: request.t('feeds.library.subtitle'),
+      selfPath: '/feeds/library.atom',
+      alternatePath: '/library',
+      themeId: null,
+      communityId: null,
+    }),
+  )
 
   app.get('/feeds/themes/:slug.atom', async (request, reply) => {
     const { slug } = request.params as { slug: string }
@@ -173,7 +226,11 @@ export async function feedRoutes(app: FastifyInstance, { db }: { db: Db }) {
     const theme = await findTheme(db, slug, request.locale)
     if (!theme) throw notFound()
     if (theme.merged_into_id) {
-      const target = await db.selectFrom('tags').select('slug').where('id', '=', theme.merged_into_id).executeTakeFirstOrThrow()
+      const target = await db
+        .selectFrom('tags')
+        .select('slug')
+        .where('id', '=', theme.merged_into_id)
+        .executeTakeFirstOrThrow()
       return reply.redirect(`/feeds/themes/${target.slug}.atom`, 301)
     }
     return sendFeed(db, request, reply, {
@@ -221,7 +278,10 @@ export async function feedRoutes(app: FastifyInstance, { db }: { db: Db }) {
       ...pages.threads.map((th) => url(`/t/${th.id}`, th.last_post_at)),
       '</urlset>\n',
     ].join('')
-    return sendXml(request, reply, xml, { contentType: 'application/xml; charset=utf-8', cacheControl: sitemapCacheControl })
+    return sendXml(request, reply, xml, {
+      contentType: 'application/xml; charset=utf-8',
+      cacheControl: sitemapCacheControl,
+    })
   })
 
   app.get('/robots.txt', async (request, reply) => {

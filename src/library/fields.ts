@@ -12,7 +12,13 @@ export const contentLanguages = ['en', 'nl', 'fr', 'de', 'es', 'pt', 'it'] as co
 
 export const limits = { title: 200, summary: 500, practiceField: 2000, contact: 300 }
 
-export const practiceFields = ['practice_context', 'practice_target_group', 'practice_what_worked', 'practice_what_did_not', 'practice_contact'] as const
+export const practiceFields = [
+  'practice_context',
+  'practice_target_group',
+  'practice_what_worked',
+  'practice_what_did_not',
+  'practice_contact',
+] as const
 
 export const isKind = (value: string): value is ArticleKind => (articleKinds as string[]).includes(value)
 export const isContentLanguage = (value: string) => (contentLanguages as readonly string[]).includes(value)
@@ -70,11 +76,17 @@ export function checkArticle(input: ArticleInput, options: { slugRequired: boole
   if (!isContentLanguage(input.language)) errors.language = 'library.error.language_unknown'
   const body = checkMarkdown(input.body_md)
   if (!body.ok) errors.body = markdownProblem(body)
-  for (const name of ['practice_context', 'practice_target_group', 'practice_what_worked', 'practice_what_did_not'] as const) {
+  for (const name of [
+    'practice_context',
+    'practice_target_group',
+    'practice_what_worked',
+    'practice_what_did_not',
+  ] as const) {
     checkLength(errors, name, input[name], limits.practiceField)
   }
   checkLength(errors, 'practice_contact', input.practice_contact, limits.contact)
-  if (input.practice_country !== '' && !isCountryCode(input.practice_country)) errors.practice_country = 'library.error.country_unknown'
+  if (input.practice_country !== '' && !isCountryCode(input.practice_country))
+    errors.practice_country = 'library.error.country_unknown'
   return errors
 }
 

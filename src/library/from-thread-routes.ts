@@ -35,26 +35,49 @@ export async function fromThreadRoutes(app: FastifyInstance, { db }: { db: Db })
     return reply.render('library/from-thread', { title: request.t('library.from_thread.title'), thread, replies })
   })
 
-  app.post('/t/:id/to-library', { preHandler: requireUser, schema: formSchema(['_csrf'], ['replies']) }, async (request, reply) => {
-    const viewer = viewerOf(request)
-    const { thread } = await moderatedThread(request)
-    const chosen = new Set(fieldList(request.body, 'replies').map(Number))
-    const replies = (await visibleReplies(thread.id)).filter((r) => chosen.has(r.id))
-    const quote = (text: string) => text.split('\n').map((line) => `> ${line}`).join('\n')
-    const body = [
-      thread.body_md,
-      ...replies.map((r) => `### ${r.author_name}\n\n${quote(r.body_md)}`),
-    ].join('\n\n')
-    const language = isContentLanguage(request.locale) ? request.locale : 'en'
-    const result = await createDraft(db, {
-      title: thread.title, slug: await freeSlug(db, slugify(thread.title, 70)), summary: '', kind: 'practice', language,
-      body_md: body.slice(0, 60_000), community_id: thread.community_id, themeIds: (await db.selectFrom('thread_tags').select('tag_id').where('thread_id', '=', thread.id).execute()).map((r) => r.tag_id),
-      practice: { practice_context: null, practice_target_group: null, practice_country: null, practice_what_worked: null, practice_what_did_not: null, practice_contact: null },
-      authorId: viewer.id,
-      sources: [{ threadId: thread.id, postId: null }, ...replies.map((r) => ({ threadId: thread.id, postId: r.id }))],
-    })
-    if (!result.ok) throw forbidden()
-    setFlash(reply, 'library.flash.drafted_from_thread')
-    return reply.redirect(`/library/${result.slug}/edit`, 303)
-  })
+  app.post(
+    '/t/:id/to-library',
+    { preHandler: requireUser, schema: formSchema(['_csrf'], ['replies']) },
+    async (request, reply) => {
+      const viewer = viewerOf(request)
+      const { thread } = await moderatedThread(request)
+      const chosen = new Set(fieldList(request.body, 'replies').map(Number))
+      const replies = (await visibleReplies(thread.id)).filter((r) => chosen.has(r.id))
+      const quote = (text: string) =>
+        text
+          .split('\n')
+          .map((line) => `> ${line}`)
+          .join('\n')
+      const body = [thread.body_md, ...replies.map((r) => `### ${r.author_name}\n\n${quote(r.body_md)}`)].join('\n\n')
+      const language = isContentLanguage(request.locale) ? request.locale : 'en'
+      const result = await createDraft(db, {
+        title: thread.title,
+        slug: await freeSlug(db, slugify(thread.title, 70)),
+        summary: '',
+        kind: 'practice',
+        language,
+        body_md: body.slice(0, 60_000),
+        community_id: thread.community_id,
+        themeIds: (
+          await db.selectFrom('thread_tags').select('tag_id').where('thread_id', '=', thread.id).execute()
+        ).map((r) => r.tag_id),
+        practice: {
+          practice_context: null,
+          practice_target_group: null,
+          practice_country: null,
+          practice_what_worked: null,
+          practice_what_did_not: null,
+          practice_contact: null,
+        },
+        authorId: viewer.id,
+        sources: [
+          { threadId: thread.id, postId: null },
+          ...replies.map((r) => ({ threadId: thread.id, postId: r.id })),
+        ],
+      })
+      if (!result.ok) throw forbidden()
+      setFlash(reply, 'library.flash.drafted_from_thread')
+      return reply.redirect(`/library/${result.slug}/edit`, 303)
+    },
+  )
 }

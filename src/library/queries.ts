@@ -21,9 +21,23 @@ export async function listPublished(db: Db, filters: IndexFilters, limit = artic
     .selectFrom('articles as a')
     .innerJoin('users as u', 'u.id', 'a.author_id')
     .leftJoin('communities as c', 'c.id', 'a.community_id')
-    .select(['a.id', 'a.slug', 'a.title', 'a.summary', 'a.kind', 'a.language', 'a.published_at', 'a.updated_at', 'a.practice_country', 'u.display_name as author_name'])
+    .select([
+      'a.id',
+      'a.slug',
+      'a.title',
+      'a.summary',
+      'a.kind',
+      'a.language',
+      'a.published_at',
+      'a.updated_at',
+      'a.practice_country',
+      'u.display_name as author_name',
+    ])
     // A members-only community does not exist for outsiders (its name included): the index names public ones only.
-    .select([sql<string | null>`case when c.visibility = 'public' then c.name end`.as('community_name'), sql<string | null>`case when c.visibility = 'public' then c.slug end`.as('community_slug')])
+    .select([
+      sql<string | null>`case when c.visibility = 'public' then c.name end`.as('community_name'),
+      sql<string | null>`case when c.visibility = 'public' then c.slug end`.as('community_slug'),
+    ])
     .where('a.status', '=', 'published')
     .where('a.hidden_at', 'is', null)
     .limit(limit + 1)
@@ -32,37 +46,97 @@ export async function listPublished(db: Db, filters: IndexFilters, limit = artic
   if (filters.communityId) query = query.where('a.community_id', '=', filters.communityId)
   if (filters.themeId) {
     const themeId = filters.themeId
-    query = query.where((eb) => eb.exists(eb.selectFrom('article_tags as at').select('at.article_id').whereRef('at.article_id', '=', 'a.id').where('at.tag_id', '=', themeId)))
+    query = query.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('article_tags as at')
+          .select('at.article_id')
+          .whereRef('at.article_id', '=', 'a.id')
+          .where('at.tag_id', '=', themeId),
+      ),
+    )
   }
   if (filters.sort === 'title') {
     query = query.orderBy(sql`lower(a.title)`).orderBy('a.id')
-    if (filters.after) query = query.where(sql<boolean>`(lower(a.title), a.id) > (select lower(x.title), x.id from articles x where x.id = ${filters.after})`)
+    if (filters.after)
+      query = query.where(
+        sql<boolean>`(lower(a.title), a.id) > (select lower(x.title), x.id from articles x where x.id = ${filters.after})`,
+      )
   } else {
     query = query.orderBy('a.published_at', 'desc').orderBy('a.id', 'desc')
-    if (filters.after) query = query.where(sql<boolean>`(a.published_at, a.id) < (select x.published_at, x.id from articles x where x.id = ${filters.after})`)
+    if (filters.after)
+      query = query.where(
+        sql<boolean>`(a.published_at, a.id) < (select x.published_at, x.id from articles x where x.id = ${filters.after})`,
+      )
   }
   const rows = await query.execute()
   return { articles: rows.slice(0, limit), hasMore: rows.length > limit }
 }
 
-const articleColumns = ['a.hidden_at', 'a.hidden_reason', 'a.id', 'a.slug', 'a.title', 'a.summary', 'a.kind', 'a.language', 'a.body_md', 'a.body_html', 'a.body_text', 'a.practice_context', 'a.practice_target_group', 'a.practice_country', 'a.practice_what_worked', 'a.practice_what_did_not', 'a.practice_contact', 'a.status', 'a.review_comment', 'a.community_id', 'a.author_id', 'a.translation_group_id', 'a.translated_from_id', 'a.translated_from_revision', 'a.revision', 'a.is_demo', 'a.created_at', 'a.updated_at', 'a.published_at'] as const
+const articleColumns = [
+  'a.hidden_at',
+  'a.hidden_reason',
+  'a.id',
+  'a.slug',
+  'a.title',
+  'a.summary',
+  'a.kind',
+  'a.language',
+  'a.body_md',
+  'a.body_html',
+  'a.body_text',
+  'a.practice_context',
+  'a.practice_target_group',
+  'a.practice_country',
+  'a.practice_what_worked',
+  'a.practice_what_did_not',
+  'a.practice_contact',
+  'a.status',
+  'a.review_comment',
+  'a.community_id',
+  'a.author_id',
+  'a.translation_group_id',
+  'a.translated_from_id',
+  'a.translated_from_revision',
+  'a.revision',
+  'a.is_demo',
+  'a.created_at',
+  'a.updated_at',
+  'a.published_at',
+] as const
 
 export async function findArticleBySlug(db: Db, slug: string) {
-  return db
-    .selectFrom('articles as a')
-    .innerJoin('users as u', 'u.id', 'a.author_id')
-    .leftJoin('communities as c', 'c.id', 'a.community_id')
-    .leftJoin('articles as src', 'src.id', 'a.translated_from_id')
-    // Every column but the stored search vector, which only the search fallback reads.
-    .select(articleColumns)
-    .select(['u.display_name as author_name', 'u.organisation as author_organisation', 'c.name as community_name', 'c.slug as community_slug', 'c.visibility as community_visibility', 'c.join_policy as community_join_policy', 'src.revision as source_revision', 'src.slug as source_slug', 'src.status as source_status'])
-    .where('a.slug', '=', slug)
-    .executeTakeFirst()
+  return (
+    db
+      .selectFrom('articles as a')
+      .innerJoin('users as u', 'u.id', 'a.author_id')
+      .leftJoin('communities as c', 'c.id', 'a.community_id')
+      .leftJoin('articles as src', 'src.id', 'a.translated_from_id')
+      // Every column but the stored search vector, which only the search fallback reads.
+      .select(articleColumns)
+      .select([
+        'u.display_name as author_name',
+        'u.organisation as author_organisation',
+        'c.name as community_name',
+        'c.slug as community_slug',
+        'c.visibility as community_visibility',
+        'c.join_policy as community_join_policy',
+        'src.revision as source_revision',
+        'src.slug as source_slug',
+        'src.status as source_status',
+      ])
+      .where('a.slug', '=', slug)
+      .executeTakeFirst()
+  )
 }
 
 export type ArticleRow = NonNullable<Awaited<ReturnType<typeof findArticleBySlug>>>
 
-export async function themesOfArticles(db: Db, articleIds: number[], locale: Locale): Promise<Map<number, ThemeView[]>> {
+export async function themesOfArticles(
+  db: Db,
+  articleIds: number[],
+  locale: Locale,
+): Promise<Map<number, ThemeView[]>> {
   const result = new Map<number, ThemeView[]>()
   if (articleIds.length === 0) return result
   const rows = await db
@@ -104,14 +178,30 @@ export async function listRevisions(db: Db, articleId: number) {
 }
 
 export async function findRevision(db: Db, articleId: number, revision: number) {
-  return db.selectFrom('article_revisions').selectAll().where('article_id', '=', articleId).where('revision', '=', revision).executeTakeFirst()
+  return db
+    .selectFrom('article_revisions')
+    .selectAll()
+    .where('article_id', '=', articleId)
+    .where('revision', '=', revision)
+    .executeTakeFirst()
 }
 
 export async function listComments(db: Db, articleId: number) {
   return db
     .selectFrom('comments as m')
     .innerJoin('users as u', 'u.id', 'm.author_id')
-    .select(['m.id', 'm.parent_id', 'm.author_id', 'm.body_md', 'm.body_html', 'm.status', 'm.hidden_reason', 'm.created_at', 'm.edited_at', 'u.display_name as author_name'])
+    .select([
+      'm.id',
+      'm.parent_id',
+      'm.author_id',
+      'm.body_md',
+      'm.body_html',
+      'm.status',
+      'm.hidden_reason',
+      'm.created_at',
+      'm.edited_at',
+      'u.display_name as author_name',
+    ])
     .where('m.article_id', '=', articleId)
     .orderBy('m.created_at')
     .orderBy('m.id')
@@ -149,7 +239,16 @@ export async function listReviewQueue(db: Db, communityIds: number[] | 'all') {
     .selectFrom('articles as a')
     .innerJoin('users as u', 'u.id', 'a.author_id')
     .leftJoin('communities as c', 'c.id', 'a.community_id')
-    .select(['a.id', 'a.slug', 'a.title', 'a.kind', 'a.language', 'a.updated_at', 'u.display_name as author_name', 'c.name as community_name'])
+    .select([
+      'a.id',
+      'a.slug',
+      'a.title',
+      'a.kind',
+      'a.language',
+      'a.updated_at',
+      'u.display_name as author_name',
+      'c.name as community_name',
+    ])
     .where('a.status', '=', 'in_review')
     .orderBy('a.updated_at')
     .limit(200)
@@ -162,7 +261,13 @@ export async function listReviewQueue(db: Db, communityIds: number[] | 'all') {
 
 export async function moderatedCommunityIds(db: Db, userId: number | undefined): Promise<Set<number>> {
   if (!userId) return new Set()
-  const rows = await db.selectFrom('community_members').select('community_id').where('user_id', '=', userId).where('status', '=', 'active').where('role', '=', 'moderator').execute()
+  const rows = await db
+    .selectFrom('community_members')
+    .select('community_id')
+    .where('user_id', '=', userId)
+    .where('status', '=', 'active')
+    .where('role', '=', 'moderator')
+    .execute()
   return new Set(rows.map((r) => r.community_id))
 }
 

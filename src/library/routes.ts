@@ -11,23 +11,67 @@ import { setFlash } from '../web/flash.js'
 import { cursorParam, field, formSchema, positiveInt, slugify } from '../web/params.js'
 import { canRead, type CommunityRef } from '../communities/policy.js'
 import { findCommunityBySlug, findMembership } from '../communities/queries.js'
-import { createDraft, restoreRevision, transitionArticle, updateArticle, type ArticleData, type CurrentArticleText, type Transition } from './commands.js'
+import {
+  createDraft,
+  restoreRevision,
+  transitionArticle,
+  updateArticle,
+  type ArticleData,
+  type CurrentArticleText,
+  type Transition,
+} from './commands.js'
 import { editVersion } from '../web/edit-version.js'
 import { fieldMessages, shortTextField } from '../web/limits.js'
 import { actorOf, articleForViewer } from './context.js'
 import { diffText } from './diff.js'
-import { articleKinds, checkArticle, contentLanguages, isContentLanguage, isKind, practiceOf, readArticleForm, type ArticleInput, type FieldErrors } from './fields.js'
+import {
+  articleKinds,
+  checkArticle,
+  contentLanguages,
+  isContentLanguage,
+  isKind,
+  practiceOf,
+  readArticleForm,
+  type ArticleInput,
+  type FieldErrors,
+} from './fields.js'
 import { canComment, canReview, canSubmit, canWrite } from './policy.js'
 import {
-  communitiesOf, findRevision, listComments, listDraftsOf, listPublished, listReviewQueue, listRevisions, listSources,
-  otherLanguageVersions, themesOfArticles, type ArticleRow,
+  communitiesOf,
+  findRevision,
+  listComments,
+  listDraftsOf,
+  listPublished,
+  listReviewQueue,
+  listRevisions,
+  listSources,
+  otherLanguageVersions,
+  themesOfArticles,
+  type ArticleRow,
 } from './queries.js'
 import { LibraryVisitorPages } from './visitor-pages.js'
 import { mayReadContent } from '../moderation/visibility.js'
 import { publicOrigin } from '../web/view.js'
 
 const reservedSlugs = new Set(['new', 'mine', 'review', 'comments'])
-const articleFields = ['title', 'slug', 'summary', 'kind', 'language', 'body', 'community', 'practice_context', 'practice_target_group', 'practice_country', 'practice_what_worked', 'practice_what_did_not', 'practice_contact', 'preview', 'translation_current', '_csrf']
+const articleFields = [
+  'title',
+  'slug',
+  'summary',
+  'kind',
+  'language',
+  'body',
+  'community',
+  'practice_context',
+  'practice_target_group',
+  'practice_country',
+  'practice_what_worked',
+  'practice_what_did_not',
+  'practice_contact',
+  'preview',
+  'translation_current',
+  '_csrf',
+]
 
 export function languageName(code: string, locale: string): string {
   return displayName('language', locale, code) ?? code
@@ -35,12 +79,19 @@ export function languageName(code: string, locale: string): string {
 
 export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
   const tr = (request: FastifyRequest, errors: FieldErrors) => fieldMessages(request, errors)
-  const kindOptions = (request: FastifyRequest, current: string) => articleKinds.map((kind) => ({ kind, label: request.t(`library.kind.${kind}`), selected: kind === current }))
-  const languageOptions = (request: FastifyRequest, current: string) => contentLanguages.map((code) => ({ code, name: languageName(code, request.locale), selected: code === current }))
+  const kindOptions = (request: FastifyRequest, current: string) =>
+    articleKinds.map((kind) => ({ kind, label: request.t(`library.kind.${kind}`), selected: kind === current }))
+  const languageOptions = (request: FastifyRequest, current: string) =>
+    contentLanguages.map((code) => ({ code, name: languageName(code, request.locale), selected: code === current }))
 
   /** Whether the viewer may know this community exists: public ones for everyone, members-only ones for members and admins. */
   const mayKnowCommunity = async (request: FastifyRequest, community: CommunityRef) =>
-    community.visibility === 'public' || canRead({ viewer: request.viewer, community, membership: request.viewer ? await findMembership(db, community.id, request.viewer.id) : null })
+    community.visibility === 'public' ||
+    canRead({
+      viewer: request.viewer,
+      community,
+      membership: request.viewer ? await findMembership(db, community.id, request.viewer.id) : null,
+    })
 
   // Visitors all see the same library pages (in their language and time zone): rendered once per instance and kept
   // while the library's version in the database stays the same. Not while templates are reloaded (development).
@@ -56,7 +107,8 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
     const themeSlug = typeof query.theme === 'string' && query.theme !== '' ? query.theme : null
     const communitySlug = typeof query.community === 'string' && query.community !== '' ? query.community : null
     const sort = query.sort === 'title' ? 'title' : 'newest'
-    if (query.sort !== undefined && query.sort !== '' && query.sort !== 'title' && query.sort !== 'newest') throw badRequest('library.error.filter_unknown')
+    if (query.sort !== undefined && query.sort !== '' && query.sort !== 'title' && query.sort !== 'newest')
+      throw badRequest('library.error.filter_unknown')
     if (kind && !isKind(kind)) throw badRequest('library.error.kind_unknown')
     if (language && !isContentLanguage(language)) throw badRequest('library.error.language_unknown')
     const after = cursorParam(query.after)
@@ -68,30 +120,72 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
     const community = found && (await mayKnowCommunity(request, found)) ? found : null
     if (communitySlug && !community) throw badRequest('library.error.community_unknown')
 
-    const { articles, hasMore } = await listPublished(db, { kind: kind as ArticleRow['kind'] | null, language, themeId: theme?.id ?? null, communityId: community?.id ?? null, sort, after })
-    const articleThemes = await themesOfArticles(db, articles.map((a) => a.id), request.locale)
-    const filterQuery = new URLSearchParams(Object.entries({ kind, language, theme: themeSlug, community: communitySlug, sort: sort === 'title' ? 'title' : null }).filter(([, v]) => v) as [string, string][])
+    const { articles, hasMore } = await listPublished(db, {
+      kind: kind as ArticleRow['kind'] | null,
+      language,
+      themeId: theme?.id ?? null,
+      communityId: community?.id ?? null,
+      sort,
+      after,
+    })
+    const articleThemes = await themesOfArticles(
+      db,
+      articles.map((a) => a.id),
+      request.locale,
+    )
+    const filterQuery = new URLSearchParams(
+      Object.entries({
+        kind,
+        language,
+        theme: themeSlug,
+        community: communitySlug,
+        sort: sort === 'title' ? 'title' : null,
+      }).filter(([, v]) => v) as [string, string][],
+    )
     const last = articles[articles.length - 1]
     const actor = shared ? null : await actorOf(db, request)
     const view = {
       title: request.t('library.title'),
-      articles: articles.map((a) => ({ ...a, kindLabel: request.t(`library.kind.${a.kind}`), languageName: languageName(a.language, request.locale), themes: articleThemes.get(a.id) ?? [], country: countryName(a.practice_country, request.locale) })),
+      articles: articles.map((a) => ({
+        ...a,
+        kindLabel: request.t(`library.kind.${a.kind}`),
+        languageName: languageName(a.language, request.locale),
+        themes: articleThemes.get(a.id) ?? [],
+        country: countryName(a.practice_country, request.locale),
+      })),
       kinds: kindOptions(request, kind ?? ''),
       languages: languageOptions(request, language ?? ''),
       themes: themes.map((th) => ({ ...th, selected: th.slug === themeSlug })),
       filters: { kind, language, theme: themeSlug, community: communitySlug, communityName: community?.name, sort },
-      nextUrl: hasMore && last ? `/library?${new URLSearchParams([...filterQuery, ['after', String(last.id)]]).toString()}` : null,
+      nextUrl:
+        hasMore && last
+          ? `/library?${new URLSearchParams([...filterQuery, ['after', String(last.id)]]).toString()}`
+          : null,
       firstUrl: after !== null ? `/library${filterQuery.size ? `?${filterQuery}` : ''}` : null,
       mayWrite: actor !== null && canWrite(actor),
       mayReview: actor !== null && (actor.viewer?.siteRole === 'admin' || actor.moderates.size > 0),
     }
-    return visitorPages ? visitorPages.render(reply, shared, 'library/index', view) : reply.render('library/index', view)
+    return visitorPages
+      ? visitorPages.render(reply, shared, 'library/index', view)
+      : reply.render('library/index', view)
   })
 
   // --- Writing ---------------------------------------------------------------------------------------
   const formPage = async (
-    request: FastifyRequest, reply: FastifyReply,
-    options: { values: Record<string, unknown>; errors?: FieldErrors; previewHtml?: string | null; action: string; heading: string; cancel: string; isTranslation?: boolean; outdated?: boolean; version?: number | null; conflict?: CurrentArticleText },
+    request: FastifyRequest,
+    reply: FastifyReply,
+    options: {
+      values: Record<string, unknown>
+      errors?: FieldErrors
+      previewHtml?: string | null
+      action: string
+      heading: string
+      cancel: string
+      isTranslation?: boolean
+      outdated?: boolean
+      version?: number | null
+      conflict?: CurrentArticleText
+    },
   ) => {
     const viewer = viewerOf(request)
     const [themes, communities] = await Promise.all([listThemes(db, request.locale), communitiesOf(db, viewer.id)])
@@ -119,7 +213,10 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
   }
 
   /** Validates the form and resolves themes and community; errors are keyed by field. */
-  const readForm = async (request: FastifyRequest, input: ArticleInput): Promise<{ data: ArticleData | null; errors: FieldErrors }> => {
+  const readForm = async (
+    request: FastifyRequest,
+    input: ArticleInput,
+  ): Promise<{ data: ArticleData | null; errors: FieldErrors }> => {
     const errors = checkArticle(input, { slugRequired: true })
     const slug = input.slug || slugify(input.title, 80)
     if (!errors.slug && reservedSlugs.has(slug)) errors.slug = 'library.error.slug_reserved'
@@ -134,7 +231,17 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
     }
     if (Object.keys(errors).length) return { data: null, errors }
     return {
-      data: { title: input.title, slug, summary: input.summary, kind: input.kind, language: input.language, body_md: input.body_md, community_id: communityId, themeIds: themes.ids, practice: practiceOf(input) },
+      data: {
+        title: input.title,
+        slug,
+        summary: input.summary,
+        kind: input.kind,
+        language: input.language,
+        body_md: input.body_md,
+        community_id: communityId,
+        themeIds: themes.ids,
+        practice: practiceOf(input),
+      },
       errors,
     }
   }
@@ -143,27 +250,53 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
 
   app.get('/library/new', { preHandler: requireUser }, async (request, reply) => {
     if (!canWrite(await actorOf(db, request))) throw forbidden('discussions.reply.suspended')
-    return formPage(request, reply, { values: { kind: 'practice', language: request.locale, themes: [] }, action: '/library/new', heading: request.t('library.new.title'), cancel: '/library' })
+    return formPage(request, reply, {
+      values: { kind: 'practice', language: request.locale, themes: [] },
+      action: '/library/new',
+      heading: request.t('library.new.title'),
+      cancel: '/library',
+    })
   })
 
-  app.post('/library/new', { preHandler: requireUser, schema: formSchema(articleFields, ['themes']) }, async (request, reply) => {
-    const viewer = viewerOf(request)
-    if (!canWrite(await actorOf(db, request))) throw forbidden('discussions.reply.suspended')
-    const input = readArticleForm(request.body)
-    const page = { action: '/library/new', heading: request.t('library.new.title'), cancel: '/library' }
-    const { data, errors } = await readForm(request, input)
-    if (!data) return formPage(request, reply.code(422), { ...page, values: formValues(input), errors })
-    if (field(request.body, 'preview')) return formPage(request, reply, { ...page, values: formValues(input), previewHtml: renderMarkdown(input.body_md).html })
-    const result = await createDraft(db, { ...data, authorId: viewer.id })
-    if (!result.ok) return formPage(request, reply.code(409), { ...page, values: { ...formValues(input), slug: data.slug, suggestion: result.suggestion }, errors: { slug: 'library.error.slug_taken' } })
-    request.log.info({ articleId: result.id, userId: viewer.id }, 'library draft created')
-    setFlash(reply, 'library.flash.draft_saved')
-    return reply.redirect(`/library/${result.slug}`, 303)
-  })
+  app.post(
+    '/library/new',
+    { preHandler: requireUser, schema: formSchema(articleFields, ['themes']) },
+    async (request, reply) => {
+      const viewer = viewerOf(request)
+      if (!canWrite(await actorOf(db, request))) throw forbidden('discussions.reply.suspended')
+      const input = readArticleForm(request.body)
+      const page = { action: '/library/new', heading: request.t('library.new.title'), cancel: '/library' }
+      const { data, errors } = await readForm(request, input)
+      if (!data) return formPage(request, reply.code(422), { ...page, values: formValues(input), errors })
+      if (field(request.body, 'preview'))
+        return formPage(request, reply, {
+          ...page,
+          values: formValues(input),
+          previewHtml: renderMarkdown(input.body_md).html,
+        })
+      const result = await createDraft(db, { ...data, authorId: viewer.id })
+      if (!result.ok)
+        return formPage(request, reply.code(409), {
+          ...page,
+          values: { ...formValues(input), slug: data.slug, suggestion: result.suggestion },
+          errors: { slug: 'library.error.slug_taken' },
+        })
+      request.log.info({ articleId: result.id, userId: viewer.id }, 'library draft created')
+      setFlash(reply, 'library.flash.draft_saved')
+      return reply.redirect(`/library/${result.slug}`, 303)
+    },
+  )
 
   app.get('/library/mine', { preHandler: requireUser }, async (request, reply) => {
     const articles = await listDraftsOf(db, viewerOf(request).id)
-    return reply.render('library/mine', { title: request.t('library.mine.title'), articles: articles.map((a) => ({ ...a, statusLabel: request.t(`library.status.${a.status}`), kindLabel: request.t(`library.kind.${a.kind}`) })) })
+    return reply.render('library/mine', {
+      title: request.t('library.mine.title'),
+      articles: articles.map((a) => ({
+        ...a,
+        statusLabel: request.t(`library.status.${a.status}`),
+        kindLabel: request.t(`library.kind.${a.kind}`),
+      })),
+    })
   })
 
   app.get('/library/review', { preHandler: requireUser }, async (request, reply) => {
@@ -171,7 +304,10 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
     const isAdmin = actor.viewer?.siteRole === 'admin'
     if (!isAdmin && actor.moderates.size === 0) throw forbidden()
     const articles = await listReviewQueue(db, isAdmin ? 'all' : [...actor.moderates])
-    return reply.render('library/review', { title: request.t('library.review.title'), articles: articles.map((a) => ({ ...a, kindLabel: request.t(`library.kind.${a.kind}`) })) })
+    return reply.render('library/review', {
+      title: request.t('library.review.title'),
+      articles: articles.map((a) => ({ ...a, kindLabel: request.t(`library.kind.${a.kind}`) })),
+    })
   })
 
   // --- Reading -----------------------------------------------------------------------------------------
@@ -187,8 +323,15 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
     const viewerId = request.viewer?.id
     const moderating = context.mayReview
     // The community an article came from is named only to those for whom it exists (members-only ones are hidden).
-    const communityShown = article.community_id !== null && article.community_visibility !== null && article.community_join_policy !== null &&
-      (await mayKnowCommunity(request, { id: article.community_id, visibility: article.community_visibility, join_policy: article.community_join_policy }))
+    const communityShown =
+      article.community_id !== null &&
+      article.community_visibility !== null &&
+      article.community_join_policy !== null &&
+      (await mayKnowCommunity(request, {
+        id: article.community_id,
+        visibility: article.community_visibility,
+        join_policy: article.community_join_policy,
+      }))
     const reader = { viewerId: viewerId ?? null, mayModerate: moderating }
     const visibleComments = comments.map((c) => {
       const readable = mayReadContent(c, reader)
@@ -202,13 +345,20 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
         hiddenPlaceholder: withheld,
         hiddenNotice: c.status === 'hidden' && !withheld ? { reason: c.hidden_reason } : null,
         mine: c.author_id === viewerId && c.status !== 'deleted' && canComment(actor, article),
-        mayFlag: viewerId !== undefined && c.author_id !== viewerId && c.status === 'visible' && canComment(actor, article),
+        mayFlag:
+          viewerId !== undefined && c.author_id !== viewerId && c.status === 'visible' && canComment(actor, article),
         mayHide: moderating && c.status === 'visible',
         mayRestore: moderating && c.status === 'hidden',
       }
     })
-    const topLevel = visibleComments.filter((c) => c.parent_id === null).map((c) => ({ ...c, replies: visibleComments.filter((r) => r.parent_id === c.id) }))
-    const outdated = article.translated_from_id !== null && article.source_revision !== null && article.translated_from_revision !== null && article.source_revision > article.translated_from_revision
+    const topLevel = visibleComments
+      .filter((c) => c.parent_id === null)
+      .map((c) => ({ ...c, replies: visibleComments.filter((r) => r.parent_id === c.id) }))
+    const outdated =
+      article.translated_from_id !== null &&
+      article.source_revision !== null &&
+      article.translated_from_revision !== null &&
+      article.source_revision > article.translated_from_revision
     return {
       ...context,
       data: {
@@ -224,15 +374,25 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
         comments: topLevel,
         commentCount: visibleComments.filter((c) => !c.deleted).length,
         hiddenArticle: article.hidden_at ? { reason: article.hidden_reason } : null,
-        mayFlagArticle: article.status === 'published' && !article.hidden_at && viewerId !== undefined && viewerId !== article.author_id,
-        sources: sources.filter((s) => s.status === 'visible' && (s.visibility === 'public' || actor.moderates.has(s.community_id) || actor.viewer?.siteRole === 'admin')),
+        mayFlagArticle:
+          article.status === 'published' &&
+          !article.hidden_at &&
+          viewerId !== undefined &&
+          viewerId !== article.author_id,
+        sources: sources.filter(
+          (s) =>
+            s.status === 'visible' &&
+            (s.visibility === 'public' || actor.moderates.has(s.community_id) || actor.viewer?.siteRole === 'admin'),
+        ),
         mayEdit: context.mayEdit,
         mayReview: context.mayReview,
         maySubmit: canSubmit(actor, article),
         mayComment: canComment(actor, article),
         mayTranslate: article.status === 'published' && canWrite(actor),
         isPublished: article.status === 'published',
-        otherLanguages: contentLanguages.filter((code) => code !== article.language && !versions.some((v) => v.language === code)).map((code) => ({ code, name: languageName(code, request.locale) })),
+        otherLanguages: contentLanguages
+          .filter((code) => code !== article.language && !versions.some((v) => v.language === code))
+          .map((code) => ({ code, name: languageName(code, request.locale) })),
       },
     }
   }
@@ -244,9 +404,19 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
     const origin = publicOrigin(request)
     const view = {
       ...data,
-      meta: data.isPublished ? { canonical: `${origin}/library/${data.article.slug}`, description: data.article.summary, ogType: 'article', ogTitle: data.article.title, locale: data.article.language } : null,
+      meta: data.isPublished
+        ? {
+            canonical: `${origin}/library/${data.article.slug}`,
+            description: data.article.summary,
+            ogType: 'article',
+            ogTitle: data.article.title,
+            locale: data.article.language,
+          }
+        : null,
     }
-    return visitorPages ? visitorPages.render(reply, shared, 'library/article', view) : reply.render('library/article', view)
+    return visitorPages
+      ? visitorPages.render(reply, shared, 'library/article', view)
+      : reply.render('library/article', view)
   })
 
   app.get('/library/:slug/print', async (request, reply) => {
@@ -262,40 +432,95 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
   }
 
   // `version`: the revision the form was opened at (absent or garbled: null, which is answered as a stale save).
-  const editPage = (request: FastifyRequest, reply: FastifyReply, article: ArticleRow, values: Record<string, unknown>, extra: { errors?: FieldErrors; previewHtml?: string | null; conflict?: CurrentArticleText; version: number | null }) => {
-    const outdated = article.translated_from_id !== null && article.source_revision !== null && (article.translated_from_revision ?? 0) < article.source_revision
-    return formPage(request, reply, { values, ...extra, action: `/library/${article.slug}/edit`, heading: request.t('library.edit.title'), cancel: `/library/${article.slug}`, isTranslation: article.translated_from_id !== null, outdated })
+  const editPage = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    article: ArticleRow,
+    values: Record<string, unknown>,
+    extra: { errors?: FieldErrors; previewHtml?: string | null; conflict?: CurrentArticleText; version: number | null },
+  ) => {
+    const outdated =
+      article.translated_from_id !== null &&
+      article.source_revision !== null &&
+      (article.translated_from_revision ?? 0) < article.source_revision
+    return formPage(request, reply, {
+      values,
+      ...extra,
+      action: `/library/${article.slug}/edit`,
+      heading: request.t('library.edit.title'),
+      cancel: `/library/${article.slug}`,
+      isTranslation: article.translated_from_id !== null,
+      outdated,
+    })
   }
 
   app.get('/library/:slug/edit', { preHandler: requireUser }, async (request, reply) => {
     const { article } = await editable(request, (request.params as { slug: string }).slug)
     const themes = await themesOfArticles(db, [article.id], request.locale)
-    return editPage(request, reply, article, {
-      ...article, body: article.body_md, community: article.community_slug ?? '', themes: (themes.get(article.id) ?? []).map((th) => th.slug),
-      practice_context: article.practice_context ?? '', practice_target_group: article.practice_target_group ?? '', practice_country: article.practice_country ?? '',
-      practice_what_worked: article.practice_what_worked ?? '', practice_what_did_not: article.practice_what_did_not ?? '', practice_contact: article.practice_contact ?? '',
-    }, { version: article.revision })
+    return editPage(
+      request,
+      reply,
+      article,
+      {
+        ...article,
+        body: article.body_md,
+        community: article.community_slug ?? '',
+        themes: (themes.get(article.id) ?? []).map((th) => th.slug),
+        practice_context: article.practice_context ?? '',
+        practice_target_group: article.practice_target_group ?? '',
+        practice_country: article.practice_country ?? '',
+        practice_what_worked: article.practice_what_worked ?? '',
+        practice_what_did_not: article.practice_what_did_not ?? '',
+        practice_contact: article.practice_contact ?? '',
+      },
+      { version: article.revision },
+    )
   })
 
-  app.post('/library/:slug/edit', { preHandler: requireUser, schema: formSchema(articleFields, ['themes']) }, async (request, reply) => {
-    const viewer = viewerOf(request)
-    const { article } = await editable(request, (request.params as { slug: string }).slug)
-    const input = readArticleForm(request.body)
-    if (input.community_slug === '' && article.community_slug) input.community_slug = article.community_slug
-    const { data, errors } = await readForm(request, input)
-    // An article may keep the community it came from even when its editor (a reviewer) is not a member there.
-    if (errors.community && input.community_slug === article.community_slug) delete errors.community
-    const version = editVersion(request.body)
-    if (!data || Object.keys(errors).length) return editPage(request, reply.code(422), article, formValues(input), { errors, version })
-    if (input.community_slug === article.community_slug) data.community_id = article.community_id
-    if (field(request.body, 'preview')) return editPage(request, reply, article, formValues(input), { previewHtml: renderMarkdown(input.body_md).html, version })
-    const result = await updateArticle(db, article.id, { ...data, editorId: viewer.id, markTranslationCurrent: field(request.body, 'translation_current') === '1', version })
-    // Someone saved in between: their version above the form, this editor's own text kept in it, to merge and save again.
-    if (!result.ok && result.reason === 'stale') return editPage(request, reply.code(409), article, formValues(input), { conflict: result.current, version: result.current.version })
-    if (!result.ok) return editPage(request, reply.code(409), article, { ...formValues(input), suggestion: result.suggestion }, { errors: { slug: 'library.error.slug_taken' }, version })
-    setFlash(reply, 'library.flash.saved')
-    return reply.redirect(`/library/${result.slug}`, 303)
-  })
+  app.post(
+    '/library/:slug/edit',
+    { preHandler: requireUser, schema: formSchema(articleFields, ['themes']) },
+    async (request, reply) => {
+      const viewer = viewerOf(request)
+      const { article } = await editable(request, (request.params as { slug: string }).slug)
+      const input = readArticleForm(request.body)
+      if (input.community_slug === '' && article.community_slug) input.community_slug = article.community_slug
+      const { data, errors } = await readForm(request, input)
+      // An article may keep the community it came from even when its editor (a reviewer) is not a member there.
+      if (errors.community && input.community_slug === article.community_slug) delete errors.community
+      const version = editVersion(request.body)
+      if (!data || Object.keys(errors).length)
+        return editPage(request, reply.code(422), article, formValues(input), { errors, version })
+      if (input.community_slug === article.community_slug) data.community_id = article.community_id
+      if (field(request.body, 'preview'))
+        return editPage(request, reply, article, formValues(input), {
+          previewHtml: renderMarkdown(input.body_md).html,
+          version,
+        })
+      const result = await updateArticle(db, article.id, {
+        ...data,
+        editorId: viewer.id,
+        markTranslationCurrent: field(request.body, 'translation_current') === '1',
+        version,
+      })
+      // Someone saved in between: their version above the form, this editor's own text kept in it, to merge and save again.
+      if (!result.ok && result.reason === 'stale')
+        return editPage(request, reply.code(409), article, formValues(input), {
+          conflict: result.current,
+          version: result.current.version,
+        })
+      if (!result.ok)
+        return editPage(
+          request,
+          reply.code(409),
+          article,
+          { ...formValues(input), suggestion: result.suggestion },
+          { errors: { slug: 'library.error.slug_taken' }, version },
+        )
+      setFlash(reply, 'library.flash.saved')
+      return reply.redirect(`/library/${result.slug}`, 303)
+    },
+  )
 
   // --- Review and publishing -------------------------------------------------------------------------------
   const transitions: Record<Transition, { who: 'author' | 'reviewer'; flash: string }> = {
@@ -306,17 +531,23 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
     republish: { who: 'reviewer', flash: 'library.flash.published' },
   }
   for (const [transition, rule] of Object.entries(transitions) as [Transition, (typeof transitions)[Transition]][]) {
-    app.post(`/library/:slug/${transition}`, { preHandler: requireUser, schema: formSchema(['comment', '_csrf']) }, async (request, reply) => {
-      const { article, actor } = await articleForViewer(db, request, (request.params as { slug: string }).slug)
-      const allowed = rule.who === 'author' ? canSubmit(actor, article) : canReview(actor, article)
-      if (!allowed) throw forbidden(rule.who === 'author' ? 'library.error.not_yours' : 'library.error.reviewers_only')
-      // A reviewer's note to the author: refused with the limit named when longer, never cut.
-      const comment = shortTextField(request.body, 'comment', 2000) || null
-      if (!(await transitionArticle(db, article.id, transition, comment, viewerOf(request).id))) throw badRequest('library.error.wrong_state')
-      request.log.info({ articleId: article.id, transition, userId: request.viewer?.id }, 'library article moved')
-      setFlash(reply, rule.flash)
-      return reply.redirect(`/library/${article.slug}`, 303)
-    })
+    app.post(
+      `/library/:slug/${transition}`,
+      { preHandler: requireUser, schema: formSchema(['comment', '_csrf']) },
+      async (request, reply) => {
+        const { article, actor } = await articleForViewer(db, request, (request.params as { slug: string }).slug)
+        const allowed = rule.who === 'author' ? canSubmit(actor, article) : canReview(actor, article)
+        if (!allowed)
+          throw forbidden(rule.who === 'author' ? 'library.error.not_yours' : 'library.error.reviewers_only')
+        // A reviewer's note to the author: refused with the limit named when longer, never cut.
+        const comment = shortTextField(request.body, 'comment', 2000) || null
+        if (!(await transitionArticle(db, article.id, transition, comment, viewerOf(request).id)))
+          throw badRequest('library.error.wrong_state')
+        request.log.info({ articleId: article.id, transition, userId: request.viewer?.id }, 'library article moved')
+        setFlash(reply, rule.flash)
+        return reply.redirect(`/library/${article.slug}`, 303)
+      },
+    )
   }
 
   // --- History, diff, restore -------------------------------------------------------------------------
@@ -324,7 +555,12 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
     const { article, mayEdit } = await articleForViewer(db, request, (request.params as { slug: string }).slug)
     if (!mayEdit) throw notFound()
     const revisions = await listRevisions(db, article.id)
-    return reply.render('library/history', { title: request.t('library.history.title'), article, revisions, current: article.revision })
+    return reply.render('library/history', {
+      title: request.t('library.history.title'),
+      article,
+      revisions,
+      current: article.revision,
+    })
   })
 
   app.get('/library/:slug/diff', async (request, reply) => {
@@ -337,52 +573,104 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
     const [a, b] = await Promise.all([findRevision(db, article.id, from), findRevision(db, article.id, to)])
     if (!a || !b) throw notFound('library.error.revision_unknown')
     return reply.render('library/diff', {
-      title: request.t('library.diff.title'), article, from: a, to: b,
-      titleDiff: diffText(a.title, b.title), summaryDiff: diffText(a.summary, b.summary), bodyDiff: diffText(a.body_md, b.body_md),
+      title: request.t('library.diff.title'),
+      article,
+      from: a,
+      to: b,
+      titleDiff: diffText(a.title, b.title),
+      summaryDiff: diffText(a.summary, b.summary),
+      bodyDiff: diffText(a.body_md, b.body_md),
     })
   })
 
-  app.post('/library/:slug/restore', { preHandler: requireUser, schema: formSchema(['revision', '_csrf']) }, async (request, reply) => {
-    const viewer = viewerOf(request)
-    const { article } = await editable(request, (request.params as { slug: string }).slug)
-    const revision = positiveInt(field(request.body, 'revision'))
-    if (revision === null) throw badRequest('library.error.revision_unknown')
-    // The revision is looked up within this article only: a revision number of another article is simply unknown here.
-    if ((await restoreRevision(db, article.id, revision, viewer.id)) === 'not_found') throw notFound('library.error.revision_unknown')
-    setFlash(reply, 'library.flash.restored')
-    return reply.redirect(`/library/${article.slug}/history`, 303)
-  })
+  app.post(
+    '/library/:slug/restore',
+    { preHandler: requireUser, schema: formSchema(['revision', '_csrf']) },
+    async (request, reply) => {
+      const viewer = viewerOf(request)
+      const { article } = await editable(request, (request.params as { slug: string }).slug)
+      const revision = positiveInt(field(request.body, 'revision'))
+      if (revision === null) throw badRequest('library.error.revision_unknown')
+      // The revision is looked up within this article only: a revision number of another article is simply unknown here.
+      if ((await restoreRevision(db, article.id, revision, viewer.id)) === 'not_found')
+        throw notFound('library.error.revision_unknown')
+      setFlash(reply, 'library.flash.restored')
+      return reply.redirect(`/library/${article.slug}/history`, 303)
+    },
+  )
 
   // --- Translations ---------------------------------------------------------------------------------
   app.get('/library/:slug/translate', { preHandler: requireUser }, async (request, reply) => {
     const { article, actor } = await articleForViewer(db, request, (request.params as { slug: string }).slug)
     if (article.status !== 'published' || !canWrite(actor)) throw forbidden()
     const language = (request.query as Record<string, unknown>).language
-    if (typeof language !== 'string' || !isContentLanguage(language) || language === article.language) throw badRequest('library.error.language_unknown')
+    if (typeof language !== 'string' || !isContentLanguage(language) || language === article.language)
+      throw badRequest('library.error.language_unknown')
     const themes = await themesOfArticles(db, [article.id], request.locale)
     return formPage(request, reply, {
       values: {
-        ...article, slug: `${article.slug}-${language}`, language, body: article.body_md, community: article.community_slug ?? '', themes: (themes.get(article.id) ?? []).map((th) => th.slug),
-        practice_context: article.practice_context ?? '', practice_target_group: article.practice_target_group ?? '', practice_country: article.practice_country ?? '',
-        practice_what_worked: article.practice_what_worked ?? '', practice_what_did_not: article.practice_what_did_not ?? '', practice_contact: article.practice_contact ?? '',
+        ...article,
+        slug: `${article.slug}-${language}`,
+        language,
+        body: article.body_md,
+        community: article.community_slug ?? '',
+        themes: (themes.get(article.id) ?? []).map((th) => th.slug),
+        practice_context: article.practice_context ?? '',
+        practice_target_group: article.practice_target_group ?? '',
+        practice_country: article.practice_country ?? '',
+        practice_what_worked: article.practice_what_worked ?? '',
+        practice_what_did_not: article.practice_what_did_not ?? '',
+        practice_contact: article.practice_contact ?? '',
       },
-      action: `/library/${article.slug}/translate`, heading: request.t('library.translate.title', { language: languageName(language, request.locale) }), cancel: `/library/${article.slug}`, isTranslation: true,
+      action: `/library/${article.slug}/translate`,
+      heading: request.t('library.translate.title', { language: languageName(language, request.locale) }),
+      cancel: `/library/${article.slug}`,
+      isTranslation: true,
     })
   })
 
-  app.post('/library/:slug/translate', { preHandler: requireUser, schema: formSchema(articleFields, ['themes']) }, async (request, reply) => {
-    const viewer = viewerOf(request)
-    const { article, actor } = await articleForViewer(db, request, (request.params as { slug: string }).slug)
-    if (article.status !== 'published' || !canWrite(actor)) throw forbidden()
-    const input = readArticleForm(request.body)
-    const page = { action: `/library/${article.slug}/translate`, heading: request.t('library.translate.title', { language: languageName(input.language, request.locale) }), cancel: `/library/${article.slug}`, isTranslation: true }
-    const { data, errors } = await readForm(request, input)
-    if (!errors.language && input.language === article.language) errors.language = 'library.error.same_language'
-    if (!data || Object.keys(errors).length) return formPage(request, reply.code(422), { ...page, values: formValues(input), errors })
-    if (field(request.body, 'preview')) return formPage(request, reply, { ...page, values: formValues(input), previewHtml: renderMarkdown(input.body_md).html })
-    const result = await createDraft(db, { ...data, community_id: data.community_id ?? article.community_id, authorId: viewer.id, translatedFrom: { id: article.id, revision: article.revision, groupId: article.translation_group_id ?? article.id } })
-    if (!result.ok) return formPage(request, reply.code(409), { ...page, values: { ...formValues(input), suggestion: result.suggestion }, errors: { slug: 'library.error.slug_taken' } })
-    setFlash(reply, 'library.flash.draft_saved')
-    return reply.redirect(`/library/${result.slug}`, 303)
-  })
+  app.post(
+    '/library/:slug/translate',
+    { preHandler: requireUser, schema: formSchema(articleFields, ['themes']) },
+    async (request, reply) => {
+      const viewer = viewerOf(request)
+      const { article, actor } = await articleForViewer(db, request, (request.params as { slug: string }).slug)
+      if (article.status !== 'published' || !canWrite(actor)) throw forbidden()
+      const input = readArticleForm(request.body)
+      const page = {
+        action: `/library/${article.slug}/translate`,
+        heading: request.t('library.translate.title', { language: languageName(input.language, request.locale) }),
+        cancel: `/library/${article.slug}`,
+        isTranslation: true,
+      }
+      const { data, errors } = await readForm(request, input)
+      if (!errors.language && input.language === article.language) errors.language = 'library.error.same_language'
+      if (!data || Object.keys(errors).length)
+        return formPage(request, reply.code(422), { ...page, values: formValues(input), errors })
+      if (field(request.body, 'preview'))
+        return formPage(request, reply, {
+          ...page,
+          values: formValues(input),
+          previewHtml: renderMarkdown(input.body_md).html,
+        })
+      const result = await createDraft(db, {
+        ...data,
+        community_id: data.community_id ?? article.community_id,
+        authorId: viewer.id,
+        translatedFrom: {
+          id: article.id,
+          revision: article.revision,
+          groupId: article.translation_group_id ?? article.id,
+        },
+      })
+      if (!result.ok)
+        return formPage(request, reply.code(409), {
+          ...page,
+          values: { ...formValues(input), suggestion: result.suggestion },
+          errors: { slug: 'library.error.slug_taken' },
+        })
+      setFlash(reply, 'library.flash.draft_saved')
+      return reply.redirect(`/library/${result.slug}`, 303)
+    },
+  )
 }

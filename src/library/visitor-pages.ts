@@ -7,7 +7,9 @@ import { hasFlash } from '../web/flash.js'
 import { BatchedVersionReader, SharedPageCache } from '../web/shared-page-cache.js'
 import { renderSharedPage, sendSharedPage } from '../web/view.js'
 
-const libraryVersionQuery = precompiled((db, v: { scope: string }) => db.selectFrom('page_versions').select('version').where('scope', '=', v.scope))
+const libraryVersionQuery = precompiled((db, v: { scope: string }) =>
+  db.selectFrom('page_versions').select('version').where('scope', '=', v.scope),
+)
 
 export async function readLibraryVersion(db: Db): Promise<number> {
   const rows = await libraryVersionQuery(db, { scope: 'library' })
@@ -43,7 +45,12 @@ export class LibraryVisitorPages {
   }
 
   /** Renders the page, keeping it for the next visitor when it is one visitors share. */
-  async render(reply: FastifyReply, shared: Shared | null, template: string, data: Record<string, unknown>): Promise<FastifyReply> {
+  async render(
+    reply: FastifyReply,
+    shared: Shared | null,
+    template: string,
+    data: Record<string, unknown>,
+  ): Promise<FastifyReply> {
     if (!shared || reply.statusCode !== 200) return reply.render(template, data)
     const rendered = await renderSharedPage(reply, template, data)
     this.pages.set(shared.key, shared.version, rendered)

@@ -7,7 +7,16 @@ import { field, fieldList, positiveInt } from '../web/params.js'
 import { canonicalZone, zonedToUtc } from './zone-time.js'
 import { cleanLine, forbiddenCharactersMessage, lineProblem } from '../web/text-rules.js'
 
-export const limits = { title: 200, topic: 500, url: 500, question: 2000, roomName: 100, notes: 16 * 1024, actionItem: 1000, cancelReason: 500 }
+export const limits = {
+  title: 200,
+  topic: 500,
+  url: 500,
+  question: 2000,
+  roomName: 100,
+  notes: 16 * 1024,
+  actionItem: 1000,
+  cancelReason: 500,
+}
 
 export type FieldErrors = FieldMessages
 
@@ -69,14 +78,27 @@ export function checkMeeting(input: MeetingInput): { data: MeetingData | null; e
   if (zoneKnown && !startsAt) errors.starts_at = 'meetings.error.time_invalid'
   if (zoneKnown && !endsAt) errors.ends_at = 'meetings.error.time_invalid'
   if (startsAt && endsAt && endsAt.getTime() <= startsAt.getTime()) errors.ends_at = 'meetings.error.end_before_start'
-  if (!checkLength(errors, 'online_url', input.online_url, limits.url) && input.online_url !== '' && !isHttpUrl(input.online_url)) errors.online_url = 'meetings.error.url_invalid'
+  if (
+    !checkLength(errors, 'online_url', input.online_url, limits.url) &&
+    input.online_url !== '' &&
+    !isHttpUrl(input.online_url)
+  )
+    errors.online_url = 'meetings.error.url_invalid'
   if (input.agenda_md.trim() !== '') {
     const agenda = checkMarkdown(input.agenda_md)
     if (!agenda.ok) errors.agenda = markdownProblem(agenda)
   }
   if (Object.keys(errors).length || !startsAt || !endsAt) return { data: null, errors }
   return {
-    data: { title: input.title, topic: input.topic, startsAt, endsAt, timeZone: zone!, onlineUrl: input.online_url || null, agendaMd: input.agenda_md },
+    data: {
+      title: input.title,
+      topic: input.topic,
+      startsAt,
+      endsAt,
+      timeZone: zone!,
+      onlineUrl: input.online_url || null,
+      agendaMd: input.agenda_md,
+    },
     errors,
   }
 }
@@ -97,15 +119,28 @@ export function chosenPerson(raw: string, allowed: ReadonlySet<number>): number 
   return id !== null && allowed.has(id) ? id : undefined
 }
 
-export interface ActionItemInput { text: string; owner: string; due_on: string }
-export interface ActionItemData { text: string; ownerId: number | null; dueOn: string | null }
+export interface ActionItemInput {
+  text: string
+  owner: string
+  due_on: string
+}
+export interface ActionItemData {
+  text: string
+  ownerId: number | null
+  dueOn: string | null
+}
 
 export const readActionItemForm = (body: unknown): ActionItemInput => ({
-  text: field(body, 'text').trim(), owner: field(body, 'owner'), due_on: field(body, 'due_on').trim(),
+  text: field(body, 'text').trim(),
+  owner: field(body, 'owner'),
+  due_on: field(body, 'due_on').trim(),
 })
 
 /** `people` are those who may own it: the community's active members. */
-export function checkActionItem(input: ActionItemInput, people: ReadonlySet<number>): { data: ActionItemData | null; errors: FieldErrors } {
+export function checkActionItem(
+  input: ActionItemInput,
+  people: ReadonlySet<number>,
+): { data: ActionItemData | null; errors: FieldErrors } {
   const errors: FieldErrors = {}
   if (input.text === '') errors.text = 'meetings.error.item_text'
   else checkLength(errors, 'text', input.text, limits.actionItem)
@@ -116,14 +151,30 @@ export function checkActionItem(input: ActionItemInput, people: ReadonlySet<numb
   return { data: { text: input.text, ownerId, dueOn: input.due_on || null }, errors }
 }
 
-export interface RoomInput { name: string; language: string; facilitator: string; note_taker: string }
-export interface RoomData { name: string; language: string; facilitatorId: number | null; noteTakerId: number | null }
+export interface RoomInput {
+  name: string
+  language: string
+  facilitator: string
+  note_taker: string
+}
+export interface RoomData {
+  name: string
+  language: string
+  facilitatorId: number | null
+  noteTakerId: number | null
+}
 
 export const readRoomForm = (body: unknown): RoomInput => ({
-  name: field(body, 'name').trim(), language: field(body, 'language'), facilitator: field(body, 'facilitator'), note_taker: field(body, 'note_taker'),
+  name: field(body, 'name').trim(),
+  language: field(body, 'language'),
+  facilitator: field(body, 'facilitator'),
+  note_taker: field(body, 'note_taker'),
 })
 
-export function checkRoom(input: RoomInput, people: ReadonlySet<number>): { data: RoomData | null; errors: FieldErrors } {
+export function checkRoom(
+  input: RoomInput,
+  people: ReadonlySet<number>,
+): { data: RoomData | null; errors: FieldErrors } {
   const errors: FieldErrors = {}
   if (input.name === '') errors.name = 'meetings.error.room_name'
   else checkLength(errors, 'name', input.name, limits.roomName)
@@ -132,9 +183,11 @@ export function checkRoom(input: RoomInput, people: ReadonlySet<number>): { data
   if (facilitatorId === undefined) errors.facilitator = 'meetings.error.not_a_member'
   const noteTakerId = chosenPerson(input.note_taker, people)
   if (noteTakerId === undefined) errors.note_taker = 'meetings.error.not_a_member'
-  if (Object.keys(errors).length || facilitatorId === undefined || noteTakerId === undefined) return { data: null, errors }
+  if (Object.keys(errors).length || facilitatorId === undefined || noteTakerId === undefined)
+    return { data: null, errors }
   return { data: { name: input.name, language: input.language, facilitatorId, noteTakerId }, errors }
 }
 
 /** The first problem, for the short forms on the meeting page that answer with an error page rather than the form again. */
-export const firstError = (errors: FieldErrors, order: string[]): FieldMessage => errors[order.find((name) => errors[name]) ?? Object.keys(errors)[0]]
+export const firstError = (errors: FieldErrors, order: string[]): FieldMessage =>
+  errors[order.find((name) => errors[name]) ?? Object.keys(errors)[0]]

@@ -13,14 +13,41 @@ import { setFlash } from '../web/flash.js'
 import { field, formSchema, pathId } from '../web/params.js'
 import { translate, type Locale } from '../web/i18n.js'
 import {
-  addActionItem, addRoom, askQuestion, closeTopicVote, createSummaryDraft, markDiscussed, proposeTopic, setActionItemStatus, setAttendance,
-  updateRoomNotes, upvoteQuestion, voteTopic, type RoomNotes,
+  addActionItem,
+  addRoom,
+  askQuestion,
+  closeTopicVote,
+  createSummaryDraft,
+  markDiscussed,
+  proposeTopic,
+  setActionItemStatus,
+  setAttendance,
+  updateRoomNotes,
+  upvoteQuestion,
+  voteTopic,
+  type RoomNotes,
 } from './commands.js'
 import { isSuspended, type Access } from '../communities/policy.js'
 import { meetingForViewer } from './context.js'
-import { checkActionItem, checkRoom, chosenPerson, firstError, limits, readActionItemForm, readRoomForm } from './fields.js'
+import {
+  checkActionItem,
+  checkRoom,
+  chosenPerson,
+  firstError,
+  limits,
+  readActionItemForm,
+  readRoomForm,
+} from './fields.js'
 import { mayEditNotes, mayPlan, mayTakePart, mayUpdateActionItem } from './policy.js'
-import { activeMembers, findRoom, findTopic, listActionItems, listQuestions, listRooms, themesOfMeeting } from './queries.js'
+import {
+  activeMembers,
+  findRoom,
+  findTopic,
+  listActionItems,
+  listQuestions,
+  listRooms,
+  themesOfMeeting,
+} from './queries.js'
 import { publicOrigin } from '../web/view.js'
 import { cleanLine, lineProblem } from '../web/text-rules.js'
 
@@ -41,7 +68,8 @@ export async function participationRoutes(app: FastifyInstance, { db }: { db: Db
   }
 
   /** A suspended member is told so, not asked to join a community they are in. */
-  const notTakingPart = (access: Access) => forbidden(isSuspended(access.viewer) ? 'discussions.reply.suspended' : 'meetings.error.members_only')
+  const notTakingPart = (access: Access) =>
+    forbidden(isSuspended(access.viewer) ? 'discussions.reply.suspended' : 'meetings.error.members_only')
 
   const participant = async (request: FastifyRequest) => {
     const context = await meetingForViewer(db, request, params(request).id)
@@ -108,20 +136,29 @@ export async function participationRoutes(app: FastifyInstance, { db }: { db: Db
   app.post('/meetings/:id/questions/:question/discussed', { schema: withCsrf('discussed') }, async (request, reply) => {
     const { meeting } = await moderator(request)
     const question = await questionOf(meeting.id, params(request).question)
-    await markDiscussed(db, { questionId: question.id, discussed: field(request.body, 'discussed') !== 'no', actorId: viewerOf(request).id, communityId: meeting.community_id })
+    await markDiscussed(db, {
+      questionId: question.id,
+      discussed: field(request.body, 'discussed') !== 'no',
+      actorId: viewerOf(request).id,
+      communityId: meeting.community_id,
+    })
     return reply.redirect(back(meeting.id, '#questions'), 303)
   })
 
   // --- Break-out rooms -------------------------------------------------------------------------------
-  app.post('/meetings/:id/rooms', { schema: withCsrf('name', 'language', 'facilitator', 'note_taker') }, async (request, reply) => {
-    const { meeting, community } = await moderator(request)
-    const input = readRoomForm(request.body)
-    const { data, errors } = checkRoom(input, await memberIds(community.id))
-    if (!data) throw refusedText(firstError(errors, ['name', 'language', 'facilitator', 'note_taker']), input.name)
-    await addRoom(db, { meetingId: meeting.id, ...data, actorId: viewerOf(request).id, communityId: community.id })
-    setFlash(reply, 'meetings.flash.room_added')
-    return reply.redirect(back(meeting.id, '#rooms'), 303)
-  })
+  app.post(
+    '/meetings/:id/rooms',
+    { schema: withCsrf('name', 'language', 'facilitator', 'note_taker') },
+    async (request, reply) => {
+      const { meeting, community } = await moderator(request)
+      const input = readRoomForm(request.body)
+      const { data, errors } = checkRoom(input, await memberIds(community.id))
+      if (!data) throw refusedText(firstError(errors, ['name', 'language', 'facilitator', 'note_taker']), input.name)
+      await addRoom(db, { meetingId: meeting.id, ...data, actorId: viewerOf(request).id, communityId: community.id })
+      setFlash(reply, 'meetings.flash.room_added')
+      return reply.redirect(back(meeting.id, '#rooms'), 303)
+    },
+  )
 
   const editableRoom = async (request: FastifyRequest) => {
     const context = await meetingForViewer(db, request, params(request).id)
@@ -132,7 +169,14 @@ export async function participationRoutes(app: FastifyInstance, { db }: { db: Db
   }
 
   type NotesContext = Awaited<ReturnType<typeof editableRoom>>
-  const notesPage = (request: FastifyRequest, context: NotesContext, values: Record<string, string>, version: number | null, errors: FieldMessages = {}, newer?: RoomNotes) => ({
+  const notesPage = (
+    request: FastifyRequest,
+    context: NotesContext,
+    values: Record<string, string>,
+    version: number | null,
+    errors: FieldMessages = {},
+    newer?: RoomNotes,
+  ) => ({
     title: request.t('meetings.notes.title', { room: context.room.name }),
     meeting: context.meeting,
     room: { ...context.room, languageName: languageName(context.room.language, request.locale) },
@@ -142,7 +186,13 @@ export async function participationRoutes(app: FastifyInstance, { db }: { db: Db
     // Notes saved by someone else since this form was opened: shown rendered above the form, each under its heading.
     conflict: newer
       ? {
-          fields: ([['worked', newer.worked], ['did_not_work', newer.didNotWork], ['call_to_action', newer.callToAction]] as const)
+          fields: (
+            [
+              ['worked', newer.worked],
+              ['did_not_work', newer.didNotWork],
+              ['call_to_action', newer.callToAction],
+            ] as const
+          )
             .filter(([, text]) => text.trim() !== '')
             .map(([name, text]) => ({ label: request.t(`meetings.notes.${name}`), html: renderMarkdown(text).html })),
         }
@@ -152,40 +202,68 @@ export async function participationRoutes(app: FastifyInstance, { db }: { db: Db
   app.get('/meetings/:id/rooms/:room/notes', async (request, reply) => {
     const context = await editableRoom(request)
     const { room } = context
-    const values = { worked: room.worked_md, did_not_work: room.did_not_work_md, call_to_action: room.call_to_action_md }
+    const values = {
+      worked: room.worked_md,
+      did_not_work: room.did_not_work_md,
+      call_to_action: room.call_to_action_md,
+    }
     return reply.render('meetings/notes', notesPage(request, context, values, room.version))
   })
 
-  app.post('/meetings/:id/rooms/:room/notes', { schema: withCsrf('worked', 'did_not_work', 'call_to_action') }, async (request, reply) => {
-    const context = await editableRoom(request)
-    const values = { worked: field(request.body, 'worked'), did_not_work: field(request.body, 'did_not_work'), call_to_action: field(request.body, 'call_to_action') }
-    const errors: FieldMessages = {}
-    for (const [name, text] of Object.entries(values)) {
-      if (text.trim() === '') continue
-      const check = checkMarkdown(text, { maxBytes: limits.notes })
-      if (!check.ok) errors[name] = markdownProblem(check)
-    }
-    const version = editVersion(request.body)
-    if (Object.keys(errors).length) return reply.code(422).render('meetings/notes', notesPage(request, context, values, version, errors))
-    const result = await updateRoomNotes(db, context.room.id, { worked: values.worked, didNotWork: values.did_not_work, callToAction: values.call_to_action }, version, viewerOf(request).id)
-    if (!result.ok && result.reason === 'missing') throw notFound()
-    if (!result.ok) return reply.code(409).render('meetings/notes', notesPage(request, context, values, result.current.version, {}, result.current))
-    setFlash(reply, 'meetings.flash.notes_saved')
-    return reply.redirect(back(context.meeting.id, `#room-${context.room.id}`), 303)
-  })
+  app.post(
+    '/meetings/:id/rooms/:room/notes',
+    { schema: withCsrf('worked', 'did_not_work', 'call_to_action') },
+    async (request, reply) => {
+      const context = await editableRoom(request)
+      const values = {
+        worked: field(request.body, 'worked'),
+        did_not_work: field(request.body, 'did_not_work'),
+        call_to_action: field(request.body, 'call_to_action'),
+      }
+      const errors: FieldMessages = {}
+      for (const [name, text] of Object.entries(values)) {
+        if (text.trim() === '') continue
+        const check = checkMarkdown(text, { maxBytes: limits.notes })
+        if (!check.ok) errors[name] = markdownProblem(check)
+      }
+      const version = editVersion(request.body)
+      if (Object.keys(errors).length)
+        return reply.code(422).render('meetings/notes', notesPage(request, context, values, version, errors))
+      const result = await updateRoomNotes(
+        db,
+        context.room.id,
+        { worked: values.worked, didNotWork: values.did_not_work, callToAction: values.call_to_action },
+        version,
+        viewerOf(request).id,
+      )
+      if (!result.ok && result.reason === 'missing') throw notFound()
+      if (!result.ok)
+        return reply
+          .code(409)
+          .render('meetings/notes', notesPage(request, context, values, result.current.version, {}, result.current))
+      setFlash(reply, 'meetings.flash.notes_saved')
+      return reply.redirect(back(context.meeting.id, `#room-${context.room.id}`), 303)
+    },
+  )
 
   // --- The summary, as a library draft --------------------------------------------------------------
   app.post('/meetings/:id/summary', { schema: withCsrf() }, async (request, reply) => {
     const { meeting } = await moderator(request)
     if (meeting.summary_article_id !== null) throw conflict('meetings.error.summary_exists')
     const locale = request.locale as Locale
-    const [questions, rooms, themes] = await Promise.all([listQuestions(db, meeting.id, null), listRooms(db, meeting.id), themesOfMeeting(db, meeting.id, locale)])
+    const [questions, rooms, themes] = await Promise.all([
+      listQuestions(db, meeting.id, null),
+      listRooms(db, meeting.id),
+      themesOfMeeting(db, meeting.id, locale),
+    ])
     const result = await createSummaryDraft(
       db,
       { meeting, questions: questions.filter((q) => q.discussed), rooms, themeIds: themes.map((th) => th.id) },
       {
-        authorId: viewerOf(request).id, language: locale,
-        heading: (key, vars) => translate(locale, key, vars), languageName: (code) => languageName(code, locale),
+        authorId: viewerOf(request).id,
+        language: locale,
+        heading: (key, vars) => translate(locale, key, vars),
+        languageName: (code) => languageName(code, locale),
         meetingUrl: `${publicOrigin(request)}/meetings/${meeting.id}`,
       },
     )
@@ -211,7 +289,8 @@ export async function participationRoutes(app: FastifyInstance, { db }: { db: Db
     if (!item) throw notFound()
     if (!mayUpdateActionItem(access, item)) throw forbidden('meetings.error.item_not_yours')
     const status = field(request.body, 'status')
-    if (status !== 'open' && status !== 'done' && status !== 'dropped') throw badRequest('meetings.error.status_unknown')
+    if (status !== 'open' && status !== 'done' && status !== 'dropped')
+      throw badRequest('meetings.error.status_unknown')
     await setActionItemStatus(db, item.id, status as ActionItemStatus, viewerOf(request).id)
     const returnTo = field(request.body, 'return_to')
     return reply.redirect(/^\/meetings\/\d+$/.test(returnTo) ? `${returnTo}#items` : back(meeting.id, '#items'), 303)

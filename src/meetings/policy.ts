@@ -9,7 +9,10 @@ export const mayTakePart = (access: Access) => canPost(access)
 /** The online link is for members (and staff) only, on pages and in calendar files alike. */
 export const maySeeLink = (access: Access) => access.membership?.status === 'active' || canModerate(access)
 
-export function mayEditNotes(access: Access, room: { facilitator_id: number | null; note_taker_id: number | null }): boolean {
+export function mayEditNotes(
+  access: Access,
+  room: { facilitator_id: number | null; note_taker_id: number | null },
+): boolean {
   if (!access.viewer || isSuspended(access.viewer)) return false
   if (canModerate(access)) return true
   return canPost(access) && (room.facilitator_id === access.viewer.id || room.note_taker_id === access.viewer.id)

@@ -3,7 +3,9 @@ import type { FastifyRequest } from 'fastify'
 import { formatDateTime } from '../web/time.js'
 
 export function zoneLabel(timeZone: string, date: Date, locale: string): string {
-  const part = new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : locale, { timeZone, timeZoneName: 'short' }).formatToParts(date).find((p) => p.type === 'timeZoneName')
+  const part = new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : locale, { timeZone, timeZoneName: 'short' })
+    .formatToParts(date)
+    .find((p) => p.type === 'timeZoneName')
   return part ? `${timeZone.replace(/_/g, ' ')}, ${part.value}` : timeZone
 }
 

@@ -11,7 +11,14 @@ export async function findMeeting(db: Db, id: number) {
     .leftJoin('users as u', 'u.id', 'm.organiser_id')
     .leftJoin('articles as a', 'a.id', 'm.summary_article_id')
     .selectAll('m')
-    .select(['c.slug as community_slug', 'c.name as community_name', 'u.display_name as organiser_name', 'a.slug as summary_slug', 'a.status as summary_status', 'a.hidden_at as summary_hidden_at'])
+    .select([
+      'c.slug as community_slug',
+      'c.name as community_name',
+      'u.display_name as organiser_name',
+      'a.slug as summary_slug',
+      'a.status as summary_status',
+      'a.hidden_at as summary_hidden_at',
+    ])
     .where('m.id', '=', id)
     .executeTakeFirst()
 }
@@ -21,7 +28,19 @@ export type MeetingRow = NonNullable<Awaited<ReturnType<typeof findMeeting>>>
 export async function listMeetings(db: Db, communityId: number) {
   return db
     .selectFrom('meetings')
-    .select(['id', 'title', 'topic', 'starts_at', 'ends_at', 'time_zone', 'online_url', 'agenda_md', 'updated_at', 'sequence', 'cancelled_at'])
+    .select([
+      'id',
+      'title',
+      'topic',
+      'starts_at',
+      'ends_at',
+      'time_zone',
+      'online_url',
+      'agenda_md',
+      'updated_at',
+      'sequence',
+      'cancelled_at',
+    ])
     .where('community_id', '=', communityId)
     .orderBy('starts_at', 'asc')
     .orderBy('id', 'asc')
@@ -66,9 +85,16 @@ export async function listQuestions(db: Db, meetingId: number, viewerId: number 
     .selectFrom('meeting_questions as q')
     .leftJoin('users as u', 'u.id', 'q.author_id')
     .select([
-      'q.id', 'q.body', 'q.discussed', 'q.author_id', 'q.created_at', 'u.display_name as author_name',
+      'q.id',
+      'q.body',
+      'q.discussed',
+      'q.author_id',
+      'q.created_at',
+      'u.display_name as author_name',
       sql<number>`(select count(*)::int from meeting_question_votes v where v.question_id = q.id)`.as('votes'),
-      sql<boolean>`exists (select 1 from meeting_question_votes v where v.question_id = q.id and v.user_id = ${viewerId ?? 0})`.as('voted'),
+      sql<boolean>`exists (select 1 from meeting_question_votes v where v.question_id = q.id and v.user_id = ${viewerId ?? 0})`.as(
+        'voted',
+      ),
     ])
     .where('q.meeting_id', '=', meetingId)
     .orderBy('votes', 'desc')
@@ -89,33 +115,47 @@ export async function listRooms(db: Db, meetingId: number) {
 }
 
 export async function findRoom(db: Db, meetingId: number, roomId: number) {
-  return db.selectFrom('meeting_rooms').selectAll().where('id', '=', roomId).where('meeting_id', '=', meetingId).executeTakeFirst()
+  return db
+    .selectFrom('meeting_rooms')
+    .selectAll()
+    .where('id', '=', roomId)
+    .where('meeting_id', '=', meetingId)
+    .executeTakeFirst()
 }
 
 export async function listActionItems(db: Db, meetingId: number) {
-  return db
-    .selectFrom('meeting_action_items as i')
-    .leftJoin('users as u', 'u.id', 'i.owner_id')
-    .select(['i.id', 'i.text', 'i.owner_id', 'i.status', 'i.version', 'u.display_name as owner_name'])
-    // As the calendar day it is: drivers hand a `date` column back as a Date at some midnight, which would print as a timestamp.
-    .select(sql<string | null>`to_char(i.due_on, 'YYYY-MM-DD')`.as('due_on'))
-    .where('i.meeting_id', '=', meetingId)
-    .orderBy('i.id')
-    .execute()
+  return (
+    db
+      .selectFrom('meeting_action_items as i')
+      .leftJoin('users as u', 'u.id', 'i.owner_id')
+      .select(['i.id', 'i.text', 'i.owner_id', 'i.status', 'i.version', 'u.display_name as owner_name'])
+      // As the calendar day it is: drivers hand a `date` column back as a Date at some midnight, which would print as a timestamp.
+      .select(sql<string | null>`to_char(i.due_on, 'YYYY-MM-DD')`.as('due_on'))
+      .where('i.meeting_id', '=', meetingId)
+      .orderBy('i.id')
+      .execute()
+  )
 }
 
 /** The meeting of the same community that started last before this one. */
 export async function previousMeeting(db: Db, meeting: { id: number; community_id: number; starts_at: Date }) {
-  return db
-    .selectFrom('meetings')
-    .select(['id', 'title', 'starts_at'])
-    .where('community_id', '=', meeting.community_id)
-    // A cancelled meeting made no commitments to follow up.
-    .where('cancelled_at', 'is', null)
-    .where((eb) => eb.or([eb('starts_at', '<', meeting.starts_at), eb.and([eb('starts_at', '=', meeting.starts_at), eb('id', '<', meeting.id)])]))
-    .orderBy('starts_at', 'desc')
-    .orderBy('id', 'desc')
-    .executeTakeFirst()
+  return (
+    db
+      .selectFrom('meetings')
+      .select(['id', 'title', 'starts_at'])
+      .where('community_id', '=', meeting.community_id)
+      // A cancelled meeting made no commitments to follow up.
+      .where('cancelled_at', 'is', null)
+      .where((eb) =>
+        eb.or([
+          eb('starts_at', '<', meeting.starts_at),
+          eb.and([eb('starts_at', '=', meeting.starts_at), eb('id', '<', meeting.id)]),
+        ]),
+      )
+      .orderBy('starts_at', 'desc')
+      .orderBy('id', 'desc')
+      .executeTakeFirst()
+  )
 }
 
 export async function listTopics(db: Db, communityId: number, viewerId: number | null) {
@@ -123,9 +163,14 @@ export async function listTopics(db: Db, communityId: number, viewerId: number |
     .selectFrom('meeting_topics as t')
     .leftJoin('users as u', 'u.id', 't.proposer_id')
     .select([
-      't.id', 't.title', 't.status', 'u.display_name as proposer_name',
+      't.id',
+      't.title',
+      't.status',
+      'u.display_name as proposer_name',
       sql<number>`(select count(*)::int from meeting_topic_votes v where v.topic_id = t.id)`.as('votes'),
-      sql<boolean>`exists (select 1 from meeting_topic_votes v where v.topic_id = t.id and v.user_id = ${viewerId ?? 0})`.as('voted'),
+      sql<boolean>`exists (select 1 from meeting_topic_votes v where v.topic_id = t.id and v.user_id = ${viewerId ?? 0})`.as(
+        'voted',
+      ),
     ])
     .where('t.community_id', '=', communityId)
     .where('t.status', 'in', ['open', 'won'])
@@ -135,5 +180,10 @@ export async function listTopics(db: Db, communityId: number, viewerId: number |
 }
 
 export async function findTopic(db: Db, communityId: number, id: number) {
-  return db.selectFrom('meeting_topics').select(['id', 'title', 'status']).where('id', '=', id).where('community_id', '=', communityId).executeTakeFirst()
+  return db
+    .selectFrom('meeting_topics')
+    .select(['id', 'title', 'status'])
+    .where('id', '=', id)
+    .where('community_id', '=', communityId)
+    .executeTakeFirst()
 }

@@ -19,10 +19,26 @@ import { editVersion } from '../web/edit-version.js'
 import { calendar, type IcsEvent } from './ics.js'
 import { correctionRoutes } from './correction-routes.js'
 import { participationRoutes } from './participation-routes.js'
-import { mayEditNotes, mayPlan, maySeeLink, mayStillWithdraw, mayTakePart, mayUpdateActionItem, questionRemover } from './policy.js'
+import {
+  mayEditNotes,
+  mayPlan,
+  maySeeLink,
+  mayStillWithdraw,
+  mayTakePart,
+  mayUpdateActionItem,
+  questionRemover,
+} from './policy.js'
 import { organiserTime } from './present.js'
 import {
-  activeMembers, listActionItems, listAttendance, listMeetings, listQuestions, listRooms, listTopics, previousMeeting, themesOfMeeting,
+  activeMembers,
+  listActionItems,
+  listAttendance,
+  listMeetings,
+  listQuestions,
+  listRooms,
+  listTopics,
+  previousMeeting,
+  themesOfMeeting,
   type MeetingRow,
 } from './queries.js'
 import { utcToZonedInput } from './zone-time.js'
@@ -31,14 +47,36 @@ import { attachment } from '../web/response-guard.js'
 
 const notesHtml = (md: string) => (md.trim() === '' ? null : renderMarkdown(md).html)
 
-const meetingFields = ['title', 'topic', 'starts_at', 'ends_at', 'time_zone', 'online_url', 'agenda', 'from_topic', '_csrf']
+const meetingFields = [
+  'title',
+  'topic',
+  'starts_at',
+  'ends_at',
+  'time_zone',
+  'online_url',
+  'agenda',
+  'from_topic',
+  '_csrf',
+]
 
 export async function meetingRoutes(app: FastifyInstance, { db }: { db: Db }) {
   await app.register(participationRoutes, { db })
   await app.register(correctionRoutes, { db })
 
   const origin = (request: FastifyRequest) => publicOrigin(request)
-  type EventSource = Pick<MeetingRow, 'id' | 'title' | 'topic' | 'starts_at' | 'ends_at' | 'online_url' | 'agenda_md' | 'updated_at' | 'sequence' | 'cancelled_at'>
+  type EventSource = Pick<
+    MeetingRow,
+    | 'id'
+    | 'title'
+    | 'topic'
+    | 'starts_at'
+    | 'ends_at'
+    | 'online_url'
+    | 'agenda_md'
+    | 'updated_at'
+    | 'sequence'
+    | 'cancelled_at'
+  >
   const eventOf = (request: FastifyRequest, meeting: EventSource, withLink: boolean): IcsEvent => ({
     uid: `meeting-${meeting.id}@${new URL(publicOrigin(request)).hostname}`,
     start: meeting.starts_at,
@@ -52,21 +90,39 @@ export async function meetingRoutes(app: FastifyInstance, { db }: { db: Db }) {
     cancelled: meeting.cancelled_at !== null,
   })
   const sendCalendar = (reply: FastifyReply, filename: string, body: string) =>
-    reply.type('text/calendar; charset=utf-8').header('content-disposition', attachment(filename)).header('cache-control', 'private, no-cache').send(body)
+    reply
+      .type('text/calendar; charset=utf-8')
+      .header('content-disposition', attachment(filename))
+      .header('cache-control', 'private, no-cache')
+      .send(body)
 
   // --- The community's meetings ----------------------------------------------------------------------
   app.get('/c/:slug/meetings', async (request, reply) => {
     const { community, access } = await communityForViewer(db, request, (request.params as { slug: string }).slug)
-    const [meetings, topics] = await Promise.all([listMeetings(db, community.id), listTopics(db, community.id, request.viewer?.id ?? null)])
+    const [meetings, topics] = await Promise.all([
+      listMeetings(db, community.id),
+      listTopics(db, community.id, request.viewer?.id ?? null),
+    ])
     const now = Date.now()
-    const view = (m: (typeof meetings)[number]) => ({ ...m, ...organiserTime(request, m), cancelled: m.cancelled_at !== null })
+    const view = (m: (typeof meetings)[number]) => ({
+      ...m,
+      ...organiserTime(request, m),
+      cancelled: m.cancelled_at !== null,
+    })
     const mayVote = mayTakePart(access)
     return reply.render('meetings/list', {
       title: request.t('meetings.list.title', { community: community.name }),
       community,
       upcoming: meetings.filter((m) => m.ends_at.getTime() >= now).map(view),
-      past: meetings.filter((m) => m.ends_at.getTime() < now).reverse().map(view),
-      topics: topics.map((tp) => ({ ...tp, mayVote: mayVote && tp.status === 'open' && !tp.voted, won: tp.status === 'won' })),
+      past: meetings
+        .filter((m) => m.ends_at.getTime() < now)
+        .reverse()
+        .map(view),
+      topics: topics.map((tp) => ({
+        ...tp,
+        mayVote: mayVote && tp.status === 'open' && !tp.voted,
+        won: tp.status === 'won',
+      })),
       hasOpenTopics: topics.some((tp) => tp.status === 'open'),
       mayPlan: mayPlan(access),
       mayPropose: mayVote,
@@ -77,14 +133,26 @@ export async function meetingRoutes(app: FastifyInstance, { db }: { db: Db }) {
     const { community, access } = await communityForViewer(db, request, (request.params as { slug: string }).slug)
     const meetings = await listMeetings(db, community.id)
     const withLink = maySeeLink(access)
-    return sendCalendar(reply, `${community.slug}-meetings.ics`, calendar(community.name, meetings.map((m) => eventOf(request, m, withLink))))
+    return sendCalendar(
+      reply,
+      `${community.slug}-meetings.ics`,
+      calendar(
+        community.name,
+        meetings.map((m) => eventOf(request, m, withLink)),
+      ),
+    )
   })
 
   // --- Planning --------------------------------------------------------------------------------------
   /** The planning form, also used to edit: `editing` names the meeting, and the form then posts to its edit URL. */
   const formPage = async (
-    request: FastifyRequest, reply: FastifyReply, community: { slug: string; name: string }, values: Record<string, unknown>, errors: FieldErrors = {},
-    editing?: { id: number; title: string }, edit: { version?: number | null; conflict?: { title: string; bodyHtml: string } } = {},
+    request: FastifyRequest,
+    reply: FastifyReply,
+    community: { slug: string; name: string },
+    values: Record<string, unknown>,
+    errors: FieldErrors = {},
+    editing?: { id: number; title: string },
+    edit: { version?: number | null; conflict?: { title: string; bodyHtml: string } } = {},
   ) => {
     const chosen = new Set((values.themes as string[] | undefined) ?? [])
     const zone = String(values.time_zone ?? '')
@@ -115,33 +183,64 @@ export async function meetingRoutes(app: FastifyInstance, { db }: { db: Db }) {
   app.get('/c/:slug/meetings/new', { preHandler: requireUser }, async (request, reply) => {
     const { community } = await plannable(request)
     const fromTopic = positiveInt((request.query as Record<string, unknown>).topic)
-    const topic = fromTopic ? (await listTopics(db, community.id, null)).find((tp) => tp.id === fromTopic && tp.status === 'won') : undefined
+    const topic = fromTopic
+      ? (await listTopics(db, community.id, null)).find((tp) => tp.id === fromTopic && tp.status === 'won')
+      : undefined
     if (fromTopic && !topic) throw notFound()
     const start = new Date(Date.now() + 14 * 24 * 3600 * 1000)
     start.setUTCMinutes(0, 0, 0)
     const zone = request.timeZone
     return formPage(request, reply, community, {
-      title: topic?.title ?? '', topic: topic?.title ?? '', from_topic: topic ? String(topic.id) : '', themes: [], time_zone: zone,
-      starts_at: utcToZonedInput(start, zone), ends_at: utcToZonedInput(new Date(start.getTime() + 90 * 60_000), zone),
+      title: topic?.title ?? '',
+      topic: topic?.title ?? '',
+      from_topic: topic ? String(topic.id) : '',
+      themes: [],
+      time_zone: zone,
+      starts_at: utcToZonedInput(start, zone),
+      ends_at: utcToZonedInput(new Date(start.getTime() + 90 * 60_000), zone),
     })
   })
 
-  app.post('/c/:slug/meetings/new', { preHandler: requireUser, schema: formSchema(meetingFields, ['themes']) }, async (request, reply) => {
-    const { community } = await plannable(request)
-    const input = readMeetingForm(request.body)
-    const { data, errors } = checkMeeting(input)
-    const themes = await resolveThemeSlugs(db, input.themes)
-    if (themes.unknown.length) errors.themes = 'meetings.error.theme_unknown'
-    const fromTopicRaw = (request.body as Record<string, unknown>).from_topic
-    const fromTopic = positiveInt(fromTopicRaw)
-    if (fromTopicRaw && fromTopicRaw !== '' && !(fromTopic && (await listTopics(db, community.id, null)).some((tp) => tp.id === fromTopic && tp.status === 'won'))) errors.topic = 'meetings.error.topic_unknown'
-    const values = { ...input, starts_at: input.starts_local, ends_at: input.ends_local, agenda: input.agenda_md, from_topic: fromTopic ? String(fromTopic) : '' }
-    if (!data || Object.keys(errors).length) return formPage(request, reply.code(422), community, values, errors)
-    const id = await createMeeting(db, { communityId: community.id, organiserId: viewerOf(request).id, data, themeIds: themes.ids, fromTopicId: fromTopic ?? undefined })
-    request.log.info({ meetingId: id, userId: viewerOf(request).id }, 'meeting planned')
-    setFlash(reply, 'meetings.flash.planned')
-    return reply.redirect(`/meetings/${id}`, 303)
-  })
+  app.post(
+    '/c/:slug/meetings/new',
+    { preHandler: requireUser, schema: formSchema(meetingFields, ['themes']) },
+    async (request, reply) => {
+      const { community } = await plannable(request)
+      const input = readMeetingForm(request.body)
+      const { data, errors } = checkMeeting(input)
+      const themes = await resolveThemeSlugs(db, input.themes)
+      if (themes.unknown.length) errors.themes = 'meetings.error.theme_unknown'
+      const fromTopicRaw = (request.body as Record<string, unknown>).from_topic
+      const fromTopic = positiveInt(fromTopicRaw)
+      if (
+        fromTopicRaw &&
+        fromTopicRaw !== '' &&
+        !(
+          fromTopic &&
+          (await listTopics(db, community.id, null)).some((tp) => tp.id === fromTopic && tp.status === 'won')
+        )
+      )
+        errors.topic = 'meetings.error.topic_unknown'
+      const values = {
+        ...input,
+        starts_at: input.starts_local,
+        ends_at: input.ends_local,
+        agenda: input.agenda_md,
+        from_topic: fromTopic ? String(fromTopic) : '',
+      }
+      if (!data || Object.keys(errors).length) return formPage(request, reply.code(422), community, values, errors)
+      const id = await createMeeting(db, {
+        communityId: community.id,
+        organiserId: viewerOf(request).id,
+        data,
+        themeIds: themes.ids,
+        fromTopicId: fromTopic ?? undefined,
+      })
+      request.log.info({ meetingId: id, userId: viewerOf(request).id }, 'meeting planned')
+      setFlash(reply, 'meetings.flash.planned')
+      return reply.redirect(`/meetings/${id}`, 303)
+    },
+  )
 
   // --- Editing and cancelling -----------------------------------------------------------------------
   /** A meeting the viewer may plan, not cancelled: cancelling is final, so a cancelled meeting is neither edited nor cancelled again. */
@@ -151,57 +250,105 @@ export async function meetingRoutes(app: FastifyInstance, { db }: { db: Db }) {
     if (context.meeting.cancelled_at !== null) throw conflict('meetings.error.cancelled')
     return context
   }
-  const refusal = (reason: 'missing' | 'cancelled') => (reason === 'cancelled' ? conflict('meetings.error.cancelled') : notFound())
+  const refusal = (reason: 'missing' | 'cancelled') =>
+    reason === 'cancelled' ? conflict('meetings.error.cancelled') : notFound()
 
   app.get('/meetings/:id/edit', { preHandler: requireUser }, async (request, reply) => {
     const { meeting, community } = await changeable(request)
     const themes = await themesOfMeeting(db, meeting.id, request.locale)
     // Times are shown as the organiser planned them: in the meeting's own zone, whatever the editor's zone.
     const zone = meeting.time_zone
-    return formPage(request, reply, community, {
-      title: meeting.title, topic: meeting.topic, themes: themes.map((th) => th.slug), time_zone: zone,
-      starts_at: utcToZonedInput(meeting.starts_at, zone), ends_at: utcToZonedInput(meeting.ends_at, zone),
-      online_url: meeting.online_url ?? '', agenda: meeting.agenda_md,
-    }, {}, meeting, { version: meetingFormVersion(meeting) })
+    return formPage(
+      request,
+      reply,
+      community,
+      {
+        title: meeting.title,
+        topic: meeting.topic,
+        themes: themes.map((th) => th.slug),
+        time_zone: zone,
+        starts_at: utcToZonedInput(meeting.starts_at, zone),
+        ends_at: utcToZonedInput(meeting.ends_at, zone),
+        online_url: meeting.online_url ?? '',
+        agenda: meeting.agenda_md,
+      },
+      {},
+      meeting,
+      { version: meetingFormVersion(meeting) },
+    )
   })
 
-  app.post('/meetings/:id/edit', { preHandler: requireUser, schema: formSchema(meetingFields, ['themes']) }, async (request, reply) => {
-    const { meeting, community } = await changeable(request)
-    const input = readMeetingForm(request.body)
-    const { data, errors } = checkMeeting(input)
-    const themes = await resolveThemeSlugs(db, input.themes)
-    if (themes.unknown.length) errors.themes = 'meetings.error.theme_unknown'
-    const values = { ...input, starts_at: input.starts_local, ends_at: input.ends_local, agenda: input.agenda_md }
-    const version = editVersion(request.body)
-    if (!data || Object.keys(errors).length) return formPage(request, reply.code(422), community, values, errors, meeting, { version })
-    const userId = viewerOf(request).id
-    const result = await editMeeting(db, { meetingId: meeting.id, actorId: userId, communityId: community.id, data, themeIds: themes.ids, version })
-    if (!result.ok && result.reason === 'stale') return formPage(request, reply.code(409), community, values, {}, meeting, { version: result.current.version, conflict: result.current })
-    if (!result.ok) throw refusal(result.reason)
-    request.log.info({ meetingId: meeting.id, userId }, 'meeting edited')
-    setFlash(reply, 'meetings.flash.edited')
-    return reply.redirect(`/meetings/${meeting.id}`, 303)
-  })
+  app.post(
+    '/meetings/:id/edit',
+    { preHandler: requireUser, schema: formSchema(meetingFields, ['themes']) },
+    async (request, reply) => {
+      const { meeting, community } = await changeable(request)
+      const input = readMeetingForm(request.body)
+      const { data, errors } = checkMeeting(input)
+      const themes = await resolveThemeSlugs(db, input.themes)
+      if (themes.unknown.length) errors.themes = 'meetings.error.theme_unknown'
+      const values = { ...input, starts_at: input.starts_local, ends_at: input.ends_local, agenda: input.agenda_md }
+      const version = editVersion(request.body)
+      if (!data || Object.keys(errors).length)
+        return formPage(request, reply.code(422), community, values, errors, meeting, { version })
+      const userId = viewerOf(request).id
+      const result = await editMeeting(db, {
+        meetingId: meeting.id,
+        actorId: userId,
+        communityId: community.id,
+        data,
+        themeIds: themes.ids,
+        version,
+      })
+      if (!result.ok && result.reason === 'stale')
+        return formPage(request, reply.code(409), community, values, {}, meeting, {
+          version: result.current.version,
+          conflict: result.current,
+        })
+      if (!result.ok) throw refusal(result.reason)
+      request.log.info({ meetingId: meeting.id, userId }, 'meeting edited')
+      setFlash(reply, 'meetings.flash.edited')
+      return reply.redirect(`/meetings/${meeting.id}`, 303)
+    },
+  )
 
-  app.post('/meetings/:id/cancel', { preHandler: requireUser, schema: formSchema(['reason', '_csrf']) }, async (request, reply) => {
-    const { meeting, community } = await changeable(request)
-    const reason = field(request.body, 'reason').trim()
-    if (reason.length > limits.cancelReason) throw textTooLong(reason, limits.cancelReason)
-    const userId = viewerOf(request).id
-    const result = await cancelMeeting(db, { meetingId: meeting.id, actorId: userId, communityId: community.id, reason: reason || null })
-    if (!result.ok) throw refusal(result.reason)
-    request.log.info({ meetingId: meeting.id, userId }, 'meeting cancelled')
-    setFlash(reply, 'meetings.flash.cancelled')
-    return reply.redirect(`/meetings/${meeting.id}`, 303)
-  })
+  app.post(
+    '/meetings/:id/cancel',
+    { preHandler: requireUser, schema: formSchema(['reason', '_csrf']) },
+    async (request, reply) => {
+      const { meeting, community } = await changeable(request)
+      const reason = field(request.body, 'reason').trim()
+      if (reason.length > limits.cancelReason) throw textTooLong(reason, limits.cancelReason)
+      const userId = viewerOf(request).id
+      const result = await cancelMeeting(db, {
+        meetingId: meeting.id,
+        actorId: userId,
+        communityId: community.id,
+        reason: reason || null,
+      })
+      if (!result.ok) throw refusal(result.reason)
+      request.log.info({ meetingId: meeting.id, userId }, 'meeting cancelled')
+      setFlash(reply, 'meetings.flash.cancelled')
+      return reply.redirect(`/meetings/${meeting.id}`, 303)
+    },
+  )
 
   // --- One meeting (and its .ics, which shares the path) ----------------------------------------------
   app.get('/meetings/:id', async (request, reply) => {
     const raw = (request.params as { id: string }).id
     const isIcs = raw.endsWith('.ics')
-    const { meeting, community, access, membership } = await meetingForViewer(db, request, isIcs ? raw.slice(0, -4) : raw)
+    const { meeting, community, access, membership } = await meetingForViewer(
+      db,
+      request,
+      isIcs ? raw.slice(0, -4) : raw,
+    )
     const withLink = maySeeLink(access)
-    if (isIcs) return sendCalendar(reply, `meeting-${meeting.id}.ics`, calendar(community.name, [eventOf(request, meeting, withLink)]))
+    if (isIcs)
+      return sendCalendar(
+        reply,
+        `meeting-${meeting.id}.ics`,
+        calendar(community.name, [eventOf(request, meeting, withLink)]),
+      )
 
     const viewerId = request.viewer?.id ?? null
     const moderating = mayPlan(access)
@@ -225,12 +372,20 @@ export async function meetingRoutes(app: FastifyInstance, { db }: { db: Db }) {
       if (a.delegate_id !== null) seat.onBehalfOf.push(a.display_name)
       seats.set(seatId, seat)
     }
-    const attendees = [...seats.values()].map((seat) => ({ name: seat.name, onBehalfOf: seat.onBehalfOf.length ? seat.onBehalfOf.join(', ') : null }))
+    const attendees = [...seats.values()].map((seat) => ({
+      name: seat.name,
+      onBehalfOf: seat.onBehalfOf.length ? seat.onBehalfOf.join(', ') : null,
+    }))
     // A cancelled meeting will not take place: nobody attends, asks or votes on it any more.
     const cancelled = meeting.cancelled_at !== null
     const mayJoin = mayTakePart(access) && !cancelled
     const started = meeting.starts_at.getTime() <= Date.now()
-    const statusOptions = (current: string) => ['open', 'done', 'dropped'].map((s) => ({ value: s, label: request.t(`meetings.item.status.${s}`), selected: s === current }))
+    const statusOptions = (current: string) =>
+      ['open', 'done', 'dropped'].map((s) => ({
+        value: s,
+        label: request.t(`meetings.item.status.${s}`),
+        selected: s === current,
+      }))
     return reply.render('meetings/show', {
       title: meeting.title,
       meeting,
@@ -245,9 +400,13 @@ export async function meetingRoutes(app: FastifyInstance, { db }: { db: Db }) {
       mayChange: moderating && !cancelled,
       myAnswer: mine ? (mine.delegate_id ? 'delegate' : mine.attending ? 'yes' : 'no') : null,
       myDelegate: mine?.delegate_name ?? null,
-      delegateOptions: members.filter((m) => m.id !== viewerId).map((m) => ({ ...m, selected: m.id === mine?.delegate_id })),
+      delegateOptions: members
+        .filter((m) => m.id !== viewerId)
+        .map((m) => ({ ...m, selected: m.id === mine?.delegate_id })),
       attendees,
-      declined: moderating ? attendance.filter((a) => !a.attending && a.delegate_id === null).map((a) => a.display_name) : [],
+      declined: moderating
+        ? attendance.filter((a) => !a.attending && a.delegate_id === null).map((a) => a.display_name)
+        : [],
       questions: questions.map((q) => {
         const remover = cancelled ? null : questionRemover(access, q)
         return {
@@ -268,9 +427,18 @@ export async function meetingRoutes(app: FastifyInstance, { db }: { db: Db }) {
       })),
       languages: contentLanguages.map((code) => ({ code, name: languageName(code, request.locale) })),
       members,
-      items: items.map((i) => ({ ...i, statusLabel: request.t(`meetings.item.status.${i.status}`), mayUpdate: mayUpdateActionItem(access, i), statuses: statusOptions(i.status) })),
+      items: items.map((i) => ({
+        ...i,
+        statusLabel: request.t(`meetings.item.status.${i.status}`),
+        mayUpdate: mayUpdateActionItem(access, i),
+        statuses: statusOptions(i.status),
+      })),
       previous: previous ? { ...previous, items: previousItems } : null,
-      summary: meeting.summary_slug && (moderating || (meeting.summary_status === 'published' && meeting.summary_hidden_at === null)) ? { slug: meeting.summary_slug, statusLabel: request.t(`library.status.${meeting.summary_status}`) } : null,
+      summary:
+        meeting.summary_slug &&
+        (moderating || (meeting.summary_status === 'published' && meeting.summary_hidden_at === null))
+          ? { slug: meeting.summary_slug, statusLabel: request.t(`library.status.${meeting.summary_status}`) }
+          : null,
     })
   })
 }

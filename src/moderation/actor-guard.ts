@@ -44,21 +44,25 @@ const suspendedNow = (row: { status: string; suspended_until: Date | null }) =>
  * transaction, or this transaction waits for it and sees it: either way the write never lands after the decision.
  */
 export async function lockActiveActor(trx: Trx, userId: number, rule: ActorRule = {}): Promise<LockedActor> {
-  const users = trx.selectFrom('users').select(['id', 'site_role', 'status', 'suspended_until']).where('id', '=', userId)
+  const users = trx
+    .selectFrom('users')
+    .select(['id', 'site_role', 'status', 'suspended_until'])
+    .where('id', '=', userId)
   const user = await (rule.updatesUser ? users.forNoKeyUpdate() : users.forShare()).executeTakeFirst()
   if (!user) throw forbidden()
   if (suspendedNow(user)) throw forbidden('discussions.reply.suspended')
   const isAdmin = user.site_role === 'admin'
   if (rule.admin && !isAdmin) throw forbidden('moderation.error.not_allowed')
-  const membership = rule.communityId == null
-    ? null
-    : ((await trx
-        .selectFrom('community_members')
-        .select(['role', 'status'])
-        .where('community_id', '=', rule.communityId)
-        .where('user_id', '=', userId)
-        .forShare()
-        .executeTakeFirst()) ?? null)
+  const membership =
+    rule.communityId == null
+      ? null
+      : ((await trx
+          .selectFrom('community_members')
+          .select(['role', 'status'])
+          .where('community_id', '=', rule.communityId)
+          .where('user_id', '=', userId)
+          .forShare()
+          .executeTakeFirst()) ?? null)
   const isMember = isAdmin || membership?.status === 'active'
   const isModerator = isAdmin || (membership?.status === 'active' && membership.role === 'moderator')
   if (rule.need === 'member' && !isMember) throw forbidden('moderation.error.no_longer_member')

@@ -18,8 +18,14 @@ export async function writeLog(db: Db | Transaction<Database>, entry: LogEntry) 
   await db
     .insertInto('moderation_log')
     .values({
-      actor_id: entry.actorId, action: entry.action, target_type: entry.targetType ?? null, target_id: entry.targetId ?? null,
-      community_id: entry.communityId ?? null, subject_user_id: entry.subjectUserId ?? null, reason: entry.reason ?? null, refused: entry.refused ?? false,
+      actor_id: entry.actorId,
+      action: entry.action,
+      target_type: entry.targetType ?? null,
+      target_id: entry.targetId ?? null,
+      community_id: entry.communityId ?? null,
+      subject_user_id: entry.subjectUserId ?? null,
+      reason: entry.reason ?? null,
+      refused: entry.refused ?? false,
     })
     .execute()
 }
@@ -41,7 +47,19 @@ export async function listLog(db: Db, filters: LogFilters) {
     .leftJoin('users as a', 'a.id', 'l.actor_id')
     .leftJoin('users as s', 's.id', 'l.subject_user_id')
     .leftJoin('communities as c', 'c.id', 'l.community_id')
-    .select(['l.id', 'l.action', 'l.target_type', 'l.target_id', 'l.reason', 'l.refused', 'l.created_at', 'a.display_name as actor_name', 's.display_name as subject_name', 'c.name as community_name', 'c.slug as community_slug'])
+    .select([
+      'l.id',
+      'l.action',
+      'l.target_type',
+      'l.target_id',
+      'l.reason',
+      'l.refused',
+      'l.created_at',
+      'a.display_name as actor_name',
+      's.display_name as subject_name',
+      'c.name as community_name',
+      'c.slug as community_slug',
+    ])
     .orderBy('l.id', 'desc')
     .limit(logPageSize + 1)
   if (filters.communityId) query = query.where('l.community_id', '=', filters.communityId)

@@ -9,7 +9,13 @@ export interface ModeratorScope {
 }
 
 export async function moderatorScope(db: Db, viewer: Viewer): Promise<ModeratorScope> {
-  const rows = await db.selectFrom('community_members').select('community_id').where('user_id', '=', viewer.id).where('status', '=', 'active').where('role', '=', 'moderator').execute()
+  const rows = await db
+    .selectFrom('community_members')
+    .select('community_id')
+    .where('user_id', '=', viewer.id)
+    .where('status', '=', 'active')
+    .where('role', '=', 'moderator')
+    .execute()
   return { viewer, isAdmin: viewer.siteRole === 'admin', communities: new Set(rows.map((r) => r.community_id)) }
 }
 
@@ -23,4 +29,5 @@ export function mayModerate(scope: ModeratorScope, communityId: number | null): 
 }
 
 /** Accounts younger than a week get stricter rate limits on posting and flagging. */
-export const isNewAccount = (createdAt: Date | undefined) => !createdAt || Date.now() - createdAt.getTime() < 7 * 24 * 3600 * 1000
+export const isNewAccount = (createdAt: Date | undefined) =>
+  !createdAt || Date.now() - createdAt.getTime() < 7 * 24 * 3600 * 1000

@@ -2,11 +2,17 @@
 import type { Transaction } from 'kysely'
 import type { Database } from '../db/database.js'
 
-export async function needsApproval(trx: Transaction<Database>, communityId: number, authorId: number): Promise<boolean> {
+export async function needsApproval(
+  trx: Transaction<Database>,
+  communityId: number,
+  authorId: number,
+): Promise<boolean> {
   const row = await trx
     .selectFrom('users as u')
     .innerJoin('communities as c', 'c.id', 'c.id')
-    .leftJoin('community_members as m', (join) => join.onRef('m.user_id', '=', 'u.id').onRef('m.community_id', '=', 'c.id'))
+    .leftJoin('community_members as m', (join) =>
+      join.onRef('m.user_id', '=', 'u.id').onRef('m.community_id', '=', 'c.id'),
+    )
     .select(['u.site_role', 'm.role', 'm.approved_posts', 'c.premoderation_count'])
     .where('u.id', '=', authorId)
     .where('c.id', '=', communityId)

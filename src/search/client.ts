@@ -23,7 +23,12 @@ export interface SearchClient {
 
 const breakerOpenMs = 5000
 
-export function createSearchClient(options: { url: string; masterKey: string; indexPrefix: string; queryTimeoutMs?: number }): SearchClient {
+export function createSearchClient(options: {
+  url: string
+  masterKey: string
+  indexPrefix: string
+  queryTimeoutMs?: number
+}): SearchClient {
   const http = createKeepAliveClient()
   // Queries get a shorter timeout than indexing: a reader waits for the answer, the worker can retry.
   const queryHttp = createKeepAliveClient(options.queryTimeoutMs ?? 2000)
@@ -43,7 +48,9 @@ export function createSearchClient(options: { url: string; masterKey: string; in
       }
     },
     searchOnly() {
-      searcher ??= ensureSearchKey(client, options.masterKey).then((key) => new Meilisearch({ host: options.url, apiKey: key, httpClient: queryHttp.request }))
+      searcher ??= ensureSearchKey(client, options.masterKey).then(
+        (key) => new Meilisearch({ host: options.url, apiKey: key, httpClient: queryHttp.request }),
+      )
       searcher.catch(() => {
         searcher = null
       })

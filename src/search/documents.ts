@@ -97,12 +97,18 @@ async function themesOf(db: Db, kind: 'thread' | 'article', ids: number[]): Prom
           .execute()
   if (links.length === 0) return result
   const mergedInto = [...new Set(links.map((l) => l.merged_into_id).filter((id): id is number => id !== null))]
-  const targets = mergedInto.length ? await db.selectFrom('tags').select(['id', 'slug']).where('id', 'in', mergedInto).execute() : []
+  const targets = mergedInto.length
+    ? await db.selectFrom('tags').select(['id', 'slug']).where('id', 'in', mergedInto).execute()
+    : []
   const slugById = new Map(targets.map((t) => [t.id, t.slug]))
   const themeIds = [...new Set(links.map((l) => l.merged_into_id ?? l.id))]
   for (const l of links) slugById.set(l.id, l.slug)
   // A merged theme's own labels stay searchable: people still type the old name.
-  const labelRows = await db.selectFrom('tag_labels').select(['tag_id', 'label']).where('tag_id', 'in', [...new Set([...themeIds, ...links.map((l) => l.id)])]).execute()
+  const labelRows = await db
+    .selectFrom('tag_labels')
+    .select(['tag_id', 'label'])
+    .where('tag_id', 'in', [...new Set([...themeIds, ...links.map((l) => l.id)])])
+    .execute()
   const labelsByTag = new Map<number, string[]>()
   for (const row of labelRows) labelsByTag.set(row.tag_id, [...(labelsByTag.get(row.tag_id) ?? []), row.label])
   for (const link of links) {
@@ -114,7 +120,10 @@ async function themesOf(db: Db, kind: 'thread' | 'article', ids: number[]): Prom
       theme = { slug, labels: [] }
       list.push(theme)
     }
-    for (const label of [...(labelsByTag.get(themeId) ?? []), ...(link.merged_into_id ? (labelsByTag.get(link.id) ?? []) : [])]) {
+    for (const label of [
+      ...(labelsByTag.get(themeId) ?? []),
+      ...(link.merged_into_id ? (labelsByTag.get(link.id) ?? []) : []),
+    ]) {
       if (!theme.labels.includes(label)) theme.labels.push(label)
     }
     result.set(link.owner, list)
@@ -124,7 +133,10 @@ async function themesOf(db: Db, kind: 'thread' | 'article', ids: number[]): Prom
 
 function themeFields(themes: ThemeInfo[] | undefined) {
   const list = themes ?? []
-  return { tags: list.map((t) => t.slug).sort(), tag_labels: [...new Set(list.flatMap((t) => t.labels))].map((l) => cleanText(l, 200)) }
+  return {
+    tags: list.map((t) => t.slug).sort(),
+    tag_labels: [...new Set(list.flatMap((t) => t.labels))].map((l) => cleanText(l, 200)),
+  }
 }
 
 function threadRows(db: Db, ids: number[]) {
@@ -132,7 +144,17 @@ function threadRows(db: Db, ids: number[]) {
     .selectFrom('threads as t')
     .innerJoin('communities as c', 'c.id', 't.community_id')
     .innerJoin('users as u', 'u.id', 't.author_id')
-    .select(['t.id', 't.title', 't.body_html', 't.status', 't.created_at', 'c.id as community_id', 'c.name as community_name', 'c.visibility', 'u.display_name'])
+    .select([
+      't.id',
+      't.title',
+      't.body_html',
+      't.status',
+      't.created_at',
+      'c.id as community_id',
+      'c.name as community_name',
+      'c.visibility',
+      'u.display_name',
+    ])
     .where('t.id', 'in', ids)
     .execute()
 }
@@ -154,7 +176,11 @@ export async function threadDocuments(db: Db, threadIds: number[]): Promise<Docu
     }
   }
   if (visible.length === 0) return changes
-  const themes = await themesOf(db, 'thread', visible.map((r) => r.id))
+  const themes = await themesOf(
+    db,
+    'thread',
+    visible.map((r) => r.id),
+  )
   for (const row of visible) {
     const text = cleanText(htmlToText(row.body_html))
     changes.upserts.push({
@@ -192,7 +218,11 @@ export async function threadDocuments(db: Db, threadIds: number[]): Promise<Docu
 
 type ThreadRow = Awaited<ReturnType<typeof threadRows>>[number]
 
-function postDocument(post: { id: number; thread_id: number; body_html: string; created_at: Date; display_name: string }, thread: Pick<ThreadRow, 'title' | 'community_id' | 'community_name' | 'visibility'>, themes: ThemeInfo[] | undefined): SearchDocument {
+function postDocument(
+  post: { id: number; thread_id: number; body_html: string; created_at: Date; display_name: string },
+  thread: Pick<ThreadRow, 'title' | 'community_id' | 'community_name' | 'visibility'>,
+  themes: ThemeInfo[] | undefined,
+): SearchDocument {
   const text = cleanText(htmlToText(post.body_html))
   return {
     id: documentId('post', post.id),
@@ -220,7 +250,19 @@ export async function postDocuments(db: Db, postIds: number[]): Promise<Document
     .innerJoin('threads as t', 't.id', 'p.thread_id')
     .innerJoin('communities as c', 'c.id', 't.community_id')
     .innerJoin('users as u', 'u.id', 'p.author_id')
-    .select(['p.id', 'p.thread_id', 'p.body_html', 'p.status', 'p.created_at', 'u.display_name', 't.title', 't.status as thread_status', 'c.id as community_id', 'c.name as community_name', 'c.visibility'])
+    .select([
+      'p.id',
+      'p.thread_id',
+      'p.body_html',
+      'p.status',
+      'p.created_at',
+      'u.display_name',
+      't.title',
+      't.status as thread_status',
+      'c.id as community_id',
+      'c.name as community_name',
+      'c.visibility',
+    ])
     .where('p.id', 'in', postIds)
     .execute()
   const searchable = rows.filter((r) => r.status === 'visible' && r.thread_status === 'visible')
@@ -239,14 +281,32 @@ export async function articleDocuments(db: Db, articleIds: number[]): Promise<Do
     .selectFrom('articles as a')
     .leftJoin('communities as c', 'c.id', 'a.community_id')
     .innerJoin('users as u', 'u.id', 'a.author_id')
-    .select(['a.id', 'a.slug', 'a.title', 'a.summary', 'a.body_text', 'a.language', 'a.status', 'a.hidden_at', 'a.published_at', 'a.updated_at', 'c.id as community_id', 'c.name as community_name', 'u.display_name'])
+    .select([
+      'a.id',
+      'a.slug',
+      'a.title',
+      'a.summary',
+      'a.body_text',
+      'a.language',
+      'a.status',
+      'a.hidden_at',
+      'a.published_at',
+      'a.updated_at',
+      'c.id as community_id',
+      'c.name as community_name',
+      'u.display_name',
+    ])
     .where('a.id', 'in', articleIds)
     .execute()
   // Hidden by a moderator means out of search too.
   const published = rows.filter((r) => r.status === 'published' && r.hidden_at === null)
   const publishedIds = new Set(published.map((r) => r.id))
   for (const id of articleIds) if (!publishedIds.has(id)) changes.deletes.push(documentId('article', id))
-  const themes = await themesOf(db, 'article', published.map((r) => r.id))
+  const themes = await themesOf(
+    db,
+    'article',
+    published.map((r) => r.id),
+  )
   for (const row of published) {
     changes.upserts.push({
       id: documentId('article', row.id),

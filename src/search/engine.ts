@@ -38,7 +38,11 @@ function idOf(documentId: string): number {
   return Number(documentId.slice(documentId.indexOf('-') + 1))
 }
 
-export async function searchMeilisearch(search: SearchClient, params: SearchParams, audience: Audience): Promise<Results> {
+export async function searchMeilisearch(
+  search: SearchClient,
+  params: SearchParams,
+  audience: Audience,
+): Promise<Results> {
   const client = await search.searchOnly()
   const response = await client.index<SearchDocument>(search.indexUid).search(params.q, {
     filter: meiliFilter(params, audience),
@@ -46,7 +50,18 @@ export async function searchMeilisearch(search: SearchClient, params: SearchPara
     sort: params.sort === 'newest' || params.q === '' ? ['published_at:desc'] : undefined,
     page: params.page,
     hitsPerPage,
-    attributesToRetrieve: ['id', 'type', 'title', 'tags', 'language', 'community', 'community_name', 'author', 'published_at', 'url'],
+    attributesToRetrieve: [
+      'id',
+      'type',
+      'title',
+      'tags',
+      'language',
+      'community',
+      'community_name',
+      'author',
+      'published_at',
+      'url',
+    ],
     attributesToHighlight: ['title', 'text'],
     attributesToCrop: ['text'],
     cropLength: 36,
@@ -76,6 +91,11 @@ export async function searchMeilisearch(search: SearchClient, params: SearchPara
     hits,
     total: response.totalHits ?? hits.length,
     totalPages: response.totalPages ?? 1,
-    facets: { type: distribution.type ?? {}, tags: distribution.tags ?? {}, language: distribution.language ?? {}, community: distribution.community ?? {} },
+    facets: {
+      type: distribution.type ?? {},
+      tags: distribution.tags ?? {},
+      language: distribution.language ?? {},
+      community: distribution.community ?? {},
+    },
   }
 }

@@ -88,7 +88,10 @@ export async function searchPostgres(db: Db, params: SearchParams, audience: Aud
   }
   if (parts.length === 0) return { engine: 'postgres', hits: [], total: 0, totalPages: 0, facets: null }
 
-  const order = params.sort === 'newest' || params.q === '' ? sql`published_at desc, id desc` : sql`rank desc, published_at desc, id desc`
+  const order =
+    params.sort === 'newest' || params.q === ''
+      ? sql`published_at desc, id desc`
+      : sql`rank desc, published_at desc, id desc`
   const offset = (params.page - 1) * hitsPerPage
   const headlineOptions = `StartSel=${markOpen}, StopSel=${markClose}, MaxWords=36, MinWords=12, ShortWord=2, MaxFragments=1, FragmentDelimiter=" … "`
   // Only the page's rows get a headline (ts_headline reads the whole text).
@@ -106,7 +109,9 @@ export async function searchPostgres(db: Db, params: SearchParams, audience: Aud
   const total = result.rows[0]?.total ?? (offset > 0 ? await countOnly() : 0)
   async function countOnly() {
     // Past the last page there are no rows to carry the count.
-    const counted = await sql<{ total: number }>`with matches as (${sql.join(parts, sql` union all `)}) select count(*)::int as total from matches`.execute(db)
+    const counted = await sql<{
+      total: number
+    }>`with matches as (${sql.join(parts, sql` union all `)}) select count(*)::int as total from matches`.execute(db)
     return counted.rows[0]?.total ?? 0
   }
   const hits: Hit[] = result.rows.map((row) => ({

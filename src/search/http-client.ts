@@ -3,8 +3,14 @@ import http from 'node:http'
 import https from 'node:https'
 
 export class MeiliHttpError extends Error {
-  constructor(readonly status: number, readonly body: unknown, url: string) {
-    super(`Meilisearch answered ${status} for ${url}: ${typeof body === 'object' && body && 'message' in body ? String((body as { message: unknown }).message) : ''}`)
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+    url: string,
+  ) {
+    super(
+      `Meilisearch answered ${status} for ${url}: ${typeof body === 'object' && body && 'message' in body ? String((body as { message: unknown }).message) : ''}`,
+    )
   }
 }
 
@@ -26,7 +32,12 @@ export function createKeepAliveClient(timeoutMs = 5000) {
     return new Promise((resolve, reject) => {
       const req = transport.request(
         url,
-        { method: init?.method ?? 'GET', headers, agent: agents[url.protocol as 'http:' | 'https:'], timeout: timeoutMs },
+        {
+          method: init?.method ?? 'GET',
+          headers,
+          agent: agents[url.protocol as 'http:' | 'https:'],
+          timeout: timeoutMs,
+        },
         (res) => {
           const chunks: Buffer[] = []
           res.on('data', (chunk: Buffer) => chunks.push(chunk))
@@ -45,7 +56,9 @@ export function createKeepAliveClient(timeoutMs = 5000) {
           res.on('error', reject)
         },
       )
-      req.on('timeout', () => req.destroy(new Error(`Meilisearch did not answer within ${timeoutMs} ms (${url.pathname})`)))
+      req.on('timeout', () =>
+        req.destroy(new Error(`Meilisearch did not answer within ${timeoutMs} ms (${url.pathname})`)),
+      )
       req.on('error', reject)
       const signal = init?.signal
       if (signal) {

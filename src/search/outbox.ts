@@ -16,11 +16,21 @@ outboxSignal.setMaxListeners(0)
  * is hidden, an article that is unpublished or a row that is gone leaves the index whatever was asked.
  * 'community' and 'theme' fan out to everything that shows their name, visibility or labels.
  */
-export async function enqueueSearch(trx: Db, entityType: SearchEntityType, entityId: number, op: 'upsert' | 'delete' = 'upsert'): Promise<void> {
+export async function enqueueSearch(
+  trx: Db,
+  entityType: SearchEntityType,
+  entityId: number,
+  op: 'upsert' | 'delete' = 'upsert',
+): Promise<void> {
   await enqueueMany(trx, entityType, [entityId], op)
 }
 
-export async function enqueueMany(trx: Db, entityType: SearchEntityType, entityIds: number[], op: 'upsert' | 'delete' = 'upsert'): Promise<void> {
+export async function enqueueMany(
+  trx: Db,
+  entityType: SearchEntityType,
+  entityIds: number[],
+  op: 'upsert' | 'delete' = 'upsert',
+): Promise<void> {
   if (entityIds.length === 0) return
   const ids = [...new Set(entityIds)]
   // Rows are ordered so that concurrent batches lock them in the same order and cannot deadlock.
@@ -86,12 +96,19 @@ export async function completeRows(db: Db, rows: ClaimedRow[]): Promise<void> {
       update search_outbox o set done_at = now(), claimed_until = null, attempts = 0, last_error = null
       from unnest(${ids}::int[], ${versions}::int[]) as c(id, version)
       where o.id = c.id and o.version = c.version`.execute(trx)
-    await sql`update search_outbox set claimed_until = null where id = any(${ids}::int[]) and done_at is null`.execute(trx)
+    await sql`update search_outbox set claimed_until = null where id = any(${ids}::int[]) and done_at is null`.execute(
+      trx,
+    )
   })
 }
 
 /** Records the failure and pushes the rows back with exponential backoff (with jitter, so instances do not march in step). */
-export async function failRows(db: Db, rows: ClaimedRow[], error: string, backoff: { baseMs: number; maxMs: number }): Promise<void> {
+export async function failRows(
+  db: Db,
+  rows: ClaimedRow[],
+  error: string,
+  backoff: { baseMs: number; maxMs: number },
+): Promise<void> {
   if (rows.length === 0) return
   await sql`
     update search_outbox set
@@ -134,7 +151,10 @@ const upsertSetForReplay = {
 
 /** Synced rows are kept a day for replays, then go. */
 export async function deleteSyncedRows(db: Db, olderThanHours = 24): Promise<number> {
-  const result = await db.deleteFrom('search_outbox').where('done_at', '<', sql<Date>`now() - make_interval(hours => ${olderThanHours})`).executeTakeFirst()
+  const result = await db
+    .deleteFrom('search_outbox')
+    .where('done_at', '<', sql<Date>`now() - make_interval(hours => ${olderThanHours})`)
+    .executeTakeFirst()
   return Number(result.numDeletedRows)
 }
 
@@ -154,5 +174,9 @@ export async function outboxBacklog(db: Db): Promise<OutboxBacklog> {
     ])
     .where('done_at', 'is', null)
     .executeTakeFirstOrThrow()
-  return { pending: row.pending, failing: row.failing, oldestAgeSeconds: row.oldest === null ? null : Math.round(row.oldest) }
+  return {
+    pending: row.pending,
+    failing: row.failing,
+    oldestAgeSeconds: row.oldest === null ? null : Math.round(row.oldest),
+  }
 }

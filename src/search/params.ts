@@ -42,7 +42,8 @@ export function parseSearchParams(query: Record<string, unknown>): ParsedSearch 
   const problems: string[] = []
   const notes: string[] = []
 
-  let q = typeof query.q === 'string' ? query.q : Array.isArray(query.q) && typeof query.q[0] === 'string' ? query.q[0] : ''
+  let q =
+    typeof query.q === 'string' ? query.q : Array.isArray(query.q) && typeof query.q[0] === 'string' ? query.q[0] : ''
   q = q.replace(unwanted, ' ').replace(/\s+/g, ' ').trim()
   if (q.length > maxQueryLength) {
     problems.push('search.problem.query_too_long')
@@ -54,13 +55,29 @@ export function parseSearchParams(query: Record<string, unknown>): ParsedSearch 
   }
 
   const types = list(query.type)
-  if (types === null || types.length > maxValuesPerFacet || !types.every((t) => (documentTypes as readonly string[]).includes(t))) problems.push('search.problem.type')
+  if (
+    types === null ||
+    types.length > maxValuesPerFacet ||
+    !types.every((t) => (documentTypes as readonly string[]).includes(t))
+  )
+    problems.push('search.problem.type')
   const themes = list(query.theme)
-  if (themes === null || themes.length > maxValuesPerFacet || !themes.every((t) => t.length <= 100 && themePattern.test(t))) problems.push('search.problem.theme')
+  if (
+    themes === null ||
+    themes.length > maxValuesPerFacet ||
+    !themes.every((t) => t.length <= 100 && themePattern.test(t))
+  )
+    problems.push('search.problem.theme')
   const languages = list(query.language)
-  if (languages === null || languages.length > maxValuesPerFacet || !languages.every((l) => languagePattern.test(l))) problems.push('search.problem.language')
+  if (languages === null || languages.length > maxValuesPerFacet || !languages.every((l) => languagePattern.test(l)))
+    problems.push('search.problem.language')
   const communities = list(query.community)
-  if (communities === null || communities.length > maxValuesPerFacet || !communities.every((c) => /^[1-9][0-9]{0,9}$/.test(c) && Number(c) <= 2_147_483_647)) problems.push('search.problem.community')
+  if (
+    communities === null ||
+    communities.length > maxValuesPerFacet ||
+    !communities.every((c) => /^[1-9][0-9]{0,9}$/.test(c) && Number(c) <= 2_147_483_647)
+  )
+    problems.push('search.problem.community')
 
   let sort: SortOrder = 'relevance'
   if (query.sort !== undefined && query.sort !== '') {
@@ -70,7 +87,8 @@ export function parseSearchParams(query: Record<string, unknown>): ParsedSearch 
 
   let page = 1
   if (query.page !== undefined && query.page !== '') {
-    if (typeof query.page !== 'string' || !/^[0-9]{1,12}$/.test(query.page) || Number(query.page) < 1) problems.push('search.problem.page')
+    if (typeof query.page !== 'string' || !/^[0-9]{1,12}$/.test(query.page) || Number(query.page) < 1)
+      problems.push('search.problem.page')
     else if (Number(query.page) > maxPage) {
       notes.push('search.note.page_clamped')
       page = maxPage
@@ -107,7 +125,8 @@ export function searchUrl(params: SearchParams, change: Partial<SearchParams> = 
   return text ? `/search?${text}` : '/search'
 }
 
-export const hasFilters = (params: SearchParams) => params.types.length + params.themes.length + params.languages.length + params.communities.length > 0
+export const hasFilters = (params: SearchParams) =>
+  params.types.length + params.themes.length + params.languages.length + params.communities.length > 0
 
 /** Who may read what: the filter every query carries, whatever else the request asked for. */
 export type Audience = { kind: 'everyone' } | { kind: 'public'; communities: number[] }
@@ -133,6 +152,7 @@ export function meiliFilter(params: SearchParams, audience: Audience): string[] 
   anyOf('type', params.types)
   anyOf('tags', params.themes)
   anyOf('language', params.languages)
-  if (params.communities.length) filter.push(`community IN [${params.communities.map((id) => String(Math.trunc(id))).join(', ')}]`)
+  if (params.communities.length)
+    filter.push(`community IN [${params.communities.map((id) => String(Math.trunc(id))).join(', ')}]`)
   return filter
 }

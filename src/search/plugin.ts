@@ -25,7 +25,8 @@ export async function installSearch(app: FastifyInstance, options: SearchOptions
     app.addHook('onReady', async () => {
       try {
         const applied = await applyIndexSettings(db, search)
-        if (applied.created || applied.changed.length) app.log.info({ index: search.indexUid, ...applied }, 'search index settings applied')
+        if (applied.created || applied.changed.length)
+          app.log.info({ index: search.indexUid, ...applied }, 'search index settings applied')
       } catch (err) {
         // Start anyway: search answers from PostgreSQL and the worker applies the settings once Meilisearch is back.
         app.log.warn({ err }, 'could not reach Meilisearch at start: search answers from PostgreSQL until it is back')

@@ -6,7 +6,15 @@ import { markClose, markOpen, type FacetCounts, type Hit } from './engine.js'
 import type { Lookups } from './queries.js'
 import { searchUrl, type SearchParams } from './params.js'
 
-const escapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;', '=': '&#61;' }
+const escapes: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+  '`': '&#96;',
+  '=': '&#61;',
+}
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"'`=]/g, (c) => escapes[c])
@@ -78,11 +86,18 @@ export function presentHits(hits: Hit[], lookups: Lookups, locale: Locale, param
       titleHtml: highlightedHtml(hit.title),
       snippetHtml: highlightedHtml(hit.snippet),
       url: hit.url,
-      themes: hit.tags.map((slug) => ({ slug, label: lookups.themeLabels.get(slug) ?? slug, url: searchUrl(params, { themes: [slug], page: 1 }) })),
+      themes: hit.tags.map((slug) => ({
+        slug,
+        label: lookups.themeLabels.get(slug) ?? slug,
+        url: searchUrl(params, { themes: [slug], page: 1 }),
+      })),
       language: hit.language,
       languageName: hit.language ? languageLabel(hit.language, locale) : null,
       // Only communities this reader may know of are named: an article is public, the members-only circle it came from is not.
-      community: hit.community !== null && lookups.communityNames.has(hit.community) ? { id: hit.community, name: lookups.communityNames.get(hit.community)! } : null,
+      community:
+        hit.community !== null && lookups.communityNames.has(hit.community)
+          ? { id: hit.community, name: lookups.communityNames.get(hit.community)! }
+          : null,
       author: hit.author,
       date: new Date(hit.publishedAt * 1000),
     }))
@@ -93,7 +108,13 @@ function toggle<T>(list: T[], value: T): T[] {
 }
 
 /** Facet values with their counts; values the viewer selected stay listed (with a way out) even when their count is 0. */
-export function presentFacets(counts: FacetCounts, params: SearchParams, lookups: Lookups, locale: Locale, t: (key: string) => string): FacetView[] {
+export function presentFacets(
+  counts: FacetCounts,
+  params: SearchParams,
+  lookups: Lookups,
+  locale: Locale,
+  t: (key: string) => string,
+): FacetView[] {
   const entries = (distribution: Record<string, number>, selected: string[]) => {
     const map = new Map(Object.entries(distribution))
     for (const value of selected) if (!map.has(value)) map.set(value, 0)
@@ -103,18 +124,36 @@ export function presentFacets(counts: FacetCounts, params: SearchParams, lookups
 
   const types: FacetValueView[] = entries(counts.type, params.types)
     .filter(([value]) => (documentTypes as readonly string[]).includes(value))
-    .map(([value, count]) => ({ value, count, label: t(`search.type.${value}`), selected: params.types.includes(value as DocumentType), url: searchUrl(params, { types: toggle(params.types, value as DocumentType), page: 1 }) }))
+    .map(([value, count]) => ({
+      value,
+      count,
+      label: t(`search.type.${value}`),
+      selected: params.types.includes(value as DocumentType),
+      url: searchUrl(params, { types: toggle(params.types, value as DocumentType), page: 1 }),
+    }))
   const themes = entries(counts.tags, params.themes).map(([value, count]) => ({
-    value, count, label: lookups.themeLabels.get(value) ?? value, selected: params.themes.includes(value), url: searchUrl(params, { themes: toggle(params.themes, value), page: 1 }),
+    value,
+    count,
+    label: lookups.themeLabels.get(value) ?? value,
+    selected: params.themes.includes(value),
+    url: searchUrl(params, { themes: toggle(params.themes, value), page: 1 }),
   }))
   const languages = entries(counts.language, params.languages).map(([value, count]) => ({
-    value, count, label: languageLabel(value, locale), selected: params.languages.includes(value), url: searchUrl(params, { languages: toggle(params.languages, value), page: 1 }),
+    value,
+    count,
+    label: languageLabel(value, locale),
+    selected: params.languages.includes(value),
+    url: searchUrl(params, { languages: toggle(params.languages, value), page: 1 }),
   }))
   const communities = entries(counts.community, params.communities.map(String))
     // A community the viewer may not read has no name for them, and no place on their page.
     .filter(([value]) => lookups.communityNames.has(Number(value)))
     .map(([value, count]) => ({
-      value, count, label: lookups.communityNames.get(Number(value))!, selected: params.communities.includes(Number(value)), url: searchUrl(params, { communities: toggle(params.communities, Number(value)), page: 1 }),
+      value,
+      count,
+      label: lookups.communityNames.get(Number(value))!,
+      selected: params.communities.includes(Number(value)),
+      url: searchUrl(params, { communities: toggle(params.communities, Number(value)), page: 1 }),
     }))
   return [
     { name: 'type' as const, labelKey: 'search.facet.type', values: types.sort(byCount) },

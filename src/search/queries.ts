@@ -11,7 +11,12 @@ type Db = Kysely<Database>
 export async function audienceOf(db: Db, viewer: Viewer | null): Promise<Audience> {
   if (viewer?.siteRole === 'admin') return { kind: 'everyone' }
   if (!viewer) return { kind: 'public', communities: [] }
-  const rows = await db.selectFrom('community_members').select('community_id').where('user_id', '=', viewer.id).where('status', '=', 'active').execute()
+  const rows = await db
+    .selectFrom('community_members')
+    .select('community_id')
+    .where('user_id', '=', viewer.id)
+    .where('status', '=', 'active')
+    .execute()
   return { kind: 'public', communities: rows.map((r) => r.community_id) }
 }
 
@@ -26,10 +31,15 @@ export interface Lookups {
  * One round trip for what the page needs besides the hits. The index lags a change by the time the worker takes (or
  * longer while Meilisearch is away), so each hit is checked against the database: hidden a second ago means gone now.
  */
-export async function lookups(db: Db, options: { hits: Hit[]; audience: Audience; themeSlugs: string[]; communityIds: number[]; locale: Locale }): Promise<Lookups> {
+export async function lookups(
+  db: Db,
+  options: { hits: Hit[]; audience: Audience; themeSlugs: string[]; communityIds: number[]; locale: Locale },
+): Promise<Lookups> {
   const ids = (type: string) => [0, ...options.hits.filter((h) => h.type === type).map((h) => h.id)]
   const readable =
-    options.audience.kind === 'everyone' ? sql`true` : sql`(c.visibility = 'public' or c.id = any(${[0, ...options.audience.communities]}::int[]))`
+    options.audience.kind === 'everyone'
+      ? sql`true`
+      : sql`(c.visibility = 'public' or c.id = any(${[0, ...options.audience.communities]}::int[]))`
   const rows = await sql<{ kind: string; key: string; label: string | null }>`
     select 'thread' as kind, t.id::text as key, null as label from threads t join communities c on c.id = t.community_id
       where t.id = any(${ids('thread')}::int[]) and t.status = 'visible' and ${readable}
@@ -45,7 +55,9 @@ export async function lookups(db: Db, options: { hits: Hit[]; audience: Audience
         t.slug)
       from tags t where t.slug = any(${options.themeSlugs}::text[])
     union all
-    select 'community', c.id::text, c.name from communities c where c.id = any(${[0, ...options.communityIds]}::int[]) and ${readable}`.execute(db)
+    select 'community', c.id::text, c.name from communities c where c.id = any(${[0, ...options.communityIds]}::int[]) and ${readable}`.execute(
+    db,
+  )
   const result: Lookups = { readable: new Set(), themeLabels: new Map(), communityNames: new Map() }
   for (const row of rows.rows) {
     if (row.kind === 'theme') result.themeLabels.set(row.key, row.label ?? row.key)

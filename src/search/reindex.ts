@@ -27,7 +27,11 @@ export interface ReindexResult {
 // since a little before the start is synced again after the swap. The margin covers transactions already open then.
 const replayMarginMs = 5 * 60 * 1000
 
-export async function reindex(db: Db, search: SearchClient, options: { batchSize?: number; onProgress?: (progress: ReindexProgress) => void } = {}): Promise<ReindexResult> {
+export async function reindex(
+  db: Db,
+  search: SearchClient,
+  options: { batchSize?: number; onProgress?: (progress: ReindexProgress) => void } = {},
+): Promise<ReindexResult> {
   const started = Date.now()
   const progress = options.onProgress ?? (() => {})
   const batchSize = options.batchSize ?? 500
@@ -49,11 +53,28 @@ export async function reindex(db: Db, search: SearchClient, options: { batchSize
 
   try {
     // Threads carry their replies (documentsOf a thread includes every visible reply), so posts need no pass of their own.
-    const threadTotal = Number((await db.selectFrom('threads').select(sql<number>`count(*)`.as('n')).where('status', '=', 'visible').executeTakeFirstOrThrow()).n)
+    const threadTotal = Number(
+      (
+        await db
+          .selectFrom('threads')
+          .select(sql<number>`count(*)`.as('n'))
+          .where('status', '=', 'visible')
+          .executeTakeFirstOrThrow()
+      ).n,
+    )
     let lastId = 0
     let done = 0
     for (;;) {
-      const ids = (await db.selectFrom('threads').select('id').where('status', '=', 'visible').where('id', '>', lastId).orderBy('id').limit(batchSize).execute()).map((r) => r.id)
+      const ids = (
+        await db
+          .selectFrom('threads')
+          .select('id')
+          .where('status', '=', 'visible')
+          .where('id', '>', lastId)
+          .orderBy('id')
+          .limit(batchSize)
+          .execute()
+      ).map((r) => r.id)
       if (ids.length === 0) break
       lastId = ids[ids.length - 1]
       await send((await threadDocuments(db, ids)).upserts)
@@ -61,11 +82,28 @@ export async function reindex(db: Db, search: SearchClient, options: { batchSize
       progress({ phase: 'threads', done, total: threadTotal, documents })
     }
 
-    const articleTotal = Number((await db.selectFrom('articles').select(sql<number>`count(*)`.as('n')).where('status', '=', 'published').executeTakeFirstOrThrow()).n)
+    const articleTotal = Number(
+      (
+        await db
+          .selectFrom('articles')
+          .select(sql<number>`count(*)`.as('n'))
+          .where('status', '=', 'published')
+          .executeTakeFirstOrThrow()
+      ).n,
+    )
     lastId = 0
     done = 0
     for (;;) {
-      const ids = (await db.selectFrom('articles').select('id').where('status', '=', 'published').where('id', '>', lastId).orderBy('id').limit(batchSize).execute()).map((r) => r.id)
+      const ids = (
+        await db
+          .selectFrom('articles')
+          .select('id')
+          .where('status', '=', 'published')
+          .where('id', '>', lastId)
+          .orderBy('id')
+          .limit(batchSize)
+          .execute()
+      ).map((r) => r.id)
       if (ids.length === 0) break
       lastId = ids[ids.length - 1]
       await send((await articleDocuments(db, ids)).upserts)
@@ -93,7 +131,10 @@ export async function reindex(db: Db, search: SearchClient, options: { batchSize
   progress({ phase: 'replay' })
   const replayed = await replayChangesSince(db, since)
   const drained = await drainOutbox(db, search)
-  if (drained.error) throw new Error(`the index was swapped in, but replaying recent changes failed (the worker will retry): ${drained.error}`)
+  if (drained.error)
+    throw new Error(
+      `the index was swapped in, but replaying recent changes failed (the worker will retry): ${drained.error}`,
+    )
   progress({ phase: 'done', documents })
   return { documents, index: live, replayed, seconds: (Date.now() - started) / 1000 }
 }

@@ -5,7 +5,15 @@ import { listThemes } from '../themes/queries.js'
 import type { SearchClient } from './client.js'
 import { searchMeilisearch, type Results } from './engine.js'
 import { searchPostgres } from './fallback.js'
-import { hasFilters, hitsPerPage, maxPage, maxQueryLength, parseSearchParams, searchUrl, type SearchParams } from './params.js'
+import {
+  hasFilters,
+  hitsPerPage,
+  maxPage,
+  maxQueryLength,
+  parseSearchParams,
+  searchUrl,
+  type SearchParams,
+} from './params.js'
 import { presentFacets, presentHits } from './present.js'
 import { audienceOf, lookups } from './queries.js'
 
@@ -13,7 +21,9 @@ const suggestedThemes = 12
 
 export async function searchRoutes(app: FastifyInstance, { db, search }: { db: Db; search: SearchClient | null }) {
   const themeSuggestions = async (request: FastifyRequest, params: SearchParams) =>
-    (await listThemes(db, request.locale)).slice(0, suggestedThemes).map((theme) => ({ label: theme.label, url: searchUrl({ ...params, themes: [theme.slug], page: 1 }) }))
+    (await listThemes(db, request.locale))
+      .slice(0, suggestedThemes)
+      .map((theme) => ({ label: theme.label, url: searchUrl({ ...params, themes: [theme.slug], page: 1 }) }))
 
   const page = (request: FastifyRequest, reply: FastifyReply, params: SearchParams, data: Record<string, unknown>) =>
     reply.header('cache-control', 'private, no-cache').render('search/results', {
@@ -54,15 +64,24 @@ export async function searchRoutes(app: FastifyInstance, { db, search }: { db: D
     results ??= await searchPostgres(db, params, audience)
 
     const facetThemes = Object.keys(results.facets?.tags ?? {})
-    const facetCommunities = Object.keys(results.facets?.community ?? {}).map(Number).filter(Number.isInteger)
+    const facetCommunities = Object.keys(results.facets?.community ?? {})
+      .map(Number)
+      .filter(Number.isInteger)
     const found = await lookups(db, {
       hits: results.hits,
       audience,
       themeSlugs: [...new Set([...params.themes, ...facetThemes, ...results.hits.flatMap((h) => h.tags)])],
-      communityIds: [...new Set([...params.communities, ...facetCommunities, ...results.hits.flatMap((h) => (h.community === null ? [] : [h.community]))])],
+      communityIds: [
+        ...new Set([
+          ...params.communities,
+          ...facetCommunities,
+          ...results.hits.flatMap((h) => (h.community === null ? [] : [h.community])),
+        ]),
+      ],
       locale: request.locale,
     })
-    for (const slug of params.themes) if (!found.themeLabels.has(slug)) notes.push(request.t('search.note.unknown_theme', { theme: slug }))
+    for (const slug of params.themes)
+      if (!found.themeLabels.has(slug)) notes.push(request.t('search.note.unknown_theme', { theme: slug }))
 
     const hits = presentHits(results.hits, found, request.locale, params)
     const totalPages = Math.min(results.totalPages, maxPage)
@@ -71,18 +90,29 @@ export async function searchRoutes(app: FastifyInstance, { db, search }: { db: D
       results: hits,
       total: results.total,
       limited: results.engine === 'postgres',
-      facets: results.facets ? presentFacets(results.facets, params, found, request.locale, request.t.bind(request)) : [],
+      facets: results.facets
+        ? presentFacets(results.facets, params, found, request.locale, request.t.bind(request))
+        : [],
       filtered: hasFilters(params),
       clearFiltersUrl: searchUrl({ ...params, types: [], themes: [], languages: [], communities: [], page: 1 }),
-      sortOptions: (['relevance', 'newest'] as const).map((value) => ({ value, label: request.t(`search.sort.${value}`), selected: params.sort === value, url: searchUrl(params, { sort: value, page: 1 }) })),
-      pager: totalPages > 1 || pastEnd
-        ? {
-            page: params.page,
-            pages: totalPages,
-            previousUrl: params.page > 1 ? searchUrl(params, { page: Math.min(params.page - 1, Math.max(totalPages, 1)) }) : null,
-            nextUrl: params.page < totalPages ? searchUrl(params, { page: params.page + 1 }) : null,
-          }
-        : null,
+      sortOptions: (['relevance', 'newest'] as const).map((value) => ({
+        value,
+        label: request.t(`search.sort.${value}`),
+        selected: params.sort === value,
+        url: searchUrl(params, { sort: value, page: 1 }),
+      })),
+      pager:
+        totalPages > 1 || pastEnd
+          ? {
+              page: params.page,
+              pages: totalPages,
+              previousUrl:
+                params.page > 1
+                  ? searchUrl(params, { page: Math.min(params.page - 1, Math.max(totalPages, 1)) })
+                  : null,
+              nextUrl: params.page < totalPages ? searchUrl(params, { page: params.page + 1 }) : null,
+            }
+          : null,
       pastEnd,
       firstPageUrl: searchUrl(params, { page: 1 }),
       notes,

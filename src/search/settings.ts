@@ -12,8 +12,28 @@ export const contentIndexUid = (search: Pick<SearchClient, 'indexPrefix'>) => `$
 
 // ISO 639-1 (how Kring stores languages) to ISO 639-3 (what Meilisearch's tokenizer speaks).
 const iso639_3: Record<string, string> = {
-  en: 'eng', nl: 'nld', de: 'deu', fr: 'fra', es: 'spa', it: 'ita', pt: 'por', da: 'dan', sv: 'swe', nb: 'nob', no: 'nor',
-  fi: 'fin', pl: 'pol', cs: 'ces', hu: 'hun', ro: 'ron', el: 'ell', tr: 'tur', ar: 'ara', he: 'heb', ru: 'rus', uk: 'ukr',
+  en: 'eng',
+  nl: 'nld',
+  de: 'deu',
+  fr: 'fra',
+  es: 'spa',
+  it: 'ita',
+  pt: 'por',
+  da: 'dan',
+  sv: 'swe',
+  nb: 'nob',
+  no: 'nor',
+  fi: 'fin',
+  pl: 'pol',
+  cs: 'ces',
+  hu: 'hun',
+  ro: 'ron',
+  el: 'ell',
+  tr: 'tur',
+  ar: 'ara',
+  he: 'heb',
+  ru: 'rus',
+  uk: 'ukr',
 }
 
 export const toMeiliLocale = (language: string) => iso639_3[language.toLowerCase()] ?? null
@@ -74,7 +94,11 @@ export async function desiredSettings(db: Db): Promise<Settings> {
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical)
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.keys(value).sort().map((key) => [key, canonical((value as Record<string, unknown>)[key])]))
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((key) => [key, canonical((value as Record<string, unknown>)[key])]),
+    )
   }
   return value
 }
@@ -84,8 +108,10 @@ export function settingsDiff(current: Settings, desired: Settings): Settings {
   const diff: Record<string, unknown> = {}
   for (const [key, want] of Object.entries(desired)) {
     let have = (current as Record<string, unknown>)[key]
-    if (key === 'typoTolerance' && have && typeof have === 'object') have = { enabled: (have as { enabled?: boolean }).enabled }
-    if (key === 'faceting' && have && typeof have === 'object') have = { maxValuesPerFacet: (have as { maxValuesPerFacet?: number }).maxValuesPerFacet }
+    if (key === 'typoTolerance' && have && typeof have === 'object')
+      have = { enabled: (have as { enabled?: boolean }).enabled }
+    if (key === 'faceting' && have && typeof have === 'object')
+      have = { maxValuesPerFacet: (have as { maxValuesPerFacet?: number }).maxValuesPerFacet }
     if (JSON.stringify(canonical(have)) !== JSON.stringify(canonical(want))) diff[key] = want
   }
   return diff as Settings
@@ -93,17 +119,25 @@ export function settingsDiff(current: Settings, desired: Settings): Settings {
 
 export function isNotFound(error: unknown): boolean {
   const cause = (error as { cause?: { status?: number } } | null)?.cause
-  return cause?.status === 404 || (error as { cause?: { body?: { code?: string } } })?.cause?.body?.code === 'index_not_found'
+  return (
+    cause?.status === 404 ||
+    (error as { cause?: { body?: { code?: string } } })?.cause?.body?.code === 'index_not_found'
+  )
 }
 
 async function waitFor(search: SearchClient, taskUid: number, timeoutMs = 60_000) {
   const task = await search.meili.tasks.waitForTask(taskUid, { timeout: timeoutMs, interval: 10 })
-  if (task.status !== 'succeeded') throw new Error(`Meilisearch task ${taskUid} (${task.type}) ${task.status}: ${task.error?.message ?? ''}`)
+  if (task.status !== 'succeeded')
+    throw new Error(`Meilisearch task ${taskUid} (${task.type}) ${task.status}: ${task.error?.message ?? ''}`)
   return task
 }
 
 /** Creates the index if it is missing and brings its settings to what Kring needs; safe to run from every instance. */
-export async function applyIndexSettings(db: Db, search: SearchClient, uid = contentIndexUid(search)): Promise<{ created: boolean; changed: string[] }> {
+export async function applyIndexSettings(
+  db: Db,
+  search: SearchClient,
+  uid = contentIndexUid(search),
+): Promise<{ created: boolean; changed: string[] }> {
   let created = false
   let current: Settings
   try {
@@ -131,7 +165,9 @@ export async function applyIndexSettings(db: Db, search: SearchClient, uid = con
 
 /** The same uid on every instance (derived, not random), so they all find the one key instead of each making its own. */
 function searchKeyUid(search: SearchClient, masterKey: string): string {
-  const hex = createHash('sha256').update(`kring-search-key:${contentIndexUid(search)}:${masterKey}`).digest('hex')
+  const hex = createHash('sha256')
+    .update(`kring-search-key:${contentIndexUid(search)}:${masterKey}`)
+    .digest('hex')
   // Shaped as a version 4 UUID, which is what Meilisearch accepts as a key uid.
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`
 }

@@ -54,26 +54,44 @@ async function fanOut(db: Db, search: SearchClient, rows: ClaimedRow[]) {
     const threadIds = new Set<number>()
     const articleIds = new Set<number>()
     if (communities.length) {
-      for (const r of await trx.selectFrom('threads').select('id').where('community_id', 'in', communities).execute()) threadIds.add(r.id)
-      for (const r of await trx.selectFrom('articles').select('id').where('community_id', 'in', communities).execute()) articleIds.add(r.id)
+      for (const r of await trx.selectFrom('threads').select('id').where('community_id', 'in', communities).execute())
+        threadIds.add(r.id)
+      for (const r of await trx.selectFrom('articles').select('id').where('community_id', 'in', communities).execute())
+        articleIds.add(r.id)
     }
     if (themes.length) {
-      const tagIds = trx.selectFrom('tags').select('id').where((eb) => eb.or([eb('id', 'in', themes), eb('merged_into_id', 'in', themes)]))
-      for (const r of await trx.selectFrom('thread_tags').select('thread_id').where('tag_id', 'in', tagIds).execute()) threadIds.add(r.thread_id)
-      for (const r of await trx.selectFrom('article_tags').select('article_id').where('tag_id', 'in', tagIds).execute()) articleIds.add(r.article_id)
+      const tagIds = trx
+        .selectFrom('tags')
+        .select('id')
+        .where((eb) => eb.or([eb('id', 'in', themes), eb('merged_into_id', 'in', themes)]))
+      for (const r of await trx.selectFrom('thread_tags').select('thread_id').where('tag_id', 'in', tagIds).execute())
+        threadIds.add(r.thread_id)
+      for (const r of await trx.selectFrom('article_tags').select('article_id').where('tag_id', 'in', tagIds).execute())
+        articleIds.add(r.article_id)
     }
     await enqueue('thread', [...threadIds])
     await enqueue('article', [...articleIds])
   })
 }
 
-export async function buildChanges(db: Db, rows: { entity_type: string; entity_id: number }[]): Promise<DocumentChanges> {
+export async function buildChanges(
+  db: Db,
+  rows: { entity_type: string; entity_id: number }[],
+): Promise<DocumentChanges> {
   const ids = (type: string) => [...new Set(rows.filter((r) => r.entity_type === type).map((r) => r.entity_id))]
-  return mergeChanges([await threadDocuments(db, ids('thread')), await postDocuments(db, ids('post')), await articleDocuments(db, ids('article'))])
+  return mergeChanges([
+    await threadDocuments(db, ids('thread')),
+    await postDocuments(db, ids('post')),
+    await articleDocuments(db, ids('article')),
+  ])
 }
 
 /** Hands the changes to Meilisearch and returns its task ids; applying them happens in Meilisearch's own time. */
-export async function enqueueChanges(search: SearchClient, indexUid: string, changes: DocumentChanges): Promise<number[]> {
+export async function enqueueChanges(
+  search: SearchClient,
+  indexUid: string,
+  changes: DocumentChanges,
+): Promise<number[]> {
   const index = search.meili.index(indexUid)
   const tasks: number[] = []
   // Removals first: Meilisearch applies tasks in order, and a document both removed by its thread and rebuilt in the

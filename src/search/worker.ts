@@ -114,16 +114,26 @@ export class OutboxWorker {
         this.meiliDown = false
       }
     }
-    const result: DrainResult = await drainOutbox(this.db, this.search, { batchSize: this.batchSize, backoff: this.options.backoff ?? defaultBackoff, maxBatches: this.maxBatches })
+    const result: DrainResult = await drainOutbox(this.db, this.search, {
+      batchSize: this.batchSize,
+      backoff: this.options.backoff ?? defaultBackoff,
+      maxBatches: this.maxBatches,
+    })
     if (result.error) {
       const reachable = await this.search.isHealthy()
       if (!reachable) {
-        this.log.warn({ error: result.error }, 'Meilisearch is unreachable: search answers from PostgreSQL and the outbox keeps every change until it returns')
+        this.log.warn(
+          { error: result.error },
+          'Meilisearch is unreachable: search answers from PostgreSQL and the outbox keeps every change until it returns',
+        )
         this.meiliDown = true
         // It may come back empty (a new machine, a lost volume): settings are checked again before syncing.
         this.indexReady = false
       } else {
-        this.log.error({ error: result.error, failed: result.failed }, 'search sync failed; the rows are retried with backoff')
+        this.log.error(
+          { error: result.error, failed: result.failed },
+          'search sync failed; the rows are retried with backoff',
+        )
       }
     } else if (result.synced >= this.maxBatches * this.batchSize) {
       // A full round may have left more behind.

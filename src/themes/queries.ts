@@ -29,19 +29,40 @@ export async function listThemes(db: Db, locale: Locale): Promise<ThemeView[]> {
 
 export async function listThemesWithLabels(db: Db) {
   const [tags, labels] = await Promise.all([
-    db.selectFrom('tags').select(['id', 'slug', 'created_at']).where('kind', '=', 'theme').where('merged_into_id', 'is', null).orderBy('slug').execute(),
+    db
+      .selectFrom('tags')
+      .select(['id', 'slug', 'created_at'])
+      .where('kind', '=', 'theme')
+      .where('merged_into_id', 'is', null)
+      .orderBy('slug')
+      .execute(),
     db.selectFrom('tag_labels').select(['tag_id', 'locale', 'label']).execute(),
   ])
-  return tags.map((tag) => ({ ...tag, labels: Object.fromEntries(labels.filter((l) => l.tag_id === tag.id).map((l) => [l.locale, l.label])) as Record<string, string> }))
+  return tags.map((tag) => ({
+    ...tag,
+    labels: Object.fromEntries(labels.filter((l) => l.tag_id === tag.id).map((l) => [l.locale, l.label])) as Record<
+      string,
+      string
+    >,
+  }))
 }
 
 /** Resolves theme slugs to ids; unknown slugs are returned so the form can name them. */
 export async function resolveThemeSlugs(db: Db, slugs: string[]): Promise<{ ids: number[]; unknown: string[] }> {
   const unique = [...new Set(slugs)]
   if (unique.length === 0) return { ids: [], unknown: [] }
-  const rows = await db.selectFrom('tags').select(['id', 'slug']).where('slug', 'in', unique).where('kind', '=', 'theme').where('merged_into_id', 'is', null).execute()
+  const rows = await db
+    .selectFrom('tags')
+    .select(['id', 'slug'])
+    .where('slug', 'in', unique)
+    .where('kind', '=', 'theme')
+    .where('merged_into_id', 'is', null)
+    .execute()
   const found = new Map(rows.map((r) => [r.slug, r.id]))
-  return { ids: unique.filter((s) => found.has(s)).map((s) => found.get(s)!), unknown: unique.filter((s) => !found.has(s)) }
+  return {
+    ids: unique.filter((s) => found.has(s)).map((s) => found.get(s)!),
+    unknown: unique.filter((s) => !found.has(s)),
+  }
 }
 
 /** Themes of many threads in one query (no N+1): thread id → themes. */

@@ -21,10 +21,12 @@ const maxLabelLength = 80
 
 function readLabels(body: unknown): { labels: Record<string, string>; error: FieldMessage | null } {
   // A label of only invisible characters is no label (src/web/text-rules.ts).
-  const labels = Object.fromEntries(supportedLocales.map((locale) => {
-    const label = cleanLine(field(body, `label_${locale}`))
-    return [locale, isBlank(label) ? '' : label]
-  }))
+  const labels = Object.fromEntries(
+    supportedLocales.map((locale) => {
+      const label = cleanLine(field(body, `label_${locale}`))
+      return [locale, isBlank(label) ? '' : label]
+    }),
+  )
   if (!labels.en) return { labels, error: 'themes.error.english_label_required' }
   if (Object.values(labels).some(hasForbiddenCharacters)) return { labels, error: forbiddenCharactersMessage }
   const long = Object.values(labels).find((label) => label.length > maxLabelLength)
@@ -35,40 +37,64 @@ function readLabels(body: unknown): { labels: Record<string, string>; error: Fie
 export async function themeAdminRoutes(app: FastifyInstance, { db }: { db: Db }) {
   const page = async (request: FastifyRequest, reply: FastifyReply, extra: Record<string, unknown> = {}) => {
     const themes = await listThemesWithLabels(db)
-    return reply.render('admin/themes', { title: request.t('themes.admin.title'), themes, locales: supportedLocales, ...extra })
+    return reply.render('admin/themes', {
+      title: request.t('themes.admin.title'),
+      themes,
+      locales: supportedLocales,
+      ...extra,
+    })
   }
 
   app.get('/admin/themes', { preHandler: requireAdmin }, async (request, reply) => page(request, reply))
 
-  app.post('/admin/themes', { preHandler: requireAdmin, schema: formSchema(['slug', ...labelFields, '_csrf']) }, async (request, reply) => {
-    const slug = field(request.body, 'slug').trim().toLowerCase()
-    const { labels, error } = readLabels(request.body)
-    const values = { slug, ...Object.fromEntries(supportedLocales.map((l) => [`label_${l}`, labels[l]])) }
-    if (!slugPattern.test(slug) || slug.length > 60) return page(request, reply.code(422), { values, error: request.t('themes.error.slug_invalid') })
-    if (error) return page(request, reply.code(422), { values, error: fieldMessage(request, error) })
-    const result = await createTheme(db, { slug, labels }, request.viewer?.id)
-    if (!result.ok) return page(request, reply.code(409), { values, error: request.t('themes.error.slug_taken') })
-    setFlash(reply, 'themes.flash.created')
-    return reply.redirect('/admin/themes', 303)
-  })
+  app.post(
+    '/admin/themes',
+    { preHandler: requireAdmin, schema: formSchema(['slug', ...labelFields, '_csrf']) },
+    async (request, reply) => {
+      const slug = field(request.body, 'slug').trim().toLowerCase()
+      const { labels, error } = readLabels(request.body)
+      const values = { slug, ...Object.fromEntries(supportedLocales.map((l) => [`label_${l}`, labels[l]])) }
+      if (!slugPattern.test(slug) || slug.length > 60)
+        return page(request, reply.code(422), { values, error: request.t('themes.error.slug_invalid') })
+      if (error) return page(request, reply.code(422), { values, error: fieldMessage(request, error) })
+      const result = await createTheme(db, { slug, labels }, request.viewer?.id)
+      if (!result.ok) return page(request, reply.code(409), { values, error: request.t('themes.error.slug_taken') })
+      setFlash(reply, 'themes.flash.created')
+      return reply.redirect('/admin/themes', 303)
+    },
+  )
 
-  app.post('/admin/themes/:id/merge', { preHandler: requireAdmin, schema: formSchema(['into', '_csrf']) }, async (request, reply) => {
-    const id = pathId((request.params as { id: string }).id)
-    const into = await db.selectFrom('tags').select('id').where('slug', '=', field(request.body, 'into')).where('merged_into_id', 'is', null).executeTakeFirst()
-    if (!into) return page(request, reply.code(422), { error: request.t('themes.error.merge_target') })
-    if (!(await mergeTheme(db, id, into.id, request.viewer?.id))) return page(request, reply.code(422), { error: request.t('themes.error.merge_target') })
-    setFlash(reply, 'themes.flash.merged')
-    return reply.redirect('/admin/themes', 303)
-  })
+  app.post(
+    '/admin/themes/:id/merge',
+    { preHandler: requireAdmin, schema: formSchema(['into', '_csrf']) },
+    async (request, reply) => {
+      const id = pathId((request.params as { id: string }).id)
+      const into = await db
+        .selectFrom('tags')
+        .select('id')
+        .where('slug', '=', field(request.body, 'into'))
+        .where('merged_into_id', 'is', null)
+        .executeTakeFirst()
+      if (!into) return page(request, reply.code(422), { error: request.t('themes.error.merge_target') })
+      if (!(await mergeTheme(db, id, into.id, request.viewer?.id)))
+        return page(request, reply.code(422), { error: request.t('themes.error.merge_target') })
+      setFlash(reply, 'themes.flash.merged')
+      return reply.redirect('/admin/themes', 303)
+    },
+  )
 
-  app.post('/admin/themes/:id', { preHandler: requireAdmin, schema: formSchema([...labelFields, '_csrf']) }, async (request, reply) => {
-    const id = pathId((request.params as { id: string }).id)
-    const { labels, error } = readLabels(request.body)
-    if (error) return page(request, reply.code(422), { error: fieldMessage(request, error) })
-    if (!(await renameTheme(db, id, labels, request.viewer?.id))) throw notFound()
-    setFlash(reply, 'themes.flash.renamed')
-    return reply.redirect('/admin/themes', 303)
-  })
+  app.post(
+    '/admin/themes/:id',
+    { preHandler: requireAdmin, schema: formSchema([...labelFields, '_csrf']) },
+    async (request, reply) => {
+      const id = pathId((request.params as { id: string }).id)
+      const { labels, error } = readLabels(request.body)
+      if (error) return page(request, reply.code(422), { error: fieldMessage(request, error) })
+      if (!(await renameTheme(db, id, labels, request.viewer?.id))) throw notFound()
+      setFlash(reply, 'themes.flash.renamed')
+      return reply.redirect('/admin/themes', 303)
+    },
+  )
 }
 
 /** Public theme pages: every theme with its articles and its recent threads. */
@@ -76,8 +102,14 @@ export async function themeRoutes(app: FastifyInstance, { db }: { db: Db }) {
   app.get('/themes', async (request, reply) => {
     const themes = await db
       .selectFrom('tags as t')
-      .select(['t.id', 't.slug', labelExpression(request.locale).as('label'),
-        sql<number>`(select count(*) from article_tags at join articles a on a.id = at.article_id where at.tag_id = t.id and a.status = 'published' and a.hidden_at is null)`.as('article_count')])
+      .select([
+        't.id',
+        't.slug',
+        labelExpression(request.locale).as('label'),
+        sql<number>`(select count(*) from article_tags at join articles a on a.id = at.article_id where at.tag_id = t.id and a.status = 'published' and a.hidden_at is null)`.as(
+          'article_count',
+        ),
+      ])
       .where('t.kind', '=', 'theme')
       .where('t.merged_into_id', 'is', null)
       .execute()
@@ -87,22 +119,43 @@ export async function themeRoutes(app: FastifyInstance, { db }: { db: Db }) {
 
   app.get('/themes/:slug', async (request, reply) => {
     const { slug } = request.params as { slug: string }
-    const theme = await db.selectFrom('tags as t').select(['t.id', 't.slug', 't.merged_into_id', labelExpression(request.locale).as('label')]).where('t.slug', '=', slug).where('t.kind', '=', 'theme').executeTakeFirst()
+    const theme = await db
+      .selectFrom('tags as t')
+      .select(['t.id', 't.slug', 't.merged_into_id', labelExpression(request.locale).as('label')])
+      .where('t.slug', '=', slug)
+      .where('t.kind', '=', 'theme')
+      .executeTakeFirst()
     if (!theme) throw notFound()
     if (theme.merged_into_id) {
-      const target = await db.selectFrom('tags').select('slug').where('id', '=', theme.merged_into_id).executeTakeFirstOrThrow()
+      const target = await db
+        .selectFrom('tags')
+        .select('slug')
+        .where('id', '=', theme.merged_into_id)
+        .executeTakeFirstOrThrow()
       return reply.redirect(`/themes/${target.slug}`, 301)
     }
     const viewer = request.viewer
     const readable = viewer?.siteRole === 'admin' ? 'all' : await activeCommunityIds(db, viewer?.id)
     const [{ articles }, threads, labels] = await Promise.all([
-      listPublished(db, { kind: null, themeId: theme.id, language: null, communityId: null, sort: 'newest', after: null }, 30),
+      listPublished(
+        db,
+        { kind: null, themeId: theme.id, language: null, communityId: null, sort: 'newest', after: null },
+        30,
+      ),
       recentThreadsWithTheme(db, theme.id, readable, 15),
-      db.selectFrom('tag_labels').select(['locale', 'label']).where('tag_id', '=', theme.id).orderBy('locale').execute(),
+      db
+        .selectFrom('tag_labels')
+        .select(['locale', 'label'])
+        .where('tag_id', '=', theme.id)
+        .orderBy('locale')
+        .execute(),
     ])
     return reply.render('themes/show', {
-      title: theme.label, theme, labels: labels.filter((l) => l.label !== theme.label),
-      articles: articles.map((a) => ({ ...a, kindLabel: request.t(`library.kind.${a.kind}`) })), threads,
+      title: theme.label,
+      theme,
+      labels: labels.filter((l) => l.label !== theme.label),
+      articles: articles.map((a) => ({ ...a, kindLabel: request.t(`library.kind.${a.kind}`) })),
+      threads,
       feedUrl: `/feeds/themes/${theme.slug}.atom`,
     })
   })

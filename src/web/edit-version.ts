@@ -17,4 +17,5 @@ export interface StaleEdit<Current> {
   current: Current
 }
 
-export const isStale = <C>(result: { ok: boolean; reason?: string }): result is StaleEdit<C> => result.reason === 'stale'
+export const isStale = <C>(result: { ok: boolean; reason?: string }): result is StaleEdit<C> =>
+  result.reason === 'stale'

@@ -6,7 +6,12 @@ import { localVars } from './local-numbers.js'
 
 export class HttpError extends Error {
   /** `keptText`: what the person wrote, given back on the error page so that a refusal never loses it. */
-  constructor(readonly statusCode: number, readonly messageKey: string, readonly vars?: Vars, readonly keptText?: string) {
+  constructor(
+    readonly statusCode: number,
+    readonly messageKey: string,
+    readonly vars?: Vars,
+    readonly keptText?: string,
+  ) {
     super(messageKey)
   }
 }
@@ -37,7 +42,14 @@ function messageKeyFor(error: FastifyError, status: number): string {
   return `error.${statusWithPage.has(status) ? status : status >= 500 ? 500 : 400}.message`
 }
 
-export async function renderErrorPage(request: FastifyRequest, reply: FastifyReply, status: number, messageKey: string, vars?: Vars, keptText?: string) {
+export async function renderErrorPage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  messageKey: string,
+  vars?: Vars,
+  keptText?: string,
+) {
   const pageStatus = statusWithPage.has(status) ? status : status >= 500 ? 500 : 400
   const message = request.t(messageKey, vars && localVars(request.locale, vars))
   reply.code(status)
@@ -61,9 +73,11 @@ export function installErrorPages(app: FastifyInstance) {
     if (overloaded) reply.header('retry-after', '5')
     const status = overloaded ? 503 : error.statusCode && error.statusCode >= 400 ? error.statusCode : 500
     const url = redactUrl(request.url)
-    if (status >= 500) request.log.error({ err: error, url, method: request.method, userId: request.viewer?.id }, 'request failed')
+    if (status >= 500)
+      request.log.error({ err: error, url, method: request.method, userId: request.viewer?.id }, 'request failed')
     else request.log.info({ code: error.code, status, url, method: request.method }, error.message)
-    if (status === 429 && error instanceof HttpError === false) return renderErrorPage(request, reply, 429, 'error.429.message')
+    if (status === 429 && error instanceof HttpError === false)
+      return renderErrorPage(request, reply, 429, 'error.429.message')
     if (error.code === 'FST_CSRF_INVALID_TOKEN' && request.cookies?.kring_sid && !request.viewer) {
       // The form was made for a login that has since expired or been ended elsewhere.
       return renderErrorPage(request, reply, 401, 'error.401.session_expired')

@@ -5,13 +5,25 @@ const flashCookie = 'kring_flash'
 
 export function setFlash(reply: FastifyReply, messageKey: string) {
   const secure = reply.server.config?.secureCookies ?? false
-  reply.setCookie(flashCookie, messageKey, { path: '/', httpOnly: true, sameSite: 'lax', signed: true, maxAge: 60, secure })
+  reply.setCookie(flashCookie, messageKey, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    signed: true,
+    maxAge: 60,
+    secure,
+  })
 }
 
 export function takeFlash(request: FastifyRequest, reply: FastifyReply): string | null {
   const raw = request.cookies?.[flashCookie]
   if (!raw) return null
-  reply.clearCookie(flashCookie, { path: '/', httpOnly: true, sameSite: 'lax', secure: reply.server.config?.secureCookies ?? false })
+  reply.clearCookie(flashCookie, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: reply.server.config?.secureCookies ?? false,
+  })
   const unsigned = request.unsignCookie(raw)
   return unsigned.valid && unsigned.value && /^[a-z0-9_.]+$/.test(unsigned.value) ? unsigned.value : null
 }

@@ -11,13 +11,26 @@ export function validSubmissionKey(value: unknown): string | null {
 }
 
 /** Where the first submission with this key led, if it was this user's. */
-export async function earlierSubmission(db: Db | Transaction<Database>, key: string | null, userId: number): Promise<string | null> {
+export async function earlierSubmission(
+  db: Db | Transaction<Database>,
+  key: string | null,
+  userId: number,
+): Promise<string | null> {
   if (!key) return null
-  const row = await db.selectFrom('form_submissions').select(['result_url', 'user_id']).where('key', '=', key).executeTakeFirst()
+  const row = await db
+    .selectFrom('form_submissions')
+    .select(['result_url', 'user_id'])
+    .where('key', '=', key)
+    .executeTakeFirst()
   return row && row.user_id === userId ? row.result_url : null
 }
 
-export async function recordSubmission(trx: Transaction<Database>, key: string | null, userId: number, resultUrl: string) {
+export async function recordSubmission(
+  trx: Transaction<Database>,
+  key: string | null,
+  userId: number,
+  resultUrl: string,
+) {
   if (!key) return
   // A concurrent twin that got here first makes this insert fail, rolling back the duplicate write with it.
   await trx.insertInto('form_submissions').values({ key, user_id: userId, result_url: resultUrl }).execute()

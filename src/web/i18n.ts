@@ -13,7 +13,9 @@ const localesDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'loca
 function loadCatalog(locale: Locale): Catalog {
   const dir = path.join(localesDir, locale)
   const catalog: Catalog = {}
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
     const part = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as Catalog
     for (const [key, text] of Object.entries(part)) {
       if (key in catalog) throw new Error(`Translation key "${key}" is defined twice in ${dir}`)
@@ -24,7 +26,9 @@ function loadCatalog(locale: Locale): Catalog {
 }
 
 /** Each domain keeps its own file per locale; they are merged into one catalog per locale at start. */
-export const catalogs: Record<Locale, Catalog> = Object.fromEntries(supportedLocales.map((locale) => [locale, loadCatalog(locale)])) as Record<Locale, Catalog>
+export const catalogs: Record<Locale, Catalog> = Object.fromEntries(
+  supportedLocales.map((locale) => [locale, loadCatalog(locale)]),
+) as Record<Locale, Catalog>
 
 export function isLocale(value: unknown): value is Locale {
   return typeof value === 'string' && (supportedLocales as readonly string[]).includes(value)

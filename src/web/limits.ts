@@ -11,7 +11,10 @@ export type FieldMessage = string | { key: string; vars: Vars }
 export type FieldMessages = Record<string, FieldMessage>
 
 /** Characters as the limit counts them (UTF-16 units, as `maxlength` in the browser does). */
-export const tooLong = (text: string, max: number, key = 'form.error.too_long'): FieldMessage => ({ key, vars: { length: text.length, max } })
+export const tooLong = (text: string, max: number, key = 'form.error.too_long'): FieldMessage => ({
+  key,
+  vars: { length: text.length, max },
+})
 
 /** Records a too-long field in `errors`; true when it was too long. */
 export function checkLength(errors: FieldMessages, name: string, text: string, max: number): boolean {
@@ -21,12 +24,16 @@ export function checkLength(errors: FieldMessages, name: string, text: string, m
 }
 
 export function fieldMessage(request: FastifyRequest, message: FieldMessage): string {
-  return typeof message === 'string' ? request.t(message) : request.t(message.key, localVars(request.locale, message.vars))
+  return typeof message === 'string'
+    ? request.t(message)
+    : request.t(message.key, localVars(request.locale, message.vars))
 }
 
 /** The same outside a request (scripts), in a given interface language. */
 export function messageIn(locale: Locale, message: FieldMessage): string {
-  return typeof message === 'string' ? translate(locale, message) : translate(locale, message.key, localVars(locale, message.vars))
+  return typeof message === 'string'
+    ? translate(locale, message)
+    : translate(locale, message.key, localVars(locale, message.vars))
 }
 
 export function fieldMessages(request: FastifyRequest, errors: FieldMessages): Record<string, string> {
@@ -47,8 +54,12 @@ export const textTooLong = (text: string, max: number): HttpError => refusedText
 
 /** A Markdown check's refusal as a field message; too long names the text's size and the limit, in KB and bytes. */
 export function markdownProblem(check: MarkdownCheck & { ok: false }): FieldMessage {
-  if (check.reason !== 'too_long' || check.bytes === undefined || check.maxBytes === undefined) return `markdown.error.${check.reason}`
-  return { key: 'markdown.error.too_long', vars: { bytes: check.bytes, max: check.maxBytes, kb: Math.floor(check.maxBytes / 1024) } }
+  if (check.reason !== 'too_long' || check.bytes === undefined || check.maxBytes === undefined)
+    return `markdown.error.${check.reason}`
+  return {
+    key: 'markdown.error.too_long',
+    vars: { bytes: check.bytes, max: check.maxBytes, kb: Math.floor(check.maxBytes / 1024) },
+  }
 }
 
 /** The cap of a moderator's reason or a flag's note: long enough to explain, short enough for the log and the queue. */

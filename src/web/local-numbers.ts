@@ -7,5 +7,10 @@ export function localVars(locale: string, vars: Vars): Vars {
   let format = formats.get(locale)
   if (!format) formats.set(locale, (format = new Intl.NumberFormat(locale)))
   // `count` stays a number: it chooses the plural form of the message.
-  return Object.fromEntries(Object.entries(vars).map(([name, value]) => [name, typeof value === 'number' && name !== 'count' ? format.format(value) : value]))
+  return Object.fromEntries(
+    Object.entries(vars).map(([name, value]) => [
+      name,
+      typeof value === 'number' && name !== 'count' ? format.format(value) : value,
+    ]),
+  )
 }

@@ -20,17 +20,20 @@ export function redactUrl(url: string, depth = 0): string {
   }
   const safePath = segments.join('/')
   if (queryAt === -1) return safePath
-  const pairs = url.slice(queryAt + 1).split('&').map((pair) => {
-    const equals = pair.indexOf('=')
-    if (equals === -1) return pair
-    const name = pair.slice(0, equals)
-    const value = pair.slice(equals + 1)
-    if (secretParam.test(safeDecode(name))) return `${name}=${redacted}`
-    // A return address (?next=/invite/<token>) carries the secrets of the page it returns to.
-    const decoded = safeDecode(value)
-    if (depth < 2 && decoded.startsWith('/')) return `${name}=${encodeURIComponent(redactUrl(decoded, depth + 1))}`
-    return pair
-  })
+  const pairs = url
+    .slice(queryAt + 1)
+    .split('&')
+    .map((pair) => {
+      const equals = pair.indexOf('=')
+      if (equals === -1) return pair
+      const name = pair.slice(0, equals)
+      const value = pair.slice(equals + 1)
+      if (secretParam.test(safeDecode(name))) return `${name}=${redacted}`
+      // A return address (?next=/invite/<token>) carries the secrets of the page it returns to.
+      const decoded = safeDecode(value)
+      if (depth < 2 && decoded.startsWith('/')) return `${name}=${encodeURIComponent(redactUrl(decoded, depth + 1))}`
+      return pair
+    })
   return `${safePath}?${pairs.join('&')}`
 }
 

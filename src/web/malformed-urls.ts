@@ -28,7 +28,8 @@ export function onFrameworkError(error: FastifyError, request: FastifyRequest, r
   if (error.code === 'FST_ERR_BAD_URL') {
     raw[malformed] = 'encoding'
     // Every % as a literal %, so the path decodes; the marker makes it a 400 anyway.
-    raw.url = (queryAt === -1 ? url : url.slice(0, queryAt)).replace(/%/g, '%25') + (queryAt === -1 ? '' : url.slice(queryAt))
+    raw.url =
+      (queryAt === -1 ? url : url.slice(0, queryAt)).replace(/%/g, '%25') + (queryAt === -1 ? '' : url.slice(queryAt))
   } else {
     raw[malformed] = 'too_long'
     raw.url = '/'
@@ -71,9 +72,11 @@ export function onClientError(this: FastifyInstance, error: NodeJS.ErrnoExceptio
   if (error.code === 'ECONNRESET' || socket.destroyed) return
   const id = randomUUID()
   const status =
-    error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout'
-    : error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large'
-    : '400 Bad Request'
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? '408 Request Timeout'
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? '431 Request Header Fields Too Large'
+        : '400 Bad Request'
   this.log.info({ reqId: id, code: error.code }, 'a request Node could not parse was refused')
   if (!socket.writable) return void socket.destroy()
   const body = clientErrorPage(id)

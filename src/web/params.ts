@@ -58,9 +58,17 @@ export function formSchema(fields: string[], lists: string[] = []) {
   return {
     body: {
       type: 'object',
-      properties: Object.fromEntries([
-        ...fields.map((name) => [name, { type: 'string' }]),
-        ...lists.map((name) => [name, { anyOf: [{ type: 'string', maxLength: 200 }, { type: 'array', maxItems: 50, items: { type: 'string', maxLength: 200 } }] }]),
+      properties: Object.fromEntries<object>([
+        ...fields.map((name): [string, object] => [name, { type: 'string' }]),
+        ...lists.map((name): [string, object] => [
+          name,
+          {
+            anyOf: [
+              { type: 'string', maxLength: 200 },
+              { type: 'array', maxItems: 50, items: { type: 'string', maxLength: 200 } },
+            ],
+          },
+        ]),
       ]),
     },
   }

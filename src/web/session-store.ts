@@ -13,7 +13,19 @@ interface StoredSession {
 }
 
 /** The columns viewer.ts turns into a Viewer; read with the session, so a logged-in page costs one round trip for both. */
-export const viewerColumns = ['id', 'email', 'display_name', 'site_role', 'status', 'suspended_until', 'locale', 'time_zone', 'created_at', 'suspension_reason', 'role_changed_at'] as const
+export const viewerColumns = [
+  'id',
+  'email',
+  'display_name',
+  'site_role',
+  'status',
+  'suspended_until',
+  'locale',
+  'time_zone',
+  'created_at',
+  'suspension_reason',
+  'role_changed_at',
+] as const
 export type ViewerRow = Pick<User, (typeof viewerColumns)[number]>
 
 // Every request with a session cookie asks this: compiled once.
@@ -22,7 +34,17 @@ const sessionWithUser = precompiled((db, v: { sid: string; now: Date }) =>
     .selectFrom('sessions as s')
     .leftJoin('users as u', 'u.id', 's.user_id')
     .select([
-      's.data', 'u.id', 'u.email', 'u.display_name', 'u.site_role', 'u.status', 'u.suspended_until', 'u.locale', 'u.time_zone', 'u.created_at', 'u.suspension_reason',
+      's.data',
+      'u.id',
+      'u.email',
+      'u.display_name',
+      'u.site_role',
+      'u.status',
+      'u.suspended_until',
+      'u.locale',
+      'u.time_zone',
+      'u.created_at',
+      'u.suspension_reason',
       'u.role_changed_at',
     ])
     .where('s.sid', '=', v.sid)
@@ -37,22 +59,24 @@ export class PostgresSessionStore {
    */
   private loaded: { sid: string; user: ViewerRow | null } | null = null
 
-  constructor(private readonly db: Db, private readonly fallbackMaxAgeMs: number) {}
+  constructor(
+    private readonly db: Db,
+    private readonly fallbackMaxAgeMs: number,
+  ) {}
 
   get(sid: string, callback: GetCallback): void {
-    sessionWithUser(this.db, { sid, now: new Date() })
-      .then(
-        ([row]) => {
-          if (!row) {
-            this.loaded = null
-            return callback(null, null)
-          }
-          const { data, ...user } = row
-          this.loaded = { sid, user: user.id === null ? null : (user as ViewerRow) }
-          callback(null, data)
-        },
-        (err) => callback(err),
-      )
+    sessionWithUser(this.db, { sid, now: new Date() }).then(
+      ([row]) => {
+        if (!row) {
+          this.loaded = null
+          return callback(null, null)
+        }
+        const { data, ...user } = row
+        this.loaded = { sid, user: user.id === null ? null : (user as ViewerRow) }
+        callback(null, data)
+      },
+      (err) => callback(err),
+    )
   }
 
   /** The user row read with session `sid` just now, if this store still holds it (taken once). */
@@ -73,7 +97,10 @@ export class PostgresSessionStore {
       .values({ sid, data, user_id: userId, expires_at: expiresAt })
       .onConflict((oc) => oc.column('sid').doUpdateSet({ data, user_id: userId, expires_at: expiresAt }))
       .execute()
-      .then(() => callback(), (err) => callback(err))
+      .then(
+        () => callback(),
+        (err) => callback(err),
+      )
   }
 
   destroy(sid: string, callback: Callback): void {
@@ -81,7 +108,10 @@ export class PostgresSessionStore {
       .deleteFrom('sessions')
       .where('sid', '=', sid)
       .execute()
-      .then(() => callback(), (err) => callback(err))
+      .then(
+        () => callback(),
+        (err) => callback(err),
+      )
   }
 
   private expiryOf(session: StoredSession): Date {

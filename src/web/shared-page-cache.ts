@@ -44,10 +44,12 @@ export class BatchedVersionReader<Key, Answer> {
     this.waiting = null
     this.sending = true
     batch.send()
-    batch.answer.catch(() => {}).finally(() => {
-      this.sending = false
-      this.sendWaiting()
-    })
+    batch.answer
+      .catch(() => {})
+      .finally(() => {
+        this.sending = false
+        this.sendWaiting()
+      })
   }
 }
 

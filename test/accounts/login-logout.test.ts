@@ -26,7 +26,10 @@ t.test('an unknown email and a wrong password get the same answer', async (t) =>
   const user = await createUser(app.db)
   const client = new Client(app)
   const wrongPassword = await client.submit('/login', '/login', { email: user.email, password: 'not the password' })
-  const unknownEmail = await client.submit('/login', '/login', { email: 'nobody@example.org', password: 'not the password' })
+  const unknownEmail = await client.submit('/login', '/login', {
+    email: 'nobody@example.org',
+    password: 'not the password',
+  })
   t.equal(wrongPassword.status, 401)
   t.equal(unknownEmail.status, 401)
   const message = (body: string) => /<p class="form-error" role="alert">([^<]+)<\/p>/.exec(body)?.[1]
@@ -99,7 +102,10 @@ t.test('a POST after the session expired asks to log in again', async (t) => {
   await logIn(client, user.email, user.password)
   await client.get('/settings')
   // The session expires on the server while the form is open.
-  await db.updateTable('sessions').set({ expires_at: new Date(Date.now() - 1000) }).execute()
+  await db
+    .updateTable('sessions')
+    .set({ expires_at: new Date(Date.now() - 1000) })
+    .execute()
   const res = await client.post('/settings', { display_name: 'Changed' })
   t.equal(res.status, 401)
   t.match(res.body, 'your session may have expired')

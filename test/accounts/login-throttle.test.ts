@@ -5,39 +5,62 @@ import { createUser } from '../helpers/factories.js'
 
 const message = (body: string) => /<p class="form-error" role="alert">([^<]+)<\/p>/.exec(body)?.[1]
 
-t.test('after five failed logins an account waits a growing delay, answered as a 429 page saying how long', async (t) => {
-  const { app, db } = await buildTestApp(t)
-  const user = await createUser(db)
-  // A new browser, and so a new address's worth of cookies, for every guess: the throttle is per account.
-  const attempt = async (password: string) => new Client(app).submit('/login', '/login', { email: user.email, password })
-  for (let i = 1; i <= 5; i++) t.equal((await attempt(`guess number ${i}`)).status, 401, `failure ${i} is an ordinary refusal`)
+t.test(
+  'after five failed logins an account waits a growing delay, answered as a 429 page saying how long',
+  async (t) => {
+    const { app, db } = await buildTestApp(t)
+    const user = await createUser(db)
+    // A new browser, and so a new address's worth of cookies, for every guess: the throttle is per account.
+    const attempt = async (password: string) =>
+      new Client(app).submit('/login', '/login', { email: user.email, password })
+    for (let i = 1; i <= 5; i++)
+      t.equal((await attempt(`guess number ${i}`)).status, 401, `failure ${i} is an ordinary refusal`)
 
-  const throttled = await attempt(user.password)
-  t.equal(throttled.status, 429, 'even the right password waits now')
-  t.equal(throttled.headers['retry-after'], '2')
-  t.equal(message(throttled.body), 'Too many failed attempts to log in to this account. Wait 2 seconds, then try again.')
-  t.match(throttled.body, `value="${user.email}"`, 'the email is kept in the form')
+    const throttled = await attempt(user.password)
+    t.equal(throttled.status, 429, 'even the right password waits now')
+    t.equal(throttled.headers['retry-after'], '2')
+    t.equal(
+      message(throttled.body),
+      'Too many failed attempts to log in to this account. Wait 2 seconds, then try again.',
+    )
+    t.match(throttled.body, `value="${user.email}"`, 'the email is kept in the form')
 
-  // The wait passes (moved back in the database rather than slept): the next failure doubles it.
-  await db.updateTable('login_throttles').set({ locked_until: new Date(Date.now() - 1000) }).execute()
-  t.equal((await attempt('guess number 6')).status, 401)
-  const longer = await attempt(user.password)
-  t.equal(longer.status, 429)
-  t.equal(longer.headers['retry-after'], '4', 'the delay doubles')
+    // The wait passes (moved back in the database rather than slept): the next failure doubles it.
+    await db
+      .updateTable('login_throttles')
+      .set({ locked_until: new Date(Date.now() - 1000) })
+      .execute()
+    t.equal((await attempt('guess number 6')).status, 401)
+    const longer = await attempt(user.password)
+    t.equal(longer.status, 429)
+    t.equal(longer.headers['retry-after'], '4', 'the delay doubles')
 
-  // The owner is never locked out for good: once the wait passes, the right password logs in and clears the count.
-  await db.updateTable('login_throttles').set({ locked_until: new Date(Date.now() - 1000) }).execute()
-  t.equal((await attempt(user.password)).status, 303)
-  t.equal((await db.selectFrom('login_throttles').select('email_key').execute()).length, 0, 'a successful login resets the count')
-  t.equal((await attempt('one more wrong guess')).status, 401, 'and the next mistake is an ordinary one again')
-})
+    // The owner is never locked out for good: once the wait passes, the right password logs in and clears the count.
+    await db
+      .updateTable('login_throttles')
+      .set({ locked_until: new Date(Date.now() - 1000) })
+      .execute()
+    t.equal((await attempt(user.password)).status, 303)
+    t.equal(
+      (await db.selectFrom('login_throttles').select('email_key').execute()).length,
+      0,
+      'a successful login resets the count',
+    )
+    t.equal((await attempt('one more wrong guess')).status, 401, 'and the next mistake is an ordinary one again')
+  },
+)
 
 t.test('the throttle is the same for an unknown email, and other accounts are not affected', async (t) => {
   const { app, db } = await buildTestApp(t)
   const other = await createUser(db)
-  const attempt = async (email: string, password: string) => new Client(app).submit('/login', '/login', { email, password })
+  const attempt = async (email: string, password: string) =>
+    new Client(app).submit('/login', '/login', { email, password })
   for (let i = 0; i < 5; i++) await attempt('nobody@example.org', 'some guess here')
-  t.equal((await attempt('nobody@example.org', 'some guess here')).status, 429, 'an unknown email is throttled too, so the delay tells nothing')
+  t.equal(
+    (await attempt('nobody@example.org', 'some guess here')).status,
+    429,
+    'an unknown email is throttled too, so the delay tells nothing',
+  )
   t.equal((await attempt('NOBODY@example.org', 'some guess here')).status, 429, 'the count is per normalised email')
   t.equal((await attempt(other.email, other.password)).status, 303, 'another account logs in as usual')
 })
@@ -45,9 +68,13 @@ t.test('the throttle is the same for an unknown email, and other accounts are no
 t.test('failures spread over time start again after the window', async (t) => {
   const { app, db } = await buildTestApp(t)
   const user = await createUser(db)
-  const attempt = async (password: string) => new Client(app).submit('/login', '/login', { email: user.email, password })
+  const attempt = async (password: string) =>
+    new Client(app).submit('/login', '/login', { email: user.email, password })
   for (let i = 0; i < 4; i++) await attempt('a wrong guess')
-  await db.updateTable('login_throttles').set({ last_failed_at: new Date(Date.now() - 16 * 60_000) }).execute()
+  await db
+    .updateTable('login_throttles')
+    .set({ last_failed_at: new Date(Date.now() - 16 * 60_000) })
+    .execute()
   t.equal((await attempt('a wrong guess')).status, 401)
   t.equal((await attempt('a wrong guess')).status, 401, 'four old failures no longer count')
 })
@@ -55,12 +82,16 @@ t.test('failures spread over time start again after the window', async (t) => {
 t.test('parallel guesses cannot all slip in before the count is written', async (t) => {
   const { app, db } = await buildTestApp(t)
   const user = await createUser(db)
-  const browsers = await Promise.all(Array.from({ length: 12 }, async () => {
-    const browser = new Client(app)
-    await browser.get('/login')
-    return browser
-  }))
-  const statuses = await Promise.all(browsers.map((b, i) => b.post('/login', { email: user.email, password: `parallel guess ${i}` })))
+  const browsers = await Promise.all(
+    Array.from({ length: 12 }, async () => {
+      const browser = new Client(app)
+      await browser.get('/login')
+      return browser
+    }),
+  )
+  const statuses = await Promise.all(
+    browsers.map((b, i) => b.post('/login', { email: user.email, password: `parallel guess ${i}` })),
+  )
   const refused = statuses.filter((r) => r.status === 401).length
   t.equal(refused, 5, 'five guesses were checked')
   t.equal(statuses.filter((r) => r.status === 429).length, 7, 'the others had to wait')

@@ -9,14 +9,19 @@ t.test('a member edits their profile', async (t) => {
   const client = new Client(app)
   await logIn(client, user.email, user.password)
   const res = await client.submit('/settings', '/settings', {
-    display_name: 'Lotte Maes', organisation: 'Huis van het Kind Brugge', country: 'BE', bio: 'Ik werk met gezinnen.', locale: 'nl', time_zone: 'Europe/Brussels',
+    display_name: 'Lotte Maes',
+    organisation: 'Huis van het Kind Brugge',
+    country: 'BE',
+    bio: 'Ik werk met gezinnen.',
+    locale: 'nl',
+    time_zone: 'Europe/Brussels',
   })
   t.equal(res.status, 303)
   const page = await client.get('/settings')
   t.match(page.body, 'Je profiel is bewaard.', 'the notice is in the newly chosen language')
   t.match(page.body, '<html lang="nl">')
   t.match(page.body, 'value="Lotte Maes"')
-  t.match(page.body, '<option value="BE" selected>België</option>', 'country names are in the viewer\'s language')
+  t.match(page.body, '<option value="BE" selected>België</option>', "country names are in the viewer's language")
   t.match(page.body, '<option selected>Europe/Brussels</option>')
   t.match(page.body, 'Ik werk met gezinnen.')
   const row = await db.selectFrom('users').selectAll().where('id', '=', user.id).executeTakeFirstOrThrow()
@@ -32,10 +37,21 @@ t.test('invalid profile fields are explained and nothing is saved', async (t) =>
   const client = new Client(app)
   await logIn(client, user.email, user.password)
   const res = await client.submit('/settings', '/settings', {
-    display_name: 'Kept Name', organisation: 'x'.repeat(121), country: 'XX', bio: 'y'.repeat(1001), locale: 'fr-XX', time_zone: 'Mars/Olympus',
+    display_name: 'Kept Name',
+    organisation: 'x'.repeat(121),
+    country: 'XX',
+    bio: 'y'.repeat(1001),
+    locale: 'fr-XX',
+    time_zone: 'Mars/Olympus',
   })
   t.equal(res.status, 422)
-  for (const message of ['Choose a country from the list.', 'Choose a time zone from the list.', 'Choose a language from the list.', 'This is 121 characters long; the limit is 120 characters.', 'This is 1,001 characters long; the limit is 1,000 characters.']) {
+  for (const message of [
+    'Choose a country from the list.',
+    'Choose a time zone from the list.',
+    'Choose a language from the list.',
+    'This is 121 characters long; the limit is 120 characters.',
+    'This is 1,001 characters long; the limit is 1,000 characters.',
+  ]) {
     t.match(res.body, message)
   }
   t.match(res.body, 'value="Kept Name"', 'what was typed stays in the form')
@@ -44,7 +60,7 @@ t.test('invalid profile fields are explained and nothing is saved', async (t) =>
   t.equal(row.display_name, user.displayName)
 })
 
-t.test('dates are shown in the viewer\'s time zone', async (t) => {
+t.test("dates are shown in the viewer's time zone", async (t) => {
   const { app, db } = await buildTestApp(t)
   const user = await createUser(app.db)
   // A fixed moment: 2026-03-01 12:00 UTC is 13:00 in Brussels and 21:00 in Tokyo.
@@ -53,7 +69,10 @@ t.test('dates are shown in the viewer\'s time zone', async (t) => {
   const hbs = createHandlebars()
   const render = hbs.compile('{{datetime when}}')
   const moment = new Date('2026-03-01T12:00:00Z')
-  t.match(render({ when: moment, _locale: 'en', _timeZone: 'Asia/Tokyo' }), /<time datetime="2026-03-01T12:00:00.000Z">1 Mar 2026, 21:00<\/time>/)
+  t.match(
+    render({ when: moment, _locale: 'en', _timeZone: 'Asia/Tokyo' }),
+    /<time datetime="2026-03-01T12:00:00.000Z">1 Mar 2026, 21:00<\/time>/,
+  )
   t.match(render({ when: moment, _locale: 'nl', _timeZone: 'Europe/Brussels' }), /1 mrt 2026.* 13:00/)
   t.match(render({ when: moment, _locale: 'en' }), /12:00/, 'visitors without a zone see UTC')
 })
@@ -66,19 +85,35 @@ t.test('a member changes their password; other devices are signed out', async (t
   await logIn(laptop, user.email, user.password)
   await logIn(phone, user.email, user.password)
 
-  const wrong = await laptop.submit('/settings/password', '/settings/password', { current_password: 'wrong one!!', new_password: 'new password 2026', confirm_password: 'new password 2026' })
+  const wrong = await laptop.submit('/settings/password', '/settings/password', {
+    current_password: 'wrong one!!',
+    new_password: 'new password 2026',
+    confirm_password: 'new password 2026',
+  })
   t.equal(wrong.status, 422)
   t.match(wrong.body, 'Your current password is not correct.')
-  const mismatch = await laptop.submit('/settings/password', '/settings/password', { current_password: user.password, new_password: 'new password 2026', confirm_password: 'new password 2027' })
+  const mismatch = await laptop.submit('/settings/password', '/settings/password', {
+    current_password: user.password,
+    new_password: 'new password 2026',
+    confirm_password: 'new password 2027',
+  })
   t.match(mismatch.body, 'The two new passwords are not the same.')
 
-  const ok = await laptop.submit('/settings/password', '/settings/password', { current_password: user.password, new_password: 'new password 2026', confirm_password: 'new password 2026' })
+  const ok = await laptop.submit('/settings/password', '/settings/password', {
+    current_password: user.password,
+    new_password: 'new password 2026',
+    confirm_password: 'new password 2026',
+  })
   t.equal(ok.status, 303)
   t.match((await laptop.get('/settings')).body, 'Your password is changed.', 'this device stays logged in')
   t.equal((await phone.get('/settings')).status, 303, 'the other device must log in again')
 
   const fresh = new Client(app)
-  t.equal((await fresh.submit('/login', '/login', { email: user.email, password: user.password })).status, 401, 'the old password no longer works')
+  t.equal(
+    (await fresh.submit('/login', '/login', { email: user.email, password: user.password })).status,
+    401,
+    'the old password no longer works',
+  )
   await logIn(fresh, user.email, 'new password 2026')
 })
 
@@ -99,7 +134,11 @@ t.test('the footer switches the language for visitors and members', async (t) =>
   await member.post('/language', { locale: 'nl', next: '/' })
   const row = await db.selectFrom('users').select('locale').where('id', '=', user.id).executeTakeFirstOrThrow()
   t.equal(row.locale, 'nl', "a member's choice is saved with the profile")
-  t.equal((await member.post('/language', { locale: 'xx', next: 'https://evil.example' })).location, '/', 'an unknown language changes nothing and the redirect stays local')
+  t.equal(
+    (await member.post('/language', { locale: 'xx', next: 'https://evil.example' })).location,
+    '/',
+    'an unknown language changes nothing and the redirect stays local',
+  )
 })
 
 t.test('the browser reports its time zone for visitors', async (t) => {

@@ -11,14 +11,22 @@ t.test('a visitor registers and is logged in', async (t) => {
   t.match(page.body, /<form action="\/register" method="post"/)
   t.match(page.body, /name="_csrf" value="[^"]+"/, 'the form carries a CSRF token')
 
-  const res = await client.post('/register', { email: 'Ineke@Example.org', display_name: 'Ineke de Vries', password: 'a long enough pass' })
+  const res = await client.post('/register', {
+    email: 'Ineke@Example.org',
+    display_name: 'Ineke de Vries',
+    password: 'a long enough pass',
+  })
   t.equal(res.status, 303)
   t.equal(res.location, '/settings', 'new members are invited to fill in their profile')
   const settings = await client.get('/settings')
   t.equal(settings.status, 200)
   t.match(settings.body, 'Ineke de Vries')
   t.match(settings.body, 'Welcome to Kring!')
-  const row = await db.selectFrom('users').select(['email', 'password_hash']).where('email', '=', 'ineke@example.org').executeTakeFirstOrThrow()
+  const row = await db
+    .selectFrom('users')
+    .select(['email', 'password_hash'])
+    .where('email', '=', 'ineke@example.org')
+    .executeTakeFirstOrThrow()
   t.match(row.password_hash, /^scrypt\$/, 'the password is stored as a scrypt hash')
   t.notMatch(row.password_hash, 'a long enough pass')
 })
@@ -27,13 +35,20 @@ t.test('the form explains each problem and keeps what was typed', async (t) => {
   const { app, db } = await buildTestApp(t)
   const client = new Client(app)
   await client.get('/register')
-  const res = await client.post('/register', { email: 'not-an-email', display_name: 'Kees <b>Bold</b>', password: 'short' })
+  const res = await client.post('/register', {
+    email: 'not-an-email',
+    display_name: 'Kees <b>Bold</b>',
+    password: 'short',
+  })
   t.equal(res.status, 422)
   t.match(res.body, 'Enter a valid email address')
   t.match(res.body, 'Your password needs at least 10 characters.')
   t.match(res.body, 'value="Kees &lt;b&gt;Bold&lt;/b&gt;"', 'the name is kept, escaped')
   t.notMatch(res.body, 'value="short"', 'the password is never echoed back')
-  const { count } = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow()
+  const { count } = await db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .executeTakeFirstOrThrow()
   t.equal(Number(count), 0, 'nothing was written')
 })
 
@@ -42,7 +57,11 @@ t.test('an email address can only be registered once, whatever its case', async 
   await createUser(app.db, { email: 'ann@example.org' })
   const client = new Client(app)
   await client.get('/register')
-  const res = await client.post('/register', { email: 'ANN@example.org', display_name: 'Ann', password: 'another long password' })
+  const res = await client.post('/register', {
+    email: 'ANN@example.org',
+    display_name: 'Ann',
+    password: 'another long password',
+  })
   t.equal(res.status, 409)
   t.match(res.body, 'An account with this email address already exists')
 })
@@ -54,7 +73,11 @@ t.test('the registration page speaks Dutch to a Dutch browser', async (t) => {
   const page = await client.get('/register')
   t.match(page.body, '<html lang="nl">')
   t.match(page.body, 'Account maken')
-  const res = await client.post('/register', { email: 'x@example.org', display_name: '', password: 'a long enough pass' })
+  const res = await client.post('/register', {
+    email: 'x@example.org',
+    display_name: '',
+    password: 'a long enough pass',
+  })
   t.equal(res.status, 422)
   t.match(res.body, 'Vul de naam in die anderen zullen zien.')
 })
@@ -63,7 +86,11 @@ t.test('a member who registers in Dutch keeps Dutch after logging in elsewhere',
   const { app } = await buildTestApp(t)
   const client = new Client(app)
   client.headers['accept-language'] = 'nl'
-  await client.submit('/register', '/register', { email: 'nl@example.org', display_name: 'Joke', password: 'a long enough pass' })
+  await client.submit('/register', '/register', {
+    email: 'nl@example.org',
+    display_name: 'Joke',
+    password: 'a long enough pass',
+  })
   const other = new Client(app)
   other.headers['accept-language'] = 'en'
   await other.submit('/login', '/login', { email: 'nl@example.org', password: 'a long enough pass' })

@@ -14,7 +14,8 @@ async function loggedIn(t: Parameters<typeof buildTestApp>[0]) {
   const user = await createUser(db)
   const browser = new Client(app)
   await logIn(browser, user.email, user.password)
-  const sid = (await db.selectFrom('sessions').select('sid').where('user_id', '=', user.id).executeTakeFirstOrThrow()).sid
+  const sid = (await db.selectFrom('sessions').select('sid').where('user_id', '=', user.id).executeTakeFirstOrThrow())
+    .sid
   return { app, db, user, browser, sid }
 }
 
@@ -26,7 +27,11 @@ async function age(db: Db, sid: string, options: { loginAgo: number; endsIn: num
   data.loggedInAt = Date.now() - options.loginAgo
   data.seenOn = '2000-01-01'
   data.idleEndsAt = expires.getTime()
-  await db.updateTable('sessions').set({ data: JSON.stringify(data), expires_at: expires }).where('sid', '=', sid).execute()
+  await db
+    .updateTable('sessions')
+    .set({ data: JSON.stringify(data), expires_at: expires })
+    .where('sid', '=', sid)
+    .execute()
 }
 
 const expiresAt = async (db: Db, sid: string) =>
@@ -58,7 +63,10 @@ t.test('an active session still ends at the absolute lifetime', async (t) => {
   await age(db, sid, { loginAgo: 10 * day + 1000, endsIn: 2 * day })
   const page = await browser.get('/settings')
   t.equal(page.status, 303, 'past 10 days since the login: logged out, however recent the last request')
-  t.notOk(await db.selectFrom('sessions').select('sid').where('user_id', '=', user.id).executeTakeFirst(), 'and the session row is gone')
+  t.notOk(
+    await db.selectFrom('sessions').select('sid').where('user_id', '=', user.id).executeTakeFirst(),
+    'and the session row is gone',
+  )
 })
 
 t.test('the idle end never moves past the absolute end', async (t) => {

@@ -24,7 +24,14 @@ t.test('two Kring instances on one database share a login', async (t) => {
   t.match(settings.body, 'Noor Jacobs', 'the second instance knows the login')
 
   // A form served by one instance is accepted by the other.
-  const saved = await onSecond.post('/settings', { display_name: 'Noor J.', organisation: '', country: '', bio: '', locale: '', time_zone: '' })
+  const saved = await onSecond.post('/settings', {
+    display_name: 'Noor J.',
+    organisation: '',
+    country: '',
+    bio: '',
+    locale: '',
+    time_zone: '',
+  })
   t.equal(saved.status, 303)
   await onSecond.post('/logout')
   browser.cookies.clear()

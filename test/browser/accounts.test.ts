@@ -33,8 +33,16 @@ import { launchBrowser, openPage, pathIs } from '../helpers/browser.js'
     await page.getByRole('button', { name: 'Create account' }).click()
     await page.waitForURL(pathIs('/settings'))
     await notice.filter({ hasText: 'Welcome to Kring!' }).waitFor()
-    t.equal(await page.getByLabel('Display name').inputValue(), 'Ineke de Vries', 'the new profile holds the name given at registration')
-    t.equal(await accountNav.getByRole('link', { name: 'Ineke de Vries' }).count(), 1, 'the header names the new member')
+    t.equal(
+      await page.getByLabel('Display name').inputValue(),
+      'Ineke de Vries',
+      'the new profile holds the name given at registration',
+    )
+    t.equal(
+      await accountNav.getByRole('link', { name: 'Ineke de Vries' }).count(),
+      1,
+      'the header names the new member',
+    )
 
     await accountNav.getByRole('button', { name: 'Log out' }).click()
     await page.waitForURL(pathIs('/'))
@@ -74,15 +82,39 @@ import { launchBrowser, openPage, pathIs } from '../helpers/browser.js'
         locale: await page.getByLabel('Taal van de interface').inputValue(),
         timeZone: await page.getByLabel('Tijdzone').inputValue(),
       },
-      { name: 'Ineke Verhoeven', organisation: 'Huis van het Kind Brugge', country: 'BE', locale: 'nl', timeZone: 'Europe/Brussels' },
+      {
+        name: 'Ineke Verhoeven',
+        organisation: 'Huis van het Kind Brugge',
+        country: 'BE',
+        locale: 'nl',
+        timeZone: 'Europe/Brussels',
+      },
       'the profile is kept after a reload',
     )
     t.equal(await accountNav.getByRole('link', { name: 'Ineke Verhoeven' }).count(), 1, 'the header shows the new name')
     t.equal(await accountNav.getByRole('button', { name: 'Afmelden' }).count(), 1, 'the header is in Dutch too')
 
-    const row = await db.selectFrom('users').select(['display_name', 'organisation', 'country', 'locale', 'time_zone']).where('email', '=', email).executeTakeFirstOrThrow()
-    t.same(row, { display_name: 'Ineke Verhoeven', organisation: 'Huis van het Kind Brugge', country: 'BE', locale: 'nl', time_zone: 'Europe/Brussels' }, 'the profile is stored')
+    const row = await db
+      .selectFrom('users')
+      .select(['display_name', 'organisation', 'country', 'locale', 'time_zone'])
+      .where('email', '=', email)
+      .executeTakeFirstOrThrow()
+    t.same(
+      row,
+      {
+        display_name: 'Ineke Verhoeven',
+        organisation: 'Huis van het Kind Brugge',
+        country: 'BE',
+        locale: 'nl',
+        time_zone: 'Europe/Brussels',
+      },
+      'the profile is stored',
+    )
 
-    t.same(problems, [], 'no console errors (not even a missing favicon), uncaught exceptions or Content Security Policy violations')
+    t.same(
+      problems,
+      [],
+      'no console errors (not even a missing favicon), uncaught exceptions or Content Security Policy violations',
+    )
   })
 }

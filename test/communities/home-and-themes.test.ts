@@ -28,20 +28,43 @@ t.test('admins manage themes with a label per language', async (t) => {
   const client = new Client(app)
   await logIn(client, admin.email, admin.password)
   await client.get('/admin/themes')
-  t.equal((await client.post('/admin/themes', { slug: 'participation', label_en: 'Participation', label_nl: 'Participatie' })).status, 303)
+  t.equal(
+    (await client.post('/admin/themes', { slug: 'participation', label_en: 'Participation', label_nl: 'Participatie' }))
+      .status,
+    303,
+  )
   const dupe = await client.post('/admin/themes', { slug: 'participation', label_en: 'Again', label_nl: '' })
   t.equal(dupe.status, 409)
   t.match(dupe.body, 'A theme with this web address already exists.')
   t.equal((await client.post('/admin/themes', { slug: 'x y', label_en: 'Bad', label_nl: '' })).status, 422)
-  t.equal((await client.post('/admin/themes', { slug: 'no-english', label_en: '', label_nl: 'Alleen Nederlands' })).status, 422)
+  t.equal(
+    (await client.post('/admin/themes', { slug: 'no-english', label_en: '', label_nl: 'Alleen Nederlands' })).status,
+    422,
+  )
 
   const { id } = await db.selectFrom('tags').select('id').where('slug', '=', 'participation').executeTakeFirstOrThrow()
-  t.equal((await client.post(`/admin/themes/${id}`, { label_en: 'Participation of citizens', label_nl: 'Burgerparticipatie' })).status, 303)
+  t.equal(
+    (
+      await client.post(`/admin/themes/${id}`, {
+        label_en: 'Participation of citizens',
+        label_nl: 'Burgerparticipatie',
+      })
+    ).status,
+    303,
+  )
   const community = await createCommunityWith(db, { members: [admin] })
   await client.get(`/c/${community.slug}/new`)
-  const created = await client.post(`/c/${community.slug}/new`, { title: 'Tagged', body: 'Body', themes: 'participation' })
+  const created = await client.post(`/c/${community.slug}/new`, {
+    title: 'Tagged',
+    body: 'Body',
+    themes: 'participation',
+  })
   const threadPage = created.location!
-  t.match((await new Client(app).get(threadPage, { 'accept-language': 'nl' })).body, '>Burgerparticipatie</a>', 'Dutch readers see the Dutch label')
+  t.match(
+    (await new Client(app).get(threadPage, { 'accept-language': 'nl' })).body,
+    '>Burgerparticipatie</a>',
+    'Dutch readers see the Dutch label',
+  )
   t.match((await new Client(app).get(threadPage)).body, '>Participation of citizens</a>')
 
   const member = await createUser(db)

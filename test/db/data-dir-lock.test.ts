@@ -10,7 +10,16 @@ import { projectRoot } from '../setup/paths.js'
 t.test('a second Kring on the same ./data fails with a clear message', async (t) => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'kring-lock-'))
   // Another process holds the folder.
-  const holder = spawn(process.execPath, ['--import', 'tsx', '-e', `import('./src/db/data-dir-lock.ts').then((m) => { m.lockDataDir(${JSON.stringify(dataDir)}); console.log('locked') }); setTimeout(() => {}, 60000)`], { cwd: projectRoot, env: childEnv({}) })
+  const holder = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '-e',
+      `import('./src/db/data-dir-lock.ts').then((m) => { m.lockDataDir(${JSON.stringify(dataDir)}); console.log('locked') }); setTimeout(() => {}, 60000)`,
+    ],
+    { cwd: projectRoot, env: childEnv({}) },
+  )
   t.teardown(() => holder.kill())
   await new Promise((resolve) => holder.stdout.once('data', resolve))
   t.throws(() => lockDataDir(dataDir), { name: 'DataDirInUseError' })

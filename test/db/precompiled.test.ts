@@ -4,7 +4,7 @@ import { precompiled } from '../../src/db/precompiled.js'
 import { createTestDatabase } from '../helpers/database.js'
 import { createUser } from '../helpers/factories.js'
 
-t.test('a precompiled query runs with each call\'s values, and keeps its constants', async (t) => {
+t.test("a precompiled query runs with each call's values, and keeps its constants", async (t) => {
   const { db, queries } = await createTestDatabase(t)
   const noor = await createUser(db, { displayName: 'Noor' })
   const bram = await createUser(db, { displayName: 'Bram' })
@@ -19,14 +19,22 @@ t.test('a precompiled query runs with each call\'s values, and keeps its constan
       .orderBy('id')
   })
   queries.reset()
-  t.same(await people(db, { ids: noor.id, prefix: 'Hello ' }), [{ id: noor.id, display_name: 'Noor', greeting: 'Hello Noor' }])
-  t.same(await people(db, { ids: bram.id, prefix: 'Dag ' }), [{ id: bram.id, display_name: 'Bram', greeting: 'Dag Bram' }])
+  t.same(await people(db, { ids: noor.id, prefix: 'Hello ' }), [
+    { id: noor.id, display_name: 'Noor', greeting: 'Hello Noor' },
+  ])
+  t.same(await people(db, { ids: bram.id, prefix: 'Dag ' }), [
+    { id: bram.id, display_name: 'Bram', greeting: 'Dag Bram' },
+  ])
   t.equal(builds, 1, 'built once')
   t.equal(queries.sql[0], queries.sql[1], 'the same statement')
 
   // Inside a transaction, on the transaction's connection.
   await db.transaction().execute(async (trx) => {
     await trx.updateTable('users').set({ display_name: 'Noor J.' }).where('id', '=', noor.id).execute()
-    t.same((await people(trx, { ids: noor.id, prefix: '' }))[0].display_name, 'Noor J.', 'sees the transaction\'s own change')
+    t.same(
+      (await people(trx, { ids: noor.id, prefix: '' }))[0].display_name,
+      'Noor J.',
+      "sees the transaction's own change",
+    )
   })
 })

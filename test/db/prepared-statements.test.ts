@@ -22,8 +22,15 @@ t.test('parameterised statements run as named prepared statements on PostgreSQL'
     await query.execute()
     await query.execute()
     const prepared = await preparedOnThisConnection(trx as unknown as Db)
-    t.equal(prepared.filter((p) => p.statement === query.compile().sql).length, 1, 'prepared once on this connection, then reused')
-    t.notOk(prepared.some((p) => p.statement === 'select name, statement from pg_prepared_statements'), 'statements without parameters stay unnamed')
+    t.equal(
+      prepared.filter((p) => p.statement === query.compile().sql).length,
+      1,
+      'prepared once on this connection, then reused',
+    )
+    t.notOk(
+      prepared.some((p) => p.statement === 'select name, statement from pg_prepared_statements'),
+      'statements without parameters stay unnamed',
+    )
   })
 })
 
@@ -32,7 +39,12 @@ t.test('a schema change under a prepared statement costs no error outside a tran
   if (!db) return t.pass('PGlite runs in-process: nothing to prepare')
   await sql`create table prepared_probe (id integer primary key)`.execute(db)
   await sql`insert into prepared_probe (id) values (1)`.execute(db)
-  const probe = () => (db as unknown as Db).selectFrom('prepared_probe' as 'users').selectAll().where('id', '=', 1).executeTakeFirstOrThrow()
+  const probe = () =>
+    (db as unknown as Db)
+      .selectFrom('prepared_probe' as 'users')
+      .selectAll()
+      .where('id', '=', 1)
+      .executeTakeFirstOrThrow()
   t.same(await probe(), { id: 1 })
   // What another instance's migration does while this one runs.
   await sql`alter table prepared_probe add column label text default 'new'`.execute(db)
@@ -44,7 +56,11 @@ t.test('a schema change under a prepared statement costs no error outside a tran
   await db
     .transaction()
     .execute(async (trx) => {
-      await trx.selectFrom('prepared_probe' as 'users').selectAll().where('id', '=', 1).execute()
+      await trx
+        .selectFrom('prepared_probe' as 'users')
+        .selectAll()
+        .where('id', '=', 1)
+        .execute()
     })
     .catch((error: unknown) => {
       failedInside = error
@@ -61,22 +77,39 @@ t.test('transactions, rollbacks and statements past the naming limit still work'
   await db
     .transaction()
     .execute(async (trx) => {
-      await trx.insertInto('prepared_rows' as 'users').values({ id: 1, n: 1 } as never).execute()
+      await trx
+        .insertInto('prepared_rows' as 'users')
+        .values({ id: 1, n: 1 } as never)
+        .execute()
       throw new Error('changed my mind')
     })
     .catch(() => {})
-  t.equal((await sql<{ count: number }>`select count(*)::int as count from prepared_rows`.execute(db)).rows[0].count, 0, 'rolled back')
+  t.equal(
+    (await sql<{ count: number }>`select count(*)::int as count from prepared_rows`.execute(db)).rows[0].count,
+    0,
+    'rolled back',
+  )
   await db.transaction().execute(async (trx) => {
-    await trx.insertInto('prepared_rows' as 'users').values({ id: 1, n: 1 } as never).execute()
+    await trx
+      .insertInto('prepared_rows' as 'users')
+      .values({ id: 1, n: 1 } as never)
+      .execute()
   })
   // More distinct statements than we name: IN lists of every length.
   for (let length = 1; length <= maxNamedStatements + 20; length += 1) {
     const ids = Array.from({ length }, (_, i) => i + 1)
-    const rows = await db.selectFrom('prepared_rows' as 'users').select('id').where('id', 'in', ids).execute()
+    const rows = await db
+      .selectFrom('prepared_rows' as 'users')
+      .select('id')
+      .where('id', 'in', ids)
+      .execute()
     if (rows.length !== 1) t.fail(`IN list of ${length}: ${rows.length} rows`)
   }
   await db.transaction().execute(async (trx) => {
     const prepared = await preparedOnThisConnection(trx as unknown as Db)
-    t.ok(prepared.length <= maxNamedStatements, `at most ${maxNamedStatements} named statements per connection (${prepared.length})`)
+    t.ok(
+      prepared.length <= maxNamedStatements,
+      `at most ${maxNamedStatements} named statements per connection (${prepared.length})`,
+    )
   })
 })

@@ -45,13 +45,15 @@ async function crawl(client: Client) {
 t.test('the demo, link by link, for each kind of reader', async (t) => {
   const { app, db } = await buildTestApp(t)
   await seedDemoIfEmpty(db, { info: () => {} })
-  const moderatorEmail = (await db
-    .selectFrom('community_members as m')
-    .innerJoin('users as u', 'u.id', 'm.user_id')
-    .select('u.email')
-    .where('m.role', '=', 'moderator')
-    .where('u.site_role', '=', 'member')
-    .executeTakeFirstOrThrow()).email
+  const moderatorEmail = (
+    await db
+      .selectFrom('community_members as m')
+      .innerJoin('users as u', 'u.id', 'm.user_id')
+      .select('u.email')
+      .where('m.role', '=', 'moderator')
+      .where('u.site_role', '=', 'member')
+      .executeTakeFirstOrThrow()
+  ).email
   const readers: [string, { email: string; password: string } | null][] = [
     ['visitor', null],
     ['member', { email: 'sofia@kring.example', password: demoMemberPassword }],

@@ -12,7 +12,9 @@ interface Floor {
   advisory: string
 }
 
-const { floors } = JSON.parse(readFileSync(path.join(root, 'scripts/dependency-floors.json'), 'utf8')) as { floors: Floor[] }
+const { floors } = JSON.parse(readFileSync(path.join(root, 'scripts/dependency-floors.json'), 'utf8')) as {
+  floors: Floor[]
+}
 const lock = JSON.parse(readFileSync(path.join(root, 'package-lock.json'), 'utf8')) as {
   packages: Record<string, { version?: string }>
 }

@@ -16,7 +16,11 @@ t.test('authors edit their thread and reply; everyone sees the marker and the hi
   const form = await client.get(`/t/${threadId}/edit`)
   t.match(form.body, 'value="First title"')
   t.match(form.body, 'First body</textarea>')
-  t.equal((await client.edit(`/t/${threadId}/edit`, { title: 'Better title', body: 'Better **body**', themes: 'matching' })).status, 303)
+  t.equal(
+    (await client.edit(`/t/${threadId}/edit`, { title: 'Better title', body: 'Better **body**', themes: 'matching' }))
+      .status,
+    303,
+  )
   t.equal((await client.edit(`/posts/${replyId}/edit`, { body: 'Second reply text' })).status, 303)
   t.equal((await client.edit(`/posts/${replyId}/edit`, { body: 'Third reply text' })).status, 303)
 
@@ -32,7 +36,11 @@ t.test('authors edit their thread and reply; everyone sees the marker and the hi
   t.equal(threadHistory.status, 200)
   t.match(threadHistory.body, /Current version[\s\S]*Better title[\s\S]*First title[\s\S]*First body/)
   const replyHistory = await visitor.get(`/posts/${replyId}/history`)
-  t.match(replyHistory.body, /Third reply text[\s\S]*Second reply text[\s\S]*First reply text/, 'newest first, every version kept')
+  t.match(
+    replyHistory.body,
+    /Third reply text[\s\S]*Second reply text[\s\S]*First reply text/,
+    'newest first, every version kept',
+  )
 
   const invalid = await client.edit(`/posts/${replyId}/edit`, { body: '' })
   t.equal(invalid.status, 422)
@@ -40,7 +48,7 @@ t.test('authors edit their thread and reply; everyone sees the marker and the hi
   t.equal(revisions.length, 2, 'a refused edit keeps no revision')
 })
 
-t.test('a moderator\'s edit is attributed to the moderator', async (t) => {
+t.test("a moderator's edit is attributed to the moderator", async (t) => {
   const { app, db } = await buildTestApp(t)
   const author = await createUser(db, { displayName: 'Ines' })
   const moderator = await createUser(db, { displayName: 'Mo Derator' })

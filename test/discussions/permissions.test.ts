@@ -25,7 +25,11 @@ t.test('permission matrix', async (t) => {
   }
 
   for (const visibility of ['public', 'members'] as const) {
-    const community = await createCommunityWith(db, { visibility, moderators: [people.moderator], members: [people.member, author] })
+    const community = await createCommunityWith(db, {
+      visibility,
+      moderators: [people.moderator],
+      members: [people.member, author],
+    })
     const threadId = await createThreadIn(db, community.id, author, { title: `Thread in ${visibility}` })
 
     for (const role of roles) {
@@ -44,15 +48,27 @@ t.test('permission matrix', async (t) => {
       const directory = await client.get('/communities')
       t.equal(directory.body.includes(`/c/${community.slug}"`), mayRead, `${label}: listed in the directory`)
       if (mayRead && !mayWrite) {
-        t.match(threadPage.body, role === 'visitor' ? 'Log in to reply.' : 'Join this community to reply.', `${label}: told what to do`)
+        t.match(
+          threadPage.body,
+          role === 'visitor' ? 'Log in to reply.' : 'Join this community to reply.',
+          `${label}: told what to do`,
+        )
       }
 
       // post a thread
       const newForm = await client.get(`/c/${community.slug}/new`)
-      t.equal(newForm.status, role === 'visitor' ? 303 : mayWrite ? 200 : mayRead ? 403 : 404, `${label}: new thread form`)
+      t.equal(
+        newForm.status,
+        role === 'visitor' ? 303 : mayWrite ? 200 : mayRead ? 403 : 404,
+        `${label}: new thread form`,
+      )
       await client.get('/')
       const posted = await client.post(`/c/${community.slug}/new`, { title: `New by ${role}`, body: 'Hello there' })
-      t.equal(posted.status, role === 'visitor' ? 401 : mayWrite ? 303 : mayRead ? 403 : 404, `${label}: start a thread`)
+      t.equal(
+        posted.status,
+        role === 'visitor' ? 401 : mayWrite ? 303 : mayRead ? 403 : 404,
+        `${label}: start a thread`,
+      )
 
       // reply
       await client.get('/')
@@ -63,10 +79,22 @@ t.test('permission matrix', async (t) => {
       const othersReply = await replyIn(db, threadId, author, null, `Reply by the author for ${role}`)
       await client.get('/')
       const editOther = await client.edit(`/posts/${othersReply}/edit`, { body: 'Changed by someone else' })
-      t.equal(editOther.status, role === 'visitor' ? 401 : mayModerate ? 303 : mayRead ? 403 : 404, `${label}: edit another's reply`)
+      t.equal(
+        editOther.status,
+        role === 'visitor' ? 401 : mayModerate ? 303 : mayRead ? 403 : 404,
+        `${label}: edit another's reply`,
+      )
       const deleteOther = await client.post(`/posts/${othersReply}/delete`)
-      t.equal(deleteOther.status, role === 'visitor' ? 401 : mayModerate ? 303 : mayRead ? 403 : 404, `${label}: delete another's reply`)
-      const row = await db.selectFrom('posts').select(['body_md', 'status']).where('id', '=', othersReply).executeTakeFirstOrThrow()
+      t.equal(
+        deleteOther.status,
+        role === 'visitor' ? 401 : mayModerate ? 303 : mayRead ? 403 : 404,
+        `${label}: delete another's reply`,
+      )
+      const row = await db
+        .selectFrom('posts')
+        .select(['body_md', 'status'])
+        .where('id', '=', othersReply)
+        .executeTakeFirstOrThrow()
       t.equal(row.status, mayModerate ? 'deleted' : 'visible', `${label}: the reply's state`)
       if (!mayModerate) t.equal(row.body_md, `Reply by the author for ${role}`, `${label}: nothing changed`)
 
@@ -74,7 +102,11 @@ t.test('permission matrix', async (t) => {
       if (mayWrite) {
         const own = await replyIn(db, threadId, people[role as Exclude<Role, 'visitor'>], null, 'My own words')
         await client.get('/')
-        t.equal((await client.edit(`/posts/${own}/edit`, { body: 'My own words, improved' })).status, 303, `${label}: edit own reply`)
+        t.equal(
+          (await client.edit(`/posts/${own}/edit`, { body: 'My own words, improved' })).status,
+          303,
+          `${label}: edit own reply`,
+        )
         t.equal((await client.post(`/posts/${own}/delete`)).status, 303, `${label}: delete own reply`)
       }
     }
@@ -94,7 +126,11 @@ t.test('a member who left can no longer write, and a suspended member only reads
   await client.get('/')
   t.equal((await client.post(`/t/${threadId}/replies`, { body: 'Still here?' })).status, 403)
 
-  await db.updateTable('users').set({ status: 'suspended', suspended_until: null }).where('id', '=', moderator.id).execute()
+  await db
+    .updateTable('users')
+    .set({ status: 'suspended', suspended_until: null })
+    .where('id', '=', moderator.id)
+    .execute()
   const suspended = new Client(app)
   await logIn(suspended, moderator.email, moderator.password)
   const page = await suspended.get(`/t/${threadId}`)

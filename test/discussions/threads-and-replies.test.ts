@@ -17,14 +17,21 @@ async function setup(t: Parameters<typeof buildTestApp>[0]) {
 
 /** The ids of the replies on a page, in the order shown, with their depth class. */
 function repliesOn(body: string) {
-  return [...body.matchAll(/<li class="reply depth-(\d)" id="p(\d+)">/g)].map((m) => ({ id: Number(m[2]), depth: Number(m[1]) }))
+  return [...body.matchAll(/<li class="reply depth-(\d)" id="p(\d+)">/g)].map((m) => ({
+    id: Number(m[2]),
+    depth: Number(m[1]),
+  }))
 }
 
 t.test('a member starts a thread with Markdown and themes; it tops the community page', async (t) => {
   const { db, community, client } = await setup(t)
   await createThemeWith(db, 'participation', { en: 'Participation', nl: 'Participatie' })
   await client.get(`/c/${community.slug}/new`)
-  const res = await client.post(`/c/${community.slug}/new`, { title: 'Reaching fathers', body: 'We tried **evening** sessions:\n\n- one\n- two\n\n<script>alert(1)</script>', themes: 'participation' })
+  const res = await client.post(`/c/${community.slug}/new`, {
+    title: 'Reaching fathers',
+    body: 'We tried **evening** sessions:\n\n- one\n- two\n\n<script>alert(1)</script>',
+    themes: 'participation',
+  })
   t.equal(res.status, 303)
   const page = await client.get(res.location!)
   t.match(page.body, '<h1 id="thread-title">Reaching fathers</h1>')
@@ -48,8 +55,16 @@ t.test('replies nest, deeper ones go flat with "in reply to", and the tree survi
   const second = await replyIn(db, threadId, other, null, 'second top-level')
   const page = await client.get(`/t/${threadId}`)
   const shown = repliesOn(page.body)
-  t.same(shown.map((r) => r.id), [...chain, second], 'depth-first order')
-  t.same(shown.map((r) => r.depth), [1, 2, 3, 4, 5, 5, 5, 1], 'indent up to the fixed depth, then flat')
+  t.same(
+    shown.map((r) => r.id),
+    [...chain, second],
+    'depth-first order',
+  )
+  t.same(
+    shown.map((r) => r.depth),
+    [1, 2, 3, 4, 5, 5, 5, 1],
+    'indent up to the fixed depth, then flat',
+  )
   const flat = chain[chain.length - 1]
   const flatHtml = page.body.slice(page.body.indexOf(`id="p${flat}"`))
   t.match(flatHtml.slice(0, 600), /in reply to (Hanne|Bram)/, 'a flattened reply names whom it answers')
@@ -57,11 +72,19 @@ t.test('replies nest, deeper ones go flat with "in reply to", and the tree survi
   const mine = chain[2] // written by Hanne, who is logged in
   t.equal((await client.post(`/posts/${mine}/delete`)).status, 303)
   const after = await client.get(`/t/${threadId}`)
-  t.same(repliesOn(after.body).map((r) => r.id), [...chain, second], 'the deleted reply keeps its place')
+  t.same(
+    repliesOn(after.body).map((r) => r.id),
+    [...chain, second],
+    'the deleted reply keeps its place',
+  )
   t.match(after.body, 'Reply deleted by its author.')
   t.notMatch(after.body, '<p>level 3</p>', 'its text is gone')
   t.match(after.body, '<p>level 4</p>', 'its answers stay')
-  const count = await db.selectFrom('threads').select('reply_count').where('id', '=', threadId).executeTakeFirstOrThrow()
+  const count = await db
+    .selectFrom('threads')
+    .select('reply_count')
+    .where('id', '=', threadId)
+    .executeTakeFirstOrThrow()
   t.equal(count.reply_count, chain.length, 'the count drops by one')
 })
 
@@ -81,11 +104,18 @@ t.test('a long thread pages by keyset without losing the nesting', async (t) => 
   const second = await client.get(decodeEntities(next!))
   const secondIds = repliesOn(second.body).map((r) => r.id)
   t.equal(firstIds.length + secondIds.length, ids.length, 'every reply on exactly one page')
-  t.same([...firstIds, ...secondIds].sort((a, b) => a - b), [...ids].sort((a, b) => a - b))
+  t.same(
+    [...firstIds, ...secondIds].sort((a, b) => a - b),
+    [...ids].sort((a, b) => a - b),
+  )
   t.notMatch(second.body, 'class="post opening-post"', 'the opening post is on the first page only')
   t.match(second.body, 'rel="prev"', 'a link back to earlier replies')
   const back = /rel="prev" href="([^"]+)"/.exec(second.body)![1]
-  t.same(repliesOn((await client.get(decodeEntities(back))).body).map((r) => r.id), firstIds, 'earlier replies lead back to the first page')
+  t.same(
+    repliesOn((await client.get(decodeEntities(back))).body).map((r) => r.id),
+    firstIds,
+    'earlier replies lead back to the first page',
+  )
 
   // A constant number of queries per page, whatever the number of replies shown.
   const visitor = new Client(client.app)
@@ -94,7 +124,11 @@ t.test('a long thread pages by keyset without losing the nesting', async (t) => 
   const fewQueries = database.queries.count
   database.queries.reset()
   await visitor.get(`/t/${threadId}`)
-  t.equal(database.queries.count, fewQueries, `a page of 1 reply and a page of ${repliesPerPage} cost the same number of queries (${fewQueries})`)
+  t.equal(
+    database.queries.count,
+    fewQueries,
+    `a page of 1 reply and a page of ${repliesPerPage} cost the same number of queries (${fewQueries})`,
+  )
   t.ok(fewQueries <= 6, 'and that number is small')
 })
 
@@ -136,7 +170,11 @@ t.test('bad input gets a clear 4xx, keeps the text, and changes nothing', async 
   const long = await client.post(`/c/${community.slug}/new`, { title: 'x'.repeat(10_000), body: 'Kept body' })
   t.equal(long.status, 422)
   t.match(long.body, 'This is 10,000 characters long; the limit is 200 characters.')
-  const unknownTheme = await client.post(`/c/${community.slug}/new`, { title: 'Fine title', body: 'Body', themes: ['no-such-theme'] })
+  const unknownTheme = await client.post(`/c/${community.slug}/new`, {
+    title: 'Fine title',
+    body: 'Body',
+    themes: ['no-such-theme'],
+  })
   t.equal(unknownTheme.status, 422)
   t.match(unknownTheme.body, 'One of the chosen themes does not exist')
   t.match(unknownTheme.body, 'value="Fine title"')
@@ -148,7 +186,10 @@ t.test('bad input gets a clear 4xx, keeps the text, and changes nothing', async 
   t.equal(nested.status, 422)
   t.match(nested.body, 'nests quotes or lists too deeply')
 
-  const crossThread = await client.post(`/t/${threadId}/replies`, { body: 'To a reply elsewhere', parent_id: String(foreignReply) })
+  const crossThread = await client.post(`/t/${threadId}/replies`, {
+    body: 'To a reply elsewhere',
+    parent_id: String(foreignReply),
+  })
   t.equal(crossThread.status, 400)
   t.match(crossThread.body, 'is not part of this thread')
   t.match(crossThread.body, 'To a reply elsewhere', 'the reply text is kept')

@@ -14,7 +14,11 @@ async function setup(t: Parameters<typeof buildTestApp>[0]) {
   const moderator = await createUser(db, { displayName: 'Mo Derator' })
   const community = await createCommunityWith(db, { members: [author], moderators: [moderator] })
   const themeId = await createThemeWith(db, 'participation', { en: 'Participation', nl: 'Participatie' })
-  const threadId = await createThreadIn(db, community.id, author, { title: 'Keeping a panel going', body: 'First **year** went well.', themeIds: [themeId] })
+  const threadId = await createThreadIn(db, community.id, author, {
+    title: 'Keeping a panel going',
+    body: 'First **year** went well.',
+    themeIds: [themeId],
+  })
   const replyId = await replyIn(db, threadId, author, null, 'An early reply.')
   const member = new Client(app)
   await logIn(member, author.email, author.password)
@@ -33,7 +37,7 @@ async function visit(visitor: Client, database: TestDatabase, path: string) {
 const csrfOf = (body: string) => decodeEntities(/name="_csrf" value="([^"]+)"/.exec(body)![1])
 const withoutCsrf = (body: string) => body.replace(/name="_csrf" value="[^"]*"/g, 'name="_csrf" value=""')
 
-t.test('a visitor\'s second look at a thread costs one query and shows the very same page', async (t) => {
+t.test("a visitor's second look at a thread costs one query and shows the very same page", async (t) => {
   const { app, database, threadId, visitor } = await setup(t)
   const first = await visit(visitor, database, `/t/${threadId}`)
   t.equal(first.status, 200)
@@ -48,9 +52,17 @@ t.test('a visitor\'s second look at a thread costs one query and shows the very 
   // The kept page carries this request's own path and a token this visitor can use.
   const slugged = await visit(visitor, database, `/t/${threadId}/keeping-a-panel-going?utm=x&y=z`)
   t.ok(slugged.kept, 'the slugged address shares the kept page')
-  t.match(slugged.body, `<a href="/login?next=/t/${threadId}/keeping-a-panel-going?utm&#x3D;x&amp;y&#x3D;z">`, 'its path, escaped')
+  t.match(
+    slugged.body,
+    `<a href="/login?next=/t/${threadId}/keeping-a-panel-going?utm&#x3D;x&amp;y&#x3D;z">`,
+    'its path, escaped',
+  )
   t.match(slugged.body, `name="next" value="/t/${threadId}/keeping-a-panel-going?utm&#x3D;x&amp;y&#x3D;z"`)
-  const switched = await visitor.post('/language', { locale: 'nl', next: `/t/${threadId}` }, { csrf: csrfOf(slugged.body) })
+  const switched = await visitor.post(
+    '/language',
+    { locale: 'nl', next: `/t/${threadId}` },
+    { csrf: csrfOf(slugged.body) },
+  )
   t.equal(switched.status, 303, 'the footer form works with the filled-in token')
   const dutch = await visit(visitor, database, `/t/${threadId}`)
   t.equal(dutch.status, 200)
@@ -86,7 +98,16 @@ t.test('visitors see every change to a thread at once: replies, edits, deletions
   t.notMatch(page.body, '<p>An early reply.</p>')
 
   await member.get(`/t/${threadId}/edit`)
-  t.equal((await member.edit(`/t/${threadId}/edit`, { title: 'Keeping a panel going, year two', body: 'Second year too.', themes: [] })).status, 303)
+  t.equal(
+    (
+      await member.edit(`/t/${threadId}/edit`, {
+        title: 'Keeping a panel going, year two',
+        body: 'Second year too.',
+        themes: [],
+      })
+    ).status,
+    303,
+  )
   page = await visit(visitor, database, path)
   t.match(page.body, '<h1 id="thread-title">Keeping a panel going, year two</h1>', 'an edited thread')
   t.notMatch(page.body, '/themes/participation', 'its themes as they are now')
@@ -100,7 +121,9 @@ t.test('visitors see every change to a thread at once: replies, edits, deletions
   t.notMatch(page.body, 'An early reply, corrected.')
 
   // Even a change made outside Kring's commands (a script, another domain's code) reaches the page.
-  await sql`update posts set body_html = '<p>Fixed by a script.</p>' where thread_id = ${threadId} and status = 'visible'`.execute(db)
+  await sql`update posts set body_html = '<p>Fixed by a script.</p>' where thread_id = ${threadId} and status = 'visible'`.execute(
+    db,
+  )
   t.match((await visit(visitor, database, path)).body, 'Fixed by a script.')
 })
 
@@ -111,11 +134,22 @@ t.test('visitors see renamed people, communities and themes at once', async (t) 
   t.ok((await visit(visitor, database, path)).kept)
 
   await member.get('/settings')
-  const saved = await member.post('/settings', { display_name: 'Hanne S.', organisation: 'Wijkteam Noord', country: '', bio: '', locale: '', time_zone: '' })
+  const saved = await member.post('/settings', {
+    display_name: 'Hanne S.',
+    organisation: 'Wijkteam Noord',
+    country: '',
+    bio: '',
+    locale: '',
+    time_zone: '',
+  })
   t.equal(saved.status, 303)
   let page = await visit(visitor, database, path)
   t.notOk(page.kept)
-  t.match(page.body, '<strong>Hanne S.</strong> <span class="muted">· Wijkteam Noord</span>', 'the author\'s new name and organisation')
+  t.match(
+    page.body,
+    '<strong>Hanne S.</strong> <span class="muted">· Wijkteam Noord</span>',
+    "the author's new name and organisation",
+  )
   t.notMatch(page.body, 'Hanne Smit')
 
   // Someone else's change of password or last login does not throw every page away.
@@ -123,19 +157,39 @@ t.test('visitors see renamed people, communities and themes at once', async (t) 
   await db.updateTable('users').set({ bio: 'Now with a bio' }).where('id', '=', author.id).execute()
   t.ok((await visit(visitor, database, path)).kept, 'what the page does not show changes nothing')
 
-  const renamed = await updateCommunity(db, community.id, { slug: 'panels', name: 'Panel practice', description_md: 'Renamed.', visibility: 'public', join_policy: 'open' })
+  const renamed = await updateCommunity(db, community.id, {
+    slug: 'panels',
+    name: 'Panel practice',
+    description_md: 'Renamed.',
+    visibility: 'public',
+    join_policy: 'open',
+  })
   t.ok(renamed.ok)
   page = await visit(visitor, database, path)
-  t.match(page.body, '<a href="/c/panels">Panel practice</a>', 'the community\'s new name')
+  t.match(page.body, '<a href="/c/panels">Panel practice</a>', "the community's new name")
 
   t.ok(await renameTheme(db, themeId, { en: 'Taking part', nl: 'Meedoen' }))
-  t.match((await visit(visitor, database, path)).body, '<a href="/themes/participation">Taking part</a>', 'the theme\'s new label')
+  t.match(
+    (await visit(visitor, database, path)).body,
+    '<a href="/themes/participation">Taking part</a>',
+    "the theme's new label",
+  )
 
   const other = await createThemeWith(db, 'involvement', { en: 'Involvement' })
   t.ok(await mergeTheme(db, themeId, other))
-  t.match((await visit(visitor, database, path)).body, '<a href="/themes/involvement">Involvement</a>', 'a merged theme')
+  t.match(
+    (await visit(visitor, database, path)).body,
+    '<a href="/themes/involvement">Involvement</a>',
+    'a merged theme',
+  )
 
-  const hidden = await updateCommunity(db, community.id, { slug: 'panels', name: 'Panel practice', description_md: 'Renamed.', visibility: 'members', join_policy: 'open' })
+  const hidden = await updateCommunity(db, community.id, {
+    slug: 'panels',
+    name: 'Panel practice',
+    description_md: 'Renamed.',
+    visibility: 'members',
+    join_policy: 'open',
+  })
   t.ok(hidden.ok)
   t.equal((await visitor.get(path)).status, 404, 'a community gone members-only hides its threads at once')
 })
@@ -184,10 +238,10 @@ t.test('time zones and languages each have their own page', async (t) => {
   visitor.cookies.set('kring_tz', 'Pacific/Auckland')
   const auckland = await visit(visitor, database, path)
   t.notOk(auckland.kept)
-  t.not(withoutCsrf(auckland.body), withoutCsrf(utc.body), 'times in the visitor\'s zone')
+  t.not(withoutCsrf(auckland.body), withoutCsrf(utc.body), "times in the visitor's zone")
   t.ok((await visit(visitor, database, path)).kept)
   visitor.cookies.delete('kring_tz')
-  t.ok((await visit(visitor, database, path)).kept, 'UTC\'s page is still kept')
+  t.ok((await visit(visitor, database, path)).kept, "UTC's page is still kept")
   visitor.headers['accept-language'] = 'nl'
   const dutch = await visit(visitor, database, path)
   t.notOk(dutch.kept)
@@ -195,7 +249,7 @@ t.test('time zones and languages each have their own page', async (t) => {
   t.ok((await visit(visitor, database, path)).kept)
 })
 
-t.test('a change made through another instance reaches this one\'s visitors', async (t) => {
+t.test("a change made through another instance reaches this one's visitors", async (t) => {
   const { app: first, db, database, threadId, author } = await setup(t)
   const { app: second } = await buildTestApp(t, { database, db: await database.connectAgain() })
   const path = `/t/${threadId}`
@@ -205,47 +259,76 @@ t.test('a change made through another instance reaches this one\'s visitors', as
   const elsewhere = new Client(second)
   await logIn(elsewhere, author.email, author.password)
   await elsewhere.get(path)
-  t.equal((await elsewhere.post(`/t/${threadId}/replies`, { body: 'Posted on the other instance.', parent_id: '' })).status, 303)
+  t.equal(
+    (await elsewhere.post(`/t/${threadId}/replies`, { body: 'Posted on the other instance.', parent_id: '' })).status,
+    303,
+  )
   t.match((await visitor.get(path)).body, 'Posted on the other instance.')
   t.ok(db)
 })
 
-t.test('version checks of concurrent requests share queries, but never one sent before the request arrived', async (t) => {
-  const sent: { threadIds: number[]; answer: (versions: Map<number, number>) => void }[] = []
-  const reader = new PageVersionReader((threadIds) => new Promise((answer) => sent.push({ threadIds, answer })))
-  const tick = () => new Promise((resolve) => setImmediate(resolve))
+t.test(
+  'version checks of concurrent requests share queries, but never one sent before the request arrived',
+  async (t) => {
+    const sent: { threadIds: number[]; answer: (versions: Map<number, number>) => void }[] = []
+    const reader = new PageVersionReader((threadIds) => new Promise((answer) => sent.push({ threadIds, answer })))
+    const tick = () => new Promise((resolve) => setImmediate(resolve))
 
-  const first = reader.read(1)
-  await tick()
-  t.same(sent.map((q) => q.threadIds), [[1]], 'the first request asks at once')
-  // Two more arrive while that query is out: they wait for the next one, whatever it would have said about them.
-  const second = reader.read(2)
-  const third = reader.read(1)
-  await tick()
-  t.equal(sent.length, 1, 'nothing more is sent while a query is out')
-  sent[0].answer(new Map([[0, 4], [1, 7]]))
-  t.same(await first, { thread: 7, all: 4 })
-  await tick()
-  t.same(sent.map((q) => q.threadIds), [[1], [2, 1]], 'then one query for both')
-  const fourth = reader.read(3)
-  sent[1].answer(new Map([[0, 5], [1, 8]]))
-  t.same(await second, { thread: 0, all: 5 }, 'a page nothing changed yet is at version 0')
-  t.same(await third, { thread: 8, all: 5 }, 'the later request sees the later version')
-  await tick()
-  t.same(sent[2].threadIds, [3])
-  sent[2].answer(new Map([[0, 5]]))
-  t.same(await fourth, { thread: 0, all: 5 })
+    const first = reader.read(1)
+    await tick()
+    t.same(
+      sent.map((q) => q.threadIds),
+      [[1]],
+      'the first request asks at once',
+    )
+    // Two more arrive while that query is out: they wait for the next one, whatever it would have said about them.
+    const second = reader.read(2)
+    const third = reader.read(1)
+    await tick()
+    t.equal(sent.length, 1, 'nothing more is sent while a query is out')
+    sent[0].answer(
+      new Map([
+        [0, 4],
+        [1, 7],
+      ]),
+    )
+    t.same(await first, { thread: 7, all: 4 })
+    await tick()
+    t.same(
+      sent.map((q) => q.threadIds),
+      [[1], [2, 1]],
+      'then one query for both',
+    )
+    const fourth = reader.read(3)
+    sent[1].answer(
+      new Map([
+        [0, 5],
+        [1, 8],
+      ]),
+    )
+    t.same(await second, { thread: 0, all: 5 }, 'a page nothing changed yet is at version 0')
+    t.same(await third, { thread: 8, all: 5 }, 'the later request sees the later version')
+    await tick()
+    t.same(sent[2].threadIds, [3])
+    sent[2].answer(new Map([[0, 5]]))
+    t.same(await fourth, { thread: 0, all: 5 })
 
-  // A failed query fails its requests, and the next ones still get asked.
-  const failing = reader.read(4)
-  await tick()
-  const later = reader.read(5)
-  ;(sent[3] as unknown as { answer: (v: unknown) => void }).answer(Promise.reject(new Error('database gone')))
-  await t.rejects(failing, /database gone/)
-  await tick()
-  sent[4].answer(new Map([[0, 6], [5, 1]]))
-  t.same(await later, { thread: 1, all: 6 })
-})
+    // A failed query fails its requests, and the next ones still get asked.
+    const failing = reader.read(4)
+    await tick()
+    const later = reader.read(5)
+    ;(sent[3] as unknown as { answer: (v: unknown) => void }).answer(Promise.reject(new Error('database gone')))
+    await t.rejects(failing, /database gone/)
+    await tick()
+    sent[4].answer(
+      new Map([
+        [0, 6],
+        [5, 1],
+      ]),
+    )
+    t.same(await later, { thread: 1, all: 6 })
+  },
+)
 
 t.test('many visitors at once cost fewer version queries than requests, and all get the page', async (t) => {
   const { app, database, threadId, visitor } = await setup(t)
@@ -254,5 +337,8 @@ t.test('many visitors at once cost fewer version queries than requests, and all 
   const pages = await Promise.all(Array.from({ length: 20 }, () => new Client(app).get(`/t/${threadId}`)))
   t.ok(pages.every((p) => p.status === 200 && p.body.includes('Keeping a panel going')))
   t.ok(database.queries.count < 20, `${database.queries.count} queries for 20 requests`)
-  t.ok(database.queries.sql.every((q) => /thread_page_versions/.test(q)), 'all of them version checks')
+  t.ok(
+    database.queries.sql.every((q) => /thread_page_versions/.test(q)),
+    'all of them version checks',
+  )
 })

@@ -20,7 +20,9 @@ t.test('/readyz reports database and search as JSON', async (t) => {
 })
 
 t.test('/readyz stays in rotation but says degraded when Meilisearch is unreachable', async (t) => {
-  const { app } = await buildTestApp(t, { config: { search: { url: 'http://127.0.0.1:9', masterKey: 'nope-nope-nope-nope', indexPrefix: 'x_' } } })
+  const { app } = await buildTestApp(t, {
+    config: { search: { url: 'http://127.0.0.1:9', masterKey: 'nope-nope-nope-nope', indexPrefix: 'x_' } },
+  })
   const res = await app.inject('/readyz')
   t.equal(res.statusCode, 200)
   t.match(res.json(), { status: 'degraded', database: 'ok', search: 'unavailable' })
@@ -28,7 +30,10 @@ t.test('/readyz stays in rotation but says degraded when Meilisearch is unreacha
 
 t.test('/readyz answers 503 when the database is gone', async (t) => {
   const { app } = await buildTestApp(t)
-  const pool = new pg.Pool({ connectionString: 'postgres://nobody@127.0.0.1:1/gone_test', connectionTimeoutMillis: 500 })
+  const pool = new pg.Pool({
+    connectionString: 'postgres://nobody@127.0.0.1:1/gone_test',
+    connectionTimeoutMillis: 500,
+  })
   const unreachable = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
   t.teardown(() => unreachable.destroy())
   const { app: other } = await buildTestApp(t, { db: unreachable })

@@ -13,7 +13,8 @@ interface TestContext {
 }
 
 export function testMeili(): TestMeili {
-  if (!existsSync(meiliFile)) throw new Error('No test Meilisearch: run the tests through `npm test` (tap runs test/setup/prepare.ts first).')
+  if (!existsSync(meiliFile))
+    throw new Error('No test Meilisearch: run the tests through `npm test` (tap runs test/setup/prepare.ts first).')
   return JSON.parse(readFileSync(meiliFile, 'utf8')) as TestMeili
 }
 
@@ -38,7 +39,11 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     cacheTemplates: true,
     bodyLimitBytes: 256 * 1024,
     rateLimits: { login: { max: 1000, timeWindowMs: 60_000 }, register: { max: 1000, timeWindowMs: 60_000 } },
-    moderation: { flagThreshold: 3, flagsPerMinute: { newAccount: 1000, established: 1000 }, postsPerMinute: { newAccount: 1000, established: 1000 } },
+    moderation: {
+      flagThreshold: 3,
+      flagsPerMinute: { newAccount: 1000, established: 1000 },
+      postsPerMinute: { newAccount: 1000, established: 1000 },
+    },
     logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...overrides,
   }

@@ -4,8 +4,14 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 
 const executablePath = process.env.KRING_CHROMIUM ?? '/usr/bin/chromium'
 const chromiumArgs = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run', '--disable-quic',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
 ]
 // Long enough for a loaded 2-core CI machine, short enough that a broken page fails the test rather than the file.
 export const waitMs = 20_000
@@ -17,7 +23,9 @@ interface Teardown {
 /** One browser per test file. A missing chromium fails loudly: browser tests are never silently skipped. */
 export async function launchBrowser(t: Teardown): Promise<Browser> {
   if (!existsSync(executablePath)) {
-    throw new Error(`${executablePath} is missing: install it with "apt-get install -y chromium" (.ci/run does), or point KRING_CHROMIUM at a Chromium binary.`)
+    throw new Error(
+      `${executablePath} is missing: install it with "apt-get install -y chromium" (.ci/run does), or point KRING_CHROMIUM at a Chromium binary.`,
+    )
   }
   const browser = await chromium.launch({ executablePath, args: chromiumArgs })
   t.teardown(() => browser.close())

@@ -23,7 +23,8 @@ export class Client {
 
   private remember(response: LightMyRequestResponse) {
     for (const cookie of response.cookies as { name: string; value: string; expires?: Date; maxAge?: number }[]) {
-      const expired = (cookie.expires && cookie.expires.getTime() <= Date.now()) || cookie.maxAge === 0 || cookie.value === ''
+      const expired =
+        (cookie.expires && cookie.expires.getTime() <= Date.now()) || cookie.maxAge === 0 || cookie.value === ''
       if (expired) this.cookies.delete(cookie.name)
       else this.cookies.set(cookie.name, cookie.value)
     }
@@ -34,7 +35,12 @@ export class Client {
   private wrap(response: LightMyRequestResponse): Response {
     this.remember(response)
     const location = response.headers.location
-    return { status: response.statusCode, headers: response.headers, body: response.body, location: typeof location === 'string' ? location : undefined }
+    return {
+      status: response.statusCode,
+      headers: response.headers,
+      body: response.body,
+      location: typeof location === 'string' ? location : undefined,
+    }
   }
 
   async get(url: string, headers: Record<string, string> = {}): Promise<Response> {
@@ -43,7 +49,11 @@ export class Client {
   }
 
   /** Posts a form as a browser would: urlencoded, with the cookies and (unless given) the last CSRF token it saw. */
-  async post(url: string, fields: Record<string, string | string[]> = {}, options: { csrf?: string | false; headers?: Record<string, string> } = {}): Promise<Response> {
+  async post(
+    url: string,
+    fields: Record<string, string | string[]> = {},
+    options: { csrf?: string | false; headers?: Record<string, string> } = {},
+  ): Promise<Response> {
     const form = new URLSearchParams()
     for (const [key, value] of Object.entries(fields)) {
       for (const item of Array.isArray(value) ? value : [value]) form.append(key, item)
@@ -91,5 +101,9 @@ export function decodeEntities(value: string): string {
   return value
     .replace(/&#x([0-9a-f]+);/gi, (_, hex: string) => String.fromCodePoint(parseInt(hex, 16)))
     .replace(/&#(\d+);/g, (_, dec: string) => String.fromCodePoint(Number(dec)))
-    .replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
 }

@@ -24,7 +24,14 @@ interface Teardown {
 }
 
 export async function createTestDatabase(t: Teardown): Promise<TestDatabase> {
-  const queries = { count: 0, sql: [] as string[], reset() { this.count = 0; this.sql = [] } }
+  const queries = {
+    count: 0,
+    sql: [] as string[],
+    reset() {
+      this.count = 0
+      this.sql = []
+    },
+  }
   const log = (event: LogEvent) => {
     queries.count++
     queries.sql.push(event.query.sql)
@@ -59,9 +66,17 @@ export async function createTestDatabase(t: Teardown): Promise<TestDatabase> {
   }
 
   const snapshot = new Blob([readFileSync(snapshotFile)])
-  const pglite = await PGlite.create({ loadDataDir: snapshot, parsers: { 20: (value: string) => Number.parseInt(value, 10) } })
+  const pglite = await PGlite.create({
+    loadDataDir: snapshot,
+    parsers: { 20: (value: string) => Number.parseInt(value, 10) },
+  })
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite), log })
   t.teardown(() => pglite.close().catch(() => {}))
   // PGlite lives in this process: a second "instance" shares the same engine, as two requests would.
-  return { db, config: { kind: 'pglite', dataDir: null, snapshot }, queries, connectAgain: async () => new Kysely<Database>({ dialect: new PGliteDialect(pglite) }) }
+  return {
+    db,
+    config: { kind: 'pglite', dataDir: null, snapshot },
+    queries,
+    connectAgain: async () => new Kysely<Database>({ dialect: new PGliteDialect(pglite) }),
+  }
 }

@@ -17,7 +17,10 @@ export const practiceFields = {
   practice_contact: 'intake@example.org',
 }
 
-export async function writeArticle(client: Client, fields: Partial<typeof practiceFields> & { themes?: string | string[] } = {}): Promise<Response> {
+export async function writeArticle(
+  client: Client,
+  fields: Partial<typeof practiceFields> & { themes?: string | string[] } = {},
+): Promise<Response> {
   await client.get('/library/new')
   return client.post('/library/new', { ...practiceFields, ...fields } as Record<string, string | string[]>)
 }

@@ -15,12 +15,22 @@ export async function loggedIn(app: FastifyInstance, user: TestUser): Promise<Cl
 
 /** The review item still waiting for a decision on this content, if any. */
 export async function openItemOf(db: Db, type: FlagTarget, id: number) {
-  return db.selectFrom('review_items').selectAll().where('target_type', '=', type).where('target_id', '=', id).where('status', '=', 'pending').executeTakeFirst()
+  return db
+    .selectFrom('review_items')
+    .selectAll()
+    .where('target_type', '=', type)
+    .where('target_id', '=', id)
+    .where('status', '=', 'pending')
+    .executeTakeFirst()
 }
 
-export async function logRows(db: Db, filter: { actorId?: number | null; action?: string; refused?: boolean; targetId?: number } = {}) {
+export async function logRows(
+  db: Db,
+  filter: { actorId?: number | null; action?: string; refused?: boolean; targetId?: number } = {},
+) {
   let query = db.selectFrom('moderation_log').selectAll().orderBy('id')
-  if (filter.actorId !== undefined) query = filter.actorId === null ? query.where('actor_id', 'is', null) : query.where('actor_id', '=', filter.actorId)
+  if (filter.actorId !== undefined)
+    query = filter.actorId === null ? query.where('actor_id', 'is', null) : query.where('actor_id', '=', filter.actorId)
   if (filter.action !== undefined) query = query.where('action', '=', filter.action)
   if (filter.refused !== undefined) query = query.where('refused', '=', filter.refused)
   if (filter.targetId !== undefined) query = query.where('target_id', '=', filter.targetId)

@@ -34,7 +34,10 @@ export interface RequestParts {
 }
 
 /** A request with Host, Connection: close and (for a body) Content-Length; the path and headers go out as given. */
-export function httpRequest(port: number, { method = 'GET', path, headers = {}, body }: RequestParts): Promise<RawResponse> {
+export function httpRequest(
+  port: number,
+  { method = 'GET', path, headers = {}, body }: RequestParts,
+): Promise<RawResponse> {
   const lines = [`${method} ${path} HTTP/1.1`, `Host: 127.0.0.1:${port}`, 'Connection: close']
   for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`)
   const payload = body === undefined ? Buffer.alloc(0) : Buffer.from(body, 'utf8')

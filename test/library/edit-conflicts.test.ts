@@ -18,7 +18,13 @@ async function setup(t: Parameters<typeof buildTestApp>[0]) {
   return { app, db, authorUser, moderatorUser, as }
 }
 
-const articleForm = (body: string, title = practiceFields.title) => ({ ...practiceFields, title, body, slug: 'intake-interviews', community: 'homeshare' })
+const articleForm = (body: string, title = practiceFields.title) => ({
+  ...practiceFields,
+  title,
+  body,
+  slug: 'intake-interviews',
+  community: 'homeshare',
+})
 
 t.test('a stale article save answers 409 with the newer text shown and the own text kept', async (t) => {
   const { db, authorUser, as } = await setup(t)
@@ -30,18 +36,28 @@ t.test('a stale article save answers 409 with the newer text shown and the own t
   t.equal(formVersion((await tabB.get(`${url}/edit`)).body), version)
 
   t.equal((await tabA.post(`${url}/edit`, { ...articleForm('Tab A says **pairs**.'), version: version! })).status, 303)
-  const stale = await tabB.post(`${url}/edit`, { ...articleForm('Tab B says threes.', 'A title from tab B'), version: version! })
+  const stale = await tabB.post(`${url}/edit`, {
+    ...articleForm('Tab B says threes.', 'A title from tab B'),
+    version: version!,
+  })
   t.equal(stale.status, 409)
-  t.match(stale.body, 'Iemand anders heeft een nieuwere versie bewaard', 'in the editor\'s language')
+  t.match(stale.body, 'Iemand anders heeft een nieuwere versie bewaard', "in the editor's language")
   t.match(stale.body, 'Tab A says <strong>pairs</strong>.', 'the newer version, rendered')
   t.match(stale.body, 'Tab B says threes.</textarea>', 'the own text kept')
   t.match(stale.body, 'value="A title from tab B"')
-  const row = await db.selectFrom('articles').select(['body_md', 'revision']).where('slug', '=', 'intake-interviews').executeTakeFirstOrThrow()
+  const row = await db
+    .selectFrom('articles')
+    .select(['body_md', 'revision'])
+    .where('slug', '=', 'intake-interviews')
+    .executeTakeFirstOrThrow()
   t.equal(row.body_md, 'Tab A says **pairs**.')
   const revisions = await db.selectFrom('article_revisions').select('revision').execute()
   t.equal(revisions.length, row.revision, 'a refused save keeps no revision')
 
-  const merged = await tabB.post(`${url}/edit`, { ...articleForm('Merged: pairs and threes.'), version: formVersion(stale.body)! })
+  const merged = await tabB.post(`${url}/edit`, {
+    ...articleForm('Merged: pairs and threes.'),
+    version: formVersion(stale.body)!,
+  })
   t.equal(merged.status, 303, 'saving again from the 409 page goes through')
 
   for (const bad of ['', 'x', '-3', '1e3']) {
@@ -52,7 +68,16 @@ t.test('a stale article save answers 409 with the newer text shown and the own t
   const missing = await tabA.post(`${url}/edit`, articleForm('No version at all'))
   t.equal(missing.status, 409)
   t.match(missing.body, 'No version at all</textarea>')
-  t.equal((await db.selectFrom('articles').select('body_md').where('slug', '=', 'intake-interviews').executeTakeFirstOrThrow()).body_md, 'Merged: pairs and threes.')
+  t.equal(
+    (
+      await db
+        .selectFrom('articles')
+        .select('body_md')
+        .where('slug', '=', 'intake-interviews')
+        .executeTakeFirstOrThrow()
+    ).body_md,
+    'Merged: pairs and threes.',
+  )
 })
 
 t.test('a restored revision makes an open edit form stale', async (t) => {
@@ -80,15 +105,28 @@ t.test('a stale comment edit answers 409 with both texts; a current one saves', 
 
   const version = formVersion((await author.get(`/library/comments/${id}/edit`)).body)!
   t.equal(formVersion((await moderator.get(`/library/comments/${id}/edit`)).body), version)
-  t.equal((await moderator.post(`/library/comments/${id}/edit`, { body: 'Edited by the *moderator*', version })).status, 303)
+  t.equal(
+    (await moderator.post(`/library/comments/${id}/edit`, { body: 'Edited by the *moderator*', version })).status,
+    303,
+  )
   const stale = await author.post(`/library/comments/${id}/edit`, { body: 'Edited by the author', version })
   t.equal(stale.status, 409)
   t.match(stale.body, 'Edited by the <em>moderator</em>')
   t.match(stale.body, 'Edited by the author</textarea>')
-  t.equal((await db.selectFrom('comments').select('body_md').where('id', '=', id).executeTakeFirstOrThrow()).body_md, 'Edited by the *moderator*')
+  t.equal(
+    (await db.selectFrom('comments').select('body_md').where('id', '=', id).executeTakeFirstOrThrow()).body_md,
+    'Edited by the *moderator*',
+  )
   const garbled = await author.post(`/library/comments/${id}/edit`, { body: 'Garbled version', version: 'two' })
   t.equal(garbled.status, 409)
   t.match(garbled.body, 'Garbled version</textarea>')
-  t.equal((await author.post(`/library/comments/${id}/edit`, { body: 'Merged comment', version: formVersion(stale.body)! })).status, 303)
-  t.equal((await db.selectFrom('comments').select('body_md').where('id', '=', id).executeTakeFirstOrThrow()).body_md, 'Merged comment')
+  t.equal(
+    (await author.post(`/library/comments/${id}/edit`, { body: 'Merged comment', version: formVersion(stale.body)! }))
+      .status,
+    303,
+  )
+  t.equal(
+    (await db.selectFrom('comments').select('body_md').where('id', '=', id).executeTakeFirstOrThrow()).body_md,
+    'Merged comment',
+  )
 })

@@ -9,7 +9,11 @@ async function setup(t: Parameters<typeof buildTestApp>[0]) {
   const authorUser = await createUser(db, { displayName: 'Author' })
   const moderatorUser = await createUser(db, { displayName: 'Moderator' })
   const memberUser = await createUser(db, { displayName: 'Commenter' })
-  const community = await createCommunityWith(db, { slug: 'homeshare', moderators: [moderatorUser], members: [authorUser, memberUser] })
+  const community = await createCommunityWith(db, {
+    slug: 'homeshare',
+    moderators: [moderatorUser],
+    members: [authorUser, memberUser],
+  })
   const as = async (user: { email: string; password: string }) => {
     const client = new Client(app)
     await logIn(client, user.email, user.password)
@@ -24,7 +28,19 @@ async function setup(t: Parameters<typeof buildTestApp>[0]) {
     await moderator.post(`${url}/publish`)
     return url
   }
-  return { app, db, community, authorUser, moderatorUser, memberUser, author, moderator, member: await as(memberUser), visitor: new Client(app), published }
+  return {
+    app,
+    db,
+    community,
+    authorUser,
+    moderatorUser,
+    memberUser,
+    author,
+    moderator,
+    member: await as(memberUser),
+    visitor: new Client(app),
+    published,
+  }
 }
 
 t.test('every save keeps a revision: history, diff between any two, and restore', async (t) => {
@@ -32,7 +48,15 @@ t.test('every save keeps a revision: history, diff between any two, and restore'
   const url = await published()
   await author.get(`${url}/edit`)
   const edit = async (body: string, title = 'Intake interviews with two coordinators') =>
-    author.edit(`${url}/edit`, { title, slug: 'intake-interviews-with-two-coordinators', summary: 'S', kind: 'practice', language: 'en', body, community: 'homeshare' })
+    author.edit(`${url}/edit`, {
+      title,
+      slug: 'intake-interviews-with-two-coordinators',
+      summary: 'S',
+      kind: 'practice',
+      language: 'en',
+      body,
+      community: 'homeshare',
+    })
   t.equal((await edit('We do intakes in pairs since 2024.')).status, 303)
   t.equal((await edit('We do intakes in threes since 2025.', 'Intake interviews with three coordinators')).status, 303)
   const page = await visitor.get(url)
@@ -53,11 +77,19 @@ t.test('every save keeps a revision: history, diff between any two, and restore'
   await author.get(`${url}/history`)
   t.equal((await author.post(`${url}/restore`, { revision: '2' })).status, 303)
   t.match((await visitor.get(url)).body, 'in pairs since 2024', 'the older text is back')
-  t.match((await author.get(`${url}/history`)).body, '#4 (current) · restored from #2', 'restoring makes a new revision')
+  t.match(
+    (await author.get(`${url}/history`)).body,
+    '#4 (current) · restored from #2',
+    'restoring makes a new revision',
+  )
 
   const other = await published({ title: 'Another practice' })
   await author.get(`${other}/history`)
-  t.equal((await author.post(`${other}/restore`, { revision: '3' })).status, 404, "a revision of another article cannot be restored here")
+  t.equal(
+    (await author.post(`${other}/restore`, { revision: '3' })).status,
+    404,
+    'a revision of another article cannot be restored here',
+  )
   const revisions = await db.selectFrom('article_revisions').select('id').execute()
   t.equal(revisions.length, 5, 'and nothing changed')
 })
@@ -69,7 +101,13 @@ t.test('translations link to each other and say when the original moved on', asy
   t.equal(form.status, 200)
   t.match(form.body, 'value="intake-interviews-with-two-coordinators-nl"')
   const created = await member.post(`${url}/translate`, {
-    title: 'Intakegesprekken met twee coördinatoren', slug: 'intakegesprekken', summary: '', kind: 'practice', language: 'nl', body: 'We doen intakes **met twee**.', community: 'homeshare',
+    title: 'Intakegesprekken met twee coördinatoren',
+    slug: 'intakegesprekken',
+    summary: '',
+    kind: 'practice',
+    language: 'nl',
+    body: 'We doen intakes **met twee**.',
+    community: 'homeshare',
   })
   t.equal(created.status, 303)
   const nlUrl = created.location!
@@ -83,10 +121,31 @@ t.test('translations link to each other and say when the original moved on', asy
   t.notMatch(translation.body, 'may be out of date')
 
   await author.get(`${url}/edit`)
-  await author.edit(`${url}/edit`, { title: 'Intake interviews with two coordinators', slug: 'intake-interviews-with-two-coordinators', summary: '', kind: 'practice', language: 'en', body: 'Changed original', community: 'homeshare' })
-  t.match((await visitor.get(nlUrl)).body, 'This translation may be out of date', 'the source changed after the translation')
+  await author.edit(`${url}/edit`, {
+    title: 'Intake interviews with two coordinators',
+    slug: 'intake-interviews-with-two-coordinators',
+    summary: '',
+    kind: 'practice',
+    language: 'en',
+    body: 'Changed original',
+    community: 'homeshare',
+  })
+  t.match(
+    (await visitor.get(nlUrl)).body,
+    'This translation may be out of date',
+    'the source changed after the translation',
+  )
   await member.get(`${nlUrl}/edit`)
-  await member.edit(`${nlUrl}/edit`, { title: 'Intakegesprekken met twee coördinatoren', slug: 'intakegesprekken', summary: '', kind: 'practice', language: 'nl', body: 'Bijgewerkt', community: 'homeshare', translation_current: '1' })
+  await member.edit(`${nlUrl}/edit`, {
+    title: 'Intakegesprekken met twee coördinatoren',
+    slug: 'intakegesprekken',
+    summary: '',
+    kind: 'practice',
+    language: 'nl',
+    body: 'Bijgewerkt',
+    community: 'homeshare',
+    translation_current: '1',
+  })
   t.notMatch((await visitor.get(nlUrl)).body, 'may be out of date', 'until the translation is brought up to date')
   t.equal((await member.get(`${url}/translate?language=en`)).status, 400, 'not into its own language')
 })
@@ -101,17 +160,29 @@ t.test('members comment on published articles with one level of replies; visitor
   const first = (await db.selectFrom('comments').select('id').executeTakeFirstOrThrow()).id
   await author.get(url)
   t.equal((await author.post(`${url}/comments`, { body: 'Glad it helps.', parent_id: String(first) })).status, 303)
-  const answer = (await db.selectFrom('comments').select('id').where('parent_id', '=', first).executeTakeFirstOrThrow()).id
+  const answer = (await db.selectFrom('comments').select('id').where('parent_id', '=', first).executeTakeFirstOrThrow())
+    .id
   await member.get(url)
-  t.equal((await member.post(`${url}/comments`, { body: 'Answer to the answer', parent_id: String(answer) })).status, 303)
-  const flat = await db.selectFrom('comments').select('parent_id').where('body_md', '=', 'Answer to the answer').executeTakeFirstOrThrow()
+  t.equal(
+    (await member.post(`${url}/comments`, { body: 'Answer to the answer', parent_id: String(answer) })).status,
+    303,
+  )
+  const flat = await db
+    .selectFrom('comments')
+    .select('parent_id')
+    .where('body_md', '=', 'Answer to the answer')
+    .executeTakeFirstOrThrow()
   t.equal(flat.parent_id, first, 'one level of replies: answers to answers join the same conversation')
 
   const shown = await visitor.get(url)
   t.match(shown.body, '3 comments')
   t.match(shown.body, 'Thanks, <strong>useful</strong>!')
   await author.get(url)
-  t.equal((await author.edit(`/library/comments/${first}/edit`, { body: 'Hijacked' })).status, 403, 'only the author edits a comment')
+  t.equal(
+    (await author.edit(`/library/comments/${first}/edit`, { body: 'Hijacked' })).status,
+    403,
+    'only the author edits a comment',
+  )
   await member.get(url)
   t.equal((await member.edit(`/library/comments/${first}/edit`, { body: 'Thanks, very useful!' })).status, 303)
   t.equal((await member.post(`/library/comments/${first}/delete`)).status, 303)
@@ -126,7 +197,10 @@ t.test('members comment on published articles with one level of replies; visitor
 
 t.test('a moderator turns a thread and chosen replies into a draft that links back', async (t) => {
   const { app, db, community, authorUser, memberUser, moderator, member, visitor } = await setup(t)
-  const threadId = await createThreadIn(db, community.id, authorUser, { title: 'Evening intakes for working hosts', body: 'We tried evening intakes.' })
+  const threadId = await createThreadIn(db, community.id, authorUser, {
+    title: 'Evening intakes for working hosts',
+    body: 'We tried evening intakes.',
+  })
   const good = await replyIn(db, threadId, memberUser, null, 'It doubled our reach.')
   await replyIn(db, threadId, memberUser, null, 'Off topic remark')
   t.equal((await member.get(`/t/${threadId}/to-library`)).status, 403, 'members cannot')
@@ -135,7 +209,10 @@ t.test('a moderator turns a thread and chosen replies into a draft that links ba
   const made = await moderator.post(`/t/${threadId}/to-library`, { replies: String(good) })
   t.equal(made.status, 303)
   t.match(made.location!, /^\/library\/evening-intakes-for-working-hosts\/edit$/)
-  const article = await db.selectFrom('articles').select(['body_md', 'status', 'community_id']).executeTakeFirstOrThrow()
+  const article = await db
+    .selectFrom('articles')
+    .select(['body_md', 'status', 'community_id'])
+    .executeTakeFirstOrThrow()
   t.equal(article.status, 'draft')
   t.match(article.body_md, 'We tried evening intakes.')
   t.match(article.body_md, 'It doubled our reach.')
@@ -154,7 +231,9 @@ t.test('admins merge themes: everything moves, the old address redirects', async
   await client.get('/admin/themes')
   await client.post('/admin/themes', { slug: 'participation', label_en: 'Participation', label_nl: 'Participatie' })
   await client.post('/admin/themes', { slug: 'involvement', label_en: 'Involvement', label_nl: 'Betrokkenheid' })
-  const ids = Object.fromEntries((await db.selectFrom('tags').select(['id', 'slug']).execute()).map((r) => [r.slug, r.id]))
+  const ids = Object.fromEntries(
+    (await db.selectFrom('tags').select(['id', 'slug']).execute()).map((r) => [r.slug, r.id]),
+  )
   await createThreadIn(db, community.id, authorUser, { title: 'Tagged thread', themeIds: [ids.involvement] })
   t.equal((await client.post(`/admin/themes/${ids.involvement}/merge`, { into: 'participation' })).status, 303)
   const moved = await new Client(app).get('/themes/participation')

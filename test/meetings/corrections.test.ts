@@ -5,8 +5,14 @@ import { createCommunityWith, createUser } from '../helpers/factories.js'
 
 const year = new Date().getUTCFullYear() + 1
 const plan = (title: string, day: string, extra: Record<string, string> = {}) => ({
-  title, topic: 'Matching hosts and tenants', starts_at: `${year}-${day}T14:00`, ends_at: `${year}-${day}T15:30`,
-  time_zone: 'Europe/Amsterdam', online_url: '', agenda: '', ...extra,
+  title,
+  topic: 'Matching hosts and tenants',
+  starts_at: `${year}-${day}T14:00`,
+  ends_at: `${year}-${day}T15:30`,
+  time_zone: 'Europe/Amsterdam',
+  online_url: '',
+  agenda: '',
+  ...extra,
 })
 
 async function setup(t: Parameters<typeof buildTestApp>[0], visibility: 'public' | 'members' = 'public') {
@@ -18,7 +24,13 @@ async function setup(t: Parameters<typeof buildTestApp>[0], visibility: 'public'
     chris: await createUser(db, { displayName: 'Chris Member' }),
     outsider: await createUser(db, { displayName: 'Out Sider' }),
   }
-  await createCommunityWith(db, { slug: 'homeshare', name: 'Homeshare', visibility, moderators: [users.moderator], members: [users.ana, users.bram, users.chris] })
+  await createCommunityWith(db, {
+    slug: 'homeshare',
+    name: 'Homeshare',
+    visibility,
+    moderators: [users.moderator],
+    members: [users.ana, users.bram, users.chris],
+  })
   const clients = {} as Record<keyof typeof users, Client>
   for (const [name, user] of Object.entries(users)) {
     const client = new Client(app)
@@ -35,22 +47,64 @@ async function setup(t: Parameters<typeof buildTestApp>[0], visibility: 'public'
   const other = await planAs('Autumn meeting', '09-15')
 
   // What a meeting holds, added through the meeting page as its planner and members do.
-  const ok = (status: number, what: string) => { if (status !== 303) throw new Error(`${what} failed with ${status}`) }
+  const ok = (status: number, what: string) => {
+    if (status !== 303) throw new Error(`${what} failed with ${status}`)
+  }
   await moderator.get(url)
-  ok((await moderator.post(`${url}/items`, { text: 'Share the intake checklist', owner: String(users.ana.id), due_on: `${year}-04-01` })).status, 'adding an item')
-  ok((await moderator.post(`${url}/rooms`, { name: 'Nederlandstalig', language: 'nl', facilitator: String(users.ana.id), note_taker: String(users.bram.id) })).status, 'adding a room')
+  ok(
+    (
+      await moderator.post(`${url}/items`, {
+        text: 'Share the intake checklist',
+        owner: String(users.ana.id),
+        due_on: `${year}-04-01`,
+      })
+    ).status,
+    'adding an item',
+  )
+  ok(
+    (
+      await moderator.post(`${url}/rooms`, {
+        name: 'Nederlandstalig',
+        language: 'nl',
+        facilitator: String(users.ana.id),
+        note_taker: String(users.bram.id),
+      })
+    ).status,
+    'adding a room',
+  )
   const notes = `${url}/rooms/${idOf(await moderator.get(url), 'room')}/notes`
-  ok((await clients.bram.submit(notes, notes, { worked: 'Koppelgesprekken met **twee** coördinatoren.', did_not_work: '', call_to_action: '' })).status, 'writing notes')
+  ok(
+    (
+      await clients.bram.submit(notes, notes, {
+        worked: 'Koppelgesprekken met **twee** coördinatoren.',
+        did_not_work: '',
+        call_to_action: '',
+      })
+    ).status,
+    'writing notes',
+  )
   await clients.ana.get(url)
   ok((await clients.ana.post(`${url}/questions`, { question: 'How do we vet hosts?' })).status, 'asking')
   await clients.chris.get(url)
   ok((await clients.chris.post(`${url}/questions`, { question: 'Who pays for insurance?' })).status, 'asking')
   await moderator.get(other)
-  ok((await moderator.post(`${other}/items`, { text: 'Book the venue', owner: '', due_on: '' })).status, 'adding an item elsewhere')
-  ok((await moderator.post(`${other}/rooms`, { name: 'English room', language: 'en', facilitator: '', note_taker: '' })).status, 'adding a room elsewhere')
+  ok(
+    (await moderator.post(`${other}/items`, { text: 'Book the venue', owner: '', due_on: '' })).status,
+    'adding an item elsewhere',
+  )
+  ok(
+    (await moderator.post(`${other}/rooms`, { name: 'English room', language: 'en', facilitator: '', note_taker: '' }))
+      .status,
+    'adding a room elsewhere',
+  )
 
   const page = await moderator.get(url)
-  const ids = { item: idOf(page, 'item'), room: idOf(page, 'room'), anaQuestion: questionId(page, 'How do we vet hosts?'), chrisQuestion: questionId(page, 'Who pays for insurance?') }
+  const ids = {
+    item: idOf(page, 'item'),
+    room: idOf(page, 'room'),
+    anaQuestion: questionId(page, 'How do we vet hosts?'),
+    chrisQuestion: questionId(page, 'Who pays for insurance?'),
+  }
   const otherPage = await moderator.get(other)
   const otherIds = { item: idOf(otherPage, 'item'), room: idOf(otherPage, 'room') }
   return { db, users, ...clients, visitor: new Client(app), url, other, ids, otherIds }
@@ -88,7 +142,11 @@ t.test('a planner edits an action item: the form is prefilled, the meeting page 
   t.match(form.body, `<option value="${users.ana.id}" selected>Ana Facilitator</option>`, 'with its owner chosen')
   t.match(form.body, `value="${year}-04-01"`, 'and its due date')
 
-  const saved = await moderator.edit(`${url}/items/${ids.item}/edit`, { text: 'Share the revised checklist', owner: String(users.chris.id), due_on: `${year}-05-15` })
+  const saved = await moderator.edit(`${url}/items/${ids.item}/edit`, {
+    text: 'Share the revised checklist',
+    owner: String(users.chris.id),
+    due_on: `${year}-05-15`,
+  })
   t.equal(saved.status, 303)
   t.equal(saved.location, `${url}#item-${ids.item}`)
   const page = await moderator.get(url)
@@ -98,7 +156,17 @@ t.test('a planner edits an action item: the form is prefilled, the meeting page 
   t.notMatch(page.body, 'Share the intake checklist')
 
   await moderator.get(`${url}/items/${ids.item}/edit`)
-  t.equal((await moderator.edit(`${url}/items/${ids.item}/edit`, { text: 'Share the revised checklist', owner: '', due_on: '' })).status, 303, 'owner and due date may be emptied')
+  t.equal(
+    (
+      await moderator.edit(`${url}/items/${ids.item}/edit`, {
+        text: 'Share the revised checklist',
+        owner: '',
+        due_on: '',
+      })
+    ).status,
+    303,
+    'owner and due date may be emptied',
+  )
   const emptied = await chris.get(url)
   t.notMatch(emptied.body, 'Chris Member</li>', 'nobody owns it now')
   t.notMatch(emptied.body, `due ${year}-05-15`)
@@ -106,7 +174,11 @@ t.test('a planner edits an action item: the form is prefilled, the meeting page 
 
   // The owner still updates the status; that is all they do.
   await moderator.get(`${url}/items/${ids.item}/edit`)
-  await moderator.edit(`${url}/items/${ids.item}/edit`, { text: 'Share the revised checklist', owner: String(users.ana.id), due_on: '' })
+  await moderator.edit(`${url}/items/${ids.item}/edit`, {
+    text: 'Share the revised checklist',
+    owner: String(users.ana.id),
+    due_on: '',
+  })
   await ana.get(url)
   t.equal((await ana.post(`${url}/items/${ids.item}/status`, { status: 'done' })).status, 303)
   t.match((await ana.get(url)).body, /Share the revised checklist — Ana Facilitator\s*<span class="badge">done<\/span>/)
@@ -118,18 +190,30 @@ t.test('a planner edits an action item: the form is prefilled, the meeting page 
 t.test('a bad action item edit gets a 422 with the message and the text kept; nothing changes', async (t) => {
   const { moderator, users, url, ids } = await setup(t)
   await moderator.get(`${url}/items/${ids.item}/edit`)
-  const empty = await moderator.edit(`${url}/items/${ids.item}/edit`, { text: '  ', owner: String(users.ana.id), due_on: `${year}-04-01` })
+  const empty = await moderator.edit(`${url}/items/${ids.item}/edit`, {
+    text: '  ',
+    owner: String(users.ana.id),
+    due_on: `${year}-04-01`,
+  })
   t.equal(empty.status, 422)
   t.match(empty.body, 'Describe the action item (at most 1000 characters).')
   const long = await moderator.edit(`${url}/items/${ids.item}/edit`, { text: 'x'.repeat(1001), owner: '', due_on: '' })
   t.equal(long.status, 422)
   t.match(long.body, 'This is 1,001 characters long; the limit is 1,000 characters.')
   t.match(long.body, `value="${'x'.repeat(1001)}"`, 'the text kept')
-  const stranger = await moderator.edit(`${url}/items/${ids.item}/edit`, { text: 'Ask the outsider', owner: String(users.outsider.id), due_on: '' })
+  const stranger = await moderator.edit(`${url}/items/${ids.item}/edit`, {
+    text: 'Ask the outsider',
+    owner: String(users.outsider.id),
+    due_on: '',
+  })
   t.equal(stranger.status, 422)
   t.match(stranger.body, 'That person is not a member of this community.')
   t.match(stranger.body, 'value="Ask the outsider"', 'the text is kept to correct')
-  const date = await moderator.edit(`${url}/items/${ids.item}/edit`, { text: 'Bad date', owner: '', due_on: `${year}-02-31` })
+  const date = await moderator.edit(`${url}/items/${ids.item}/edit`, {
+    text: 'Bad date',
+    owner: '',
+    due_on: `${year}-02-31`,
+  })
   t.equal(date.status, 422)
   t.match(date.body, 'The due date is not a valid date.')
   t.match(date.body, `action="${url}/items/${ids.item}/edit"`, 'the form still edits this item')
@@ -170,10 +254,18 @@ t.test('a planner edits a break-out room: name, language and people change, the 
   t.match(form.body, 'Edit the break-out room Nederlandstalig')
   t.match(form.body, 'value="Nederlandstalig"')
   t.match(form.body, '<option value="nl" selected>')
-  t.match(form.body, new RegExp(`name="facilitator">.*<option value="${users.ana.id}" selected>Ana Facilitator</option>`))
+  t.match(
+    form.body,
+    new RegExp(`name="facilitator">.*<option value="${users.ana.id}" selected>Ana Facilitator</option>`),
+  )
   t.match(form.body, new RegExp(`name="note_taker">.*<option value="${users.bram.id}" selected>Bram Notes</option>`))
 
-  const saved = await moderator.post(`${url}/rooms/${ids.room}/edit`, { name: 'English corner', language: 'en', facilitator: String(users.chris.id), note_taker: '' })
+  const saved = await moderator.post(`${url}/rooms/${ids.room}/edit`, {
+    name: 'English corner',
+    language: 'en',
+    facilitator: String(users.chris.id),
+    note_taker: '',
+  })
   t.equal(saved.status, 303)
   t.equal(saved.location, `${url}#room-${ids.room}`)
   const page = await moderator.get(url)
@@ -190,17 +282,37 @@ t.test('a planner edits a break-out room: name, language and people change, the 
 t.test('a bad room edit gets a 422 with the message; nothing changes', async (t) => {
   const { moderator, users, url, ids } = await setup(t)
   await moderator.get(`${url}/rooms/${ids.room}/edit`)
-  const nameless = await moderator.post(`${url}/rooms/${ids.room}/edit`, { name: '', language: 'nl', facilitator: '', note_taker: '' })
+  const nameless = await moderator.post(`${url}/rooms/${ids.room}/edit`, {
+    name: '',
+    language: 'nl',
+    facilitator: '',
+    note_taker: '',
+  })
   t.equal(nameless.status, 422)
   t.match(nameless.body, 'Give the room a name (at most 100 characters).')
-  const long = await moderator.post(`${url}/rooms/${ids.room}/edit`, { name: 'x'.repeat(101), language: 'nl', facilitator: '', note_taker: '' })
+  const long = await moderator.post(`${url}/rooms/${ids.room}/edit`, {
+    name: 'x'.repeat(101),
+    language: 'nl',
+    facilitator: '',
+    note_taker: '',
+  })
   t.equal(long.status, 422)
   t.match(long.body, 'This is 101 characters long; the limit is 100 characters.')
-  const klingon = await moderator.post(`${url}/rooms/${ids.room}/edit`, { name: 'Klingon', language: 'tlh', facilitator: '', note_taker: '' })
+  const klingon = await moderator.post(`${url}/rooms/${ids.room}/edit`, {
+    name: 'Klingon',
+    language: 'tlh',
+    facilitator: '',
+    note_taker: '',
+  })
   t.equal(klingon.status, 422)
   t.match(klingon.body, 'Choose one of the listed languages.')
   t.match(klingon.body, 'value="Klingon"', 'the name is kept to correct')
-  const stranger = await moderator.post(`${url}/rooms/${ids.room}/edit`, { name: 'Mixed', language: 'en', facilitator: '', note_taker: String(users.outsider.id) })
+  const stranger = await moderator.post(`${url}/rooms/${ids.room}/edit`, {
+    name: 'Mixed',
+    language: 'en',
+    facilitator: '',
+    note_taker: String(users.outsider.id),
+  })
   t.equal(stranger.status, 422)
   t.match(stranger.body, 'That person is not a member of this community.')
   const page = await moderator.get(url)
@@ -223,81 +335,123 @@ t.test('a planner removes a break-out room, and its notes with it', async (t) =>
   t.equal((await bram.get(`${url}/rooms/${ids.room}/notes`)).status, 404, 'the notes page is gone for the note-taker')
 })
 
-t.test('questions: the author withdraws their own before the meeting; planners remove any; votes go with them', async (t) => {
-  const { db, moderator, ana, bram, chris, url, ids } = await setup(t)
-  await bram.get(url)
-  t.equal((await bram.post(`${url}/questions/${ids.anaQuestion}/upvote`)).status, 303)
-  await chris.post(`${url}/questions/${ids.anaQuestion}/upvote`)
+t.test(
+  'questions: the author withdraws their own before the meeting; planners remove any; votes go with them',
+  async (t) => {
+    const { db, moderator, ana, bram, chris, url, ids } = await setup(t)
+    await bram.get(url)
+    t.equal((await bram.post(`${url}/questions/${ids.anaQuestion}/upvote`)).status, 303)
+    await chris.post(`${url}/questions/${ids.anaQuestion}/upvote`)
 
-  const anaPage = await ana.get(url)
-  t.match(anaPage.body, `action="${url}/questions/${ids.anaQuestion}/delete"`, 'the author may withdraw her question')
-  t.match(anaPage.body, 'Withdraw my question')
-  t.notMatch(anaPage.body, `/questions/${ids.chrisQuestion}/delete`, 'but not someone else’s')
-  const bramPage = await bram.get(url)
-  t.notMatch(bramPage.body, '/delete"', 'a member who asked nothing removes nothing')
+    const anaPage = await ana.get(url)
+    t.match(anaPage.body, `action="${url}/questions/${ids.anaQuestion}/delete"`, 'the author may withdraw her question')
+    t.match(anaPage.body, 'Withdraw my question')
+    t.notMatch(anaPage.body, `/questions/${ids.chrisQuestion}/delete`, 'but not someone else’s')
+    const bramPage = await bram.get(url)
+    t.notMatch(bramPage.body, '/delete"', 'a member who asked nothing removes nothing')
 
-  const refused = await bram.post(`${url}/questions/${ids.anaQuestion}/delete`)
-  t.equal(refused.status, 403)
-  t.match(refused.body, 'Only the person who asked this question can withdraw it; moderators can remove any question.')
-  t.match((await bram.get(url)).body, 'How do we vet hosts?', 'the question stays')
+    const refused = await bram.post(`${url}/questions/${ids.anaQuestion}/delete`)
+    t.equal(refused.status, 403)
+    t.match(
+      refused.body,
+      'Only the person who asked this question can withdraw it; moderators can remove any question.',
+    )
+    t.match((await bram.get(url)).body, 'How do we vet hosts?', 'the question stays')
 
-  await ana.get(url)
-  const withdrawn = await ana.post(`${url}/questions/${ids.anaQuestion}/delete`)
-  t.equal(withdrawn.status, 303)
-  t.equal(withdrawn.location, `${url}#questions`)
-  const after = await ana.get(url)
-  t.match(after.body, 'Your question has been withdrawn.')
-  t.notMatch(after.body, 'How do we vet hosts?')
-  t.equal((await db.selectFrom('meeting_question_votes').select(db.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n, 0, 'its votes went with it')
+    await ana.get(url)
+    const withdrawn = await ana.post(`${url}/questions/${ids.anaQuestion}/delete`)
+    t.equal(withdrawn.status, 303)
+    t.equal(withdrawn.location, `${url}#questions`)
+    const after = await ana.get(url)
+    t.match(after.body, 'Your question has been withdrawn.')
+    t.notMatch(after.body, 'How do we vet hosts?')
+    t.equal(
+      (await db.selectFrom('meeting_question_votes').select(db.fn.countAll<number>().as('n')).executeTakeFirstOrThrow())
+        .n,
+      0,
+      'its votes went with it',
+    )
 
-  const modPage = await moderator.get(url)
-  t.match(modPage.body, 'Remove question', 'a planner may remove a member’s question')
-  const removed = await moderator.post(`${url}/questions/${ids.chrisQuestion}/delete`)
-  t.equal(removed.status, 303)
-  const gone = await chris.get(url)
-  t.notMatch(gone.body, 'Who pays for insurance?')
-  t.match(gone.body, 'No questions yet.')
-  t.match((await moderator.get(url)).body, 'The question has been removed.')
-})
+    const modPage = await moderator.get(url)
+    t.match(modPage.body, 'Remove question', 'a planner may remove a member’s question')
+    const removed = await moderator.post(`${url}/questions/${ids.chrisQuestion}/delete`)
+    t.equal(removed.status, 303)
+    const gone = await chris.get(url)
+    t.notMatch(gone.body, 'Who pays for insurance?')
+    t.match(gone.body, 'No questions yet.')
+    t.match((await moderator.get(url)).body, 'The question has been removed.')
+  },
+)
 
-t.test('an author cannot withdraw a discussed question, nor any once the meeting started; a planner still can', async (t) => {
-  const { moderator, ana, chris, url, ids } = await setup(t)
-  await moderator.get(url)
-  t.equal((await moderator.post(`${url}/questions/${ids.anaQuestion}/discussed`, { discussed: 'yes' })).status, 303)
-  const anaPage = await ana.get(url)
-  t.notMatch(anaPage.body, `/questions/${ids.anaQuestion}/delete`, 'no withdraw button on a discussed question')
-  const discussed = await ana.post(`${url}/questions/${ids.anaQuestion}/delete`)
-  t.equal(discussed.status, 409)
-  t.match(discussed.body, 'This question can no longer be withdrawn: the meeting has started or the question was discussed.')
+t.test(
+  'an author cannot withdraw a discussed question, nor any once the meeting started; a planner still can',
+  async (t) => {
+    const { moderator, ana, chris, url, ids } = await setup(t)
+    await moderator.get(url)
+    t.equal((await moderator.post(`${url}/questions/${ids.anaQuestion}/discussed`, { discussed: 'yes' })).status, 303)
+    const anaPage = await ana.get(url)
+    t.notMatch(anaPage.body, `/questions/${ids.anaQuestion}/delete`, 'no withdraw button on a discussed question')
+    const discussed = await ana.post(`${url}/questions/${ids.anaQuestion}/delete`)
+    t.equal(discussed.status, 409)
+    t.match(
+      discussed.body,
+      'This question can no longer be withdrawn: the meeting has started or the question was discussed.',
+    )
 
-  // The planner moves the meeting to yesterday: it has started.
-  const yesterday = new Date(Date.now() - 24 * 3600 * 1000).toISOString().slice(0, 10)
-  await moderator.get(`${url}/edit`)
-  t.equal((await moderator.edit(`${url}/edit`, plan('Spring meeting', '', { starts_at: `${yesterday}T10:00`, ends_at: `${yesterday}T11:00`, time_zone: 'UTC' }))).status, 303)
-  const chrisPage = await chris.get(url)
-  t.notMatch(chrisPage.body, `/questions/${ids.chrisQuestion}/delete`, 'no withdraw button once the meeting started')
-  const started = await chris.post(`${url}/questions/${ids.chrisQuestion}/delete`)
-  t.equal(started.status, 409)
-  const still = await chris.get(url)
-  t.match(still.body, 'Who pays for insurance?')
-  t.match(still.body, 'How do we vet hosts?')
+    // The planner moves the meeting to yesterday: it has started.
+    const yesterday = new Date(Date.now() - 24 * 3600 * 1000).toISOString().slice(0, 10)
+    await moderator.get(`${url}/edit`)
+    t.equal(
+      (
+        await moderator.edit(
+          `${url}/edit`,
+          plan('Spring meeting', '', {
+            starts_at: `${yesterday}T10:00`,
+            ends_at: `${yesterday}T11:00`,
+            time_zone: 'UTC',
+          }),
+        )
+      ).status,
+      303,
+    )
+    const chrisPage = await chris.get(url)
+    t.notMatch(chrisPage.body, `/questions/${ids.chrisQuestion}/delete`, 'no withdraw button once the meeting started')
+    const started = await chris.post(`${url}/questions/${ids.chrisQuestion}/delete`)
+    t.equal(started.status, 409)
+    const still = await chris.get(url)
+    t.match(still.body, 'Who pays for insurance?')
+    t.match(still.body, 'How do we vet hosts?')
 
-  const modPage = await moderator.get(url)
-  t.match(modPage.body, `action="${url}/questions/${ids.anaQuestion}/delete"`, 'the planner still removes a discussed question')
-  t.equal((await moderator.post(`${url}/questions/${ids.anaQuestion}/delete`)).status, 303)
-  t.equal((await moderator.post(`${url}/questions/${ids.chrisQuestion}/delete`)).status, 303)
-  t.match((await chris.get(url)).body, 'No questions yet.')
-})
+    const modPage = await moderator.get(url)
+    t.match(
+      modPage.body,
+      `action="${url}/questions/${ids.anaQuestion}/delete"`,
+      'the planner still removes a discussed question',
+    )
+    t.equal((await moderator.post(`${url}/questions/${ids.anaQuestion}/delete`)).status, 303)
+    t.equal((await moderator.post(`${url}/questions/${ids.chrisQuestion}/delete`)).status, 303)
+    t.match((await chris.get(url)).body, 'No questions yet.')
+  },
+)
 
 t.test('members, outsiders and visitors cannot correct or remove; nothing changes', async (t) => {
   const { ana, chris, outsider, visitor, users, url, ids } = await setup(t)
   const attempts = async (who: Client) => [
     await who.edit(`${url}/items/${ids.item}/edit`, { text: 'Hijacked', owner: '', due_on: '' }),
     await who.post(`${url}/items/${ids.item}/delete`),
-    await who.post(`${url}/rooms/${ids.room}/edit`, { name: 'Hijacked room', language: 'en', facilitator: String(users.chris.id), note_taker: '' }),
+    await who.post(`${url}/rooms/${ids.room}/edit`, {
+      name: 'Hijacked room',
+      language: 'en',
+      facilitator: String(users.chris.id),
+      note_taker: '',
+    }),
     await who.post(`${url}/rooms/${ids.room}/delete`),
   ]
-  for (const [name, client] of [['a member', chris], ['the item’s owner and room’s facilitator', ana], ['an outsider', outsider]] as const) {
+  for (const [name, client] of [
+    ['a member', chris],
+    ['the item’s owner and room’s facilitator', ana],
+    ['an outsider', outsider],
+  ] as const) {
     await client.get(url)
     for (const path of [`${url}/items/${ids.item}/edit`, `${url}/rooms/${ids.room}/edit`]) {
       const page = await client.get(path)
@@ -319,7 +473,11 @@ t.test('members, outsiders and visitors cannot correct or remove; nothing change
   t.equal(login.status, 303, 'a visitor is sent to log in')
   t.match(login.location, /^\/login/)
   await visitor.get(url)
-  for (const response of [...(await attempts(visitor)), await visitor.post(`${url}/questions/${ids.chrisQuestion}/delete`)]) t.equal(response.status, 401, 'a visitor is refused: not logged in')
+  for (const response of [
+    ...(await attempts(visitor)),
+    await visitor.post(`${url}/questions/${ids.chrisQuestion}/delete`),
+  ])
+    t.equal(response.status, 401, 'a visitor is refused: not logged in')
 
   const page = await chris.get(url)
   t.match(page.body, 'Share the intake checklist — Ana Facilitator')
@@ -351,11 +509,19 @@ t.test('an item, room or question of another meeting is not found through this o
   const wrong = [
     await moderator.edit(`${other}/items/${ids.item}/edit`, { text: 'Moved', owner: '', due_on: '' }),
     await moderator.post(`${other}/items/${ids.item}/delete`),
-    await moderator.post(`${other}/rooms/${ids.room}/edit`, { name: 'Moved', language: 'en', facilitator: '', note_taker: '' }),
+    await moderator.post(`${other}/rooms/${ids.room}/edit`, {
+      name: 'Moved',
+      language: 'en',
+      facilitator: '',
+      note_taker: '',
+    }),
     await moderator.post(`${other}/rooms/${ids.room}/delete`),
     await moderator.post(`${other}/questions/${ids.chrisQuestion}/delete`),
   ]
-  t.same(wrong.map((r) => r.status), [404, 404, 404, 404, 404])
+  t.same(
+    wrong.map((r) => r.status),
+    [404, 404, 404, 404, 404],
+  )
   await ana.get(url)
   t.equal((await ana.post(`${other}/questions/${ids.anaQuestion}/delete`)).status, 404, 'nor for the author')
   const page = await moderator.get(url)
@@ -383,7 +549,12 @@ t.test('a cancelled meeting is a closed record: no corrections, no removals', as
   const attempts = [
     await moderator.edit(`${url}/items/${ids.item}/edit`, { text: 'Changed', owner: '', due_on: '' }),
     await moderator.post(`${url}/items/${ids.item}/delete`),
-    await moderator.post(`${url}/rooms/${ids.room}/edit`, { name: 'Changed', language: 'en', facilitator: '', note_taker: '' }),
+    await moderator.post(`${url}/rooms/${ids.room}/edit`, {
+      name: 'Changed',
+      language: 'en',
+      facilitator: '',
+      note_taker: '',
+    }),
     await moderator.post(`${url}/rooms/${ids.room}/delete`),
     await moderator.post(`${url}/questions/${ids.chrisQuestion}/delete`),
   ]
@@ -397,7 +568,12 @@ t.test('a cancelled meeting is a closed record: no corrections, no removals', as
   t.match(withdraw.body, message)
 
   const modPage = await moderator.get(url)
-  for (const link of ['/edit"', '/delete"']) t.notMatch(modPage.body, new RegExp(`/(items|rooms|questions)/\\d+${link}`), `no ${link} links on a cancelled meeting`)
+  for (const link of ['/edit"', '/delete"'])
+    t.notMatch(
+      modPage.body,
+      new RegExp(`/(items|rooms|questions)/\\d+${link}`),
+      `no ${link} links on a cancelled meeting`,
+    )
   t.notMatch((await ana.get(url)).body, 'Withdraw my question')
   const page = await chris.get(url)
   t.match(page.body, 'This meeting was cancelled.')

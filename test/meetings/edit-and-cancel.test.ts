@@ -9,7 +9,13 @@ async function setup(t: Parameters<typeof buildTestApp>[0], visibility: 'public'
   const moderator = await createUser(db, { displayName: 'Mod Erator' })
   const member = await createUser(db, { displayName: 'Plain Member' })
   const outsider = await createUser(db, { displayName: 'Out Sider' })
-  await createCommunityWith(db, { slug: 'homeshare', name: 'Homeshare', visibility, moderators: [moderator], members: [member] })
+  await createCommunityWith(db, {
+    slug: 'homeshare',
+    name: 'Homeshare',
+    visibility,
+    moderators: [moderator],
+    members: [member],
+  })
   await createThemeWith(db, 'matching', { en: 'Matching', nl: 'Koppelen' })
   await createThemeWith(db, 'housing', { en: 'Housing', nl: 'Wonen' })
   const as = async (user: { email: string; password: string }) => {
@@ -17,7 +23,12 @@ async function setup(t: Parameters<typeof buildTestApp>[0], visibility: 'public'
     await logIn(client, user.email, user.password)
     return client
   }
-  const clients = { moderator: await as(moderator), member: await as(member), outsider: await as(outsider), visitor: new Client(app) }
+  const clients = {
+    moderator: await as(moderator),
+    member: await as(member),
+    outsider: await as(outsider),
+    visitor: new Client(app),
+  }
   const planned = await clients.moderator.submit('/c/homeshare/meetings/new', '/c/homeshare/meetings/new', plan())
   if (planned.status !== 303 || !planned.location) throw new Error(`planning failed with ${planned.status}`)
   return { db, ...clients, url: planned.location }
@@ -42,74 +53,103 @@ function eventIn(ics: string) {
   return { event, status: event.component.getFirstPropertyValue('status'), sequence: event.sequence }
 }
 
-t.test('a moderator edits a meeting: the form shows it in its own zone, the page and the calendar file take the change', async (t) => {
-  const { moderator, member, url } = await setup(t)
-  t.equal(eventIn((await member.get(`${url}.ics`)).body).sequence, 0, 'a new meeting is the first version of its event')
+t.test(
+  'a moderator edits a meeting: the form shows it in its own zone, the page and the calendar file take the change',
+  async (t) => {
+    const { moderator, member, url } = await setup(t)
+    t.equal(
+      eventIn((await member.get(`${url}.ics`)).body).sequence,
+      0,
+      'a new meeting is the first version of its event',
+    )
 
-  t.match((await moderator.get(url)).body, `href="${url}/edit"`, 'the meeting page offers the edit link to its planner')
-  t.notMatch((await member.get(url)).body, 'Edit meeting', 'but not to a member')
+    t.match(
+      (await moderator.get(url)).body,
+      `href="${url}/edit"`,
+      'the meeting page offers the edit link to its planner',
+    )
+    t.notMatch((await member.get(url)).body, 'Edit meeting', 'but not to a member')
 
-  moderator.cookies.set('kring_tz', 'Asia/Tokyo')
-  const form = await moderator.get(`${url}/edit`)
-  t.equal(form.status, 200)
-  t.match(form.body, 'Edit the meeting')
-  t.match(form.body, `action="${url}/edit"`, 'the form posts back to this meeting')
-  t.match(form.body, 'value="Matching hosts and tenants"', 'prefilled with the title')
-  t.match(form.body, `value="${nextYear}-06-18T14:00"`, 'the start as planned in Amsterdam, not in the editor’s Tokyo time')
-  t.match(form.body, '<option value="Europe/Amsterdam" selected>', 'the meeting’s own zone is chosen')
-  t.match(form.body, /value="matching" checked/, 'its themes are ticked')
-  t.notMatch(form.body, /value="housing" checked/)
-  t.match(form.body, '1. Welcome</textarea>', 'the agenda as written')
+    moderator.cookies.set('kring_tz', 'Asia/Tokyo')
+    const form = await moderator.get(`${url}/edit`)
+    t.equal(form.status, 200)
+    t.match(form.body, 'Edit the meeting')
+    t.match(form.body, `action="${url}/edit"`, 'the form posts back to this meeting')
+    t.match(form.body, 'value="Matching hosts and tenants"', 'prefilled with the title')
+    t.match(
+      form.body,
+      `value="${nextYear}-06-18T14:00"`,
+      'the start as planned in Amsterdam, not in the editor’s Tokyo time',
+    )
+    t.match(form.body, '<option value="Europe/Amsterdam" selected>', 'the meeting’s own zone is chosen')
+    t.match(form.body, /value="matching" checked/, 'its themes are ticked')
+    t.notMatch(form.body, /value="housing" checked/)
+    t.match(form.body, '1. Welcome</textarea>', 'the agenda as written')
 
-  const saved = await moderator.edit(`${url}/edit`, plan({
-    title: 'Matching, revisited', themes: 'housing', starts_at: `${nextYear}-06-18T09:00`, ends_at: `${nextYear}-06-18T10:00`,
-    time_zone: 'America/New_York', agenda: '## New agenda\n\nBring **questions**.',
-  }))
-  t.equal(saved.status, 303)
-  t.equal(saved.location, url)
-  moderator.cookies.set('kring_tz', 'America/New_York')
-  const page = await moderator.get(url)
-  t.match(page.body, 'The meeting has been updated.')
-  t.match(page.body, '<h1 id="meeting-title">Matching, revisited</h1>')
-  t.match(page.body, '<strong>questions</strong>', 'the new agenda is rendered')
-  t.match(page.body, '09:00', 'the new time, in New York')
-  t.match(page.body, 'Housing')
-  t.notMatch(page.body, '>Matching</a>', 'the old theme is gone')
+    const saved = await moderator.edit(
+      `${url}/edit`,
+      plan({
+        title: 'Matching, revisited',
+        themes: 'housing',
+        starts_at: `${nextYear}-06-18T09:00`,
+        ends_at: `${nextYear}-06-18T10:00`,
+        time_zone: 'America/New_York',
+        agenda: '## New agenda\n\nBring **questions**.',
+      }),
+    )
+    t.equal(saved.status, 303)
+    t.equal(saved.location, url)
+    moderator.cookies.set('kring_tz', 'America/New_York')
+    const page = await moderator.get(url)
+    t.match(page.body, 'The meeting has been updated.')
+    t.match(page.body, '<h1 id="meeting-title">Matching, revisited</h1>')
+    t.match(page.body, '<strong>questions</strong>', 'the new agenda is rendered')
+    t.match(page.body, '09:00', 'the new time, in New York')
+    t.match(page.body, 'Housing')
+    t.notMatch(page.body, '>Matching</a>', 'the old theme is gone')
 
-  const { event, sequence, status } = eventIn((await member.get(`${url}.ics`)).body)
-  t.equal(sequence, 1, 'the edit raises SEQUENCE so calendar apps replace their copy')
-  t.equal(status, null, 'an edited meeting is not cancelled')
-  t.equal(event.summary, 'Matching, revisited')
-  t.equal(event.startDate.toJSDate().toISOString(), `${nextYear}-06-18T13:00:00.000Z`, '09:00 New York summer time')
-  t.equal(event.endDate.toJSDate().toISOString(), `${nextYear}-06-18T14:00:00.000Z`)
+    const { event, sequence, status } = eventIn((await member.get(`${url}.ics`)).body)
+    t.equal(sequence, 1, 'the edit raises SEQUENCE so calendar apps replace their copy')
+    t.equal(status, null, 'an edited meeting is not cancelled')
+    t.equal(event.summary, 'Matching, revisited')
+    t.equal(event.startDate.toJSDate().toISOString(), `${nextYear}-06-18T13:00:00.000Z`, '09:00 New York summer time')
+    t.equal(event.endDate.toJSDate().toISOString(), `${nextYear}-06-18T14:00:00.000Z`)
 
-  await moderator.get(`${url}/edit`)
-  await moderator.edit(`${url}/edit`, plan({ title: 'Matching, third take' }))
-  t.equal(eventIn((await member.get('/c/homeshare/meetings.ics')).body).sequence, 2, 'every edit counts, in the community feed too')
-})
+    await moderator.get(`${url}/edit`)
+    await moderator.edit(`${url}/edit`, plan({ title: 'Matching, third take' }))
+    t.equal(
+      eventIn((await member.get('/c/homeshare/meetings.ics')).body).sequence,
+      2,
+      'every edit counts, in the community feed too',
+    )
+  },
+)
 
-t.test('only planners edit: members are refused, visitors sent to log in, outsiders of a members-only community find nothing', async (t) => {
-  const { member, visitor, url } = await setup(t)
-  const refused = await member.get(`${url}/edit`)
-  t.equal(refused.status, 403)
-  t.match(refused.body, 'Only moderators of this community can do this.')
-  await member.get(url)
-  t.equal((await member.edit(`${url}/edit`, plan({ title: 'Hijacked' }))).status, 403)
-  t.equal((await member.post(`${url}/cancel`, { reason: 'no' })).status, 403, 'nor do they cancel')
+t.test(
+  'only planners edit: members are refused, visitors sent to log in, outsiders of a members-only community find nothing',
+  async (t) => {
+    const { member, visitor, url } = await setup(t)
+    const refused = await member.get(`${url}/edit`)
+    t.equal(refused.status, 403)
+    t.match(refused.body, 'Only moderators of this community can do this.')
+    await member.get(url)
+    t.equal((await member.edit(`${url}/edit`, plan({ title: 'Hijacked' }))).status, 403)
+    t.equal((await member.post(`${url}/cancel`, { reason: 'no' })).status, 403, 'nor do they cancel')
 
-  const login = await visitor.get(`${url}/edit`)
-  t.equal(login.status, 303)
-  t.match(login.location, /^\/login/)
-  await visitor.get(url)
-  const visitorPost = await visitor.edit(`${url}/edit`, plan({ title: 'Hijacked' }))
-  t.equal(visitorPost.status, 401, 'a visitor’s post is refused: they are not logged in')
+    const login = await visitor.get(`${url}/edit`)
+    t.equal(login.status, 303)
+    t.match(login.location, /^\/login/)
+    await visitor.get(url)
+    const visitorPost = await visitor.edit(`${url}/edit`, plan({ title: 'Hijacked' }))
+    t.equal(visitorPost.status, 401, 'a visitor’s post is refused: they are not logged in')
 
-  const page = await member.get(url)
-  t.match(page.body, 'Matching hosts and tenants', 'the meeting is as planned')
-  t.notMatch(page.body, 'Hijacked')
-  t.notMatch(page.body, 'This meeting was cancelled')
-  t.equal(eventIn((await member.get(`${url}.ics`)).body).sequence, 0)
-})
+    const page = await member.get(url)
+    t.match(page.body, 'Matching hosts and tenants', 'the meeting is as planned')
+    t.notMatch(page.body, 'Hijacked')
+    t.notMatch(page.body, 'This meeting was cancelled')
+    t.equal(eventIn((await member.get(`${url}.ics`)).body).sequence, 0)
+  },
+)
 
 t.test('a members-only community’s meeting cannot be edited by outsiders: it does not exist for them', async (t) => {
   const { outsider, url } = await setup(t, 'members')
@@ -122,7 +162,10 @@ t.test('a members-only community’s meeting cannot be edited by outsiders: it d
 t.test('a bad edit gets a 422 with the text kept, and the meeting stays as it was', async (t) => {
   const { moderator, member, url } = await setup(t)
   await moderator.get(`${url}/edit`)
-  const backwards = await moderator.edit(`${url}/edit`, plan({ title: 'Kept title', ends_at: `${nextYear}-06-18T13:00` }))
+  const backwards = await moderator.edit(
+    `${url}/edit`,
+    plan({ title: 'Kept title', ends_at: `${nextYear}-06-18T13:00` }),
+  )
   t.equal(backwards.status, 422)
   t.match(backwards.body, 'The meeting must end after it starts.')
   t.match(backwards.body, 'value="Kept title"', 'the title is kept')
@@ -164,7 +207,10 @@ t.test('a moderator cancels a meeting: everyone sees it, calendars remove it, ta
   t.notMatch(modPage.body, 'Edit meeting', 'a cancelled meeting offers no edit link')
   t.notMatch(modPage.body, `action="${url}/cancel"`, 'nor a second cancel')
 
-  for (const [who, client] of [['member', member], ['visitor', visitor]] as const) {
+  for (const [who, client] of [
+    ['member', member],
+    ['visitor', visitor],
+  ] as const) {
     const page = await client.get(url)
     t.match(page.body, 'This meeting was cancelled.', `${who} sees the notice`)
     t.match(page.body, 'Reason: The venue &lt;b&gt;flooded&lt;/b&gt;.', `${who} sees the reason, as text`)
@@ -175,7 +221,11 @@ t.test('a moderator cancels a meeting: everyone sees it, calendars remove it, ta
   t.match(memberPage.body, 'Who pays for insurance?', 'questions already asked stay readable')
 
   const list = await visitor.get('/c/homeshare/meetings')
-  t.match(list.body, /Matching hosts and tenants<\/a> <span class="badge">cancelled<\/span>/, 'the list marks it cancelled')
+  t.match(
+    list.body,
+    /Matching hosts and tenants<\/a> <span class="badge">cancelled<\/span>/,
+    'the list marks it cancelled',
+  )
 
   const single = eventIn((await member.get(`${url}.ics`)).body)
   t.equal(single.status, 'CANCELLED', 'the calendar file says it is cancelled')
@@ -220,16 +270,34 @@ t.test('a cancelled meeting cannot be edited', async (t) => {
   t.notMatch((await member.get(url)).body, 'Back on', 'the title did not change')
 })
 
-t.test('the next meeting follows up the open items of the last meeting that took place, not of a cancelled one', async (t) => {
-  const { moderator, url } = await setup(t)
-  await moderator.get(url)
-  t.equal((await moderator.post(`${url}/items`, { text: 'Write the welcome guide', owner: '', due_on: '' })).status, 303)
-  const cancelled = await moderator.submit('/c/homeshare/meetings/new', '/c/homeshare/meetings/new', plan({ title: 'Autumn session', starts_at: `${nextYear}-09-18T14:00`, ends_at: `${nextYear}-09-18T15:30` }))
-  await moderator.get(cancelled.location!)
-  t.equal((await moderator.post(`${cancelled.location!}/cancel`, { reason: 'Too few people' })).status, 303)
-  const next = await moderator.submit('/c/homeshare/meetings/new', '/c/homeshare/meetings/new', plan({ title: 'Winter session', starts_at: `${nextYear}-12-18T14:00`, ends_at: `${nextYear}-12-18T15:30` }))
-  const page = await moderator.get(next.location!)
-  t.match(page.body, `<a href="${url}">Matching hosts and tenants</a>`, 'the follow-up names the meeting that took place')
-  t.match(page.body, 'Write the welcome guide', 'and lists its open item')
-  t.notMatch(page.body, 'Autumn session', 'the cancelled meeting is passed over')
-})
+t.test(
+  'the next meeting follows up the open items of the last meeting that took place, not of a cancelled one',
+  async (t) => {
+    const { moderator, url } = await setup(t)
+    await moderator.get(url)
+    t.equal(
+      (await moderator.post(`${url}/items`, { text: 'Write the welcome guide', owner: '', due_on: '' })).status,
+      303,
+    )
+    const cancelled = await moderator.submit(
+      '/c/homeshare/meetings/new',
+      '/c/homeshare/meetings/new',
+      plan({ title: 'Autumn session', starts_at: `${nextYear}-09-18T14:00`, ends_at: `${nextYear}-09-18T15:30` }),
+    )
+    await moderator.get(cancelled.location!)
+    t.equal((await moderator.post(`${cancelled.location!}/cancel`, { reason: 'Too few people' })).status, 303)
+    const next = await moderator.submit(
+      '/c/homeshare/meetings/new',
+      '/c/homeshare/meetings/new',
+      plan({ title: 'Winter session', starts_at: `${nextYear}-12-18T14:00`, ends_at: `${nextYear}-12-18T15:30` }),
+    )
+    const page = await moderator.get(next.location!)
+    t.match(
+      page.body,
+      `<a href="${url}">Matching hosts and tenants</a>`,
+      'the follow-up names the meeting that took place',
+    )
+    t.match(page.body, 'Write the welcome guide', 'and lists its open item')
+    t.notMatch(page.body, 'Autumn session', 'the cancelled meeting is passed over')
+  },
+)

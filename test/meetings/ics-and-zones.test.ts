@@ -17,7 +17,18 @@ t.test('lines fold at 75 octets without splitting a character', async (t) => {
 
 t.test('a calendar uses CRLF only and has one event per meeting', async (t) => {
   const text = calendar('Home, share; care', [
-    { uid: 'meeting-1@x', start: new Date('2026-12-02T13:00:00Z'), end: new Date('2026-12-02T14:30:00Z'), stamp: new Date('2026-11-25T10:00:00Z'), summary: 'One', description: 'Line\nnext', url: 'http://x/meetings/1', location: null, sequence: 0, cancelled: false },
+    {
+      uid: 'meeting-1@x',
+      start: new Date('2026-12-02T13:00:00Z'),
+      end: new Date('2026-12-02T14:30:00Z'),
+      stamp: new Date('2026-11-25T10:00:00Z'),
+      summary: 'One',
+      description: 'Line\nnext',
+      url: 'http://x/meetings/1',
+      location: null,
+      sequence: 0,
+      cancelled: false,
+    },
   ])
   t.ok(text.endsWith('\r\n'))
   t.notMatch(text.replace(/\r\n/g, ''), /[\r\n]/, 'no bare CR or LF')
@@ -28,7 +39,16 @@ t.test('a calendar uses CRLF only and has one event per meeting', async (t) => {
 })
 
 t.test('every event carries its SEQUENCE; a cancelled one says STATUS:CANCELLED', async (t) => {
-  const event = { uid: 'meeting-1@x', start: new Date('2026-12-02T13:00:00Z'), end: new Date('2026-12-02T14:30:00Z'), stamp: new Date('2026-11-25T10:00:00Z'), summary: 'One', description: '', url: 'http://x/meetings/1', location: null }
+  const event = {
+    uid: 'meeting-1@x',
+    start: new Date('2026-12-02T13:00:00Z'),
+    end: new Date('2026-12-02T14:30:00Z'),
+    stamp: new Date('2026-11-25T10:00:00Z'),
+    summary: 'One',
+    description: '',
+    url: 'http://x/meetings/1',
+    location: null,
+  }
   const planned = calendar('Home', [{ ...event, sequence: 0, cancelled: false }])
   t.match(planned, 'SEQUENCE:0\r\n')
   t.notMatch(planned, 'STATUS:')
@@ -38,8 +58,16 @@ t.test('every event carries its SEQUENCE; a cancelled one says STATUS:CANCELLED'
 })
 
 t.test('wall-clock times in three zones map to the right instants, across daylight saving', async (t) => {
-  t.equal(zonedToUtc('2026-06-18T14:00', 'Europe/Amsterdam')?.toISOString(), '2026-06-18T12:00:00.000Z', 'summer time, UTC+2')
-  t.equal(zonedToUtc('2026-12-02T14:00', 'Europe/Amsterdam')?.toISOString(), '2026-12-02T13:00:00.000Z', 'winter time, UTC+1')
+  t.equal(
+    zonedToUtc('2026-06-18T14:00', 'Europe/Amsterdam')?.toISOString(),
+    '2026-06-18T12:00:00.000Z',
+    'summer time, UTC+2',
+  )
+  t.equal(
+    zonedToUtc('2026-12-02T14:00', 'Europe/Amsterdam')?.toISOString(),
+    '2026-12-02T13:00:00.000Z',
+    'winter time, UTC+1',
+  )
   t.equal(zonedToUtc('2026-06-18T09:00', 'America/New_York')?.toISOString(), '2026-06-18T13:00:00.000Z')
   t.equal(zonedToUtc('2026-06-18T20:00', 'Asia/Kolkata')?.toISOString(), '2026-06-18T14:30:00.000Z')
   t.equal(zonedToUtc('2026-06-18T20:00', 'UTC')?.toISOString(), '2026-06-18T20:00:00.000Z')

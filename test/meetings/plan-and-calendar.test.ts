@@ -9,14 +9,28 @@ async function setup(t: Parameters<typeof buildTestApp>[0], visibility: 'public'
   const moderator = await createUser(db, { displayName: 'Mod Erator' })
   const member = await createUser(db, { displayName: 'Plain Member' })
   const outsider = await createUser(db, { displayName: 'Out Sider' })
-  const community = await createCommunityWith(db, { slug: 'homeshare', name: 'Homeshare', visibility, moderators: [moderator], members: [member] })
+  const community = await createCommunityWith(db, {
+    slug: 'homeshare',
+    name: 'Homeshare',
+    visibility,
+    moderators: [moderator],
+    members: [member],
+  })
   await createThemeWith(db, 'matching', { en: 'Matching', nl: 'Koppelen' })
   const as = async (user: { email: string; password: string }) => {
     const client = new Client(app)
     await logIn(client, user.email, user.password)
     return client
   }
-  return { app, db, community, moderator: await as(moderator), member: await as(member), outsider: await as(outsider), visitor: new Client(app) }
+  return {
+    app,
+    db,
+    community,
+    moderator: await as(moderator),
+    member: await as(member),
+    outsider: await as(outsider),
+    visitor: new Client(app),
+  }
 }
 
 const nextYear = new Date().getUTCFullYear() + 1
@@ -42,7 +56,10 @@ t.test('a moderator plans a meeting; members see it in their own zone with the o
   t.equal(row.starts_at.toISOString(), `${nextYear}-06-18T12:00:00.000Z`, 'stored in UTC from the organiser’s zone')
   t.equal(row.time_zone, 'Europe/Amsterdam')
   t.match(row.agenda_html, '<strong>Break-out rooms</strong>')
-  t.ok(await db.selectFrom('moderation_log').select('id').where('action', '=', 'meeting.create').executeTakeFirst(), 'the act is logged')
+  t.ok(
+    await db.selectFrom('moderation_log').select('id').where('action', '=', 'meeting.create').executeTakeFirst(),
+    'the act is logged',
+  )
 
   member.cookies.set('kring_tz', 'America/New_York')
   const page = await member.get(url)
@@ -72,7 +89,11 @@ t.test('a moderator plans a meeting; members see it in their own zone with the o
 
 t.test('calendar files: escaped, folded, CRLF; the link only for members', async (t) => {
   const { moderator, member, visitor } = await setup(t)
-  const created = await moderator.submit('/c/homeshare/meetings/new', '/c/homeshare/meetings/new', plan({ agenda: `Line one, with a comma; and more\n${'long '.repeat(40)}` }))
+  const created = await moderator.submit(
+    '/c/homeshare/meetings/new',
+    '/c/homeshare/meetings/new',
+    plan({ agenda: `Line one, with a comma; and more\n${'long '.repeat(40)}` }),
+  )
   const id = created.location!.split('/').pop()
   const ics = await member.get(`/meetings/${id}.ics`)
   t.equal(ics.status, 200)
@@ -117,8 +138,16 @@ t.test('bad plans get a 422 with the input kept, and change nothing', async (t) 
   t.equal((await moderator.post('/c/homeshare/meetings/new', plan({ themes: 'no-such-theme' }))).status, 422)
   await member.get('/c/homeshare')
   t.equal((await member.post('/c/homeshare/meetings/new', plan())).status, 403, 'members do not plan meetings')
-  t.equal((await moderator.post('/c/homeshare/meetings/new', plan(), { csrf: false })).status, 403, 'no CSRF token, no meeting')
-  t.equal((await db.selectFrom('meetings').select(db.fn.countAll().as('n')).executeTakeFirstOrThrow()).n, 0, 'nothing was stored')
+  t.equal(
+    (await moderator.post('/c/homeshare/meetings/new', plan(), { csrf: false })).status,
+    403,
+    'no CSRF token, no meeting',
+  )
+  t.equal(
+    (await db.selectFrom('meetings').select(db.fn.countAll().as('n')).executeTakeFirstOrThrow()).n,
+    0,
+    'nothing was stored',
+  )
 })
 
 t.test('a members-only community’s meetings do not exist for outsiders, .ics included', async (t) => {
@@ -127,7 +156,10 @@ t.test('a members-only community’s meetings do not exist for outsiders, .ics i
   const url = created.location!
   t.equal((await member.get(url)).status, 200)
   t.equal((await member.get(`${url}.ics`)).status, 200)
-  for (const [who, client] of [['visitor', visitor], ['outsider', outsider]] as const) {
+  for (const [who, client] of [
+    ['visitor', visitor],
+    ['outsider', outsider],
+  ] as const) {
     t.equal((await client.get(url)).status, 404, `${who}: meeting page`)
     t.equal((await client.get(`${url}.ics`)).status, 404, `${who}: meeting .ics`)
     t.equal((await client.get('/c/homeshare/meetings')).status, 404, `${who}: list`)

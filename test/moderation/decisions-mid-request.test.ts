@@ -20,13 +20,21 @@ const day = 24 * 3600 * 1000
 /** Until some statement of this database waits for a row lock: the request has reached its write's transaction. */
 async function someoneWaitsForALock(db: Db) {
   for (;;) {
-    const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`.execute(db)
+    const { rows } = await sql<{
+      n: number
+    }>`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`.execute(
+      db,
+    )
     if ((rows[0]?.n ?? 0) > 0) return
   }
 }
 
 /** Holds `decide` uncommitted on a second connection while `request` starts, commits it once the request waits. */
-async function decideWhileRequestWaits(other: Db, decide: (trx: Db) => Promise<unknown>, request: () => Promise<Response>): Promise<Response> {
+async function decideWhileRequestWaits(
+  other: Db,
+  decide: (trx: Db) => Promise<unknown>,
+  request: () => Promise<Response>,
+): Promise<Response> {
   let pending: Promise<Response> | undefined
   await other.transaction().execute(async (trx) => {
     await decide(trx as unknown as Db)
@@ -50,15 +58,31 @@ t.test('a reply sent while a suspension is being saved is refused', async (t) =>
     const other = await database.connectAgain()
     const response = await decideWhileRequestWaits(
       other,
-      (trx) => trx.updateTable('users').set({ status: 'suspended', suspended_until: null, suspension_reason: 'Spam wave' }).where('id', '=', member.id).execute(),
-      () => client.post(`/t/${threadId}/replies`, { body: 'Sent just as the suspension is saved', parent_id: '', submission_key: '' }),
+      (trx) =>
+        trx
+          .updateTable('users')
+          .set({ status: 'suspended', suspended_until: null, suspension_reason: 'Spam wave' })
+          .where('id', '=', member.id)
+          .execute(),
+      () =>
+        client.post(`/t/${threadId}/replies`, {
+          body: 'Sent just as the suspension is saved',
+          parent_id: '',
+          submission_key: '',
+        }),
     )
     t.equal(response.status, 403, 'the reply is refused')
     t.match(response.body, 'Your account is suspended')
   } else {
     // PGlite runs one transaction at a time, so the race cannot happen there; the command itself still refuses.
     await suspendUser(db, { userId: member.id, adminId: admin.id, reason: 'Spam wave', until: null })
-    const error = await replyToThread(db, { threadId, parentId: null, authorId: member.id, bodyMd: 'Too late', submissionKey: null }).catch((e: unknown) => e)
+    const error = await replyToThread(db, {
+      threadId,
+      parentId: null,
+      authorId: member.id,
+      bodyMd: 'Too late',
+      submissionKey: null,
+    }).catch((e: unknown) => e)
     t.ok(error instanceof HttpError && error.statusCode === 403, 'the write refuses a suspended author')
   }
   t.equal((await replies()).length, 0, 'and nothing was stored')
@@ -72,7 +96,8 @@ t.test('a moderator whose role is withdrawn meanwhile cannot hide', async (t) =>
   const community = await createCommunityWith(db, { moderators: [moderator, admin], members: [author] })
   const threadId = await createThreadIn(db, community.id, author)
   const postId = await replyIn(db, threadId, author)
-  const status = async () => (await db.selectFrom('posts').select('status').where('id', '=', postId).executeTakeFirstOrThrow()).status
+  const status = async () =>
+    (await db.selectFrom('posts').select('status').where('id', '=', postId).executeTakeFirstOrThrow()).status
 
   if (onServer) {
     const client = await loggedIn(app, moderator)
@@ -80,39 +105,84 @@ t.test('a moderator whose role is withdrawn meanwhile cannot hide', async (t) =>
     const other = await database.connectAgain()
     const response = await decideWhileRequestWaits(
       other,
-      (trx) => trx.updateTable('community_members').set({ role: 'member' }).where('community_id', '=', community.id).where('user_id', '=', moderator.id).execute(),
+      (trx) =>
+        trx
+          .updateTable('community_members')
+          .set({ role: 'member' })
+          .where('community_id', '=', community.id)
+          .where('user_id', '=', moderator.id)
+          .execute(),
       () => client.post(`/mod/content/post/${postId}/hide`, { reason: 'Off topic' }),
     )
     t.equal(response.status, 403, 'the hide is refused')
   } else {
     const target = await findTarget(db, 'post', postId)
     await setMemberRole(db, community.id, moderator.id, 'member', admin.id)
-    const error = await setVisibility(db, { target: target!, moderatorId: moderator.id, hide: true, reason: 'Off topic' }).catch((e: unknown) => e)
+    const error = await setVisibility(db, {
+      target: target!,
+      moderatorId: moderator.id,
+      hide: true,
+      reason: 'Off topic',
+    }).catch((e: unknown) => e)
     t.ok(error instanceof HttpError && error.statusCode === 403, 'the write refuses a former moderator')
   }
   t.equal(await status(), 'visible', 'the reply is still visible')
-  const logged = await db.selectFrom('moderation_log').select('id').where('action', '=', 'hide').where('actor_id', '=', moderator.id).execute()
+  const logged = await db
+    .selectFrom('moderation_log')
+    .select('id')
+    .where('action', '=', 'hide')
+    .where('actor_id', '=', moderator.id)
+    .execute()
   t.equal(logged.length, 0, 'and no hide was logged')
 })
 
-t.test('a member removed meanwhile cannot reply, and a moderator demoted cannot reply to a locked thread', async (t) => {
-  const { db } = await buildTestApp(t)
-  const admin = await createUser(db, { siteRole: 'admin' })
-  const moderator = await createUser(db)
-  const member = await createUser(db)
-  const community = await createCommunityWith(db, { moderators: [moderator, admin], members: [member] })
-  const threadId = await createThreadIn(db, community.id, member)
-  await db.deleteFrom('community_members').where('community_id', '=', community.id).where('user_id', '=', member.id).execute()
-  const removed = await replyToThread(db, { threadId, parentId: null, authorId: member.id, bodyMd: 'Still here?', submissionKey: null }).catch((e: unknown) => e)
-  t.ok(removed instanceof HttpError && removed.statusCode === 403, 'a former member is refused')
+t.test(
+  'a member removed meanwhile cannot reply, and a moderator demoted cannot reply to a locked thread',
+  async (t) => {
+    const { db } = await buildTestApp(t)
+    const admin = await createUser(db, { siteRole: 'admin' })
+    const moderator = await createUser(db)
+    const member = await createUser(db)
+    const community = await createCommunityWith(db, { moderators: [moderator, admin], members: [member] })
+    const threadId = await createThreadIn(db, community.id, member)
+    await db
+      .deleteFrom('community_members')
+      .where('community_id', '=', community.id)
+      .where('user_id', '=', member.id)
+      .execute()
+    const removed = await replyToThread(db, {
+      threadId,
+      parentId: null,
+      authorId: member.id,
+      bodyMd: 'Still here?',
+      submissionKey: null,
+    }).catch((e: unknown) => e)
+    t.ok(removed instanceof HttpError && removed.statusCode === 403, 'a former member is refused')
 
-  await db.updateTable('threads').set({ locked: true }).where('id', '=', threadId).execute()
-  const asModerator = await replyToThread(db, { threadId, parentId: null, authorId: moderator.id, bodyMd: 'Closing note', submissionKey: null })
-  t.ok(asModerator.ok, 'a moderator replies to a locked thread')
-  await setMemberRole(db, community.id, moderator.id, 'member', admin.id)
-  const demoted = await replyToThread(db, { threadId, parentId: null, authorId: moderator.id, bodyMd: 'One more', submissionKey: null })
-  t.same(demoted, { ok: false, reason: 'thread_locked', postId: undefined, pending: false }, 'once demoted, the lock holds for them')
-})
+    await db.updateTable('threads').set({ locked: true }).where('id', '=', threadId).execute()
+    const asModerator = await replyToThread(db, {
+      threadId,
+      parentId: null,
+      authorId: moderator.id,
+      bodyMd: 'Closing note',
+      submissionKey: null,
+    })
+    t.ok(asModerator.ok, 'a moderator replies to a locked thread')
+    await setMemberRole(db, community.id, moderator.id, 'member', admin.id)
+    const demoted = await replyToThread(db, {
+      threadId,
+      parentId: null,
+      authorId: moderator.id,
+      bodyMd: 'One more',
+      submissionKey: null,
+    })
+    t.same(
+      demoted,
+      { ok: false, reason: 'thread_locked', postId: undefined, pending: false },
+      'once demoted, the lock holds for them',
+    )
+  },
+)
 
 t.test('an attendance answer sent while the meeting is being cancelled is refused', async (t) => {
   const { app, db, database } = await buildTestApp(t)
@@ -120,10 +190,21 @@ t.test('an attendance answer sent while the meeting is being cancelled is refuse
   const member = await createUser(db)
   const community = await createCommunityWith(db, { moderators: [moderator], members: [member] })
   const meetingId = await createMeeting(db, {
-    communityId: community.id, organiserId: moderator.id, themeIds: [],
-    data: { title: 'Intake circle', topic: 'Intake', startsAt: new Date(Date.now() + 7 * day), endsAt: new Date(Date.now() + 7 * day + 3600_000), timeZone: 'UTC', onlineUrl: null, agendaMd: '' },
+    communityId: community.id,
+    organiserId: moderator.id,
+    themeIds: [],
+    data: {
+      title: 'Intake circle',
+      topic: 'Intake',
+      startsAt: new Date(Date.now() + 7 * day),
+      endsAt: new Date(Date.now() + 7 * day + 3600_000),
+      timeZone: 'UTC',
+      onlineUrl: null,
+      agendaMd: '',
+    },
   })
-  const answers = () => db.selectFrom('meeting_attendance').select('user_id').where('meeting_id', '=', meetingId).execute()
+  const answers = () =>
+    db.selectFrom('meeting_attendance').select('user_id').where('meeting_id', '=', meetingId).execute()
 
   if (onServer) {
     const client = await loggedIn(app, member)
@@ -131,13 +212,20 @@ t.test('an attendance answer sent while the meeting is being cancelled is refuse
     const other = await database.connectAgain()
     const response = await decideWhileRequestWaits(
       other,
-      (trx) => trx.updateTable('meetings').set({ cancelled_at: new Date(), cancel_reason: 'Speaker ill' }).where('id', '=', meetingId).execute(),
+      (trx) =>
+        trx
+          .updateTable('meetings')
+          .set({ cancelled_at: new Date(), cancel_reason: 'Speaker ill' })
+          .where('id', '=', meetingId)
+          .execute(),
       () => client.post(`/meetings/${meetingId}/attendance`, { answer: 'yes', delegate: '' }),
     )
     t.equal(response.status, 409, 'the answer is refused: the meeting will not take place')
   } else {
     await cancelMeeting(db, { meetingId, actorId: moderator.id, communityId: community.id, reason: 'Speaker ill' })
-    const error = await setAttendance(db, { meetingId, userId: member.id, attending: true, delegateId: null }).catch((e: unknown) => e)
+    const error = await setAttendance(db, { meetingId, userId: member.id, attending: true, delegateId: null }).catch(
+      (e: unknown) => e,
+    )
     t.ok(error instanceof HttpError && error.statusCode === 409, 'the write refuses a cancelled meeting')
   }
   t.equal((await answers()).length, 0, 'and no answer was stored')

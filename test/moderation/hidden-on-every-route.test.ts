@@ -54,7 +54,8 @@ interface RouteCase {
 const everySeer = () => true
 const planners = (role: Role) => role === 'moderator' || role === 'admin'
 // An archived article is changed by its reviewers only; its author still reads it.
-const articleEditors = (role: Role, item: Item) => planners(role) || (role === 'author' && item.name !== 'archived article')
+const articleEditors = (role: Role, item: Item) =>
+  planners(role) || (role === 'author' && item.name !== 'archived article')
 const openThread = (_role: Role, item: Item) => item.open === true
 const translatable = (role: Role, item: Item) =>
   item.name === 'hidden article' || (item.name === 'published article' && role !== 'visitor')
@@ -86,10 +87,16 @@ const routeCases: RouteCase[] = [
   { route: '/library/:slug/print', kind: 'article', reads: everySeer },
   { route: '/library/:slug/edit', kind: 'article', reads: articleEditors },
   { route: '/library/:slug/history', kind: 'article', reads: articleEditors },
-  { route: '/library/:slug/diff', kind: 'article', url: (i) => `/library/${i.params.slug}/diff?from=1&to=1`,
-    reads: articleEditors },
   {
-    route: '/library/:slug/translate', kind: 'article', url: (i) => `/library/${i.params.slug}/translate?language=nl`,
+    route: '/library/:slug/diff',
+    kind: 'article',
+    url: (i) => `/library/${i.params.slug}/diff?from=1&to=1`,
+    reads: articleEditors,
+  },
+  {
+    route: '/library/:slug/translate',
+    kind: 'article',
+    url: (i) => `/library/${i.params.slug}/translate?language=nl`,
     reads: translatable,
   },
 
@@ -122,8 +129,17 @@ const exempt: Record<string, string> = {
 
 /** Pages without an id that list or index content. */
 const listPages = [
-  '/', '/communities', '/themes', '/library', '/library?community=inner', '/library/mine', '/library/review',
-  '/feeds/library.atom', '/sitemap.xml', '/mod', '/mod/log',
+  '/',
+  '/communities',
+  '/themes',
+  '/library',
+  '/library?community=inner',
+  '/library/mine',
+  '/library/review',
+  '/feeds/library.atom',
+  '/sitemap.xml',
+  '/mod',
+  '/mod/log',
 ]
 
 /** The route with the item's values in place of its parameters. */
@@ -151,8 +167,12 @@ function getRoutes(app: FastifyInstance): string[] {
 
 const secret = (name: string) => `zq${name.replace(/[^a-z]/g, '')}zq`
 const noPractice = {
-  practice_context: null, practice_target_group: null, practice_country: null,
-  practice_what_worked: null, practice_what_did_not: null, practice_contact: null,
+  practice_context: null,
+  practice_target_group: null,
+  practice_country: null,
+  practice_what_worked: null,
+  practice_what_did_not: null,
+  practice_contact: null,
 }
 
 type Users = Record<Exclude<Role, 'visitor'>, TestUser>
@@ -163,29 +183,50 @@ async function buildFixture(db: Db, users: Users, sync: () => Promise<number>): 
     if (!ok) throw new Error(`could not ${what}`)
   }
   const circle = await createCommunityWith(db, {
-    slug: 'circle', name: 'Open circle', moderators: [moderator], members: [author, member, otherModerator, applicant],
+    slug: 'circle',
+    name: 'Open circle',
+    moderators: [moderator],
+    members: [author, member, otherModerator, applicant],
   })
   // Members-only communities do not exist for outsiders: even their name is for members only.
   const inner = await createCommunityWith(db, {
-    slug: 'inner', name: `Inner ${secret('members only community')}`, visibility: 'members', joinPolicy: 'request',
-    moderators: [moderator], members: [author],
+    slug: 'inner',
+    name: `Inner ${secret('members only community')}`,
+    visibility: 'members',
+    joinPolicy: 'request',
+    moderators: [moderator],
+    members: [author],
   })
   const asked = await joinCommunity(db, { id: inner.id, join_policy: 'request' }, applicant.id, 'May I join?')
   must(asked === 'requested', 'ask to join')
-  await createCommunityWith(db, { slug: 'elsewhere', name: 'Elsewhere', moderators: [otherModerator], members: [member] })
+  await createCommunityWith(db, {
+    slug: 'elsewhere',
+    name: 'Elsewhere',
+    moderators: [otherModerator],
+    members: [member],
+  })
   const themeId = await createThemeWith(db, 'care-homes', { en: 'Care homes' })
 
   const thread = async (communityId: number, name: string, forceReview = false) => {
     const word = secret(name)
     const result = await startThread(db, {
-      communityId, authorId: author.id, title: `Thread ${word}`, bodyMd: `Body with ${word}.`, themeIds: [themeId],
-      submissionKey: null, forceReview,
+      communityId,
+      authorId: author.id,
+      title: `Thread ${word}`,
+      bodyMd: `Body with ${word}.`,
+      themeIds: [themeId],
+      submissionKey: null,
+      forceReview,
     })
     return result.threadId!
   }
   const reply = async (threadId: number, name: string, forceReview = false) => {
     const result = await replyToThread(db, {
-      threadId, parentId: null, authorId: author.id, bodyMd: `Reply with ${secret(name)}.`, submissionKey: null,
+      threadId,
+      parentId: null,
+      authorId: author.id,
+      bodyMd: `Reply with ${secret(name)}.`,
+      submissionKey: null,
       forceReview,
     })
     must(result.ok, `reply (${name})`)
@@ -193,7 +234,8 @@ async function buildFixture(db: Db, users: Users, sync: () => Promise<number>): 
   }
   const hide = async (type: FlagTarget, id: number, reason: string) => {
     const target = await findTarget(db, type, id)
-    const hidden = target !== null && (await setVisibility(db, { target, moderatorId: moderator.id, hide: true, reason }))
+    const hidden =
+      target !== null && (await setVisibility(db, { target, moderatorId: moderator.id, hide: true, reason }))
     must(hidden, `hide ${type} ${id}`)
   }
   const resolve = async (type: FlagTarget, id: number, action: 'reject' | 'delete', reason: string) => {
@@ -205,8 +247,15 @@ async function buildFixture(db: Db, users: Users, sync: () => Promise<number>): 
   const article = async (name: string, slug: string, steps: Step[], communityId = circle.id) => {
     const word = secret(name)
     const draft = await createDraft(db, {
-      title: `Article ${word}`, slug, summary: `Summary with ${word}.`, kind: 'practice', language: 'en',
-      body_md: `Body with ${word}.`, community_id: communityId, themeIds: [themeId], practice: noPractice,
+      title: `Article ${word}`,
+      slug,
+      summary: `Summary with ${word}.`,
+      kind: 'practice',
+      language: 'en',
+      body_md: `Body with ${word}.`,
+      community_id: communityId,
+      themeIds: [themeId],
+      practice: noPractice,
       authorId: author.id,
     })
     if (!draft.ok) throw new Error(`could not write ${slug}`)
@@ -256,16 +305,27 @@ async function buildFixture(db: Db, users: Users, sync: () => Promise<number>): 
   const meetingWord = secret('members only meeting')
   const startsAt = new Date(Date.now() + 7 * 24 * 3600_000)
   const meeting = await createMeeting(db, {
-    communityId: inner.id, organiserId: moderator.id, themeIds: [themeId],
+    communityId: inner.id,
+    organiserId: moderator.id,
+    themeIds: [themeId],
     data: {
-      title: `Meeting ${meetingWord}`, topic: `Topic ${meetingWord}`,
-      startsAt, endsAt: new Date(startsAt.getTime() + 3600_000), timeZone: 'Europe/Brussels', onlineUrl: null,
+      title: `Meeting ${meetingWord}`,
+      topic: `Topic ${meetingWord}`,
+      startsAt,
+      endsAt: new Date(startsAt.getTime() + 3600_000),
+      timeZone: 'Europe/Brussels',
+      onlineUrl: null,
       agendaMd: `Agenda ${meetingWord}`,
     },
   })
   const room = await addRoom(db, {
-    meetingId: meeting, name: `Room ${meetingWord}`, language: 'en', facilitatorId: null, noteTakerId: null,
-    actorId: moderator.id, communityId: inner.id,
+    meetingId: meeting,
+    name: `Room ${meetingWord}`,
+    language: 'en',
+    facilitatorId: null,
+    noteTakerId: null,
+    actorId: moderator.id,
+    communityId: inner.id,
   })
   await updateRoomNotes(db, room, { worked: `Notes ${meetingWord}`, didNotWork: '', callToAction: '' }, 1)
   const text = `Action ${meetingWord}`
@@ -281,7 +341,11 @@ async function buildFixture(db: Db, users: Users, sync: () => Promise<number>): 
   must(await deletePost(db, { postId: replies.deleted, deletedBy: author.id }), 'delete a reply')
   await hide('comment', comments.hidden, 'Names a resident')
   const flagged = await flagContent(db, {
-    type: 'comment', id: comments.removed, reporterId: member.id, reason: 'spam', note: null,
+    type: 'comment',
+    id: comments.removed,
+    reporterId: member.id,
+    reason: 'spam',
+    note: null,
   })
   must(flagged === 'flagged', 'flag a comment')
   await resolve('comment', comments.removed, 'delete', 'Spam')
@@ -289,8 +353,13 @@ async function buildFixture(db: Db, users: Users, sync: () => Promise<number>): 
   await hide('article', articles.hidden, 'Copied from a paid course')
   must(await transitionArticle(db, articles.archived, 'archive', null), 'archive')
 
-  const item = (name: string, seenBy: readonly Role[], params: Item['params'], extra: Partial<Item> = {}): Item =>
-    ({ name, secret: secret(name), seenBy, params, ...extra })
+  const item = (name: string, seenBy: readonly Role[], params: Item['params'], extra: Partial<Item> = {}): Item => ({
+    name,
+    secret: secret(name),
+    seenBy,
+    params,
+    ...extra,
+  })
   const inHost = { threadId: host, open: true }
   return {
     thread: [
@@ -339,98 +408,114 @@ async function open(client: Client, url: string): Promise<Response[]> {
   const hops = [await client.get(url)]
   const followed = (r: Response) =>
     r.status >= 300 && r.status < 400 && r.location?.startsWith('/') && !r.location.startsWith('/login')
-  while (followed(hops[hops.length - 1]) && hops.length < 4) hops.push(await client.get(hops[hops.length - 1].location!))
+  while (followed(hops[hops.length - 1]) && hops.length < 4)
+    hops.push(await client.get(hops[hops.length - 1].location!))
   return hops
 }
 
 /** The search results alone: the page also repeats the words searched for. */
 const hitsOf = (body: string) => /<ol class="search-hits[^"]*"[^>]*>([\s\S]*?)<\/ol>/.exec(body)?.[1] ?? ''
 
-t.test('no page shows hidden, pending, rejected, deleted or members-only text to those who may not read it', async (t) => {
-  const { app, db, sync } = await buildSearchApp(t)
-  const users: Users = {
-    member: await createUser(db, { displayName: 'Rik Reader' }),
-    applicant: await createUser(db, { displayName: 'Anna Applicant' }),
-    otherModerator: await createUser(db, { displayName: 'Otto Elsewhere' }),
-    author: await createUser(db, { displayName: 'Arno Author' }),
-    moderator: await createUser(db, { displayName: 'Mona Moderator' }),
-    admin: await createUser(db, { displayName: 'Ada Admin', siteRole: 'admin' }),
-  }
-  const fixture = await buildFixture(db, users, sync)
-  const everything = kinds.flatMap((kind) => fixture[kind])
-  const clients = { visitor: new Client(app) } as Record<Role, Client>
-  for (const role of roles) if (role !== 'visitor') clients[role] = await loggedIn(app, users[role])
+t.test(
+  'no page shows hidden, pending, rejected, deleted or members-only text to those who may not read it',
+  async (t) => {
+    const { app, db, sync } = await buildSearchApp(t)
+    const users: Users = {
+      member: await createUser(db, { displayName: 'Rik Reader' }),
+      applicant: await createUser(db, { displayName: 'Anna Applicant' }),
+      otherModerator: await createUser(db, { displayName: 'Otto Elsewhere' }),
+      author: await createUser(db, { displayName: 'Arno Author' }),
+      moderator: await createUser(db, { displayName: 'Mona Moderator' }),
+      admin: await createUser(db, { displayName: 'Ada Admin', siteRole: 'admin' }),
+    }
+    const fixture = await buildFixture(db, users, sync)
+    const everything = kinds.flatMap((kind) => fixture[kind])
+    const clients = { visitor: new Client(app) } as Record<Role, Client>
+    for (const role of roles) if (role !== 'visitor') clients[role] = await loggedIn(app, users[role])
 
-  t.test('the walk covers every GET route that takes an id, slug or token', async (t) => {
-    const known = getRoutes(app)
-    t.ok(known.includes('/posts/:id/history') && known.includes('/t/:id/:slug'), 'the route list is read from the app')
-    const walked = new Set(routeCases.map((c) => c.route))
-    const missing = known.filter((route) => /[:*]/.test(route) && !walked.has(route) && !(route in exempt))
-    t.same(missing, [], 'each GET route with a parameter is in routeCases (or exempt, with the reason)')
-    t.same([...walked, ...Object.keys(exempt)].filter((route) => !known.includes(route)), [], 'each walked route exists')
-  })
+    t.test('the walk covers every GET route that takes an id, slug or token', async (t) => {
+      const known = getRoutes(app)
+      t.ok(
+        known.includes('/posts/:id/history') && known.includes('/t/:id/:slug'),
+        'the route list is read from the app',
+      )
+      const walked = new Set(routeCases.map((c) => c.route))
+      const missing = known.filter((route) => /[:*]/.test(route) && !walked.has(route) && !(route in exempt))
+      t.same(missing, [], 'each GET route with a parameter is in routeCases (or exempt, with the reason)')
+      t.same(
+        [...walked, ...Object.keys(exempt)].filter((route) => !known.includes(route)),
+        [],
+        'each walked route exists',
+      )
+    })
 
-  for (const role of roles) {
-    t.test(`as ${role}`, async (t) => {
-      const client = clients[role]
-      const unreadable = [...new Set(everything.filter((i) => !i.seenBy.includes(role)).map((i) => i.secret))]
-      const pages = new Map<string, Response[]>()
-      const leaks: string[] = []
-      const errors: string[] = []
-      const visit = async (url: string) => {
-        const kept = pages.get(url)
-        if (kept) return kept
-        const hops = await open(client, url)
-        pages.set(url, hops)
-        for (const hop of hops) if (hop.status >= 500) errors.push(`${url}: ${hop.status}`)
-        for (const word of unreadable) if (hops.some((hop) => hop.body.includes(word))) leaks.push(`${url} shows ${word}`)
-        return hops
-      }
+    for (const role of roles) {
+      t.test(`as ${role}`, async (t) => {
+        const client = clients[role]
+        const unreadable = [...new Set(everything.filter((i) => !i.seenBy.includes(role)).map((i) => i.secret))]
+        const pages = new Map<string, Response[]>()
+        const leaks: string[] = []
+        const errors: string[] = []
+        const visit = async (url: string) => {
+          const kept = pages.get(url)
+          if (kept) return kept
+          const hops = await open(client, url)
+          pages.set(url, hops)
+          for (const hop of hops) if (hop.status >= 500) errors.push(`${url}: ${hop.status}`)
+          for (const word of unreadable)
+            if (hops.some((hop) => hop.body.includes(word))) leaks.push(`${url} shows ${word}`)
+          return hops
+        }
 
-      const unread: string[] = []
-      for (const routeCase of routeCases) {
-        for (const item of fixture[routeCase.kind]) {
-          const url = urlOf(routeCase, item)
-          const hops = await visit(url)
-          if (!item.seenBy.includes(role) || !routeCase.reads?.(role, item)) continue
-          const last = hops[hops.length - 1]
-          if (last.status !== 200 || !last.body.includes(item.secret)) {
-            unread.push(`${url} (${routeCase.route}): ${last.status}, no ${item.name}`)
+        const unread: string[] = []
+        for (const routeCase of routeCases) {
+          for (const item of fixture[routeCase.kind]) {
+            const url = urlOf(routeCase, item)
+            const hops = await visit(url)
+            if (!item.seenBy.includes(role) || !routeCase.reads?.(role, item)) continue
+            const last = hops[hops.length - 1]
+            if (last.status !== 200 || !last.body.includes(item.secret)) {
+              unread.push(`${url} (${routeCase.route}): ${last.status}, no ${item.name}`)
+            }
           }
         }
-      }
-      for (const url of listPages) await visit(url)
+        for (const url of listPages) await visit(url)
 
-      // Search, from an index that still holds what was hidden, rejected, deleted and archived since.
-      const found = new Set<string>()
-      for (const item of everything) {
-        const page = await client.get(q(item.secret))
-        if (page.status >= 500) errors.push(`search for ${item.secret}: ${page.status}`)
-        const hits = hitsOf(page.body)
-        for (const word of unreadable) if (hits.includes(word)) leaks.push(`search for ${item.secret} shows ${word}`)
-        if (hits.includes(item.secret)) found.add(item.name)
-      }
+        // Search, from an index that still holds what was hidden, rejected, deleted and archived since.
+        const found = new Set<string>()
+        for (const item of everything) {
+          const page = await client.get(q(item.secret))
+          if (page.status >= 500) errors.push(`search for ${item.secret}: ${page.status}`)
+          const hits = hitsOf(page.body)
+          for (const word of unreadable) if (hits.includes(word)) leaks.push(`search for ${item.secret} shows ${word}`)
+          if (hits.includes(item.secret)) found.add(item.name)
+        }
 
-      t.same(errors, [], 'no page fails')
-      t.same(leaks, [], 'no page shows text this role may not read')
-      t.same(unread, [], 'this role reads what is theirs to read')
-      // Found from Meilisearch: what stayed visible, and for its members what the members-only community holds.
-      const members = staffAndAuthor.includes(role) ? ['members only thread', 'members only reply'] : []
-      const expected = ['host thread', 'published article', ...members]
-      t.same(expected.filter((name) => !found.has(name)), [], 'search finds what stayed visible to this role')
+        t.same(errors, [], 'no page fails')
+        t.same(leaks, [], 'no page shows text this role may not read')
+        t.same(unread, [], 'this role reads what is theirs to read')
+        // Found from Meilisearch: what stayed visible, and for its members what the members-only community holds.
+        const members = staffAndAuthor.includes(role) ? ['members only thread', 'members only reply'] : []
+        const expected = ['host thread', 'published article', ...members]
+        t.same(
+          expected.filter((name) => !found.has(name)),
+          [],
+          'search finds what stayed visible to this role',
+        )
+      })
+    }
+
+    t.test('the author is told why where they read their hidden text', async (t) => {
+      const author = clients.author
+      const [hiddenReply] = fixture.reply
+      const [hiddenThread, pendingThread] = fixture.thread
+      const hiddenBecause = 'hidden from others by a moderator. Reason: Names a resident'
+      t.match((await author.get(`/posts/${hiddenReply.params.id}/history`)).body, `This reply is ${hiddenBecause}`)
+      t.match((await author.get(`/t/${hiddenThread.params.id}/history`)).body, `This thread is ${hiddenBecause}`)
+      const pending = 'Only you and the moderators see this thread until'
+      t.match((await author.get(`/t/${pendingThread.params.id}/history`)).body, pending)
+      const article = await author.get('/library/hidden-article')
+      t.match(article.body, 'hidden from readers by a moderator. Reason: Copied from a paid course')
     })
-  }
-
-  t.test('the author is told why where they read their hidden text', async (t) => {
-    const author = clients.author
-    const [hiddenReply] = fixture.reply
-    const [hiddenThread, pendingThread] = fixture.thread
-    const hiddenBecause = 'hidden from others by a moderator. Reason: Names a resident'
-    t.match((await author.get(`/posts/${hiddenReply.params.id}/history`)).body, `This reply is ${hiddenBecause}`)
-    t.match((await author.get(`/t/${hiddenThread.params.id}/history`)).body, `This thread is ${hiddenBecause}`)
-    const pending = 'Only you and the moderators see this thread until'
-    t.match((await author.get(`/t/${pendingThread.params.id}/history`)).body, pending)
-    const article = await author.get('/library/hidden-article')
-    t.match(article.body, 'hidden from readers by a moderator. Reason: Copied from a paid course')
-  })
-})
+  },
+)

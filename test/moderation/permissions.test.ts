@@ -39,56 +39,95 @@ t.test('moderation permission matrix', async (t) => {
   }
   const author = await createUser(db, { displayName: 'Content Author' })
   const flagger = await createUser(db, { displayName: 'Flagging Member' })
-  const home = await createCommunityWith(db, { slug: 'home-community', moderators: [people.moderator], members: [people.member, author, flagger] })
-  const other = await createCommunityWith(db, { slug: 'other-community', moderators: [people['other moderator']], members: [author] })
+  const home = await createCommunityWith(db, {
+    slug: 'home-community',
+    moderators: [people.moderator],
+    members: [people.member, author, flagger],
+  })
+  const other = await createCommunityWith(db, {
+    slug: 'other-community',
+    moderators: [people['other moderator']],
+    members: [author],
+  })
   const clients = new Map<Role, Client>()
   for (const role of roles) clients.set(role, await loggedIn(app, people[role]))
 
   const newThread = () => createThreadIn(db, home.id, author, { title: 'A thread to moderate' })
-  const threadState = (id: number) => async () => db.selectFrom('threads').select(['locked', 'pinned', 'community_id', 'status']).where('id', '=', id).executeTakeFirstOrThrow()
-  const postStatus = (id: number) => async () => (await db.selectFrom('posts').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status
+  const threadState = (id: number) => async () =>
+    db
+      .selectFrom('threads')
+      .select(['locked', 'pinned', 'community_id', 'status'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow()
+  const postStatus = (id: number) => async () =>
+    (await db.selectFrom('posts').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status
   let wordCounter = 0
 
   const cases: ActionCase[] = [
     {
-      name: 'resolve a review item', logAction: 'resolve', allowed: ['moderator', 'admin'],
+      name: 'resolve a review item',
+      logAction: 'resolve',
+      allowed: ['moderator', 'admin'],
       async prepare() {
         const postId = await replyIn(db, await newThread(), author, null, 'Flagged once, waiting for a decision')
         await flagContent(db, { type: 'post', id: postId, reporterId: flagger.id, reason: 'spam', note: null })
         const item = (await openItemOf(db, 'post', postId))!
-        const read = async () => (await db.selectFrom('review_items').select('status').where('id', '=', item.id).executeTakeFirstOrThrow()).status
+        const read = async () =>
+          (await db.selectFrom('review_items').select('status').where('id', '=', item.id).executeTakeFirstOrThrow())
+            .status
         return { url: `/mod/items/${item.id}`, fields: { action: 'keep' }, read, done: 'ignored' }
       },
     },
     {
-      name: 'hide a reply', logAction: 'hide', allowed: ['moderator', 'admin'],
+      name: 'hide a reply',
+      logAction: 'hide',
+      allowed: ['moderator', 'admin'],
       async prepare() {
         const postId = await replyIn(db, await newThread(), author)
-        return { url: `/mod/content/post/${postId}/hide`, fields: { reason: 'Not for this community' }, read: postStatus(postId), done: 'hidden' }
+        return {
+          url: `/mod/content/post/${postId}/hide`,
+          fields: { reason: 'Not for this community' },
+          read: postStatus(postId),
+          done: 'hidden',
+        }
       },
     },
     {
-      name: 'restore a reply', logAction: 'restore', allowed: ['moderator', 'admin'],
+      name: 'restore a reply',
+      logAction: 'restore',
+      allowed: ['moderator', 'admin'],
       async prepare() {
         const postId = await replyIn(db, await newThread(), author)
-        await setVisibility(db, { target: (await findTarget(db, 'post', postId))!, moderatorId: people.admin.id, hide: true, reason: 'Hidden for the test' })
+        await setVisibility(db, {
+          target: (await findTarget(db, 'post', postId))!,
+          moderatorId: people.admin.id,
+          hide: true,
+          reason: 'Hidden for the test',
+        })
         return { url: `/mod/content/post/${postId}/restore`, read: postStatus(postId), done: 'visible' }
       },
     },
     ...(['lock', 'unlock', 'pin', 'unpin'] as const).map((action): ActionCase => ({
-      name: `${action} a thread`, logAction: action, allowed: ['moderator', 'admin'],
+      name: `${action} a thread`,
+      logAction: action,
+      allowed: ['moderator', 'admin'],
       async prepare() {
         const id = await newThread()
         if (action === 'unlock') await db.updateTable('threads').set({ locked: true }).where('id', '=', id).execute()
         if (action === 'unpin') await db.updateTable('threads').set({ pinned: true }).where('id', '=', id).execute()
         const before = await threadState(id)()
-        const done = action === 'lock' || action === 'unlock' ? { ...before, locked: action === 'lock' } : { ...before, pinned: action === 'pin' }
+        const done =
+          action === 'lock' || action === 'unlock'
+            ? { ...before, locked: action === 'lock' }
+            : { ...before, pinned: action === 'pin' }
         return { url: `/mod/thread/${id}/${action}`, read: threadState(id), done }
       },
     })),
     {
       // Moving acts in both communities: only someone who moderates both (here the admin) may do it.
-      name: 'move a thread to another community', logAction: 'move', allowed: ['admin'],
+      name: 'move a thread to another community',
+      logAction: 'move',
+      allowed: ['admin'],
       async prepare() {
         const id = await newThread()
         const read = async () => (await threadState(id)()).community_id
@@ -96,45 +135,87 @@ t.test('moderation permission matrix', async (t) => {
       },
     },
     {
-      name: 'remove a member from the community', logAction: 'remove_member', allowed: ['moderator', 'admin'],
+      name: 'remove a member from the community',
+      logAction: 'remove_member',
+      allowed: ['moderator', 'admin'],
       async prepare() {
         const victim = await createUser(db)
         await addMember(db, home.id, victim.id)
-        const read = async () => (await db.selectFrom('community_members').select('status').where('community_id', '=', home.id).where('user_id', '=', victim.id).executeTakeFirst())?.status ?? 'none'
-        return { url: `/c/${home.slug}/members/${victim.id}/remove`, fields: { reason: 'Repeated spam' }, read, done: 'none' }
+        const read = async () =>
+          (
+            await db
+              .selectFrom('community_members')
+              .select('status')
+              .where('community_id', '=', home.id)
+              .where('user_id', '=', victim.id)
+              .executeTakeFirst()
+          )?.status ?? 'none'
+        return {
+          url: `/c/${home.slug}/members/${victim.id}/remove`,
+          fields: { reason: 'Repeated spam' },
+          read,
+          done: 'none',
+        }
       },
     },
     {
-      name: 'suspend a member', logAction: 'suspend', allowed: ['admin'],
+      name: 'suspend a member',
+      logAction: 'suspend',
+      allowed: ['admin'],
       async prepare() {
         const victim = await createUser(db)
-        const read = async () => (await db.selectFrom('users').select('status').where('id', '=', victim.id).executeTakeFirstOrThrow()).status
-        return { url: `/admin/users/${victim.id}/suspend`, fields: { reason: 'Harassment', until: '' }, read, done: 'suspended' }
+        const read = async () =>
+          (await db.selectFrom('users').select('status').where('id', '=', victim.id).executeTakeFirstOrThrow()).status
+        return {
+          url: `/admin/users/${victim.id}/suspend`,
+          fields: { reason: 'Harassment', until: '' },
+          read,
+          done: 'suspended',
+        }
       },
     },
     {
-      name: 'lift a suspension', logAction: 'unsuspend', allowed: ['admin'],
+      name: 'lift a suspension',
+      logAction: 'unsuspend',
+      allowed: ['admin'],
       async prepare() {
         const victim = await createUser(db)
-        await db.updateTable('users').set({ status: 'suspended', suspension_reason: 'Earlier trouble' }).where('id', '=', victim.id).execute()
-        const read = async () => (await db.selectFrom('users').select('status').where('id', '=', victim.id).executeTakeFirstOrThrow()).status
+        await db
+          .updateTable('users')
+          .set({ status: 'suspended', suspension_reason: 'Earlier trouble' })
+          .where('id', '=', victim.id)
+          .execute()
+        const read = async () =>
+          (await db.selectFrom('users').select('status').where('id', '=', victim.id).executeTakeFirstOrThrow()).status
         return { url: `/admin/users/${victim.id}/unsuspend`, read, done: 'active' }
       },
     },
     {
-      name: 'add a watched word', logAction: 'watched_word_add', allowed: ['admin'],
+      name: 'add a watched word',
+      logAction: 'watched_word_add',
+      allowed: ['admin'],
       async prepare() {
         const phrase = `forbiddenword${++wordCounter}`
-        const read = async () => (await db.selectFrom('watched_words').select('action').where('phrase', '=', phrase).executeTakeFirst())?.action ?? 'none'
+        const read = async () =>
+          (await db.selectFrom('watched_words').select('action').where('phrase', '=', phrase).executeTakeFirst())
+            ?.action ?? 'none'
         return { url: '/admin/watched-words', fields: { phrase, action: 'block' }, read, done: 'block' }
       },
     },
     {
-      name: 'remove a watched word', logAction: 'watched_word_remove', allowed: ['admin'],
+      name: 'remove a watched word',
+      logAction: 'watched_word_remove',
+      allowed: ['admin'],
       async prepare() {
         const phrase = `listedword${++wordCounter}`
-        const row = await db.insertInto('watched_words').values({ phrase, action: 'queue', created_by: people.admin.id }).returning('id').executeTakeFirstOrThrow()
-        const read = async () => (await db.selectFrom('watched_words').select('action').where('id', '=', row.id).executeTakeFirst())?.action ?? 'none'
+        const row = await db
+          .insertInto('watched_words')
+          .values({ phrase, action: 'queue', created_by: people.admin.id })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+        const read = async () =>
+          (await db.selectFrom('watched_words').select('action').where('id', '=', row.id).executeTakeFirst())?.action ??
+          'none'
         return { url: `/admin/watched-words/${row.id}/delete`, read, done: 'none' }
       },
     },
@@ -146,7 +227,8 @@ t.test('moderation permission matrix', async (t) => {
         const attempt = await action.prepare()
         const before = await attempt.read()
         t.notSame(before, attempt.done, `${role}: the state is not already the outcome`)
-        const refusedBefore = (await logRows(db, { actorId: people[role].id, action: action.logAction, refused: true })).length
+        const refusedBefore = (await logRows(db, { actorId: people[role].id, action: action.logAction, refused: true }))
+          .length
         const response = await clients.get(role)!.post(attempt.url, attempt.fields ?? {})
         const refusedAfter = await logRows(db, { actorId: people[role].id, action: action.logAction, refused: true })
         if (action.allowed.includes(role)) {
@@ -174,7 +256,11 @@ t.test('moderation permission matrix', async (t) => {
     const [row] = await logRows(db, { actorId: both.id, action: 'move' })
     t.equal(row.refused, false)
     t.equal(row.community_id, other.id, 'logged in the community it went to')
-    t.equal((await client.post(`/mod/thread/${id}/move`, { community: 'no-such-community' })).status, 400, 'an unknown target is refused')
+    t.equal(
+      (await client.post(`/mod/thread/${id}/move`, { community: 'no-such-community' })).status,
+      400,
+      'an unknown target is refused',
+    )
   })
 
   t.test('the review queue is for staff, the log for admins', async (t) => {
@@ -186,7 +272,10 @@ t.test('moderation permission matrix', async (t) => {
     }
     for (const role of roles) {
       const client = clients.get(role)!
-      for (const [page, action] of [['queue', 'view_queue'], ['log', 'view_log']] as const) {
+      for (const [page, action] of [
+        ['queue', 'view_queue'],
+        ['log', 'view_log'],
+      ] as const) {
         const before = (await logRows(db, { actorId: people[role].id, action, refused: true })).length
         const response = await client.get(page === 'queue' ? '/mod' : '/mod/log')
         const after = (await logRows(db, { actorId: people[role].id, action, refused: true })).length
@@ -209,7 +298,13 @@ t.test('moderation permission matrix', async (t) => {
     const elsewhereThread = await createThreadIn(db, other.id, author, { title: 'Elsewhere thread' })
     const elsewherePost = await replyIn(db, elsewhereThread, author, null, 'Flagged in the other community')
     await flagContent(db, { type: 'post', id: homePost, reporterId: flagger.id, reason: 'abuse', note: null })
-    await flagContent(db, { type: 'post', id: elsewherePost, reporterId: people.member.id, reason: 'abuse', note: null })
+    await flagContent(db, {
+      type: 'post',
+      id: elsewherePost,
+      reporterId: people.member.id,
+      reason: 'abuse',
+      note: null,
+    })
     const homeItem = (await openItemOf(db, 'post', homePost))!
     const elsewhereItem = (await openItemOf(db, 'post', elsewherePost))!
     const queueOf = async (role: Role) => (await clients.get(role)!.get('/mod')).body

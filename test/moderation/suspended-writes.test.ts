@@ -22,30 +22,71 @@ t.test('a suspended member is refused every write, and nothing changes', async (
   const threadId = await createThreadIn(db, home.id, author)
   const postId = await replyIn(db, threadId, author)
   const meetingId = await createMeeting(db, {
-    communityId: home.id, organiserId: moderator.id, themeIds: [],
-    data: { title: 'Intake circle', topic: 'Intake', startsAt: new Date(Date.now() + 7 * day), endsAt: new Date(Date.now() + 7 * day + 3600_000), timeZone: 'Europe/Brussels', onlineUrl: null, agendaMd: '' },
+    communityId: home.id,
+    organiserId: moderator.id,
+    themeIds: [],
+    data: {
+      title: 'Intake circle',
+      topic: 'Intake',
+      startsAt: new Date(Date.now() + 7 * day),
+      endsAt: new Date(Date.now() + 7 * day + 3600_000),
+      timeZone: 'Europe/Brussels',
+      onlineUrl: null,
+      agendaMd: '',
+    },
   })
   const questionId = await askQuestion(db, { meetingId, authorId: author.id, body: 'Who calls the host?' })
   const topicId = await proposeTopic(db, { communityId: home.id, proposerId: author.id, title: 'House rules' })
 
   // Logged in before the suspension, as a member who is in the middle of using Kring.
   const client = await loggedIn(app, member)
-  const suspended = await suspendUser(db, { userId: member.id, adminId: admin.id, reason: 'Spam wave', until: new Date(Date.now() + 30 * day) })
+  const suspended = await suspendUser(db, {
+    userId: member.id,
+    adminId: admin.id,
+    reason: 'Spam wave',
+    until: new Date(Date.now() + 30 * day),
+  })
   t.equal(suspended, 'suspended')
 
   const counts = async () => ({
-    user: await db.selectFrom('users').select(['display_name', 'bio', 'organisation']).where('id', '=', member.id).executeTakeFirstOrThrow(),
-    memberships: (await db.selectFrom('community_members').select(['community_id', 'status']).where('user_id', '=', member.id).orderBy('community_id').execute()),
+    user: await db
+      .selectFrom('users')
+      .select(['display_name', 'bio', 'organisation'])
+      .where('id', '=', member.id)
+      .executeTakeFirstOrThrow(),
+    memberships: await db
+      .selectFrom('community_members')
+      .select(['community_id', 'status'])
+      .where('user_id', '=', member.id)
+      .orderBy('community_id')
+      .execute(),
     flags: (await db.selectFrom('flags').select('id').where('reporter_id', '=', member.id).execute()).length,
-    questionVotes: (await db.selectFrom('meeting_question_votes').select('question_id').where('user_id', '=', member.id).execute()).length,
-    topicVotes: (await db.selectFrom('meeting_topic_votes').select('topic_id').where('user_id', '=', member.id).execute()).length,
-    questions: (await db.selectFrom('meeting_questions').select('id').where('author_id', '=', member.id).execute()).length,
-    attendance: (await db.selectFrom('meeting_attendance').select('user_id').where('user_id', '=', member.id).execute()).length,
+    questionVotes: (
+      await db.selectFrom('meeting_question_votes').select('question_id').where('user_id', '=', member.id).execute()
+    ).length,
+    topicVotes: (
+      await db.selectFrom('meeting_topic_votes').select('topic_id').where('user_id', '=', member.id).execute()
+    ).length,
+    questions: (await db.selectFrom('meeting_questions').select('id').where('author_id', '=', member.id).execute())
+      .length,
+    attendance: (await db.selectFrom('meeting_attendance').select('user_id').where('user_id', '=', member.id).execute())
+      .length,
   })
   const before = await counts()
 
   const attempts: [string, string, Record<string, string>][] = [
-    ['profile', '/settings', { display_name: 'Sam Admin (staff)', organisation: 'Kring staff', country: '', bio: 'Trust me', locale: 'en', time_zone: 'Europe/Brussels' }],
+    [
+      'profile',
+      '/settings',
+      {
+        display_name: 'Sam Admin (staff)',
+        organisation: 'Kring staff',
+        country: '',
+        bio: 'Trust me',
+        locale: 'en',
+        time_zone: 'Europe/Brussels',
+      },
+    ],
     ['join an open community', `/c/${open.slug}/join`, { note: '' }],
     ['ask to join', `/c/${asking.slug}/join`, { note: 'Let me in' }],
     ['flag a reply', '/flags', { target_type: 'post', target_id: String(postId), reason: 'spam', note: '' }],
@@ -61,7 +102,11 @@ t.test('a suspended member is refused every write, and nothing changes', async (
   }
   t.same(await counts(), before, 'nothing changed in the database')
 
-  const nl = await client.post('/settings', { display_name: 'Sam Anders', organisation: '', country: '', bio: '', locale: 'nl', time_zone: 'Europe/Brussels' }, { headers: { 'accept-language': 'nl' } })
+  const nl = await client.post(
+    '/settings',
+    { display_name: 'Sam Anders', organisation: '', country: '', bio: '', locale: 'nl', time_zone: 'Europe/Brussels' },
+    { headers: { 'accept-language': 'nl' } },
+  )
   t.equal(nl.status, 403)
   t.equal((await counts()).user.display_name, 'Sam Before', 'a language change in the same form changes nothing either')
 

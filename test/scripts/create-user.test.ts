@@ -10,13 +10,18 @@ import { createTestDatabase } from '../helpers/database.js'
 import { projectRoot } from '../setup/paths.js'
 
 function run(args: string[], env: Record<string, string>, stdin: string) {
-  const child = spawn(path.join(projectRoot, 'node_modules/.bin/tsx'), ['scripts/create-user.ts', ...args], { cwd: projectRoot, env: childEnv(env) })
+  const child = spawn(path.join(projectRoot, 'node_modules/.bin/tsx'), ['scripts/create-user.ts', ...args], {
+    cwd: projectRoot,
+    env: childEnv(env),
+  })
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (c) => (stdout += c))
   child.stderr.on('data', (c) => (stderr += c))
   child.stdin.end(stdin)
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })))
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.on('exit', (code) => resolve({ code, stdout, stderr })),
+  )
 }
 
 t.test('npm run user:create makes an admin from the shell without printing the password', async (t) => {
@@ -34,7 +39,11 @@ t.test('npm run user:create makes an admin from the shell without printing the p
     open = () => connectDatabase({ kind: 'pglite', dataDir: path.join(dataDir, 'pglite') })
   }
 
-  const result = await run(['--email', 'Coordinator@Example.org', '--name', 'Hanne Wouters', '--admin'], env, `${password}\n`)
+  const result = await run(
+    ['--email', 'Coordinator@Example.org', '--name', 'Hanne Wouters', '--admin'],
+    env,
+    `${password}\n`,
+  )
   t.equal(result.code, 0, result.stderr)
   t.match(result.stdout, 'Created admin Hanne Wouters <coordinator@example.org>')
   t.notMatch(result.stdout + result.stderr, password)

@@ -24,15 +24,26 @@ t.test('bad input gets a clear answer, never a 500 and never a wider filter', as
   const long = await onlyOpen(q('quokka '.repeat(1500)), 'a 10,000-character query', 400)
   t.match(long.body, 'Your search is too long')
 
-  const control = await onlyOpen(`/search?q=${encodeURIComponent('quo\u0000k\u0007ka\u001b[31m')}`, 'control characters')
+  const control = await onlyOpen(
+    `/search?q=${encodeURIComponent('quo\u0000k\u0007ka\u001b[31m')}`,
+    'control characters',
+  )
   t.notMatch(control.body, /\u0000|\u0007|\u001b/, 'control characters do not come back')
 
   const punctuation = await onlyOpen(q('!!! ??? ... ---'), 'only punctuation')
   t.match(punctuation.body, 'Type one or more words')
 
   await onlyOpen(q('quokka" OR visibility = "community:' + closed.id), 'filter syntax in the query')
-  await onlyOpen(q('quokka', `&theme=${encodeURIComponent(`x" OR visibility = "community:${closed.id}`)}`), 'filter syntax in the theme', 400)
-  await onlyOpen(q('quokka', `&community=${encodeURIComponent(`${open.id} OR visibility EXISTS`)}`), 'filter syntax in the community', 400)
+  await onlyOpen(
+    q('quokka', `&theme=${encodeURIComponent(`x" OR visibility = "community:${closed.id}`)}`),
+    'filter syntax in the theme',
+    400,
+  )
+  await onlyOpen(
+    q('quokka', `&community=${encodeURIComponent(`${open.id} OR visibility EXISTS`)}`),
+    'filter syntax in the community',
+    400,
+  )
   await onlyOpen(q('quokka', `&language=${encodeURIComponent('en" OR "1"="1')}`), 'filter syntax in the language', 400)
   await onlyOpen(q('quokka', '&type=thread&type=secret'), 'an unknown type', 400)
   await onlyOpen(q('quokka', `&community=${closed.id}`), 'a members-only community asked for by a visitor')
@@ -52,12 +63,24 @@ t.test('bad input gets a clear answer, never a 500 and never a wider filter', as
   t.same(resultUrls(fine.body), [`/t/${openThread}`])
 })
 
-t.test('filter values are validated, quoted and escaped, and the visibility expression always stands alone', async (t) => {
-  t.equal(quoteFilterValue('a"b\\c'), '"a\\"b\\\\c"')
-  const { params, problems } = parseSearchParams({ q: 'x', theme: ['care', 'x" OR "1'], community: '3', type: 'post' })
-  t.same(problems, ['search.problem.theme'])
-  t.same(params.themes, [], 'an invalid theme is not used at all')
-  const filter = meiliFilter(params, { kind: 'public', communities: [7] })
-  t.same(filter, ['visibility IN ["public", "community:7"]', 'type IN ["post"]', 'community IN [3]'])
-  t.same(meiliFilter(parseSearchParams({ q: 'x' }).params, { kind: 'public', communities: [] }), ['visibility IN ["public"]'], 'a visitor: public only')
-})
+t.test(
+  'filter values are validated, quoted and escaped, and the visibility expression always stands alone',
+  async (t) => {
+    t.equal(quoteFilterValue('a"b\\c'), '"a\\"b\\\\c"')
+    const { params, problems } = parseSearchParams({
+      q: 'x',
+      theme: ['care', 'x" OR "1'],
+      community: '3',
+      type: 'post',
+    })
+    t.same(problems, ['search.problem.theme'])
+    t.same(params.themes, [], 'an invalid theme is not used at all')
+    const filter = meiliFilter(params, { kind: 'public', communities: [7] })
+    t.same(filter, ['visibility IN ["public", "community:7"]', 'type IN ["post"]', 'community IN [3]'])
+    t.same(
+      meiliFilter(parseSearchParams({ q: 'x' }).params, { kind: 'public', communities: [] }),
+      ['visibility IN ["public"]'],
+      'a visitor: public only',
+    )
+  },
+)

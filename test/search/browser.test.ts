@@ -12,9 +12,20 @@ import { buildSearchApp } from './helpers.js'
     const author = await createUser(db)
     const community = await createCommunityWith(db, { visibility: 'public', members: [author], name: 'Family centres' })
     const theme = await createThemeWith(db, 'outreach', { en: 'Outreach', nl: 'Outreach' })
-    const dutch = await createThreadIn(db, community.id, author, { title: 'Huisbezoeken bij nieuwe gezinnen', body: 'Wij doen de huisbezoeken altijd met z\'n tweeën en het werkt goed voor de gezinnen.', themeIds: [theme] })
-    await createThreadIn(db, community.id, author, { title: 'Huisbezoeken in English please', body: 'We do the home visits with two of us and it works well for the families.', themeIds: [theme] })
-    await createThreadIn(db, community.id, author, { title: 'Huisbezoeken without a theme', body: 'Nothing to see here, but it is about the visits all the same.' })
+    const dutch = await createThreadIn(db, community.id, author, {
+      title: 'Huisbezoeken bij nieuwe gezinnen',
+      body: "Wij doen de huisbezoeken altijd met z'n tweeën en het werkt goed voor de gezinnen.",
+      themeIds: [theme],
+    })
+    await createThreadIn(db, community.id, author, {
+      title: 'Huisbezoeken in English please',
+      body: 'We do the home visits with two of us and it works well for the families.',
+      themeIds: [theme],
+    })
+    await createThreadIn(db, community.id, author, {
+      title: 'Huisbezoeken without a theme',
+      body: 'Nothing to see here, but it is about the visits all the same.',
+    })
     await sync()
 
     const baseURL = await app.listen({ host: '127.0.0.1', port: 0 })
@@ -29,7 +40,10 @@ import { buildSearchApp } from './helpers.js'
     t.equal(new URL(page.url()).searchParams.get('q'), 'huisbezoeken', 'the search is a shareable GET URL')
     await page.getByText('3 results').waitFor()
 
-    await page.getByRole('complementary', { name: 'Narrow your search' }).getByRole('link', { name: 'Outreach' }).click()
+    await page
+      .getByRole('complementary', { name: 'Narrow your search' })
+      .getByRole('link', { name: 'Outreach' })
+      .click()
     await page.getByText('2 results').waitFor()
     t.equal(new URL(page.url()).searchParams.get('theme'), 'outreach', 'narrowed by theme')
 

@@ -10,20 +10,37 @@ t.test('the index gets explicit settings on start, and applying them again chang
   const { db, search } = await buildSearchApp(t)
   const settings = await search!.meili.index(search!.indexUid).getSettings()
   t.same(settings.searchableAttributes, ['title', 'tag_labels', 'text'], 'title ranks above theme labels, above text')
-  t.same([...settings.filterableAttributes!].sort(), ['community', 'language', 'tags', 'thread_id', 'type', 'visibility'])
+  t.same([...settings.filterableAttributes!].sort(), [
+    'community',
+    'language',
+    'tags',
+    'thread_id',
+    'type',
+    'visibility',
+  ])
   t.same(settings.sortableAttributes, ['published_at'])
-  t.same(settings.localizedAttributes, [{ attributePatterns: ['title', 'tag_labels', 'text'], locales: ['eng', 'nld'] }])
+  t.same(settings.localizedAttributes, [
+    { attributePatterns: ['title', 'tag_labels', 'text'], locales: ['eng', 'nld'] },
+  ])
   t.equal(settings.typoTolerance?.enabled, true)
   const again = await applyIndexSettings(db, search!)
   t.same(again, { created: false, changed: [] }, 'a second start sends no settings update')
-  t.same(settingsDiff(settings, { synonyms: {}, sortableAttributes: ['published_at'] }), {}, 'the comparison ignores key order and defaults')
+  t.same(
+    settingsDiff(settings, { synonyms: {}, sortableAttributes: ['published_at'] }),
+    {},
+    'the comparison ignores key order and defaults',
+  )
 })
 
 t.test('queries use a search-only key scoped to the content index; the master key stays on the server', async (t) => {
   const { app, db, sync, search } = await buildSearchApp(t)
   const meili = testMeili()
   const key = await ensureSearchKey(search!, meili.masterKey)
-  t.equal(await ensureSearchKey(search!, meili.masterKey), key, 'every instance finds the same key instead of making its own')
+  t.equal(
+    await ensureSearchKey(search!, meili.masterKey),
+    key,
+    'every instance finds the same key instead of making its own',
+  )
   const details = await search!.meili.getKey(key)
   t.same(details.actions, ['search'])
   t.same(details.indexes, [search!.indexUid])

@@ -1,6 +1,13 @@
 import t from 'tap'
 import { sql } from 'kysely'
-import { claimBatch, completeRows, enqueueSearch, failRows, outboxBacklog, releaseBackoff } from '../../src/search/outbox.js'
+import {
+  claimBatch,
+  completeRows,
+  enqueueSearch,
+  failRows,
+  outboxBacklog,
+  releaseBackoff,
+} from '../../src/search/outbox.js'
 import { drainOutbox } from '../../src/search/sync.js'
 import { Client, logIn } from '../helpers/client.js'
 import { createCommunityWith, createThreadIn, createUser, replyIn } from '../helpers/factories.js'
@@ -11,7 +18,8 @@ t.test('a change and its outbox row commit or roll back together; repeated chang
   const author = await createUser(db)
   const community = await createCommunityWith(db, { visibility: 'public', members: [author] })
   const threadId = await createThreadIn(db, community.id, author)
-  const rows = () => db.selectFrom('search_outbox').select(['entity_type', 'entity_id', 'version']).orderBy('id').execute()
+  const rows = () =>
+    db.selectFrom('search_outbox').select(['entity_type', 'entity_id', 'version']).orderBy('id').execute()
   t.same(await rows(), [{ entity_type: 'thread', entity_id: threadId, version: 1 }], 'starting a thread wrote its row')
 
   await t.rejects(
@@ -44,14 +52,29 @@ t.test('claims are leased, a row changed while it synced stays for another pass,
   // The first thread changes while its old version is being synced.
   await enqueueSearch(db, 'thread', first)
   await completeRows(db, claimed)
-  const left = await db.selectFrom('search_outbox').select(['entity_id', 'version', 'claimed_until']).where('done_at', 'is', null).execute()
+  const left = await db
+    .selectFrom('search_outbox')
+    .select(['entity_id', 'version', 'claimed_until'])
+    .where('done_at', 'is', null)
+    .execute()
   t.same(left, [{ entity_id: first, version: 2, claimed_until: null }], 'only the changed row is left, released')
 
   const again = await claimBatch(db, 10)
-  t.same(again.map((r) => r.entity_id), [first])
+  t.same(
+    again.map((r) => r.entity_id),
+    [first],
+  )
   await failRows(db, again, 'connect ECONNREFUSED', { baseMs: 60_000, maxMs: 600_000 })
-  const failed = await db.selectFrom('search_outbox').select(['attempts', 'last_error', sql<boolean>`next_attempt_at > now() + interval '30 seconds'`.as('later')]).where('entity_id', '=', first).executeTakeFirstOrThrow()
-  t.same(failed, { attempts: 1, last_error: 'connect ECONNREFUSED', later: true }, 'the failure is recorded and the retry pushed back')
+  const failed = await db
+    .selectFrom('search_outbox')
+    .select(['attempts', 'last_error', sql<boolean>`next_attempt_at > now() + interval '30 seconds'`.as('later')])
+    .where('entity_id', '=', first)
+    .executeTakeFirstOrThrow()
+  t.same(
+    failed,
+    { attempts: 1, last_error: 'connect ECONNREFUSED', later: true },
+    'the failure is recorded and the retry pushed back',
+  )
   t.same(await claimBatch(db, 10), [], 'not retried before its time')
   t.equal((await outboxBacklog(db)).failing, 1)
   t.equal(await releaseBackoff(db), 1, 'when Meilisearch is back, the backoff is lifted')
@@ -68,30 +91,51 @@ t.test('two workers draining at once sync every row exactly once', async (t) => 
   for (let i = 0; i < 40; i++) await createThreadIn(db, community.id, author, { title: `Bagpipe ensemble ${i}` })
   // On PostgreSQL a second connection, as a second Kring process would have; PGlite is one session, so the same.
   const other = process.env.DATABASE_URL ? await database.connectAgain() : db
-  const [a, b] = await Promise.all([drainOutbox(db, search!, { batchSize: 5 }), drainOutbox(other, search!, { batchSize: 5 })])
+  const [a, b] = await Promise.all([
+    drainOutbox(db, search!, { batchSize: 5 }),
+    drainOutbox(other, search!, { batchSize: 5 }),
+  ])
   t.equal(a.synced + b.synced, 40, `every row once (${a.synced} + ${b.synced})`)
   t.equal(a.error ?? b.error, null)
   const page = await new Client(app).get(q('bagpipe'))
   t.match(page.body, '40 results')
 })
 
-t.test('a community that turns members-only takes its discussions out of public search once its row is synced', async (t) => {
-  const { app, db, sync, search } = await buildSearchApp(t)
-  const author = await createUser(db)
-  const community = await createCommunityWith(db, { visibility: 'public', members: [author] })
-  const threadId = await createThreadIn(db, community.id, author, { title: 'Didgeridoo circle' })
-  await replyIn(db, threadId, author, null, 'Didgeridoo reply')
-  await sync()
-  await db.transaction().execute(async (trx) => {
-    await trx.updateTable('communities').set({ visibility: 'members', name: 'Closed didgeridoo club' }).where('id', '=', community.id).execute()
-    await enqueueSearch(trx, 'community', community.id)
-  })
-  await sync()
-  const docs = await search!.meili.index(search!.indexUid).getDocuments<{ id: string; visibility: string; community_name: string }>({ fields: ['id', 'visibility', 'community_name'] })
-  t.same(docs.results.map((d) => d.visibility), [`community:${community.id}`, `community:${community.id}`], 'every document of the community was rebuilt')
-  t.same(docs.results.map((d) => d.community_name), ['Closed didgeridoo club', 'Closed didgeridoo club'])
-  t.same(resultUrls((await new Client(app).get(q('didgeridoo'))).body), [], 'a visitor finds nothing')
-  const member = new Client(app)
-  await logIn(member, author.email, author.password)
-  t.equal(resultUrls((await member.get(q('didgeridoo'))).body).length, 2, 'a member finds both')
-})
+t.test(
+  'a community that turns members-only takes its discussions out of public search once its row is synced',
+  async (t) => {
+    const { app, db, sync, search } = await buildSearchApp(t)
+    const author = await createUser(db)
+    const community = await createCommunityWith(db, { visibility: 'public', members: [author] })
+    const threadId = await createThreadIn(db, community.id, author, { title: 'Didgeridoo circle' })
+    await replyIn(db, threadId, author, null, 'Didgeridoo reply')
+    await sync()
+    await db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('communities')
+        .set({ visibility: 'members', name: 'Closed didgeridoo club' })
+        .where('id', '=', community.id)
+        .execute()
+      await enqueueSearch(trx, 'community', community.id)
+    })
+    await sync()
+    const docs = await search!.meili
+      .index(search!.indexUid)
+      .getDocuments<{ id: string; visibility: string; community_name: string }>({
+        fields: ['id', 'visibility', 'community_name'],
+      })
+    t.same(
+      docs.results.map((d) => d.visibility),
+      [`community:${community.id}`, `community:${community.id}`],
+      'every document of the community was rebuilt',
+    )
+    t.same(
+      docs.results.map((d) => d.community_name),
+      ['Closed didgeridoo club', 'Closed didgeridoo club'],
+    )
+    t.same(resultUrls((await new Client(app).get(q('didgeridoo'))).body), [], 'a visitor finds nothing')
+    const member = new Client(app)
+    await logIn(member, author.email, author.password)
+    t.equal(resultUrls((await member.get(q('didgeridoo'))).body).length, 2, 'a member finds both')
+  },
+)

@@ -11,8 +11,14 @@ t.test('a visitor finds public discussions and never members-only, hidden, pendi
   const author = await createUser(db)
   const open = await createCommunityWith(db, { visibility: 'public', members: [author] })
   const closed = await createCommunityWith(db, { visibility: 'members', members: [author] })
-  const publicThread = await createThreadIn(db, open.id, author, { title: 'Kangaroo care in public', body: 'Open to everyone.' })
-  const secretThread = await createThreadIn(db, closed.id, author, { title: 'Kangaroo care behind closed doors', body: 'Members only.' })
+  const publicThread = await createThreadIn(db, open.id, author, {
+    title: 'Kangaroo care in public',
+    body: 'Open to everyone.',
+  })
+  const secretThread = await createThreadIn(db, closed.id, author, {
+    title: 'Kangaroo care behind closed doors',
+    body: 'Members only.',
+  })
   const secretReply = await replyIn(db, publicThread, author, null, 'A kangaroo reply in the open')
   const closedReply = await replyIn(db, secretThread, author, null, 'A kangaroo reply among members')
   const hiddenThread = await createThreadIn(db, open.id, author, { title: 'Kangaroo hidden thread' })
@@ -26,7 +32,10 @@ t.test('a visitor finds public discussions and never members-only, hidden, pendi
   t.ok(urls.includes(`/t/${publicThread}`), 'the public thread is found')
   t.ok(urls.includes(`/t/${publicThread}?at=${secretReply}#p${secretReply}`), 'a public reply is found')
   t.notOk(urls.includes(`/t/${secretThread}`), 'the members-only thread is not')
-  t.notOk(urls.some((u) => u.includes(`p${closedReply}`)), 'nor its replies')
+  t.notOk(
+    urls.some((u) => u.includes(`p${closedReply}`)),
+    'nor its replies',
+  )
   t.notMatch(page.body, 'behind closed doors')
   t.notMatch(page.body, 'among members')
 
@@ -41,12 +50,18 @@ t.test('a visitor finds public discussions and never members-only, hidden, pendi
   await sync()
   urls = resultUrls((await visitor.get(q('kangaroo'))).body)
   t.notOk(urls.includes(`/t/${hiddenThread}`), 'a hidden thread left the index')
-  t.notOk(urls.some((u) => u.includes(`p${pendingReply}`)), 'a pending reply left the index')
+  t.notOk(
+    urls.some((u) => u.includes(`p${pendingReply}`)),
+    'a pending reply left the index',
+  )
 
   await deletePost(db, { postId: secretReply, deletedBy: author.id })
   await sync()
   urls = resultUrls((await visitor.get(q('kangaroo'))).body)
-  t.notOk(urls.some((u) => u.includes(`p${secretReply}`)), 'a deleted reply left the index')
+  t.notOk(
+    urls.some((u) => u.includes(`p${secretReply}`)),
+    'a deleted reply left the index',
+  )
 
   await deleteThread(db, { threadId: publicThread, deletedBy: author.id })
   await sync()
@@ -88,7 +103,14 @@ t.test('a change the index has not caught up with yet is filtered out on the way
   // The community goes members-only; until its documents are rebuilt, the database check keeps them off the page.
   await sql`update communities set visibility = 'members' where id = ${community.id}`.execute(db)
   t.same(resultUrls((await new Client(app).get(q('weaving'))).body), [], 'hidden right away, before any sync')
-  await editThread(db, { threadId, editorId: author.id, title: 'Weaving circles, renamed', bodyMd: 'New text', themeIds: [], version: 1 })
+  await editThread(db, {
+    threadId,
+    editorId: author.id,
+    title: 'Weaving circles, renamed',
+    bodyMd: 'New text',
+    themeIds: [],
+    version: 1,
+  })
   await sync()
   const member = new Client(app)
   await logIn(member, author.email, author.password)
@@ -99,7 +121,13 @@ t.test('an article from a members-only community is found by visitors without na
   const { app, db, sync } = await buildSearchApp(t)
   const author = await createUser(db)
   const moderator = await createUser(db)
-  await createCommunityWith(db, { slug: 'quiet-circle', name: 'Quiet Circle', visibility: 'members', members: [author], moderators: [moderator] })
+  await createCommunityWith(db, {
+    slug: 'quiet-circle',
+    name: 'Quiet Circle',
+    visibility: 'members',
+    members: [author],
+    moderators: [moderator],
+  })
   const writer = new Client(app)
   await logIn(writer, author.email, author.password)
   const reviewer = new Client(app)

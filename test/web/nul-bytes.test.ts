@@ -13,14 +13,28 @@ t.test('a reply and a new thread with NUL bytes are saved without them', async (
   const client = new Client(app)
   await logIn(client, member.email, member.password)
 
-  const replied = await client.submit(`/t/${threadId}`, `/t/${threadId}/replies`, { body: 'We start\u0000 with a home\u0000 visit.' })
+  const replied = await client.submit(`/t/${threadId}`, `/t/${threadId}/replies`, {
+    body: 'We start\u0000 with a home\u0000 visit.',
+  })
   t.equal(replied.status, 303)
-  const reply = await db.selectFrom('posts').select('body_md').where('thread_id', '=', threadId).orderBy('id', 'desc').executeTakeFirstOrThrow()
+  const reply = await db
+    .selectFrom('posts')
+    .select('body_md')
+    .where('thread_id', '=', threadId)
+    .orderBy('id', 'desc')
+    .executeTakeFirstOrThrow()
   t.equal(reply.body_md, 'We start with a home visit.')
 
-  const started = await client.submit(`/c/${community.slug}/new`, `/c/${community.slug}/new`, { title: 'Intake\u0000 forms', body: '\u0000Which ones do you use?' })
+  const started = await client.submit(`/c/${community.slug}/new`, `/c/${community.slug}/new`, {
+    title: 'Intake\u0000 forms',
+    body: '\u0000Which ones do you use?',
+  })
   t.equal(started.status, 303)
-  const thread = await db.selectFrom('threads').select(['title', 'body_md']).orderBy('id', 'desc').executeTakeFirstOrThrow()
+  const thread = await db
+    .selectFrom('threads')
+    .select(['title', 'body_md'])
+    .orderBy('id', 'desc')
+    .executeTakeFirstOrThrow()
   t.same(thread, { title: 'Intake forms', body_md: 'Which ones do you use?' })
 })
 
@@ -30,11 +44,27 @@ t.test('a profile with NUL bytes in every field is saved without them', async (t
   const client = new Client(app)
   await logIn(client, user.email, user.password)
   const res = await client.submit('/settings', '/settings', {
-    display_name: 'Lotte\u0000 Maes', organisation: 'Huis\u0000 van het Kind', country: 'BE\u0000', bio: 'Ik werk\u0000 met gezinnen.', locale: 'nl\u0000', time_zone: 'Europe/Brussels\u0000',
+    display_name: 'Lotte\u0000 Maes',
+    organisation: 'Huis\u0000 van het Kind',
+    country: 'BE\u0000',
+    bio: 'Ik werk\u0000 met gezinnen.',
+    locale: 'nl\u0000',
+    time_zone: 'Europe/Brussels\u0000',
   })
   t.equal(res.status, 303)
-  const row = await db.selectFrom('users').select(['display_name', 'organisation', 'country', 'bio', 'locale', 'time_zone']).where('id', '=', user.id).executeTakeFirstOrThrow()
-  t.same(row, { display_name: 'Lotte Maes', organisation: 'Huis van het Kind', country: 'BE', bio: 'Ik werk met gezinnen.', locale: 'nl', time_zone: 'Europe/Brussels' })
+  const row = await db
+    .selectFrom('users')
+    .select(['display_name', 'organisation', 'country', 'bio', 'locale', 'time_zone'])
+    .where('id', '=', user.id)
+    .executeTakeFirstOrThrow()
+  t.same(row, {
+    display_name: 'Lotte Maes',
+    organisation: 'Huis van het Kind',
+    country: 'BE',
+    bio: 'Ik werk met gezinnen.',
+    locale: 'nl',
+    time_zone: 'Europe/Brussels',
+  })
 })
 
 t.test('NUL in a query parameter or a path segment answers the page, not a 500', async (t) => {
@@ -65,7 +95,11 @@ t.test('NUL in a query parameter or a path segment answers the page, not a 500',
 t.test('NUL in a login or registration form keeps the form working', async (t) => {
   const { app, db } = await buildTestApp(t)
   const client = new Client(app)
-  const registered = await client.submit('/register', '/register', { email: 'nul\u0000@example.org', display_name: 'Nul\u0000 Byte', password: 'a long enough password' })
+  const registered = await client.submit('/register', '/register', {
+    email: 'nul\u0000@example.org',
+    display_name: 'Nul\u0000 Byte',
+    password: 'a long enough password',
+  })
   t.equal(registered.status, 303)
   const user = await db.selectFrom('users').select(['email', 'display_name']).executeTakeFirstOrThrow()
   t.same(user, { email: 'nul@example.org', display_name: 'Nul Byte' })

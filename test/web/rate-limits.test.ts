@@ -3,7 +3,9 @@ import { buildTestApp } from '../helpers/app.js'
 import { Client } from '../helpers/client.js'
 
 t.test('repeated login attempts are slowed down with a 429 page', async (t) => {
-  const { app } = await buildTestApp(t, { config: { rateLimits: { login: { max: 3, timeWindowMs: 60_000 }, register: { max: 2, timeWindowMs: 60_000 } } } })
+  const { app } = await buildTestApp(t, {
+    config: { rateLimits: { login: { max: 3, timeWindowMs: 60_000 }, register: { max: 2, timeWindowMs: 60_000 } } },
+  })
   const client = new Client(app)
   client.headers['accept-language'] = 'nl'
   await client.get('/login')
@@ -17,12 +19,18 @@ t.test('repeated login attempts are slowed down with a 429 page', async (t) => {
 })
 
 t.test('registration is rate limited too', async (t) => {
-  const { app } = await buildTestApp(t, { config: { rateLimits: { login: { max: 100, timeWindowMs: 60_000 }, register: { max: 2, timeWindowMs: 60_000 } } } })
+  const { app } = await buildTestApp(t, {
+    config: { rateLimits: { login: { max: 100, timeWindowMs: 60_000 }, register: { max: 2, timeWindowMs: 60_000 } } },
+  })
   const client = new Client(app)
   await client.get('/register')
   await client.post('/register', { email: 'bad', display_name: 'x', password: 'x' })
   await client.post('/register', { email: 'bad', display_name: 'x', password: 'x' })
-  const limited = await client.post('/register', { email: 'r3@example.org', display_name: 'Third', password: 'a long enough pass' })
+  const limited = await client.post('/register', {
+    email: 'r3@example.org',
+    display_name: 'Third',
+    password: 'a long enough pass',
+  })
   t.equal(limited.status, 429)
   t.match(limited.body, 'You tried this too often')
 })

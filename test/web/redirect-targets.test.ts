@@ -18,15 +18,37 @@ const local: [string, string][] = [
   ['/\u{1F600}', '/%F0%9F%98%80'],
   ['/\uff0f\uff0fevil.example', '/%EF%BC%8F%EF%BC%8Fevil.example'],
 ]
-const refused = ['//evil.example', '/\\evil.example', '/\t/evil.example', '/\n/evil.example', 'https://evil.example', 'javascript:alert(1)',
-  '/\u007f', '/a\u0085b', '/a\u0000b', '/\r\nSet-Cookie: a=b', '/a\ud800', '/a\udc00b', '/' + 'x'.repeat(2001), '', 'relative/path']
+const refused = [
+  '//evil.example',
+  '/\\evil.example',
+  '/\t/evil.example',
+  '/\n/evil.example',
+  'https://evil.example',
+  'javascript:alert(1)',
+  '/\u007f',
+  '/a\u0085b',
+  '/a\u0000b',
+  '/\r\nSet-Cookie: a=b',
+  '/a\ud800',
+  '/a\udc00b',
+  '/' + 'x'.repeat(2001),
+  '',
+  'relative/path',
+]
 
 t.test('a return address is kept when it is local, percent-encoded where a header could not carry it', async (t) => {
   for (const [value, expected] of local) {
     t.equal(safeLocalPath(value), expected, JSON.stringify(value).replace(/[^\x20-\x7e]/g, '?'))
     t.match(safeLocalPath(value), headerSafe)
   }
-  for (const value of refused) t.equal(safeLocalPath(value, '/home'), '/home', `refused: ${JSON.stringify(value).slice(0, 30).replace(/[^\x20-\x7e]/g, '?')}`)
+  for (const value of refused)
+    t.equal(
+      safeLocalPath(value, '/home'),
+      '/home',
+      `refused: ${JSON.stringify(value)
+        .slice(0, 30)
+        .replace(/[^\x20-\x7e]/g, '?')}`,
+    )
   t.equal(safeLocalPath(['/a']), '/', 'not a string')
 })
 
@@ -35,7 +57,11 @@ t.test('registration, login and the language switch return to odd local addresse
   const user = await createUser(app.db, { password: 'the member password 1' })
 
   const visitor = new Client(app)
-  for (const [next, expected] of [['/t/1\u2028', '/t/1%E2%80%A8'], ['//evil.example', '/'], ['/\u007f', '/']]) {
+  for (const [next, expected] of [
+    ['/t/1\u2028', '/t/1%E2%80%A8'],
+    ['//evil.example', '/'],
+    ['/\u007f', '/'],
+  ]) {
     await visitor.get('/')
     const switched = await visitor.post('/language', { locale: 'nl', next })
     t.equal(switched.status, 303)
@@ -46,12 +72,21 @@ t.test('registration, login and the language switch return to odd local addresse
   }
 
   const newcomer = new Client(app)
-  const registered = await newcomer.submit('/register', '/register', { email: 'odd@example.org', display_name: 'Odd Return', password: 'a long enough password', next: '/c/zorg\u2028' })
+  const registered = await newcomer.submit('/register', '/register', {
+    email: 'odd@example.org',
+    display_name: 'Odd Return',
+    password: 'a long enough password',
+    next: '/c/zorg\u2028',
+  })
   t.equal(registered.status, 303)
   t.equal(registered.location, '/c/zorg%E2%80%A8')
 
   const member = new Client(app)
-  const login = await member.submit('/login?next=%2Fsearch%3Fq%3D%E2%80%A8', '/login', { email: user.email, password: user.password, next: '/search?q=\u2028\u00e9' })
+  const login = await member.submit('/login?next=%2Fsearch%3Fq%3D%E2%80%A8', '/login', {
+    email: user.email,
+    password: user.password,
+    next: '/search?q=\u2028\u00e9',
+  })
   t.equal(login.status, 303)
   t.equal(login.location, '/search?q=%E2%80%A8%C3%A9')
   const again = await member.get(`/login?next=${encodeURIComponent('/library\u2028')}`)
@@ -92,6 +127,9 @@ t.test('a header value Node would refuse never reaches it: dropped, logged, and 
 t.test('a download name with quotes and letters beyond ASCII becomes a header Node accepts', async (t) => {
   const value = attachment('zorg "\u0141\u00f3d\u017a"\u2028.ics')
   t.match(value, headerSafe)
-  t.equal(value, `attachment; filename="zorg ___d___.ics"; filename*=UTF-8''zorg%20%22%C5%81%C3%B3d%C5%BA%22%E2%80%A8.ics`)
+  t.equal(
+    value,
+    `attachment; filename="zorg ___d___.ics"; filename*=UTF-8''zorg%20%22%C5%81%C3%B3d%C5%BA%22%E2%80%A8.ics`,
+  )
   t.equal(attachment('meeting-12.ics'), `attachment; filename="meeting-12.ics"; filename*=UTF-8''meeting-12.ics`)
 })

@@ -19,7 +19,10 @@ t.test('a logged-in page reads the session and its user in one query, and never 
   const sessionReads = database.queries.sql.filter((q) => /from "sessions"/.test(q))
   t.equal(sessionReads.length, 1, 'one query for the session')
   t.match(sessionReads[0], /join "users"/, 'which brings the user along')
-  t.notOk(database.queries.sql.some((q) => /^select .* from "users" where "id" = \$1$/.test(q)), 'no second query for the user')
+  t.notOk(
+    database.queries.sql.some((q) => /^select .* from "users" where "id" = \$1$/.test(q)),
+    'no second query for the user',
+  )
 
   // What the user row says now is what the next page shows.
   await db.updateTable('users').set({ display_name: 'Noor J.' }).where('id', '=', noor.id).execute()

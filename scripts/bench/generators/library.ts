@@ -27,7 +27,14 @@ export interface LibraryData {
   /** The filtered index: practices on one theme. */
   filter: { kind: ArticleKind; theme: string; matching: number }
   /** The article page under load: a practice with comments (some answers) and a published translation. */
-  article: { id: number; slug: string; title: string; comments: number; topLevelComments: number; translationSlug: string }
+  article: {
+    id: number
+    slug: string
+    title: string
+    comments: number
+    topLevelComments: number
+    translationSlug: string
+  }
   seconds: number
 }
 
@@ -44,31 +51,86 @@ function random(seed: number) {
 }
 
 const themes = [
-  ['home-sharing', 'Home sharing', 'Woningdelen'], ['intake', 'Intake', 'Intake'], ['participation', 'Participation', 'Participatie'],
-  ['family-centres', 'Family centres', 'Huizen van het Kind'], ['volunteering', 'Volunteering', 'Vrijwilligerswerk'], ['loneliness', 'Loneliness', 'Eenzaamheid'],
-  ['youth-work', 'Youth work', 'Jeugdwerk'], ['housing', 'Housing', 'Wonen'], ['evaluation', 'Evaluation', 'Evaluatie'],
-  ['training', 'Training', 'Vorming'], ['funding', 'Funding', 'Financiering'], ['digital-inclusion', 'Digital inclusion', 'Digitale inclusie'],
+  ['home-sharing', 'Home sharing', 'Woningdelen'],
+  ['intake', 'Intake', 'Intake'],
+  ['participation', 'Participation', 'Participatie'],
+  ['family-centres', 'Family centres', 'Huizen van het Kind'],
+  ['volunteering', 'Volunteering', 'Vrijwilligerswerk'],
+  ['loneliness', 'Loneliness', 'Eenzaamheid'],
+  ['youth-work', 'Youth work', 'Jeugdwerk'],
+  ['housing', 'Housing', 'Wonen'],
+  ['evaluation', 'Evaluation', 'Evaluatie'],
+  ['training', 'Training', 'Vorming'],
+  ['funding', 'Funding', 'Financiering'],
+  ['digital-inclusion', 'Digital inclusion', 'Digitale inclusie'],
 ] as const
 const communities = [
-  ['homeshare-network', 'Homeshare Network'], ['family-centre-coordinators', 'Family-centre coordinators'],
-  ['participation-practice', 'Participation in practice'], ['parents-and-professionals', 'Parents and professionals'],
+  ['homeshare-network', 'Homeshare Network'],
+  ['family-centre-coordinators', 'Family-centre coordinators'],
+  ['participation-practice', 'Participation in practice'],
+  ['parents-and-professionals', 'Parents and professionals'],
 ] as const
-const kinds: [ArticleKind, number][] = [['practice', 0.45], ['guide', 0.25], ['theme', 0.15], ['session_summary', 0.15]]
-const languages: [string, number][] = [['en', 0.45], ['nl', 0.25], ['fr', 0.1], ['de', 0.1], ['pt', 0.05], ['es', 0.05]]
+const kinds: [ArticleKind, number][] = [
+  ['practice', 0.45],
+  ['guide', 0.25],
+  ['theme', 0.15],
+  ['session_summary', 0.15],
+]
+const languages: [string, number][] = [
+  ['en', 0.45],
+  ['nl', 0.25],
+  ['fr', 0.1],
+  ['de', 0.1],
+  ['pt', 0.05],
+  ['es', 0.05],
+]
 const countries = ['NL', 'BE', 'DE', 'FR', 'PT', 'ES', 'IT', 'GB', 'IE', 'AT']
 
-const openings = ['How we', 'Why our team', 'What happened when we', 'Ten months after we', 'Lessons from the year we', 'A checklist for when you']
-const actions = ['matched students with older hosts', 'ran intake interviews in pairs', 'opened the family centre on Saturdays', 'paid volunteers’ travel costs',
-  'let residents set the agenda', 'trained coordinators in conflict mediation', 'moved the meeting to the library', 'published every decision with its reasons',
-  'offered translators at the door', 'reported back within a month', 'started a buddy scheme for new members', 'measured loneliness before and after']
-const settings = ['in a mid-sized city', 'in three rural villages', 'across two districts', 'with a small budget', 'without extra staff', 'during the winter months', 'with the local library', 'in a pilot of six months']
+const openings = [
+  'How we',
+  'Why our team',
+  'What happened when we',
+  'Ten months after we',
+  'Lessons from the year we',
+  'A checklist for when you',
+]
+const actions = [
+  'matched students with older hosts',
+  'ran intake interviews in pairs',
+  'opened the family centre on Saturdays',
+  'paid volunteers’ travel costs',
+  'let residents set the agenda',
+  'trained coordinators in conflict mediation',
+  'moved the meeting to the library',
+  'published every decision with its reasons',
+  'offered translators at the door',
+  'reported back within a month',
+  'started a buddy scheme for new members',
+  'measured loneliness before and after',
+]
+const settings = [
+  'in a mid-sized city',
+  'in three rural villages',
+  'across two districts',
+  'with a small budget',
+  'without extra staff',
+  'during the winter months',
+  'with the local library',
+  'in a pilot of six months',
+]
 const sentences = [
-  'The first weeks were slow, and we nearly stopped.', 'What made the difference was a clear agreement written down on one page.',
-  'Hosts told us they wanted to meet the student twice before deciding.', 'We kept a short log of every contact, which later became our evaluation.',
-  'Not every match worked: two ended within a month, both for reasons we could have seen coming.', 'Volunteers asked for a fixed contact person, and got one.',
-  'The municipality joined the steering group after the first report.', 'We now plan a review after three months, with both parties in the room.',
-  'Most of the cost is time: roughly four hours per match, spread over six weeks.', 'Families said the evening sessions suited them far better than the mornings.',
-  'A simple shared calendar replaced most of the phone calls.', 'The hardest part was saying no to matches that looked good on paper.',
+  'The first weeks were slow, and we nearly stopped.',
+  'What made the difference was a clear agreement written down on one page.',
+  'Hosts told us they wanted to meet the student twice before deciding.',
+  'We kept a short log of every contact, which later became our evaluation.',
+  'Not every match worked: two ended within a month, both for reasons we could have seen coming.',
+  'Volunteers asked for a fixed contact person, and got one.',
+  'The municipality joined the steering group after the first report.',
+  'We now plan a review after three months, with both parties in the room.',
+  'Most of the cost is time: roughly four hours per match, spread over six weeks.',
+  'Families said the evening sessions suited them far better than the mornings.',
+  'A simple shared calendar replaced most of the phone calls.',
+  'The hardest part was saying no to matches that looked good on paper.',
 ]
 
 function pickWeighted<T>(next: () => number, table: [T, number][]): T {
@@ -83,14 +145,25 @@ function pickWeighted<T>(next: () => number, table: [T, number][]): T {
 function bodyOf(next: () => number): string {
   const pick = <T>(list: readonly T[]) => list[Math.floor(next() * list.length)]
   const paragraph = () => Array.from({ length: 2 + Math.floor(next() * 4) }, () => pick(sentences)).join(' ')
-  const parts = [paragraph(), '## What we did', paragraph(), `- ${pick(actions)}\n- ${pick(actions)}\n- a review after **three months**`, '## What we learned', paragraph()]
+  const parts = [
+    paragraph(),
+    '## What we did',
+    paragraph(),
+    `- ${pick(actions)}\n- ${pick(actions)}\n- a review after **three months**`,
+    '## What we learned',
+    paragraph(),
+  ]
   if (next() < 0.5) parts.push(paragraph())
-  if (next() < 0.3) parts.push(`See the [evaluation report](https://example.org/reports/${Math.floor(next() * 1000)}) for the figures.`)
+  if (next() < 0.3)
+    parts.push(`See the [evaluation report](https://example.org/reports/${Math.floor(next() * 1000)}) for the figures.`)
   if (next() < 0.2) parts.push('> We would do it again, but with the review planned from day one.')
   return parts.join('\n\n')
 }
 
-export async function generateLibrary(db: Db, options: { articles?: number; seed?: number } = {}): Promise<LibraryData> {
+export async function generateLibrary(
+  db: Db,
+  options: { articles?: number; seed?: number } = {},
+): Promise<LibraryData> {
   const started = Date.now()
   const articleCount = options.articles ?? 10_000
   const next = random(options.seed ?? 20261126)
@@ -99,21 +172,33 @@ export async function generateLibrary(db: Db, options: { articles?: number; seed
   // Authors: a few real accounts (scrypt runs on the thread pool: four at a time).
   const userIds: number[] = []
   for (let start = 0; start < 24; start += 4) {
-    const batch = await Promise.all(Array.from({ length: 4 }, async (_, k) => {
-      const i = start + k
-      const result = await registerUser(db, { email: `library-bench-${i}@example.org`, displayName: `${pick(['Anouk', 'Bram', 'Chiara', 'Daan', 'Eva', 'Farid', 'Greta', 'Hugo'])} ${pick(['de Vries', 'Jansen', 'Peeters', 'Claes', 'Dubois', 'Müller'])} ${i}`, password: `bench password ${i}`, locale: null })
-      if (!result.ok) throw new Error(`could not register author ${i}: ${result.reason}`)
-      return result.userId
-    }))
+    const batch = await Promise.all(
+      Array.from({ length: 4 }, async (_, k) => {
+        const i = start + k
+        const result = await registerUser(db, {
+          email: `library-bench-${i}@example.org`,
+          displayName: `${pick(['Anouk', 'Bram', 'Chiara', 'Daan', 'Eva', 'Farid', 'Greta', 'Hugo'])} ${pick(['de Vries', 'Jansen', 'Peeters', 'Claes', 'Dubois', 'Müller'])} ${i}`,
+          password: `bench password ${i}`,
+          locale: null,
+        })
+        if (!result.ok) throw new Error(`could not register author ${i}: ${result.reason}`)
+        return result.userId
+      }),
+    )
     userIds.push(...batch)
   }
   const communityIds: number[] = []
   for (const [slug, name] of communities) {
-    const community = await createCommunity(db, { slug, name, description_md: `${name}: comparing notes.`, visibility: 'public', join_policy: 'open' }, { creatorId: userIds[communityIds.length] })
+    const community = await createCommunity(
+      db,
+      { slug, name, description_md: `${name}: comparing notes.`, visibility: 'public', join_policy: 'open' },
+      { creatorId: userIds[communityIds.length] },
+    )
     if (!community.ok) throw new Error(`could not create community ${slug}`)
     communityIds.push(community.id)
   }
-  for (const userId of userIds.slice(communities.length)) await addMember(db, communityIds[userId % communityIds.length], userId)
+  for (const userId of userIds.slice(communities.length))
+    await addMember(db, communityIds[userId % communityIds.length], userId)
   const themeIds: number[] = []
   for (const [slug, en, nl] of themes) {
     const theme = await createTheme(db, { slug, labels: { en, nl } })
@@ -144,16 +229,37 @@ export async function generateLibrary(db: Db, options: { articles?: number; seed
       const createdAt = new Date(publishedAt.getTime() - Math.floor(next() * 14 * 24 * 60 * 60 * 1000))
       const isPractice = kind === 'practice'
       return {
-        slug: `${slugify(title, 70)}-${i + 1}`, title, summary: next() < 0.85 ? `${pick(sentences)} ${pick(sentences)}` : '', kind, language: pickWeighted(next, languages),
-        body_md: body.md, body_html: body.html, body_text: body.text,
-        practice_context: isPractice ? `A ${pick(['small', 'regional', 'city-wide'])} programme ${pick(settings)}` : null,
-        practice_target_group: isPractice ? pick(['Older hosts and students', 'Parents of young children', 'Volunteers', 'Newcomers', 'Young people aged 12–18']) : null,
+        slug: `${slugify(title, 70)}-${i + 1}`,
+        title,
+        summary: next() < 0.85 ? `${pick(sentences)} ${pick(sentences)}` : '',
+        kind,
+        language: pickWeighted(next, languages),
+        body_md: body.md,
+        body_html: body.html,
+        body_text: body.text,
+        practice_context: isPractice
+          ? `A ${pick(['small', 'regional', 'city-wide'])} programme ${pick(settings)}`
+          : null,
+        practice_target_group: isPractice
+          ? pick([
+              'Older hosts and students',
+              'Parents of young children',
+              'Volunteers',
+              'Newcomers',
+              'Young people aged 12–18',
+            ])
+          : null,
         practice_country: isPractice ? pick(countries) : null,
         practice_what_worked: isPractice ? pick(sentences) : null,
         practice_what_did_not: isPractice ? pick(sentences) : null,
         practice_contact: isPractice ? `contact-${i}@example.org` : null,
-        status: 'published' as const, community_id: next() < 0.15 ? null : pick(communityIds), author_id: pick(userIds),
-        revision: 1, created_at: createdAt, updated_at: publishedAt, published_at: publishedAt,
+        status: 'published' as const,
+        community_id: next() < 0.15 ? null : pick(communityIds),
+        author_id: pick(userIds),
+        revision: 1,
+        created_at: createdAt,
+        updated_at: publishedAt,
+        published_at: publishedAt,
       }
     })
     const inserted = await db.insertInto('articles').values(rows).returning('id').execute()
@@ -164,7 +270,11 @@ export async function generateLibrary(db: Db, options: { articles?: number; seed
       for (const tag_id of chosen) tagRows.push({ article_id: id, tag_id })
     }
   }
-  for (let start = 0; start < tagRows.length; start += 5000) await db.insertInto('article_tags').values(tagRows.slice(start, start + 5000)).execute()
+  for (let start = 0; start < tagRows.length; start += 5000)
+    await db
+      .insertInto('article_tags')
+      .values(tagRows.slice(start, start + 5000))
+      .execute()
   // Revision 1 of each, as createDraft writes it: the content at the time, its practice fields as JSON.
   await sql`
     insert into article_revisions (article_id, revision, editor_id, title, summary, body_md, body_html, practice, created_at)
@@ -180,26 +290,53 @@ export async function generateLibrary(db: Db, options: { articles?: number; seed
   await addMember(db, communityId, authorId)
   const articleBody = bodyOf(next)
   const practice = {
-    practice_context: 'Homeshare programme in a mid-sized city', practice_target_group: 'Older hosts and student homesharers', practice_country: 'BE',
-    practice_what_worked: 'Fewer broken matches in the first month', practice_what_did_not: 'Scheduling two coordinators is hard', practice_contact: 'intake@example.org',
+    practice_context: 'Homeshare programme in a mid-sized city',
+    practice_target_group: 'Older hosts and student homesharers',
+    practice_country: 'BE',
+    practice_what_worked: 'Fewer broken matches in the first month',
+    practice_what_did_not: 'Scheduling two coordinators is hard',
+    practice_contact: 'intake@example.org',
   }
   const created = await createDraft(db, {
-    title: 'Intake interviews with two coordinators', slug: 'intake-interviews-with-two-coordinators', summary: 'Why every homeshare intake now has two coordinators in the room.',
-    kind: 'practice', language: 'en', body_md: articleBody, community_id: communityId, themeIds: [themeIds[0], themeIds[1]], authorId, practice,
+    title: 'Intake interviews with two coordinators',
+    slug: 'intake-interviews-with-two-coordinators',
+    summary: 'Why every homeshare intake now has two coordinators in the room.',
+    kind: 'practice',
+    language: 'en',
+    body_md: articleBody,
+    community_id: communityId,
+    themeIds: [themeIds[0], themeIds[1]],
+    authorId,
+    practice,
   })
-  if (!created.ok || !(await transitionArticle(db, created.id, 'publish', null))) throw new Error('could not publish the benchmark article')
+  if (!created.ok || !(await transitionArticle(db, created.id, 'publish', null)))
+    throw new Error('could not publish the benchmark article')
   const translation = await createDraft(db, {
-    title: 'Intakegesprekken met twee coördinatoren', slug: 'intakegesprekken-met-twee-coordinatoren', summary: 'Waarom elk intakegesprek nu met twee coördinatoren gebeurt.',
-    kind: 'practice', language: 'nl', body_md: articleBody, community_id: communityId, themeIds: [themeIds[0], themeIds[1]], authorId: userIds[6], practice,
+    title: 'Intakegesprekken met twee coördinatoren',
+    slug: 'intakegesprekken-met-twee-coordinatoren',
+    summary: 'Waarom elk intakegesprek nu met twee coördinatoren gebeurt.',
+    kind: 'practice',
+    language: 'nl',
+    body_md: articleBody,
+    community_id: communityId,
+    themeIds: [themeIds[0], themeIds[1]],
+    authorId: userIds[6],
+    practice,
     translatedFrom: { id: created.id, revision: 1, groupId: created.id },
   })
-  if (!translation.ok || !(await transitionArticle(db, translation.id, 'publish', null))) throw new Error('could not publish the translation')
+  if (!translation.ok || !(await transitionArticle(db, translation.id, 'publish', null)))
+    throw new Error('could not publish the translation')
   const commentIds: number[] = []
   let topLevelComments = 0
   for (let i = 0; i < 30; i++) {
     const parentId = i > 2 && next() < 0.4 ? pick(commentIds) : null
     if (parentId === null) topLevelComments++
-    const result = await addComment(db, { articleId: created.id, authorId: pick(userIds), parentId, bodyMd: `${pick(sentences)} ${next() < 0.3 ? `**${pick(sentences)}**` : pick(sentences)}` })
+    const result = await addComment(db, {
+      articleId: created.id,
+      authorId: pick(userIds),
+      parentId,
+      bodyMd: `${pick(sentences)} ${next() < 0.3 ? `**${pick(sentences)}**` : pick(sentences)}`,
+    })
     if (!result.ok) throw new Error(`comment ${i} failed: ${result.reason}`)
     commentIds.push(result.id)
   }
@@ -207,17 +344,42 @@ export async function generateLibrary(db: Db, options: { articles?: number; seed
   // As after any bulk load: statistics, so the planner sees 10,000 articles and not an empty table.
   await sql`vacuum analyze`.execute(db)
 
-  const total = Number((await db.selectFrom('articles').select((eb) => eb.fn.countAll().as('n')).where('status', '=', 'published').executeTakeFirstOrThrow()).n)
+  const total = Number(
+    (
+      await db
+        .selectFrom('articles')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('status', '=', 'published')
+        .executeTakeFirstOrThrow()
+    ).n,
+  )
   const deepPosition = Math.floor(total / 2)
-  const deep = await db.selectFrom('articles').select('id').where('status', '=', 'published').orderBy('published_at', 'desc').orderBy('id', 'desc').offset(deepPosition - 1).limit(1).executeTakeFirstOrThrow()
+  const deep = await db
+    .selectFrom('articles')
+    .select('id')
+    .where('status', '=', 'published')
+    .orderBy('published_at', 'desc')
+    .orderBy('id', 'desc')
+    .offset(deepPosition - 1)
+    .limit(1)
+    .executeTakeFirstOrThrow()
   // The filter: practices on the theme they carry least often, the keyset scan's hardest case that still fills pages.
   const filterRow = await db
-    .selectFrom('article_tags as at').innerJoin('articles as a', 'a.id', 'at.article_id').innerJoin('tags as t', 't.id', 'at.tag_id')
+    .selectFrom('article_tags as at')
+    .innerJoin('articles as a', 'a.id', 'at.article_id')
+    .innerJoin('tags as t', 't.id', 'at.tag_id')
     .select((eb) => ['t.slug', eb.fn.countAll().as('n')])
-    .where('a.status', '=', 'published').where('a.kind', '=', 'practice').where('t.slug', '!=', themes[0][0])
-    .groupBy('t.slug').orderBy('n', 'asc').limit(1)
+    .where('a.status', '=', 'published')
+    .where('a.kind', '=', 'practice')
+    .where('t.slug', '!=', themes[0][0])
+    .groupBy('t.slug')
+    .orderBy('n', 'asc')
+    .limit(1)
     .executeTakeFirstOrThrow()
-  const sizes = await db.selectFrom('articles').select((eb) => eb.fn.avg<number>(sql`octet_length(body_html)`).as('bytes')).executeTakeFirstOrThrow()
+  const sizes = await db
+    .selectFrom('articles')
+    .select((eb) => eb.fn.avg<number>(sql`octet_length(body_html)`).as('bytes'))
+    .executeTakeFirstOrThrow()
   return {
     articles: total,
     articlesByKind: byKind,
@@ -230,7 +392,14 @@ export async function generateLibrary(db: Db, options: { articles?: number; seed
     deepAfterId: deep.id,
     deepPosition,
     filter: { kind: 'practice', theme: filterRow.slug, matching: Number(filterRow.n) },
-    article: { id: created.id, slug: created.slug, title: 'Intake interviews with two coordinators', comments: commentIds.length, topLevelComments, translationSlug: translation.slug },
+    article: {
+      id: created.id,
+      slug: created.slug,
+      title: 'Intake interviews with two coordinators',
+      comments: commentIds.length,
+      topLevelComments,
+      translationSlug: translation.slug,
+    },
     seconds: Math.round((Date.now() - started) / 100) / 10,
   }
 }

@@ -38,14 +38,107 @@ function random(seed: number) {
   }
 }
 
-const firstNames = ['Anouk', 'Bram', 'Chiara', 'Daan', 'Eva', 'Farid', 'Greta', 'Hugo', 'Ines', 'Jonas', 'Katja', 'Lars', 'Mila', 'Noor', 'Olaf', 'Priya', 'Quinten', 'Rosa', 'Sem', 'Tess', 'Umar', 'Vera', 'Wout', 'Xenia', 'Yusuf', 'Zoë', 'Amira', 'Bas', 'Cato', 'Dirk']
-const lastNames = ['de Vries', 'Jansen', 'Bakker', 'Visser', 'Smit', 'Meijer', 'Mulder', 'de Boer', 'Bos', 'Vos', 'Peters', 'Hendriks']
-const organisations = ['Gemeente Utrecht', 'Provincie Gelderland', 'Rijkswaterstaat', 'VNG', null, null, 'Wijkteam Noord', 'Stichting Buurtkracht']
+const firstNames = [
+  'Anouk',
+  'Bram',
+  'Chiara',
+  'Daan',
+  'Eva',
+  'Farid',
+  'Greta',
+  'Hugo',
+  'Ines',
+  'Jonas',
+  'Katja',
+  'Lars',
+  'Mila',
+  'Noor',
+  'Olaf',
+  'Priya',
+  'Quinten',
+  'Rosa',
+  'Sem',
+  'Tess',
+  'Umar',
+  'Vera',
+  'Wout',
+  'Xenia',
+  'Yusuf',
+  'Zoë',
+  'Amira',
+  'Bas',
+  'Cato',
+  'Dirk',
+]
+const lastNames = [
+  'de Vries',
+  'Jansen',
+  'Bakker',
+  'Visser',
+  'Smit',
+  'Meijer',
+  'Mulder',
+  'de Boer',
+  'Bos',
+  'Vos',
+  'Peters',
+  'Hendriks',
+]
+const organisations = [
+  'Gemeente Utrecht',
+  'Provincie Gelderland',
+  'Rijkswaterstaat',
+  'VNG',
+  null,
+  null,
+  'Wijkteam Noord',
+  'Stichting Buurtkracht',
+]
 
-const subjects = ['Our neighbourhood panel', 'The participation budget', 'A citizens’ assembly', 'The youth council', 'Our pilot in the east district', 'The open data portal', 'The consultation round', 'Every working group', 'The facilitation team', 'A short survey']
-const verbs = ['worked best when', 'struggled until', 'changed course after', 'only took off once', 'became much fairer when', 'lost momentum because', 'got real traction after', 'was easier to explain once']
-const objects = ['we shared the agenda a week ahead', 'residents could propose their own topics', 'we paid for childcare during sessions', 'the alderman stayed for the whole evening', 'we published every decision with its reasons', 'the minutes were written in plain language', 'people could join online as well', 'we met in the library instead of the town hall', 'we reported back within a month', 'translators were available at the door']
-const asides = ['In hindsight that seems obvious.', 'I would not do it differently.', 'We are still measuring the effect.', 'Happy to share the templates.', 'Curious whether others saw the same.', 'The numbers are in our evaluation report.', 'It took three tries to get it right.', 'Not everyone agreed, to be fair.']
+const subjects = [
+  'Our neighbourhood panel',
+  'The participation budget',
+  'A citizens’ assembly',
+  'The youth council',
+  'Our pilot in the east district',
+  'The open data portal',
+  'The consultation round',
+  'Every working group',
+  'The facilitation team',
+  'A short survey',
+]
+const verbs = [
+  'worked best when',
+  'struggled until',
+  'changed course after',
+  'only took off once',
+  'became much fairer when',
+  'lost momentum because',
+  'got real traction after',
+  'was easier to explain once',
+]
+const objects = [
+  'we shared the agenda a week ahead',
+  'residents could propose their own topics',
+  'we paid for childcare during sessions',
+  'the alderman stayed for the whole evening',
+  'we published every decision with its reasons',
+  'the minutes were written in plain language',
+  'people could join online as well',
+  'we met in the library instead of the town hall',
+  'we reported back within a month',
+  'translators were available at the door',
+]
+const asides = [
+  'In hindsight that seems obvious.',
+  'I would not do it differently.',
+  'We are still measuring the effect.',
+  'Happy to share the templates.',
+  'Curious whether others saw the same.',
+  'The numbers are in our evaluation report.',
+  'It took three tries to get it right.',
+  'Not everyone agreed, to be fair.',
+]
 
 function sentence(next: () => number): string {
   const pick = <T>(list: readonly T[]) => list[Math.floor(next() * list.length)]
@@ -63,10 +156,15 @@ function replyBody(next: () => number): string {
   const paragraphs = 1 + Math.floor(next() * next() * 4)
   for (let i = 0; i < paragraphs; i++) parts.push(paragraph(next))
   const extra = next()
-  if (extra < 0.12) parts.push('What helped us:\n\n- a clear **mandate** from the council\n- a budget the panel could spend itself\n- feedback within *four weeks*')
-  else if (extra < 0.22) parts.push(`See the [evaluation](https://example.org/reports/${Math.floor(next() * 1000)}) for the details.`)
+  if (extra < 0.12)
+    parts.push(
+      'What helped us:\n\n- a clear **mandate** from the council\n- a budget the panel could spend itself\n- feedback within *four weeks*',
+    )
+  else if (extra < 0.22)
+    parts.push(`See the [evaluation](https://example.org/reports/${Math.floor(next() * 1000)}) for the details.`)
   else if (extra < 0.3) parts.push('> We tried that in 2023 and the turnout doubled.\n\nSo I would start there.')
-  else if (extra < 0.35) parts.push('We export the sign-ups with `participants.csv` and merge them by hand, which is not ideal.')
+  else if (extra < 0.35)
+    parts.push('We export the sign-ups with `participants.csv` and merge them by hand, which is not ideal.')
   return parts.join('\n\n')
 }
 
@@ -77,7 +175,10 @@ const openingBody = [
   'Please share your experience, including what did not work. Links to evaluations are very welcome.',
 ].join('\n\n')
 
-export async function generateThread(db: Db, options: { users?: number; replies?: number; seed?: number } = {}): Promise<ThreadData> {
+export async function generateThread(
+  db: Db,
+  options: { users?: number; replies?: number; seed?: number } = {},
+): Promise<ThreadData> {
   const userCount = options.users ?? 30
   const replyCount = options.replies ?? 1000
   const next = random(options.seed ?? 20261125)
@@ -90,7 +191,12 @@ export async function generateThread(db: Db, options: { users?: number; replies?
         const i = start + k
         const email = `bench-${i}@example.org`
         const password = `bench password ${i}`
-        const result = await registerUser(db, { email, displayName: `${firstNames[i % firstNames.length]} ${lastNames[i % lastNames.length]}`, password, locale: null })
+        const result = await registerUser(db, {
+          email,
+          displayName: `${firstNames[i % firstNames.length]} ${lastNames[i % lastNames.length]}`,
+          password,
+          locale: null,
+        })
         if (!result.ok) throw new Error(`could not register ${email}: ${result.reason}`)
         return { id: result.userId, email, password }
       }),
@@ -103,7 +209,10 @@ export async function generateThread(db: Db, options: { users?: number; replies?
   }
 
   const themeIds: number[] = []
-  for (const [slug, en, nl] of [['participation', 'Participation', 'Participatie'], ['neighbourhoods', 'Neighbourhoods', 'Wijken']] as const) {
+  for (const [slug, en, nl] of [
+    ['participation', 'Participation', 'Participatie'],
+    ['neighbourhoods', 'Neighbourhoods', 'Wijken'],
+  ] as const) {
     const theme = await createTheme(db, { slug, labels: { en, nl } })
     if (!theme.ok) throw new Error(`could not create theme ${slug}`)
     themeIds.push(theme.id)
@@ -111,7 +220,13 @@ export async function generateThread(db: Db, options: { users?: number; replies?
 
   const community = await createCommunity(
     db,
-    { slug: 'participation-practice', name: 'Participation in practice', description_md: 'Civil servants and residents who organise participation, comparing notes.', visibility: 'public', join_policy: 'open' },
+    {
+      slug: 'participation-practice',
+      name: 'Participation in practice',
+      description_md: 'Civil servants and residents who organise participation, comparing notes.',
+      visibility: 'public',
+      join_policy: 'open',
+    },
     { creatorId: users[0].id },
   )
   if (!community.ok) throw new Error('could not create the community')
@@ -120,7 +235,15 @@ export async function generateThread(db: Db, options: { users?: number; replies?
   for (const user of users.slice(1)) await addMember(db, community.id, user.id)
 
   const start = Date.now() - 60 * 24 * 60 * 60 * 1000
-  const thread = await startThread(db, { communityId: community.id, authorId: users[1].id, title: 'How do you keep a neighbourhood panel going after the first year?', bodyMd: openingBody, themeIds, submissionKey: null, createdAt: new Date(start) })
+  const thread = await startThread(db, {
+    communityId: community.id,
+    authorId: users[1].id,
+    title: 'How do you keep a neighbourhood panel going after the first year?',
+    bodyMd: openingBody,
+    themeIds,
+    submissionKey: null,
+    createdAt: new Date(start),
+  })
   if (!thread.ok || !thread.threadId) throw new Error('could not start the thread')
   const threadId = thread.threadId
 
@@ -131,31 +254,53 @@ export async function generateThread(db: Db, options: { users?: number; replies?
   for (let i = 0; i < replyCount; i++) {
     let parentId: number | null = null
     if (i > 0 && next() >= 0.4) {
-      parentId = next() < 0.35 ? replyIds[replyIds.length - 1] : replyIds[replyIds.length - 1 - Math.floor(replyIds.length * next() ** 3)]
+      parentId =
+        next() < 0.35
+          ? replyIds[replyIds.length - 1]
+          : replyIds[replyIds.length - 1 - Math.floor(replyIds.length * next() ** 3)]
     }
     if (parentId === null) topLevel++
     const author = users[Math.floor(next() * users.length)]
     const result = await replyToThread(db, {
-      threadId, parentId, authorId: author.id, bodyMd: replyBody(next), submissionKey: null,
+      threadId,
+      parentId,
+      authorId: author.id,
+      bodyMd: replyBody(next),
+      submissionKey: null,
       createdAt: new Date(start + (i + 1) * 60 * 60 * 1000),
     })
     if (!result.ok || !result.postId) throw new Error(`reply ${i} failed: ${result.ok ? 'no id' : result.reason}`)
     replyIds.push(result.postId)
   }
 
-  const counted = await db.selectFrom('threads').select('reply_count').where('id', '=', threadId).executeTakeFirstOrThrow()
-  if (counted.reply_count !== replyCount) throw new Error(`threads.reply_count is ${counted.reply_count}, expected ${replyCount}`)
+  const counted = await db
+    .selectFrom('threads')
+    .select('reply_count')
+    .where('id', '=', threadId)
+    .executeTakeFirstOrThrow()
+  if (counted.reply_count !== replyCount)
+    throw new Error(`threads.reply_count is ${counted.reply_count}, expected ${replyCount}`)
   // The page's order: byte order of the path, as listReplies sorts it.
-  const ordered = await db.selectFrom('posts').select(['id', 'depth', 'body_html']).where('thread_id', '=', threadId).orderBy(sql`path collate "C"`).execute()
+  const ordered = await db
+    .selectFrom('posts')
+    .select(['id', 'depth', 'body_html'])
+    .where('thread_id', '=', threadId)
+    .orderBy(sql`path collate "C"`)
+    .execute()
   const middleReplyPosition = Math.floor(ordered.length / 2)
   const depths: Record<string, number> = {}
   for (const row of ordered) depths[row.depth] = (depths[row.depth] ?? 0) + 1
 
   let longestChain = 0
   const chainOf = new Map<number, number>()
-  const parents = await db.selectFrom('posts').select(['id', 'parent_id']).where('thread_id', '=', threadId).orderBy('id').execute()
+  const parents = await db
+    .selectFrom('posts')
+    .select(['id', 'parent_id'])
+    .where('thread_id', '=', threadId)
+    .orderBy('id')
+    .execute()
   for (const row of parents) {
-    const length = (row.parent_id === null ? 0 : chainOf.get(row.parent_id) ?? 0) + 1
+    const length = (row.parent_id === null ? 0 : (chainOf.get(row.parent_id) ?? 0)) + 1
     chainOf.set(row.id, length)
     longestChain = Math.max(longestChain, length)
   }
@@ -165,7 +310,11 @@ export async function generateThread(db: Db, options: { users?: number; replies?
   await sql`vacuum analyze`.execute(db)
 
   const member = users[2]
-  const opening = await db.selectFrom('threads').select('body_html').where('id', '=', threadId).executeTakeFirstOrThrow()
+  const opening = await db
+    .selectFrom('threads')
+    .select('body_html')
+    .where('id', '=', threadId)
+    .executeTakeFirstOrThrow()
   return {
     threadId,
     communityId: community.id,
@@ -179,6 +328,8 @@ export async function generateThread(db: Db, options: { users?: number; replies?
     middleReplyPosition,
     pageSize: repliesPerPage,
     openingPostBytes: Buffer.byteLength(opening.body_html),
-    averageReplyHtmlBytes: Math.round(ordered.reduce((sum, row) => sum + Buffer.byteLength(row.body_html), 0) / ordered.length),
+    averageReplyHtmlBytes: Math.round(
+      ordered.reduce((sum, row) => sum + Buffer.byteLength(row.body_html), 0) / ordered.length,
+    ),
   }
 }

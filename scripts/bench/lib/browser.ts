@@ -12,7 +12,11 @@ export function decodeEntities(value: string): string {
   return value
     .replace(/&#x([0-9a-f]+);/gi, (_, hex: string) => String.fromCodePoint(parseInt(hex, 16)))
     .replace(/&#(\d+);/g, (_, dec: string) => String.fromCodePoint(Number(dec)))
-    .replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
 }
 
 export class Browser {
@@ -38,7 +42,12 @@ export class Browser {
       if (expired) this.cookies.delete(name)
       else this.cookies.set(name, value)
     }
-    return { status: response.status, body: await response.text(), location: response.headers.get('location'), setCookies }
+    return {
+      status: response.status,
+      body: await response.text(),
+      location: response.headers.get('location'),
+      setCookies,
+    }
   }
 
   get(path: string): Promise<Page> {
@@ -51,6 +60,10 @@ export class Browser {
     const token = /name="_csrf" value="([^"]+)"/.exec(form.body)
     if (!token) throw new Error(`no CSRF token in the form at ${path} (status ${form.status})`)
     const body = new URLSearchParams({ ...fields, _csrf: decodeEntities(token[1]) })
-    return this.send(path, { method: 'POST', body: body.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } })
+    return this.send(path, {
+      method: 'POST',
+      body: body.toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    })
   }
 }

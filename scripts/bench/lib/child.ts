@@ -9,10 +9,15 @@ export interface ChildServer<Ready> {
   stop(): Promise<void>
 }
 
-type Message<Ready> = { type: 'ready'; ready: Ready } | { type: 'error'; message: string } | { type: 'cpu'; usage: NodeJS.CpuUsage }
+type Message<Ready> =
+  { type: 'ready'; ready: Ready } | { type: 'error'; message: string } | { type: 'cpu'; usage: NodeJS.CpuUsage }
 
 /** Starts `entry` under tsx, hands it `input`, and waits until it reports that it listens. */
-export async function startChild<Input, Ready>(entry: string, input: Input, options: { timeoutMs?: number; execArgv?: string[] } = {}): Promise<ChildServer<Ready>> {
+export async function startChild<Input, Ready>(
+  entry: string,
+  input: Input,
+  options: { timeoutMs?: number; execArgv?: string[] } = {},
+): Promise<ChildServer<Ready>> {
   const child: ChildProcess = fork(entry, [], {
     execArgv: ['--import', 'tsx', ...(options.execArgv ?? [])],
     env: { ...process.env, NODE_ENV: 'production' },
@@ -23,7 +28,10 @@ export async function startChild<Input, Ready>(entry: string, input: Input, opti
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   const cpuWaiters: ((usage: NodeJS.CpuUsage) => void)[] = []
   const ready = await new Promise<Ready>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${entry} did not report ready in time`)), options.timeoutMs ?? 60_000)
+    const timer = setTimeout(
+      () => reject(new Error(`${entry} did not report ready in time`)),
+      options.timeoutMs ?? 60_000,
+    )
     child.on('message', (message: Message<Ready>) => {
       if (message.type === 'cpu') return cpuWaiters.shift()?.(message.usage)
       clearTimeout(timer)

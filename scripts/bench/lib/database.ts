@@ -19,7 +19,10 @@ export function databaseName(url: string): string {
 /** Drops and recreates the database named in `url`; only ever one whose name says it is for benchmarks. */
 export async function recreateDatabase(url: string): Promise<void> {
   const name = databaseName(url)
-  if (!/bench/.test(name) || !/^[a-z0-9_]+$/.test(name)) throw new Error(`refusing to drop "${name}": the benchmark database's name must contain "bench" (set BENCH_DATABASE_URL)`)
+  if (!/bench/.test(name) || !/^[a-z0-9_]+$/.test(name))
+    throw new Error(
+      `refusing to drop "${name}": the benchmark database's name must contain "bench" (set BENCH_DATABASE_URL)`,
+    )
   const maintenance = new URL(url)
   maintenance.pathname = '/postgres'
   const admin = new pg.Client({ connectionString: maintenance.toString() })

@@ -40,7 +40,15 @@ export interface ServerReady {
 /** Through the app's own loader, so a setting added to Config later is filled in as in any deployment. */
 function config(databaseUrl: string, sessionSecret: string): Config {
   // env 'test': no search worker in the background; the library index and article pages do not search.
-  return loadConfig({ NODE_ENV: 'test', DATABASE_URL: databaseUrl, SESSION_SECRET: sessionSecret, KRING_DATA_DIR: '/nonexistent-kring-bench-data', KRING_DEMO: '0', LOG_LEVEL: 'silent', PORT: '0' })
+  return loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: databaseUrl,
+    SESSION_SECRET: sessionSecret,
+    KRING_DATA_DIR: '/nonexistent-kring-bench-data',
+    KRING_DEMO: '0',
+    LOG_LEVEL: 'silent',
+    PORT: '0',
+  })
 }
 
 async function startApp(input: Extract<ServerInput, { mode: 'app' }>) {
@@ -65,7 +73,14 @@ async function capturePages(input: Extract<ServerInput, { mode: 'baseline' }>) {
     }
   })
   await app.ready()
-  const pages: { capture: Capture; template: string; data: Record<string, unknown>; statusCode: number; body: string; queries: string[] }[] = []
+  const pages: {
+    capture: Capture
+    template: string
+    data: Record<string, unknown>
+    statusCode: number
+    body: string
+    queries: string[]
+  }[] = []
   try {
     for (const capture of input.captures) {
       captured = null
@@ -73,7 +88,14 @@ async function capturePages(input: Extract<ServerInput, { mode: 'baseline' }>) {
       const response = await app.inject({ method: 'GET', url: capture.path, headers: { cookie: capture.cookie } })
       const page = captured as { template: string; data: Record<string, unknown> } | null
       if (!page) throw new Error(`${capture.path} rendered no view (status ${response.statusCode})`)
-      pages.push({ capture, template: page.template, data: page.data, statusCode: response.statusCode, body: response.body, queries })
+      pages.push({
+        capture,
+        template: page.template,
+        data: page.data,
+        statusCode: response.statusCode,
+        body: response.body,
+        queries,
+      })
     }
   } finally {
     await app.close()
@@ -94,8 +116,14 @@ async function startBaseline(input: Extract<ServerInput, { mode: 'baseline' }>) 
   for (const [i, page] of pages.entries()) {
     const response = await app.inject({ method: 'GET', url: `/baseline/${i}` })
     report.push({
-      id: page.capture.id, path: `/baseline/${i}`, template: page.template, statusCode: page.statusCode, queries: page.queries,
-      appBytes: Buffer.byteLength(page.body), baselineBytes: Buffer.byteLength(response.body), identicalHtml: response.body === page.body,
+      id: page.capture.id,
+      path: `/baseline/${i}`,
+      template: page.template,
+      statusCode: page.statusCode,
+      queries: page.queries,
+      appBytes: Buffer.byteLength(page.body),
+      baselineBytes: Buffer.byteLength(response.body),
+      identicalHtml: response.body === page.body,
     })
   }
   const url = await app.listen({ host: '127.0.0.1', port: 0 })

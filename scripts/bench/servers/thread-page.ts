@@ -58,7 +58,11 @@ export function benchConfig(databaseUrl: string, sessionSecret: string): Config 
     cacheTemplates: true,
     bodyLimitBytes: 256 * 1024,
     rateLimits: { login: { max: 1000, timeWindowMs: 60_000 }, register: { max: 1000, timeWindowMs: 60_000 } },
-    moderation: { flagThreshold: 3, flagsPerMinute: { newAccount: 1000, established: 1000 }, postsPerMinute: { newAccount: 1000, established: 1000 } },
+    moderation: {
+      flagThreshold: 3,
+      flagsPerMinute: { newAccount: 1000, established: 1000 },
+      postsPerMinute: { newAccount: 1000, established: 1000 },
+    },
     logLevel: 'silent',
   }
 }
@@ -88,7 +92,15 @@ async function capturePages(input: Extract<ServerInput, { mode: 'baseline' }>) {
     }
   })
   await app.ready()
-  const pages: { capture: Capture; template: string; data: Record<string, unknown>; statusCode: number; body: string; queries: string[]; repeatQueries: string[] }[] = []
+  const pages: {
+    capture: Capture
+    template: string
+    data: Record<string, unknown>
+    statusCode: number
+    body: string
+    queries: string[]
+    repeatQueries: string[]
+  }[] = []
   try {
     for (const capture of input.captures) {
       captured = null
@@ -101,7 +113,15 @@ async function capturePages(input: Extract<ServerInput, { mode: 'baseline' }>) {
       await loaded.inject({ method: 'GET', url: capture.path, headers: { cookie: capture.cookie } })
       queries = []
       await loaded.inject({ method: 'GET', url: capture.path, headers: { cookie: capture.cookie } })
-      pages.push({ capture, template: page.template, data: page.data, statusCode: response.statusCode, body: response.body, queries: rendered, repeatQueries: queries })
+      pages.push({
+        capture,
+        template: page.template,
+        data: page.data,
+        statusCode: response.statusCode,
+        body: response.body,
+        queries: rendered,
+        repeatQueries: queries,
+      })
     }
   } finally {
     await app.close()
@@ -123,8 +143,15 @@ async function startBaseline(input: Extract<ServerInput, { mode: 'baseline' }>) 
   for (const [i, page] of pages.entries()) {
     const response = await app.inject({ method: 'GET', url: `/baseline/${i}` })
     report.push({
-      id: page.capture.id, path: `/baseline/${i}`, template: page.template, statusCode: page.statusCode, queries: page.queries, repeatQueries: page.repeatQueries,
-      appBytes: Buffer.byteLength(page.body), baselineBytes: Buffer.byteLength(response.body), identicalHtml: response.body === page.body,
+      id: page.capture.id,
+      path: `/baseline/${i}`,
+      template: page.template,
+      statusCode: page.statusCode,
+      queries: page.queries,
+      repeatQueries: page.repeatQueries,
+      appBytes: Buffer.byteLength(page.body),
+      baselineBytes: Buffer.byteLength(response.body),
+      identicalHtml: response.body === page.body,
     })
   }
   const url = await app.listen({ host: '127.0.0.1', port: 0 })
