@@ -24,7 +24,12 @@ import { launchBrowser, openPage, pathIs } from '../helpers/browser.js'
     const report = await timeZoneReport
     t.equal(report.status(), 200, "kring.js ran and reported the browser's time zone")
     const zoneCookie = (await context.cookies()).find((cookie) => cookie.name === 'kring_tz')
-    t.equal(zoneCookie?.value, 'Europe/Brussels', 'the reported zone is remembered for this visitor')
+    // Cookie values travel URL-encoded (Europe%2FBrussels); the server decodes them.
+    t.equal(
+      decodeURIComponent(zoneCookie?.value ?? ''),
+      'Europe/Brussels',
+      'the reported zone is remembered for this visitor',
+    )
     await accountNav.getByRole('link', { name: 'Create account' }).click()
     await page.waitForURL(pathIs('/register'))
     await page.getByLabel('Email address').fill(email)
