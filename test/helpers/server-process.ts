@@ -19,6 +19,7 @@ export interface ServerProcess {
   port: number
   /** Every JSON log line the server wrote so far. */
   logLines(): Record<string, unknown>[]
+  logLineFor(reqId: string): Promise<Record<string, unknown>>
   /** Resolves once the process exited (with its code), for tests that expect it never to. */
   exited: Promise<number | null>
 }
@@ -68,5 +69,17 @@ export async function startServer(t: TestContext, env: Record<string, string> = 
       .split('\n')
       .filter((line) => line.startsWith('{'))
       .map((line) => JSON.parse(line) as Record<string, unknown>)
-  return { child, port, logLines, exited }
+  /** The log line of one request: pino writes it after the response went out, so it may arrive a moment later. */
+  const logLineFor = (reqId: string) =>
+    new Promise<Record<string, unknown>>((resolve) => {
+      const look = () => {
+        const line = logLines().find((entry) => entry.reqId === reqId)
+        if (!line) return
+        child.stdout!.off('data', look)
+        resolve(line)
+      }
+      child.stdout!.on('data', look)
+      look()
+    })
+  return { child, port, logLines, logLineFor, exited }
 }

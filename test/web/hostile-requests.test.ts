@@ -209,8 +209,8 @@ t.test('the real server survives a battery of hostile requests and the same proc
   const health = await httpRequest(port, { path: '/healthz' })
   t.equal(health.status, 200, 'still serving')
   t.equal(server.child.exitCode, null, 'the process never exited')
-  const line = server.logLines().find((entry) => entry.reqId === health.headers['x-request-id'][0])
-  t.equal(line?.pid, server.child.pid, 'the process that answered is the one started at the beginning')
+  const line = await server.logLineFor(health.headers['x-request-id'][0])
+  t.equal(line.pid, server.child.pid, 'the process that answered is the one started at the beginning')
   t.notOk(
     server.logLines().some((entry) => entry.level === 60),
     'nothing fatal was logged',
