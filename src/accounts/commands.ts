@@ -66,12 +66,7 @@ export type UpdateProfileResult = { ok: true } | { ok: false; reason: 'name_like
 export async function updateProfile(db: Db, userId: number, input: ProfileInput): Promise<UpdateProfileResult> {
   return db.transaction().execute(async (trx) => {
     await lockActiveActor(trx, userId, { updatesUser: true })
-    const current = await trx
-      .selectFrom('users')
-      .select('display_name')
-      .where('id', '=', userId)
-      .forUpdate()
-      .executeTakeFirst()
+    const current = await trx.selectFrom('users').select('display_name').where('id', '=', userId).executeTakeFirst()
     // Only a new name is compared: keeping one's own name never fails because someone else became staff meanwhile.
     if (
       current &&

@@ -140,10 +140,17 @@ export async function joinCommunity(
       .forUpdate()
       .executeTakeFirst()
     if (existing?.status === 'active') return 'already_member'
-    if (community.join_policy === 'open') {
+    // The policy as it is now: an admin who closed the community while this request was on its way has the last word.
+    const { join_policy: joinPolicy } = await trx
+      .selectFrom('communities')
+      .select('join_policy')
+      .where('id', '=', community.id)
+      .forShare()
+      .executeTakeFirstOrThrow()
+    if (joinPolicy === 'open') {
       return (await activateMember(trx, community.id, userId, 'member')) ? 'joined' : 'already_member'
     }
-    if (community.join_policy === 'invite') return 'invite_only'
+    if (joinPolicy === 'invite') return 'invite_only'
     if (existing?.status === 'pending') return 'already_requested'
     // As with joining: a second request racing the first finds it and answers as a second request in a row would.
     const asked = await trx
@@ -251,6 +258,9 @@ export async function setMemberRole(
 ): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
     if (adminId !== undefined) await lockActiveActor(trx, adminId, { admin: true })
+    // The lock order of src/moderation/actor-guard.ts: the member's user row before their membership row, or a
+    // role change meeting that member's own write (which holds the user row, then waits for the membership) deadlocks.
+    await trx.selectFrom('users').select('id').where('id', '=', userId).forNoKeyUpdate().execute()
     const result = await trx
       .updateTable('community_members')
       .set({ role })
