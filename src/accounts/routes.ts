@@ -13,6 +13,7 @@ import { isLocale } from '../web/i18n.js'
 import { isTimeZone } from '../web/time.js'
 import { authenticate, changePassword, registerUser, updateProfile } from './commands.js'
 import { countryOptions } from './countries.js'
+import { isKnownDevice, rememberDevice } from './device-cookie.js'
 import { claimLoginAttempt, clearFailures, deleteStaleLoginThrottles } from './login-throttle.js'
 import { fieldMessages } from '../web/limits.js'
 import { findProfile } from './queries.js'
@@ -139,7 +140,10 @@ export async function accountRoutes(app: FastifyInstance, { db, config }: { db: 
       const body = request.body as Form
       const email = normaliseEmail(body.email)
       const password = typeof body.password === 'string' ? body.password : ''
-      if (email && password) {
+      // A browser that logged in to this account before skips its throttle (device-cookie.ts): neither refused nor
+      // counted, so a stranger's guesses cannot lock the owner out, and the owner's typos do not lengthen the wait.
+      const knownDevice = Boolean(email) && isKnownDevice(request, email)
+      if (email && password && !knownDevice) {
         // Per account, beside the per-address limit: guesses spread over many addresses still slow down.
         const attempt = await claimLoginAttempt(db, email, config.loginThrottle)
         if (!attempt.allowed) {
@@ -161,8 +165,10 @@ export async function accountRoutes(app: FastifyInstance, { db, config }: { db: 
         // One message for an unknown email and a wrong password: the form must not reveal who has an account.
         return loginPage(request, reply.code(401), { email, next: body.next }, 'accounts.error.login_failed')
       }
-      await clearFailures(db, email)
+      // From a known device the count is left alone: clearing it would hand a stranger five fresh guesses.
+      if (!knownDevice) await clearFailures(db, email)
       await logIn(request, reply, userId)
+      rememberDevice(request, reply, email)
       return reply.redirect(safeLocalPath(body.next), 303)
     },
   )

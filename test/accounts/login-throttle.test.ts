@@ -96,3 +96,71 @@ t.test('parallel guesses cannot all slip in before the count is written', async 
   t.equal(refused, 5, 'five guesses were checked')
   t.equal(statuses.filter((r) => r.status === 429).length, 7, 'the others had to wait')
 })
+
+t.test("the owner's browser, known from an earlier login, is not held back by a stranger's guesses", async (t) => {
+  const { app, db } = await buildTestApp(t)
+  const user = await createUser(db)
+  const owner = new Client(app)
+  const login = await owner.submit('/login', '/login', { email: user.email, password: user.password })
+  t.equal(login.status, 303)
+  const setCookie = [login.headers['set-cookie'] ?? []].flat().find((c) => c.startsWith('kring_device='))
+  t.match(setCookie, /HttpOnly/, 'a successful login leaves a device cookie, out of reach of scripts')
+  t.match(setCookie, /SameSite=Lax/)
+  t.match(setCookie, /Max-Age=\d{8}/, 'kept for a long time')
+  t.notOk(decodeURIComponent(setCookie ?? '').includes(user.email), 'which does not carry the email')
+  t.equal((await owner.submit('/', '/logout', {})).status, 303)
+  t.match((await owner.get('/')).body, 'You are logged out.')
+  t.ok(owner.cookies.get('kring_device'), 'logging out keeps the device cookie')
+
+  const attacker = new Client(app)
+  for (let i = 1; i <= 5; i++) await attacker.submit('/login', '/login', { email: user.email, password: `guess ${i}` })
+  const refused = await attacker.submit('/login', '/login', { email: user.email, password: 'guess 6' })
+  t.equal(refused.status, 429, "the stranger's browser is throttled")
+  const lockedUntil = async () =>
+    await db.selectFrom('login_throttles').select(['locked_until', 'failures']).executeTakeFirstOrThrow()
+
+  const before = await lockedUntil()
+  t.equal(
+    (await owner.submit('/login', '/login', { email: user.email, password: 'a typo of the owner' })).status,
+    401,
+    "a mistake from the owner's browser is an ordinary refusal",
+  )
+  t.same(await lockedUntil(), before, 'and does not lengthen the wait the stranger sees')
+  t.equal(
+    (await owner.submit('/login', '/login', { email: user.email, password: user.password })).status,
+    303,
+    'the owner logs in at once with the right password',
+  )
+  t.equal(
+    (await attacker.submit('/login', '/login', { email: user.email, password: user.password })).status,
+    429,
+    "while the stranger's browser still waits, even with the right password",
+  )
+})
+
+t.test('a forged device cookie, or one from another account, does not skip the throttle', async (t) => {
+  const { app, db } = await buildTestApp(t)
+  const user = await createUser(db)
+  const other = await createUser(db)
+  const otherBrowser = new Client(app)
+  await otherBrowser.submit('/login', '/login', { email: other.email, password: other.password })
+  const ownerBrowser = new Client(app)
+  await ownerBrowser.submit('/login', '/login', { email: user.email, password: user.password })
+  const signed = ownerBrowser.cookies.get('kring_device') ?? ''
+  const otherSigned = otherBrowser.cookies.get('kring_device') ?? ''
+  t.ok(signed && otherSigned)
+
+  const attacker = new Client(app)
+  for (let i = 1; i <= 5; i++) await attacker.submit('/login', '/login', { email: user.email, password: `guess ${i}` })
+  const withCookie = async (value: string) => {
+    const browser = new Client(app)
+    browser.cookies.set('kring_device', value)
+    return (await browser.submit('/login', '/login', { email: user.email, password: user.password })).status
+  }
+  const unsignedValue = decodeURIComponent(signed).replace(/\.[^.]*$/, '')
+  t.equal(await withCookie(encodeURIComponent(unsignedValue)), 429, 'the value without its signature')
+  t.equal(await withCookie(encodeURIComponent(`${unsignedValue}x.${'A'.repeat(43)}`)), 429, 'a made-up signature')
+  t.equal(await withCookie('anything'), 429, 'any other value')
+  t.equal(await withCookie(otherSigned), 429, "another account's device cookie")
+  t.equal(await withCookie(signed), 303, "while this account's own device cookie does skip it")
+})

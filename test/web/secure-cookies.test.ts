@@ -24,7 +24,8 @@ t.test('in production every cookie Kring sets is Secure, HttpOnly and SameSite=L
   collect(await browser.get('/'))
 
   const names = new Set(setCookies.map((c) => c.split('=')[0]))
-  for (const name of ['kring_sid', 'kring_csrf', 'kring_flash', 'kring_lang']) t.ok(names.has(name), `${name} was set`)
+  for (const name of ['kring_sid', 'kring_csrf', 'kring_flash', 'kring_lang', 'kring_device'])
+    t.ok(names.has(name), `${name} was set`)
   for (const cookie of setCookies) {
     t.match(cookie, /;\s*Secure/i, `${cookie.split('=')[0]} is Secure`)
     t.match(cookie, /;\s*HttpOnly/i)
