@@ -127,11 +127,14 @@ type DraftInput = ArticleData & {
   translatedFrom?: { id: number; revision: number; groupId: number }
   sources?: { threadId: number; postId: number | null }[]
   isDemo?: boolean
+  /** Made by a moderator's act (a thread turned into a draft): the author must still moderate this community. */
+  moderatorOf?: number | null
 }
 
 export async function createDraft(db: Db, input: DraftInput): Promise<ArticleWriteResult> {
   return db.transaction().execute(async (trx) => {
-    await lockActiveActor(trx, input.authorId)
+    if (input.moderatorOf !== undefined) await lockModerator(trx, input.authorId, input.moderatorOf)
+    else await lockActiveActor(trx, input.authorId)
     return insertDraft(trx, input)
   })
 }

@@ -28,7 +28,9 @@ export async function commentRoutes(app: FastifyInstance, { db }: { db: Db }) {
       const check = checkMarkdown(body, { maxBytes: commentMaxBytes })
       if (!check.ok) throw refusedText(markdownProblem(check), body)
       const watched = await checkWatchedWords(db, body)
-      if (watched?.action === 'block') throw badRequest('moderation.words.blocked', { phrase: watched.phrase })
+      // Refused, the comment is given back to copy: the form is on the article page, not one to answer with.
+      if (watched?.action === 'block')
+        throw refusedText({ key: 'moderation.words.blocked', vars: { phrase: watched.phrase } }, body)
       const rawParent = field(request.body, 'parent_id')
       const parentId = rawParent === '' ? null : positiveInt(rawParent)
       if (rawParent !== '' && parentId === null) throw badRequest('library.error.comment_parent_unknown')

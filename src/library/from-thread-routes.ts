@@ -7,6 +7,8 @@ import { requireUser, viewerOf } from '../web/auth.js'
 import { forbidden } from '../web/errors.js'
 import { setFlash } from '../web/flash.js'
 import { fieldList, formSchema, pathId, slugify } from '../web/params.js'
+import { checkMarkdown } from '../markdown/render.js'
+import { fieldMessage, markdownProblem } from '../web/limits.js'
 import { createDraft, freeSlug } from './commands.js'
 import { isContentLanguage } from './fields.js'
 
@@ -29,10 +31,24 @@ export async function fromThreadRoutes(app: FastifyInstance, { db }: { db: Db })
       .limit(500)
       .execute()
 
+  type Thread = Awaited<ReturnType<typeof moderatedThread>>['thread']
+  type Reply = Awaited<ReturnType<typeof visibleReplies>>[number]
+  const formPage = (
+    request: FastifyRequest,
+    thread: Thread,
+    replies: Reply[],
+    chosen = new Set<number>(),
+    error = '',
+  ) => ({
+    title: request.t('library.from_thread.title'),
+    thread,
+    replies: replies.map((r) => ({ ...r, chosen: chosen.has(r.id) })),
+    error,
+  })
+
   app.get('/t/:id/to-library', { preHandler: requireUser }, async (request, reply) => {
     const { thread } = await moderatedThread(request)
-    const replies = await visibleReplies(thread.id)
-    return reply.render('library/from-thread', { title: request.t('library.from_thread.title'), thread, replies })
+    return reply.render('library/from-thread', formPage(request, thread, await visibleReplies(thread.id)))
   })
 
   app.post(
@@ -42,13 +58,23 @@ export async function fromThreadRoutes(app: FastifyInstance, { db }: { db: Db })
       const viewer = viewerOf(request)
       const { thread } = await moderatedThread(request)
       const chosen = new Set(fieldList(request.body, 'replies').map(Number))
-      const replies = (await visibleReplies(thread.id)).filter((r) => chosen.has(r.id))
+      const all = await visibleReplies(thread.id)
+      const replies = all.filter((r) => chosen.has(r.id))
       const quote = (text: string) =>
         text
           .split('\n')
           .map((line) => `> ${line}`)
           .join('\n')
       const body = [thread.body_md, ...replies.map((r) => `### ${r.author_name}\n\n${quote(r.body_md)}`)].join('\n\n')
+      // Never cut: a draft over the article limit is refused with the limit named and the choice of replies kept.
+      const check = checkMarkdown(body)
+      if (!check.ok) {
+        const problem = markdownProblem(check)
+        const message = typeof problem === 'string' ? problem : { ...problem, key: 'library.from_thread.too_long' }
+        return reply
+          .code(422)
+          .render('library/from-thread', formPage(request, thread, all, chosen, fieldMessage(request, message)))
+      }
       const language = isContentLanguage(request.locale) ? request.locale : 'en'
       const result = await createDraft(db, {
         title: thread.title,
@@ -56,7 +82,7 @@ export async function fromThreadRoutes(app: FastifyInstance, { db }: { db: Db })
         summary: '',
         kind: 'practice',
         language,
-        body_md: body.slice(0, 60_000),
+        body_md: body,
         community_id: thread.community_id,
         themeIds: (
           await db.selectFrom('thread_tags').select('tag_id').where('thread_id', '=', thread.id).execute()
@@ -70,6 +96,7 @@ export async function fromThreadRoutes(app: FastifyInstance, { db }: { db: Db })
           practice_contact: null,
         },
         authorId: viewer.id,
+        moderatorOf: thread.community_id,
         sources: [
           { threadId: thread.id, postId: null },
           ...replies.map((r) => ({ threadId: thread.id, postId: r.id })),

@@ -98,6 +98,14 @@ async function lockOpenMeeting(trx: Transaction<Database>, meetingId: number): P
   return row.cancelled_at === null ? 'ok' : 'cancelled'
 }
 
+/** For writes that add to or change a meeting's record (rooms, notes, questions discussed, action items): a cancelled
+ * meeting is closed, so a cancellation saved meanwhile holds for them (a 409, as for the corrections). */
+async function refuseCancelledMeeting(trx: Trx, meetingId: number) {
+  const state = await lockOpenMeeting(trx, meetingId)
+  if (state === 'missing') throw notFound()
+  if (state === 'cancelled') throw conflict('meetings.error.cancelled_corrections')
+}
+
 export type MeetingChange = { ok: true } | { ok: false; reason: 'missing' | 'cancelled' }
 
 /** The version an edit form of a meeting carries: its SEQUENCE, which every edit and cancellation raises, plus one
@@ -265,6 +273,13 @@ export async function markDiscussed(
 ) {
   await db.transaction().execute(async (trx) => {
     await lockModerator(trx, input.actorId, input.communityId)
+    const question = await trx
+      .selectFrom('meeting_questions')
+      .select('meeting_id')
+      .where('id', '=', input.questionId)
+      .executeTakeFirst()
+    if (!question) throw notFound()
+    await refuseCancelledMeeting(trx, question.meeting_id)
     await trx
       .updateTable('meeting_questions')
       .set({ discussed: input.discussed })
@@ -294,6 +309,7 @@ export async function addRoom(
 ): Promise<number> {
   return db.transaction().execute(async (trx) => {
     await lockModerator(trx, input.actorId, input.communityId)
+    await refuseCancelledMeeting(trx, input.meetingId)
     const row = await trx
       .insertInto('meeting_rooms')
       .values({
@@ -342,6 +358,9 @@ export async function updateRoomNotes(
       if (!actor.isModerator && room.facilitator_id !== actorId && room.note_taker_id !== actorId)
         throw forbidden('meetings.error.notes_not_yours')
     }
+    const room = await trx.selectFrom('meeting_rooms').select('meeting_id').where('id', '=', roomId).executeTakeFirst()
+    if (!room) return { ok: false, reason: 'missing' } as const
+    await refuseCancelledMeeting(trx, room.meeting_id)
     const current = await trx
       .selectFrom('meeting_rooms')
       .select(['worked_md', 'did_not_work_md', 'call_to_action_md', 'version'])
@@ -380,6 +399,7 @@ export async function addActionItem(
 ): Promise<number> {
   return db.transaction().execute(async (trx) => {
     if (input.actorId !== undefined) await lockMeetingActor(trx, input.meetingId, input.actorId, 'moderator')
+    await refuseCancelledMeeting(trx, input.meetingId)
     const row = await trx
       .insertInto('meeting_action_items')
       .values({ meeting_id: input.meetingId, text: input.text, owner_id: input.ownerId, due_on: input.dueOn })
@@ -402,6 +422,13 @@ export async function setActionItemStatus(db: Db, itemId: number, status: Action
       const actor = await lockMeetingActor(trx, item.meeting_id, actorId, 'member')
       if (!actor.isModerator && item.owner_id !== actorId) throw forbidden('meetings.error.item_not_yours')
     }
+    const item = await trx
+      .selectFrom('meeting_action_items')
+      .select('meeting_id')
+      .where('id', '=', itemId)
+      .executeTakeFirst()
+    if (!item) throw notFound()
+    await refuseCancelledMeeting(trx, item.meeting_id)
     await trx
       .updateTable('meeting_action_items')
       .set({ status, updated_at: new Date() })

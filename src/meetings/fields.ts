@@ -165,7 +165,7 @@ export interface RoomData {
 }
 
 export const readRoomForm = (body: unknown): RoomInput => ({
-  name: field(body, 'name').trim(),
+  name: cleanLine(field(body, 'name')),
   language: field(body, 'language'),
   facilitator: field(body, 'facilitator'),
   note_taker: field(body, 'note_taker'),
@@ -176,7 +176,9 @@ export function checkRoom(
   people: ReadonlySet<number>,
 ): { data: RoomData | null; errors: FieldErrors } {
   const errors: FieldErrors = {}
-  if (input.name === '') errors.name = 'meetings.error.room_name'
+  const nameProblem = lineProblem(input.name)
+  if (nameProblem === 'blank') errors.name = 'meetings.error.room_name'
+  else if (nameProblem === 'characters') errors.name = forbiddenCharactersMessage
   else checkLength(errors, 'name', input.name, limits.roomName)
   if (!isContentLanguage(input.language)) errors.language = 'meetings.error.language_unknown'
   const facilitatorId = chosenPerson(input.facilitator, people)

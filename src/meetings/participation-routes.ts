@@ -49,7 +49,7 @@ import {
   themesOfMeeting,
 } from './queries.js'
 import { publicOrigin } from '../web/view.js'
-import { cleanLine, lineProblem } from '../web/text-rules.js'
+import { cleanLine, forbiddenCharactersMessage, lineProblem } from '../web/text-rules.js'
 
 const withCsrf = (...names: string[]) => formSchema([...names, '_csrf'])
 
@@ -301,7 +301,9 @@ export async function participationRoutes(app: FastifyInstance, { db }: { db: Db
     const { community, access } = await communityForViewer(db, request, params(request).slug)
     if (!mayTakePart(access)) throw notTakingPart(access)
     const title = cleanLine(field(request.body, 'title'))
-    if (lineProblem(title)) throw badRequest('meetings.error.topic_title')
+    const problem = lineProblem(title)
+    if (problem === 'blank') throw badRequest('meetings.error.topic_title')
+    if (problem === 'characters') throw refusedText(forbiddenCharactersMessage, title)
     if (title.length > limits.title) throw textTooLong(title, limits.title)
     await proposeTopic(db, { communityId: community.id, proposerId: viewerOf(request).id, title })
     setFlash(reply, 'meetings.flash.topic_proposed')

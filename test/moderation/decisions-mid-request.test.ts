@@ -4,6 +4,7 @@ import { sql } from 'kysely'
 import t from 'tap'
 import type { Db } from '../../src/db/connect.js'
 import { setMemberRole } from '../../src/communities/commands.js'
+import { createDraft } from '../../src/library/commands.js'
 import { replyToThread } from '../../src/discussions/commands.js'
 import { cancelMeeting, createMeeting, setAttendance } from '../../src/meetings/commands.js'
 import { setVisibility, suspendUser } from '../../src/moderation/commands.js'
@@ -229,4 +230,57 @@ t.test('an attendance answer sent while the meeting is being cancelled is refuse
     t.ok(error instanceof HttpError && error.statusCode === 409, 'the write refuses a cancelled meeting')
   }
   t.equal((await answers()).length, 0, 'and no answer was stored')
+})
+
+t.test('a moderator demoted while turning a thread into a draft makes no draft', async (t) => {
+  const { app, db, database } = await buildTestApp(t)
+  const admin = await createUser(db, { siteRole: 'admin' })
+  const moderator = await createUser(db)
+  const author = await createUser(db)
+  const community = await createCommunityWith(db, { moderators: [moderator, admin], members: [author] })
+  const threadId = await createThreadIn(db, community.id, author, { title: 'Evening intakes' })
+  const drafts = () => db.selectFrom('articles').select('id').execute()
+
+  if (onServer) {
+    const client = await loggedIn(app, moderator)
+    await client.get(`/t/${threadId}/to-library`)
+    const other = await database.connectAgain()
+    const response = await decideWhileRequestWaits(
+      other,
+      (trx) =>
+        trx
+          .updateTable('community_members')
+          .set({ role: 'member' })
+          .where('community_id', '=', community.id)
+          .where('user_id', '=', moderator.id)
+          .execute(),
+      () => client.post(`/t/${threadId}/to-library`, {}),
+    )
+    t.equal(response.status, 403, 'the draft is refused')
+  } else {
+    await setMemberRole(db, community.id, moderator.id, 'member', admin.id)
+    const error = await createDraft(db, {
+      title: 'Evening intakes',
+      slug: 'evening-intakes',
+      summary: '',
+      kind: 'practice',
+      language: 'en',
+      body_md: 'How do you prepare them?',
+      community_id: community.id,
+      themeIds: [],
+      practice: {
+        practice_context: null,
+        practice_target_group: null,
+        practice_country: null,
+        practice_what_worked: null,
+        practice_what_did_not: null,
+        practice_contact: null,
+      },
+      authorId: moderator.id,
+      moderatorOf: community.id,
+      sources: [{ threadId, postId: null }],
+    }).catch((e: unknown) => e)
+    t.ok(error instanceof HttpError && error.statusCode === 403, 'the write refuses a former moderator')
+  }
+  t.equal((await drafts()).length, 0, 'and no draft exists')
 })
