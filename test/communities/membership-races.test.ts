@@ -1,21 +1,12 @@
 // Membership decisions against what is true at the moment of the write: the join policy as it is now, and a role
 // change that meets the member's own write in the same lock order instead of deadlocking with it.
-import { sql } from 'kysely'
 import t from 'tap'
 import { joinCommunity, setMemberRole } from '../../src/communities/commands.js'
-import type { Db } from '../../src/db/connect.js'
 import { buildTestApp } from '../helpers/app.js'
+import { someoneWaitsForALock } from '../helpers/lock-waits.js'
 import { createCommunityWith, createUser } from '../helpers/factories.js'
 
 const onServer = Boolean(process.env.DATABASE_URL)
-
-async function someoneWaitsForALock(db: Db) {
-  for (;;) {
-    const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
-      where datname = current_database() and wait_event_type = 'Lock'`.execute(db)
-    if ((rows[0]?.n ?? 0) > 0) return
-  }
-}
 
 t.test('a join decided on a policy read before an admin closed the community follows the new policy', async (t) => {
   const { db } = await buildTestApp(t)

@@ -1,6 +1,5 @@
 // A suspension or a withdrawn role that commits while a write is under way holds for that write: the request's own
 // checks at its start saw the old state, the write's transaction waits for the decision and sees it.
-import { sql } from 'kysely'
 import t from 'tap'
 import type { Db } from '../../src/db/connect.js'
 import { setMemberRole } from '../../src/communities/commands.js'
@@ -11,24 +10,13 @@ import { setVisibility, suspendUser } from '../../src/moderation/commands.js'
 import { findTarget } from '../../src/moderation/targets.js'
 import { HttpError } from '../../src/web/errors.js'
 import { buildTestApp } from '../helpers/app.js'
+import { someoneWaitsForALock } from '../helpers/lock-waits.js'
 import type { Response } from '../helpers/client.js'
 import { createCommunityWith, createThreadIn, createUser, replyIn } from '../helpers/factories.js'
 import { loggedIn } from '../helpers/moderation.js'
 
 const onServer = Boolean(process.env.DATABASE_URL)
 const day = 24 * 3600 * 1000
-
-/** Until some statement of this database waits for a row lock: the request has reached its write's transaction. */
-async function someoneWaitsForALock(db: Db) {
-  for (;;) {
-    const { rows } = await sql<{
-      n: number
-    }>`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`.execute(
-      db,
-    )
-    if ((rows[0]?.n ?? 0) > 0) return
-  }
-}
 
 /** Holds `decide` uncommitted on a second connection while `request` starts, commits it once the request waits. */
 async function decideWhileRequestWaits(
