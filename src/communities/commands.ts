@@ -141,11 +141,11 @@ export async function joinCommunity(
       .executeTakeFirst()
     if (existing?.status === 'active') return 'already_member'
     // The policy as it is now: an admin who closed the community while this request was on its way has the last word.
+    // Read without a lock: a share lock here would deadlock two joins that both go on to raise the member count.
     const { join_policy: joinPolicy } = await trx
       .selectFrom('communities')
       .select('join_policy')
       .where('id', '=', community.id)
-      .forShare()
       .executeTakeFirstOrThrow()
     if (joinPolicy === 'open') {
       return (await activateMember(trx, community.id, userId, 'member')) ? 'joined' : 'already_member'
