@@ -4,6 +4,7 @@ import { registerUser } from '../../src/accounts/commands.js'
 import type { Db } from '../../src/db/connect.js'
 import { addMember, createCommunity } from '../../src/communities/commands.js'
 import { replyToThread, startThread } from '../../src/discussions/commands.js'
+import { createMeeting } from '../../src/meetings/commands.js'
 import { createTheme } from '../../src/themes/commands.js'
 
 export interface TestUser {
@@ -103,4 +104,23 @@ export async function createThemeWith(db: Db, slug: string, labels: { en: string
   const result = await createTheme(db, { slug, labels: { en: labels.en, nl: labels.nl ?? labels.en } })
   if (!result.ok) throw new Error(`could not create theme ${slug}`)
   return result.id
+}
+
+/** A meeting a week from now, an hour long, planned by a moderator of the community. */
+export async function createMeetingIn(db: Db, communityId: number, organiser: TestUser, timeZone = 'UTC') {
+  const startsAt = new Date(Date.now() + 7 * 24 * 3600_000)
+  return createMeeting(db, {
+    communityId,
+    organiserId: organiser.id,
+    themeIds: [],
+    data: {
+      title: 'Intake circle',
+      topic: 'Intake',
+      startsAt,
+      endsAt: new Date(startsAt.getTime() + 3600_000),
+      timeZone,
+      onlineUrl: null,
+      agendaMd: '',
+    },
+  })
 }

@@ -5,18 +5,17 @@ import type { Db } from '../../src/db/connect.js'
 import { setMemberRole } from '../../src/communities/commands.js'
 import { createDraft } from '../../src/library/commands.js'
 import { replyToThread } from '../../src/discussions/commands.js'
-import { cancelMeeting, createMeeting, setAttendance } from '../../src/meetings/commands.js'
+import { cancelMeeting, setAttendance } from '../../src/meetings/commands.js'
 import { setVisibility, suspendUser } from '../../src/moderation/commands.js'
 import { findTarget } from '../../src/moderation/targets.js'
 import { HttpError } from '../../src/web/errors.js'
 import { buildTestApp } from '../helpers/app.js'
 import { someoneWaitsForALock } from '../helpers/lock-waits.js'
 import type { Response } from '../helpers/client.js'
-import { createCommunityWith, createThreadIn, createUser, replyIn } from '../helpers/factories.js'
+import { createCommunityWith, createThreadIn, createUser, replyIn, createMeetingIn } from '../helpers/factories.js'
 import { loggedIn } from '../helpers/moderation.js'
 
 const onServer = Boolean(process.env.DATABASE_URL)
-const day = 24 * 3600 * 1000
 
 /** Holds `decide` uncommitted on a second connection while `request` starts, commits it once the request waits. */
 async function decideWhileRequestWaits(
@@ -178,20 +177,7 @@ t.test('an attendance answer sent while the meeting is being cancelled is refuse
   const moderator = await createUser(db)
   const member = await createUser(db)
   const community = await createCommunityWith(db, { moderators: [moderator], members: [member] })
-  const meetingId = await createMeeting(db, {
-    communityId: community.id,
-    organiserId: moderator.id,
-    themeIds: [],
-    data: {
-      title: 'Intake circle',
-      topic: 'Intake',
-      startsAt: new Date(Date.now() + 7 * day),
-      endsAt: new Date(Date.now() + 7 * day + 3600_000),
-      timeZone: 'UTC',
-      onlineUrl: null,
-      agendaMd: '',
-    },
-  })
+  const meetingId = await createMeetingIn(db, community.id, moderator)
   const answers = () =>
     db.selectFrom('meeting_attendance').select('user_id').where('meeting_id', '=', meetingId).execute()
 

@@ -1,14 +1,13 @@
 // The same form sent many times at once (a double click, a flaky network, a script) answers as sending it twice in a
 // row does: one row, the others told it is already done, never a 500 from a unique key.
 import t from 'tap'
-import { askQuestion, createMeeting, proposeTopic } from '../../src/meetings/commands.js'
+import { askQuestion, proposeTopic } from '../../src/meetings/commands.js'
 import { buildTestApp } from '../helpers/app.js'
 import { Client, type Response } from '../helpers/client.js'
-import { createCommunityWith, createThreadIn, createUser, replyIn } from '../helpers/factories.js'
+import { createCommunityWith, createThreadIn, createUser, replyIn, createMeetingIn } from '../helpers/factories.js'
 import { loggedIn } from '../helpers/moderation.js'
 
 const copies = 8
-const day = 24 * 3600 * 1000
 
 const statuses = (responses: Response[]) => responses.map((r) => r.status).sort()
 
@@ -20,20 +19,7 @@ t.test('parallel identical writes by one member', async (t) => {
   const home = await createCommunityWith(db, { moderators: [moderator], members: [member, author] })
   const threadId = await createThreadIn(db, home.id, author)
   const postId = await replyIn(db, threadId, author)
-  const meetingId = await createMeeting(db, {
-    communityId: home.id,
-    organiserId: moderator.id,
-    themeIds: [],
-    data: {
-      title: 'Intake circle',
-      topic: 'Intake',
-      startsAt: new Date(Date.now() + 7 * day),
-      endsAt: new Date(Date.now() + 7 * day + 3600_000),
-      timeZone: 'UTC',
-      onlineUrl: null,
-      agendaMd: '',
-    },
-  })
+  const meetingId = await createMeetingIn(db, home.id, moderator)
   const questionId = await askQuestion(db, { meetingId, authorId: author.id, body: 'Who calls the host?' })
   const topicId = await proposeTopic(db, { communityId: home.id, proposerId: author.id, title: 'House rules' })
   const client = await loggedIn(app, member)

@@ -2,9 +2,9 @@
 // attendance are refused with a 403 page in their language, and the database is as it was. Reading still works.
 import t from 'tap'
 import { suspendUser } from '../../src/moderation/commands.js'
-import { createMeeting, proposeTopic, askQuestion } from '../../src/meetings/commands.js'
+import { proposeTopic, askQuestion } from '../../src/meetings/commands.js'
 import { buildTestApp } from '../helpers/app.js'
-import { createCommunityWith, createThreadIn, createUser, replyIn } from '../helpers/factories.js'
+import { createCommunityWith, createThreadIn, createUser, replyIn, createMeetingIn } from '../helpers/factories.js'
 import { loggedIn } from '../helpers/moderation.js'
 
 const refusal = 'Your account is suspended: you can read, but not write.'
@@ -21,20 +21,7 @@ t.test('a suspended member is refused every write, and nothing changes', async (
   const asking = await createCommunityWith(db, { joinPolicy: 'request' })
   const threadId = await createThreadIn(db, home.id, author)
   const postId = await replyIn(db, threadId, author)
-  const meetingId = await createMeeting(db, {
-    communityId: home.id,
-    organiserId: moderator.id,
-    themeIds: [],
-    data: {
-      title: 'Intake circle',
-      topic: 'Intake',
-      startsAt: new Date(Date.now() + 7 * day),
-      endsAt: new Date(Date.now() + 7 * day + 3600_000),
-      timeZone: 'Europe/Brussels',
-      onlineUrl: null,
-      agendaMd: '',
-    },
-  })
+  const meetingId = await createMeetingIn(db, home.id, moderator, 'Europe/Brussels')
   const questionId = await askQuestion(db, { meetingId, authorId: author.id, body: 'Who calls the host?' })
   const topicId = await proposeTopic(db, { communityId: home.id, proposerId: author.id, title: 'House rules' })
 
