@@ -5,7 +5,33 @@ import { isIP } from 'node:net'
 import path from 'node:path'
 
 export type DatabaseConfig =
-  { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string | null; snapshot?: Blob }
+  | { kind: 'postgres'; url: string; pool?: Partial<PoolSettings> }
+  | { kind: 'pglite'; dataDir: string | null; snapshot?: Blob }
+
+/** The PostgreSQL pool that serves pages and writes (see src/db/connect.ts for the defaults). */
+export interface PoolSettings {
+  /** Connections this instance opens at most. */
+  max: number
+  /** How long a request waits for a connection (a free slot, or the server to answer) before it gets the 503 page. */
+  connectTimeoutMs: number
+  /** An unused connection is closed after this long. */
+  idleTimeoutMs: number
+  /** Any one statement is cancelled after this long; 0: no limit. Migrations run without it. */
+  statementTimeoutMs: number
+}
+
+/**
+ * Expensive reads (the search fallback, exports, long admin lists) share a bounded part of the database, so that a
+ * burst of them cannot starve the pages everyone reads.
+ */
+export interface HeavyReadSettings {
+  /** Heavy reads running at once on this instance (on PostgreSQL: connections of their own, beside the pool). */
+  max: number
+  /** Heavy reads waiting for a turn; one more gets the 503 page at once. */
+  queueMax: number
+  /** A heavy read's statement is cancelled after this long. */
+  statementTimeoutMs: number
+}
 
 export interface SearchConfig {
   /** null: start the bundled Meilisearch from server.ts. */
@@ -49,6 +75,9 @@ export interface Config {
   loginThrottle: LoginThrottle
   dataDir: string
   database: DatabaseConfig
+  heavyReads: HeavyReadSettings
+  /** How long a graceful stop waits for requests in flight before it exits anyway. */
+  shutdownTimeoutMs: number
   search: SearchConfig
   sessionSecret: string
   secureCookies: boolean
@@ -119,6 +148,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonl
   if (sessionIdleDays > sessionMaxDays)
     throw new ConfigError('KRING_SESSION_IDLE_DAYS must not be longer than KRING_SESSION_MAX_DAYS.')
 
+  // Read even without DATABASE_URL, so that a mistyped value is refused before it matters.
+  const pool = parsePool(env)
+
   return Object.freeze({
     env: nodeEnv,
     host,
@@ -130,8 +162,24 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonl
     loginThrottle: { freeFailures: 5, windowMs: 15 * 60_000, maxDelayMs: 15 * 60_000 },
     dataDir,
     database: databaseUrl
-      ? { kind: 'postgres', url: databaseUrl }
+      ? { kind: 'postgres', url: databaseUrl, pool }
       : { kind: 'pglite', dataDir: path.join(dataDir, 'pglite') },
+    heavyReads: {
+      max: parseInteger(env.DATABASE_HEAVY_READS_MAX ?? '2', 'DATABASE_HEAVY_READS_MAX', 1, 1000),
+      queueMax: parseInteger(env.DATABASE_HEAVY_READS_QUEUE ?? '20', 'DATABASE_HEAVY_READS_QUEUE', 0, 100_000),
+      statementTimeoutMs: parseInteger(
+        env.DATABASE_HEAVY_READ_TIMEOUT_MS ?? '3000',
+        'DATABASE_HEAVY_READ_TIMEOUT_MS',
+        1,
+        3_600_000,
+      ),
+    },
+    shutdownTimeoutMs: parseInteger(
+      env.KRING_SHUTDOWN_TIMEOUT_MS ?? '10000',
+      'KRING_SHUTDOWN_TIMEOUT_MS',
+      0,
+      3_600_000,
+    ),
     search: { url: meiliUrl ?? null, masterKey: meiliKey ?? null, indexPrefix: env.MEILI_INDEX_PREFIX ?? '' },
     sessionSecret,
     secureCookies: isProduction,
@@ -158,6 +206,25 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonl
 }
 
 const dayMs = 24 * 60 * 60 * 1000
+
+function parsePool(env: Env): PoolSettings {
+  return {
+    max: parseInteger(env.DATABASE_POOL_MAX ?? '10', 'DATABASE_POOL_MAX', 1, 1000),
+    connectTimeoutMs: parseInteger(
+      env.DATABASE_CONNECT_TIMEOUT_MS ?? '5000',
+      'DATABASE_CONNECT_TIMEOUT_MS',
+      100,
+      600_000,
+    ),
+    idleTimeoutMs: parseInteger(env.DATABASE_IDLE_TIMEOUT_MS ?? '10000', 'DATABASE_IDLE_TIMEOUT_MS', 0, 3_600_000),
+    statementTimeoutMs: parseInteger(
+      env.DATABASE_STATEMENT_TIMEOUT_MS ?? '30000',
+      'DATABASE_STATEMENT_TIMEOUT_MS',
+      0,
+      3_600_000,
+    ),
+  }
+}
 
 /** An origin without a trailing slash, path, query or credentials: what goes before "/library/...". */
 function parsePublicUrl(raw: string): string {

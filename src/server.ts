@@ -1,7 +1,7 @@
 // Starts Kring: lock ./data, start the bundled Meilisearch if needed, migrate, seed the demo, listen, close gracefully.
 import { buildApp } from './app.js'
 import { ConfigError, loadConfig, type Config } from './config.js'
-import { connectDatabase } from './db/connect.js'
+import { connectDatabase, type Db } from './db/connect.js'
 import { DataDirInUseError, lockDataDir } from './db/data-dir-lock.js'
 import { migrateToLatest } from './db/migrate.js'
 import { seedDemoIfEmpty } from './demo/seed.js'
@@ -48,20 +48,26 @@ async function main() {
   }
 
   const db = await connectDatabase(config.database, (err) =>
-    log.warn({ err }, 'an idle database connection was lost; the next query reconnects'),
+    log.warn({ err }, 'a database connection was lost; the next query reconnects'),
   )
-  const migrations = await migrateToLatest(db)
-  const applied = migrations.results?.filter((r) => r.status === 'Success').map((r) => r.migrationName) ?? []
-  if (applied.length > 0) log.info({ applied }, 'database migrated')
-  if (config.seedDemo) await seedDemoIfEmpty(db, log)
+  await migrateAndSeed(config, db)
 
   const app = await buildApp(config, { db })
   let closing = false
   const shutdown = async (signal: string) => {
-    if (closing) return
+    if (closing) {
+      // An operator who asks twice does not want to wait for the drain.
+      app.log.warn({ signal }, 'second stop signal: exiting now')
+      unlock()
+      process.exit(1)
+    }
     closing = true
-    app.log.info({ signal }, 'shutting down')
-    const timer = setTimeout(() => process.exit(1), 10_000)
+    app.log.info({ signal, drainTimeoutMs: config.shutdownTimeoutMs }, 'shutting down')
+    const timer = setTimeout(() => {
+      app.log.warn('requests still running after the drain timeout: exiting anyway')
+      unlock()
+      process.exit(1)
+    }, config.shutdownTimeoutMs)
     try {
       await app.close()
       await db.destroy()
@@ -77,6 +83,25 @@ async function main() {
 
   const address = await app.listen({ host: config.host, port: config.port })
   app.log.info(`Kring is ready at ${address}`)
+}
+
+/**
+ * Migrations run on a connection of their own, without the pool's statement timeout: building an index on a large
+ * table may take longer than any page should.
+ */
+async function migrateAndSeed(config: Readonly<Config>, db: Db) {
+  const migrationDb =
+    config.database.kind === 'postgres'
+      ? await connectDatabase({ ...config.database, pool: { ...config.database.pool, max: 1, statementTimeoutMs: 0 } })
+      : db
+  try {
+    const migrations = await migrateToLatest(migrationDb)
+    const applied = migrations.results?.filter((r) => r.status === 'Success').map((r) => r.migrationName) ?? []
+    if (applied.length > 0) log.info({ applied }, 'database migrated')
+  } finally {
+    if (migrationDb !== db) await migrationDb.destroy()
+  }
+  if (config.seedDemo) await seedDemoIfEmpty(db, log)
 }
 
 main().catch((error) => {

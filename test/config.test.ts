@@ -35,7 +35,7 @@ t.test('real servers are used when configured', async (t) => {
     },
     scratch(),
   )
-  t.same(config.database, { kind: 'postgres', url: 'postgres://kring@db/kring' })
+  t.match(config.database, { kind: 'postgres', url: 'postgres://kring@db/kring' })
   t.equal(config.search.url, 'http://search:7700')
   t.equal(config.seedDemo, false)
 })
@@ -138,4 +138,42 @@ t.test('public URL, trusted proxies, Redis and session lifetimes', async (t) => 
     'idle longer than the absolute lifetime',
   )
   t.throws(() => loadConfig({ KRING_SESSION_MAX_DAYS: '0' }, cwd), /KRING_SESSION_MAX_DAYS/)
+})
+
+t.test('the database pool, heavy reads and the drain timeout are set from the environment and checked', async (t) => {
+  const cwd = scratch()
+  const defaults = loadConfig({ DATABASE_URL: 'postgres://x/y' }, cwd)
+  t.same(defaults.database, {
+    kind: 'postgres',
+    url: 'postgres://x/y',
+    pool: { max: 10, connectTimeoutMs: 5000, idleTimeoutMs: 10_000, statementTimeoutMs: 30_000 },
+  })
+  t.same(defaults.heavyReads, { max: 2, queueMax: 20, statementTimeoutMs: 3000 })
+  t.equal(defaults.shutdownTimeoutMs, 10_000)
+
+  const tuned = loadConfig(
+    {
+      DATABASE_URL: 'postgres://x/y',
+      DATABASE_POOL_MAX: '25',
+      DATABASE_CONNECT_TIMEOUT_MS: '1500',
+      DATABASE_IDLE_TIMEOUT_MS: '0',
+      DATABASE_STATEMENT_TIMEOUT_MS: '0',
+      DATABASE_HEAVY_READS_MAX: '4',
+      DATABASE_HEAVY_READS_QUEUE: '0',
+      DATABASE_HEAVY_READ_TIMEOUT_MS: '800',
+      KRING_SHUTDOWN_TIMEOUT_MS: '2500',
+    },
+    cwd,
+  )
+  t.same(tuned.database, {
+    kind: 'postgres',
+    url: 'postgres://x/y',
+    pool: { max: 25, connectTimeoutMs: 1500, idleTimeoutMs: 0, statementTimeoutMs: 0 },
+  })
+  t.same(tuned.heavyReads, { max: 4, queueMax: 0, statementTimeoutMs: 800 })
+  t.equal(tuned.shutdownTimeoutMs, 2500)
+
+  t.throws(() => loadConfig({ DATABASE_URL: 'postgres://x/y', DATABASE_POOL_MAX: '0' }, cwd), /DATABASE_POOL_MAX/)
+  t.throws(() => loadConfig({ DATABASE_CONNECT_TIMEOUT_MS: 'soon' }, cwd), /DATABASE_CONNECT_TIMEOUT_MS/)
+  t.throws(() => loadConfig({ DATABASE_HEAVY_READS_MAX: '-1' }, cwd), /DATABASE_HEAVY_READS_MAX/)
 })

@@ -3,7 +3,7 @@ import { PGlite } from '@electric-sql/pglite'
 import { Kysely, PostgresDialect } from 'kysely'
 import { PGliteDialect } from 'kysely-pglite-dialect'
 import pg from 'pg'
-import type { DatabaseConfig } from '../config.js'
+import type { DatabaseConfig, PoolSettings } from '../config.js'
 import type { Database } from './database.js'
 
 // int8 (count(*), bigserial) arrives as a string from pg; our counts fit comfortably in a JS number.
@@ -11,11 +11,20 @@ pg.types.setTypeParser(20, (value) => Number.parseInt(value, 10))
 
 export type Db = Kysely<Database>
 
-export async function connectDatabase(config: DatabaseConfig, onIdleError?: (error: Error) => void): Promise<Db> {
+export const defaultPool: PoolSettings = {
+  max: 10,
+  connectTimeoutMs: 5000,
+  idleTimeoutMs: 10_000,
+  statementTimeoutMs: 0,
+}
+
+/**
+ * `onConnectionError`: a connection the server dropped (restart, failover, terminated backend), idle or in use.
+ * It is reported, never thrown: the pool discards that connection and the next query opens a new one.
+ */
+export async function connectDatabase(config: DatabaseConfig, onConnectionError?: (error: Error) => void): Promise<Db> {
   if (config.kind === 'postgres') {
-    const pool = new pg.Pool({ connectionString: config.url, max: 10, connectionTimeoutMillis: 5000 })
-    // An idle connection dropped by the server (restart, failover) must not crash the process; the next query reconnects.
-    pool.on('error', (error) => onIdleError?.(error))
+    const pool = openPool(config.url, { ...defaultPool, ...config.pool }, onConnectionError)
     preparePooledStatements(pool)
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
   }
@@ -25,6 +34,22 @@ export async function connectDatabase(config: DatabaseConfig, onIdleError?: (err
     parsers: { 20: (value: string) => Number.parseInt(value, 10) },
   })
   return new Kysely<Database>({ dialect: new PGliteDialect(pglite) })
+}
+
+export function openPool(url: string, settings: PoolSettings, onConnectionError?: (error: Error) => void): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: settings.max,
+    connectionTimeoutMillis: settings.connectTimeoutMs,
+    idleTimeoutMillis: settings.idleTimeoutMs,
+    ...(settings.statementTimeoutMs > 0 ? { statement_timeout: settings.statementTimeoutMs } : {}),
+  })
+  const report = (error: Error) => onConnectionError?.(error)
+  // pg emits 'error' on the pool only for idle clients. A client checked out when the server goes away emits it on
+  // itself, and an 'error' event nobody listens to ends the process: every client gets a listener of its own.
+  pool.on('error', report)
+  pool.on('connect', (client) => client.on('error', report))
+  return pool
 }
 
 // --- Named prepared statements ---------------------------------------------------------------------

@@ -32,6 +32,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     loginThrottle: { freeFailures: 5, windowMs: 15 * 60_000, maxDelayMs: 15 * 60_000 },
     dataDir: '/nonexistent-kring-test-data',
     database: { kind: 'pglite', dataDir: null },
+    heavyReads: { max: 2, queueMax: 20, statementTimeoutMs: 3000 },
+    shutdownTimeoutMs: 10_000,
     search: { url: meili.url, masterKey: meili.masterKey, indexPrefix: `t${randomBytes(4).toString('hex')}_` },
     sessionSecret: randomBytes(32).toString('hex'),
     secureCookies: false,

@@ -50,6 +50,8 @@ export function benchConfig(databaseUrl: string, sessionSecret: string): Config 
     loginThrottle: { freeFailures: 5, windowMs: 15 * 60_000, maxDelayMs: 15 * 60_000 },
     dataDir: '/nonexistent-kring-bench-data',
     database: { kind: 'postgres', url: databaseUrl },
+    heavyReads: { max: 2, queueMax: 20, statementTimeoutMs: 3000 },
+    shutdownTimeoutMs: 10_000,
     // The thread page does not search.
     search: { url: null, masterKey: null, indexPrefix: 'bench_' },
     sessionSecret,
