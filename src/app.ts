@@ -23,6 +23,7 @@ import { meetingRoutes } from './meetings/routes.js'
 import { themeAdminRoutes, themeRoutes } from './themes/routes.js'
 import type { Config } from './config.js'
 import { connectDatabase, type Db } from './db/connect.js'
+import { openHeavyReads, type HeavyReads } from './db/heavy-reads.js'
 import { healthRoutes } from './health/routes.js'
 import { homeRoutes } from './home/routes.js'
 import { createSearchClient, type SearchClient } from './search/client.js'
@@ -44,6 +45,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     config: Readonly<Config>
     db: Db
+    /** Where expensive reads run, bounded so they cannot take the pages' connections (src/db/heavy-reads.ts). */
+    heavyReads: HeavyReads
     searchClient: SearchClient | null
   }
 }
@@ -93,10 +96,13 @@ export async function buildApp(config: Readonly<Config>, services: AppServices =
         })
       : null
   app.decorate('config', config)
+  const heavyReads = openHeavyReads(config.database, config.heavyReads, db, app.log)
   app.decorate('db', db)
+  app.decorate('heavyReads', heavyReads)
   app.decorate('searchClient', search)
   app.addHook('onClose', async () => {
     search?.close()
+    await heavyReads.close()
     if (!services.db) await db.destroy()
   })
 
