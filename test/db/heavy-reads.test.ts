@@ -81,6 +81,12 @@ t.test(
     const thread = await app.inject({ method: 'GET', url: threadUrl })
     t.equal(thread.statusCode, 200, 'the thread page answers meanwhile')
 
+    // The sitemap lists up to 50,000 pages for anyone who asks: it is a heavy read too.
+    const sitemap = await app.inject({ method: 'GET', url: '/sitemap.xml' })
+    t.equal(sitemap.statusCode, 503, 'the sitemap waits its turn like a search: refused while the gate is full')
+    t.ok(Number(sitemap.headers['retry-after']) >= 1, 'and a crawler is told when to come back')
+    t.match(sitemap.body, 'This page is very busy right now')
+
     const dutch = await app.inject({
       method: 'GET',
       url: '/search?q=lighthouse',
@@ -97,6 +103,9 @@ t.test(
       t.match(response.body, '/t/', 'with its result')
     }
     t.same(app.heavyReads.load, { running: 0, waiting: 0 }, 'no slot is leaked')
+    const sitemapAgain = await app.inject({ method: 'GET', url: '/sitemap.xml' })
+    t.equal(sitemapAgain.statusCode, 200, 'the sitemap is served again')
+    t.match(sitemapAgain.body, threadUrl)
 
     const warnings = log
       .lines()
