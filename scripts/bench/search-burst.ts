@@ -5,6 +5,7 @@
 import { createServer } from 'node:net'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { sql } from 'kysely'
 import { generateThread, type ThreadData } from './generators/thread.js'
 import { Browser } from './lib/browser.js'
 import { startChild, type ChildServer } from './lib/child.js'
@@ -196,6 +197,9 @@ export const scenario: Scenario = {
     let corpus: Awaited<ReturnType<typeof generate>>
     try {
       thread = await generateThread(db, { users: 30, replies: 1000 })
+      // Both generators name a community and their themes alike: the thread's own move aside.
+      await sql`update communities set slug = slug || '-thread'`.execute(db)
+      await sql`update tags set slug = slug || '-thread'`.execute(db)
       corpus = await generate(db, documentsWanted())
     } finally {
       await db.destroy()
