@@ -34,6 +34,7 @@ const defaultBusyMessage = 'error.503.heavy_read'
 
 interface Waiter {
   start(): void
+  refuse(): void
   timer: NodeJS.Timeout
 }
 
@@ -42,6 +43,7 @@ export class HeavyReads {
   private readonly waiting: Waiter[] = []
   private burst: { since: number; busy: number; waitedTooLong: number; timedOut: number } | null = null
   private burstTimer: NodeJS.Timeout | null = null
+  private closed = false
 
   /**
    * `db`: where heavy reads run; `pool`: its connections when they are the gate's own (closed with the gate).
@@ -92,6 +94,10 @@ export class HeavyReads {
           clearTimeout(waiter.timer)
           resolve()
         },
+        refuse: () => {
+          clearTimeout(waiter.timer)
+          reject(new HeavyReadRefused('busy', this.retryAfterSeconds, message))
+        },
         timer: setTimeout(() => {
           const at = this.waiting.indexOf(waiter)
           if (at !== -1) this.waiting.splice(at, 1)
@@ -136,9 +142,12 @@ export class HeavyReads {
   }
 
   async close() {
+    if (this.closed) return
+    this.closed = true
     if (this.burstTimer) clearTimeout(this.burstTimer)
     this.endBurst()
-    for (const waiter of this.waiting.splice(0)) clearTimeout(waiter.timer)
+    // Kring is stopping: whoever still waits for a turn gets the 503 page now rather than never.
+    for (const waiter of this.waiting.splice(0)) waiter.refuse()
     if (this.ownsDb) await this.db.destroy()
   }
 }

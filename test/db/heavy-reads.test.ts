@@ -121,6 +121,27 @@ t.test(
   },
 )
 
+t.test(
+  'a search still waiting for a turn when Kring stops gets the 503 page, not an answer that never comes',
+  async (t) => {
+    const { app, db } = await buildTestApp(t, {
+      config: { search: noMeilisearch, heavyReads: { max: 1, queueMax: 5, statementTimeoutMs: 120_000 } },
+    })
+    await forumWithAThread(db)
+    let letGo = () => {}
+    const holder = app.heavyReads.run(() => new Promise<void>((resolve) => (letGo = resolve)))
+    const waiting = search(app)
+    for (let i = 0; i < 50 && app.heavyReads.load.waiting < 1; i++) await new Promise((r) => setTimeout(r, 20))
+    t.same(app.heavyReads.load, { running: 1, waiting: 1 })
+
+    const closing = app.heavyReads.close()
+    isBusyPage(t, await waiting, 'the waiting search')
+    letGo()
+    await holder
+    await closing
+  },
+)
+
 if (onServer) {
   t.test(
     'searches stuck on a lock time out as 503 on connections of their own, while thread pages keep answering 200',
