@@ -13,6 +13,8 @@ import type { Db } from '../../src/db/connect.js'
 /** The assertions a test's \`t\` offers that these checks use. */
 type Assertions = Pick<typeof t, 'equal' | 'ok' | 'match' | 'notMatch'>
 
+const refusalWarning = 'heavy reads are being refused with 503: too many at once, or their statements run too long'
+
 const onServer = Boolean(process.env.DATABASE_URL)
 // No Meilisearch at all: every search is answered by the PostgreSQL fallback.
 const noMeilisearch = { url: null, masterKey: null, indexPrefix: '' }
@@ -107,12 +109,7 @@ t.test(
     t.equal(sitemapAgain.statusCode, 200, 'the sitemap is served again')
     t.match(sitemapAgain.body, threadUrl)
 
-    const warnings = log
-      .lines()
-      .filter(
-        (line) =>
-          line.msg === 'heavy reads are being refused with 503: too many at once, or their statements run too long',
-      )
+    const warnings = log.lines().filter((line) => line.msg === refusalWarning)
     t.equal(warnings.length, 1, 'one warning for the burst, not one per refused request')
     t.notOk(
       log.lines().some((line) => line.level === 50),
@@ -146,8 +143,14 @@ if (onServer) {
   t.test(
     'searches stuck on a lock time out as 503 on connections of their own, while thread pages keep answering 200',
     async (t) => {
+      const log = captureLog()
       const { app, db, database } = await buildTestApp(t, {
-        config: { search: noMeilisearch, heavyReads: { max: 2, queueMax: 2, statementTimeoutMs: 4000 } },
+        config: {
+          search: noMeilisearch,
+          heavyReads: { max: 2, queueMax: 2, statementTimeoutMs: 4000 },
+          logLevel: 'info',
+        },
+        logStream: log.stream,
       })
       const threadUrl = await forumWithAThread(db)
       t.equal((await search(app)).statusCode, 200)
@@ -205,6 +208,11 @@ if (onServer) {
       t.equal(again.statusCode, 200, 'once the lock is gone, searches work again')
       t.match(again.body, threadUrl)
       t.same(app.heavyReads.load, { running: 0, waiting: 0 })
+      t.equal(log.lines().filter((line) => line.msg === refusalWarning).length, 1, 'one warning for the whole burst')
+      t.notOk(
+        log.lines().some((line) => line.level === 50),
+        'neither the refusals nor the statement timeouts are logged as failed requests',
+      )
     },
   )
 }
