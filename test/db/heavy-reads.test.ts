@@ -139,6 +139,24 @@ t.test(
   },
 )
 
+t.test('a heavy read refused where no call site renders it still gets the 503 page with Retry-After', async (t) => {
+  const { app } = await buildTestApp(t, {
+    config: { search: noMeilisearch, heavyReads: { max: 1, queueMax: 0, statementTimeoutMs: 120_000 } },
+  })
+  // A route of this test's own, standing in for a future heavy read that forgets to catch the refusal.
+  app.get('/test/heavy-list', async () => app.heavyReads.run(async (db) => (await sql`select 1`.execute(db)).rows))
+  let letGo = () => {}
+  const holder = app.heavyReads.run(() => new Promise<void>((resolve) => (letGo = resolve)))
+  const refused = await app.inject({ method: 'GET', url: '/test/heavy-list' })
+  t.equal(refused.statusCode, 503)
+  t.ok(Number(refused.headers['retry-after']) >= 1, 'with Retry-After')
+  // The error page's own 503 wording (src/web/errors.ts words every 5xx HttpError alike); a page of its own says more.
+  t.match(refused.body, 'Temporarily unavailable', 'the 503 page, not the 500 one')
+  letGo()
+  await holder
+  t.equal((await app.inject({ method: 'GET', url: '/test/heavy-list' })).statusCode, 200)
+})
+
 if (onServer) {
   t.test(
     'searches stuck on a lock time out as 503 on connections of their own, while thread pages keep answering 200',
