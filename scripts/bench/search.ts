@@ -230,7 +230,7 @@ interface SearchData {
 
 const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 
-async function generate(db: Db, total: number): Promise<SearchData> {
+export async function generate(db: Db, total: number): Promise<SearchData> {
   const started = Date.now()
   const rand = random(20261125)
   const w = writer(rand)

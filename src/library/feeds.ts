@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { findCommunityBySlug } from '../communities/queries.js'
 import type { Db } from '../db/connect.js'
+import { HeavyReadRefused, renderHeavyReadRefusal } from '../db/heavy-reads.js'
 import { labelExpression } from '../themes/queries.js'
 import { notFound } from '../web/errors.js'
 import { slugPattern } from '../web/params.js'
@@ -265,7 +266,14 @@ export async function feedRoutes(app: FastifyInstance, { db }: { db: Db }) {
   app.get('/sitemap.xml', async (request, reply) => {
     const origin = originOf(request)
     const fixed = ['/', '/library', '/communities', '/themes']
-    const pages = await publicPages(db, sitemapLimit - fixed.length)
+    // Up to 50,000 rows for anyone who asks: a heavy read, so a crawler's burst cannot take the pages' connections.
+    let pages: Awaited<ReturnType<typeof publicPages>>
+    try {
+      pages = await app.heavyReads.run((heavyDb) => publicPages(heavyDb, sitemapLimit - fixed.length))
+    } catch (err) {
+      if (err instanceof HeavyReadRefused) return renderHeavyReadRefusal(request, reply, err)
+      throw err
+    }
     const url = (path: string, lastmod?: Date | string | null) =>
       `  <url><loc>${xmlText(origin + path)}</loc>${lastmod ? `<lastmod>${rfc3339(lastmod)}</lastmod>` : ''}</url>\n`
     const xml = [

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Db } from '../db/connect.js'
 import { listThemes } from '../themes/queries.js'
 import type { SearchClient } from './client.js'
+import { HeavyReadRefused, renderHeavyReadRefusal } from '../db/heavy-reads.js'
 import { searchMeilisearch, type Results } from './engine.js'
 import { searchPostgres } from './fallback.js'
 import {
@@ -61,7 +62,15 @@ export async function searchRoutes(app: FastifyInstance, { db, search }: { db: D
         search.breaker.trip()
       }
     }
-    results ??= await searchPostgres(db, params, audience)
+    try {
+      // The fallback scans much: it runs behind the heavy-read gate, on connections the pages do not need.
+      results ??= await app.heavyReads.run((heavyDb) => searchPostgres(heavyDb, params, audience), {
+        busyMessage: 'search.busy',
+      })
+    } catch (err) {
+      if (err instanceof HeavyReadRefused) return renderHeavyReadRefusal(request, reply, err, params.q || undefined)
+      throw err
+    }
 
     const facetThemes = Object.keys(results.facets?.tags ?? {})
     const facetCommunities = Object.keys(results.facets?.community ?? {})
