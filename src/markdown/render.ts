@@ -206,11 +206,28 @@ const SANITIZE: sanitizeHtml.IOptions = {
 // would otherwise be replaced somewhere less predictable (the database, the search index).
 const UNENCODABLE = /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
 
-function render(markdown: string): { html: string; text: string; tooDeep: boolean } {
+// marked looks ahead over a run of spaces at every space of it (for a hard line break, a link destination's or a
+// definition's end), so one run of 16 000 spaces costs seconds. No text needs more spaces in a row than this (twenty
+// levels of list indentation are 80); a longer run shows as this many, also in code.
+const MAX_SPACE_RUN = 100
+const SPACE_RUN = / {2,}/g
+const shortenSpaceRun = (run: string) => (run.length > MAX_SPACE_RUN ? run.slice(0, MAX_SPACE_RUN) : run)
+
+function prepare(markdown: string): string {
+  return markdown.replace(UNENCODABLE, '\uFFFD').replace(SPACE_RUN, shortenSpaceRun)
+}
+
+type Rendered = { html: string; text: string; tooDeep: boolean; tokens: number }
+
+function render(markdown: string): Rendered {
   const tokenizer = new GuardedTokenizer()
-  const unsafe = marked.parse(markdown.replace(UNENCODABLE, '\uFFFD'), { async: false, tokenizer })
+  let tokens = 0
+  const countToken = () => {
+    tokens++
+  }
+  const unsafe = marked.parse(prepare(markdown), { async: false, tokenizer, walkTokens: countToken })
   const html = sanitizeHtml(unsafe, SANITIZE)
-  return { html, text: toText(html), tooDeep: tokenizer.tooDeep }
+  return { html, text: toText(html), tooDeep: tokenizer.tooDeep, tokens }
 }
 
 const BLOCK_TAG = /<\/?(?:p|br|h[2-4]|ul|ol|li|pre|blockquote|hr|table|thead|tbody|tr|th|td)\b[^>]*>/g
@@ -229,17 +246,37 @@ function toText(html: string): string {
     .trim()
 }
 
+// A write reads its text twice: the form's check, then the command that stores it (before its transaction). The last
+// few renders are kept, so that is one render; a text that dropped out meanwhile is simply rendered again.
+const RECENT_RENDERS = 16
+const recent = new Map<string, Rendered>()
+
+function renderOnce(markdown: string): Rendered {
+  const kept = recent.get(markdown)
+  if (kept) {
+    recent.delete(markdown)
+    recent.set(markdown, kept)
+    return kept
+  }
+  const rendered = render(markdown)
+  recent.set(markdown, rendered)
+  if (recent.size > RECENT_RENDERS) recent.delete(recent.keys().next().value as string)
+  return rendered
+}
+
 export function renderMarkdown(markdown: string): { html: string; text: string } {
-  const { html, text } = render(markdown)
+  const { html, text } = renderOnce(markdown)
   return { html, text }
 }
+
+export const markdownTokens = (markdown: string) => renderOnce(markdown).tokens
 
 export function checkMarkdown(markdown: string, limits: { maxBytes?: number } = {}): MarkdownCheck {
   if (markdown.trim() === '') return { ok: false, reason: 'empty' }
   const bytes = Buffer.byteLength(markdown, 'utf8')
   const maxBytes = limits.maxBytes ?? MAX_MARKDOWN_BYTES
   if (bytes > maxBytes) return { ok: false, reason: 'too_long', bytes, maxBytes }
-  const { html, text, tooDeep } = render(markdown)
+  const { html, text, tooDeep } = renderOnce(markdown)
   if (tooDeep) return { ok: false, reason: 'too_deeply_nested' }
   // Only link definitions, empty markup or invisible characters would show readers nothing at all.
   if (/^[\s\p{Cf}]*$/u.test(text) && !html.includes('<img')) return { ok: false, reason: 'empty' }
