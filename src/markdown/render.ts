@@ -217,17 +217,18 @@ function prepare(markdown: string): string {
   return markdown.replace(UNENCODABLE, '\uFFFD').replace(SPACE_RUN, shortenSpaceRun)
 }
 
-type Rendered = { html: string; text: string; tooDeep: boolean; tokens: number }
+type Rendered = { html: string; text: string; tooDeep: boolean }
+
+let renders = 0
+/** How many texts this process has rendered (not counting reuses): shows that a write renders its text once. */
+export const markdownRenderCount = () => renders
 
 function render(markdown: string): Rendered {
   const tokenizer = new GuardedTokenizer()
-  let tokens = 0
-  const countToken = () => {
-    tokens++
-  }
-  const unsafe = marked.parse(prepare(markdown), { async: false, tokenizer, walkTokens: countToken })
+  renders++
+  const unsafe = marked.parse(prepare(markdown), { async: false, tokenizer })
   const html = sanitizeHtml(unsafe, SANITIZE)
-  return { html, text: toText(html), tooDeep: tokenizer.tooDeep, tokens }
+  return { html, text: toText(html), tooDeep: tokenizer.tooDeep }
 }
 
 const BLOCK_TAG = /<\/?(?:p|br|h[2-4]|ul|ol|li|pre|blockquote|hr|table|thead|tbody|tr|th|td)\b[^>]*>/g
@@ -268,8 +269,6 @@ export function renderMarkdown(markdown: string): { html: string; text: string }
   const { html, text } = renderOnce(markdown)
   return { html, text }
 }
-
-export const markdownTokens = (markdown: string) => renderOnce(markdown).tokens
 
 export function checkMarkdown(markdown: string, limits: { maxBytes?: number } = {}): MarkdownCheck {
   if (markdown.trim() === '') return { ok: false, reason: 'empty' }
