@@ -26,6 +26,8 @@ export async function createCommunity(
   input: CommunityInput,
   options: { creatorId?: number; isDemo?: boolean; adminId?: number } = {},
 ): Promise<CommunityWriteResult> {
+  // Rendered before the transaction, so no row lock is held while the Markdown is read.
+  const descriptionHtml = renderMarkdown(input.description_md).html
   return db.transaction().execute(async (trx) => {
     if (options.adminId !== undefined) await lockActiveActor(trx, options.adminId, { admin: true })
     const taken = await trx.selectFrom('communities').select('id').where('slug', '=', input.slug).executeTakeFirst()
@@ -34,7 +36,7 @@ export async function createCommunity(
       .insertInto('communities')
       .values({
         ...input,
-        description_html: renderMarkdown(input.description_md).html,
+        description_html: descriptionHtml,
         is_demo: options.isDemo ?? false,
       })
       .returning(['id', 'slug'])
@@ -50,6 +52,8 @@ export async function updateCommunity(
   input: CommunityInput,
   adminId?: number,
 ): Promise<CommunityWriteResult> {
+  // Rendered before the transaction, so no row lock is held while the Markdown is read.
+  const descriptionHtml = renderMarkdown(input.description_md).html
   return db.transaction().execute(async (trx) => {
     if (adminId !== undefined) await lockActiveActor(trx, adminId, { admin: true })
     const taken = await trx
@@ -61,7 +65,7 @@ export async function updateCommunity(
     if (taken) return { ok: false, reason: 'slug_taken' } as const
     await trx
       .updateTable('communities')
-      .set({ ...input, description_html: renderMarkdown(input.description_md).html, updated_at: new Date() })
+      .set({ ...input, description_html: descriptionHtml, updated_at: new Date() })
       .where('id', '=', id)
       .execute()
     // Its name and visibility are in every search document of its threads.

@@ -14,6 +14,10 @@ import { placeReply } from './reply-path.js'
 
 type Trx = Transaction<Database>
 
+// A body is rendered before its transaction begins: however long the Markdown takes, no row lock or pool connection
+// is held meanwhile (the form's check has usually rendered it already, and this reuses that).
+const renderOutsideLocks = (bodyMd: string) => renderMarkdown(bodyMd).html
+
 export const threadUrl = (threadId: number) => `/t/${threadId}`
 /** A reply's permalink: it redirects to the page of the thread that shows the reply in its conversation. */
 export const replyUrl = (_threadId: number, postId: number) => `/posts/${postId}`
@@ -56,6 +60,7 @@ export async function startThread(
 ): Promise<WriteResult & { threadId?: number; pending?: boolean }> {
   let threadId: number | undefined
   let pending = false
+  const bodyHtml = renderOutsideLocks(input.bodyMd)
   const result = await once(db, input.submissionKey, input.authorId, () =>
     db.transaction().execute(async (trx) => {
       await lockActiveActor(trx, input.authorId, { communityId: input.communityId, need: 'member' })
@@ -68,7 +73,7 @@ export async function startThread(
           author_id: input.authorId,
           title: input.title,
           body_md: input.bodyMd,
-          body_html: renderMarkdown(input.bodyMd).html,
+          body_html: bodyHtml,
           last_post_at: now,
           last_poster_id: input.authorId,
           created_at: now,
@@ -153,6 +158,7 @@ export async function replyToThread(
 ): Promise<WriteResult & { postId?: number; pending?: boolean }> {
   let postId: number | undefined
   let pending = false
+  const bodyHtml = renderOutsideLocks(input.bodyMd)
   const result = await once(db, input.submissionKey, input.authorId, () =>
     db.transaction().execute(async (trx) => {
       // The author and their membership first (the order every write takes), then the thread: concurrent replies
@@ -195,7 +201,7 @@ export async function replyToThread(
           parent_id: input.parentId,
           author_id: input.authorId,
           body_md: input.bodyMd,
-          body_html: renderMarkdown(input.bodyMd).html,
+          body_html: bodyHtml,
           path: `~pending-${process.pid}-${Date.now()}-${Math.random()}`,
           depth: 0,
           created_at: now,
@@ -249,6 +255,7 @@ export async function editThread(
     version: number | null
   },
 ): Promise<EditResult> {
+  const bodyHtml = renderOutsideLocks(input.bodyMd)
   return db.transaction().execute(async (trx) => {
     await lockContentChanger(trx, { threadId: input.threadId }, input.editorId)
     const current = await trx
@@ -293,7 +300,7 @@ export async function editThread(
       .set({
         title: input.title,
         body_md: input.bodyMd,
-        body_html: renderMarkdown(input.bodyMd).html,
+        body_html: bodyHtml,
         edited_at: new Date(),
         edited_by: input.editorId,
         version: current.version + 1,
@@ -315,6 +322,7 @@ export async function editPost(
   db: Db,
   input: { postId: number; editorId: number; bodyMd: string; version: number | null },
 ): Promise<EditResult> {
+  const bodyHtml = renderOutsideLocks(input.bodyMd)
   return db.transaction().execute(async (trx) => {
     await lockContentChanger(trx, { postId: input.postId }, input.editorId)
     const current = await trx
@@ -356,7 +364,7 @@ export async function editPost(
       .updateTable('posts')
       .set({
         body_md: input.bodyMd,
-        body_html: renderMarkdown(input.bodyMd).html,
+        body_html: bodyHtml,
         edited_at: new Date(),
         edited_by: input.editorId,
         version: current.version + 1,

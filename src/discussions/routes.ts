@@ -26,6 +26,7 @@ import {
   type CurrentText,
 } from './commands.js'
 import { editVersion } from '../web/edit-version.js'
+import { previewLimiter } from '../web/preview-limit.js'
 import { checkLength, fieldMessage, markdownProblem, type FieldMessage, type FieldMessages } from '../web/limits.js'
 import { presentReplies } from './present.js'
 import { PageVersionReader, readPageVersions, visitorPageKey, VisitorPages } from './visitor-pages.js'
@@ -92,6 +93,7 @@ export async function discussionRoutes(
     timeWindow: 60_000,
     keyGenerator: (request: FastifyRequest) => `post:${request.viewer?.id ?? request.ip}`,
   })
+  const previews = previewLimiter(app)
 
   // --- Starting a thread -------------------------------------------------------------------------
   const threadFormPage = async (
@@ -400,7 +402,7 @@ export async function discussionRoutes(
   app.post(
     '/t/:id/edit',
     {
-      preHandler: requireUser,
+      preHandler: [requireUser, previews.whenPreviewing],
       schema: formSchema(['title', 'body', 'preview', 'submission_key', '_csrf'], ['themes']),
     },
     async (request, reply) => {
@@ -482,7 +484,7 @@ export async function discussionRoutes(
 
   app.post(
     '/posts/:id/edit',
-    { preHandler: requireUser, schema: formSchema(['body', 'preview', '_csrf']) },
+    { preHandler: [requireUser, previews.whenPreviewing], schema: formSchema(['body', 'preview', '_csrf']) },
     async (request, reply) => {
       const viewer = viewerOf(request)
       const { post, thread } = await editableReply(request, pathId((request.params as { id: string }).id))
@@ -578,10 +580,14 @@ export async function discussionRoutes(
   })
 
   // --- In-place preview for static/js/kring.js (the forms also preview without JavaScript) -------------
-  app.post('/preview', { preHandler: requireUser, schema: formSchema(['body', '_csrf']) }, async (request, reply) => {
-    const body = field(request.body, 'body')
-    const error = markdownError(body)
-    if (error) return reply.code(422).send({ error: fieldMessage(request, error) })
-    return reply.header('cache-control', 'no-store').send({ html: renderMarkdown(body).html })
-  })
+  app.post(
+    '/preview',
+    { preHandler: [requireUser, previews.always], schema: formSchema(['body', '_csrf']) },
+    async (request, reply) => {
+      const body = field(request.body, 'body')
+      const error = markdownError(body)
+      if (error) return reply.code(422).send({ error: fieldMessage(request, error) })
+      return reply.header('cache-control', 'no-store').send({ html: renderMarkdown(body).html })
+    },
+  )
 }

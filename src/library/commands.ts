@@ -131,20 +131,30 @@ type DraftInput = ArticleData & {
   moderatorOf?: number | null
 }
 
+// Every body is rendered before its transaction begins, so no row lock or pool connection is held while the
+// Markdown is read (the form's check has usually rendered it already, and renderMarkdown reuses that).
+
 export async function createDraft(db: Db, input: DraftInput): Promise<ArticleWriteResult> {
+  const rendered = renderMarkdown(input.body_md)
   return db.transaction().execute(async (trx) => {
     if (input.moderatorOf !== undefined) await lockModerator(trx, input.authorId, input.moderatorOf)
     else await lockActiveActor(trx, input.authorId)
-    return insertDraft(trx, input)
+    return insertDraft(trx, input, rendered)
   })
 }
 
-/** Writes a draft inside the caller's transaction, for commands that make a draft as part of something larger. */
-export async function insertDraft(trx: Trx, input: DraftInput): Promise<ArticleWriteResult> {
+/**
+ * Writes a draft inside the caller's transaction, for commands that make a draft as part of something larger;
+ * `rendered` is its body's renderMarkdown, made before that transaction.
+ */
+export async function insertDraft(
+  trx: Trx,
+  input: DraftInput,
+  rendered: { html: string; text: string },
+): Promise<ArticleWriteResult> {
   if (await trx.selectFrom('articles').select('id').where('slug', '=', input.slug).executeTakeFirst()) {
     return { ok: false, reason: 'slug_taken', suggestion: await freeSlug(trx, input.slug) } as const
   }
-  const rendered = renderMarkdown(input.body_md)
   const row = await trx
     .insertInto('articles')
     .values({
@@ -190,6 +200,7 @@ export async function updateArticle(
   articleId: number,
   input: ArticleData & { editorId: number; markTranslationCurrent: boolean; version: number | null },
 ): Promise<ArticleWriteResult | StaleEdit<CurrentArticleText>> {
+  const rendered = renderMarkdown(input.body_md)
   return db.transaction().execute(async (trx) => {
     await lockArticleChanger(trx, articleId, input.editorId, 'author_or_reviewer')
     const current = await trx
@@ -215,7 +226,6 @@ export async function updateArticle(
     ) {
       return { ok: false, reason: 'slug_taken', suggestion: await freeSlug(trx, input.slug, articleId) } as const
     }
-    const rendered = renderMarkdown(input.body_md)
     await trx
       .updateTable('articles')
       .set({
@@ -310,6 +320,10 @@ export async function restoreRevision(
   revision: number,
   editorId: number,
 ): Promise<RestoreResult> {
+  // A revision never changes once written, so its body is read and rendered before the transaction; the read under
+  // the lock below only confirms that it still exists.
+  const before = await revisionBody(db, articleId, revision)
+  const rendered = before === undefined ? null : renderMarkdown(before)
   return db.transaction().execute(async (trx) => {
     await lockArticleChanger(trx, articleId, editorId, 'author_or_reviewer')
     const old = await trx
@@ -318,10 +332,9 @@ export async function restoreRevision(
       .where('article_id', '=', articleId)
       .where('revision', '=', revision)
       .executeTakeFirst()
-    if (!old) return 'not_found'
+    if (!old || !rendered || old.body_md !== before) return 'not_found'
     await trx.selectFrom('articles').select('id').where('id', '=', articleId).forUpdate().execute()
     const practice = (old.practice ?? {}) as Record<string, string | null>
-    const rendered = renderMarkdown(old.body_md)
     await trx
       .updateTable('articles')
       .set({
@@ -346,10 +359,21 @@ export async function restoreRevision(
   })
 }
 
+async function revisionBody(db: Db, articleId: number, revision: number): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('article_revisions')
+    .select('body_md')
+    .where('article_id', '=', articleId)
+    .where('revision', '=', revision)
+    .executeTakeFirst()
+  return row?.body_md
+}
+
 export async function addComment(
   db: Db,
   input: { articleId: number; authorId: number; parentId: number | null; bodyMd: string },
 ): Promise<{ ok: true; id: number } | { ok: false; reason: 'parent_not_found' }> {
+  const bodyHtml = renderMarkdown(input.bodyMd).html
   return db.transaction().execute(async (trx) => {
     await lockActiveActor(trx, input.authorId)
     let parentId = input.parentId
@@ -371,7 +395,7 @@ export async function addComment(
         author_id: input.authorId,
         parent_id: parentId,
         body_md: input.bodyMd,
-        body_html: renderMarkdown(input.bodyMd).html,
+        body_html: bodyHtml,
       })
       .returning('id')
       .executeTakeFirstOrThrow()
@@ -403,6 +427,7 @@ export async function editComment(
   version: number | null,
   actorId?: number,
 ): Promise<CommentEditResult> {
+  const bodyHtml = renderMarkdown(bodyMd).html
   return db.transaction().execute(async (trx) => {
     if (actorId !== undefined) await lockCommentChanger(trx, commentId, actorId)
     const current = await trx
@@ -419,7 +444,7 @@ export async function editComment(
       .updateTable('comments')
       .set({
         body_md: bodyMd,
-        body_html: renderMarkdown(bodyMd).html,
+        body_html: bodyHtml,
         edited_at: new Date(),
         version: current.version + 1,
       })

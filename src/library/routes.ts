@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { countryName, countryOptions } from '../accounts/countries.js'
 import type { Db } from '../db/connect.js'
 import { renderMarkdown } from '../markdown/render.js'
+import { previewLimiter } from '../web/preview-limit.js'
 import { listThemes, resolveThemeSlugs } from '../themes/queries.js'
 import { requireUser, viewerOf } from '../web/auth.js'
 import { displayName } from '../web/display-names.js'
@@ -78,6 +79,7 @@ export function languageName(code: string, locale: string): string {
 }
 
 export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
+  const previews = previewLimiter(app)
   const tr = (request: FastifyRequest, errors: FieldErrors) => fieldMessages(request, errors)
   const kindOptions = (request: FastifyRequest, current: string) =>
     articleKinds.map((kind) => ({ kind, label: request.t(`library.kind.${kind}`), selected: kind === current }))
@@ -260,7 +262,7 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
 
   app.post(
     '/library/new',
-    { preHandler: requireUser, schema: formSchema(articleFields, ['themes']) },
+    { preHandler: [requireUser, previews.whenPreviewing], schema: formSchema(articleFields, ['themes']) },
     async (request, reply) => {
       const viewer = viewerOf(request)
       if (!canWrite(await actorOf(db, request))) throw forbidden('discussions.reply.suspended')
@@ -479,7 +481,7 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
 
   app.post(
     '/library/:slug/edit',
-    { preHandler: requireUser, schema: formSchema(articleFields, ['themes']) },
+    { preHandler: [requireUser, previews.whenPreviewing], schema: formSchema(articleFields, ['themes']) },
     async (request, reply) => {
       const viewer = viewerOf(request)
       const { article } = await editable(request, (request.params as { slug: string }).slug)
@@ -631,7 +633,7 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
 
   app.post(
     '/library/:slug/translate',
-    { preHandler: requireUser, schema: formSchema(articleFields, ['themes']) },
+    { preHandler: [requireUser, previews.whenPreviewing], schema: formSchema(articleFields, ['themes']) },
     async (request, reply) => {
       const viewer = viewerOf(request)
       const { article, actor } = await articleForViewer(db, request, (request.params as { slug: string }).slug)

@@ -37,6 +37,9 @@ async function lockMeetingActor(
   return actor
 }
 
+// An agenda is rendered before its transaction begins, so no row lock is held while the Markdown is read.
+const renderAgenda = (agendaMd: string) => (agendaMd.trim() ? renderMarkdown(agendaMd).html : '')
+
 export async function createMeeting(
   db: Db,
   input: {
@@ -48,6 +51,7 @@ export async function createMeeting(
     isDemo?: boolean
   },
 ): Promise<number> {
+  const agendaHtml = renderAgenda(input.data.agendaMd)
   return db.transaction().execute(async (trx) => {
     await lockModerator(trx, input.organiserId, input.communityId)
     const { data } = input
@@ -63,7 +67,7 @@ export async function createMeeting(
         time_zone: data.timeZone,
         online_url: data.onlineUrl,
         agenda_md: data.agendaMd,
-        agenda_html: data.agendaMd.trim() ? renderMarkdown(data.agendaMd).html : '',
+        agenda_html: agendaHtml,
         is_demo: input.isDemo ?? false,
       })
       .returning('id')
@@ -125,6 +129,7 @@ export async function editMeeting(
     version: number | null
   },
 ): Promise<MeetingChange | StaleEdit<{ title: string; bodyHtml: string; version: number }>> {
+  const agendaHtml = renderAgenda(input.data.agendaMd)
   return db.transaction().execute(async (trx) => {
     await lockModerator(trx, input.actorId, input.communityId)
     const state = await lockOpenMeeting(trx, input.meetingId)
@@ -152,7 +157,7 @@ export async function editMeeting(
         time_zone: data.timeZone,
         online_url: data.onlineUrl,
         agenda_md: data.agendaMd,
-        agenda_html: data.agendaMd.trim() ? renderMarkdown(data.agendaMd).html : '',
+        agenda_html: agendaHtml,
         sequence: eb('sequence', '+', 1),
         updated_at: sql<Date>`now()`,
       }))
@@ -749,6 +754,7 @@ export async function createSummaryDraft(
     parts.push(section.join('\n\n'))
   }
   const body = parts.join('\n\n')
+  const rendered = renderMarkdown(body)
   // One transaction: the meeting is locked, so two moderators clicking at once make one draft, never an orphan.
   const result = await db.transaction().execute(async (trx) => {
     await lockModerator(trx, options.authorId, meeting.community_id)
@@ -759,26 +765,30 @@ export async function createSummaryDraft(
       .forUpdate()
       .executeTakeFirstOrThrow()
     if (current.summary_article_id !== null) return null
-    const draft = await insertDraft(trx, {
-      title: meeting.title,
-      slug: await freeSlug(trx, slugify(meeting.title, 80)),
-      summary: meeting.topic.slice(0, 500),
-      kind: 'session_summary',
-      language: options.language,
-      body_md: body,
-      community_id: meeting.community_id,
-      themeIds: source.themeIds,
-      authorId: options.authorId,
-      isDemo: options.isDemo,
-      practice: {
-        practice_context: null,
-        practice_target_group: null,
-        practice_country: null,
-        practice_what_worked: null,
-        practice_what_did_not: null,
-        practice_contact: null,
+    const draft = await insertDraft(
+      trx,
+      {
+        title: meeting.title,
+        slug: await freeSlug(trx, slugify(meeting.title, 80)),
+        summary: meeting.topic.slice(0, 500),
+        kind: 'session_summary',
+        language: options.language,
+        body_md: body,
+        community_id: meeting.community_id,
+        themeIds: source.themeIds,
+        authorId: options.authorId,
+        isDemo: options.isDemo,
+        practice: {
+          practice_context: null,
+          practice_target_group: null,
+          practice_country: null,
+          practice_what_worked: null,
+          practice_what_did_not: null,
+          practice_contact: null,
+        },
       },
-    })
+      rendered,
+    )
     if (!draft.ok) throw new Error(`a free slug was taken within the transaction: ${meeting.title}`)
     await trx.updateTable('meetings').set({ summary_article_id: draft.id }).where('id', '=', meeting.id).execute()
     await writeLog(trx, {

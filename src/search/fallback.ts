@@ -94,12 +94,14 @@ export async function searchPostgres(db: Db, params: SearchParams, audience: Aud
       : sql`rank desc, published_at desc, id desc`
   const offset = (params.page - 1) * hitsPerPage
   const headlineOptions = `StartSel=${markOpen}, StopSel=${markClose}, MaxWords=36, MinWords=12, ShortWord=2, MaxFragments=1, FragmentDelimiter=" … "`
-  // Only the page's rows get a headline (ts_headline reads the whole text).
+  // Only the page's rows get a headline (ts_headline reads the whole text). Runs of 100 or more non-space characters
+  // are left out of it, as out of the vectors (see migrations/2026_12_02_0100_bounded_search_vectors.ts): the
+  // text-search parser takes seconds over some of them.
   const result = await sql<Row>`
     with matches as (${sql.join(parts, sql` union all `)}),
     page as (select *, count(*) over ()::int as total from matches order by ${order} limit ${hitsPerPage} offset ${offset})
     select page.*,
-      case when ${params.q === ''} then null else ts_headline('simple', regexp_replace(page.text_source, '<[^>]*>', ' ', 'g'), ${query}, ${headlineOptions}) end as snippet,
+      case when ${params.q === ''} then null else ts_headline('simple', regexp_replace(regexp_replace(page.text_source, '<[^>]*>', ' ', 'g'), '\\S{100,}', ' ', 'g'), ${query}, ${headlineOptions}) end as snippet,
       case when ${params.q === ''} then null else ts_headline('simple', page.title, ${query}, ${`StartSel=${markOpen}, StopSel=${markClose}, HighlightAll=true`}) end as headline_title,
       (select coalesce(array_agg(distinct theme.slug), '{}') from tags tg join tags theme on theme.id = coalesce(tg.merged_into_id, tg.id)
         where tg.id in (select tag_id from thread_tags where page.type <> 'article' and thread_id = (case when page.type = 'thread' then page.id else (select thread_id from posts where id = page.id) end)

@@ -55,7 +55,7 @@
           .then(function (data) {
             // The server sends HTML from the one sanitizing Markdown renderer, or a plain-text error.
             if (data.html !== undefined) target.innerHTML = data.html
-            else target.textContent = data.error || ''
+            else target.textContent = typeof data.error === 'string' ? data.error : data.message || ''
           })
           .catch(function () { button.form.requestSubmit ? button.form.requestSubmit(button) : button.form.submit() })
       })
