@@ -77,8 +77,11 @@ t.test('pathological titles and bodies start threads, and pathological titles an
   const member = await createUser(db)
   const community = await createCommunityWith(db, { members: [member] })
   const client = await loggedIn(app, member)
-  // The text PostgreSQL's parser took 35 s over, cut to stay well inside the render limit on a busy machine.
-  const worst = { body: pathologicalTexts.find((entry) => entry.name === 'underscore-pairs')!.body.slice(0, 20_000) }
+  // The text PostgreSQL's parser took 35 s over, in a code block: as Markdown it is refused for its many signs, but
+  // code is not parsed as Markdown, so it reaches the search vector as it is.
+  const worst = {
+    body: '```\n' + pathologicalTexts.find((entry) => entry.name === 'underscore-pairs')!.body.slice(0, 20_000),
+  }
   for (const title of pathologicalTitles) {
     await client.get(`/c/${community.slug}/new`)
     const response = await client.post(`/c/${community.slug}/new`, {
@@ -122,7 +125,8 @@ t.test('search finds an ordinary word next to a pathological one, in vectors and
   const heavy = ['underscore-pairs', 'comment-openers', 'long-token', 'repeated-dot-pair']
   for (const name of heavy) {
     const entry = pathologicalTexts.find((e) => e.name === name)!
-    const body = `zeppelin ${name.replace(/-/g, '')} ${entry.body}`.slice(0, 30_000)
+    // In a code block, where Markdown signs are not counted, so the text reaches PostgreSQL's parser as it is.
+    const body = `zeppelin ${name.replace(/-/g, '')}\n\n\`\`\`\n${entry.body}`.slice(0, 30_000)
     const response = await client.post(`/t/${threadId}/replies`, { body, parent_id: '', submission_key: '' })
     t.equal(response.status, 303, `a reply with ${name} is stored`)
   }
@@ -147,7 +151,7 @@ t.test("a reply's Markdown is rendered once, before its transaction takes the th
   const threadId = await createThreadIn(db, community.id, member)
   const client = await loggedIn(app, member)
   await client.get(`/t/${threadId}`)
-  const body = `${'word '.repeat(4000)}${'a_'.repeat(10_000)} ${Math.random()}`
+  const body = `${'word '.repeat(4000)}${'a_'.repeat(3000)} ${Math.random()}`
   const before = markdownRenderCount()
   if (onServer) {
     // Another member's reply holds the thread; this one must have done its rendering by the time it waits for it.
