@@ -7,7 +7,15 @@ import type { Database } from '../db/database.js'
 import type { IncompleteReason, SearchClient } from './client.js'
 import { backlogIsBehind, checkIndex, type IndexCheck } from './index-check.js'
 import { LogBackoff, type LogBackoffOptions } from './log-backoff.js'
-import { deleteSyncedRows, outboxBacklog, outboxSignal, releaseBackoff, type OutboxBacklog } from './outbox.js'
+import {
+  claimBatch,
+  deleteSyncedRows,
+  failRows,
+  outboxBacklog,
+  outboxSignal,
+  releaseBackoff,
+  type OutboxBacklog,
+} from './outbox.js'
 import { processOwner, rebuildHolder, withRebuildClaim } from './rebuild-claim.js'
 import { reindex } from './reindex.js'
 import { defaultBackoff, drainOutbox, type DrainResult } from './sync.js'
@@ -27,7 +35,11 @@ export interface WorkerOptions {
   rebuildLeaseSeconds?: number
 }
 
+let workersMade = 0
+
 export class OutboxWorker {
+  /** This worker's name in the rebuild claim: two apps in one process are two instances too. */
+  private readonly owner = `${processOwner}-${++workersMade}`
   private timer: NodeJS.Timeout | null = null
   private nudgeTimer: NodeJS.Timeout | null = null
   private running: Promise<void> | null = null
@@ -131,6 +143,15 @@ export class OutboxWorker {
     this.checkWanted = true
   }
 
+  /**
+   * Rows that fell due while Meilisearch is away count a failed attempt without one being made: their backoff grows
+   * and their error tells the operator (and /readyz) why they wait.
+   */
+  private async postponeDueRows() {
+    const rows = await claimBatch(this.db, this.batchSize)
+    await failRows(this.db, rows, 'Meilisearch is unreachable', this.options.backoff ?? defaultBackoff)
+  }
+
   private setIncomplete(reason: IncompleteReason | null) {
     this.search.status.incomplete = reason
   }
@@ -141,6 +162,7 @@ export class OutboxWorker {
       // While Meilisearch is away, one cheap health check per round instead of a failing batch.
       if (!(await this.search.isHealthy())) {
         this.markDown(null)
+        await this.postponeDueRows()
         return
       }
       this.checkWanted = false
@@ -206,7 +228,7 @@ export class OutboxWorker {
       const done = await withRebuildClaim(
         this.db,
         this.search.indexUid,
-        processOwner,
+        this.owner,
         () => this.rebuild(check),
         this.options.rebuildLeaseSeconds,
       )
