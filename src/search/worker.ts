@@ -167,20 +167,27 @@ export class OutboxWorker {
       }
       this.checkWanted = false
       this.nextCheckAt = Date.now() + (this.options.checkIntervalMs ?? 30_000)
+      let checked = false
       try {
         await this.checkAndHeal()
+        checked = true
       } catch (err) {
         this.logs.failure('check', { err }, 'could not check the search index; retrying')
-        this.checkWanted = true
-        return
+        // Soon, but not every round: a check costs a few counts and calls. Meanwhile an index that was fine keeps
+        // syncing: a check that keeps failing (a slow count, a failed rebuild) must not stop the outbox.
+        this.nextCheckAt =
+          Date.now() + Math.min(this.options.checkIntervalMs ?? 30_000, (this.options.intervalMs ?? 2000) * 5)
+        if (!this.indexReady || this.meiliDown) return
       }
-      this.logs.recovered('check', {}, 'the search index check succeeds again')
-      this.indexReady = true
-      if (this.meiliDown) {
-        // Only after an outage: a row that fails while Meilisearch is healthy keeps its own backoff.
-        const released = await releaseBackoff(this.db)
-        this.meiliDown = false
-        this.logs.recovered('meili', { released }, 'Meilisearch is reachable again: syncing the search backlog')
+      if (checked) {
+        this.logs.recovered('check', {}, 'the search index check succeeds again')
+        this.indexReady = true
+        if (this.meiliDown) {
+          // Only after an outage: a row that fails while Meilisearch is healthy keeps its own backoff.
+          const released = await releaseBackoff(this.db)
+          this.meiliDown = false
+          this.logs.recovered('meili', { released }, 'Meilisearch is reachable again: syncing the search backlog')
+        }
       }
     }
     const result: DrainResult = await drainOutbox(this.db, this.search, {
