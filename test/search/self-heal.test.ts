@@ -10,6 +10,7 @@ import { articleDocuments, threadDocuments } from '../../src/search/documents.js
 import { launchMeilisearch, type LaunchedMeili } from '../../src/search/meili-launcher.js'
 import { outboxBacklog } from '../../src/search/outbox.js'
 import { claimRebuild, releaseRebuild } from '../../src/search/rebuild-claim.js'
+import { reindex } from '../../src/search/reindex.js'
 import { Client } from '../helpers/client.js'
 import { createCommunityWith, createThreadIn, createUser, replyIn } from '../helpers/factories.js'
 import { captureLog } from '../helpers/log-capture.js'
@@ -307,6 +308,32 @@ t.test(
     })
     await eventually('the index matches the database', indexMatchesDatabase)
     t.equal((await admin.meili.index(indexUid).getRawInfo()).primaryKey, 'id', 'the rebuilt index is keyed by id')
+  },
+)
+
+t.test(
+  'after a rebuild run from another process (npm run search:reindex), searches return to Meilisearch',
+  async (t) => {
+    const mark = log.lines().length
+    // What scripts/search-reindex.ts does, from this process with its own client: it holds the claim throughout.
+    t.ok(await claimRebuild(db, indexUid, 'reindex-script', 300), 'the script holds the rebuild')
+    t.teardown(() => releaseRebuild(db, indexUid, 'reindex-script'))
+    const pid = meili.pid
+    process.kill(pid, 'SIGKILL')
+    await eventually('Meilisearch is gone', async () => !isAlive(pid), 10_000)
+    rmSync(path.join(dataDir, 'meili'), { recursive: true, force: true })
+    meili = (await launchMeilisearch({ dataDir, logger: quiet, port }))!
+    await eventually('Kring sees the index needs rebuilding and leaves it to the script', async () => {
+      const seen = await searchFor('beekeeping')
+      return seen.incomplete && seen.engine === 'postgres'
+    })
+    const script = createSearchClient({ url: meili.url, masterKey: meili.masterKey, indexPrefix })
+    t.teardown(() => script.close())
+    await reindex(db, script)
+    await releaseRebuild(db, indexUid, 'reindex-script')
+    await eventually('searches answer from Meilisearch with every match again', healthyBeekeeping)
+    await eventually('the index matches the database', indexMatchesDatabase)
+    t.equal(linesMatching(/rebuilding it from PostgreSQL/, mark).length, 0, 'Kring did not rebuild it a second time')
   },
 )
 
