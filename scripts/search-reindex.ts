@@ -3,6 +3,7 @@ import { loadConfig } from '../src/config.js'
 import { DataDirInUseError, lockDataDir } from '../src/db/data-dir-lock.js'
 import { createSearchClient } from '../src/search/client.js'
 import { launchMeilisearch, type LaunchedMeili } from '../src/search/meili-launcher.js'
+import { processOwner, rebuildHolder, withRebuildClaim } from '../src/search/rebuild-claim.js'
 import { reindex, type ReindexProgress } from '../src/search/reindex.js'
 import { fail, openMigratedDatabase } from './open-database.js'
 
@@ -48,7 +49,17 @@ const show = (p: ReindexProgress) => {
 let exitCode = 0
 try {
   out(`Rebuilding ${search.indexUid} at ${url}`)
-  const result = await reindex(db.db, search, { onProgress: show })
+  // The same claim Kring's own rebuilds take, so this and a running Kring never rebuild the index at once.
+  const claimed = await withRebuildClaim(db.db, search.indexUid, processOwner, () =>
+    reindex(db.db, search, { onProgress: show }),
+  )
+  if (!claimed) {
+    const holder = await rebuildHolder(db.db, search.indexUid)
+    throw new Error(
+      `another process (${holder?.owner ?? 'unknown'}) is rebuilding this index since ${holder?.startedAt.toISOString() ?? 'a moment ago'}; try again when it is done`,
+    )
+  }
+  const result = claimed.value
   out(
     `Done: ${result.documents} documents in ${result.seconds.toFixed(1)} s, swapped into ${result.index}; ${result.replayed} recent changes replayed.`,
   )

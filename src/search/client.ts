@@ -1,5 +1,6 @@
 // The Meilisearch clients the app shares: the master key for admin work (settings, documents), a search-only key for
 // queries. Neither key ever reaches a browser.
+import { EventEmitter } from 'node:events'
 import { Meilisearch } from 'meilisearch'
 import { createKeepAliveClient } from './http-client.js'
 import { contentIndexUid, ensureSearchKey } from './settings.js'
@@ -18,7 +19,36 @@ export interface SearchClient {
    * Meilisearch that hangs; the per-instance memory this needs is a hint, never a source of truth.
    */
   breaker: { isOpen(): boolean; trip(): void; reset(): void }
+  /** What this instance's last index check found; the search page reads it to tell searchers. */
+  status: SearchStatus
+  /** A query failed: the worker checks the index, its settings and the key soon instead of at its next interval. */
+  reportTrouble(): void
+  onTrouble(listener: () => void): () => void
+  /**
+   * Searches once with the search-only key. A key Meilisearch refuses (deleted, or Meilisearch lost its data) is
+   * replaced by a new one; true when that happened.
+   */
+  verifySearchKey(): Promise<boolean>
   close(): void
+}
+
+/**
+ * Why results may be incomplete right now: the index is being rebuilt, some changes failed to index and are being
+ * retried, or the index is behind the database. null: complete, as far as this instance knows.
+ */
+export type IncompleteReason = 'rebuilding' | 'failing' | 'behind'
+
+export interface SearchStatus {
+  incomplete: IncompleteReason | null
+  /** The live index is known to miss much of the database (lost, emptied): the fallback answers until it is rebuilt. */
+  preferFallback: boolean
+}
+
+/** Meilisearch refused the key: 401/403, or its own codes for a missing or invalid key. */
+export function isKeyRefused(error: unknown): boolean {
+  const cause = (error as { cause?: { status?: number; body?: { code?: string } } } | null)?.cause
+  const code = cause?.body?.code ?? ''
+  return cause?.status === 401 || cause?.status === 403 || /api_key/.test(code)
 }
 
 const breakerOpenMs = 5000
@@ -35,6 +65,7 @@ export function createSearchClient(options: {
   const meili = new Meilisearch({ host: options.url, apiKey: options.masterKey, httpClient: http.request })
   let searcher: Promise<Meilisearch> | null = null
   let openUntil = 0
+  const trouble = new EventEmitter()
   const client: SearchClient = {
     meili,
     indexPrefix: options.indexPrefix,
@@ -64,6 +95,26 @@ export function createSearchClient(options: {
       reset: () => {
         openUntil = 0
       },
+    },
+    status: { incomplete: null, preferFallback: false },
+    reportTrouble() {
+      trouble.emit('trouble')
+    },
+    onTrouble(listener) {
+      trouble.on('trouble', listener)
+      return () => trouble.off('trouble', listener)
+    },
+    async verifySearchKey() {
+      const probe = async () => (await client.searchOnly()).index(client.indexUid).search('', { limit: 0 })
+      try {
+        await probe()
+        return false
+      } catch (error) {
+        if (!isKeyRefused(error)) throw error
+      }
+      searcher = null
+      await probe()
+      return true
     },
     close() {
       http.close()

@@ -2,7 +2,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Db } from '../db/connect.js'
 import { listThemes } from '../themes/queries.js'
-import type { SearchClient } from './client.js'
+import { isKeyRefused, type SearchClient } from './client.js'
 import { HeavyReadRefused, renderHeavyReadRefusal } from '../db/heavy-reads.js'
 import { searchMeilisearch, type Results } from './engine.js'
 import { searchPostgres } from './fallback.js'
@@ -15,12 +15,15 @@ import {
   searchUrl,
   type SearchParams,
 } from './params.js'
+import { LogBackoff } from './log-backoff.js'
 import { presentFacets, presentHits } from './present.js'
 import { audienceOf, lookups } from './queries.js'
 
 const suggestedThemes = 12
 
 export async function searchRoutes(app: FastifyInstance, { db, search }: { db: Db; search: SearchClient | null }) {
+  // While Meilisearch is away every search would log the same warning: the first, then at growing intervals.
+  const queryTrouble = new LogBackoff(app.log)
   const themeSuggestions = async (request: FastifyRequest, params: SearchParams) =>
     (await listThemes(db, request.locale))
       .slice(0, suggestedThemes)
@@ -53,15 +56,36 @@ export async function searchRoutes(app: FastifyInstance, { db, search }: { db: D
 
     const audience = await audienceOf(db, request.viewer)
     let results: Results | null = null
-    if (search && !search.breaker.isOpen()) {
+    // preferFallback: the index is known to miss much of the database (lost, being rebuilt), PostgreSQL has it all.
+    if (search && !search.breaker.isOpen() && !search.status.preferFallback) {
       try {
         results = await searchMeilisearch(search, params, audience)
+        queryTrouble.recovered('query', {}, 'Meilisearch answers searches again', request.log)
       } catch (err) {
-        // Unreachable, timing out or answering errors: readers get the fallback, operators the log line.
-        request.log.warn({ err }, 'Meilisearch did not answer the search: answering from PostgreSQL')
+        // Unreachable, timing out or answering errors: readers get the fallback, operators the log line, and the
+        // worker checks the index, its settings and the key now rather than at its next interval.
+        queryTrouble.failure(
+          'query',
+          { err },
+          'Meilisearch did not answer the search: answering from PostgreSQL',
+          'warn',
+          request.log,
+        )
         search.breaker.trip()
+        search.reportTrouble()
+        // A refused key (deleted, or Meilisearch lost its data) is replaced at once, worker or not.
+        if (isKeyRefused(err))
+          search.verifySearchKey().then(
+            (renewed) => {
+              if (renewed)
+                app.log.warn({ index: search.indexUid }, 'Meilisearch refused the search key: made a new one')
+              search.breaker.reset()
+            },
+            () => {},
+          )
       }
     }
+    const incomplete = search?.status.incomplete ?? null
     try {
       // The fallback scans much: it runs behind the heavy-read gate, on connections the pages do not need.
       results ??= await app.heavyReads.run((heavyDb) => searchPostgres(heavyDb, params, audience), {
@@ -99,6 +123,7 @@ export async function searchRoutes(app: FastifyInstance, { db, search }: { db: D
       results: hits,
       total: results.total,
       limited: results.engine === 'postgres',
+      incomplete: incomplete ? request.t(`search.incomplete.${incomplete}`) : null,
       facets: results.facets
         ? presentFacets(results.facets, params, found, request.locale, request.t.bind(request))
         : [],

@@ -26,11 +26,21 @@ export interface SearchTestApp {
 
 export async function buildSearchApp(
   t: TestContext,
-  options: { worker?: WorkerOptions | false; config?: Partial<Config>; database?: TestDatabase } = {},
+  options: {
+    worker?: WorkerOptions | false
+    config?: Partial<Config>
+    database?: TestDatabase
+    /** Where the app's log goes (test/helpers/log-capture.ts); set config.logLevel to see more than errors. */
+    logStream?: NodeJS.WritableStream
+  } = {},
 ): Promise<SearchTestApp> {
   const database = options.database ?? (await createTestDatabase(t))
   const config = testConfig({ database: database.config, ...options.config })
-  const app = await buildApp(config, { db: database.db, searchWorker: options.worker ?? false })
+  const app = await buildApp(config, {
+    db: database.db,
+    searchWorker: options.worker ?? false,
+    logStream: options.logStream,
+  })
   t.teardown(() => app.close())
   await app.ready()
   const search = app.searchClient
