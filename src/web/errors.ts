@@ -4,6 +4,7 @@ import { describeUnavailable, isDatabaseUnavailable } from '../db/unavailable.js
 import type { Vars } from './i18n.js'
 import { redactUrl } from './log-redaction.js'
 import { localVars } from './local-numbers.js'
+import { pageContext } from './view.js'
 
 export class HttpError extends Error {
   /** `keptText`: what the person wrote, given back on the error page so that a refusal never loses it. */
@@ -73,22 +74,34 @@ export async function renderErrorPage(
   vars?: Vars,
   keptText?: string,
 ) {
-  const pageStatus = statusWithPage.has(status) ? status : status >= 500 ? 500 : 400
-  const message = request.t(messageKey, vars && localVars(request.locale, vars))
   reply.code(status)
-  if (request.headers.accept?.includes('application/json') && !request.headers.accept.includes('text/html')) {
-    return reply.send({ error: status, message, requestId: request.id })
+  try {
+    const pageStatus = statusWithPage.has(status) ? status : status >= 500 ? 500 : 400
+    const message = request.t(messageKey, vars && localVars(request.locale, vars))
+    if (request.headers.accept?.includes('application/json') && !request.headers.accept.includes('text/html')) {
+      return reply.send({ error: status, message, requestId: request.id })
+    }
+    // Rendered here rather than through reply.render, which would hand a failure to Fastify's own handler: a JSON
+    // body with the error's message and without the request id.
+    const html = await reply.viewAsync('errors/error', {
+      ...pageContext(request, reply),
+      title: request.t(`error.${pageStatus}.title`),
+      status,
+      message,
+      showLogin: status === 401,
+      requestId: request.id,
+      keptText: keptText ?? null,
+      // A 503 refused nothing: the text may be sent again as it is, once Kring answers.
+      keptLabel: request.t(status === 503 ? 'form.kept_text_retry' : 'form.kept_text'),
+    })
+    return reply.type('text/html; charset=utf-8').send(html)
+  } catch (pageError) {
+    request.log.error({ err: pageError, status }, 'the error page could not be built; answered a plain one')
+    return reply
+      .code(status >= 500 ? status : 500)
+      .type('text/plain; charset=utf-8')
+      .send(`Kring could not show this page (error ${status >= 500 ? status : 500}). Request id: ${request.id}\n`)
   }
-  return reply.render('errors/error', {
-    title: request.t(`error.${pageStatus}.title`),
-    status,
-    message,
-    showLogin: status === 401,
-    requestId: request.id,
-    keptText: keptText ?? null,
-    // A 503 refused nothing: the text may be sent again as it is, once Kring answers.
-    keptLabel: request.t(status === 503 ? 'form.kept_text_retry' : 'form.kept_text'),
-  })
 }
 
 export function installErrorPages(app: FastifyInstance) {
