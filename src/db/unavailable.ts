@@ -30,6 +30,8 @@ const unavailableSocketCodes = new Set([
 const unavailableMessages = [
   /^Connection terminated/,
   /^timeout exceeded when trying to connect$/,
+  // A client's own connectionTimeoutMillis.
+  /^timeout expired$/,
   /^Client has encountered a connection error and is not queryable$/,
   /^Client was closed and is not queryable$/,
   /^Cannot use a pool after calling end on the pool$/,
