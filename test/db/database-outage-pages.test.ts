@@ -77,6 +77,9 @@ t.test(
     t.notMatch(asMember.body, '<a href="/settings">', 'not shown as logged in (the login cannot be read)')
     t.notOk(asMember.headers['set-cookie']?.toString().includes('kring_sid'), 'the session cookie is left alone')
 
+    const settings = await hanneClient.get('/settings')
+    t.equal(settings.status, 503, "a member's own pages: the 503 page, not a redirect to the login form")
+
     const reply = await hanneClient.post(`/t/${threadId}/replies`, {
       body: 'A reply written during the outage.',
       parent_id: '',
