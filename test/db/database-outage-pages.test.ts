@@ -7,6 +7,7 @@ import { buildApp } from '../../src/app.js'
 import { testConfig } from '../helpers/app.js'
 import { Client, logIn } from '../helpers/client.js'
 import { createCommunityWith, createThreadIn, createUser, replyIn } from '../helpers/factories.js'
+import { writeArticle } from '../helpers/library.js'
 import { captureLog } from '../helpers/log-capture.js'
 import { startOwnPostgres } from '../helpers/own-postgres.js'
 
@@ -27,7 +28,12 @@ t.test(
 
     const hanne = await createUser(db, { displayName: 'Hanne Smit' })
     const piet = await createUser(db, { displayName: 'Piet Bos' })
-    const community = await createCommunityWith(db, { members: [hanne, piet] })
+    const moderator = await createUser(db, { displayName: 'Mo Derator' })
+    const community = await createCommunityWith(db, {
+      slug: 'homeshare',
+      members: [hanne, piet],
+      moderators: [moderator],
+    })
     const threadId = await createThreadIn(db, community.id, hanne, { title: 'Keeping a panel going' })
     await replyIn(db, threadId, piet, null, 'An early reply from Piet.')
     const unseenThread = await createThreadIn(db, community.id, hanne, { title: 'Nobody read this yet' })
@@ -41,9 +47,18 @@ t.test(
     const pietCookie = pietClient.cookies.get('kring_sid')
     t.ok(hanneCookie && pietCookie && hanneCookie !== pietCookie, 'two members, two sessions')
 
+    // A published article, through the real forms.
+    const moderatorClient = new Client(app)
+    await logIn(moderatorClient, moderator.email, moderator.password)
+    const articleUrl = (await writeArticle(hanneClient, { community: 'homeshare' })).location!
+    await hanneClient.post(`${articleUrl}/submit`)
+    await moderatorClient.get(articleUrl)
+    t.equal((await moderatorClient.post(`${articleUrl}/publish`)).status, 303, 'an article is published')
+
     // What this instance keeps: the pages visitors looked at.
     t.equal((await visitor.get(`/t/${threadId}`)).status, 200)
     t.equal((await visitor.get('/library')).status, 200)
+    t.equal((await visitor.get(articleUrl)).status, 200)
     t.equal((await visitor.get('/login')).status, 200)
     t.equal((await hanneClient.get(`/t/${threadId}`)).status, 200)
 
@@ -59,6 +74,10 @@ t.test(
     const library = await visitor.get('/library')
     t.equal(library.status, 200, 'and the library index')
     t.match(library.body, 'may be a little behind')
+    const article = await visitor.get(articleUrl)
+    t.equal(article.status, 200, 'and an article')
+    t.match(article.body, 'Intake interviews with two coordinators')
+    t.match(article.body, 'may be a little behind')
 
     const dutch = await visitor.get(`/t/${threadId}`, { 'accept-language': 'nl' })
     t.equal(dutch.status, 503, 'a page never kept in that language is the 503 page')
