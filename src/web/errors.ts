@@ -136,6 +136,9 @@ export function installErrorPages(app: FastifyInstance) {
       return renderErrorPage(request, reply, 413, key, { limit: Math.floor(app.config.bodyLimitBytes / 1024) })
     }
     if (error instanceof HttpError) return renderErrorPage(request, reply, status, key, error.vars, error.keptText)
+    // A form from another login (one opened while the database was away is a visitor's): what was written stays.
+    if (error.code === 'FST_CSRF_INVALID_TOKEN' && request.method === 'POST')
+      return renderErrorPage(request, reply, status, key, undefined, keptTextOf(request.body))
     return renderErrorPage(request, reply, status, key)
   })
 

@@ -91,6 +91,7 @@ t.test(
     t.equal((await visitor.get('/')).status, 503, 'the home page too')
 
     const asMember = await hanneClient.get(`/t/${threadId}`)
+    const outageToken = hanneClient.lastCsrf ?? undefined
     t.equal(asMember.status, 200, 'a member reads the kept page as a visitor sees it')
     t.match(asMember.body, 'may be a little behind')
     t.notMatch(asMember.body, '<a href="/settings">', 'not shown as logged in (the login cannot be read)')
@@ -149,6 +150,15 @@ t.test(
     t.notMatch(pietHome.body, '<a href="/settings">Hanne Smit</a>', 'never the other one')
     t.equal(hanneClient.cookies.get('kring_sid'), hanneCookie, 'with the cookies they had')
     t.equal(pietClient.cookies.get('kring_sid'), pietCookie)
+
+    // Her browser still holds a form from the outage, made for a visitor: refused, but her text is given back.
+    const stale = await hanneClient.post(
+      `/t/${threadId}/replies`,
+      { body: 'Typed in a form from the outage.', parent_id: '' },
+      { csrf: outageToken },
+    )
+    t.equal(stale.status, 403, 'a form opened during the outage is refused once she is herself again')
+    t.match(stale.body, 'Typed in a form from the outage.', 'with her text given back')
 
     await hanneClient.get(`/t/${threadId}`)
     const again = await hanneClient.post(`/t/${threadId}/replies`, {
