@@ -112,7 +112,12 @@ export function installErrorPages(app: FastifyInstance) {
       // that tells the reader to come back; what they wrote is given back. The pool reconnects by itself.
       reply.header('retry-after', String(databaseRetryAfterSeconds))
       request.log.warn(
-        { ...describeUnavailable(error), url, method: request.method, userId: request.viewer?.id },
+        {
+          ...(error instanceof HttpError ? { reason: 'the login could not be read' } : describeUnavailable(error)),
+          url,
+          method: request.method,
+          userId: request.viewer?.id,
+        },
         'the database is unavailable; answered 503',
       )
       const kept =
