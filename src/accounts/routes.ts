@@ -1,9 +1,10 @@
 // Register, log in, log out, profile and password: HTTP only; rules live in validation.ts, writes in commands.ts.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Db } from '../db/connect.js'
+import { describeUnavailable, isDatabaseUnavailable } from '../db/unavailable.js'
 import type { Config } from '../config.js'
 import { requireUser, viewerOf } from '../web/auth.js'
-import { notFound } from '../web/errors.js'
+import { databaseRetryAfterSeconds, notFound } from '../web/errors.js'
 import { setFlash } from '../web/flash.js'
 import { supportedLocales, translate } from '../web/i18n.js'
 import { timeZones } from '../web/time.js'
@@ -135,43 +136,65 @@ export async function accountRoutes(app: FastifyInstance, { db, config }: { db: 
 
   app.post(
     '/login',
-    { schema: formBody(['email', 'password', 'next', '_csrf']), config: { rateLimit: loginLimit } },
+    // answersWithoutSession: with the database away, the login form itself says so (viewer.ts would answer 503 first).
+    {
+      schema: formBody(['email', 'password', 'next', '_csrf']),
+      config: { rateLimit: loginLimit, answersWithoutSession: true },
+    },
     async (request, reply) => {
-      const body = request.body as Form
-      const email = normaliseEmail(body.email)
-      const password = typeof body.password === 'string' ? body.password : ''
-      // A browser that logged in to this account before skips its throttle (device-cookie.ts): neither refused nor
-      // counted, so a stranger's guesses cannot lock the owner out, and the owner's typos do not lengthen the wait.
-      const knownDevice = Boolean(email) && isKnownDevice(request, email)
-      if (email && password && !knownDevice) {
-        // Per account, beside the per-address limit: guesses spread over many addresses still slow down.
-        const attempt = await claimLoginAttempt(db, email, config.loginThrottle)
-        if (!attempt.allowed) {
-          const seconds = Math.max(1, Math.ceil((attempt.retryAt.getTime() - Date.now()) / 1000))
-          request.log.info({ email }, 'login throttled for this account')
-          reply.code(429).header('retry-after', String(seconds))
-          return loginPage(
-            request,
-            reply,
-            { email, next: body.next },
-            request.t('accounts.error.login_throttled', { seconds }),
-            false,
-          )
-        }
+      try {
+        return await attemptLogin(request, reply)
+      } catch (error) {
+        if (!isDatabaseUnavailable(error)) throw error
+        // Plainly: nobody can log in right now. The email stays in the form; the password is never sent back.
+        const body = request.body as Form
+        request.log.warn({ ...describeUnavailable(error) }, 'login impossible: the database is unavailable')
+        reply.code(503).header('retry-after', String(databaseRetryAfterSeconds))
+        return loginPage(
+          request,
+          reply,
+          { email: normaliseEmail(body.email), next: body.next },
+          'accounts.error.login_unavailable',
+        )
       }
-      const userId = email && password ? await authenticate(db, email, password) : null
-      if (userId === null) {
-        request.log.info({ email }, 'login refused')
-        // One message for an unknown email and a wrong password: the form must not reveal who has an account.
-        return loginPage(request, reply.code(401), { email, next: body.next }, 'accounts.error.login_failed')
-      }
-      // From a known device the count is left alone: clearing it would hand a stranger five fresh guesses.
-      if (!knownDevice) await clearFailures(db, email)
-      await logIn(request, reply, userId)
-      rememberDevice(request, reply, email)
-      return reply.redirect(safeLocalPath(body.next), 303)
     },
   )
+
+  const attemptLogin = async (request: FastifyRequest, reply: FastifyReply) => {
+    const body = request.body as Form
+    const email = normaliseEmail(body.email)
+    const password = typeof body.password === 'string' ? body.password : ''
+    // A browser that logged in to this account before skips its throttle (device-cookie.ts): neither refused nor
+    // counted, so a stranger's guesses cannot lock the owner out, and the owner's typos do not lengthen the wait.
+    const knownDevice = Boolean(email) && isKnownDevice(request, email)
+    if (email && password && !knownDevice) {
+      // Per account, beside the per-address limit: guesses spread over many addresses still slow down.
+      const attempt = await claimLoginAttempt(db, email, config.loginThrottle)
+      if (!attempt.allowed) {
+        const seconds = Math.max(1, Math.ceil((attempt.retryAt.getTime() - Date.now()) / 1000))
+        request.log.info({ email }, 'login throttled for this account')
+        reply.code(429).header('retry-after', String(seconds))
+        return loginPage(
+          request,
+          reply,
+          { email, next: body.next },
+          request.t('accounts.error.login_throttled', { seconds }),
+          false,
+        )
+      }
+    }
+    const userId = email && password ? await authenticate(db, email, password) : null
+    if (userId === null) {
+      request.log.info({ email }, 'login refused')
+      // One message for an unknown email and a wrong password: the form must not reveal who has an account.
+      return loginPage(request, reply.code(401), { email, next: body.next }, 'accounts.error.login_failed')
+    }
+    // From a known device the count is left alone: clearing it would hand a stranger five fresh guesses.
+    if (!knownDevice) await clearFailures(db, email)
+    await logIn(request, reply, userId)
+    rememberDevice(request, reply, email)
+    return reply.redirect(safeLocalPath(body.next), 303)
+  }
 
   app.post('/logout', async (request, reply) => {
     if (request.viewer) await request.session.destroy()

@@ -217,11 +217,13 @@ export async function discussionRoutes(
     const cursor = replyCursor(request.query as Record<string, unknown>)
     const shared =
       visitorPages && request.viewer === null && !hasFlash(request)
-        ? {
-            key: visitorPageKey(threadId, cursor, request.locale, request.timeZone),
-            versions: await pageVersions.read(threadId),
-          }
+        ? await visitorPages.versionsOrKept(
+            reply,
+            visitorPageKey(threadId, cursor, request.locale, request.timeZone),
+            pageVersions.read(threadId),
+          )
         : null
+    if (shared && 'reply' in shared) return shared.reply
     if (shared) {
       const kept = visitorPages!.get(shared.key, shared.versions)
       if (kept) return sendSharedPage(reply, kept)

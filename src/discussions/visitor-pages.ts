@@ -1,9 +1,11 @@
 // Thread pages as visitors see them, kept by each instance (see src/web/shared-page-cache.ts): the database bumps a
 // page's version in the transaction of every change a visitor would see (see the 1600 migration).
+import type { FastifyReply } from 'fastify'
 import { sql } from 'kysely'
 import type { Db } from '../db/connect.js'
 import { precompiled } from '../db/precompiled.js'
-import { BatchedVersionReader, SharedPageCache } from '../web/shared-page-cache.js'
+import { isDatabaseUnavailable } from '../db/unavailable.js'
+import { BatchedVersionReader, sendKeptDuringOutage, SharedPageCache } from '../web/shared-page-cache.js'
 import type { ReplyCursor } from './queries.js'
 
 export interface PageVersions {
@@ -51,5 +53,23 @@ export function visitorPageKey(threadId: number, cursor: ReplyCursor, locale: st
 export class VisitorPages extends SharedPageCache<PageVersions> {
   constructor(maxBytes?: number) {
     super((a, b) => a.thread === b.thread && a.all === b.all, maxBytes)
+  }
+
+  /**
+   * The versions to check the kept page `key` against; or, with the database away, the kept page already sent as it
+   * is (with a note that it may be behind). Without a kept page the error goes on to the 503 page.
+   */
+  async versionsOrKept(
+    reply: FastifyReply,
+    key: string,
+    versions: Promise<PageVersions>,
+  ): Promise<{ key: string; versions: PageVersions } | { reply: FastifyReply }> {
+    try {
+      return { key, versions: await versions }
+    } catch (error) {
+      const kept = isDatabaseUnavailable(error) ? this.getAnyVersion(key) : null
+      if (!kept) throw error
+      return { reply: sendKeptDuringOutage(reply, kept) }
+    }
   }
 }

@@ -3,8 +3,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Db } from '../db/connect.js'
 import { precompiled } from '../db/precompiled.js'
+import { isDatabaseUnavailable } from '../db/unavailable.js'
 import { hasFlash } from '../web/flash.js'
-import { BatchedVersionReader, SharedPageCache } from '../web/shared-page-cache.js'
+import { BatchedVersionReader, sendKeptDuringOutage, SharedPageCache } from '../web/shared-page-cache.js'
 import { renderSharedPage, sendSharedPage } from '../web/view.js'
 
 const libraryVersionQuery = precompiled((db, v: { scope: string }) =>
@@ -18,7 +19,9 @@ export async function readLibraryVersion(db: Db): Promise<number> {
 
 interface Shared {
   key: string
-  version: number
+  /** null: the version could not be read (the database is away), and `unavailable` says why. */
+  version: number | null
+  unavailable?: unknown
 }
 
 export class LibraryVisitorPages {
@@ -33,12 +36,26 @@ export class LibraryVisitorPages {
   async lookup(request: FastifyRequest): Promise<Shared | null> {
     if (request.viewer !== null || hasFlash(request)) return null
     // No Host in the key: pages are built from KRING_PUBLIC_URL, and forged Hosts must not each fill a cache entry.
-    return { key: `${request.url} ${request.locale} ${request.timeZone}`, version: await this.versions.read(null) }
+    const key = `${request.url} ${request.locale} ${request.timeZone}`
+    try {
+      return { key, version: await this.versions.read(null) }
+    } catch (error) {
+      if (!isDatabaseUnavailable(error)) throw error
+      return { key, version: null, unavailable: error }
+    }
   }
 
   /** Sends the kept page if it is current; false when it must be rendered. */
   sendKept(reply: FastifyReply, shared: Shared | null): boolean {
-    const kept = shared && this.pages.get(shared.key, shared.version)
+    if (!shared) return false
+    if (shared.version === null) {
+      // With the database away, the page kept at whatever version, with a note that it may be behind; else the 503.
+      const kept = this.pages.getAnyVersion(shared.key)
+      if (!kept) throw shared.unavailable
+      sendKeptDuringOutage(reply, kept)
+      return true
+    }
+    const kept = this.pages.get(shared.key, shared.version)
     if (!kept) return false
     sendSharedPage(reply, kept)
     return true
@@ -51,7 +68,7 @@ export class LibraryVisitorPages {
     template: string,
     data: Record<string, unknown>,
   ): Promise<FastifyReply> {
-    if (!shared || reply.statusCode !== 200) return reply.render(template, data)
+    if (!shared || shared.version === null || reply.statusCode !== 200) return reply.render(template, data)
     const rendered = await renderSharedPage(reply, template, data)
     this.pages.set(shared.key, shared.version, rendered)
     return sendSharedPage(reply, rendered)

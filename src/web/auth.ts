@@ -1,10 +1,12 @@
 // preHandlers that guard routes: who must be logged in, who must be an admin.
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { forbidden, unauthorized } from './errors.js'
+import { databaseUnavailable, forbidden, unauthorized } from './errors.js'
 import type { Viewer } from './viewer.js'
 
 export async function requireUser(request: FastifyRequest, reply: FastifyReply) {
   if (request.viewer) return
+  // Logged in, but the login cannot be read right now (database away): not a reason to send them to the login form.
+  if (request.sessionUnreachable) throw databaseUnavailable()
   if (request.method === 'GET' || request.method === 'HEAD') {
     return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 303)
   }

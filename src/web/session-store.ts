@@ -2,6 +2,7 @@
 import type { Db } from '../db/connect.js'
 import type { User } from '../db/database.js'
 import { precompiled } from '../db/precompiled.js'
+import { isDatabaseUnavailable } from '../db/unavailable.js'
 
 type Callback = (err?: unknown) => void
 type GetCallback = (err: unknown, session?: any) => void
@@ -51,6 +52,17 @@ const sessionWithUser = precompiled((db, v: { sid: string; now: Date }) =>
     .where('s.expires_at', '>', v.now),
 )
 
+/**
+ * Marks the session handed to @fastify/session when the database could not be asked for the real one. The cookie is
+ * neither replaced nor cleared (an unknown or failed session would be: a new id, a cleared cookie), so the person is
+ * logged in again as themselves as soon as the database answers; meanwhile they are served as a visitor.
+ */
+export const unreachableSession = 'kringSessionUnreachable'
+
+export function isUnreachableSession(session: object | null | undefined): boolean {
+  return Boolean(session && (session as Record<string, unknown>)[unreachableSession] === true)
+}
+
 export class PostgresSessionStore {
   /**
    * The user row read with the last session, for the viewer hook. @fastify/session hands the store only the session id,
@@ -75,7 +87,11 @@ export class PostgresSessionStore {
         this.loaded = { sid, user: user.id === null ? null : (user as ViewerRow) }
         callback(null, data)
       },
-      (err) => callback(err),
+      (err) => {
+        this.loaded = null
+        if (isDatabaseUnavailable(err)) return callback(null, { [unreachableSession]: true })
+        callback(err)
+      },
     )
   }
 
@@ -89,6 +105,8 @@ export class PostgresSessionStore {
 
   set(sid: string, stored: object, callback: Callback): void {
     const session = stored as StoredSession
+    // Never written over the real session, should the database come back during this request.
+    if (isUnreachableSession(session)) return callback()
     const expiresAt = this.expiryOf(session)
     const data = JSON.stringify(session)
     const userId = typeof session.userId === 'number' ? session.userId : null

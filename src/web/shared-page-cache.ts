@@ -2,7 +2,9 @@
 // bumps a version in the transaction of every change a visitor would see, so a kept page is served only while the
 // version it was rendered at is still the current one. Nothing here is authoritative; an instance that restarts or
 // evicts a page renders it again.
-import type { SharedPage } from './view.js'
+import type { FastifyReply } from 'fastify'
+import Handlebars from 'handlebars'
+import { sendSharedPage, type SharedPage } from './view.js'
 
 interface Batch<Key, Answer> {
   keys: Set<Key>
@@ -86,6 +88,14 @@ export class SharedPageCache<Version> {
     return found.page
   }
 
+  /**
+   * The page kept under `key` whatever its version: only for when the version cannot be read (the database is away),
+   * to be sent with sendKeptDuringOutage's note.
+   */
+  getAnyVersion(key: string): SharedPage | null {
+    return this.kept.get(key)?.page ?? null
+  }
+
   set(key: string, version: Version, page: SharedPage): void {
     if (page.bytes > this.maxBytes / 4) return
     const previous = this.kept.get(key)
@@ -102,4 +112,28 @@ export class SharedPageCache<Version> {
     this.kept.delete(key)
     this.bytes -= kept.page.bytes
   }
+}
+
+const mainOpening = '<main id="main" tabindex="-1">'
+
+/**
+ * Sends a kept page that may be behind (its version could not be checked) with a quiet note at the top of the main
+ * content, read out by screen readers as a status; never stored by a browser or a proxy as the current page.
+ */
+export function sendKeptDuringOutage(reply: FastifyReply, page: SharedPage): FastifyReply {
+  const note = Buffer.from(
+    `<p class="notice" role="status">${Handlebars.escapeExpression(reply.request.t('page.kept_note'))}</p>`,
+  )
+  const marker = Buffer.from(mainOpening)
+  const at = page.parts.findIndex((part) => part.includes(marker))
+  const parts =
+    at === -1
+      ? page.parts
+      : page.parts.map((part, i) => {
+          if (i !== at) return part
+          const end = part.indexOf(marker) + marker.length
+          return Buffer.concat([part.subarray(0, end), note, part.subarray(end)])
+        })
+  reply.header('cache-control', 'no-store')
+  return sendSharedPage(reply, { ...page, parts, bytes: page.bytes + (at === -1 ? 0 : note.length) })
 }

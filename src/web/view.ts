@@ -117,7 +117,7 @@ interface PerRequest {
   currentPath: string
 }
 
-function pageContext(request: FastifyRequest, reply: FastifyReply, perRequest?: PerRequest) {
+export function pageContext(request: FastifyRequest, reply: FastifyReply, perRequest?: PerRequest) {
   const locale = request.locale
   const flashKey = takeFlash(request, reply)
   return {

@@ -2,8 +2,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { SessionConfig } from '../config.js'
 import type { Db } from '../db/connect.js'
+import { databaseUnavailable, keptTextOf } from './errors.js'
 import { defaultLocale, isLocale, localeFromAcceptLanguage, translate, type Locale, type Vars } from './i18n.js'
-import { PostgresSessionStore, viewerColumns, type ViewerRow } from './session-store.js'
+import { isUnreachableSession, PostgresSessionStore, viewerColumns, type ViewerRow } from './session-store.js'
 import { isTimeZone } from './time.js'
 
 export interface Viewer {
@@ -23,9 +24,18 @@ export interface Viewer {
 declare module 'fastify' {
   interface FastifyRequest {
     viewer: Viewer | null
+    /** The session cookie's login could not be read (database unavailable): served as a visitor, never logged out. */
+    sessionUnreachable: boolean
     locale: Locale
     timeZone: string
     t(key: string, vars?: Vars): string
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route answers a form from someone whose session cannot be read (the login form says so itself). */
+    answersWithoutSession?: boolean
   }
 }
 
@@ -76,6 +86,7 @@ export function pickLocale(request: FastifyRequest, viewer: Viewer | null): Loca
 
 export function installViewer(app: FastifyInstance, db: Db, lifetime: SessionConfig) {
   app.decorateRequest('viewer', null)
+  app.decorateRequest('sessionUnreachable', false)
   app.decorateRequest('locale', defaultLocale)
   app.decorateRequest('timeZone', 'UTC')
   app.decorateRequest('t', function (this: FastifyRequest, key: string, vars?: Vars) {
@@ -85,6 +96,7 @@ export function installViewer(app: FastifyInstance, db: Db, lifetime: SessionCon
   app.addHook('onRequest', async (request) => {
     // Before anything can fail, so that even a 400 for a malformed body speaks the viewer's language.
     request.locale = pickLocale(request, null)
+    if (isUnreachableSession(request.session)) request.sessionUnreachable = true
     const userId = request.session?.userId
     if (typeof userId === 'number') {
       // Read before any await: the session store keeps the user it read with this session for exactly this moment.
@@ -113,6 +125,15 @@ export function installViewer(app: FastifyInstance, db: Db, lifetime: SessionCon
     request.locale = pickLocale(request, request.viewer)
     const cookieZone = request.cookies?.[timeZoneCookie]
     request.timeZone = request.viewer?.timeZone ?? (isTimeZone(cookieZone) ? cookieZone : 'UTC')
+  })
+
+  // A form sent by someone whose login cannot be read right now would be refused as a visitor's (401, a CSRF token
+  // of another user): say instead that the database is away, and give back what they wrote. After the body is read,
+  // before the CSRF check.
+  app.addHook('preValidation', async (request) => {
+    if (!request.sessionUnreachable || request.method === 'GET' || request.method === 'HEAD') return
+    if (request.routeOptions.config.answersWithoutSession) return
+    throw databaseUnavailable(keptTextOf(request.body))
   })
 }
 
