@@ -295,6 +295,9 @@ const FENCE = /^ {0,3}(`{3,}|~{3,})/
 // A bare web address becomes a link: about as costly as ten signs (3,000 addresses in 64 KB took 60 ms).
 const BARE_ADDRESS = /(?:https?:\/\/|www\.)/gi
 const ADDRESS_WEIGHT = 10
+// A list item is read again at each level it is nested in: one sign per level (16,000 `1. a` items took 115 ms, and a
+// list nested 20 deep, over and over, as much).
+const LIST_ITEM = /^( *)(?:[*+-]|\d{1,9}[.)])(?:[ \t]|$)/
 
 /** Markdown signs outside fenced code, counted only until there are more than the limit. */
 export function countMarkupSigns(markdown: string, limit = MAX_MARKUP_SIGNS): number {
@@ -312,6 +315,8 @@ export function countMarkupSigns(markdown: string, limit = MAX_MARKUP_SIGNS): nu
       continue
     }
     signs += (line.match(MARKUP_SIGN)?.length ?? 0) + (line.match(BARE_ADDRESS)?.length ?? 0) * ADDRESS_WEIGHT
+    const item = LIST_ITEM.exec(line)
+    if (item) signs += 1 + (item[1].length >> 1)
     if (signs > limit) return signs
   }
   return signs

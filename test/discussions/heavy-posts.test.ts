@@ -13,7 +13,7 @@ import {
   pathologicalTexts,
   pathologicalTitles,
 } from '../../scripts/bench/lib/pathological-texts.js'
-import { onlyAllowedMarkup } from '../markdown/allowed-markup.js'
+import { onlyAllowedMarkup } from '../helpers/allowed-markup.js'
 import { buildTestApp } from '../helpers/app.js'
 import { decodeEntities } from '../helpers/client.js'
 import { createCommunityWith, createThreadIn, createUser } from '../helpers/factories.js'

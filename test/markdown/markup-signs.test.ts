@@ -45,3 +45,11 @@ t.test('a reply with too much markup gets a clear message and keeps its text', a
   const stored = await db.selectFrom('posts').select('id').where('thread_id', '=', threadId).execute()
   t.equal(stored.length, 0, 'nothing was stored')
 })
+
+t.test('list items count once per level they are nested in', async (t) => {
+  t.same(checkMarkdown(filled('1. a\n')), { ok: false, reason: 'too_complex' }, '13,000 numbered items are refused')
+  const deep = Array.from({ length: 20 }, (_, depth) => `${'  '.repeat(depth)}- a\n`).join('')
+  t.same(checkMarkdown(filled(deep)), { ok: false, reason: 'too_complex' }, 'a list nested 20 deep, over and over, too')
+  t.same(checkMarkdown(deep), { ok: true }, 'one list nested 20 deep is fine')
+  t.same(checkMarkdown('1. step\n'.repeat(500)), { ok: true }, 'and so is a list of 500 steps')
+})

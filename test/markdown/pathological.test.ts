@@ -3,7 +3,7 @@
 import t from 'tap'
 import { checkMarkdown, markdownRenderCount, renderMarkdown } from '../../src/markdown/render.js'
 import { BODY_BYTES, pathologicalTexts } from '../../scripts/bench/lib/pathological-texts.js'
-import { onlyAllowedMarkup } from './allowed-markup.js'
+import { onlyAllowedMarkup } from '../helpers/allowed-markup.js'
 
 t.test('the corpus is as large as a form accepts, and no larger', async (t) => {
   for (const entry of pathologicalTexts) {

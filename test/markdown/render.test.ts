@@ -1,7 +1,7 @@
 import t from 'tap'
 import { marked as globalMarked } from 'marked'
 import { checkMarkdown, MAX_MARKDOWN_BYTES, MAX_NESTING, renderMarkdown } from '../../src/markdown/render.js'
-import { onlyAllowedMarkup } from './allowed-markup.js'
+import { onlyAllowedMarkup } from '../helpers/allowed-markup.js'
 
 const html = (markdown: string) => renderMarkdown(markdown).html
 const text = (markdown: string) => renderMarkdown(markdown).text
