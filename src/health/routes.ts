@@ -26,7 +26,10 @@ export async function healthRoutes(app: FastifyInstance, { db, search }: { db: D
     ])
     // How far the index is behind: changes waiting for Meilisearch, and for how long the oldest has waited.
     const backlog: OutboxBacklog | null = database ? await outboxBacklog(db).catch(() => null) : null
-    const searchState = search === null ? 'not_configured' : searchUp ? 'ok' : 'unavailable'
+    // Reachable but known to miss part of the database (being rebuilt, documents failing): searches may be incomplete.
+    const incomplete = search?.status.incomplete ?? null
+    const searchState =
+      search === null ? 'not_configured' : !searchUp ? 'unavailable' : incomplete ? 'incomplete' : 'ok'
     const status = !database ? 'unavailable' : searchState === 'ok' ? 'ok' : 'degraded'
     if (!database) request.log.warn('readiness check: database unreachable')
     return reply
@@ -36,6 +39,7 @@ export async function healthRoutes(app: FastifyInstance, { db, search }: { db: D
         status,
         database: database ? 'ok' : 'unavailable',
         search: searchState,
+        ...(incomplete ? { search_incomplete: incomplete } : {}),
         outbox: backlog && {
           pending: backlog.pending,
           failing: backlog.failing,
