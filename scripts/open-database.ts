@@ -1,6 +1,6 @@
 // Opens the configured database for a command-line script, holding the ./data lock when it is PGlite.
 import { loadConfig } from '../src/config.js'
-import { connectDatabase, type Db } from '../src/db/connect.js'
+import { connectDatabase, forLongStatements, type Db } from '../src/db/connect.js'
 import { lockDataDir } from '../src/db/data-dir-lock.js'
 import { migrateToLatest } from '../src/db/migrate.js'
 
@@ -8,7 +8,7 @@ export async function openMigratedDatabase(): Promise<{ db: Db; close(): Promise
   const config = loadConfig()
   const unlock = config.database.kind === 'pglite' ? lockDataDir(config.dataDir) : () => {}
   try {
-    const db = await connectDatabase(config.database)
+    const db = await connectDatabase(forLongStatements(config.database))
     await migrateToLatest(db)
     return {
       db,

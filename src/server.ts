@@ -1,7 +1,7 @@
 // Starts Kring: lock ./data, start the bundled Meilisearch if needed, migrate, seed the demo, listen, close gracefully.
 import { buildApp } from './app.js'
 import { ConfigError, loadConfig, type Config } from './config.js'
-import { connectDatabase, type Db } from './db/connect.js'
+import { connectDatabase, forLongStatements, type Db } from './db/connect.js'
 import { DataDirInUseError, lockDataDir } from './db/data-dir-lock.js'
 import { migrateToLatest } from './db/migrate.js'
 import { seedDemoIfEmpty } from './demo/seed.js'
@@ -91,9 +91,7 @@ async function main() {
  */
 async function migrateAndSeed(config: Readonly<Config>, db: Db) {
   const migrationDb =
-    config.database.kind === 'postgres'
-      ? await connectDatabase({ ...config.database, pool: { ...config.database.pool, max: 1, statementTimeoutMs: 0 } })
-      : db
+    config.database.kind === 'postgres' ? await connectDatabase(forLongStatements(config.database)) : db
   try {
     const migrations = await migrateToLatest(migrationDb)
     const applied = migrations.results?.filter((r) => r.status === 'Success').map((r) => r.migrationName) ?? []

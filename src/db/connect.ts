@@ -36,6 +36,14 @@ export async function connectDatabase(config: DatabaseConfig, onConnectionError?
   return new Kysely<Database>({ dialect: new PGliteDialect(pglite) })
 }
 
+/**
+ * For migrations and command-line scripts: no statement timeout. Rebuilding a large table (a
+ * migration that rewrites a column) may take far longer than any page should.
+ */
+export function forLongStatements(config: DatabaseConfig): DatabaseConfig {
+  return config.kind === 'postgres' ? { ...config, pool: { ...config.pool, statementTimeoutMs: 0 } } : config
+}
+
 export function openPool(url: string, settings: PoolSettings, onConnectionError?: (error: Error) => void): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
