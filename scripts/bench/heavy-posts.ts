@@ -16,7 +16,14 @@ import { benchDatabaseUrl, databaseName, freshMigratedDatabase } from './lib/dat
 import { measureInterleaved, medianFigures, median, type Target } from './lib/measure.js'
 import { pathologicalTexts, type PathologicalText } from './lib/pathological-texts.js'
 import { postgresCpuMs } from './lib/postgres-cpu.js'
-import type { Check, Measurement, Scenario, ScenarioResult, Settings } from './lib/scenario.js'
+import {
+  noFailuresCheck,
+  type Check,
+  type Measurement,
+  type Scenario,
+  type ScenarioResult,
+  type Settings,
+} from './lib/scenario.js'
 import type { ServerInput, ServerReady } from './servers/thread-page.js'
 
 const serverEntry = path.join(path.dirname(fileURLToPath(import.meta.url)), 'servers/thread-page.ts')
@@ -267,16 +274,7 @@ export const scenario: Scenario = {
         ok: underLoad.requests > 0 && underLoad.latencyMs.p97_5 < pageBudgetMs,
         enforced: true,
       })
-      for (const m of measurements) {
-        const failures = m.figures.errors + m.figures.non2xx
-        checks.push({
-          name: `${m.id}: errors and non-2xx responses`,
-          value: failures,
-          expectation: '0',
-          ok: failures === 0,
-          enforced: true,
-        })
-      }
+      for (const m of measurements) checks.push(noFailuresCheck(m.id, m.figures))
       checks.push({
         name: 'heavy replies refused while the page was measured (a text cut short may be)',
         value: posted.failures,

@@ -10,7 +10,15 @@ import { startChild, type ChildServer } from './lib/child.js'
 import { benchDatabaseUrl, databaseName, freshMigratedDatabase } from './lib/database.js'
 import { measureInterleaved, medianFigures, type Target } from './lib/measure.js'
 import { postgresCpuMs } from './lib/postgres-cpu.js'
-import type { Budget, Check, Measurement, Scenario, ScenarioResult, Settings } from './lib/scenario.js'
+import {
+  noFailuresCheck,
+  type Budget,
+  type Check,
+  type Measurement,
+  type Scenario,
+  type ScenarioResult,
+  type Settings,
+} from './lib/scenario.js'
 import type { Capture, CapturedPage, ServerInput, ServerReady } from './servers/library.js'
 
 const serverEntry = path.join(path.dirname(fileURLToPath(import.meta.url)), 'servers/library.ts')
@@ -216,19 +224,7 @@ export const scenario: Scenario = {
           ok: capture.identicalHtml,
           enforced: true,
         })
-        for (const [id, figures] of [
-          [page.id, appFigures],
-          [`baseline:${page.id}`, base],
-        ] as const) {
-          const failures = figures.errors + figures.non2xx
-          checks.push({
-            name: `${id}: errors and non-2xx responses`,
-            value: failures,
-            expectation: '0',
-            ok: failures === 0,
-            enforced: true,
-          })
-        }
+        checks.push(noFailuresCheck(page.id, appFigures), noFailuresCheck(`baseline:${page.id}`, base))
       }
       const rps = (id: string) => measurements.find((m) => m.id === id)!.figures.requestsPerSec
       // DESIGN.md: keyset pagination, so a page halfway down costs what page 1 costs. Noise makes this a signal, not a gate.

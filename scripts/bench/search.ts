@@ -22,7 +22,14 @@ import { serveChild, startChild, type ChildServer } from './lib/child.js'
 import { benchDatabaseUrl, databaseName, freshMigratedDatabase } from './lib/database.js'
 import { measureInterleaved, medianFigures, type Target } from './lib/measure.js'
 import { postgresCpuMs } from './lib/postgres-cpu.js'
-import type { Check, Measurement, Scenario, ScenarioResult, Settings } from './lib/scenario.js'
+import {
+  noFailuresCheck,
+  type Check,
+  type Measurement,
+  type Scenario,
+  type ScenarioResult,
+  type Settings,
+} from './lib/scenario.js'
 
 const self = fileURLToPath(import.meta.url)
 
@@ -611,16 +618,7 @@ export const scenario: Scenario = {
       })
 
       const checks: Check[] = []
-      for (const m of measurements) {
-        const failures = m.figures.errors + m.figures.non2xx
-        checks.push({
-          name: `${m.id}: errors and non-2xx responses`,
-          value: failures,
-          expectation: '0',
-          ok: failures === 0,
-          enforced: true,
-        })
-      }
+      for (const m of measurements) checks.push(noFailuresCheck(m.id, m.figures))
       // The issue's budget: p95 under 50 ms end to end. autocannon reports p97.5, a stricter stand-in.
       for (const m of measurements.filter((m) => m.kind === 'app' && !m.id.startsWith('fallback:'))) {
         checks.push({

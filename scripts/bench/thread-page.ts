@@ -9,7 +9,15 @@ import { startChild, type ChildServer } from './lib/child.js'
 import { benchDatabaseUrl, databaseName, freshMigratedDatabase } from './lib/database.js'
 import { measureInterleaved, medianFigures, type Target } from './lib/measure.js'
 import { postgresCpuMs } from './lib/postgres-cpu.js'
-import type { Budget, Check, Measurement, Scenario, ScenarioResult, Settings } from './lib/scenario.js'
+import {
+  noFailuresCheck,
+  type Budget,
+  type Check,
+  type Measurement,
+  type Scenario,
+  type ScenarioResult,
+  type Settings,
+} from './lib/scenario.js'
 import type { Capture, CapturedPage, ServerInput, ServerReady } from './servers/thread-page.js'
 
 const serverEntry = path.join(path.dirname(fileURLToPath(import.meta.url)), 'servers/thread-page.ts')
@@ -229,19 +237,7 @@ export const scenario: Scenario = {
           ok: same,
           enforced: true,
         })
-        for (const [id, figures] of [
-          [page.id, app],
-          [`baseline:${page.id}`, base],
-        ] as const) {
-          const failures = figures.errors + figures.non2xx
-          checks.push({
-            name: `${id}: errors and non-2xx responses`,
-            value: failures,
-            expectation: '0',
-            ok: failures === 0,
-            enforced: true,
-          })
-        }
+        checks.push(noFailuresCheck(page.id, app), noFailuresCheck(`baseline:${page.id}`, base))
       }
       const first = measurements.find((m) => m.id === 'visitor-first-page')!.figures.requestsPerSec
       const deep = measurements.find((m) => m.id === 'visitor-deep-page')!.figures.requestsPerSec

@@ -29,6 +29,16 @@ export interface ArticleData {
   }
 }
 
+/** The practice fields of an article that is not a practice (a guide, a session summary). */
+export const noPractice: ArticleData['practice'] = {
+  practice_context: null,
+  practice_target_group: null,
+  practice_country: null,
+  practice_what_worked: null,
+  practice_what_did_not: null,
+  practice_contact: null,
+}
+
 export type ArticleWriteResult =
   { ok: true; id: number; slug: string } | { ok: false; reason: 'slug_taken'; suggestion: string }
 /** The newer text a stale edit is shown beside the user's own; `version` is what the form may save from next. */

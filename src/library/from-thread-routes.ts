@@ -9,7 +9,7 @@ import { setFlash } from '../web/flash.js'
 import { fieldList, formSchema, pathId, slugify } from '../web/params.js'
 import { checkMarkdown } from '../markdown/render.js'
 import { fieldMessage, markdownProblem } from '../web/limits.js'
-import { createDraft, freeSlug } from './commands.js'
+import { createDraft, freeSlug, noPractice } from './commands.js'
 import { isContentLanguage } from './fields.js'
 
 export async function fromThreadRoutes(app: FastifyInstance, { db }: { db: Db }) {
@@ -87,14 +87,7 @@ export async function fromThreadRoutes(app: FastifyInstance, { db }: { db: Db })
         themeIds: (
           await db.selectFrom('thread_tags').select('tag_id').where('thread_id', '=', thread.id).execute()
         ).map((r) => r.tag_id),
-        practice: {
-          practice_context: null,
-          practice_target_group: null,
-          practice_country: null,
-          practice_what_worked: null,
-          practice_what_did_not: null,
-          practice_contact: null,
-        },
+        practice: noPractice,
         authorId: viewer.id,
         moderatorOf: thread.community_id,
         sources: [

@@ -2,7 +2,7 @@
 import { sql, type Transaction } from 'kysely'
 import type { Db } from '../db/connect.js'
 import type { ActionItemStatus, Database } from '../db/database.js'
-import { freeSlug, insertDraft } from '../library/commands.js'
+import { freeSlug, insertDraft, noPractice } from '../library/commands.js'
 import { renderMarkdown } from '../markdown/render.js'
 import { writeLog } from '../moderation/log.js'
 import { lockActiveActor, lockModerator, type LockedActor } from '../moderation/actor-guard.js'
@@ -778,14 +778,7 @@ export async function createSummaryDraft(
         themeIds: source.themeIds,
         authorId: options.authorId,
         isDemo: options.isDemo,
-        practice: {
-          practice_context: null,
-          practice_target_group: null,
-          practice_country: null,
-          practice_what_worked: null,
-          practice_what_did_not: null,
-          practice_contact: null,
-        },
+        practice: noPractice,
       },
       rendered,
     )

@@ -4,7 +4,7 @@
 import t from 'tap'
 import { sql } from 'kysely'
 import { markdownRenderCount } from '../../src/markdown/render.js'
-import { createDraft } from '../../src/library/commands.js'
+import { createDraft, noPractice } from '../../src/library/commands.js'
 import { searchPostgres } from '../../src/search/fallback.js'
 import type { SearchParams } from '../../src/search/params.js'
 import { previewsPerMinute } from '../../src/web/preview-limit.js'
@@ -102,14 +102,7 @@ t.test('pathological titles and bodies start threads, and pathological titles an
       community_id: community.id,
       themeIds: [],
       authorId: member.id,
-      practice: {
-        practice_context: null,
-        practice_target_group: null,
-        practice_country: null,
-        practice_what_worked: null,
-        practice_what_did_not: null,
-        practice_contact: null,
-      },
+      practice: noPractice,
     })
     t.ok(result.ok, `a draft with ${summary.name} is stored`)
   }

@@ -60,6 +60,18 @@ export interface Check {
   enforced: boolean
 }
 
+/** Every measurement must have been answered: no connection errors, nothing but 2xx. */
+export function noFailuresCheck(id: string, figures: Pick<Figures, 'errors' | 'non2xx'>): Check {
+  const failures = figures.errors + figures.non2xx
+  return {
+    name: `${id}: errors and non-2xx responses`,
+    value: failures,
+    expectation: '0',
+    ok: failures === 0,
+    enforced: true,
+  }
+}
+
 export interface ScenarioResult {
   scenario: string
   description: string
