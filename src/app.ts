@@ -23,7 +23,7 @@ import { meetingRoutes } from './meetings/routes.js'
 import { themeAdminRoutes, themeRoutes } from './themes/routes.js'
 import type { Config } from './config.js'
 import { connectDatabase, type Db } from './db/connect.js'
-import { HeavyReadRefused, openHeavyReads, type HeavyReads } from './db/heavy-reads.js'
+import { openHeavyReads, type HeavyReads } from './db/heavy-reads.js'
 import { healthRoutes } from './health/routes.js'
 import { homeRoutes } from './home/routes.js'
 import { createSearchClient, type SearchClient } from './search/client.js'
@@ -161,11 +161,6 @@ export async function buildApp(config: Readonly<Config>, services: AppServices =
   // After every plugin's own onSend (cookies, session): its hook must be the last one to run.
   installResponseGuard(app)
   installErrorPages(app)
-  // Call sites render a refused heavy read themselves (src/db/heavy-reads.ts); one that lets it through to the error
-  // page still tells the reader when to come back.
-  app.addHook('onError', async (_request, reply, error) => {
-    if (error instanceof HeavyReadRefused) reply.header('retry-after', String(error.retryAfterSeconds))
-  })
 
   // Every state change is a POST and every POST carries the form's CSRF token: checked here once, for all routes.
   // Not for an address no route answers (PUT /t/1): that is a 404 or 405 page, whatever the method.

@@ -18,10 +18,10 @@ const burstQuietMs = 10_000
 export class HeavyReadRefused extends HttpError {
   constructor(
     readonly reason: 'busy' | 'waited too long' | 'statement timeout',
-    readonly retryAfterSeconds: number,
+    retryAfterSeconds: number,
     messageKey: string,
   ) {
-    super(503, messageKey)
+    super(503, messageKey, undefined, undefined, retryAfterSeconds)
   }
 }
 
@@ -196,6 +196,6 @@ export function renderHeavyReadRefusal(
   keptText?: string,
 ) {
   // Not logged per request: the gate logs the start and the end of a burst of refusals.
-  reply.header('retry-after', String(refusal.retryAfterSeconds))
+  reply.header('retry-after', String(refusal.retryAfterSeconds ?? 1))
   return renderErrorPage(request, reply, 503, refusal.messageKey, undefined, keptText)
 }

@@ -13,6 +13,8 @@ export class HttpError extends Error {
     readonly messageKey: string,
     readonly vars?: Vars,
     readonly keptText?: string,
+    /** For a 503: when to try again, sent as Retry-After. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(messageKey)
   }
@@ -124,6 +126,12 @@ export function installErrorPages(app: FastifyInstance) {
         error instanceof HttpError ? error.keptText : request.method === 'POST' ? keptTextOf(request.body) : undefined
       const key = error instanceof HttpError ? error.messageKey : 'error.503.database'
       return renderErrorPage(request, reply, 503, key, undefined, kept)
+    }
+    if (error instanceof HttpError && error.statusCode === 503) {
+      // Refused on purpose (too busy right now): the reader is told when to come back, and nothing is broken.
+      if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds))
+      request.log.warn({ url, method: request.method, key: error.messageKey }, 'answered 503')
+      return renderErrorPage(request, reply, 503, error.messageKey, error.vars, error.keptText)
     }
     const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500
     if (status >= 500)

@@ -150,8 +150,8 @@ t.test('a heavy read refused where no call site renders it still gets the 503 pa
   const refused = await app.inject({ method: 'GET', url: '/test/heavy-list' })
   t.equal(refused.statusCode, 503)
   t.ok(Number(refused.headers['retry-after']) >= 1, 'with Retry-After')
-  // The error page's own 503 wording (src/web/errors.ts words every 5xx HttpError alike); a page of its own says more.
   t.match(refused.body, 'Temporarily unavailable', 'the 503 page, not the 500 one')
+  t.match(refused.body, 'This page is very busy right now', 'saying why')
   letGo()
   await holder
   t.equal((await app.inject({ method: 'GET', url: '/test/heavy-list' })).statusCode, 200)
