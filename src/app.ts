@@ -29,6 +29,9 @@ import { homeRoutes } from './home/routes.js'
 import { createSearchClient, type SearchClient } from './search/client.js'
 import { installSearch } from './search/plugin.js'
 import type { WorkerOptions } from './search/worker.js'
+import { installMail } from './mail/plugin.js'
+import type { SmtpTimeouts } from './mail/transport.js'
+import type { MailWorkerOptions } from './mail/worker.js'
 import { installErrorPages, tooManyRequests } from './web/errors.js'
 import { installInputGuard } from './web/input-guard.js'
 import { serializeRequest } from './web/log-redaction.js'
@@ -58,6 +61,10 @@ export interface AppServices {
   db?: Db
   /** The search outbox worker's timings, or false for none (tests that drain the outbox themselves). */
   searchWorker?: WorkerOptions | false
+  /** The mail outbox worker's timings, or false for none (tests call app.mail.drain()). */
+  mailWorker?: MailWorkerOptions | false
+  /** SMTP timeouts (tests of a hanging SMTP server shorten them). */
+  smtpTimeouts?: SmtpTimeouts
   /** Where log lines go instead of stdout (tests that read what Kring logs). */
   logStream?: DestinationStream
 }
@@ -167,6 +174,7 @@ export async function buildApp(config: Readonly<Config>, services: AppServices =
   app.addHook('preHandler', (request, reply, done) => {
     if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS' || request.is404)
       return done()
+    if (request.routeOptions.config.oneClickFromMail) return done()
     app.csrfProtection(request, reply, done)
   })
 
@@ -189,6 +197,7 @@ export async function buildApp(config: Readonly<Config>, services: AppServices =
     flagLimits: config.moderation.flagsPerMinute,
   })
   await installSearch(app, { db, search, worker: services.searchWorker })
+  await installMail(app, { db, worker: services.mailWorker, smtpTimeouts: services.smtpTimeouts })
 
   const sweep = setInterval(
     () => {

@@ -62,6 +62,16 @@ export interface LoginThrottle {
   maxDelayMs: number
 }
 
+/** Outbound email. Without an SMTP URL (development only) messages are kept in the database and shown at /dev/mail. */
+export interface MailConfig {
+  /** smtp:// or smtps:// with credentials, e.g. smtps://user:pass@mail.example:465; null: keep messages at /dev/mail. */
+  smtpUrl: string | null
+  /** The From of every message, e.g. "Kring <kring@example.org>". */
+  from: string
+  /** Messages go out at most this many at once per instance. */
+  concurrency: number
+}
+
 export interface Config {
   env: 'development' | 'production' | 'test'
   host: string
@@ -79,6 +89,7 @@ export interface Config {
   /** How long a graceful stop waits for requests in flight before it exits anyway. */
   shutdownTimeoutMs: number
   search: SearchConfig
+  mail: MailConfig
   sessionSecret: string
   secureCookies: boolean
   seedDemo: boolean
@@ -148,6 +159,17 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonl
   if (sessionIdleDays > sessionMaxDays)
     throw new ConfigError('KRING_SESSION_IDLE_DAYS must not be longer than KRING_SESSION_MAX_DAYS.')
 
+  const smtpUrl = nonEmpty(env.SMTP_URL)
+  if (smtpUrl && !/^smtps?:\/\/[^\s]+$/.test(smtpUrl))
+    throw new ConfigError('SMTP_URL must look like smtp://host:587 or smtps://user:password@host:465.')
+  const mailFrom = nonEmpty(env.MAIL_FROM)
+  if (isProduction && (!smtpUrl || !mailFrom))
+    throw new ConfigError(
+      'NODE_ENV=production needs SMTP_URL and MAIL_FROM (e.g. "Kring <kring@example.org>"): without them nobody gets email.',
+    )
+  if (mailFrom && (/[\r\n]/.test(mailFrom) || !/@[^@\s>]+\.?[^@\s>]*>?\s*$/.test(mailFrom)))
+    throw new ConfigError(`MAIL_FROM must be an address such as "Kring <kring@example.org>", got "${mailFrom}".`)
+
   // Read even without DATABASE_URL, so that a mistyped value is refused before it matters.
   const pool = parsePool(env)
 
@@ -181,6 +203,11 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonl
       3_600_000,
     ),
     search: { url: meiliUrl ?? null, masterKey: meiliKey ?? null, indexPrefix: env.MEILI_INDEX_PREFIX ?? '' },
+    mail: {
+      smtpUrl: smtpUrl ?? null,
+      from: mailFrom ?? `Kring <kring@${new URL(publicUrl).hostname}>`,
+      concurrency: parseInteger(env.MAIL_CONCURRENCY ?? '5', 'MAIL_CONCURRENCY', 1, 100),
+    },
     sessionSecret,
     secureCookies: isProduction,
     seedDemo: !isProduction && env.KRING_DEMO !== '0',

@@ -77,10 +77,19 @@ t.test('production refuses missing secrets and never seeds the demo', async (t) 
     /KRING_TRUSTED_PROXIES/,
     'only a trusted proxy can say the browser used HTTPS',
   )
+  const behindProxy = { ...production, KRING_PUBLIC_URL: 'https://kring.example/', KRING_TRUSTED_PROXIES: 'loopback' }
+  t.throws(() => loadConfig(behindProxy, cwd), /SMTP_URL and MAIL_FROM/, 'without SMTP nobody would get email')
+  t.throws(
+    () => loadConfig({ ...behindProxy, SMTP_URL: 'smtp://mail.example:587' }, cwd),
+    /MAIL_FROM/,
+    'a From address is not guessed in production',
+  )
   const config = loadConfig(
-    { ...production, KRING_PUBLIC_URL: 'https://kring.example/', KRING_TRUSTED_PROXIES: 'loopback' },
+    { ...behindProxy, SMTP_URL: 'smtps://kring:secret@mail.example:465', MAIL_FROM: 'Kring <kring@kring.example>' },
     cwd,
   )
+  t.equal(config.mail.smtpUrl, 'smtps://kring:secret@mail.example:465')
+  t.equal(config.mail.from, 'Kring <kring@kring.example>')
   t.equal(config.publicUrl, 'https://kring.example')
   t.equal(config.seedDemo, false)
   t.equal(config.secureCookies, true)
@@ -92,6 +101,11 @@ t.test('bad values are refused with a message that names them', async (t) => {
   t.throws(() => loadConfig({ NODE_ENV: 'staging' }, cwd), /NODE_ENV/)
   t.throws(() => loadConfig({ MEILI_URL: 'http://x:7700' }, cwd), /MEILI_MASTER_KEY/)
   t.throws(() => loadConfig({ SESSION_SECRET: 'short' }, cwd), /32/)
+  t.throws(() => loadConfig({ SMTP_URL: 'mail.example:25' }, cwd), /SMTP_URL/)
+  t.throws(() => loadConfig({ MAIL_FROM: 'Kring <kring@example.org>\r\nBcc: eve@evil.test' }, cwd), /MAIL_FROM/)
+  t.throws(() => loadConfig({ MAIL_FROM: 'no address here' }, cwd), /MAIL_FROM/)
+  t.equal(loadConfig({}, cwd).mail.smtpUrl, null, 'without SMTP_URL mail is kept at /dev/mail')
+  t.equal(loadConfig({}, cwd).mail.from, 'Kring <kring@127.0.0.1>')
 })
 
 t.test('public URL, trusted proxies, Redis and session lifetimes', async (t) => {

@@ -23,7 +23,21 @@ export interface UsersTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>
   /** When a site or community role of this user last changed: older sessions get a new id on their next request. */
   role_changed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  /** null until the address is confirmed by the link sent at registration. */
+  email_verified_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  /** Every email but account mail (verification, reset) held back. */
+  mail_paused: ColumnType<boolean, boolean | undefined, boolean>
+  /** Kind of email → how it is delivered; a kind missing here takes its default (src/mail/preferences.ts). */
+  email_preferences: ColumnType<Record<string, EmailDelivery>, string | undefined, string>
+  digest_hour: ColumnType<number, number | undefined, number>
+  digest_weekday: ColumnType<number, number | undefined, number>
+  watch_on_start: ColumnType<WatchLevel, WatchLevel | undefined, WatchLevel>
+  watch_on_reply: ColumnType<WatchLevel, WatchLevel | undefined, WatchLevel>
 }
+
+export type WatchLevel = 'watching' | 'tracking' | 'normal' | 'muted'
+export type WatchTarget = 'thread' | 'community' | 'theme'
+export type EmailDelivery = 'immediately' | 'daily' | 'weekly' | 'never'
 
 export interface LoginThrottlesTable {
   email_key: string
@@ -424,7 +438,89 @@ export interface MeetingTopicVotesTable {
   user_id: number
 }
 
+export interface WatchesTable {
+  user_id: number
+  target_type: WatchTarget
+  target_id: number
+  level: WatchLevel
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>
+}
+
+export interface NotificationsTable {
+  id: Generated<string>
+  user_id: number
+  kind: string
+  group_key: string
+  url: string
+  actor_id: number | null
+  data: ColumnType<Record<string, unknown>, string | undefined, string>
+  subject_type: string | null
+  subject_id: number | null
+  count: Generated<number>
+  read_at: Timestamp | null
+  created_at: CreatedAt
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>
+}
+
+export interface ReachEventsTable {
+  id: Generated<string>
+  kind: string
+  payload: ColumnType<Record<string, unknown>, string | undefined, string>
+  created_at: CreatedAt
+  next_attempt_at: ColumnType<Date, Date | string | undefined, Date | string>
+  claimed_until: Timestamp | null
+  attempts: Generated<number>
+  last_error: string | null
+  done_at: Timestamp | null
+}
+
+export interface EmailAttachment {
+  filename: string
+  contentType: string
+  /** Text content (an .ics); binary attachments are not sent by Kring. */
+  content: string
+  /** For text/calendar: REQUEST or CANCEL, also set as the part's method parameter. */
+  method?: string
+}
+
+export interface EmailOutboxTable {
+  id: Generated<string>
+  to_address: string
+  user_id: number | null
+  kind: string
+  locale: string
+  subject: string
+  text_body: string
+  html_body: string
+  message_id: string
+  headers: ColumnType<Record<string, string>, string | undefined, string>
+  attachments: ColumnType<EmailAttachment[], string | undefined, string>
+  status: ColumnType<
+    'pending' | 'sent' | 'failed',
+    'pending' | 'sent' | 'failed' | undefined,
+    'pending' | 'sent' | 'failed'
+  >
+  attempts: Generated<number>
+  next_attempt_at: ColumnType<Date, Date | string | undefined, Date | string>
+  claimed_until: Timestamp | null
+  last_error: string | null
+  raw: string | null
+  created_at: CreatedAt
+  sent_at: Timestamp | null
+}
+
+export interface ScheduledRunsTable {
+  job: string
+  slot: string
+  ran_at: CreatedAt
+}
+
 export interface Database {
+  watches: WatchesTable
+  notifications: NotificationsTable
+  reach_events: ReachEventsTable
+  email_outbox: EmailOutboxTable
+  scheduled_runs: ScheduledRunsTable
   flags: FlagsTable
   review_items: ReviewItemsTable
   moderation_log: ModerationLogTable

@@ -1,4 +1,5 @@
 // Liveness and readiness for load balancers.
+import { mailBacklog, type MailBacklog } from '../mail/outbox.js'
 import type { FastifyInstance } from 'fastify'
 import { sql } from 'kysely'
 import type { Db } from '../db/connect.js'
@@ -26,6 +27,8 @@ export async function healthRoutes(app: FastifyInstance, { db, search }: { db: D
     ])
     // How far the index is behind: changes waiting for Meilisearch, and for how long the oldest has waited.
     const backlog: OutboxBacklog | null = database ? await outboxBacklog(db).catch(() => null) : null
+    // Email waiting for SMTP: a growing backlog with an old oldest message means mail is not going out.
+    const mail: MailBacklog | null = database ? await mailBacklog(db).catch(() => null) : null
     // Reachable but known to miss part of the database (being rebuilt, documents failing): searches may be incomplete.
     const incomplete = search?.status.incomplete ?? null
     const searchState =
@@ -44,6 +47,11 @@ export async function healthRoutes(app: FastifyInstance, { db, search }: { db: D
           pending: backlog.pending,
           failing: backlog.failing,
           oldest_age_seconds: backlog.oldestAgeSeconds,
+        },
+        mail: mail && {
+          pending: mail.pending,
+          failed: mail.failed,
+          oldest_age_seconds: mail.oldestAgeSeconds,
         },
       })
   })

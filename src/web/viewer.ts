@@ -36,6 +36,11 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The route answers a form from someone whose session cannot be read (the login form says so itself). */
     answersWithoutSession?: boolean
+    /**
+     * The route takes a POST without a CSRF token because the POST comes from a mail client, not a form of ours:
+     * RFC 8058 one-click unsubscribe, authorised by the signed token in its URL. Nothing else may set this.
+     */
+    oneClickFromMail?: boolean
   }
 }
 

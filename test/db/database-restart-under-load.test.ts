@@ -35,6 +35,9 @@ t.test('a PostgreSQL restart and terminated backends under load: 503s only, then
     SESSION_SECRET: randomBytes(32).toString('hex'),
     KRING_PUBLIC_URL: 'https://kring.example',
     KRING_TRUSTED_PROXIES: 'loopback',
+    // Production needs SMTP; nothing listens there, so mail would wait in the outbox (this test sends none).
+    SMTP_URL: 'smtp://127.0.0.1:9',
+    MAIL_FROM: 'Kring <kring@example.test>',
   })
   const pid = server.child.pid
   let exitedWith: number | null | undefined

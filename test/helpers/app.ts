@@ -33,6 +33,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     dataDir: '/nonexistent-kring-test-data',
     database: { kind: 'pglite', dataDir: null },
     heavyReads: { max: 2, queueMax: 20, statementTimeoutMs: 3000 },
+    mail: { smtpUrl: null, from: 'Kring <kring@localhost>', concurrency: 5 },
     shutdownTimeoutMs: 10_000,
     search: { url: meili.url, masterKey: meili.masterKey, indexPrefix: `t${randomBytes(4).toString('hex')}_` },
     sessionSecret: randomBytes(32).toString('hex'),
@@ -60,12 +61,19 @@ export interface TestApp {
 
 export async function buildTestApp(
   t: TestContext,
-  options: { config?: Partial<Config>; database?: TestDatabase; db?: Db; logStream?: AppServices['logStream'] } = {},
+  options: {
+    config?: Partial<Config>
+    database?: TestDatabase
+    db?: Db
+    logStream?: AppServices['logStream']
+    /** The mail worker, SMTP timeouts and other services of buildApp. */
+    services?: Omit<AppServices, 'db' | 'logStream'>
+  } = {},
 ): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase(t))
   const config = testConfig({ database: database.config, ...options.config })
   const db = options.db ?? database.db
-  const app = await buildApp(config, { db, logStream: options.logStream })
+  const app = await buildApp(config, { ...options.services, db, logStream: options.logStream })
   t.teardown(() => app.close())
   return { app, db, database, config }
 }

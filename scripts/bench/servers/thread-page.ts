@@ -51,6 +51,7 @@ export function benchConfig(databaseUrl: string, sessionSecret: string): Config 
     dataDir: '/nonexistent-kring-bench-data',
     database: { kind: 'postgres', url: databaseUrl },
     heavyReads: { max: 2, queueMax: 20, statementTimeoutMs: 3000 },
+    mail: { smtpUrl: null, from: 'Kring <kring@localhost>', concurrency: 5 },
     shutdownTimeoutMs: 10_000,
     // The thread page does not search.
     search: { url: null, masterKey: null, indexPrefix: 'bench_' },
