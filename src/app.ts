@@ -30,6 +30,7 @@ import { createSearchClient, type SearchClient } from './search/client.js'
 import { installSearch } from './search/plugin.js'
 import type { WorkerOptions } from './search/worker.js'
 import { installMail } from './mail/plugin.js'
+import { installScheduler, type SchedulerOptions } from './schedule/scheduler.js'
 import type { SmtpTimeouts } from './mail/transport.js'
 import type { MailWorkerOptions } from './mail/worker.js'
 import { installErrorPages, tooManyRequests } from './web/errors.js'
@@ -63,6 +64,8 @@ export interface AppServices {
   searchWorker?: WorkerOptions | false
   /** The mail outbox worker's timings, or false for none (tests call app.mail.drain()). */
   mailWorker?: MailWorkerOptions | false
+  /** The scheduled jobs' ticker, or false for none (tests call app.scheduler.runDue(now) with a clock of their own). */
+  scheduler?: SchedulerOptions | false
   /** SMTP timeouts (tests of a hanging SMTP server shorten them). */
   smtpTimeouts?: SmtpTimeouts
   /** Where log lines go instead of stdout (tests that read what Kring logs). */
@@ -178,6 +181,8 @@ export async function buildApp(config: Readonly<Config>, services: AppServices =
     app.csrfProtection(request, reply, done)
   })
 
+  // Before the domains, so that each can add its scheduled jobs (digests, reminders) when it is registered.
+  installScheduler(app, db, services.scheduler)
   await app.register(healthRoutes, { db, search })
   await app.register(homeRoutes, { db })
   await app.register(accountRoutes, { db, config })

@@ -1,0 +1,162 @@
+// The one way to tell a member something happened: an in-app notification (collapsed with an unread one of the same
+// group: "3 new replies in …") and, when the member wants it at once, an email in the same transaction. Call it in the
+// transaction of the change; fan-out to many watchers goes through reach events (src/notifications/events.ts) instead.
+import { sql, type Kysely } from 'kysely'
+import type { Config } from '../config.js'
+import type { Database } from '../db/database.js'
+import { enqueueEmails, type OutgoingEmail } from '../mail/compose.js'
+import { renderEmail } from '../mail/layout.js'
+import { deliveryFor, type EmailCategory } from '../mail/preferences.js'
+import { signLink } from '../mail/signed-links.js'
+import { isLocale, translate, type Locale } from '../web/i18n.js'
+
+export const notificationKinds = {
+  reply: 'replies',
+  mention: 'replies',
+  watched_post: 'watching',
+  watched_thread: 'watching',
+  watched_article: 'watching',
+  post_approved: 'your_content',
+  post_hidden: 'your_content',
+  article_returned: 'your_content',
+  article_published: 'your_content',
+  article_comment: 'your_content',
+  join_answered: 'communities',
+  invitation: 'communities',
+  meeting_planned: 'meetings',
+  meeting_changed: 'meetings',
+  meeting_cancelled: 'meetings',
+  delegate: 'meetings',
+  action_assigned: 'actions',
+  action_due: 'actions',
+  topic_vote_opened: 'actions',
+  topic_vote_closed: 'actions',
+} as const satisfies Record<string, EmailCategory>
+export type NotificationKind = keyof typeof notificationKinds
+
+/** Kinds whose email is a message of its own (a meeting invitation with its .ics), sent by their domain, not here. */
+const emailedByTheirDomain = new Set<NotificationKind>(['meeting_planned', 'meeting_changed', 'meeting_cancelled'])
+
+export interface NotificationInput {
+  userId: number
+  kind: NotificationKind
+  /** Unread notifications with the same key collapse into one, e.g. `reply:thread:12`. */
+  groupKey: string
+  /** Local path to the exact thing: `/t/12#post-40`, `/library/slug`, `/meetings/3`. */
+  url: string
+  actorId?: number | null
+  /** What it points at, so that it can be left out once that is hidden or deleted. */
+  subject?: { type: 'thread' | 'post' | 'article' | 'comment' | 'meeting' | 'community' | 'action_item'; id: number }
+  /** Values for the texts (`notification.<kind>` in the catalogs): title, community, actor, reason, note, excerpt. */
+  data: Record<string, string | number | null>
+  /** Email thread key (`thread-12`), so that mail clients group messages about one subject. */
+  conversation?: string
+}
+
+type NotifyConfig = Pick<Config, 'publicUrl' | 'sessionSecret'>
+
+/**
+ * Records the notifications and, for recipients who want this category at once, their emails. Never for the actor
+ * themselves. The caller has checked that each recipient may read what the notification points at.
+ */
+export async function notify(
+  trx: Kysely<Database>,
+  config: NotifyConfig,
+  inputs: NotificationInput | NotificationInput[],
+): Promise<void> {
+  const list = (Array.isArray(inputs) ? inputs : [inputs]).filter((input) => input.userId !== input.actorId)
+  if (list.length === 0) return
+  // Collapse: one unread row per (user, group); a second event raises its count and moves it to the top.
+  for (const input of list) {
+    await trx
+      .insertInto('notifications')
+      .values({
+        user_id: input.userId,
+        kind: input.kind,
+        group_key: input.groupKey,
+        url: input.url,
+        actor_id: input.actorId ?? null,
+        data: JSON.stringify(input.data),
+        subject_type: input.subject?.type ?? null,
+        subject_id: input.subject?.id ?? null,
+      })
+      .onConflict((oc) =>
+        oc
+          .columns(['user_id', 'group_key'])
+          .where('read_at', 'is', null)
+          .doUpdateSet({
+            count: sql<number>`notifications.count + 1`,
+            updated_at: sql<Date>`now()`,
+            actor_id: sql<number | null>`excluded.actor_id`,
+            data: sql<string>`excluded.data`,
+          }),
+      )
+      .execute()
+  }
+  await emailAtOnce(trx, config, list)
+}
+
+async function emailAtOnce(trx: Kysely<Database>, config: NotifyConfig, list: NotificationInput[]) {
+  const wanted = list.filter((input) => !emailedByTheirDomain.has(input.kind))
+  if (wanted.length === 0) return
+  const recipients = await trx
+    .selectFrom('users')
+    .select(['id', 'email', 'email_verified_at', 'mail_paused', 'email_preferences', 'locale', 'status'])
+    .where(
+      'id',
+      'in',
+      wanted.map((input) => input.userId),
+    )
+    .execute()
+  const byId = new Map(recipients.map((row) => [row.id, row]))
+  const emails: OutgoingEmail[] = []
+  for (const input of wanted) {
+    const recipient = byId.get(input.userId)
+    if (!recipient) continue
+    const category = notificationKinds[input.kind]
+    if (deliveryFor(recipient, category) !== 'immediately') continue
+    const locale: Locale = isLocale(recipient.locale) ? recipient.locale : 'en'
+    emails.push(notificationEmail(config, locale, recipient, category, input))
+  }
+  await enqueueEmails(trx, config, emails)
+}
+
+/** The signed link that stops one category of email for one member, without logging in. */
+export function unsubscribeUrl(config: NotifyConfig, userId: number, category: EmailCategory): string {
+  return `${config.publicUrl}/unsubscribe/${signLink(config.sessionSecret, 'unsubscribe', `user:${userId}:${category}`)}`
+}
+
+/** The signed link to a member's email preferences, without logging in. */
+export function preferencesUrl(config: NotifyConfig, userId: number): string {
+  return `${config.publicUrl}/settings/notifications/${signLink(config.sessionSecret, 'preferences', `user:${userId}`)}`
+}
+
+function notificationEmail(
+  config: NotifyConfig,
+  locale: Locale,
+  recipient: { id: number; email: string },
+  category: EmailCategory,
+  input: NotificationInput,
+): OutgoingEmail {
+  const vars = { ...input.data, count: 1 }
+  const unsubscribe = unsubscribeUrl(config, recipient.id, category)
+  const excerpt = typeof input.data.excerpt === 'string' ? input.data.excerpt : null
+  const body = renderEmail(locale, {
+    heading: translate(locale, `notification.${input.kind}`, vars),
+    paragraphs: excerpt ? [excerpt] : [],
+    action: { label: translate(locale, 'notification.email.open'), url: `${config.publicUrl}${input.url}` },
+    reason: translate(locale, `notification.email.reason.${category}`),
+    unsubscribeUrl: unsubscribe,
+    preferencesUrl: preferencesUrl(config, recipient.id),
+  })
+  return {
+    to: recipient.email,
+    userId: recipient.id,
+    kind: `notification.${input.kind}`,
+    locale,
+    subject: translate(locale, `notification.${input.kind}`, vars),
+    conversation: input.conversation,
+    unsubscribeUrl: unsubscribe,
+    ...body,
+  }
+}
