@@ -8,6 +8,11 @@ import { cursorParam, pathId } from '../web/params.js'
 const pageSize = 50
 
 export async function devMailRoutes(app: FastifyInstance, { db }: { db: Db }) {
+  // The kept messages hold verification and reset links: only someone on this machine may read them, even when a
+  // development server listens on every interface (HOST=0.0.0.0).
+  app.addHook('onRequest', async (request) => {
+    if (!isLoopback(request.socket.remoteAddress)) throw notFound()
+  })
   app.get('/dev/mail', async (request, reply) => {
     const before = cursorParam((request.query as Record<string, unknown>).before)
     let query = db
@@ -55,4 +60,13 @@ async function findMessage(db: Db, id: number) {
   const row = await db.selectFrom('email_outbox').selectAll().where('id', '=', String(id)).executeTakeFirst()
   if (!row) throw notFound()
   return row
+}
+
+function isLoopback(address: string | undefined): boolean {
+  return (
+    address === '127.0.0.1' ||
+    address === '::1' ||
+    address === '::ffff:127.0.0.1' ||
+    address?.startsWith('127.') === true
+  )
 }

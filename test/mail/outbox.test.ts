@@ -177,6 +177,8 @@ t.test('without SMTP_URL messages are kept and shown at /dev/mail, escaped', asy
   t.match(raw.body, /^Message-ID: <notification\.reply\./m)
   t.match(raw.body, /^Content-Type: multipart\/alternative/m)
   t.equal((await app.inject('/dev/mail/999999')).statusCode, 404)
+  const fromElsewhere = await app.inject({ url: `/dev/mail/${id}/raw`, remoteAddress: '10.0.0.5' })
+  t.equal(fromElsewhere.statusCode, 404, 'the kept messages (with their links) are for this machine only')
 })
 
 t.test('with SMTP_URL set there is no /dev/mail', async (t) => {

@@ -125,6 +125,9 @@ const routeCases: RouteCase[] = [
 const exempt: Record<string, string> = {
   '/invite/:token': 'an invitation names its community to whoever holds the link, and shows no thread or article',
   '/*': 'the files in static/ (the wildcard route of @fastify/static)',
+  '/dev/mail/:id': 'development only, for requests from this machine: the mail Kring would have sent (no SMTP_URL)',
+  '/dev/mail/:id/html': 'development only: the HTML part of a kept message',
+  '/dev/mail/:id/raw': 'development only: a kept message as it would have been sent',
 }
 
 /** Pages without an id that list or index content. */
