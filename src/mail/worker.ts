@@ -35,6 +35,8 @@ export class MailWorker {
   private running: Promise<DrainResult> | null = null
   private again = false
   private stopped = true
+  /** Set by stop() only: a drain called while no worker runs (tests, scripts) must still send everything due. */
+  private stopping = false
   private lastCleanup = 0
   private readonly onEnqueued = () => this.nudge(this.options.nudgeDelayMs ?? 50)
 
@@ -49,6 +51,7 @@ export class MailWorker {
   start() {
     if (!this.stopped) return
     this.stopped = false
+    this.stopping = false
     mailSignal.on('enqueued', this.onEnqueued)
     this.timer = setInterval(() => this.nudge(0), this.options.intervalMs ?? 5_000)
     this.timer.unref()
@@ -57,6 +60,7 @@ export class MailWorker {
 
   async stop() {
     this.stopped = true
+    this.stopping = true
     mailSignal.off('enqueued', this.onEnqueued)
     if (this.timer) clearInterval(this.timer)
     if (this.nudgeTimer) clearTimeout(this.nudgeTimer)
@@ -90,9 +94,9 @@ export class MailWorker {
             const result = await this.sendBatch(batch)
             total.sent += result.sent
             total.failed += result.failed
-            if (this.stopped) break
+            if (this.stopping) break
           }
-        } while (this.again && !this.stopped)
+        } while (this.again && !this.stopping)
         if (Date.now() - this.lastCleanup > 3_600_000) {
           this.lastCleanup = Date.now()
           await deleteOldSentEmails(this.db)

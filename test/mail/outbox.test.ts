@@ -4,7 +4,7 @@
 import t from 'tap'
 import type { Kysely } from 'kysely'
 import type { Database } from '../../src/db/database.js'
-import { enqueueEmail, type OutgoingEmail } from '../../src/mail/compose.js'
+import { enqueueEmail, enqueueEmails, type OutgoingEmail } from '../../src/mail/compose.js'
 import { renderEmail } from '../../src/mail/layout.js'
 import { buildTestApp } from '../helpers/app.js'
 import { startSmtp } from '../helpers/smtp.js'
@@ -28,6 +28,11 @@ function message(overrides: Partial<OutgoingEmail> = {}): OutgoingEmail {
   }
 }
 
+/** The mail settings of an app that sends through the test's SMTP server. */
+function smtpMail(url: string) {
+  return { smtpUrl: url, from: 'Kring <kring@example.test>', concurrency: 2 }
+}
+
 async function enqueue(db: Kysely<Database>, email: OutgoingEmail) {
   await db.transaction().execute((trx) => enqueueEmail(trx, { publicUrl: 'http://localhost:80' }, email))
 }
@@ -35,7 +40,7 @@ async function enqueue(db: Kysely<Database>, email: OutgoingEmail) {
 t.test('a message goes out over SMTP with text and HTML, threading and one-click unsubscribe headers', async (t) => {
   const smtp = await startSmtp(t)
   const { app, db } = await buildTestApp(t, {
-    config: { mail: { smtpUrl: smtp.url, from: 'Kring <kring@example.test>', concurrency: 2 } },
+    config: { mail: smtpMail(smtp.url) },
   })
   await enqueue(db, message())
   const result = await app.mail.drain()
@@ -58,10 +63,25 @@ t.test('a message goes out over SMTP with text and HTML, threading and one-click
   t.equal(row.raw, null, 'with real SMTP no copy of the message is kept')
 })
 
+t.test('one drain sends every due message, not only the first batch', async (t) => {
+  const smtp = await startSmtp(t)
+  const { app, db } = await buildTestApp(t, { config: { mail: smtpMail(smtp.url) } })
+  await db.transaction().execute((trx) =>
+    enqueueEmails(
+      trx,
+      { publicUrl: 'http://localhost:80' },
+      Array.from({ length: 150 }, (_, i) => message({ to: `member${i}@example.test` })),
+    ),
+  )
+  t.same(await app.mail.drain(), { sent: 150, failed: 0 })
+  await smtp.waitFor(150)
+  t.equal(new Set(smtp.received.map((mail) => mail.envelopeTo[0])).size, 150, 'each member got their own message')
+})
+
 t.test('CR and LF in a subject never start a header of their own', async (t) => {
   const smtp = await startSmtp(t)
   const { app, db } = await buildTestApp(t, {
-    config: { mail: { smtpUrl: smtp.url, from: 'Kring <kring@example.test>', concurrency: 2 } },
+    config: { mail: smtpMail(smtp.url) },
   })
   await enqueue(db, message({ subject: 'Hello\r\nBcc: eve@evil.test\r\n\r\nInjected body' }))
   await app.mail.drain()
@@ -82,7 +102,7 @@ t.test('an address with header syntax is refused before it reaches the outbox', 
 t.test('a message written in a transaction that rolls back is never sent', async (t) => {
   const smtp = await startSmtp(t)
   const { app, db } = await buildTestApp(t, {
-    config: { mail: { smtpUrl: smtp.url, from: 'Kring <kring@example.test>', concurrency: 2 } },
+    config: { mail: smtpMail(smtp.url) },
   })
   await t.rejects(
     db.transaction().execute(async (trx) => {
@@ -101,7 +121,7 @@ t.test(
     const port = first.port
     await first.close()
     const { app, db } = await buildTestApp(t, {
-      config: { mail: { smtpUrl: `smtp://127.0.0.1:${port}`, from: 'Kring <kring@example.test>', concurrency: 2 } },
+      config: { mail: smtpMail(`smtp://127.0.0.1:${port}`) },
       services: { smtpTimeouts: { connectionTimeoutMs: 1000, greetingTimeoutMs: 1000, socketTimeoutMs: 1000 } },
     })
     await enqueue(db, message())
@@ -135,7 +155,7 @@ t.test(
     const smtp = await startSmtp(t)
     smtp.refuseWith({ code: 550, message: 'No such user here' })
     const { app, db } = await buildTestApp(t, {
-      config: { mail: { smtpUrl: smtp.url, from: 'Kring <kring@example.test>', concurrency: 2 } },
+      config: { mail: smtpMail(smtp.url) },
     })
     await enqueue(db, message())
     for (let attempt = 0; attempt < 3; attempt++) {
@@ -184,7 +204,7 @@ t.test('without SMTP_URL messages are kept and shown at /dev/mail, escaped', asy
 t.test('with SMTP_URL set there is no /dev/mail', async (t) => {
   const smtp = await startSmtp(t)
   const { app } = await buildTestApp(t, {
-    config: { mail: { smtpUrl: smtp.url, from: 'Kring <kring@example.test>', concurrency: 2 } },
+    config: { mail: smtpMail(smtp.url) },
   })
   t.equal((await app.inject('/dev/mail')).statusCode, 404)
 })
