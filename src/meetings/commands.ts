@@ -10,6 +10,8 @@ import { conflict, forbidden, notFound } from '../web/errors.js'
 import type { StaleEdit } from '../web/edit-version.js'
 import { slugify } from '../web/params.js'
 import type { ActionItemData, MeetingData, RoomData } from './fields.js'
+import { announceMeeting, type MeetingMailConfig } from './mail.js'
+import { notifyActionAssigned, notifyDelegate, notifyTopicVote } from './notices.js'
 
 type Trx = Transaction<Database>
 
@@ -49,6 +51,8 @@ export async function createMeeting(
     themeIds: number[]
     fromTopicId?: number
     isDemo?: boolean
+    /** Tells the members (notifications and invitations); without it (the demo's seed) nobody is told. */
+    reach?: MeetingMailConfig
   },
 ): Promise<number> {
   const agendaHtml = renderAgenda(input.data.agendaMd)
@@ -86,6 +90,12 @@ export async function createMeeting(
       targetId: row.id,
       communityId: input.communityId,
     })
+    if (input.reach)
+      await announceMeeting(trx, input.reach, {
+        meetingId: row.id,
+        kind: 'meeting_planned',
+        actorId: input.organiserId,
+      })
     return row.id
   })
 }
@@ -127,6 +137,7 @@ export async function editMeeting(
     data: MeetingData
     themeIds: number[]
     version: number | null
+    reach?: MeetingMailConfig
   },
 ): Promise<MeetingChange | StaleEdit<{ title: string; bodyHtml: string; version: number }>> {
   const agendaHtml = renderAgenda(input.data.agendaMd)
@@ -136,7 +147,7 @@ export async function editMeeting(
     if (state !== 'ok') return { ok: false, reason: state }
     const current = await trx
       .selectFrom('meetings')
-      .select(['title', 'agenda_html', 'sequence'])
+      .select(['title', 'agenda_html', 'sequence', 'starts_at', 'ends_at', 'online_url'])
       .where('id', '=', input.meetingId)
       .executeTakeFirstOrThrow()
     if (meetingFormVersion(current) !== input.version) {
@@ -176,6 +187,19 @@ export async function editMeeting(
       targetId: input.meetingId,
       communityId: input.communityId,
     })
+    // Calendar apps and members need to hear of a new time, place or title; a reworded agenda is not worth an email
+    // (the raised SEQUENCE still lets the next update replace the event).
+    const moved =
+      current.starts_at.getTime() !== data.startsAt.getTime() ||
+      current.ends_at.getTime() !== data.endsAt.getTime() ||
+      current.online_url !== data.onlineUrl ||
+      current.title !== data.title
+    if (input.reach && moved)
+      await announceMeeting(trx, input.reach, {
+        meetingId: input.meetingId,
+        kind: 'meeting_changed',
+        actorId: input.actorId,
+      })
     return { ok: true }
   })
 }
@@ -183,7 +207,13 @@ export async function editMeeting(
 /** Cancels once: the meeting stays (with its reason) so members and calendar feeds learn it will not take place. */
 export async function cancelMeeting(
   db: Db,
-  input: { meetingId: number; actorId: number; communityId: number; reason: string | null },
+  input: {
+    meetingId: number
+    actorId: number
+    communityId: number
+    reason: string | null
+    reach?: MeetingMailConfig
+  },
 ): Promise<MeetingChange> {
   return db.transaction().execute(async (trx) => {
     await lockModerator(trx, input.actorId, input.communityId)
@@ -207,6 +237,12 @@ export async function cancelMeeting(
       communityId: input.communityId,
       reason: input.reason,
     })
+    if (input.reach)
+      await announceMeeting(trx, input.reach, {
+        meetingId: input.meetingId,
+        kind: 'meeting_cancelled',
+        actorId: input.actorId,
+      })
     return { ok: true }
   })
 }
@@ -214,10 +250,22 @@ export async function cancelMeeting(
 /** Says yes or no; a delegate is someone who goes on the member's behalf and then counts as attending. */
 export async function setAttendance(
   db: Db,
-  input: { meetingId: number; userId: number; attending: boolean; delegateId: number | null },
+  input: {
+    meetingId: number
+    userId: number
+    attending: boolean
+    delegateId: number | null
+    reach?: MeetingMailConfig
+  },
 ) {
   await db.transaction().execute(async (trx) => {
     await lockMeetingActor(trx, input.meetingId, input.userId, 'member', { planned: true })
+    const before = await trx
+      .selectFrom('meeting_attendance')
+      .select('delegate_id')
+      .where('meeting_id', '=', input.meetingId)
+      .where('user_id', '=', input.userId)
+      .executeTakeFirst()
     // An upsert: the same answer sent twice at once is one row, as when it is sent twice in a row.
     await trx
       .insertInto('meeting_attendance')
@@ -234,6 +282,13 @@ export async function setAttendance(
           .doUpdateSet({ attending: input.attending, delegate_id: input.delegateId, updated_at: new Date() }),
       )
       .execute()
+    // Told once when named, not again when the member sends the same answer twice.
+    if (input.reach && input.delegateId !== null && input.delegateId !== before?.delegate_id)
+      await notifyDelegate(trx, input.reach, {
+        meetingId: input.meetingId,
+        memberId: input.userId,
+        delegateId: input.delegateId,
+      })
   })
 }
 
@@ -400,7 +455,14 @@ export async function updateRoomNotes(
 /** With `actorId`: a moderator of the meeting's community, checked under lock. */
 export async function addActionItem(
   db: Db,
-  input: { meetingId: number; text: string; ownerId: number | null; dueOn: string | null; actorId?: number },
+  input: {
+    meetingId: number
+    text: string
+    ownerId: number | null
+    dueOn: string | null
+    actorId?: number
+    reach?: MeetingMailConfig
+  },
 ): Promise<number> {
   return db.transaction().execute(async (trx) => {
     if (input.actorId !== undefined) await lockMeetingActor(trx, input.meetingId, input.actorId, 'moderator')
@@ -410,6 +472,12 @@ export async function addActionItem(
       .values({ meeting_id: input.meetingId, text: input.text, owner_id: input.ownerId, due_on: input.dueOn })
       .returning('id')
       .executeTakeFirstOrThrow()
+    if (input.reach && input.ownerId !== null)
+      await notifyActionAssigned(trx, input.reach, {
+        itemId: row.id,
+        ownerId: input.ownerId,
+        actorId: input.actorId ?? null,
+      })
     return row.id
   })
 }
@@ -455,6 +523,7 @@ export async function editActionItem(
     communityId: number
     data: ActionItemData
     version: number | null
+    reach?: MeetingMailConfig
   },
 ): Promise<MeetingChange | StaleEdit<{ title: string; version: number }>> {
   return db.transaction().execute(async (trx) => {
@@ -464,7 +533,7 @@ export async function editActionItem(
     const { data } = input
     const current = await trx
       .selectFrom('meeting_action_items')
-      .select(['text', 'version'])
+      .select(['text', 'version', 'owner_id'])
       .where('id', '=', input.itemId)
       .where('meeting_id', '=', input.meetingId)
       .forNoKeyUpdate()
@@ -493,6 +562,12 @@ export async function editActionItem(
       targetId: input.itemId,
       communityId: input.communityId,
     })
+    if (input.reach && data.ownerId !== null && data.ownerId !== current.owner_id)
+      await notifyActionAssigned(trx, input.reach, {
+        itemId: input.itemId,
+        ownerId: data.ownerId,
+        actorId: input.actorId,
+      })
     return { ok: true }
   })
 }
@@ -641,7 +716,7 @@ export async function removeQuestion(
 
 export async function proposeTopic(
   db: Db,
-  input: { communityId: number; proposerId: number; title: string },
+  input: { communityId: number; proposerId: number; title: string; reach?: MeetingMailConfig },
 ): Promise<number> {
   return db.transaction().execute(async (trx) => {
     await lockActiveActor(trx, input.proposerId, { communityId: input.communityId, need: 'member' })
@@ -650,6 +725,13 @@ export async function proposeTopic(
       .values({ community_id: input.communityId, proposer_id: input.proposerId, title: input.title })
       .returning('id')
       .executeTakeFirstOrThrow()
+    if (input.reach)
+      await notifyTopicVote(trx, input.reach, {
+        communityId: input.communityId,
+        kind: 'topic_vote_opened',
+        topicId: row.id,
+        actorId: input.proposerId,
+      })
     return row.id
   })
 }
@@ -674,7 +756,10 @@ export async function voteTopic(db: Db, topicId: number, userId: number): Promis
 }
 
 /** Closes the vote: the most voted open topic wins (earliest on a tie), the others close. */
-export async function closeTopicVote(db: Db, input: { communityId: number; actorId: number }): Promise<number | null> {
+export async function closeTopicVote(
+  db: Db,
+  input: { communityId: number; actorId: number; reach?: MeetingMailConfig },
+): Promise<number | null> {
   return db.transaction().execute(async (trx) => {
     await lockModerator(trx, input.actorId, input.communityId)
     const open = await trx
@@ -709,6 +794,13 @@ export async function closeTopicVote(db: Db, input: { communityId: number; actor
       targetId: winner.id,
       communityId: input.communityId,
     })
+    if (input.reach)
+      await notifyTopicVote(trx, input.reach, {
+        communityId: input.communityId,
+        kind: 'topic_vote_closed',
+        topicId: winner.id,
+        actorId: input.actorId,
+      })
     return winner.id
   })
 }

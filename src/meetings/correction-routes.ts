@@ -121,6 +121,7 @@ export async function correctionRoutes(app: FastifyInstance, { db }: { db: Db })
         communityId: community.id,
         data,
         version,
+        reach: app.config,
       })
       if (!result.ok && result.reason === 'stale')
         return itemPage(request, reply.code(409), meeting, item, input, result.current.version, {}, result.current)

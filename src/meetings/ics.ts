@@ -1,4 +1,6 @@
 // iCalendar (RFC 5545) output for meetings: escaped text, lines folded at 75 octets, CRLF endings.
+import { headerText } from '../mail/header-text.js'
+
 export interface IcsEvent {
   uid: string
   start: Date
@@ -12,7 +14,16 @@ export interface IcsEvent {
   sequence: number
   /** A cancelled event stays in the feed with STATUS:CANCELLED, so subscribed calendars remove it instead of keeping it. */
   cancelled: boolean
+  /** For invitations by email (iTIP, RFC 5546): who organises and whom it is sent to. */
+  organizer?: { name: string; email: string }
+  attendee?: string
 }
+
+/** PUBLISH for feeds; REQUEST and CANCEL for invitations, updates and cancellations sent by email. */
+export type IcsMethod = 'PUBLISH' | 'REQUEST' | 'CANCEL'
+
+/** A parameter value (CN=...): quoted, and without the characters a quoted value may not hold (RFC 5545 §3.2). */
+const paramText = (value: string) => `"${headerText(value, 100).replace(/"/g, "'")}"`
 
 /** TEXT values: backslash, semicolon, comma and newlines are escaped (RFC 5545 §3.3.11). */
 export function escapeText(value: string): string {
@@ -50,13 +61,13 @@ const stamp = (date: Date) =>
     .replace(/[-:]/g, '')
     .replace(/\.\d{3}/, '')
 
-export function calendar(name: string, events: IcsEvent[]): string {
+export function calendar(name: string, events: IcsEvent[], method: IcsMethod = 'PUBLISH'): string {
   const lines = [
     'BEGIN:VCALENDAR',
     'VERSION:2.0',
     'PRODID:-//Kring//Meetings//EN',
     'CALSCALE:GREGORIAN',
-    'METHOD:PUBLISH',
+    `METHOD:${method}`,
     `X-WR-CALNAME:${escapeText(name)}`,
   ]
   for (const event of events) {
@@ -72,6 +83,8 @@ export function calendar(name: string, events: IcsEvent[]): string {
       `URL:${event.url}`,
     )
     if (event.location) lines.push(`LOCATION:${escapeText(event.location)}`)
+    if (event.organizer) lines.push(`ORGANIZER;CN=${paramText(event.organizer.name)}:mailto:${event.organizer.email}`)
+    if (event.attendee) lines.push(`ATTENDEE;ROLE=REQ-PARTICIPANT;RSVP=FALSE:mailto:${event.attendee}`)
     if (event.cancelled) lines.push('STATUS:CANCELLED')
     lines.push('END:VEVENT')
   }

@@ -101,7 +101,13 @@ export async function participationRoutes(app: FastifyInstance, { db }: { db: Db
       delegateId = await memberField(community.id, field(request.body, 'delegate'))
       if (delegateId === null || delegateId === viewer.id) throw badRequest('meetings.error.delegate_invalid')
     }
-    await setAttendance(db, { meetingId: meeting.id, userId: viewer.id, attending: answer === 'yes', delegateId })
+    await setAttendance(db, {
+      meetingId: meeting.id,
+      userId: viewer.id,
+      attending: answer === 'yes',
+      delegateId,
+      reach: app.config,
+    })
     setFlash(reply, 'meetings.flash.attendance_saved')
     return reply.redirect(back(meeting.id, '#attendance'), 303)
   })
@@ -278,7 +284,7 @@ export async function participationRoutes(app: FastifyInstance, { db }: { db: Db
     const input = readActionItemForm(request.body)
     const { data, errors } = checkActionItem(input, await memberIds(community.id))
     if (!data) throw refusedText(firstError(errors, ['text', 'owner', 'due_on']), input.text)
-    await addActionItem(db, { meetingId: meeting.id, ...data, actorId: viewerOf(request).id })
+    await addActionItem(db, { meetingId: meeting.id, ...data, actorId: viewerOf(request).id, reach: app.config })
     setFlash(reply, 'meetings.flash.item_added')
     return reply.redirect(back(meeting.id, '#items'), 303)
   })
@@ -305,7 +311,7 @@ export async function participationRoutes(app: FastifyInstance, { db }: { db: Db
     if (problem === 'blank') throw badRequest('meetings.error.topic_title')
     if (problem === 'characters') throw refusedText(forbiddenCharactersMessage, title)
     if (title.length > limits.title) throw textTooLong(title, limits.title)
-    await proposeTopic(db, { communityId: community.id, proposerId: viewerOf(request).id, title })
+    await proposeTopic(db, { communityId: community.id, proposerId: viewerOf(request).id, title, reach: app.config })
     setFlash(reply, 'meetings.flash.topic_proposed')
     return reply.redirect(`/c/${community.slug}/meetings#topics`, 303)
   })
@@ -324,7 +330,11 @@ export async function participationRoutes(app: FastifyInstance, { db }: { db: Db
   app.post('/c/:slug/topics/close', { schema: withCsrf() }, async (request, reply) => {
     const { community, access } = await communityForViewer(db, request, params(request).slug)
     if (!mayPlan(access)) throw forbidden('meetings.error.not_moderator')
-    const winner = await closeTopicVote(db, { communityId: community.id, actorId: viewerOf(request).id })
+    const winner = await closeTopicVote(db, {
+      communityId: community.id,
+      actorId: viewerOf(request).id,
+      reach: app.config,
+    })
     if (winner === null) throw conflict('meetings.error.no_open_topics')
     setFlash(reply, 'meetings.flash.vote_closed')
     return reply.redirect(`/c/${community.slug}/meetings#topics`, 303)

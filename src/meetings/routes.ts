@@ -18,6 +18,7 @@ import { fieldMessages, textTooLong } from '../web/limits.js'
 import { editVersion } from '../web/edit-version.js'
 import { calendar, type IcsEvent } from './ics.js'
 import { correctionRoutes } from './correction-routes.js'
+import { addMeetingJobs } from './reminders.js'
 import { participationRoutes } from './participation-routes.js'
 import {
   mayEditNotes,
@@ -62,6 +63,7 @@ const meetingFields = [
 export async function meetingRoutes(app: FastifyInstance, { db }: { db: Db }) {
   await app.register(participationRoutes, { db })
   await app.register(correctionRoutes, { db })
+  addMeetingJobs(app.scheduler)
 
   const origin = (request: FastifyRequest) => publicOrigin(request)
   type EventSource = Pick<
@@ -235,6 +237,7 @@ export async function meetingRoutes(app: FastifyInstance, { db }: { db: Db }) {
         data,
         themeIds: themes.ids,
         fromTopicId: fromTopic ?? undefined,
+        reach: app.config,
       })
       request.log.info({ meetingId: id, userId: viewerOf(request).id }, 'meeting planned')
       setFlash(reply, 'meetings.flash.planned')
@@ -299,6 +302,7 @@ export async function meetingRoutes(app: FastifyInstance, { db }: { db: Db }) {
         data,
         themeIds: themes.ids,
         version,
+        reach: app.config,
       })
       if (!result.ok && result.reason === 'stale')
         return formPage(request, reply.code(409), community, values, {}, meeting, {
@@ -325,6 +329,7 @@ export async function meetingRoutes(app: FastifyInstance, { db }: { db: Db }) {
         actorId: userId,
         communityId: community.id,
         reason: reason || null,
+        reach: app.config,
       })
       if (!result.ok) throw refusal(result.reason)
       request.log.info({ meetingId: meeting.id, userId }, 'meeting cancelled')

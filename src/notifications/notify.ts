@@ -34,8 +34,14 @@ export const notificationKinds = {
 } as const satisfies Record<string, EmailCategory>
 export type NotificationKind = keyof typeof notificationKinds
 
-/** Kinds whose email is a message of its own (a meeting invitation with its .ics), sent by their domain, not here. */
-const emailedByTheirDomain = new Set<NotificationKind>(['meeting_planned', 'meeting_changed', 'meeting_cancelled'])
+/** Kinds whose email is a message of its own (a meeting invitation with its .ics, a delegate's briefing), sent by their
+ * domain, not here. */
+const emailedByTheirDomain = new Set<NotificationKind>([
+  'meeting_planned',
+  'meeting_changed',
+  'meeting_cancelled',
+  'delegate',
+])
 
 export interface NotificationInput {
   userId: number
