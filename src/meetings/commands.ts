@@ -265,6 +265,8 @@ export async function setAttendance(
       .select('delegate_id')
       .where('meeting_id', '=', input.meetingId)
       .where('user_id', '=', input.userId)
+      // Locked when it exists, so the same delegate sent twice at once is announced once.
+      .forUpdate()
       .executeTakeFirst()
     // An upsert: the same answer sent twice at once is one row, as when it is sent twice in a row.
     await trx

@@ -85,16 +85,24 @@ export const localeOf = (recipient: { locale: string | null }): Locale =>
 export const zoneOf = (recipient: { time_zone: string | null }, meeting: { time_zone: string }) =>
   recipient.time_zone && isTimeZone(recipient.time_zone) ? recipient.time_zone : meeting.time_zone
 
+const timeFormats = new Map<string, Intl.DateTimeFormat>()
+/** Only the time of day; kept per language and zone, since an invitation to a big community formats it per member. */
+function timeOnly(locale: Locale, zone: string, date: Date): string {
+  const key = `${locale}|${zone}`
+  let format = timeFormats.get(key)
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : locale, { timeStyle: 'short', timeZone: zone })
+    timeFormats.set(key, format)
+  }
+  return format.format(date)
+}
+
 /** "18 Jun 2027, 14:00 – 15:30 (Europe/Amsterdam)" in the recipient's language and zone. */
 export function whenText(locale: Locale, zone: string, meeting: { starts_at: Date; ends_at: Date }): string {
   const start = formatDateTime(meeting.starts_at, locale, zone)
   const sameDay =
     formatDateTime(meeting.starts_at, locale, zone, 'date') === formatDateTime(meeting.ends_at, locale, zone, 'date')
-  const end = sameDay
-    ? new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : locale, { timeStyle: 'short', timeZone: zone }).format(
-        meeting.ends_at,
-      )
-    : formatDateTime(meeting.ends_at, locale, zone)
+  const end = sameDay ? timeOnly(locale, zone, meeting.ends_at) : formatDateTime(meeting.ends_at, locale, zone)
   return `${start} – ${end} (${zone})`
 }
 
