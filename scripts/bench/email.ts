@@ -89,14 +89,12 @@ async function generate(db: Db) {
     await db
       .insertInto('watches')
       .values(
-        watchers
-          .slice(i, i + 500)
-          .map((row) => ({
-            user_id: row.id,
-            target_type: 'thread' as const,
-            target_id: watched,
-            level: 'watching' as const,
-          })),
+        watchers.slice(i, i + 500).map((row) => ({
+          user_id: row.id,
+          target_type: 'thread' as const,
+          target_id: watched,
+          level: 'watching' as const,
+        })),
       )
       .execute()
   return { email: 'replier@bench.test', password, watched, quiet }
