@@ -69,7 +69,8 @@ t.test('a new reply reaches the watchers of its thread and community', async (t)
   t.same(await kindsOf(db, author), ['reply'], 'the author was told directly, once')
   for (const user of [replier, muter, tracker, normal, suspended])
     t.same(await kindsOf(db, user), [], `${user.displayName} hears nothing`)
-  t.equal(JSON.parse((await client.get('/readyz')).body).reach.pending, 0)
+  const after = JSON.parse((await client.get('/readyz')).body) as { reach: { pending: number } }
+  t.equal(after.reach.pending, 0)
 
   const watcherClient = await loggedIn(app, threadWatcher)
   const page = await watcherClient.get('/notifications')
