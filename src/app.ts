@@ -30,6 +30,9 @@ import { createSearchClient, type SearchClient } from './search/client.js'
 import { installSearch } from './search/plugin.js'
 import type { WorkerOptions } from './search/worker.js'
 import { installMail } from './mail/plugin.js'
+import { installBell } from './notifications/bell.js'
+import { installNotifications } from './notifications/plugin.js'
+import type { ReachWorkerOptions } from './notifications/reach-worker.js'
 import { installScheduler, type SchedulerOptions } from './schedule/scheduler.js'
 import type { SmtpTimeouts } from './mail/transport.js'
 import type { MailWorkerOptions } from './mail/worker.js'
@@ -64,6 +67,8 @@ export interface AppServices {
   searchWorker?: WorkerOptions | false
   /** The mail outbox worker's timings, or false for none (tests call app.mail.drain()). */
   mailWorker?: MailWorkerOptions | false
+  /** The reach worker (fan-out to watchers) timings, or false for none (tests call app.reach.drain()). */
+  reachWorker?: ReachWorkerOptions | false
   /** The scheduled jobs' ticker, or false for none (tests call app.scheduler.runDue(now) with a clock of their own). */
   scheduler?: SchedulerOptions | false
   /** SMTP timeouts (tests of a hanging SMTP server shorten them). */
@@ -164,6 +169,7 @@ export async function buildApp(config: Readonly<Config>, services: AppServices =
   await app.register(fastifyStatic, { root: staticDir, prefix: '/static/', maxAge: '1h', index: false })
   installRequestIdHeader(app)
   installViewer(app, db, config.session)
+  installBell(app, db)
   await installViews(app, { cache: config.cacheTemplates })
   // After the hooks above: a malformed URL's page has the security headers, the request id and the viewer's language.
   installMalformedUrlCheck(app)
@@ -203,6 +209,7 @@ export async function buildApp(config: Readonly<Config>, services: AppServices =
   })
   await installSearch(app, { db, search, worker: services.searchWorker })
   await installMail(app, { db, worker: services.mailWorker, smtpTimeouts: services.smtpTimeouts })
+  await installNotifications(app, { db, worker: services.reachWorker })
 
   const sweep = setInterval(
     () => {

@@ -2,6 +2,8 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { sql, type Transaction } from 'kysely'
 import type { Db } from '../db/connect.js'
+import { announceJoinAnswer } from '../notifications/producers.js'
+import type { NotifyConfig } from '../notifications/notify.js'
 import type { Database } from '../db/database.js'
 import { renderMarkdown } from '../markdown/render.js'
 import { enqueueSearch } from '../search/outbox.js'
@@ -187,7 +189,15 @@ export async function joinCommunity(
 
 export async function decideJoinRequest(
   db: Db,
-  input: { communityId: number; userId: number; approve: boolean; reason: string | null; moderatorId: number },
+  input: {
+    communityId: number
+    userId: number
+    approve: boolean
+    reason: string | null
+    moderatorId: number
+    /** Tell the member who asked what the answer is. */
+    reach?: NotifyConfig
+  },
 ): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
     await lockModerator(trx, input.moderatorId, input.communityId)
@@ -209,6 +219,13 @@ export async function decideJoinRequest(
         .where('user_id', '=', input.userId)
         .execute()
     }
+    if (input.reach)
+      await announceJoinAnswer(trx, input.reach, {
+        communityId: input.communityId,
+        userId: input.userId,
+        approved: input.approve,
+        moderatorId: input.moderatorId,
+      })
     return true
   })
 }

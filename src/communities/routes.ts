@@ -158,6 +158,7 @@ export async function communityRoutes(app: FastifyInstance, { db }: { db: Db }) 
         approve: decision === 'approve',
         reason,
         moderatorId: viewer.id,
+        reach: app.config,
       })
       setFlash(reply, done ? `communities.flash.request_${decision}d` : 'communities.flash.request_gone')
       return reply.redirect(`/c/${community.slug}/members`, 303)

@@ -11,6 +11,8 @@ import { forbidden } from '../web/errors.js'
 import type { StaleEdit } from '../web/edit-version.js'
 import { earlierSubmission, isDuplicateSubmission, recordSubmission } from '../web/form-submission.js'
 import { placeReply } from './reply-path.js'
+import { announceReply, announceThread } from '../notifications/producers.js'
+import type { NotifyConfig } from '../notifications/notify.js'
 
 type Trx = Transaction<Database>
 
@@ -56,6 +58,8 @@ export async function startThread(
     submissionKey: string | null
     createdAt?: Date
     forceReview?: boolean
+    /** Tell watchers (after commit) when the thread is visible at once; without it nobody is told (scripts, seeds). */
+    reach?: NotifyConfig
   },
 ): Promise<WriteResult & { threadId?: number; pending?: boolean }> {
   let threadId: number | undefined
@@ -99,6 +103,8 @@ export async function startThread(
           })
           .where('id', '=', input.communityId)
           .execute()
+        // Pending threads are announced when approved (src/moderation/commands.ts), not before.
+        if (input.reach) await announceThread(trx, thread.id)
       }
       const url = threadUrl(thread.id)
       await recordSubmission(trx, input.submissionKey, input.authorId, url)
@@ -154,6 +160,8 @@ export async function replyToThread(
     submissionKey: string | null
     createdAt?: Date
     forceReview?: boolean
+    /** Tell the addressee now and watchers after commit; without it nobody is told (scripts, seeds). */
+    reach?: NotifyConfig
   },
 ): Promise<WriteResult & { postId?: number; pending?: boolean }> {
   let postId: number | undefined
@@ -231,6 +239,8 @@ export async function replyToThread(
           .set({ last_activity_at: sql`greatest(coalesce(last_activity_at, ${now}), ${now})` })
           .where('id', '=', thread.community_id)
           .execute()
+        // A pending reply tells nobody until a moderator approves it.
+        if (input.reach) await announceReply(trx, input.reach, inserted.id)
       }
       const url = replyUrl(input.threadId, inserted.id)
       await recordSubmission(trx, input.submissionKey, input.authorId, url)

@@ -195,6 +195,7 @@ export async function discussionRoutes(
         themeIds: themes.ids,
         submissionKey: validSubmissionKey(field(request.body, 'submission_key')),
         forceReview: watched?.action === 'queue',
+        reach: app.config,
       })
       if (!result.ok) throw forbidden()
       request.log.info(
@@ -350,6 +351,7 @@ export async function discussionRoutes(
         bodyMd: body,
         submissionKey,
         forceReview: watched?.action === 'queue',
+        reach: app.config,
       })
       if (!result.ok) {
         const status = result.reason === 'thread_gone' ? 410 : result.reason === 'thread_locked' ? 403 : 400

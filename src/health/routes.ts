@@ -1,5 +1,6 @@
 // Liveness and readiness for load balancers.
 import { mailBacklog, type MailBacklog } from '../mail/outbox.js'
+import { reachBacklog, type ReachBacklog } from '../notifications/events.js'
 import type { FastifyInstance } from 'fastify'
 import { sql } from 'kysely'
 import type { Db } from '../db/connect.js'
@@ -29,6 +30,8 @@ export async function healthRoutes(app: FastifyInstance, { db, search }: { db: D
     const backlog: OutboxBacklog | null = database ? await outboxBacklog(db).catch(() => null) : null
     // Email waiting for SMTP: a growing backlog with an old oldest message means mail is not going out.
     const mail: MailBacklog | null = database ? await mailBacklog(db).catch(() => null) : null
+    // Fan-out to watchers waiting for the reach worker: a growing backlog means watchers are not being told.
+    const reach: ReachBacklog | null = database ? await reachBacklog(db).catch(() => null) : null
     // Reachable but known to miss part of the database (being rebuilt, documents failing): searches may be incomplete.
     const incomplete = search?.status.incomplete ?? null
     const searchState =
@@ -52,6 +55,11 @@ export async function healthRoutes(app: FastifyInstance, { db, search }: { db: D
           pending: mail.pending,
           failed: mail.failed,
           oldest_age_seconds: mail.oldestAgeSeconds,
+        },
+        reach: reach && {
+          pending: reach.pending,
+          failing: reach.failing,
+          oldest_age_seconds: reach.oldestAgeSeconds,
         },
       })
   })

@@ -4,6 +4,8 @@ import type { Db } from '../db/connect.js'
 import type { ArticleKind, Database } from '../db/database.js'
 import { renderMarkdown } from '../markdown/render.js'
 import { enqueueSearch } from '../search/outbox.js'
+import { announceArticlePublished, announceArticleReturned, announceComment } from '../notifications/producers.js'
+import type { NotifyConfig } from '../notifications/notify.js'
 import { lockActiveActor, lockModerator } from '../moderation/actor-guard.js'
 import { forbidden } from '../web/errors.js'
 import type { StaleEdit } from '../web/edit-version.js'
@@ -287,6 +289,8 @@ export async function transitionArticle(
   transition: Transition,
   comment: string | null,
   actorId?: number,
+  /** Tell the author (returned with the note, published) and, once published, the watchers of its themes. */
+  reach?: NotifyConfig,
 ): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
     if (actorId !== undefined)
@@ -317,6 +321,9 @@ export async function transitionArticle(
       .where('id', '=', articleId)
       .execute()
     await enqueueSearch(trx, 'article', articleId)
+    if (reach && transition === 'return') await announceArticleReturned(trx, reach, articleId, comment, actorId ?? null)
+    // Only a first publication is news; an archived article published again is not announced twice.
+    if (reach && transition === 'publish') await announceArticlePublished(trx, reach, articleId, actorId ?? null)
     return true
   })
 }
@@ -381,7 +388,7 @@ async function revisionBody(db: Db, articleId: number, revision: number): Promis
 
 export async function addComment(
   db: Db,
-  input: { articleId: number; authorId: number; parentId: number | null; bodyMd: string },
+  input: { articleId: number; authorId: number; parentId: number | null; bodyMd: string; reach?: NotifyConfig },
 ): Promise<{ ok: true; id: number } | { ok: false; reason: 'parent_not_found' }> {
   const bodyHtml = renderMarkdown(input.bodyMd).html
   return db.transaction().execute(async (trx) => {
@@ -409,6 +416,7 @@ export async function addComment(
       })
       .returning('id')
       .executeTakeFirstOrThrow()
+    if (input.reach) await announceComment(trx, input.reach, row.id)
     return { ok: true, id: row.id } as const
   })
 }

@@ -34,7 +34,13 @@ export async function commentRoutes(app: FastifyInstance, { db }: { db: Db }) {
       const rawParent = field(request.body, 'parent_id')
       const parentId = rawParent === '' ? null : positiveInt(rawParent)
       if (rawParent !== '' && parentId === null) throw badRequest('library.error.comment_parent_unknown')
-      const result = await addComment(db, { articleId: article.id, authorId: viewer.id, parentId, bodyMd: body })
+      const result = await addComment(db, {
+        articleId: article.id,
+        authorId: viewer.id,
+        parentId,
+        bodyMd: body,
+        reach: app.config,
+      })
       if (!result.ok) throw badRequest('library.error.comment_parent_unknown')
       setFlash(reply, 'library.flash.comment_posted')
       return reply.redirect(`/library/${article.slug}#comment-${result.id}`, 303)

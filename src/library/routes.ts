@@ -543,7 +543,7 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
           throw forbidden(rule.who === 'author' ? 'library.error.not_yours' : 'library.error.reviewers_only')
         // A reviewer's note to the author: refused with the limit named when longer, never cut.
         const comment = shortTextField(request.body, 'comment', 2000) || null
-        if (!(await transitionArticle(db, article.id, transition, comment, viewerOf(request).id)))
+        if (!(await transitionArticle(db, article.id, transition, comment, viewerOf(request).id, app.config)))
           throw badRequest('library.error.wrong_state')
         request.log.info({ articleId: article.id, transition, userId: request.viewer?.id }, 'library article moved')
         setFlash(reply, rule.flash)

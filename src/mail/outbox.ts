@@ -40,6 +40,22 @@ export async function markSent(db: Db, id: string, raw: string | null): Promise<
     .execute()
 }
 
+/**
+ * Marks several sent messages in one statement (messages sent over SMTP keep no copy, so one UPDATE fits them all); a
+ * kept copy (no SMTP_URL) differs per message and is written one by one. A crash between sending and this mark sends
+ * those few again once their lease ends: at least once, never lost.
+ */
+export async function markSentMany(db: Db, sent: { id: string; raw: string | null }[]): Promise<void> {
+  const plain = sent.filter((entry) => entry.raw === null).map((entry) => entry.id)
+  if (plain.length)
+    await db
+      .updateTable('email_outbox')
+      .set({ status: 'sent', sent_at: sql`now()`, claimed_until: null, last_error: null })
+      .where('id', 'in', plain)
+      .execute()
+  for (const entry of sent) if (entry.raw !== null) await markSent(db, entry.id, entry.raw)
+}
+
 export interface Backoff {
   baseMs: number
   maxMs: number

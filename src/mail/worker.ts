@@ -11,7 +11,7 @@ import {
   defaultMailBackoff,
   deleteOldSentEmails,
   markFailed,
-  markSent,
+  markSentMany,
   type Backoff,
   type ClaimedEmail,
 } from './outbox.js'
@@ -111,25 +111,33 @@ export class MailWorker {
 
   private async sendBatch(batch: ClaimedEmail[]): Promise<DrainResult> {
     const result: DrainResult = { sent: 0, failed: 0 }
+    const sent: { id: string; raw: string | null }[] = []
     let next = 0
     const lanes = Array.from({ length: Math.min(this.config.mail.concurrency, batch.length) }, async () => {
       while (next < batch.length) {
         const email = batch[next++]
-        if (await this.sendOne(email)) result.sent++
-        else result.failed++
+        const outcome = await this.sendOne(email)
+        if (outcome) {
+          sent.push({ id: email.id, raw: outcome.raw })
+          result.sent++
+        } else result.failed++
       }
     })
-    await Promise.all(lanes)
+    // Marked sent together once the batch is through: one statement instead of one per message.
+    try {
+      await Promise.all(lanes)
+    } finally {
+      await markSentMany(this.db, sent)
+    }
     return result
   }
 
-  private async sendOne(email: ClaimedEmail): Promise<boolean> {
+  private async sendOne(email: ClaimedEmail): Promise<{ raw: string | null } | null> {
     try {
       const raw = await this.transport.send(toMessage(this.config.mail.from, email))
-      await markSent(this.db, email.id, raw)
       if (this.transport.keepsMessages)
         this.log.info({ email: email.id, path: `/dev/mail/${email.id}` }, 'email kept at /dev/mail')
-      return true
+      return { raw }
     } catch (err) {
       const responseCode = (err as { responseCode?: number }).responseCode
       const permanent = typeof responseCode === 'number' && responseCode >= 500
@@ -141,7 +149,7 @@ export class MailWorker {
         permanent,
         this.options.backoff ?? defaultMailBackoff,
       )
-      return false
+      return null
     }
   }
 }

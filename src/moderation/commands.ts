@@ -6,6 +6,8 @@ import { writeLog } from './log.js'
 import { findTarget, lockTargetRow, setTargetStatus, type Target } from './targets.js'
 import { lockActiveActor, lockModerator } from './actor-guard.js'
 import { notFound } from '../web/errors.js'
+import { announceApproved, announceHidden } from '../notifications/producers.js'
+import type { NotifyConfig } from '../notifications/notify.js'
 
 export const defaultFlagThreshold = 3
 
@@ -20,6 +22,8 @@ export async function flagContent(
     reason: FlagReason
     note: string | null
     threshold?: number
+    /** Tell the author when the flags hide their content; without it nobody is told. */
+    reach?: NotifyConfig
   },
 ): Promise<FlagResult> {
   return db.transaction().execute(async (trx) => {
@@ -80,6 +84,7 @@ export async function flagContent(
         subjectUserId: target.authorId,
         reason: `${reporters} flags`,
       })
+      if (input.reach) await announceHidden(trx, input.reach, target, null, null, 'notifications.reason.flagged')
       return 'hidden'
     }
     return 'flagged'
@@ -120,7 +125,14 @@ export type ResolveResult = 'resolved' | 'already_resolved' | 'not_found' | 'wro
 
 export async function resolveReviewItem(
   db: Db,
-  input: { itemId: number; moderatorId: number; action: ReviewAction; reason: string | null },
+  input: {
+    itemId: number
+    moderatorId: number
+    action: ReviewAction
+    reason: string | null
+    /** Tell the author (approved, hidden) and, once approved, everyone the content is for. */
+    reach?: NotifyConfig
+  },
 ): Promise<ResolveResult> {
   return db.transaction().execute(async (trx) => {
     const unlocked = await trx
@@ -164,14 +176,18 @@ export async function resolveReviewItem(
           .execute()
       }
       await setTargetStatus(trx, target, 'visible', { reason: null, by: input.moderatorId })
+      if (input.reach && target.status === 'pending')
+        await announceApproved(trx, input.reach, target, input.moderatorId)
     } else if (input.action === 'reject') {
       status = 'rejected'
       await setTargetStatus(trx, target, 'deleted', { reason: input.reason, by: input.moderatorId })
+      if (input.reach) await announceHidden(trx, input.reach, target, input.reason, input.moderatorId)
     } else {
       await setTargetStatus(trx, target, input.action === 'hide' ? 'hidden' : 'deleted', {
         reason: input.reason,
         by: input.moderatorId,
       })
+      if (input.reach) await announceHidden(trx, input.reach, target, input.reason, input.moderatorId)
     }
     await trx
       .updateTable('review_items')
@@ -200,7 +216,7 @@ export async function resolveReviewItem(
 /** Hide or restore directly from the content (not from the queue); open items on it are resolved with it. */
 export async function setVisibility(
   db: Db,
-  input: { target: Target; moderatorId: number; hide: boolean; reason: string | null },
+  input: { target: Target; moderatorId: number; hide: boolean; reason: string | null; reach?: NotifyConfig },
 ): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
     await lockModerator(trx, input.moderatorId, input.target.communityId)
@@ -213,6 +229,7 @@ export async function setVisibility(
       reason: input.reason,
       by: input.moderatorId,
     })
+    if (input.hide && input.reach) await announceHidden(trx, input.reach, target, input.reason, input.moderatorId)
     await trx
       .updateTable('review_items')
       .set({

@@ -153,6 +153,7 @@ export async function moderationRoutes(app: FastifyInstance, options: Moderation
         reason,
         note,
         threshold: options.flagThreshold,
+        reach: app.config,
       })
       if (result === 'not_found') throw notFound()
       if (result === 'own_content') throw badRequest('moderation.error.flag_own')
@@ -222,7 +223,13 @@ export async function moderationRoutes(app: FastifyInstance, options: Moderation
       const reason = shortTextField(request.body, 'reason') || null
       if ((action === 'hide' || action === 'delete' || action === 'reject') && !reason)
         throw badRequest('moderation.error.reason_required')
-      const result = await resolveReviewItem(db, { itemId, moderatorId: viewer.id, action, reason })
+      const result = await resolveReviewItem(db, {
+        itemId,
+        moderatorId: viewer.id,
+        action,
+        reason,
+        reach: app.config,
+      })
       if (result === 'already_resolved') throw badRequest('moderation.error.already_resolved')
       if (result === 'wrong_action') throw badRequest('moderation.error.action_unknown')
       if (result === 'not_found') throw notFound()
@@ -246,7 +253,15 @@ export async function moderationRoutes(app: FastifyInstance, options: Moderation
           throw await refuse(request, visibility, { type, id: target.id, communityId: target.communityId })
         const reason = shortTextField(request.body, 'reason') || null
         if (visibility === 'hide' && !reason) throw badRequest('moderation.error.reason_required')
-        if (!(await setVisibility(db, { target, moderatorId: viewer.id, hide: visibility === 'hide', reason })))
+        if (
+          !(await setVisibility(db, {
+            target,
+            moderatorId: viewer.id,
+            hide: visibility === 'hide',
+            reason,
+            reach: app.config,
+          }))
+        )
           throw badRequest('moderation.error.wrong_state')
         setFlash(reply, `moderation.flash.${visibility === 'hide' ? 'hidden' : 'restored'}`)
         return reply.redirect(target.url, 303)

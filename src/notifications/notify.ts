@@ -8,7 +8,7 @@ import { enqueueEmails, type OutgoingEmail } from '../mail/compose.js'
 import { renderEmail } from '../mail/layout.js'
 import { deliveryFor, type EmailCategory } from '../mail/preferences.js'
 import { signLink } from '../mail/signed-links.js'
-import { isLocale, translate, type Locale } from '../web/i18n.js'
+import { hasKey, isLocale, translate, type Locale, type Vars } from '../web/i18n.js'
 
 export const notificationKinds = {
   reply: 'replies',
@@ -59,7 +59,7 @@ export interface NotificationInput {
   conversation?: string
 }
 
-type NotifyConfig = Pick<Config, 'publicUrl' | 'sessionSecret'>
+export type NotifyConfig = Pick<Config, 'publicUrl' | 'sessionSecret'>
 
 /**
  * Records the notifications and, for recipients who want this category at once, their emails. Never for the actor
@@ -72,11 +72,34 @@ export async function notify(
 ): Promise<void> {
   const list = (Array.isArray(inputs) ? inputs : [inputs]).filter((input) => input.userId !== input.actorId)
   if (list.length === 0) return
-  // Collapse: one unread row per (user, group); a second event raises its count and moves it to the top.
-  for (const input of list) {
-    await trx
-      .insertInto('notifications')
-      .values({
+  // Collapse: one unread row per (user, group); a second event raises its count and moves it to the top, and it still
+  // opens at the first of them (its url and subject stay), where the member's reading starts. A fan-out
+  // to a thousand watchers is a few multi-row statements; one statement may not touch a row twice, so a second input
+  // for the same (user, group) waits for the next round.
+  let rest = list
+  while (rest.length > 0) {
+    const seen = new Set<string>()
+    const round: NotificationInput[] = []
+    const later: NotificationInput[] = []
+    for (const input of rest) {
+      const key = `${input.userId}\u0000${input.groupKey}`
+      if (seen.has(key)) later.push(input)
+      else {
+        seen.add(key)
+        round.push(input)
+      }
+    }
+    for (let i = 0; i < round.length; i += 500) await insertCollapsed(trx, round.slice(i, i + 500))
+    rest = later
+  }
+  await emailAtOnce(trx, config, list)
+}
+
+async function insertCollapsed(trx: Kysely<Database>, inputs: NotificationInput[]) {
+  await trx
+    .insertInto('notifications')
+    .values(
+      inputs.map((input) => ({
         user_id: input.userId,
         kind: input.kind,
         group_key: input.groupKey,
@@ -85,21 +108,20 @@ export async function notify(
         data: JSON.stringify(input.data),
         subject_type: input.subject?.type ?? null,
         subject_id: input.subject?.id ?? null,
-      })
-      .onConflict((oc) =>
-        oc
-          .columns(['user_id', 'group_key'])
-          .where('read_at', 'is', null)
-          .doUpdateSet({
-            count: sql<number>`notifications.count + 1`,
-            updated_at: sql<Date>`now()`,
-            actor_id: sql<number | null>`excluded.actor_id`,
-            data: sql<string>`excluded.data`,
-          }),
-      )
-      .execute()
-  }
-  await emailAtOnce(trx, config, list)
+      })),
+    )
+    .onConflict((oc) =>
+      oc
+        .columns(['user_id', 'group_key'])
+        .where('read_at', 'is', null)
+        .doUpdateSet({
+          count: sql<number>`notifications.count + 1`,
+          updated_at: sql<Date>`now()`,
+          actor_id: sql<number | null>`excluded.actor_id`,
+          data: sql<string>`excluded.data`,
+        }),
+    )
+    .execute()
 }
 
 async function emailAtOnce(trx: Kysely<Database>, config: NotifyConfig, list: NotificationInput[]) {
@@ -127,6 +149,21 @@ async function emailAtOnce(trx: Kysely<Database>, config: NotifyConfig, list: No
   await enqueueEmails(trx, config, emails)
 }
 
+/**
+ * The values a notification's text is filled with. Data is stored once for every language, so a value that is itself
+ * words ("approved", "no reason given") is stored as a catalog key under `<name>_key` and said in the reader's language.
+ */
+export function textVars(locale: Locale, data: Record<string, unknown>, count: number): Vars {
+  const vars: Vars = { count }
+  for (const [name, value] of Object.entries(data)) {
+    if (name.endsWith('_key')) {
+      if (typeof value === 'string' && hasKey(value)) vars[name.slice(0, -4)] = translate(locale, value)
+    } else if (typeof value === 'string' || typeof value === 'number') vars[name] ??= value
+  }
+  vars.count = count
+  return vars
+}
+
 /** The signed link that stops one category of email for one member, without logging in. */
 export function unsubscribeUrl(config: NotifyConfig, userId: number, category: EmailCategory): string {
   return `${config.publicUrl}/unsubscribe/${signLink(config.sessionSecret, 'unsubscribe', `user:${userId}:${category}`)}`
@@ -144,7 +181,7 @@ function notificationEmail(
   category: EmailCategory,
   input: NotificationInput,
 ): OutgoingEmail {
-  const vars = { ...input.data, count: 1 }
+  const vars = textVars(locale, input.data, 1)
   const unsubscribe = unsubscribeUrl(config, recipient.id, category)
   const excerpt = typeof input.data.excerpt === 'string' ? input.data.excerpt : null
   const body = renderEmail(locale, {

@@ -126,6 +126,7 @@ export function pageContext(request: FastifyRequest, reply: FastifyReply, perReq
     _timeZone: request.timeZone,
     htmlLang: locale,
     viewer: request.viewer,
+    unreadNotifications: request.unreadNotifications,
     suspensionNotice: suspensionNotice(request),
     isAdmin: request.viewer?.siteRole === 'admin',
     languages: supportedLocales.map((code) => ({

@@ -14,6 +14,7 @@ import { addComment, createDraft, deleteComment, transitionArticle } from '../..
 import { addActionItem, addRoom, createMeeting, updateRoomNotes } from '../../src/meetings/commands.js'
 import { flagContent, resolveReviewItem, setVisibility } from '../../src/moderation/commands.js'
 import { findTarget } from '../../src/moderation/targets.js'
+import { notify, type NotificationInput } from '../../src/notifications/notify.js'
 import { Client, type Response } from '../helpers/client.js'
 import { createCommunityWith, createThemeWith, createUser, type TestUser } from '../helpers/factories.js'
 import { loggedIn, openItemOf } from '../helpers/moderation.js'
@@ -143,6 +144,7 @@ const listPages = [
   '/sitemap.xml',
   '/mod',
   '/mod/log',
+  '/notifications',
 ]
 
 /** The route with the item's values in place of its parameters. */
@@ -406,6 +408,42 @@ async function buildFixture(db: Db, users: Users, sync: () => Promise<number>): 
   }
 }
 
+/**
+ * A notification about each item for each member, as if each had been told of it before it was hidden, so that
+ * /notifications (and its bell) must leave out what each may no longer read.
+ */
+async function notifyEveryoneOfEverything(app: FastifyInstance, db: Db, users: Users, fixture: Fixture) {
+  const subjects = { thread: 'thread', reply: 'post', comment: 'comment', article: 'article' } as const
+  const inputs: NotificationInput[] = []
+  for (const [kind, type] of Object.entries(subjects) as [
+    keyof typeof subjects,
+    (typeof subjects)[keyof typeof subjects],
+  ][]) {
+    for (const item of fixture[kind]) {
+      const id =
+        type === 'article'
+          ? (
+              await db
+                .selectFrom('articles')
+                .select('id')
+                .where('slug', '=', String(item.params.slug))
+                .executeTakeFirstOrThrow()
+            ).id
+          : Number(item.params.id)
+      for (const user of Object.values(users))
+        inputs.push({
+          userId: user.id,
+          kind: 'watched_post',
+          groupKey: `walk:${type}:${id}`,
+          url: '/',
+          subject: { type, id },
+          data: { actor: 'Someone', title: item.secret },
+        })
+    }
+  }
+  await db.transaction().execute((trx) => notify(trx, app.config, inputs))
+}
+
 /** GET with the client's cookies, following local redirects (not to the login page) as a browser does; all hops kept. */
 async function open(client: Client, url: string): Promise<Response[]> {
   const hops = [await client.get(url)]
@@ -432,6 +470,7 @@ t.test(
       admin: await createUser(db, { displayName: 'Ada Admin', siteRole: 'admin' }),
     }
     const fixture = await buildFixture(db, users, sync)
+    await notifyEveryoneOfEverything(app, db, users, fixture)
     const everything = kinds.flatMap((kind) => fixture[kind])
     const clients = { visitor: new Client(app) } as Record<Role, Client>
     for (const role of roles) if (role !== 'visitor') clients[role] = await loggedIn(app, users[role])
