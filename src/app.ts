@@ -43,6 +43,7 @@ import { deleteExpiredSessions, PostgresSessionStore } from './web/session-store
 import { sharedRateLimitStore } from './web/rate-limit-store.js'
 import { installSecureCookies } from './web/secure-cookies.js'
 import { installViewer } from './web/viewer.js'
+import { watchingRoutes } from './watching/routes.js'
 import { csrfCookie, csrfUserInfo, installViews } from './web/view.js'
 
 declare module 'fastify' {
@@ -196,6 +197,7 @@ export async function buildApp(config: Readonly<Config>, services: AppServices =
   await app.register(feedRoutes, { db })
   await app.register(meetingRoutes, { db })
   await app.register(adminRoutes)
+  await app.register(watchingRoutes, { db })
   await app.register(moderationRoutes, {
     db,
     flagThreshold: config.moderation.flagThreshold,

@@ -11,6 +11,7 @@ import { forbidden } from '../web/errors.js'
 import type { StaleEdit } from '../web/edit-version.js'
 import { earlierSubmission, isDuplicateSubmission, recordSubmission } from '../web/form-submission.js'
 import { placeReply } from './reply-path.js'
+import { applyDefaultWatch } from '../watching/commands.js'
 
 type Trx = Transaction<Database>
 
@@ -88,6 +89,7 @@ export async function startThread(
           .values(input.themeIds.map((tag_id) => ({ thread_id: thread.id, tag_id })))
           .execute()
       await enqueueSearch(trx, 'thread', thread.id)
+      await applyDefaultWatch(trx, input.authorId, thread.id, 'start')
       if (pending) {
         await queueForReview(trx, 'thread', thread.id)
       } else {
@@ -213,6 +215,7 @@ export async function replyToThread(
       const place = placeReply(parent, inserted.id)
       await trx.updateTable('posts').set(place).where('id', '=', inserted.id).execute()
       await enqueueSearch(trx, 'post', inserted.id)
+      await applyDefaultWatch(trx, input.authorId, input.threadId, 'reply')
       if (pending) {
         // Waits for a moderator: no count, no activity, nobody but its author and the moderators sees it yet.
         await queueForReview(trx, 'post', inserted.id)

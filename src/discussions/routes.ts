@@ -32,6 +32,9 @@ import { presentReplies } from './present.js'
 import { PageVersionReader, readPageVersions, visitorPageKey, VisitorPages } from './visitor-pages.js'
 import { findPost, listReplies, listRevisions, replyLocation, type ReplyCursor } from './queries.js'
 import { cleanLine, forbiddenCharactersMessage, lineProblem } from '../web/text-rules.js'
+import { markThreadRead } from '../watching/commands.js'
+import { watchForm } from '../watching/present.js'
+import { watchLevelOf } from '../watching/queries.js'
 
 type Errors = FieldMessages
 export const maxTitleLength = 200
@@ -239,12 +242,23 @@ export async function discussionRoutes(
         .render('discussions/thread-gone', { title: request.t('discussions.thread.deleted_title'), thread })
     }
     const replies = presentReplies(page.replies, access, mayModerate)
+    // A member's own page: their level on this thread, and how far they have now read it (never for visitors).
+    let watch = null
+    if (request.viewer) {
+      const seen = page.replies.reduce((max, r) => Math.max(max, r.id), 0)
+      const [level] = await Promise.all([
+        watchLevelOf(db, request.viewer.id, 'thread', thread.id),
+        markThreadRead(db, { userId: request.viewer.id, threadId: thread.id, lastPostId: seen }),
+      ])
+      watch = watchForm(request, 'thread', thread.id, level)
+    }
     const opening = { author_id: thread.author_id, status: thread.status }
     const first = page.replies[0]
     const last = page.replies[page.replies.length - 1]
     const view = {
       title: thread.title,
       thread,
+      watch,
       slug: slugify(thread.title),
       themes,
       replies,
