@@ -33,6 +33,8 @@ import { PageVersionReader, readPageVersions, visitorPageKey, VisitorPages } fro
 import { findPost, listReplies, listRevisions, replyLocation, type ReplyCursor } from './queries.js'
 import { cleanLine, forbiddenCharactersMessage, lineProblem } from '../web/text-rules.js'
 import { markThreadRead } from '../watching/commands.js'
+import { checkMentions } from '../mentions/check.js'
+import { resolveMentions } from '../mentions/resolve.js'
 import { watchForm } from '../watching/present.js'
 import { watchLevelOf } from '../watching/queries.js'
 
@@ -186,9 +188,11 @@ export async function discussionRoutes(
       }
       const watched = Object.keys(errors).length ? null : await checkWatchedWords(db, title, body)
       if (watched?.action === 'block') errors.body = request.t('moderation.words.blocked', { phrase: watched.phrase })
+      const { mentions, error: mentionError } = await checkMentions(db, request, body)
+      if (mentionError && !errors.body) errors.body = mentionError
       if (Object.keys(errors).length) return threadFormPage(request, reply.code(422), { ...page, errors })
       if (field(request.body, 'preview'))
-        return threadFormPage(request, reply, { ...page, previewHtml: renderMarkdown(body).html })
+        return threadFormPage(request, reply, { ...page, previewHtml: renderMarkdown(body, mentions).html })
 
       const result = await startThread(db, {
         communityId: community.id,
@@ -198,6 +202,8 @@ export async function discussionRoutes(
         themeIds: themes.ids,
         submissionKey: validSubmissionKey(field(request.body, 'submission_key')),
         forceReview: watched?.action === 'queue',
+        mentions,
+        reach: app.config,
       })
       if (!result.ok) throw forbidden()
       request.log.info(
@@ -354,8 +360,14 @@ export async function discussionRoutes(
           ...formOptions,
           errors: { body: request.t('moderation.words.blocked', { phrase: watched.phrase }) },
         })
+      const { mentions, error: mentionError } = await checkMentions(db, request, body)
+      if (mentionError)
+        return replyFormPage(request, reply.code(422), threadId, { ...formOptions, errors: { body: mentionError } })
       if (field(request.body, 'preview'))
-        return replyFormPage(request, reply, threadId, { ...formOptions, previewHtml: renderMarkdown(body).html })
+        return replyFormPage(request, reply, threadId, {
+          ...formOptions,
+          previewHtml: renderMarkdown(body, mentions).html,
+        })
 
       const result = await replyToThread(db, {
         threadId,
@@ -364,6 +376,8 @@ export async function discussionRoutes(
         bodyMd: body,
         submissionKey,
         forceReview: watched?.action === 'queue',
+        mentions,
+        reach: app.config,
       })
       if (!result.ok) {
         const status = result.reason === 'thread_gone' ? 410 : result.reason === 'thread_locked' ? 403 : 400
@@ -438,9 +452,11 @@ export async function discussionRoutes(
       // An edit must not slip in what a new post may not say.
       const watched = Object.keys(errors).length ? null : await checkWatchedWords(db, title, body)
       if (watched?.action === 'block') errors.body = request.t('moderation.words.blocked', { phrase: watched.phrase })
+      const { mentions, error: mentionError } = await checkMentions(db, request, body)
+      if (mentionError && !errors.body) errors.body = mentionError
       if (Object.keys(errors).length) return threadEditPage(request, reply.code(422), thread, values, { errors })
       if (field(request.body, 'preview'))
-        return threadEditPage(request, reply, thread, values, { previewHtml: renderMarkdown(body).html })
+        return threadEditPage(request, reply, thread, values, { previewHtml: renderMarkdown(body, mentions).html })
       const result = await editThread(db, {
         threadId: thread.id,
         editorId: viewer.id,
@@ -448,6 +464,8 @@ export async function discussionRoutes(
         bodyMd: body,
         themeIds: themes.ids,
         version,
+        mentions,
+        reach: app.config,
       })
       if (!result.ok && result.reason === 'gone') throw new HttpError(410, 'discussions.reply.thread_gone')
       // Someone saved in between: their text above the form, this user's own text kept in it, to merge and save again.
@@ -518,12 +536,25 @@ export async function discussionRoutes(
           errors: { body: request.t('moderation.words.blocked', { phrase: watched.phrase }) },
           version,
         })
-      if (field(request.body, 'preview'))
-        return replyEditPage(request, reply, post, thread.title, body, {
-          previewHtml: renderMarkdown(body).html,
+      const { mentions, error: mentionError } = await checkMentions(db, request, body)
+      if (mentionError)
+        return replyEditPage(request, reply.code(422), post, thread.title, body, {
+          errors: { body: mentionError },
           version,
         })
-      const result = await editPost(db, { postId: post.id, editorId: viewer.id, bodyMd: body, version })
+      if (field(request.body, 'preview'))
+        return replyEditPage(request, reply, post, thread.title, body, {
+          previewHtml: renderMarkdown(body, mentions).html,
+          version,
+        })
+      const result = await editPost(db, {
+        postId: post.id,
+        editorId: viewer.id,
+        bodyMd: body,
+        version,
+        mentions,
+        reach: app.config,
+      })
       if (!result.ok && result.reason === 'gone') throw new HttpError(410, 'discussions.error.reply_deleted')
       if (!result.ok)
         return replyEditPage(request, reply.code(409), post, thread.title, body, {
@@ -603,7 +634,8 @@ export async function discussionRoutes(
       const body = field(request.body, 'body')
       const error = markdownError(body)
       if (error) return reply.code(422).send({ error: fieldMessage(request, error) })
-      return reply.header('cache-control', 'no-store').send({ html: renderMarkdown(body).html })
+      const mentions = await resolveMentions(db, body)
+      return reply.header('cache-control', 'no-store').send({ html: renderMarkdown(body, mentions).html })
     },
   )
 }
