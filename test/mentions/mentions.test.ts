@@ -213,10 +213,7 @@ t.test('mention suggestions: members of the community only, JSON, for logged-in 
   const res = await client.get(`/c/${community.slug}/mention-suggestions?q=An`)
   t.equal(res.status, 200)
   const body = JSON.parse(res.body) as { suggestions: { name: string; insert: string }[] }
-  t.same(
-    body.suggestions.map((s) => s.insert).sort(),
-    ['@[André Andersen]', '@[Anna Bakker]'],
-  )
+  t.same(body.suggestions.map((s) => s.insert).sort(), ['@[André Andersen]', '@[Anna Bakker]'])
   t.notMatch(res.body, 'anna-s@example.test', 'no addresses')
   t.notMatch(res.body, 'Anton', 'not members of other communities')
   t.equal((await client.get(`/c/${other.slug}/mention-suggestions?q=An`)).status, 404)
