@@ -218,4 +218,9 @@ t.test('mention suggestions: members of the community only, JSON, for logged-in 
   t.notMatch(res.body, 'Anton', 'not members of other communities')
   t.equal((await client.get(`/c/${other.slug}/mention-suggestions?q=An`)).status, 404)
   t.same(JSON.parse((await client.get(`/c/${community.slug}/mention-suggestions?q=`)).body), { suggestions: [] })
+  // Rate-limited per member: a script cannot walk the member list.
+  let status = 200
+  for (let i = 0; i < 70 && status === 200; i++)
+    status = (await client.get(`/c/${community.slug}/mention-suggestions?q=a${i}`)).status
+  t.equal(status, 429)
 })
