@@ -46,6 +46,9 @@ import { deleteExpiredSessions, PostgresSessionStore } from './web/session-store
 import { sharedRateLimitStore } from './web/rate-limit-store.js'
 import { installSecureCookies } from './web/secure-cookies.js'
 import { installViewer } from './web/viewer.js'
+import { watchingRoutes } from './watching/routes.js'
+import { memberRoutes } from './members/routes.js'
+import { mentionRoutes } from './mentions/routes.js'
 import { csrfCookie, csrfUserInfo, installViews } from './web/view.js'
 
 declare module 'fastify' {
@@ -202,6 +205,9 @@ export async function buildApp(config: Readonly<Config>, services: AppServices =
   await app.register(feedRoutes, { db })
   await app.register(meetingRoutes, { db })
   await app.register(adminRoutes)
+  await app.register(watchingRoutes, { db })
+  await app.register(memberRoutes, { db })
+  await app.register(mentionRoutes, { db })
   await app.register(moderationRoutes, {
     db,
     flagThreshold: config.moderation.flagThreshold,

@@ -28,6 +28,8 @@ import { isAdmin, joinOption } from './policy.js'
 import { listCommunities, listInvites, listMembers, listPendingRequests } from './queries.js'
 import { publicOrigin } from '../web/view.js'
 import { cleanLine, forbiddenCharactersMessage, lineProblem } from '../web/text-rules.js'
+import { watchForm } from '../watching/present.js'
+import { newPostsFor, watchLevelOf, type NewPosts } from '../watching/queries.js'
 
 type Errors = FieldMessages
 // Caps named in the messages: a community's name and the notes that go with joining.
@@ -78,20 +80,23 @@ export async function communityRoutes(app: FastifyInstance, { db }: { db: Db }) 
     const after = cursorParam((request.query as Record<string, unknown>).after)
     const { community, membership, access, mayPost, mayModerate } = await communityForViewer(db, request, slug)
     const { threads, hasMore } = await listThreads(db, community.id, after)
-    const themes = await themesOfThreads(
-      db,
-      threads.map((th) => th.id),
-      request.locale,
-    )
+    const threadIds = threads.map((th) => th.id)
+    const viewerId = request.viewer?.id ?? null
+    const [themes, newPosts, level] = await Promise.all([
+      themesOfThreads(db, threadIds, request.locale),
+      viewerId === null ? new Map<number, NewPosts>() : newPostsFor(db, viewerId, threadIds),
+      viewerId === null ? null : watchLevelOf(db, viewerId, 'community', community.id),
+    ])
     return reply.render('communities/show', {
       title: community.name,
       community,
+      watch: viewerId === null ? null : watchForm(request, 'community', community.id, level),
       membership,
       join: joinOption(access),
       mayPost,
       mayModerate,
       isAdmin: isAdmin(request.viewer),
-      threads: threads.map((th) => ({ ...th, themes: themes.get(th.id) ?? [] })),
+      threads: threads.map((th) => ({ ...th, themes: themes.get(th.id) ?? [], newPosts: newPosts.get(th.id) ?? null })),
       nextCursor: hasMore ? threads[threads.length - 1]?.id : null,
       isLaterPage: after !== null,
     })

@@ -515,6 +515,24 @@ export interface ScheduledRunsTable {
   ran_at: CreatedAt
 }
 
+/** How far a member has read a thread: replies with a higher id are "new" to them. */
+export interface ThreadReadsTable {
+  user_id: number
+  thread_id: number
+  last_read_post_id: ColumnType<number, number | undefined, number>
+  read_at: ColumnType<Date, Date | undefined, Date>
+}
+
+export type MentionContent = 'thread' | 'post' | 'article' | 'comment'
+export interface MentionsTable {
+  content_type: MentionContent
+  content_id: number
+  user_id: number
+  author_id: number | null
+  notified_at: Date | null
+  created_at: ColumnType<Date, Date | undefined, never>
+}
+
 export interface Database {
   watches: WatchesTable
   notifications: NotificationsTable
@@ -555,6 +573,8 @@ export interface Database {
   meeting_action_items: MeetingActionItemsTable
   meeting_topics: MeetingTopicsTable
   meeting_topic_votes: MeetingTopicVotesTable
+  thread_reads: ThreadReadsTable
+  mentions: MentionsTable
 }
 
 export type Community = Selectable<CommunitiesTable>

@@ -13,12 +13,47 @@ import { earlierSubmission, isDuplicateSubmission, recordSubmission } from '../w
 import { placeReply } from './reply-path.js'
 import { announceReply, announceThread } from '../notifications/producers.js'
 import type { NotifyConfig } from '../notifications/notify.js'
+import { applyDefaultWatch } from '../watching/commands.js'
+import type { Config } from '../config.js'
+import { recordMentions } from '../mentions/commands.js'
+import type { MentionMap } from '../mentions/syntax.js'
+import { readersOfCommunity } from '../watching/readers.js'
 
 type Trx = Transaction<Database>
 
 // A body is rendered before its transaction begins: however long the Markdown takes, no row lock or pool connection
 // is held meanwhile (the form's check has usually rendered it already, and this reuses that).
-const renderOutsideLocks = (bodyMd: string) => renderMarkdown(bodyMd).html
+const renderOutsideLocks = (bodyMd: string, mentions: MentionMap | null = null) => renderMarkdown(bodyMd, mentions)
+
+/** What a write needs to tell the members it mentions: their names resolved (src/mentions) and the app's links. */
+export interface MentionInput {
+  mentions?: MentionMap
+  reach?: Pick<Config, 'publicUrl' | 'sessionSecret'>
+}
+
+const excerptOf = (text: string) => (text.length > 280 ? `${text.slice(0, 279)}…` : text)
+
+/** The mentions of a thread's or reply's text, for recordMentions: the readers are those of its community. */
+function mentionWrite(
+  rendered: { text: string; mentioned: number[] },
+  content: { type: 'thread' | 'post'; id: number; threadId: number; communityId: number; authorId: number },
+  title: string,
+  visible: boolean,
+) {
+  return {
+    contentType: content.type,
+    contentId: content.id,
+    authorId: content.authorId,
+    mentioned: rendered.mentioned,
+    visible,
+    readers: (trx: Parameters<typeof readersOfCommunity>[0], ids: number[]) =>
+      readersOfCommunity(trx, content.communityId, ids),
+    url: content.type === 'thread' ? threadUrl(content.id) : replyUrl(content.threadId, content.id),
+    title,
+    excerpt: excerptOf(rendered.text),
+    conversation: `thread-${content.threadId}`,
+  }
+}
 
 export const threadUrl = (threadId: number) => `/t/${threadId}`
 /** A reply's permalink: it redirects to the page of the thread that shows the reply in its conversation. */
@@ -58,13 +93,12 @@ export async function startThread(
     submissionKey: string | null
     createdAt?: Date
     forceReview?: boolean
-    /** Tell watchers (after commit) when the thread is visible at once; without it nobody is told (scripts, seeds). */
-    reach?: NotifyConfig
-  },
+  } & MentionInput,
 ): Promise<WriteResult & { threadId?: number; pending?: boolean }> {
   let threadId: number | undefined
   let pending = false
-  const bodyHtml = renderOutsideLocks(input.bodyMd)
+  const rendered = renderOutsideLocks(input.bodyMd, input.mentions)
+  const bodyHtml = rendered.html
   const result = await once(db, input.submissionKey, input.authorId, () =>
     db.transaction().execute(async (trx) => {
       await lockActiveActor(trx, input.authorId, { communityId: input.communityId, need: 'member' })
@@ -92,6 +126,23 @@ export async function startThread(
           .values(input.themeIds.map((tag_id) => ({ thread_id: thread.id, tag_id })))
           .execute()
       await enqueueSearch(trx, 'thread', thread.id)
+      await applyDefaultWatch(trx, input.authorId, thread.id, 'start')
+      await recordMentions(
+        trx,
+        input.reach ?? null,
+        mentionWrite(
+          rendered,
+          {
+            type: 'thread',
+            id: thread.id,
+            threadId: thread.id,
+            communityId: input.communityId,
+            authorId: input.authorId,
+          },
+          input.title,
+          !pending,
+        ),
+      )
       if (pending) {
         await queueForReview(trx, 'thread', thread.id)
       } else {
@@ -160,13 +211,12 @@ export async function replyToThread(
     submissionKey: string | null
     createdAt?: Date
     forceReview?: boolean
-    /** Tell the addressee now and watchers after commit; without it nobody is told (scripts, seeds). */
-    reach?: NotifyConfig
-  },
+  } & MentionInput,
 ): Promise<WriteResult & { postId?: number; pending?: boolean }> {
   let postId: number | undefined
   let pending = false
-  const bodyHtml = renderOutsideLocks(input.bodyMd)
+  const rendered = renderOutsideLocks(input.bodyMd, input.mentions)
+  const bodyHtml = rendered.html
   const result = await once(db, input.submissionKey, input.authorId, () =>
     db.transaction().execute(async (trx) => {
       // The author and their membership first (the order every write takes), then the thread: concurrent replies
@@ -174,7 +224,7 @@ export async function replyToThread(
       let actor = await lockThreadWriter(trx, input.threadId, input.authorId)
       const thread = await trx
         .selectFrom('threads')
-        .select(['id', 'community_id', 'status', 'locked'])
+        .select(['id', 'community_id', 'status', 'locked', 'title'])
         .where('id', '=', input.threadId)
         .forNoKeyUpdate()
         .executeTakeFirst()
@@ -221,6 +271,23 @@ export async function replyToThread(
       const place = placeReply(parent, inserted.id)
       await trx.updateTable('posts').set(place).where('id', '=', inserted.id).execute()
       await enqueueSearch(trx, 'post', inserted.id)
+      await applyDefaultWatch(trx, input.authorId, input.threadId, 'reply')
+      await recordMentions(
+        trx,
+        input.reach ?? null,
+        mentionWrite(
+          rendered,
+          {
+            type: 'post',
+            id: inserted.id,
+            threadId: input.threadId,
+            communityId: thread.community_id,
+            authorId: input.authorId,
+          },
+          thread.title,
+          !pending,
+        ),
+      )
       if (pending) {
         // Waits for a moderator: no count, no activity, nobody but its author and the moderators sees it yet.
         await queueForReview(trx, 'post', inserted.id)
@@ -263,9 +330,10 @@ export async function editThread(
     bodyMd: string
     themeIds: number[]
     version: number | null
-  },
+  } & MentionInput,
 ): Promise<EditResult> {
-  const bodyHtml = renderOutsideLocks(input.bodyMd)
+  const rendered = renderOutsideLocks(input.bodyMd, input.mentions)
+  const bodyHtml = rendered.html
   return db.transaction().execute(async (trx) => {
     await lockContentChanger(trx, { threadId: input.threadId }, input.editorId)
     const current = await trx
@@ -280,6 +348,7 @@ export async function editThread(
         'edited_at',
         'edited_by',
         'version',
+        'community_id',
       ])
       .where('id', '=', input.threadId)
       .forNoKeyUpdate()
@@ -324,15 +393,33 @@ export async function editThread(
         .values(input.themeIds.map((tag_id) => ({ thread_id: input.threadId, tag_id })))
         .execute()
     await enqueueSearch(trx, 'thread', input.threadId)
+    // Only the members this edit newly mentions hear of it, and only from the author's text (not a moderator's edit).
+    await recordMentions(
+      trx,
+      input.reach ?? null,
+      mentionWrite(
+        rendered,
+        {
+          type: 'thread',
+          id: input.threadId,
+          threadId: input.threadId,
+          communityId: current.community_id,
+          authorId: current.author_id,
+        },
+        input.title,
+        current.status === 'visible' && input.editorId === current.author_id,
+      ),
+    )
     return { ok: true }
   })
 }
 
 export async function editPost(
   db: Db,
-  input: { postId: number; editorId: number; bodyMd: string; version: number | null },
+  input: { postId: number; editorId: number; bodyMd: string; version: number | null } & MentionInput,
 ): Promise<EditResult> {
-  const bodyHtml = renderOutsideLocks(input.bodyMd)
+  const rendered = renderOutsideLocks(input.bodyMd, input.mentions)
+  const bodyHtml = rendered.html
   return db.transaction().execute(async (trx) => {
     await lockContentChanger(trx, { postId: input.postId }, input.editorId)
     const current = await trx
@@ -382,6 +469,27 @@ export async function editPost(
       .where('id', '=', input.postId)
       .execute()
     await enqueueSearch(trx, 'post', input.postId)
+    const thread = await trx
+      .selectFrom('threads')
+      .select(['title', 'status', 'community_id'])
+      .where('id', '=', current.thread_id)
+      .executeTakeFirstOrThrow()
+    await recordMentions(
+      trx,
+      input.reach ?? null,
+      mentionWrite(
+        rendered,
+        {
+          type: 'post',
+          id: input.postId,
+          threadId: current.thread_id,
+          communityId: thread.community_id,
+          authorId: current.author_id,
+        },
+        thread.title,
+        current.status === 'visible' && thread.status === 'visible' && input.editorId === current.author_id,
+      ),
+    )
     return { ok: true }
   })
 }

@@ -32,6 +32,11 @@ import { presentReplies } from './present.js'
 import { PageVersionReader, readPageVersions, visitorPageKey, VisitorPages } from './visitor-pages.js'
 import { findPost, listReplies, listRevisions, replyLocation, type ReplyCursor } from './queries.js'
 import { cleanLine, forbiddenCharactersMessage, lineProblem } from '../web/text-rules.js'
+import { markThreadRead } from '../watching/commands.js'
+import { checkMentions } from '../mentions/check.js'
+import { resolveMentions } from '../mentions/resolve.js'
+import { watchForm } from '../watching/present.js'
+import { watchLevelOf } from '../watching/queries.js'
 
 type Errors = FieldMessages
 export const maxTitleLength = 200
@@ -183,9 +188,11 @@ export async function discussionRoutes(
       }
       const watched = Object.keys(errors).length ? null : await checkWatchedWords(db, title, body)
       if (watched?.action === 'block') errors.body = request.t('moderation.words.blocked', { phrase: watched.phrase })
+      const { mentions, error: mentionError } = await checkMentions(db, request, body)
+      if (mentionError && !errors.body) errors.body = mentionError
       if (Object.keys(errors).length) return threadFormPage(request, reply.code(422), { ...page, errors })
       if (field(request.body, 'preview'))
-        return threadFormPage(request, reply, { ...page, previewHtml: renderMarkdown(body).html })
+        return threadFormPage(request, reply, { ...page, previewHtml: renderMarkdown(body, mentions).html })
 
       const result = await startThread(db, {
         communityId: community.id,
@@ -195,6 +202,7 @@ export async function discussionRoutes(
         themeIds: themes.ids,
         submissionKey: validSubmissionKey(field(request.body, 'submission_key')),
         forceReview: watched?.action === 'queue',
+        mentions,
         reach: app.config,
       })
       if (!result.ok) throw forbidden()
@@ -240,12 +248,23 @@ export async function discussionRoutes(
         .render('discussions/thread-gone', { title: request.t('discussions.thread.deleted_title'), thread })
     }
     const replies = presentReplies(page.replies, access, mayModerate)
+    // A member's own page: their level on this thread, and how far they have now read it (never for visitors).
+    let watch = null
+    if (request.viewer) {
+      const seen = page.replies.reduce((max, r) => Math.max(max, r.id), 0)
+      const [level] = await Promise.all([
+        watchLevelOf(db, request.viewer.id, 'thread', thread.id),
+        markThreadRead(db, { userId: request.viewer.id, threadId: thread.id, lastPostId: seen }),
+      ])
+      watch = watchForm(request, 'thread', thread.id, level)
+    }
     const opening = { author_id: thread.author_id, status: thread.status }
     const first = page.replies[0]
     const last = page.replies[page.replies.length - 1]
     const view = {
       title: thread.title,
       thread,
+      watch,
       slug: slugify(thread.title),
       themes,
       replies,
@@ -341,8 +360,14 @@ export async function discussionRoutes(
           ...formOptions,
           errors: { body: request.t('moderation.words.blocked', { phrase: watched.phrase }) },
         })
+      const { mentions, error: mentionError } = await checkMentions(db, request, body)
+      if (mentionError)
+        return replyFormPage(request, reply.code(422), threadId, { ...formOptions, errors: { body: mentionError } })
       if (field(request.body, 'preview'))
-        return replyFormPage(request, reply, threadId, { ...formOptions, previewHtml: renderMarkdown(body).html })
+        return replyFormPage(request, reply, threadId, {
+          ...formOptions,
+          previewHtml: renderMarkdown(body, mentions).html,
+        })
 
       const result = await replyToThread(db, {
         threadId,
@@ -351,6 +376,7 @@ export async function discussionRoutes(
         bodyMd: body,
         submissionKey,
         forceReview: watched?.action === 'queue',
+        mentions,
         reach: app.config,
       })
       if (!result.ok) {
@@ -426,9 +452,11 @@ export async function discussionRoutes(
       // An edit must not slip in what a new post may not say.
       const watched = Object.keys(errors).length ? null : await checkWatchedWords(db, title, body)
       if (watched?.action === 'block') errors.body = request.t('moderation.words.blocked', { phrase: watched.phrase })
+      const { mentions, error: mentionError } = await checkMentions(db, request, body)
+      if (mentionError && !errors.body) errors.body = mentionError
       if (Object.keys(errors).length) return threadEditPage(request, reply.code(422), thread, values, { errors })
       if (field(request.body, 'preview'))
-        return threadEditPage(request, reply, thread, values, { previewHtml: renderMarkdown(body).html })
+        return threadEditPage(request, reply, thread, values, { previewHtml: renderMarkdown(body, mentions).html })
       const result = await editThread(db, {
         threadId: thread.id,
         editorId: viewer.id,
@@ -436,6 +464,8 @@ export async function discussionRoutes(
         bodyMd: body,
         themeIds: themes.ids,
         version,
+        mentions,
+        reach: app.config,
       })
       if (!result.ok && result.reason === 'gone') throw new HttpError(410, 'discussions.reply.thread_gone')
       // Someone saved in between: their text above the form, this user's own text kept in it, to merge and save again.
@@ -506,12 +536,25 @@ export async function discussionRoutes(
           errors: { body: request.t('moderation.words.blocked', { phrase: watched.phrase }) },
           version,
         })
-      if (field(request.body, 'preview'))
-        return replyEditPage(request, reply, post, thread.title, body, {
-          previewHtml: renderMarkdown(body).html,
+      const { mentions, error: mentionError } = await checkMentions(db, request, body)
+      if (mentionError)
+        return replyEditPage(request, reply.code(422), post, thread.title, body, {
+          errors: { body: mentionError },
           version,
         })
-      const result = await editPost(db, { postId: post.id, editorId: viewer.id, bodyMd: body, version })
+      if (field(request.body, 'preview'))
+        return replyEditPage(request, reply, post, thread.title, body, {
+          previewHtml: renderMarkdown(body, mentions).html,
+          version,
+        })
+      const result = await editPost(db, {
+        postId: post.id,
+        editorId: viewer.id,
+        bodyMd: body,
+        version,
+        mentions,
+        reach: app.config,
+      })
       if (!result.ok && result.reason === 'gone') throw new HttpError(410, 'discussions.error.reply_deleted')
       if (!result.ok)
         return replyEditPage(request, reply.code(409), post, thread.title, body, {
@@ -591,7 +634,8 @@ export async function discussionRoutes(
       const body = field(request.body, 'body')
       const error = markdownError(body)
       if (error) return reply.code(422).send({ error: fieldMessage(request, error) })
-      return reply.header('cache-control', 'no-store').send({ html: renderMarkdown(body).html })
+      const mentions = await resolveMentions(db, body)
+      return reply.header('cache-control', 'no-store').send({ html: renderMarkdown(body, mentions).html })
     },
   )
 }

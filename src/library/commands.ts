@@ -3,6 +3,9 @@ import { sql, type Transaction } from 'kysely'
 import type { Db } from '../db/connect.js'
 import type { ArticleKind, Database } from '../db/database.js'
 import { renderMarkdown } from '../markdown/render.js'
+import type { Config } from '../config.js'
+import { recordMentions } from '../mentions/commands.js'
+import type { MentionMap } from '../mentions/syntax.js'
 import { enqueueSearch } from '../search/outbox.js'
 import { announceArticlePublished, announceArticleReturned, announceComment } from '../notifications/producers.js'
 import type { NotifyConfig } from '../notifications/notify.js'
@@ -21,6 +24,8 @@ export interface ArticleData {
   body_md: string
   community_id: number | null
   themeIds: number[]
+  /** Members its @mentions name (src/mentions/resolve.ts): they become links. */
+  mentions?: MentionMap
   practice: {
     practice_context: string | null
     practice_target_group: string | null
@@ -147,7 +152,8 @@ type DraftInput = ArticleData & {
 // Markdown is read (the form's check has usually rendered it already, and renderMarkdown reuses that).
 
 export async function createDraft(db: Db, input: DraftInput): Promise<ArticleWriteResult> {
-  const rendered = renderMarkdown(input.body_md)
+  // A draft is read by its author and reviewers only: its mentions are links, and notify nobody (see updateArticle).
+  const rendered = renderMarkdown(input.body_md, input.mentions ?? null)
   return db.transaction().execute(async (trx) => {
     if (input.moderatorOf !== undefined) await lockModerator(trx, input.authorId, input.moderatorOf)
     else await lockActiveActor(trx, input.authorId)
@@ -210,14 +216,19 @@ export async function insertDraft(
 export async function updateArticle(
   db: Db,
   articleId: number,
-  input: ArticleData & { editorId: number; markTranslationCurrent: boolean; version: number | null },
+  input: ArticleData & {
+    editorId: number
+    markTranslationCurrent: boolean
+    version: number | null
+    reach?: Pick<Config, 'publicUrl' | 'sessionSecret'>
+  },
 ): Promise<ArticleWriteResult | StaleEdit<CurrentArticleText>> {
-  const rendered = renderMarkdown(input.body_md)
+  const rendered = renderMarkdown(input.body_md, input.mentions ?? null)
   return db.transaction().execute(async (trx) => {
     await lockArticleChanger(trx, articleId, input.editorId, 'author_or_reviewer')
     const current = await trx
       .selectFrom('articles')
-      .select(['id', 'translated_from_id', 'revision', 'title', 'body_html'])
+      .select(['id', 'translated_from_id', 'revision', 'title', 'body_html', 'status', 'author_id'])
       .where('id', '=', articleId)
       .forUpdate()
       .executeTakeFirstOrThrow()
@@ -267,6 +278,19 @@ export async function updateArticle(
     await setThemes(trx, articleId, input.themeIds)
     await writeRevision(trx, articleId, input.editorId)
     await enqueueSearch(trx, 'article', articleId)
+    // A published article is public: whom its author's edit newly mentions is told. Drafts and articles in review
+    // notify nobody, and publishing does not either (a reviewer's act never sends mail in the author's name).
+    await recordMentions(trx, input.reach ?? null, {
+      contentType: 'article',
+      contentId: articleId,
+      authorId: current.author_id,
+      mentioned: rendered.mentioned,
+      visible: current.status === 'published' && input.editorId === current.author_id,
+      readers: async (_trx, ids) => new Set(ids),
+      url: `/library/${input.slug}`,
+      title: input.title,
+      excerpt: input.summary,
+    })
     return { ok: true, id: articleId, slug: input.slug } as const
   })
 }
@@ -388,9 +412,17 @@ async function revisionBody(db: Db, articleId: number, revision: number): Promis
 
 export async function addComment(
   db: Db,
-  input: { articleId: number; authorId: number; parentId: number | null; bodyMd: string; reach?: NotifyConfig },
+  input: {
+    articleId: number
+    authorId: number
+    parentId: number | null
+    bodyMd: string
+    mentions?: MentionMap
+    reach?: Pick<Config, 'publicUrl' | 'sessionSecret'>
+  },
 ): Promise<{ ok: true; id: number } | { ok: false; reason: 'parent_not_found' }> {
-  const bodyHtml = renderMarkdown(input.bodyMd).html
+  const rendered = renderMarkdown(input.bodyMd, input.mentions ?? null)
+  const bodyHtml = rendered.html
   return db.transaction().execute(async (trx) => {
     await lockActiveActor(trx, input.authorId)
     let parentId = input.parentId
@@ -414,10 +446,39 @@ export async function addComment(
         body_md: input.bodyMd,
         body_html: bodyHtml,
       })
-      .returning('id')
+      .returning(['id', 'status'])
       .executeTakeFirstOrThrow()
     if (input.reach) await announceComment(trx, input.reach, row.id)
+    await commentMentions(trx, input.reach ?? null, input.articleId, row, input.authorId, rendered)
     return { ok: true, id: row.id } as const
+  })
+}
+
+/** Comments are on published articles, which anyone reads: a visible comment's new mentions are all told. */
+async function commentMentions(
+  trx: Trx,
+  reach: Pick<Config, 'publicUrl' | 'sessionSecret'> | null,
+  articleId: number,
+  comment: { id: number; status: string },
+  authorId: number,
+  rendered: { text: string; mentioned: number[] },
+) {
+  if (rendered.mentioned.length === 0) return
+  const article = await trx
+    .selectFrom('articles')
+    .select(['slug', 'title', 'status'])
+    .where('id', '=', articleId)
+    .executeTakeFirstOrThrow()
+  await recordMentions(trx, reach, {
+    contentType: 'comment',
+    contentId: comment.id,
+    authorId,
+    mentioned: rendered.mentioned,
+    visible: comment.status === 'visible' && article.status === 'published',
+    readers: async (_trx, ids) => new Set(ids),
+    url: `/library/${article.slug}#comment-${comment.id}`,
+    title: article.title,
+    excerpt: rendered.text.length > 280 ? `${rendered.text.slice(0, 279)}…` : rendered.text,
   })
 }
 
@@ -444,13 +505,15 @@ export async function editComment(
   bodyMd: string,
   version: number | null,
   actorId?: number,
+  mentionInput: { mentions?: MentionMap; reach?: Pick<Config, 'publicUrl' | 'sessionSecret'> } = {},
 ): Promise<CommentEditResult> {
-  const bodyHtml = renderMarkdown(bodyMd).html
+  const rendered = renderMarkdown(bodyMd, mentionInput.mentions ?? null)
+  const bodyHtml = rendered.html
   return db.transaction().execute(async (trx) => {
     if (actorId !== undefined) await lockCommentChanger(trx, commentId, actorId)
     const current = await trx
       .selectFrom('comments')
-      .select(['status', 'body_html', 'version'])
+      .select(['status', 'body_html', 'version', 'article_id', 'author_id'])
       .where('id', '=', commentId)
       .forNoKeyUpdate()
       .executeTakeFirst()
@@ -468,6 +531,16 @@ export async function editComment(
       })
       .where('id', '=', commentId)
       .execute()
+    // Only its author's own edit tells whom it newly mentions.
+    if (actorId === undefined || actorId === current.author_id)
+      await commentMentions(
+        trx,
+        mentionInput.reach ?? null,
+        current.article_id,
+        { id: commentId, status: current.status },
+        current.author_id,
+        rendered,
+      )
     return { ok: true } as const
   })
 }

@@ -13,6 +13,7 @@ import { checkWatchedWords } from '../moderation/watched-words.js'
 import { actorOf, articleForViewer } from './context.js'
 import { canComment, canReview } from './policy.js'
 import { findComment } from './queries.js'
+import { checkMentions } from '../mentions/check.js'
 
 const commentMaxBytes = 16 * 1024
 
@@ -34,11 +35,14 @@ export async function commentRoutes(app: FastifyInstance, { db }: { db: Db }) {
       const rawParent = field(request.body, 'parent_id')
       const parentId = rawParent === '' ? null : positiveInt(rawParent)
       if (rawParent !== '' && parentId === null) throw badRequest('library.error.comment_parent_unknown')
+      const { mentions, error: mentionError } = await checkMentions(db, request, body)
+      if (mentionError) throw refusedText(mentionError, body)
       const result = await addComment(db, {
         articleId: article.id,
         authorId: viewer.id,
         parentId,
         bodyMd: body,
+        mentions,
         reach: app.config,
       })
       if (!result.ok) throw badRequest('library.error.comment_parent_unknown')
@@ -122,7 +126,18 @@ export async function commentRoutes(app: FastifyInstance, { db }: { db: Db }) {
           }),
         )
       }
-      const result = await editComment(db, comment.id, body, version, viewerOf(request).id)
+      const { mentions, error: mentionError } = await checkMentions(db, request, body)
+      if (mentionError)
+        return reply
+          .code(422)
+          .render(
+            'library/comment-edit',
+            editPage(request, { comment, article, body, version, error: fieldMessage(request, mentionError) }),
+          )
+      const result = await editComment(db, comment.id, body, version, viewerOf(request).id, {
+        mentions,
+        reach: app.config,
+      })
       if (!result.ok && result.reason === 'gone') throw notFound()
       if (!result.ok)
         return reply

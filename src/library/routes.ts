@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { countryName, countryOptions } from '../accounts/countries.js'
 import type { Db } from '../db/connect.js'
 import { renderMarkdown } from '../markdown/render.js'
+import { checkMentions } from '../mentions/check.js'
 import { previewLimiter } from '../web/preview-limit.js'
 import { listThemes, resolveThemeSlugs } from '../themes/queries.js'
 import { requireUser, viewerOf } from '../web/auth.js'
@@ -231,9 +232,12 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
       if (community) communityId = community.id
       else errors.community = 'library.error.community_not_yours'
     }
+    const { mentions, error: mentionError } = await checkMentions(db, request, input.body_md)
+    if (mentionError && !errors.body) errors.body = mentionError
     if (Object.keys(errors).length) return { data: null, errors }
     return {
       data: {
+        mentions,
         title: input.title,
         slug,
         summary: input.summary,
@@ -274,7 +278,7 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
         return formPage(request, reply, {
           ...page,
           values: formValues(input),
-          previewHtml: renderMarkdown(input.body_md).html,
+          previewHtml: renderMarkdown(input.body_md, data.mentions).html,
         })
       const result = await createDraft(db, { ...data, authorId: viewer.id })
       if (!result.ok)
@@ -496,7 +500,7 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
       if (input.community_slug === article.community_slug) data.community_id = article.community_id
       if (field(request.body, 'preview'))
         return editPage(request, reply, article, formValues(input), {
-          previewHtml: renderMarkdown(input.body_md).html,
+          previewHtml: renderMarkdown(input.body_md, data.mentions).html,
           version,
         })
       const result = await updateArticle(db, article.id, {
@@ -504,6 +508,7 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
         editorId: viewer.id,
         markTranslationCurrent: field(request.body, 'translation_current') === '1',
         version,
+        reach: app.config,
       })
       // Someone saved in between: their version above the form, this editor's own text kept in it, to merge and save again.
       if (!result.ok && result.reason === 'stale')

@@ -1,6 +1,7 @@
 // Markdown → safe HTML and plain text: the only HTML that templates may print unescaped.
 import { Marked, Tokenizer, type Links, type Tokens } from 'marked'
 import sanitizeHtml from 'sanitize-html'
+import { MENTION_AT_START, mentionKey, type MentionMap } from '../mentions/syntax.js'
 
 export type MarkdownProblem = 'empty' | 'too_long' | 'too_deeply_nested' | 'too_complex'
 /** Too long: `bytes` the text has and `maxBytes` allowed, so the message can name both. */
@@ -169,6 +170,37 @@ const marked = new Marked({
   },
 })
 
+// @mentions (src/mentions/syntax.ts): the members a render may link, and those it did link. A render is synchronous,
+// so these belong to the one render under way; render() sets and clears them.
+let mentionable: MentionMap | null = null
+let mentioned: Set<number> | null = null
+
+const escapeHtml = (text: string) =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
+
+marked.use({
+  extensions: [
+    {
+      name: 'mention',
+      level: 'inline',
+      start: (src: string) => (mentionable && mentionable.size > 0 ? src.indexOf('@[') : -1),
+      tokenizer(src: string) {
+        if (!mentionable || mentionable.size === 0) return undefined
+        const match = MENTION_AT_START.exec(src)
+        if (!match) return undefined
+        const member = mentionable.get(mentionKey(match[1]).key)
+        // Unknown names are left to the other rules: they stay the text that was typed.
+        if (!member) return undefined
+        return { type: 'mention', raw: match[0], id: member.id, name: member.name }
+      },
+      renderer(token) {
+        mentioned?.add(token.id as number)
+        return `<a href="/u/${Number(token.id)}" class="mention">@${escapeHtml(String(token.name))}</a>`
+      },
+    },
+  ],
+})
+
 const ALIGN_CLASSES = ['align-left', 'align-center', 'align-right']
 
 const SANITIZE: sanitizeHtml.IOptions = {
@@ -198,7 +230,7 @@ const SANITIZE: sanitizeHtml.IOptions = {
     'img',
   ],
   allowedAttributes: { a: ['href', 'title', 'rel'], img: ['src', 'alt', 'title'], ol: ['start'] },
-  allowedClasses: { code: [/^language-[\w+#.-]+$/], th: ALIGN_CLASSES, td: ALIGN_CLASSES },
+  allowedClasses: { code: [/^language-[\w+#.-]+$/], th: ALIGN_CLASSES, td: ALIGN_CLASSES, a: ['mention'] },
   // Relative links stay (they lead around Kring itself); protocol-relative ones leave the site.
   allowedSchemes: ['http', 'https', 'mailto'],
   allowedSchemesByTag: { img: ['https'] },
@@ -226,24 +258,32 @@ function prepare(markdown: string): string {
   return markdown.replace(UNENCODABLE, '\uFFFD').replace(SPACE_RUN, shortenSpaceRun)
 }
 
-type Rendered = { html: string; text: string; tooDeep: boolean; costMs: number }
+type Rendered = { html: string; text: string; tooDeep: boolean; costMs: number; mentioned: number[] }
 
 let renders = 0
 /** How many texts this process has rendered (not counting reuses): shows that a write renders its text once. */
 export const markdownRenderCount = () => renders
 
-function render(markdown: string): Rendered {
+function render(markdown: string, mentions: MentionMap | null = null): Rendered {
   const startedAt = performance.now()
   const cpuBefore = process.cpuUsage()
   const tokenizer = new GuardedTokenizer()
   renders++
-  const unsafe = marked.parse(prepare(markdown), { async: false, tokenizer })
+  mentionable = mentions
+  const linked = (mentioned = new Set())
+  let unsafe: string
+  try {
+    unsafe = marked.parse(prepare(markdown), { async: false, tokenizer })
+  } finally {
+    mentionable = null
+    mentioned = null
+  }
   const html = sanitizeHtml(unsafe, SANITIZE)
   const cpu = process.cpuUsage(cpuBefore)
   // This thread's own CPU time is at most both: the wall clock (which also counts time the machine gave to others) and
   // the process's CPU time (which also counts other threads: the garbage collector, a login's password hash).
   const costMs = Math.min(performance.now() - startedAt, (cpu.user + cpu.system) / 1000)
-  return { html, text: toText(html), tooDeep: tokenizer.tooDeep, costMs }
+  return { html, text: toText(html), tooDeep: tokenizer.tooDeep, costMs, mentioned: [...linked] }
 }
 
 const BLOCK_TAG = /<\/?(?:p|br|h[2-4]|ul|ol|li|pre|blockquote|hr|table|thead|tbody|tr|th|td)\b[^>]*>/g
@@ -267,22 +307,34 @@ function toText(html: string): string {
 const RECENT_RENDERS = 16
 const recent = new Map<string, Rendered>()
 
-function renderOnce(markdown: string): Rendered {
-  const kept = recent.get(markdown)
+function renderOnce(markdown: string, mentions: MentionMap | null = null): Rendered {
+  // Renders with members to link are kept apart from plain ones (the form's check has none).
+  const key =
+    mentions && mentions.size > 0
+      ? `${markdown}\u0000${JSON.stringify([...mentions].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))}`
+      : markdown
+  const kept = recent.get(key)
   if (kept) {
-    recent.delete(markdown)
-    recent.set(markdown, kept)
+    recent.delete(key)
+    recent.set(key, kept)
     return kept
   }
-  const rendered = render(markdown)
-  recent.set(markdown, rendered)
+  const rendered = render(markdown, mentions)
+  recent.set(key, rendered)
   if (recent.size > RECENT_RENDERS) recent.delete(recent.keys().next().value as string)
   return rendered
 }
 
-export function renderMarkdown(markdown: string): { html: string; text: string } {
-  const { html, text } = renderOnce(markdown)
-  return { html, text }
+/**
+ * With `mentions` (src/mentions/resolve.ts), `@[Name]` of those members becomes a link to them, and `mentioned` lists
+ * who was linked: only mentions outside code, as the reader sees them.
+ */
+export function renderMarkdown(
+  markdown: string,
+  mentions: MentionMap | null = null,
+): { html: string; text: string; mentioned: number[] } {
+  const { html, text, mentioned } = renderOnce(markdown, mentions)
+  return { html, text, mentioned }
 }
 
 // Rendering costs about the same per Markdown sign whatever the shape: 64 KB of nothing but `*a`, `|a|` rows or list

@@ -14,6 +14,8 @@ import { activeCommunityIds } from '../communities/queries.js'
 import { listPublished } from '../library/queries.js'
 import { recentThreadsWithTheme } from '../discussions/queries.js'
 import { cleanLine, forbiddenCharactersMessage, hasForbiddenCharacters, isBlank } from '../web/text-rules.js'
+import { watchForm } from '../watching/present.js'
+import { watchLevelOf } from '../watching/queries.js'
 
 const labelFields = supportedLocales.map((locale) => `label_${locale}`)
 
@@ -150,9 +152,11 @@ export async function themeRoutes(app: FastifyInstance, { db }: { db: Db }) {
         .orderBy('locale')
         .execute(),
     ])
+    const level = viewer ? await watchLevelOf(db, viewer.id, 'theme', theme.id) : null
     return reply.render('themes/show', {
       title: theme.label,
       theme,
+      watch: viewer ? watchForm(request, 'theme', theme.id, level) : null,
       labels: labels.filter((l) => l.label !== theme.label),
       articles: articles.map((a) => ({ ...a, kindLabel: request.t(`library.kind.${a.kind}`) })),
       threads,

@@ -62,9 +62,108 @@
     })
   }
 
+  // @mentions: typing "@" and part of a name in a Markdown field offers the community's members (an ARIA combobox with
+  // a listbox: arrows move, Enter or a click picks, Escape closes). Without this, `@[Name]` is typed by hand.
+  var MENTION_BEFORE_CARET = /(^|[\s(])@\[?([^\]\n@\[]{1,40})$/
+  function mentionAutocomplete() {
+    var fields = document.querySelectorAll('textarea[data-mentions]')
+    Array.prototype.forEach.call(fields, function (textarea) {
+      if (!window.fetch) return
+      var list = document.createElement('ul')
+      list.id = textarea.id + '-mentions'
+      list.className = 'mention-list'
+      list.setAttribute('role', 'listbox')
+      list.setAttribute('aria-label', textarea.getAttribute('data-mentions-label') || '')
+      list.hidden = true
+      textarea.parentNode.insertBefore(list, textarea.nextSibling)
+      textarea.setAttribute('role', 'combobox')
+      textarea.setAttribute('aria-autocomplete', 'list')
+      textarea.setAttribute('aria-controls', list.id)
+      textarea.setAttribute('aria-expanded', 'false')
+      var items = []
+      var active = -1
+      var start = -1
+      var asked = 0
+      var timer = null
+
+      function close() {
+        list.hidden = true
+        list.textContent = ''
+        items = []
+        active = -1
+        textarea.setAttribute('aria-expanded', 'false')
+        textarea.removeAttribute('aria-activedescendant')
+      }
+      function highlight(index) {
+        active = index
+        Array.prototype.forEach.call(list.children, function (li, i) {
+          li.setAttribute('aria-selected', i === index ? 'true' : 'false')
+        })
+        if (index >= 0) textarea.setAttribute('aria-activedescendant', list.id + '-' + index)
+        else textarea.removeAttribute('aria-activedescendant')
+      }
+      function pick(index) {
+        var item = items[index]
+        if (!item || start < 0) return close()
+        var caret = textarea.selectionStart
+        var text = item.insert + ' '
+        textarea.value = textarea.value.slice(0, start) + text + textarea.value.slice(caret)
+        var at = start + text.length
+        textarea.setSelectionRange(at, at)
+        close()
+        textarea.focus()
+      }
+      function show(suggestions) {
+        close()
+        items = suggestions
+        if (!items.length) return
+        items.forEach(function (item, i) {
+          var li = document.createElement('li')
+          li.id = list.id + '-' + i
+          li.setAttribute('role', 'option')
+          li.setAttribute('aria-selected', 'false')
+          li.textContent = item.organisation ? item.name + ' · ' + item.organisation : item.name
+          // mousedown, not click: the textarea keeps its focus and caret.
+          li.addEventListener('mousedown', function (event) { event.preventDefault(); pick(i) })
+          list.appendChild(li)
+        })
+        list.hidden = false
+        textarea.setAttribute('aria-expanded', 'true')
+        highlight(0)
+      }
+      function lookUp() {
+        var before = textarea.value.slice(0, textarea.selectionStart)
+        var match = MENTION_BEFORE_CARET.exec(before)
+        if (!match) { start = -1; return close() }
+        start = before.length - match[0].length + match[1].length
+        var ask = ++asked
+        fetch(textarea.getAttribute('data-mentions') + '?q=' + encodeURIComponent(match[2]), {
+          credentials: 'same-origin',
+          headers: { accept: 'application/json' },
+        })
+          .then(function (res) { return res.ok ? res.json() : { suggestions: [] } })
+          .then(function (data) { if (ask === asked) show(data.suggestions || []) })
+          .catch(close)
+      }
+      textarea.addEventListener('input', function () {
+        clearTimeout(timer)
+        timer = setTimeout(lookUp, 120)
+      })
+      textarea.addEventListener('keydown', function (event) {
+        if (list.hidden) return
+        if (event.key === 'ArrowDown') { event.preventDefault(); highlight((active + 1) % items.length) }
+        else if (event.key === 'ArrowUp') { event.preventDefault(); highlight((active - 1 + items.length) % items.length) }
+        else if (event.key === 'Enter') { if (active >= 0) { event.preventDefault(); pick(active) } }
+        else if (event.key === 'Escape') { event.preventDefault(); close() }
+      })
+      textarea.addEventListener('blur', function () { setTimeout(close, 150) })
+    })
+  }
+
   document.addEventListener('DOMContentLoaded', function () {
     reportTimeZone()
     autoSubmitLanguage()
     previewInPlace()
+    mentionAutocomplete()
   })
 })()

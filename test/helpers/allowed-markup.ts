@@ -23,7 +23,7 @@ const ALLOWED_ATTRIBUTES: Record<string, string[]> = {
   tr: [],
   th: ['class'],
   td: ['class'],
-  a: ['href', 'title', 'rel'],
+  a: ['href', 'title', 'rel', 'class'],
   img: ['src', 'alt', 'title'],
 }
 
@@ -41,7 +41,10 @@ export function onlyAllowedMarkup(output: string): string[] {
         problems.push(`href ${value}`)
       if (attribute === 'href' && /^[/\\]{2}/.test(value)) problems.push(`href ${value}`)
       if (attribute === 'src' && !/^https:\/\//i.test(value)) problems.push(`src ${value}`)
-      if (attribute === 'class' && !/^(?:language-[\w+#.-]+|align-(?:left|center|right))$/.test(value))
+      if (
+        attribute === 'class' &&
+        !(name === 'a' ? value === 'mention' : /^(?:language-[\w+#.-]+|align-(?:left|center|right))$/.test(value))
+      )
         problems.push(`class ${value}`)
       return ''
     })

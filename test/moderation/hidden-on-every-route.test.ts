@@ -117,6 +117,11 @@ const routeCases: RouteCase[] = [
   { route: '/c/:slug/meetings.ics', kind: 'community' },
   { route: '/c/:slug/meetings/new', kind: 'community' },
   { route: '/feeds/c/:slug.atom', kind: 'community' },
+  {
+    route: '/c/:slug/mention-suggestions',
+    kind: 'community',
+    url: (i) => `/c/${i.params.slug}/mention-suggestions?q=a`,
+  },
 
   { route: '/themes/:slug', kind: 'theme' },
   { route: '/feeds/themes/:slug.atom', kind: 'theme' },
@@ -126,6 +131,7 @@ const routeCases: RouteCase[] = [
 const exempt: Record<string, string> = {
   '/invite/:token': 'an invitation names its community to whoever holds the link, and shows no thread or article',
   '/*': 'the files in static/ (the wildcard route of @fastify/static)',
+  '/u/:id': "a member's page shows their name and organisation only, no thread, reply, article or community",
   '/dev/mail/:id': 'development only, for requests from this machine: the mail Kring would have sent (no SMTP_URL)',
   '/dev/mail/:id/html': 'development only: the HTML part of a kept message',
   '/dev/mail/:id/raw': 'development only: a kept message as it would have been sent',
