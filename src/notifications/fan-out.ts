@@ -78,8 +78,7 @@ export async function expandReachEvent(trx: Db, config: NotifyConfig, kind: stri
   if (kind === 'post_published') return expandPost(trx, config, payload as ReachPayloads['post_published'])
   if (kind === 'thread_published') return expandThread(trx, config, payload as ReachPayloads['thread_published'])
   if (kind === 'article_published') return expandArticle(trx, config, payload as ReachPayloads['article_published'])
-  // An event of a kind this version does not know (written by a newer instance): left for that instance? No: events
-  // are never shared across versions long enough to matter, so it is settled rather than retried for ever.
+  // A kind this version does not know (from a newer instance during a rolling deploy): settled, not retried for ever.
   return 0
 }
 
