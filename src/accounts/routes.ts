@@ -99,7 +99,7 @@ export async function accountRoutes(app: FastifyInstance, { db, config }: { db: 
         displayName,
         password,
         locale: request.locale,
-        next: safeLocalPath(body.next, ''),
+        next: safeLocalPath(body.next, '/settings'),
       })
       if (!result.ok)
         return registerPage(request, reply.code(422), values, {
