@@ -1,7 +1,9 @@
 // Account changes that go through the member's mailbox: registration with a verification link, password reset, email
 // change. Each is one transaction, the email commits with it; none of them tells a stranger whether an address has an
 // account (the same answer either way, the password hashed either way).
+import type { ExpressionBuilder } from 'kysely'
 import type { Config } from '../config.js'
+import type { Database } from '../db/database.js'
 import type { Db } from '../db/connect.js'
 import { isLocale, type Locale } from '../web/i18n.js'
 import { sendAccountMail } from './account-mail.js'
@@ -17,7 +19,8 @@ const hourAgo = () => new Date(Date.now() - 3600_000)
 
 const localeOf = (stored: string | null, fallback: Locale): Locale => (isLocale(stored) ? stored : fallback)
 
-const byEmail = (email: string) => (eb: any) => eb(eb.fn('lower', ['email']), '=', email.toLowerCase())
+const byEmail = (email: string) => (eb: ExpressionBuilder<Database, 'users'>) =>
+  eb(eb.fn('lower', ['email']), '=', email.toLowerCase())
 
 export type RegisterByEmailResult = { ok: true; userId: number | null } | { ok: false; reason: 'name_like_staff' }
 

@@ -82,7 +82,7 @@ t.test('registration, login and the language switch return to odd local addresse
   t.equal(registered.status, 303)
   t.equal(registered.location, '/register/sent')
   // The return address travels in the verification link and is where the confirmed member lands.
-  const verified = await verifyFromOutbox(newcomer, db, 'odd@example.org')
+  const verified = await verifyFromOutbox(newcomer, app.db, 'odd@example.org')
   t.equal(verified.location, '/c/zorg%E2%80%A8')
 
   const member = new Client(app)
