@@ -130,7 +130,8 @@ const exempt: Record<string, string> = {
   '/dev/mail/:id/raw': 'development only: a kept message as it would have been sent',
   '/verify/:token': 'the confirm button of a verification link: no content, only the account mail form',
   '/password/reset/:token': 'the new-password form of a reset link: no content',
-  '/settings/email/confirm/:token': 'the confirm button of an email change link: shows only the new address, to its owner',
+  '/settings/email/confirm/:token':
+    'the confirm button of an email change link: shows only the new address, to its owner',
 }
 
 /** Pages without an id that list or index content. */
