@@ -14,7 +14,7 @@ import { findUsableToken, issueToken, tokensSentSince, useTokens } from './token
 type MailConfig = Pick<Config, 'publicUrl'>
 
 /** Per member and hour: links they can ask for before Kring stops sending more (the answer stays the same). */
-export const mailsPerHour = { verify: 3, reset: 3, email_change: 5 }
+export const mailsPerHour = { verify: 3, reset: 3, email_change: 5, already_registered: 3 }
 const hourAgo = () => new Date(Date.now() - 3600_000)
 
 const localeOf = (stored: string | null, fallback: Locale): Locale => (isLocale(stored) ? stored : fallback)
@@ -62,6 +62,15 @@ export async function registerByEmail(
       .where(byEmail(input.email))
       .executeTakeFirst()
     if (!owner) return
+    // Registering with someone's address over and over must not flood their inbox: a few notes an hour at most.
+    const recent = await trx
+      .selectFrom('email_outbox')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('user_id', '=', owner.id)
+      .where('kind', '=', 'account.already_registered')
+      .where('created_at', '>', hourAgo())
+      .executeTakeFirstOrThrow()
+    if (Number(recent.n) >= mailsPerHour.already_registered) return
     await sendAccountMail(trx, config, {
       to: owner.email,
       userId: owner.id,

@@ -229,3 +229,22 @@ t.test('the link returns the member to the page where they started registering',
   const res = await registerVerified(client, db, { ...fields, next: '/c/zorg' })
   t.equal(res.location, '/c/zorg')
 })
+
+t.test('repeated registrations with a taken address send its owner only a few notes an hour', async (t) => {
+  const { app, db } = await buildTestApp(t)
+  await createUser(db, { email: 'ann@example.org' })
+  for (let i = 0; i < 5; i++) {
+    const res = await new Client(app).submit('/register', '/register', {
+      email: 'ann@example.org',
+      display_name: `Stranger ${i}`,
+      password: 'another long pass',
+    })
+    t.equal(res.location, '/register/sent', 'always the same answer')
+  }
+  const notes = await db
+    .selectFrom('email_outbox')
+    .select('id')
+    .where('kind', '=', 'account.already_registered')
+    .execute()
+  t.equal(notes.length, 3)
+})
