@@ -1,5 +1,7 @@
 // Account writes, each in one transaction; they know nothing of HTTP.
+import type { Transaction } from 'kysely'
 import type { Db } from '../db/connect.js'
+import type { Database } from '../db/database.js'
 import { lockActiveActor } from '../moderation/actor-guard.js'
 import { looksLikeStaff } from './names.js'
 import { hashPassword, verifyAgainstDecoy, verifyPassword } from './password.js'
@@ -7,7 +9,7 @@ import type { ProfileInput } from './validation.js'
 
 export type RegisterResult = { ok: true; userId: number } | { ok: false; reason: 'email_taken' | 'name_like_staff' }
 
-function isUniqueViolation(error: unknown): boolean {
+export function isUniqueViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: string }).code === '23505'
 }
 
@@ -22,6 +24,10 @@ export async function registerUser(
     isDemo?: boolean
     /** Refuse a name that looks like an admin's or a moderator's (the web form; scripts and seeds choose their own). */
     refuseStaffLookalike?: boolean
+    /** The web form: the address is unconfirmed until the emailed link is opened (scripts' accounts count as confirmed). */
+    unverified?: boolean
+    /** Runs in the registration's transaction once the row exists: the verification email commits with the account. */
+    onCreated?: (trx: Transaction<Database>, userId: number) => Promise<void>
   },
 ): Promise<RegisterResult> {
   const passwordHash = await hashPassword(input.password)
@@ -38,9 +44,11 @@ export async function registerUser(
           locale: input.locale ?? null,
           site_role: input.siteRole ?? 'member',
           is_demo: input.isDemo ?? false,
+          ...(input.unverified ? { email_verified_at: null } : {}),
         })
         .returning('id')
         .executeTakeFirstOrThrow()
+      await input.onCreated?.(trx, row.id)
       return { ok: true, userId: row.id } as const
     })
   } catch (error) {

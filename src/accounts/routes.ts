@@ -12,7 +12,11 @@ import { rotateCsrfSecret, safeLocalPath } from '../web/view.js'
 import { languageCookie, timeZoneCookie } from '../web/viewer.js'
 import { isLocale } from '../web/i18n.js'
 import { isTimeZone } from '../web/time.js'
-import { authenticate, changePassword, registerUser, updateProfile } from './commands.js'
+import { authenticate, changePassword, updateProfile } from './commands.js'
+import { registerByEmail } from './email-commands.js'
+import { emailAccountRoutes } from './email-routes.js'
+import { isSendableAddress } from '../mail/header-text.js'
+import { logIn } from './session-login.js'
 import { countryOptions } from './countries.js'
 import { isKnownDevice, rememberDevice } from './device-cookie.js'
 import { claimLoginAttempt, clearFailures, deleteStaleLoginThrottles } from './login-throttle.js'
@@ -41,17 +45,6 @@ const formBody = (fields: string[]) => ({
 })
 
 const translatedErrors = (request: FastifyRequest, errors: FieldErrors) => fieldMessages(request, errors)
-
-async function logIn(request: FastifyRequest, reply: FastifyReply, userId: number) {
-  // A fresh id and a fresh CSRF secret at login, so neither a session id planted before it nor a form token taken
-  // before an earlier logout is worth anything after it.
-  await request.session.regenerate()
-  rotateCsrfSecret(request, reply)
-  request.session.userId = userId
-  request.session.loggedInAt = Date.now()
-  request.session.idleEndsAt = Date.now() + request.server.config.session.idleMs
-  request.session.seenOn = new Date().toISOString().slice(0, 10)
-}
 
 export async function accountRoutes(app: FastifyInstance, { db, config }: { db: Db; config: Readonly<Config> }) {
   const loginLimit = { max: config.rateLimits.login.max, timeWindow: config.rateLimits.login.timeWindowMs }
@@ -96,24 +89,28 @@ export async function accountRoutes(app: FastifyInstance, { db, config }: { db: 
       const values = { email, display_name: displayName, next: body.next }
       if (Object.keys(errors).length > 0) return registerPage(request, reply.code(422), values, errors)
 
-      const result = await registerUser(db, {
+      // Checked here, not only when sending: an address that cannot carry mail must not become an account.
+      if (!isSendableAddress(email))
+        return registerPage(request, reply.code(422), values, { email: 'accounts.error.email_invalid' })
+
+      // The same answer whether the address is new or taken (registerByEmail): "check your email".
+      const result = await registerByEmail(db, config, {
         email,
         displayName,
         password,
         locale: request.locale,
-        refuseStaffLookalike: true,
+        next: safeLocalPath(body.next, '/settings'),
       })
-      if (!result.ok && result.reason === 'name_like_staff')
+      if (!result.ok)
         return registerPage(request, reply.code(422), values, {
           display_name: 'accounts.error.display_name_like_staff',
         })
-      if (!result.ok) return registerPage(request, reply.code(409), values, { email: 'accounts.error.email_taken' })
-      request.log.info({ userId: result.userId }, 'account registered')
-      await logIn(request, reply, result.userId)
-      setFlash(reply, 'accounts.flash.registered')
-      return reply.redirect(safeLocalPath(body.next, '/settings'), 303)
+      if (result.userId !== null) request.log.info({ userId: result.userId }, 'account registered')
+      return reply.redirect('/register/sent', 303)
     },
   )
+
+  await emailAccountRoutes(app, { db, config })
 
   const loginPage = (
     request: FastifyRequest,

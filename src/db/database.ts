@@ -549,6 +549,7 @@ export interface Database {
   article_sources: ArticleSourcesTable
   comments: CommentsTable
   users: UsersTable
+  account_tokens: AccountTokensTable
   sessions: SessionsTable
   login_throttles: LoginThrottlesTable
   communities: CommunitiesTable
@@ -584,3 +585,16 @@ export type Post = Selectable<PostsTable>
 export type User = Selectable<UsersTable>
 export type NewUser = Insertable<UsersTable>
 export type UserUpdate = Updateable<UsersTable>
+
+/** Single-use account mail tokens (verify, reset, email change), stored as a SHA-256 of the token. */
+export interface AccountTokensTable {
+  id: Generated<string>
+  purpose: 'verify' | 'reset' | 'email_change'
+  user_id: number
+  token_hash: string
+  /** For an email change: the address that becomes the member's once the link is opened. */
+  new_email: string | null
+  created_at: CreatedAt
+  expires_at: ColumnType<Date, Date | string, Date | string>
+  used_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+}

@@ -46,11 +46,14 @@ const suspendedNow = (row: { status: string; suspended_until: Date | null }) =>
 export async function lockActiveActor(trx: Trx, userId: number, rule: ActorRule = {}): Promise<LockedActor> {
   const users = trx
     .selectFrom('users')
-    .select(['id', 'site_role', 'status', 'suspended_until'])
+    .select(['id', 'site_role', 'status', 'suspended_until', 'email_verified_at'])
     .where('id', '=', userId)
   const user = await (rule.updatesUser ? users.forNoKeyUpdate() : users.forShare()).executeTakeFirst()
   if (!user) throw forbidden()
   if (suspendedNow(user)) throw forbidden('discussions.reply.suspended')
+  // Until the address is confirmed a new account reads but writes nothing others see (its own profile excepted):
+  // an address typed by a spammer in bulk never confirms.
+  if (user.email_verified_at === null && !rule.updatesUser) throw forbidden('account_mail.error.unverified')
   const isAdmin = user.site_role === 'admin'
   if (rule.admin && !isAdmin) throw forbidden('moderation.error.not_allowed')
   const membership =

@@ -26,6 +26,7 @@ export const viewerColumns = [
   'created_at',
   'suspension_reason',
   'role_changed_at',
+  'email_verified_at',
 ] as const
 export type ViewerRow = Pick<User, (typeof viewerColumns)[number]>
 
@@ -47,6 +48,7 @@ const sessionWithUser = precompiled((db, v: { sid: string; now: Date }) =>
       'u.created_at',
       'u.suspension_reason',
       'u.role_changed_at',
+      'u.email_verified_at',
     ])
     .where('s.sid', '=', v.sid)
     .where('s.expires_at', '>', v.now),

@@ -19,6 +19,8 @@ export interface Viewer {
   createdAt: Date
   suspensionReason: string | null
   roleChangedAt: Date | null
+  /** The address was confirmed from the link in the email (accounts made by scripts count as confirmed). */
+  emailVerified: boolean
 }
 
 declare module 'fastify' {
@@ -79,6 +81,7 @@ function viewerOfRow(row: ViewerRow): Viewer {
     createdAt: row.created_at,
     suspensionReason: row.suspension_reason,
     roleChangedAt: row.role_changed_at,
+    emailVerified: row.email_verified_at !== null,
   }
 }
 

@@ -1,6 +1,7 @@
-// What a new member clicks through in a real browser: register, log out, log in, and make the profile their own.
+// What a new member clicks through in a real browser: register, confirm the address, log out, log in, and make the profile their own.
 import t from 'tap'
 import { buildTestApp } from '../helpers/app.js'
+import { lastEmailTo, linkIn } from '../helpers/account-mail.js'
 import { launchBrowser, openPage, pathIs } from '../helpers/browser.js'
 
 {
@@ -36,8 +37,14 @@ import { launchBrowser, openPage, pathIs } from '../helpers/browser.js'
     await page.getByLabel('Display name').fill('Ineke de Vries')
     await page.getByLabel('Password').fill(password)
     await page.getByRole('button', { name: 'Create account' }).click()
+    await page.waitForURL(pathIs('/register/sent'))
+    await page.getByRole('heading', { name: 'Check your email' }).waitFor()
+    // The link from the email Kring wrote (test/browser/email-accounts.test.ts reads it from real SMTP).
+    const mail = await lastEmailTo(db, email, 'account.verify')
+    await page.goto(linkIn(mail!.text_body, '/verify/')!)
+    await page.getByRole('button', { name: 'Confirm my email address' }).click()
     await page.waitForURL(pathIs('/settings'))
-    await notice.filter({ hasText: 'Welcome to Kring!' }).waitFor()
+    await notice.filter({ hasText: 'Your email address is confirmed.' }).waitFor()
     t.equal(
       await page.getByLabel('Display name').inputValue(),
       'Ineke de Vries',

@@ -135,6 +135,10 @@ const exempt: Record<string, string> = {
   '/dev/mail/:id': 'development only, for requests from this machine: the mail Kring would have sent (no SMTP_URL)',
   '/dev/mail/:id/html': 'development only: the HTML part of a kept message',
   '/dev/mail/:id/raw': 'development only: a kept message as it would have been sent',
+  '/verify/:token': 'the confirm button of a verification link: no content, only the account mail form',
+  '/password/reset/:token': 'the new-password form of a reset link: no content',
+  '/settings/email/confirm/:token':
+    'the confirm button of an email change link: shows only the new address, to its owner',
 }
 
 /** Pages without an id that list or index content. */
