@@ -30,6 +30,8 @@ import { createSearchClient, type SearchClient } from './search/client.js'
 import { installSearch } from './search/plugin.js'
 import type { WorkerOptions } from './search/worker.js'
 import { installMail } from './mail/plugin.js'
+import { preferenceRoutes } from './mail/preference-routes.js'
+import { installDigests } from './digests/job.js'
 import { installScheduler, type SchedulerOptions } from './schedule/scheduler.js'
 import type { SmtpTimeouts } from './mail/transport.js'
 import type { MailWorkerOptions } from './mail/worker.js'
@@ -203,6 +205,8 @@ export async function buildApp(config: Readonly<Config>, services: AppServices =
   })
   await installSearch(app, { db, search, worker: services.searchWorker })
   await installMail(app, { db, worker: services.mailWorker, smtpTimeouts: services.smtpTimeouts })
+  await app.register(preferenceRoutes, { db })
+  installDigests(app)
 
   const sweep = setInterval(
     () => {
