@@ -102,7 +102,11 @@ export function digestEmail(
         title: truncated(item.text, 120),
         url: url(`/meetings/${item.meetingId}`),
         meta: item.dueOn
-          ? t('digest.action_item.meta_due', { meeting: item.meetingTitle, due: item.dueOn })
+          ? t('digest.action_item.meta_due', {
+              meeting: item.meetingTitle,
+              // A calendar day, not an instant: shown as it is, whatever the member's zone.
+              due: formatDateTime(`${item.dueOn}T12:00:00Z`, locale, 'UTC', 'date'),
+            })
           : t('digest.action_item.meta', { meeting: item.meetingTitle }),
       })),
     })

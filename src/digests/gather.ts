@@ -10,8 +10,10 @@ import type { EmailCategory } from '../mail/preferences.js'
 export interface DigestMember {
   id: number
   siteRole: 'member' | 'admin'
-  /** Reports what happened after this instant. */
+  /** Reports what happened after this instant (the previous digest's end)… */
   since: Date
+  /** …up to this one (this digest's slot): what comes later is for the next digest. */
+  until: Date
   /** Whether the watched-content sections are wanted in this digest (the digest category is at this frequency). */
   content: boolean
   /** Notification categories the member gathers in this digest. */
@@ -89,18 +91,21 @@ const empty = (): DigestContent => ({
   notifications: [],
 })
 
-/** Per member, what their digest holds; `until` is the tick's instant, `ahead` how far upcoming meetings reach. */
+/** Per member, what their digest holds; `ahead` is how far upcoming meetings reach. */
 export async function gatherDigests(
   db: Kysely<Database>,
   members: DigestMember[],
-  until: Date,
   ahead: number,
 ): Promise<Map<number, DigestContent>> {
   const result = new Map<number, DigestContent>(members.map((m) => [m.id, empty()]))
   if (members.length === 0) return result
   const ids = members.map((m) => m.id)
   const byId = new Map(members.map((m) => [m.id, m]))
+  // One window for the batch's queries, narrowed to each member's own window in memory.
   const since = new Date(Math.min(...members.map((m) => m.since.getTime())))
+  const until = new Date(Math.max(...members.map((m) => m.until.getTime())))
+  const earliestUntil = new Date(Math.min(...members.map((m) => m.until.getTime())))
+  const within = (member: DigestMember, at: Date) => at > member.since && at <= member.until
   const wantContent = members.some((m) => m.content)
 
   const memberships = await db
@@ -169,7 +174,7 @@ export async function gatherDigests(
       for (const row of replies)
         for (const userId of threadWatchers.get(row.threadId) ?? []) {
           const member = byId.get(userId)!
-          if (row.author_id === userId || row.created_at <= member.since) continue
+          if (row.author_id === userId || !within(member, row.created_at)) continue
           if (!mayRead(member, { id: row.communityId, visibility: row.visibility })) continue
           result.get(userId)!.replies.push({
             threadId: row.threadId,
@@ -219,7 +224,7 @@ export async function gatherDigests(
         ])
         for (const userId of audience) {
           const member = byId.get(userId)!
-          if (row.author_id === userId || row.created_at <= member.since) continue
+          if (row.author_id === userId || !within(member, row.created_at)) continue
           if (!mayRead(member, { id: row.communityId, visibility: row.visibility })) continue
           result.get(userId)!.threads.push({
             id: row.id,
@@ -255,7 +260,7 @@ export async function gatherDigests(
         const audience = new Set((row.tags ?? []).flatMap((tag) => themeWatchers.get(tag) ?? []))
         for (const userId of audience) {
           const member = byId.get(userId)!
-          if (row.author_id === userId || !row.published_at || row.published_at <= member.since) continue
+          if (row.author_id === userId || !row.published_at || !within(member, row.published_at)) continue
           result.get(userId)!.articles.push({
             slug: row.slug,
             title: row.title,
@@ -275,7 +280,7 @@ export async function gatherDigests(
         .select(['m.id', 'm.title', 'm.starts_at', 'm.time_zone', 'm.updated_at', 'm.community_id', 'c.name'])
         .where('m.community_id', 'in', memberCommunities)
         .where('m.cancelled_at', 'is', null)
-        .where('m.starts_at', '>', until)
+        .where('m.starts_at', '>', earliestUntil)
         .where((eb) =>
           eb.or([eb('m.updated_at', '>', since), eb('m.starts_at', '<=', new Date(until.getTime() + ahead))]),
         )
@@ -284,8 +289,9 @@ export async function gatherDigests(
       for (const row of meetings)
         for (const member of members) {
           if (!member.content || !communitiesOf.get(member.id)?.has(row.community_id)) continue
-          const soon = row.starts_at.getTime() <= until.getTime() + ahead
-          if (!soon && row.updated_at <= member.since) continue
+          if (row.starts_at <= member.until) continue
+          const soon = row.starts_at.getTime() <= member.until.getTime() + ahead
+          if (!soon && !within(member, row.updated_at)) continue
           result.get(member.id)!.meetings.push({
             id: row.id,
             title: row.title,
@@ -315,14 +321,14 @@ export async function gatherDigests(
           text: row.text,
           meetingId: row.meetingId,
           meetingTitle: row.title,
-          dueOn: row.due_on,
-          isNew: row.updated_at > member.since,
+          dueOn: calendarDate(row.due_on),
+          isNew: within(member, row.updated_at),
         })
       }
     }
   }
 
-  await gatherNotifications(db, members, since, until, mayRead, result)
+  await gatherNotifications(db, members, since, until, within, mayRead, result)
   return result
 }
 
@@ -332,6 +338,7 @@ async function gatherNotifications(
   members: DigestMember[],
   since: Date,
   until: Date,
+  within: (member: DigestMember, at: Date) => boolean,
   mayRead: (member: DigestMember, community: { id: number; visibility: string }) => boolean,
   result: Map<number, DigestContent>,
 ) {
@@ -358,7 +365,7 @@ async function gatherNotifications(
   const wanted = rows.filter((row) => {
     const member = byId.get(row.user_id)!
     const category = notificationKinds[row.kind as keyof typeof notificationKinds]
-    return member.categories.has(category) && row.updated_at > member.since
+    return member.categories.has(category) && within(member, row.updated_at)
   })
   const idsOf = (type: string) => [
     ...new Set(wanted.filter((r) => r.subject_type === type && r.subject_id !== null).map((r) => r.subject_id!)),
@@ -444,4 +451,10 @@ async function gatherNotifications(
       data: row.data,
     })
   }
+}
+
+/** A date column as YYYY-MM-DD, whether the driver gives it as text or as a Date at UTC midnight. */
+function calendarDate(value: unknown): string | null {
+  if (value instanceof Date) return value.toISOString().slice(0, 10)
+  return typeof value === 'string' ? value.slice(0, 10) : null
 }

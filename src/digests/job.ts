@@ -3,6 +3,7 @@
 // writes the digests to the outbox and moves each member's mark forward: a slot another instance claimed first is
 // skipped, so every (member, slot) digest goes out exactly once, and a crash rolls claims and emails back together.
 // Only the latest due slot of a member counts: after downtime one digest reports everything since the previous one.
+// A digest covers exactly (previous digest's slot, its own slot]: what is posted after the slot waits for the next one.
 import type { FastifyInstance } from 'fastify'
 import { sql, type Kysely } from 'kysely'
 import type { Config } from '../config.js'
@@ -84,7 +85,7 @@ export async function runDigests(
         const slot = slots.get(frequency, user.time_zone, user.digest_hour, user.digest_weekday)
         if (slot) candidates.push({ user, slot, key: `${user.id}:${slot.localDate}`, content, categories })
       }
-      const result = await runBatch(db, config, frequency, candidates, now)
+      const result = await runBatch(db, config, frequency, candidates)
       total.ran += result.ran
       total.sent += result.sent
     }
@@ -98,7 +99,6 @@ async function runBatch(
   config: Pick<Config, 'publicUrl' | 'sessionSecret'>,
   frequency: DigestFrequency,
   all: Candidate[],
-  now: Date,
 ): Promise<DigestRunResult> {
   const job = digestJob(frequency)
   const open = await slotsNotRun(
@@ -120,10 +120,11 @@ async function runBatch(
     id: c.user.id,
     siteRole: c.user.site_role,
     since: markOf.get(c.user.id) ?? new Date(c.slot.at.getTime() - periodMs[frequency]),
+    until: c.slot.at,
     content: c.content,
     categories: c.categories,
   }))
-  const contents = await gatherDigests(db, members, now, periodMs[frequency])
+  const contents = await gatherDigests(db, members, periodMs[frequency])
 
   return db.transaction().execute(async (trx) => {
     // Claimed here, with the emails: a slot another instance claimed meanwhile returns no row and sends nothing.
@@ -161,7 +162,7 @@ async function runBatch(
     for (let i = 0; i < ran.length; i += 500)
       await trx
         .insertInto('digest_marks')
-        .values(ran.slice(i, i + 500).map((c) => ({ user_id: c.user.id, frequency, covered_until: now })))
+        .values(ran.slice(i, i + 500).map((c) => ({ user_id: c.user.id, frequency, covered_until: c.slot.at })))
         .onConflict((oc) =>
           oc.columns(['user_id', 'frequency']).doUpdateSet({
             covered_until: sql<Date>`greatest(digest_marks.covered_until, excluded.covered_until)`,
