@@ -3,6 +3,7 @@
 import { sql } from 'kysely'
 import type { Db } from '../db/connect.js'
 import type { EmailDelivery } from '../db/database.js'
+import { isLocale, type Locale } from '../web/i18n.js'
 import { deliveriesFor, deliveryFor, emailCategories, type EmailCategory } from './preferences.js'
 
 export interface PreferenceChoices {
@@ -16,6 +17,7 @@ export type PreferenceErrors = Partial<Record<EmailCategory | 'digest_hour' | 'd
 
 export interface MemberPreferences {
   id: number
+  locale: Locale | null
   timeZone: string
   choices: PreferenceChoices
 }
@@ -23,7 +25,7 @@ export interface MemberPreferences {
 export async function loadPreferences(db: Db, userId: number): Promise<MemberPreferences | null> {
   const row = await db
     .selectFrom('users')
-    .select(['id', 'email', 'time_zone', 'mail_paused', 'email_preferences', 'digest_hour', 'digest_weekday'])
+    .select(['id', 'email', 'locale', 'time_zone', 'mail_paused', 'email_preferences', 'digest_hour', 'digest_weekday'])
     .where('id', '=', userId)
     .executeTakeFirst()
   if (!row) return null
@@ -31,6 +33,7 @@ export async function loadPreferences(db: Db, userId: number): Promise<MemberPre
   const unpaused = { ...row, mail_paused: false, email_verified_at: new Date() }
   return {
     id: row.id,
+    locale: isLocale(row.locale) ? row.locale : null,
     timeZone: row.time_zone ?? 'UTC',
     choices: {
       deliveries: Object.fromEntries(emailCategories.map((c) => [c, deliveryFor(unpaused, c)])) as Record<

@@ -71,6 +71,8 @@ export async function preferenceRoutes(app: FastifyInstance, { db }: { db: Db })
   ) => {
     const stored = await loadPreferences(db, options.userId)
     if (!stored) throw notFound()
+    // From an email link nobody may be logged in: the page speaks the language the member chose, as the email did.
+    if (options.viaLink && stored.locale) request.locale = stored.locale
     const choices = options.choices ?? stored.choices
     const errors = options.errors ?? {}
     const t = request.t.bind(request)
@@ -153,7 +155,9 @@ export async function preferenceRoutes(app: FastifyInstance, { db }: { db: Db })
     async (request, reply) => {
       // Only a page: link checkers in mail systems open every link, so a GET never unsubscribes.
       const { userId, category } = unsubscribeLink(secret, request.params.token)
-      if (!(await loadPreferences(db, userId))) throw notFound()
+      const member = await loadPreferences(db, userId)
+      if (!member) throw notFound()
+      if (member.locale) request.locale = member.locale
       reply.header('referrer-policy', 'no-referrer')
       return reply.render('settings/unsubscribe', {
         title: request.t('email_settings.unsubscribe.title'),
