@@ -181,6 +181,8 @@ export async function preferenceRoutes(app: FastifyInstance, { db }: { db: Db })
       if (body['List-Unsubscribe'] !== 'One-Click' && body.confirm !== '1')
         throw badRequest('email_settings.error.unsubscribe_body')
       if (!(await unsubscribe(db, userId, category))) throw notFound()
+      const member = await loadPreferences(db, userId)
+      if (member?.locale) request.locale = member.locale
       request.log.info({ userId, category }, 'unsubscribed by email link')
       return reply.code(200).render('settings/unsubscribe', {
         title: request.t('email_settings.unsubscribe.title'),
