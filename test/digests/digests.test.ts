@@ -249,3 +249,104 @@ t.test('library articles in watched themes, upcoming meetings and open action it
     /Your open action items\n-+\n\* Send the intake checklist\n {2}From Winter circle, due 15 Jan 2027/,
   )
 })
+
+t.test('gathered notifications about articles, comments, meetings and communities are checked again', async (t) => {
+  const smtp = await startSmtp(t)
+  const { app, db, config } = await appWithSmtp(t, smtp)
+  const reader = await memberWith(db, {
+    preferences: { your_content: 'weekly', communities: 'weekly', meetings: 'weekly' },
+    weekday: 2,
+  })
+  const author = await memberWith(db)
+  const closed = await createCommunityWith(db, { visibility: 'members', members: [author] })
+  const article = (slug: string, hidden: boolean) =>
+    db
+      .insertInto('articles')
+      .values({
+        slug,
+        title: slug,
+        kind: 'practice',
+        language: 'en',
+        body_md: 'Body',
+        body_html: '<p>Body</p>',
+        status: 'published',
+        author_id: reader.id,
+        published_at: new Date(),
+        hidden_at: hidden ? new Date() : null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  const shown = await article('shown-article', false)
+  const hiddenArticle = await article('hidden-article', true)
+  const comment = await db
+    .insertInto('comments')
+    .values({ article_id: shown.id, author_id: author.id, body_md: 'Nice', body_html: '<p>Nice</p>' })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const meeting = await db
+    .insertInto('meetings')
+    .values({
+      community_id: closed.id,
+      organiser_id: author.id,
+      title: 'Closed meeting',
+      starts_at: new Date(Date.now() + 3 * 86_400_000),
+      ends_at: new Date(Date.now() + 3 * 86_400_000 + 3600_000),
+      time_zone: 'UTC',
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  await db.transaction().execute((trx) =>
+    notify(trx, config, [
+      {
+        userId: reader.id,
+        kind: 'article_published',
+        groupKey: 'a:1',
+        url: '/library/shown-article',
+        subject: { type: 'article', id: shown.id },
+        data: { title: 'Shown article' },
+      },
+      {
+        userId: reader.id,
+        kind: 'article_published',
+        groupKey: 'a:2',
+        url: '/library/hidden-article',
+        subject: { type: 'article', id: hiddenArticle.id },
+        data: { title: 'Hidden article' },
+      },
+      {
+        userId: reader.id,
+        kind: 'article_comment',
+        groupKey: 'c:1',
+        url: `/library/shown-article#comment-${comment.id}`,
+        actorId: author.id,
+        subject: { type: 'comment', id: comment.id },
+        data: { actor: 'Ana', title: 'Shown article' },
+      },
+      {
+        userId: reader.id,
+        kind: 'join_answered',
+        groupKey: 'j:1',
+        url: `/c/${closed.slug}`,
+        subject: { type: 'community', id: closed.id },
+        data: { community: 'The closed circle' },
+      },
+      {
+        userId: reader.id,
+        kind: 'meeting_changed',
+        groupKey: 'm:1',
+        url: `/meetings/${meeting.id}`,
+        subject: { type: 'meeting', id: meeting.id },
+        data: { title: 'Closed meeting', community: 'The closed circle' },
+      },
+    ]),
+  )
+  t.same(await app.mail.drain(), { sent: 0, failed: 0 }, 'all gathered weekly')
+  await app.scheduler.runDue(minutes(nextSlot('weekly', 'UTC', 8, 2), 1))
+  t.same(await app.mail.drain(), { sent: 1, failed: 0 })
+  const [mail] = await smtp.waitFor(1)
+  t.match(mail.parsed.text, /\/library\/shown-article\n/)
+  t.match(mail.parsed.text, new RegExp(`/library/shown-article#comment-${comment.id}`))
+  t.match(mail.parsed.text, new RegExp(`/c/${closed.slug}`), 'a join answer names the community, readable or not')
+  t.notMatch(mail.parsed.text, /hidden-article/)
+  t.notMatch(mail.parsed.text, new RegExp(`/meetings/${meeting.id}`), 'not a meeting of a community they cannot read')
+})
