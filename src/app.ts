@@ -33,6 +33,8 @@ import { installMail } from './mail/plugin.js'
 import { installBell } from './notifications/bell.js'
 import { installNotifications } from './notifications/plugin.js'
 import type { ReachWorkerOptions } from './notifications/reach-worker.js'
+import { preferenceRoutes } from './mail/preference-routes.js'
+import { installDigests } from './digests/job.js'
 import { installScheduler, type SchedulerOptions } from './schedule/scheduler.js'
 import type { SmtpTimeouts } from './mail/transport.js'
 import type { MailWorkerOptions } from './mail/worker.js'
@@ -216,6 +218,8 @@ export async function buildApp(config: Readonly<Config>, services: AppServices =
   await installSearch(app, { db, search, worker: services.searchWorker })
   await installMail(app, { db, worker: services.mailWorker, smtpTimeouts: services.smtpTimeouts })
   await installNotifications(app, { db, worker: services.reachWorker })
+  await app.register(preferenceRoutes, { db })
+  installDigests(app)
 
   const sweep = setInterval(
     () => {

@@ -533,7 +533,15 @@ export interface MentionsTable {
   created_at: ColumnType<Date, Date | undefined, never>
 }
 
+/** Up to when a member's daily or weekly digest has reported what is new (src/digests). */
+export interface DigestMarksTable {
+  user_id: number
+  frequency: 'daily' | 'weekly'
+  covered_until: ColumnType<Date, Date | string, Date | string>
+}
+
 export interface Database {
+  digest_marks: DigestMarksTable
   watches: WatchesTable
   notifications: NotificationsTable
   reach_events: ReachEventsTable

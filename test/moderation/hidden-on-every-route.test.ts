@@ -130,6 +130,8 @@ const routeCases: RouteCase[] = [
 /** GET routes with a parameter that hold no content of their own, and why. */
 const exempt: Record<string, string> = {
   '/invite/:token': 'an invitation names its community to whoever holds the link, and shows no thread or article',
+  '/settings/notifications/:token': "a member's email choices from the signed link in an email; shows no content",
+  '/unsubscribe/:token': 'asks to stop one category of email, from the signed link in an email; shows no content',
   '/*': 'the files in static/ (the wildcard route of @fastify/static)',
   '/u/:id': "a member's page shows their name and organisation only, no thread, reply, article or community",
   '/dev/mail/:id': 'development only, for requests from this machine: the mail Kring would have sent (no SMTP_URL)',
