@@ -30,6 +30,8 @@ import { createSearchClient, type SearchClient } from './search/client.js'
 import { installSearch } from './search/plugin.js'
 import type { WorkerOptions } from './search/worker.js'
 import { installMail } from './mail/plugin.js'
+import { subscriberAdminRoutes } from './subscriptions/admin-routes.js'
+import { subscriptionRoutes } from './subscriptions/routes.js'
 import { installScheduler, type SchedulerOptions } from './schedule/scheduler.js'
 import type { SmtpTimeouts } from './mail/transport.js'
 import type { MailWorkerOptions } from './mail/worker.js'
@@ -196,6 +198,8 @@ export async function buildApp(config: Readonly<Config>, services: AppServices =
   await app.register(feedRoutes, { db })
   await app.register(meetingRoutes, { db })
   await app.register(adminRoutes)
+  await app.register(subscriptionRoutes, { db })
+  await app.register(subscriberAdminRoutes, { db })
   await app.register(moderationRoutes, {
     db,
     flagThreshold: config.moderation.flagThreshold,
