@@ -53,8 +53,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable('subscription_tokens')
     .addColumn('token_hash', 'text', (col) => col.primaryKey())
     .addColumn('subscriber_id', 'integer', (col) => col.notNull().references('subscribers.id').onDelete('cascade'))
-    // The subscription a confirmation confirms, or the one a digest's one-click unsubscribe stops.
-    .addColumn('subscription_id', 'integer', (col) => col.references('subscriptions.id').onDelete('cascade'))
+    // The subscription a confirmation confirms, or the one a digest's one-click unsubscribe stops. Set null when that
+    // one is stopped: the link still opens the page that manages the address's other subscriptions.
+    .addColumn('subscription_id', 'integer', (col) => col.references('subscriptions.id').onDelete('set null'))
     .addColumn('purpose', 'text', (col) => col.notNull().check(sql`purpose in ('confirm', 'manage')`))
     .addColumn('created_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
     .addColumn('expires_at', 'timestamptz', (col) => col.notNull())

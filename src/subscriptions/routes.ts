@@ -128,6 +128,8 @@ export async function subscriptionRoutes(app: FastifyInstance, { db }: { db: Db 
     const { token, holder } = await holderOf(request)
     const found = await subscriptionsOf(db, holder.subscriberId)
     if (!found) throw linkGone()
+    // An address and the links that manage it: never kept by a browser's or a proxy's cache.
+    reply.header('cache-control', 'no-store')
     const names = await namesOfTargets(db, found.subscriptions, [request.locale], (locale) =>
       translate(locale, 'subscriptions.target.library'),
     )

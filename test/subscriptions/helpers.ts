@@ -26,13 +26,21 @@ export function manageLinkIn(mail: ReceivedMail): string {
 
 /** The List-Unsubscribe address as the raw message carries it (mailparser folds List-* headers). */
 export function listUnsubscribeOf(mail: ReceivedMail): string | null {
-  const match = /^List-Unsubscribe: <http:\/\/localhost:80([^>]+)>\r?$/m.exec(mail.raw)
+  const headers = mail.raw.split(/\r?\n\r?\n/)[0].replace(/\r?\n[ \t]+/g, ' ')
+  const match = /^List-Unsubscribe: <http:\/\/localhost:80([^>]+)>\r?$/m.exec(headers)
   return match ? match[1] : null
 }
 
 /** Sends the subscribe form from the page that shows it, as a visitor's browser does. */
-export async function subscribe(app: FastifyInstance, email: string, to: string, page = `/subscribe?to=${to}`) {
+export async function subscribe(
+  app: FastifyInstance,
+  email: string,
+  to: string,
+  page = `/subscribe?to=${to}`,
+  headers: Record<string, string> = {},
+) {
   const visitor = new Client(app)
+  visitor.headers = headers
   const response = await visitor.submit(page, '/subscribe', { email, to })
   return { visitor, response }
 }
@@ -43,10 +51,11 @@ export async function subscribeAndConfirm(
   smtp: TestSmtp,
   email: string,
   to: string,
+  headers: Record<string, string> = {},
 ): Promise<string> {
   const before = smtp.to(email).length
   const received = smtp.received.length
-  const { response } = await subscribe(app, email, to)
+  const { response } = await subscribe(app, email, to, `/subscribe?to=${to}`, headers)
   if (response.status !== 303) throw new Error(`subscribe answered ${response.status}`)
   await app.mail.drain()
   await smtp.waitFor(received + 1)
