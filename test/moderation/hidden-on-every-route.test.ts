@@ -128,6 +128,9 @@ const exempt: Record<string, string> = {
   '/dev/mail/:id': 'development only, for requests from this machine: the mail Kring would have sent (no SMTP_URL)',
   '/dev/mail/:id/html': 'development only: the HTML part of a kept message',
   '/dev/mail/:id/raw': 'development only: a kept message as it would have been sent',
+  '/subscriptions/:token': "an email subscriber's own subscriptions (names of public themes and communities only)",
+  '/subscriptions/:token/confirm': 'a button that confirms an email subscription; shows no content',
+  '/subscriptions/:token/unsubscribe': 'a button that stops an email subscription; shows no content',
 }
 
 /** Pages without an id that list or index content. */
