@@ -67,6 +67,19 @@ export async function sendWeeklyDigests({ db, config, now }: JobContext): Promis
         ),
       ),
     )
+    // Not while a confirmation link they asked for lately is still open.
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('subscription_tokens as k')
+            .select('k.token_hash')
+            .whereRef('k.subscriber_id', '=', 'subscribers.id')
+            .where('k.purpose', '=', 'confirm')
+            .where('k.expires_at', '>', now),
+        ),
+      ),
+    )
     .execute()
   await db.deleteFrom('subscription_tokens').where('expires_at', '<', now).execute()
   return ran

@@ -7,7 +7,7 @@ import { createCommunityWith, createThemeWith, createUser } from '../helpers/fac
 import { buildTestApp } from '../helpers/app.js'
 import { loggedIn } from '../helpers/moderation.js'
 import { startSmtp } from '../helpers/smtp.js'
-import { smtpMail, subscribeAndConfirm, writeArticle } from './helpers.js'
+import { smtpMail, subscribe, subscribeAndConfirm, writeArticle } from './helpers.js'
 
 const day = 86_400_000
 
@@ -180,4 +180,20 @@ t.test('thousands of subscriptions are handled in batches, each sent exactly onc
   t.same(await app.mail.drain(), { sent: 1100, failed: 0 })
   await smtp.waitFor(1100, 60_000)
   t.equal(new Set(smtp.received.map((m) => m.envelopeTo[0])).size, 1100)
+})
+
+t.test('addresses never confirmed are forgotten after a week, not while their link is open', async (t) => {
+  const smtp = await startSmtp(t)
+  const { app, db } = await buildTestApp(t, { config: { mail: smtpMail(smtp.url) } })
+  await subscribe(app, 'ann@example.test', 'library')
+  await subscribeAndConfirm(app, smtp, 'bob@example.test', 'library')
+  await app.scheduler.runDue(new Date(Date.now() + day))
+  t.equal((await db.selectFrom('subscribers').selectAll().execute()).length, 2, 'a day later both are kept')
+  await app.scheduler.runDue(new Date(Date.now() + 8 * day))
+  const left = await db.selectFrom('subscribers').select('email').execute()
+  t.same(
+    left.map((row) => row.email),
+    ['bob@example.test'],
+    'the unconfirmed address is gone',
+  )
 })

@@ -1,5 +1,6 @@
 // Subscribing without an account: the forms on the theme, community and library pages, double opt-in over real SMTP,
 // the same answer whether or not the address already follows, refused addresses, and links that are not valid.
+import { Writable } from 'node:stream'
 import t from 'tap'
 import { Client } from '../helpers/client.js'
 import { createCommunityWith, createThemeWith } from '../helpers/factories.js'
@@ -165,4 +166,22 @@ t.test('tampered, made-up and expired links get a clear page and change nothing'
     .execute()
   t.equal((await visitor.get(manage)).status, 404, 'an expired link')
   t.equal((await db.selectFrom('subscriptions').select('status').executeTakeFirstOrThrow()).status, 'confirmed')
+})
+
+t.test('the log never holds a subscriber address or a link token', async (t) => {
+  const smtp = await startSmtp(t)
+  const lines: string[] = []
+  const logStream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(chunk.toString('utf8'))
+      done()
+    },
+  })
+  const { app } = await buildTestApp(t, { config: { mail: smtpMail(smtp.url), logLevel: 'info' }, logStream })
+  const manage = await subscribeAndConfirm(app, smtp, 'ann@example.test', 'library')
+  await new Client(app).get(manage)
+  const log = lines.join('')
+  t.match(log, /subscription requested/)
+  t.notMatch(log, /ann@example\.test/)
+  t.notMatch(log, manage.split('/').pop()!)
 })
