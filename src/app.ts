@@ -35,6 +35,8 @@ import { installNotifications } from './notifications/plugin.js'
 import type { ReachWorkerOptions } from './notifications/reach-worker.js'
 import { preferenceRoutes } from './mail/preference-routes.js'
 import { installDigests } from './digests/job.js'
+import { subscriberAdminRoutes } from './subscriptions/admin-routes.js'
+import { subscriptionRoutes } from './subscriptions/routes.js'
 import { installScheduler, type SchedulerOptions } from './schedule/scheduler.js'
 import type { SmtpTimeouts } from './mail/transport.js'
 import type { MailWorkerOptions } from './mail/worker.js'
@@ -210,6 +212,8 @@ export async function buildApp(config: Readonly<Config>, services: AppServices =
   await app.register(watchingRoutes, { db })
   await app.register(memberRoutes, { db })
   await app.register(mentionRoutes, { db })
+  await app.register(subscriptionRoutes, { db })
+  await app.register(subscriberAdminRoutes, { db })
   await app.register(moderationRoutes, {
     db,
     flagThreshold: config.moderation.flagThreshold,

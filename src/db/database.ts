@@ -606,3 +606,44 @@ export interface AccountTokensTable {
   expires_at: ColumnType<Date, Date | string, Date | string>
   used_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
 }
+
+// The wider circle's email subscribers (migrations/2026_12_02_1150_subscriptions.ts): personal data, admins only.
+export interface SubscribersTable {
+  id: Generated<number>
+  email: string
+  locale: string
+  requests: Generated<number>
+  requests_since: CreatedAt
+  created_at: CreatedAt
+}
+
+export type SubscriptionTarget = 'theme' | 'community' | 'library'
+
+export interface SubscriptionsTable {
+  id: Generated<number>
+  subscriber_id: number
+  target_type: SubscriptionTarget
+  target_id: number | null
+  status: ColumnType<'pending' | 'confirmed', 'pending' | 'confirmed' | undefined, 'pending' | 'confirmed'>
+  created_at: CreatedAt
+  confirmed_at: Timestamp | null
+  digest_after: ColumnType<Date, Date | string | undefined, Date | string>
+  digest_week: string | null
+}
+
+export interface SubscriptionTokensTable {
+  token_hash: string
+  subscriber_id: number
+  subscription_id: number | null
+  purpose: 'confirm' | 'manage'
+  created_at: CreatedAt
+  expires_at: ColumnType<Date, Date | string, Date | string>
+  used_at: Timestamp | null
+}
+
+// Merged into Database (declaration merging), so this domain's tables stay in one block at the end of the file.
+export interface Database {
+  subscribers: SubscribersTable
+  subscriptions: SubscriptionsTable
+  subscription_tokens: SubscriptionTokensTable
+}

@@ -141,6 +141,9 @@ const exempt: Record<string, string> = {
   '/password/reset/:token': 'the new-password form of a reset link: no content',
   '/settings/email/confirm/:token':
     'the confirm button of an email change link: shows only the new address, to its owner',
+  '/subscriptions/:token': "an email subscriber's own subscriptions (names of public themes and communities only)",
+  '/subscriptions/:token/confirm': 'a button that confirms an email subscription; shows no content',
+  '/subscriptions/:token/unsubscribe': 'a button that stops an email subscription; shows no content',
 }
 
 /** Pages without an id that list or index content. */
