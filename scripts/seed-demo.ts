@@ -8,7 +8,7 @@ if (config.env === 'production') fail('Refusing to seed demo content in producti
 try {
   const { db, close } = await openMigratedDatabase()
   try {
-    await recreateDemo(db)
+    await recreateDemo(db, config)
   } finally {
     await close()
   }

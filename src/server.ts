@@ -99,7 +99,7 @@ async function migrateAndSeed(config: Readonly<Config>, db: Db) {
   } finally {
     if (migrationDb !== db) await migrationDb.destroy()
   }
-  if (config.seedDemo) await seedDemoIfEmpty(db, log)
+  if (config.seedDemo) await seedDemoIfEmpty(db, log, config)
 }
 
 main().catch((error) => {

@@ -16,6 +16,8 @@ import {
 import { enqueueMany } from '../search/outbox.js'
 import { createTheme } from '../themes/commands.js'
 import { seedMeetings } from '../meetings/demo.js'
+import type { NotifyConfig } from '../notifications/notify.js'
+import { seedReachDemo } from './reach.js'
 import { demoCommunities, demoPeople, demoThemes } from './content.js'
 import type { DemoReply } from './content-types.js'
 import { demoArticles, type DemoArticle, type DemoArticleEdit, type DemoPractice } from './library-content.js'
@@ -30,19 +32,20 @@ export const demoMemberPassword = 'kring-demo-member'
 const hourMs = 3_600_000
 const dayMs = 24 * hourMs
 
-export async function seedDemoIfEmpty(db: Db, logger: Logger): Promise<boolean> {
+/** With `reach` (the app's config), the demo also writes a few notifications and emails (src/demo/reach.ts). */
+export async function seedDemoIfEmpty(db: Db, logger: Logger, reach?: NotifyConfig): Promise<boolean> {
   const { count } = await db
     .selectFrom('users')
     .select((eb) => eb.fn.countAll<number>().as('count'))
     .executeTakeFirstOrThrow()
   if (Number(count) > 0) return false
-  await seedDemo(db)
+  await seedDemo(db, reach)
   logger.info({ admin: demoAdmin.email }, 'seeded the demo content (KRING_DEMO=0 turns this off)')
   return true
 }
 
 /** Removes earlier demo content (and only that) and writes it anew. */
-export async function recreateDemo(db: Db): Promise<void> {
+export async function recreateDemo(db: Db, reach?: NotifyConfig): Promise<void> {
   await db.transaction().execute(async (trx) => {
     // Demo articles first (a real person's translation of one keeps its text and loses only the link to it).
     const articles = await trx.selectFrom('articles').select('id').where('is_demo', '=', true).execute()
@@ -57,10 +60,10 @@ export async function recreateDemo(db: Db): Promise<void> {
     await trx.deleteFrom('tags').where('is_demo', '=', true).execute()
     await trx.deleteFrom('users').where('is_demo', '=', true).execute()
   })
-  await seedDemo(db)
+  await seedDemo(db, reach)
 }
 
-export async function seedDemo(db: Db): Promise<void> {
+export async function seedDemo(db: Db, reach?: NotifyConfig): Promise<void> {
   const userIds = new Map<string, number>()
   for (const person of demoPeople) {
     const password = person.siteRole === 'admin' ? demoAdmin.password : demoMemberPassword
@@ -163,6 +166,7 @@ export async function seedDemo(db: Db): Promise<void> {
   await seedLibrary(db, userIds, themeIds, communityIds)
   await seedModeration(db, userIds, communityIds)
   await seedMeetings(db, userIds, themeIds, communityIds)
+  if (reach) await seedReachDemo(db, reach, user)
 }
 
 // --- The library ---------------------------------------------------------------------------------------------

@@ -53,7 +53,11 @@ export async function watch(
   id: number,
   level: 'watching' | 'tracking' = 'watching',
 ) {
-  await db.insertInto('watches').values({ user_id: user.id, target_type: type, target_id: id, level }).execute()
+  await db
+    .insertInto('watches')
+    .values({ user_id: user.id, target_type: type, target_id: id, level })
+    .onConflict((oc) => oc.columns(['user_id', 'target_type', 'target_id']).doUpdateSet({ level }))
+    .execute()
 }
 
 /** The first digest slot after now for these settings: the test's clock is set a minute past it. */

@@ -52,6 +52,8 @@ t.test('replies and moderation', async (t) => {
     await db
       .insertInto('watches')
       .values({ user_id: ana.id, target_type: 'thread', target_id: threadId, level: 'muted' })
+      // Starting the thread made Ana watch it (her default); she changes that to muted.
+      .onConflict((oc) => oc.columns(['user_id', 'target_type', 'target_id']).doUpdateSet({ level: 'muted' }))
       .execute()
     await carlClient.post(`/t/${threadId}/replies`, { body: 'To the thread' })
     t.same(await texts(db, ana), [])
