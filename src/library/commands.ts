@@ -228,7 +228,7 @@ export async function updateArticle(
     await lockArticleChanger(trx, articleId, input.editorId, 'author_or_reviewer')
     const current = await trx
       .selectFrom('articles')
-      .select(['id', 'translated_from_id', 'revision', 'title', 'body_html', 'status', 'author_id'])
+      .select(['id', 'translated_from_id', 'revision', 'title', 'body_html', 'status', 'author_id', 'hidden_at'])
       .where('id', '=', articleId)
       .forUpdate()
       .executeTakeFirstOrThrow()
@@ -285,7 +285,8 @@ export async function updateArticle(
       contentId: articleId,
       authorId: current.author_id,
       mentioned: rendered.mentioned,
-      visible: current.status === 'published' && input.editorId === current.author_id,
+      // A hidden article's author may still edit it; its mentions then tell nobody.
+      visible: current.status === 'published' && current.hidden_at === null && input.editorId === current.author_id,
       readers: async (_trx, ids) => new Set(ids),
       url: `/library/${input.slug}`,
       title: input.title,
@@ -448,8 +449,9 @@ export async function addComment(
       })
       .returning(['id', 'status'])
       .executeTakeFirstOrThrow()
-    if (input.reach) await announceComment(trx, input.reach, row.id)
+    // Mentions first: an article author mentioned in the comment hears of it once, as a mention.
     await commentMentions(trx, input.reach ?? null, input.articleId, row, input.authorId, rendered)
+    if (input.reach) await announceComment(trx, input.reach, row.id)
     return { ok: true, id: row.id } as const
   })
 }
@@ -466,7 +468,7 @@ async function commentMentions(
   if (rendered.mentioned.length === 0) return
   const article = await trx
     .selectFrom('articles')
-    .select(['slug', 'title', 'status'])
+    .select(['slug', 'title', 'status', 'hidden_at'])
     .where('id', '=', articleId)
     .executeTakeFirstOrThrow()
   await recordMentions(trx, reach, {
@@ -474,7 +476,7 @@ async function commentMentions(
     contentId: comment.id,
     authorId,
     mentioned: rendered.mentioned,
-    visible: comment.status === 'visible' && article.status === 'published',
+    visible: comment.status === 'visible' && article.status === 'published' && article.hidden_at === null,
     readers: async (_trx, ids) => new Set(ids),
     url: `/library/${article.slug}#comment-${comment.id}`,
     title: article.title,

@@ -129,11 +129,18 @@ async function emailAtOnce(trx: Kysely<Database>, config: NotifyConfig, list: No
   if (wanted.length === 0) return
   const recipients = await trx
     .selectFrom('users')
-    .select(['id', 'email', 'email_verified_at', 'mail_paused', 'email_preferences', 'locale', 'status'])
+    .select(['id', 'email', 'email_verified_at', 'mail_paused', 'email_preferences', 'locale'])
     .where(
       'id',
       'in',
       wanted.map((input) => input.userId),
+    )
+    // A suspended member keeps the in-app item for later but gets no email while suspended.
+    .where((eb) =>
+      eb.or([
+        eb('status', '=', 'active'),
+        eb('suspended_until', 'is not', null).and('suspended_until', '<=', new Date()),
+      ]),
     )
     .execute()
   const byId = new Map(recipients.map((row) => [row.id, row]))

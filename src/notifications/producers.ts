@@ -34,6 +34,18 @@ async function hasMuted(trx: Db, userId: number, type: 'thread' | 'community', i
   return row?.level === 'muted'
 }
 
+/** Members already told of this text by its @mention: one event, one notification (and one email) per person. */
+async function toldByMention(trx: Db, type: 'thread' | 'post' | 'comment', id: number): Promise<number[]> {
+  const rows = await trx
+    .selectFrom('mentions')
+    .select('user_id')
+    .where('content_type', '=', type)
+    .where('content_id', '=', id)
+    .where('notified_at', 'is not', null)
+    .execute()
+  return rows.map((row) => row.user_id)
+}
+
 /**
  * A reply became visible (written by an established member, or approved): its parent's author (or the thread's,
  * for a reply to the thread) hears of it unless they muted the thread; watchers hear after commit.
@@ -63,10 +75,11 @@ export async function announceReply(trx: Db, config: NotifyConfig, postId: numbe
     .where('p.id', '=', postId)
     .executeTakeFirst()
   if (!post || post.status !== 'visible' || post.thread_status !== 'visible') return
-  const notified: number[] = []
+  const notified = await toldByMention(trx, 'post', post.id)
   const recipient = post.parent_author_id ?? post.thread_author_id
   if (
     recipient !== post.author_id &&
+    !notified.includes(recipient) &&
     !(await hasMuted(trx, recipient, 'thread', post.thread_id)) &&
     (await mayRead(trx, recipient, { id: post.community_id, visibility: post.visibility }))
   ) {
@@ -87,7 +100,7 @@ export async function announceReply(trx: Db, config: NotifyConfig, postId: numbe
 
 /** A thread became visible: watchers of its community and themes hear after commit. */
 export async function announceThread(trx: Db, threadId: number): Promise<void> {
-  await recordReachEvent(trx, 'thread_published', { threadId, notified: [] })
+  await recordReachEvent(trx, 'thread_published', { threadId, notified: await toldByMention(trx, 'thread', threadId) })
 }
 
 export interface ModeratedContent {
@@ -216,6 +229,7 @@ export async function announceComment(trx: Db, config: NotifyConfig, commentId: 
     .where('m.id', '=', commentId)
     .executeTakeFirst()
   if (!comment || comment.status !== 'visible') return
+  if ((await toldByMention(trx, 'comment', comment.id)).includes(comment.article_author_id)) return
   if (!(await mayRead(trx, comment.article_author_id, null))) return
   await notify(trx, config, {
     userId: comment.article_author_id,

@@ -45,6 +45,28 @@ t.test('RFC 8058 one-click: a POST without cookies or CSRF token, twice, answers
   t.equal((await preferencesOf(db, member.id)).meetings, 'never')
 })
 
+t.test('RFC 8058 one-click as multipart/form-data, as mail clients should send it', async (t) => {
+  const smtp = await startSmtp(t)
+  const { app, db, config } = await appWithSmtp(t, smtp)
+  const member = await memberWith(db, { preferences: { watching: 'immediately', replies: 'immediately' } })
+  const url = unsubscribeUrl(config, member.id, 'watching').replace(config.publicUrl, '')
+  const boundary = '----kring-test'
+  const multipart = (name: string, value: string) =>
+    `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n--${boundary}--\r\n`
+  const headers = { 'content-type': `multipart/form-data; boundary=${boundary}` }
+  const other = await app.inject({ method: 'POST', url, payload: multipart('something', 'else'), headers })
+  t.equal(other.statusCode, 400, 'a multipart body without the one-click field changes nothing')
+  t.equal((await preferencesOf(db, member.id)).watching, 'immediately')
+  const response = await app.inject({
+    method: 'POST',
+    url,
+    payload: multipart('List-Unsubscribe', 'One-Click'),
+    headers,
+  })
+  t.equal(response.statusCode, 200)
+  t.match(await preferencesOf(db, member.id), { watching: 'never', replies: 'immediately' })
+})
+
 t.test('altered tokens and incomplete requests are refused and change nothing', async (t) => {
   const smtp = await startSmtp(t)
   const { app, db, config } = await appWithSmtp(t, smtp)

@@ -156,3 +156,40 @@ t.test('a join request answered tells the member who asked, in their language', 
   )
   t.match((await otherClient.get('/notifications')).body, 'Your request to join Gesloten kring was answered: declined')
 })
+
+t.test('one event, one notification: a reply that mentions the thread’s author tells her once', async (t) => {
+  const { app, db } = await buildTestApp(t)
+  const ana = await createUser(db, { displayName: 'Ana Starter' })
+  const bea = await createUser(db, { displayName: 'Bea Replier' })
+  const carl = await createUser(db, { displayName: 'Carl Suspended' })
+  const community = await createCommunityWith(db, { members: [ana, bea, carl] })
+  await db.updateTable('community_members').set({ approved_posts: 5 }).execute()
+  const anaClient = await loggedIn(app, ana)
+  const started = await anaClient.submit(`/c/${community.slug}/new`, `/c/${community.slug}/new`, {
+    title: 'First house visits',
+    body: 'What do you ask first?',
+  })
+  t.equal(started.status, 303)
+  const threadId = Number(/\/t\/(\d+)/.exec(started.location!)![1])
+  const beaClient = await loggedIn(app, bea)
+  const posted = await beaClient.post(`/t/${threadId}/replies`, {
+    body: 'Good question @[Ana Starter], we ask about pets.',
+  })
+  t.equal(posted.status, 303)
+  await app.reach.drain()
+  t.same(await texts(db, ana), ['mention'], 'the mention, not also the reply or the watched post')
+  const emails = await db.selectFrom('email_outbox').select('kind').where('to_address', '=', ana.email).execute()
+  t.same(
+    emails.map((row) => row.kind),
+    ['notification.mention'],
+  )
+
+  await db.updateTable('users').set({ status: 'suspended', suspended_until: null }).where('id', '=', carl.id).execute()
+  t.equal((await beaClient.post(`/t/${threadId}/replies`, { body: 'And @[Carl Suspended]?' })).status, 303)
+  t.same(await texts(db, carl), ['mention'], 'a suspended member keeps the item for later')
+  t.equal(
+    (await db.selectFrom('email_outbox').select('id').where('to_address', '=', carl.email).execute()).length,
+    0,
+    'but gets no email while suspended',
+  )
+})
