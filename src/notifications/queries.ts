@@ -8,22 +8,22 @@ type Db = Kysely<Database>
 
 /**
  * Whether the notification `n` still points at something its member may read: visible (hidden or waiting content
- * only to its own author, deleted content to nobody), in a community they may read now (a member who left a
- * members-only community no longer reads its threads there).
+ * only to its own author; deleted content only to its author, in the notice that says why it was removed), in a
+ * community they may read now (a member who left a members-only community no longer reads its threads there).
  */
 const subjectReadable = sql<SqlBool>`(
   n.subject_type is null
   or (n.subject_type = 'post' and exists (
     select 1 from posts p join threads t on t.id = p.thread_id join communities c on c.id = t.community_id
     where p.id = n.subject_id
-      and (p.status = 'visible' or (p.status in ('hidden', 'pending') and p.author_id = n.user_id))
-      and (t.status = 'visible' or (t.status in ('hidden', 'pending') and t.author_id = n.user_id))
+      and (p.status = 'visible' or ((p.status in ('hidden', 'pending') or (p.status = 'deleted' and n.kind = 'post_hidden')) and p.author_id = n.user_id))
+      and (t.status = 'visible' or ((t.status in ('hidden', 'pending') or (t.status = 'deleted' and n.kind = 'post_hidden')) and t.author_id = n.user_id))
       and (c.visibility = 'public' or exists (select 1 from community_members cm
         where cm.community_id = c.id and cm.user_id = n.user_id and cm.status = 'active'))))
   or (n.subject_type = 'thread' and exists (
     select 1 from threads t join communities c on c.id = t.community_id
     where t.id = n.subject_id
-      and (t.status = 'visible' or (t.status in ('hidden', 'pending') and t.author_id = n.user_id))
+      and (t.status = 'visible' or ((t.status in ('hidden', 'pending') or (t.status = 'deleted' and n.kind = 'post_hidden')) and t.author_id = n.user_id))
       and (c.visibility = 'public' or exists (select 1 from community_members cm
         where cm.community_id = c.id and cm.user_id = n.user_id and cm.status = 'active'))))
   or (n.subject_type = 'article' and exists (
@@ -32,7 +32,7 @@ const subjectReadable = sql<SqlBool>`(
   or (n.subject_type = 'comment' and exists (
     select 1 from comments m join articles a on a.id = m.article_id
     where m.id = n.subject_id
-      and (m.status = 'visible' or (m.status in ('hidden', 'pending') and m.author_id = n.user_id))
+      and (m.status = 'visible' or ((m.status in ('hidden', 'pending') or (m.status = 'deleted' and n.kind = 'post_hidden')) and m.author_id = n.user_id))
       and ((a.status = 'published' and a.hidden_at is null) or a.author_id = n.user_id)))
   or n.subject_type not in ('post', 'thread', 'article', 'comment')
 )`

@@ -95,6 +95,18 @@ t.test('replies and moderation', async (t) => {
     const page = await beaClient.get('/notifications')
     t.match(page.body, 'Your post in “Home visits” was hidden: Names a resident')
   })
+
+  t.test('a rejected waiting post is deleted, and its author still reads why', async (t) => {
+    const newClient = await loggedIn(app, newcomer)
+    const posted = await newClient.post(`/t/${threadId}/replies`, { body: 'Buy cheap watches here' })
+    const postId = Number(/\/posts\/(\d+)/.exec(posted.location!)![1])
+    const item = await openItemOf(db, 'post', postId)
+    const modClient = await loggedIn(app, moderator)
+    t.equal((await modClient.post(`/mod/items/${item!.id}`, { action: 'reject', reason: 'Advertising' })).status, 303)
+    const page = await newClient.get('/notifications')
+    t.match(page.body, 'Your post in “Home visits” was hidden: Advertising')
+    t.notMatch((await anaClient.get('/notifications')).body, 'cheap watches', 'nobody else hears of it')
+  })
 })
 
 t.test('library articles and their comments', async (t) => {
