@@ -213,6 +213,7 @@ export async function notifyTopicVote(
       actorId: input.actorId,
       subject: { type: 'community', id: input.communityId },
       data: { title: topic.title, community: community.name },
+      emailOnce: true,
     })),
   )
 }

@@ -57,6 +57,11 @@ export interface NotificationInput {
   data: Record<string, string | number | null>
   /** Email thread key (`thread-12`), so that mail clients group messages about one subject. */
   conversation?: string
+  /**
+   * Email only for the event that starts an unread group, not for each one collapsed into it (topic proposals: one
+   * email says "a vote is open", the rest wait in the bell).
+   */
+  emailOnce?: boolean
 }
 
 export type NotifyConfig = Pick<Config, 'publicUrl' | 'sessionSecret'>
@@ -77,6 +82,7 @@ export async function notify(
   // to a thousand watchers is a few multi-row statements; one statement may not touch a row twice, so a second input
   // for the same (user, group) waits for the next round.
   let rest = list
+  const started = new Set<string>()
   while (rest.length > 0) {
     const seen = new Set<string>()
     const round: NotificationInput[] = []
@@ -89,14 +95,20 @@ export async function notify(
         round.push(input)
       }
     }
-    for (let i = 0; i < round.length; i += 500) await insertCollapsed(trx, round.slice(i, i + 500))
+    for (let i = 0; i < round.length; i += 500)
+      for (const key of await insertCollapsed(trx, round.slice(i, i + 500))) started.add(key)
     rest = later
   }
-  await emailAtOnce(trx, config, list)
+  await emailAtOnce(
+    trx,
+    config,
+    list.filter((input) => !input.emailOnce || started.has(`${input.userId}\u0000${input.groupKey}`)),
+  )
 }
 
-async function insertCollapsed(trx: Kysely<Database>, inputs: NotificationInput[]) {
-  await trx
+/** Returns the (user, group) keys of the rows it inserted, not those it collapsed into an unread one. */
+async function insertCollapsed(trx: Kysely<Database>, inputs: NotificationInput[]): Promise<string[]> {
+  const rows = await trx
     .insertInto('notifications')
     .values(
       inputs.map((input) => ({
@@ -121,7 +133,10 @@ async function insertCollapsed(trx: Kysely<Database>, inputs: NotificationInput[
           data: sql<string>`excluded.data`,
         }),
     )
+    .returning(['user_id', 'group_key', 'count'])
     .execute()
+  // A collapsed row counts two or more; a new one, one.
+  return rows.filter((row) => row.count === 1).map((row) => `${row.user_id}\u0000${row.group_key}`)
 }
 
 async function emailAtOnce(trx: Kysely<Database>, config: NotifyConfig, list: NotificationInput[]) {

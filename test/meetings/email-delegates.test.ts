@@ -161,6 +161,16 @@ t.test('topic votes opened and closed reach members, not outsiders', async (t) =
   t.same(smtp.to(member.email), [])
   t.match(smtp.to(delegate.email)[0].parsed.subject, 'A topic vote opened for “Insurance for hosts”')
   smtp.received.splice(0)
+  t.equal(
+    (await clients.member.submit('/c/homeshare/meetings', '/c/homeshare/topics', { title: 'Matching by hobbies' }))
+      .status,
+    303,
+  )
+  t.same(
+    await app.mail.drain(),
+    { sent: 0, failed: 0 },
+    'a second proposal while the first notice is unread waits in the bell, not in everyone’s inbox',
+  )
   t.equal((await clients.moderator.submit('/c/homeshare/meetings', '/c/homeshare/topics/close', {})).status, 303)
   await app.mail.drain()
   await smtp.waitFor(2)
