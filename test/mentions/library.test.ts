@@ -69,6 +69,18 @@ t.test('mentions in articles and comments', async (t) => {
   t.match(refused.body, 'New accounts may mention at most 3 people')
   t.match(refused.body, flood, 'the text is given back')
   t.equal((await mentionNotes(db, others[0].id)).length, 0)
+
+  // A moderator hid the article; its author may still edit it, but its text must not leave in a mention's email.
+  await db.updateTable('articles').set({ hidden_at: new Date() }).where('slug', '=', slug).execute()
+  const fay = await createUser(db, { displayName: 'Fay Reader' })
+  const hiddenEdit = await client.edit(`${url}/edit`, {
+    ...practiceFields,
+    slug,
+    body: 'Thanks to @[Dana Reader], @[Eli Reader] and @[Fay Reader] for the idea.',
+  })
+  t.equal(hiddenEdit.status, 303)
+  t.same(await mentionNotes(db, fay.id), [], 'a hidden article tells nobody it mentions')
+  t.equal((await db.selectFrom('email_outbox').select('id').where('to_address', '=', fay.email).execute()).length, 0)
 })
 
 t.test('rendered mentions stay inside the allow-list, whatever the name', async (t) => {
