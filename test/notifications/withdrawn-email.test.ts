@@ -38,3 +38,22 @@ t.test('hiding a reply withdraws the reply email still waiting in the outbox', a
   await app.mail.drain()
   t.same(smtp.to('ana@example.test'), [], 'nothing about the hidden reply reaches Ana')
 })
+
+t.test("deleting one's own reply withdraws its waiting email too", async (t) => {
+  const smtp = await startSmtp(t)
+  const { app, db } = await buildTestApp(t, {
+    config: { mail: { smtpUrl: smtp.url, from: 'Kring <kring@example.test>', concurrency: 2 } },
+  })
+  const ana = await createUser(db, { displayName: 'Ana Starter', email: 'ana@example.test' })
+  const bea = await createUser(db, { displayName: 'Bea Replier', email: 'bea@example.test' })
+  const community = await createCommunityWith(db, { members: [ana, bea] })
+  const threadId = await createThreadIn(db, community.id, ana, { title: 'Home visits' })
+  const client = await loggedIn(app, bea)
+  const posted = await client.post(`/t/${threadId}/replies`, { body: 'Sent too soon' })
+  const postId = Number(/\/posts\/(\d+)/.exec(posted.location!)![1])
+  await app.reach.drain()
+  t.equal((await db.selectFrom('email_outbox').select('id').execute()).length, 1, 'the reply email waits')
+  t.equal((await client.post(`/posts/${postId}/delete`)).status, 303)
+  await app.mail.drain()
+  t.same(smtp.to('ana@example.test'), [], 'nothing about the deleted reply goes out')
+})
