@@ -505,6 +505,9 @@ export interface EmailOutboxTable {
   claimed_until: Timestamp | null
   last_error: string | null
   raw: string | null
+  /** What the email is about, so that it is withdrawn while pending if that content is hidden or deleted. */
+  subject_type: string | null
+  subject_id: number | null
   created_at: CreatedAt
   sent_at: Timestamp | null
 }

@@ -3,6 +3,7 @@ import { sql, type Transaction } from 'kysely'
 import type { Db } from '../db/connect.js'
 import type { Database } from '../db/database.js'
 import { renderMarkdown } from '../markdown/render.js'
+import { withdrawPendingEmails } from '../mail/outbox.js'
 import { enqueueSearch } from '../search/outbox.js'
 import { queueForReview } from '../moderation/commands.js'
 import { needsApproval } from '../moderation/premoderation.js'
@@ -517,6 +518,7 @@ export async function deletePost(db: Db, input: { postId: number; deletedBy: num
         .where('id', '=', post.thread_id)
         .execute()
     await enqueueSearch(trx, 'post', input.postId, 'delete')
+    await withdrawPendingEmails(trx, { type: 'post', id: input.postId })
     return true
   })
 }
@@ -543,6 +545,7 @@ export async function deleteThread(db: Db, input: { threadId: number; deletedBy:
         .where('id', '=', thread.community_id)
         .execute()
     await enqueueSearch(trx, 'thread', input.threadId, 'delete')
+    await withdrawPendingEmails(trx, { type: 'thread', id: input.threadId })
     return true
   })
 }

@@ -6,6 +6,7 @@ import { renderMarkdown } from '../markdown/render.js'
 import type { Config } from '../config.js'
 import { recordMentions } from '../mentions/commands.js'
 import type { MentionMap } from '../mentions/syntax.js'
+import { withdrawPendingEmails } from '../mail/outbox.js'
 import { enqueueSearch } from '../search/outbox.js'
 import { announceArticlePublished, announceArticleReturned, announceComment } from '../notifications/producers.js'
 import type { NotifyConfig } from '../notifications/notify.js'
@@ -550,12 +551,14 @@ export async function editComment(
 export async function deleteComment(db: Db, commentId: number, actorId?: number): Promise<boolean> {
   const result = await db.transaction().execute(async (trx) => {
     if (actorId !== undefined) await lockCommentChanger(trx, commentId, actorId)
-    return trx
+    const deleted = await trx
       .updateTable('comments')
       .set({ status: 'deleted', deleted_at: new Date() })
       .where('id', '=', commentId)
       .where('status', '!=', 'deleted')
       .executeTakeFirst()
+    if (Number(deleted.numUpdatedRows) === 1) await withdrawPendingEmails(trx, { type: 'comment', id: commentId })
+    return deleted
   })
   return Number(result.numUpdatedRows) === 1
 }

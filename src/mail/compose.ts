@@ -32,6 +32,8 @@ export interface OutgoingEmail {
   /** The signed one-click unsubscribe link (RFC 8058); Kring's own URL, never user text. */
   unsubscribeUrl?: string
   attachments?: EmailAttachment[]
+  /** The content it is about (a post, thread…; `subject` is the subject line): a pending email is withdrawn when that content is hidden or deleted. */
+  about?: { type: string; id: number }
 }
 
 type MailSettings = Pick<Config, 'publicUrl'>
@@ -82,6 +84,8 @@ function outboxRow(config: MailSettings, email: OutgoingEmail) {
     message_id: `<${conversationId(email.kind)}.${randomBytes(9).toString('base64url')}@${host}>`,
     headers: JSON.stringify(headers),
     attachments: JSON.stringify(email.attachments ?? []),
+    subject_type: email.about?.type ?? null,
+    subject_id: email.about?.id ?? null,
   }
 }
 

@@ -56,6 +56,31 @@ export async function markSentMany(db: Db, sent: { id: string; raw: string | nul
   for (const entry of sent) if (entry.raw !== null) await markSent(db, entry.id, entry.raw)
 }
 
+/**
+ * Withdraws the emails still waiting about content that is now hidden or deleted (in the transaction that hides it):
+ * they carry an excerpt of it. Hiding a thread also withdraws those about its posts. Emails already sent stay sent.
+ */
+export async function withdrawPendingEmails(
+  db: Db,
+  subject: { type: 'thread' | 'post' | 'article' | 'comment'; id: number },
+): Promise<void> {
+  await db
+    .deleteFrom('email_outbox')
+    .where('status', '=', 'pending')
+    .where((eb) => {
+      const same = eb.and([eb('subject_type', '=', subject.type), eb('subject_id', '=', subject.id)])
+      if (subject.type !== 'thread') return same
+      return eb.or([
+        same,
+        eb.and([
+          eb('subject_type', '=', 'post'),
+          eb('subject_id', 'in', eb.selectFrom('posts').select('posts.id').where('thread_id', '=', subject.id)),
+        ]),
+      ])
+    })
+    .execute()
+}
+
 export interface Backoff {
   baseMs: number
   maxMs: number

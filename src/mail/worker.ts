@@ -111,7 +111,18 @@ export class MailWorker {
 
   private async sendBatch(batch: ClaimedEmail[]): Promise<DrainResult> {
     const result: DrainResult = { sent: 0, failed: 0 }
-    const sent: { id: string; raw: string | null }[] = []
+    // Marks go out in small groups as messages complete (every 10, or after a second), not once the whole batch is
+    // through: with a slow relay a batch can outlast its lease, and another instance would send its messages again.
+    let sent: { id: string; raw: string | null }[] = []
+    let lastFlush = Date.now()
+    let flushing: Promise<void> = Promise.resolve()
+    const flush = () => {
+      const group = sent
+      sent = []
+      lastFlush = Date.now()
+      if (group.length) flushing = flushing.then(() => markSentMany(this.db, group))
+      return flushing
+    }
     let next = 0
     const lanes = Array.from({ length: Math.min(this.config.mail.concurrency, batch.length) }, async () => {
       while (next < batch.length) {
@@ -120,14 +131,14 @@ export class MailWorker {
         if (outcome) {
           sent.push({ id: email.id, raw: outcome.raw })
           result.sent++
+          if (sent.length >= 10 || Date.now() - lastFlush >= 1_000) await flush()
         } else result.failed++
       }
     })
-    // Marked sent together once the batch is through: one statement instead of one per message.
     try {
       await Promise.all(lanes)
     } finally {
-      await markSentMany(this.db, sent)
+      await flush()
     }
     return result
   }

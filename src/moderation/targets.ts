@@ -2,6 +2,7 @@
 import { sql, type Transaction } from 'kysely'
 import type { Db } from '../db/connect.js'
 import type { Database, FlagTarget } from '../db/database.js'
+import { withdrawPendingEmails } from '../mail/outbox.js'
 import { enqueueSearch } from '../search/outbox.js'
 
 type Trx = Transaction<Database>
@@ -183,4 +184,6 @@ export async function setTargetStatus(
       .execute()
     await enqueueSearch(trx, 'article', target.id)
   }
+  // Emails about it still waiting in the outbox (an SMTP outage, a slow relay) must not carry it out now.
+  if (!isVisible) await withdrawPendingEmails(trx, { type: target.type, id: target.id })
 }

@@ -222,6 +222,7 @@ function notificationEmail(
     subject: translate(locale, `notification.${input.kind}`, vars),
     conversation: input.conversation,
     unsubscribeUrl: unsubscribe,
+    ...(input.subject ? { about: input.subject } : {}),
     ...body,
   }
 }

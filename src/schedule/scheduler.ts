@@ -5,6 +5,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import type { Kysely } from 'kysely'
 import type { Config } from '../config.js'
 import type { Database } from '../db/database.js'
+import { forgetOldRuns } from './run-once.js'
 
 export interface JobContext {
   db: Kysely<Database>
@@ -35,6 +36,8 @@ export class Scheduler {
   private readonly jobs: ScheduledJob[] = []
   private timer: NodeJS.Timeout | null = null
   private running: Promise<Record<string, number>> | null = null
+  /** When old scheduled_runs were last forgotten (by the tick's clock): once a day is enough. */
+  private lastForget: number | null = null
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -74,6 +77,15 @@ export class Scheduler {
           } catch (err) {
             ran[job.name] = 0
             this.log.warn({ err, job: job.name }, 'a scheduled job failed; its slots stay due and run next time')
+          }
+        }
+        // Runs older than 60 days are for slots no job asks about again; without this scheduled_runs grows forever.
+        if (this.lastForget === null || Math.abs(now.getTime() - this.lastForget) >= 86_400_000) {
+          this.lastForget = now.getTime()
+          try {
+            await forgetOldRuns(this.db, 60)
+          } catch (err) {
+            this.log.warn({ err }, 'old scheduled runs could not be forgotten; tried again tomorrow')
           }
         }
       } finally {

@@ -26,6 +26,8 @@ export interface TestSmtp {
   to(address: string): ReceivedMail[]
   /** From now on, answer each message with this SMTP error (null: accept again). */
   refuseWith(error: { code: number; message: string } | null): void
+  /** From now on, answer each message only after this many milliseconds (a slow relay; 0: at once). */
+  slowDown(ms: number): void
   close(): Promise<void>
 }
 
@@ -33,6 +35,7 @@ export async function startSmtp(t: TestContext, options: { port?: number } = {})
   const received: ReceivedMail[] = []
   const waiters: (() => void)[] = []
   let refusal: { code: number; message: string } | null = null
+  let delayMs = 0
   const server = new SMTPServer({
     authOptional: true,
     // Kring's URL says smtp://, so no STARTTLS: a self-signed certificate here would only test the test.
@@ -42,7 +45,8 @@ export async function startSmtp(t: TestContext, options: { port?: number } = {})
     onData(stream, session, callback) {
       const chunks: Buffer[] = []
       stream.on('data', (chunk: Buffer) => chunks.push(chunk))
-      stream.on('end', () => {
+      stream.on('end', () => setTimeout(finish, delayMs))
+      function finish() {
         if (refusal) {
           const error = Object.assign(new Error(refusal.message), { responseCode: refusal.code })
           return callback(error)
@@ -60,7 +64,7 @@ export async function startSmtp(t: TestContext, options: { port?: number } = {})
             callback()
           })
           .catch((err: Error) => callback(err))
-      })
+      }
     },
   })
   await new Promise<void>((resolve, reject) => {
@@ -85,6 +89,9 @@ export async function startSmtp(t: TestContext, options: { port?: number } = {})
     to: (address) => received.filter((mail) => mail.envelopeTo.includes(address)),
     refuseWith(error) {
       refusal = error
+    },
+    slowDown(ms) {
+      delayMs = ms
     },
     async waitFor(count, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs

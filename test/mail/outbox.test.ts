@@ -2,7 +2,7 @@
 // threading and unsubscribe headers, user text never becomes a header, an SMTP outage delays mail without losing it,
 // and without SMTP_URL the messages are kept at /dev/mail.
 import t from 'tap'
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import type { Database } from '../../src/db/database.js'
 import { enqueueEmail, enqueueEmails, type OutgoingEmail } from '../../src/mail/compose.js'
 import { renderEmail } from '../../src/mail/layout.js'
@@ -208,3 +208,33 @@ t.test('with SMTP_URL set there is no /dev/mail', async (t) => {
   })
   t.equal((await app.inject('/dev/mail')).statusCode, 404)
 })
+
+t.test(
+  'with a slow relay, messages are marked sent as they go out, not only once the whole batch is through',
+  async (t) => {
+    const smtp = await startSmtp(t)
+    const { app, db } = await buildTestApp(t, { config: { mail: smtpMail(smtp.url) } })
+    await db.transaction().execute((trx) =>
+      enqueueEmails(
+        trx,
+        { publicUrl: 'http://localhost:80' },
+        Array.from({ length: 40 }, (_, i) => message({ to: `member${i}@example.test` })),
+      ),
+    )
+    smtp.slowDown(50)
+    const drained = app.mail.drain()
+    await smtp.waitFor(25)
+    const sentSoFar = await db
+      .selectFrom('email_outbox')
+      .select(sql<string>`count(*)`.as('count'))
+      .where('status', '=', 'sent')
+      .executeTakeFirstOrThrow()
+    t.ok(
+      Number(sentSoFar.count) >= 10,
+      `marked sent mid-batch (${sentSoFar.count}), so a lease ending cannot resend them`,
+    )
+    t.same(await drained, { sent: 40, failed: 0 })
+    const pending = await db.selectFrom('email_outbox').select('id').where('status', '!=', 'sent').execute()
+    t.equal(pending.length, 0)
+  },
+)
