@@ -4,7 +4,7 @@
 import type { Config } from '../config.js'
 import type { OutgoingEmail } from '../mail/compose.js'
 import { renderEmail, type EmailSection } from '../mail/layout.js'
-import { preferencesUrl, unsubscribeUrl } from '../notifications/notify.js'
+import { digestUnsubscribeUrl, preferencesUrl, textVars } from '../notifications/notify.js'
 import { translate, type Locale } from '../web/i18n.js'
 import { formatDateTime } from '../web/time.js'
 import type { DigestContent } from './gather.js'
@@ -40,7 +40,7 @@ export function digestEmail(
     sections.push({
       heading: t('digest.section.notifications'),
       items: capped(content.notifications).map((n) => ({
-        title: translate(locale, `notification.${n.kind}`, { ...stringValues(n.data), count: n.count }),
+        title: translate(locale, `notification.${n.kind}`, textVars(locale, n.data, n.count)),
         url: url(n.url),
       })),
     })
@@ -54,7 +54,8 @@ export function digestEmail(
       })),
     })
   if (content.replies.length > 0) {
-    // Replies are grouped per thread: "3 new replies", linking to the first one not read yet.
+    // Replies are grouped per thread: "3 new replies", linking to the first one not read yet. Through /posts/ID, which
+    // redirects to the page of the thread it is on, as notifications link: /t/ID#post-X would open the first page.
     const byThread = new Map<number, { title: string; community: string; first: number; count: number }>()
     for (const reply of content.replies) {
       const known = byThread.get(reply.threadId)
@@ -71,7 +72,7 @@ export function digestEmail(
       heading: t('digest.section.replies'),
       items: capped([...byThread]).map(([threadId, thread]) => ({
         title: thread.title,
-        url: url(`/t/${threadId}#post-${thread.first}`),
+        url: url(`/posts/${thread.first}`),
         meta: t('digest.replies.meta', { count: thread.count, community: thread.community }),
       })),
     })
@@ -111,7 +112,8 @@ export function digestEmail(
       })),
     })
 
-  const unsubscribe = unsubscribeUrl(config, recipient.id, 'digest')
+  // Stops this digest entirely: the digest and every category gathered in it at this frequency.
+  const unsubscribe = digestUnsubscribeUrl(config, recipient.id, frequency)
   const heading = t(`digest.heading.${frequency}`)
   const body = renderEmail(locale, {
     heading,
@@ -131,11 +133,4 @@ export function digestEmail(
     unsubscribeUrl: unsubscribe,
     ...body,
   }
-}
-
-function stringValues(data: Record<string, unknown>): Record<string, string | number> {
-  const out: Record<string, string | number> = {}
-  for (const [key, value] of Object.entries(data))
-    if (typeof value === 'string' || typeof value === 'number') out[key] = value
-  return out
 }

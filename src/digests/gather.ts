@@ -371,51 +371,84 @@ async function gatherNotifications(
     ...new Set(wanted.filter((r) => r.subject_type === type && r.subject_id !== null).map((r) => r.subject_id!)),
   ]
   // Where each subject lives, if it can still be read: community for threads, replies and meetings; none for articles.
+  // Hidden or waiting content (and an article not published) only its own author reads, as in the notification list
+  // (notifications/queries.ts): "your post was hidden" is about that very post. Deleted content nobody reads.
   const readable = new Map<string, { id: number; visibility: string } | null>()
+  const onlyFor = new Map<string, number>()
+  const ownOnly = (status: string) => status === 'hidden' || status === 'pending'
   const threadIds = idsOf('thread')
   if (threadIds.length > 0)
     for (const row of await db
       .selectFrom('threads as th')
       .innerJoin('communities as c', 'c.id', 'th.community_id')
-      .select(['th.id', 'c.id as cid', 'c.visibility'])
+      .select(['th.id', 'th.status', 'th.author_id', 'c.id as cid', 'c.visibility'])
       .where('th.id', 'in', threadIds)
-      .where('th.status', '=', 'visible')
-      .execute())
+      .where('th.status', 'in', ['visible', 'hidden', 'pending'])
+      .execute()) {
       readable.set(`thread:${row.id}`, { id: row.cid, visibility: row.visibility })
+      if (ownOnly(row.status)) onlyFor.set(`thread:${row.id}`, row.author_id)
+    }
   const postIds = idsOf('post')
   if (postIds.length > 0)
     for (const row of await db
       .selectFrom('posts as p')
       .innerJoin('threads as th', 'th.id', 'p.thread_id')
       .innerJoin('communities as c', 'c.id', 'th.community_id')
-      .select(['p.id', 'c.id as cid', 'c.visibility'])
+      .select([
+        'p.id',
+        'p.status',
+        'p.author_id',
+        'th.status as thread_status',
+        'th.author_id as thread_author_id',
+        'c.id as cid',
+        'c.visibility',
+      ])
       .where('p.id', 'in', postIds)
-      .where('p.status', '=', 'visible')
-      .where('th.status', '=', 'visible')
-      .execute())
+      .where('p.status', 'in', ['visible', 'hidden', 'pending'])
+      .where('th.status', 'in', ['visible', 'hidden', 'pending'])
+      .execute()) {
+      // A post of someone else in one's own hidden thread, or one's own post in someone else's: nobody but an author
+      // of both may read it then, so such a row is kept only when one person wrote everything that is not visible.
+      const owners = new Set<number>()
+      if (ownOnly(row.status)) owners.add(row.author_id)
+      if (ownOnly(row.thread_status)) owners.add(row.thread_author_id)
+      if (owners.size > 1) continue
       readable.set(`post:${row.id}`, { id: row.cid, visibility: row.visibility })
+      if (owners.size === 1) onlyFor.set(`post:${row.id}`, [...owners][0])
+    }
   const articleIds = idsOf('article')
   if (articleIds.length > 0)
     for (const row of await db
       .selectFrom('articles')
-      .select('id')
+      .select(['id', 'status', 'hidden_at', 'author_id'])
       .where('id', 'in', articleIds)
-      .where('status', '=', 'published')
-      .where('hidden_at', 'is', null)
-      .execute())
+      .execute()) {
       readable.set(`article:${row.id}`, null)
+      if (row.status !== 'published' || row.hidden_at !== null) onlyFor.set(`article:${row.id}`, row.author_id)
+    }
   const commentIds = idsOf('comment')
   if (commentIds.length > 0)
     for (const row of await db
       .selectFrom('comments as k')
       .innerJoin('articles as a', 'a.id', 'k.article_id')
-      .select('k.id')
+      .select([
+        'k.id',
+        'k.status',
+        'k.author_id',
+        'a.status as article_status',
+        'a.hidden_at',
+        'a.author_id as article_author_id',
+      ])
       .where('k.id', 'in', commentIds)
-      .where('k.status', '=', 'visible')
-      .where('a.status', '=', 'published')
-      .where('a.hidden_at', 'is', null)
-      .execute())
+      .where('k.status', 'in', ['visible', 'hidden', 'pending'])
+      .execute()) {
+      const owners = new Set<number>()
+      if (ownOnly(row.status)) owners.add(row.author_id)
+      if (row.article_status !== 'published' || row.hidden_at !== null) owners.add(row.article_author_id)
+      if (owners.size > 1) continue
       readable.set(`comment:${row.id}`, null)
+      if (owners.size === 1) onlyFor.set(`comment:${row.id}`, [...owners][0])
+    }
   const meetingIds = idsOf('meeting')
   if (meetingIds.length > 0)
     for (const row of await db
@@ -440,6 +473,8 @@ async function gatherNotifications(
     if (row.subject_type && row.subject_id !== null && checked.has(row.subject_type)) {
       const key = `${row.subject_type}:${row.subject_id}`
       if (!readable.has(key)) continue
+      const owner = onlyFor.get(key)
+      if (owner !== undefined && owner !== member.id) continue
       const place = readable.get(key)
       // Join answers and invitations speak of a community the member may not read yet: that is their point.
       if (place && row.subject_type !== 'community' && !mayRead(member, place)) continue

@@ -32,8 +32,9 @@ interface Candidate {
 
 type MemberRow = Awaited<ReturnType<typeof memberBatch>>[number]
 
-function memberBatch(db: Kysely<Database>, after: number, size: number) {
-  // Paused and unverified members get no digest (deliveryFor says so too; this keeps them out of the batches).
+function memberBatch(db: Kysely<Database>, after: number, size: number, now: Date) {
+  // Paused and unverified members get no digest (deliveryFor says so too; this keeps them out of the batches), nor
+  // do suspended ones: a suspension whose end has passed counts as over, as it does for writing (actor-guard.ts).
   return db
     .selectFrom('users')
     .select([
@@ -51,6 +52,12 @@ function memberBatch(db: Kysely<Database>, after: number, size: number) {
     .where('id', '>', after)
     .where('email_verified_at', 'is not', null)
     .where('mail_paused', '=', false)
+    .where((eb) =>
+      eb.or([
+        eb('status', '=', 'active'),
+        eb.and([eb('suspended_until', 'is not', null), eb('suspended_until', '<=', now)]),
+      ]),
+    )
     .orderBy('id')
     .limit(size)
     .execute()
@@ -73,7 +80,7 @@ export async function runDigests(
   const total: DigestRunResult = { ran: 0, sent: 0 }
   let after = 0
   for (;;) {
-    const users = await memberBatch(db, after, batchSize)
+    const users = await memberBatch(db, after, batchSize, now)
     if (users.length === 0) break
     after = users[users.length - 1].id
     for (const frequency of frequencies) {

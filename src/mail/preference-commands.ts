@@ -87,7 +87,7 @@ export async function savePreferences(db: Db, userId: number, choices: Preferenc
   return Number(result.numUpdatedRows) === 1
 }
 
-/** Sets one category to never, keeping the others: the unsubscribe link. Idempotent. */
+/** Sets one category to never, keeping the others: the unsubscribe link of a notification. Idempotent. */
 export async function unsubscribe(db: Db, userId: number, category: EmailCategory): Promise<boolean> {
   const never: EmailDelivery = 'never'
   const result = await db
@@ -98,4 +98,49 @@ export async function unsubscribe(db: Db, userId: number, category: EmailCategor
     .where('id', '=', userId)
     .executeTakeFirst()
   return Number(result.numUpdatedRows) === 1
+}
+
+/** The categories (digest included) that now come in the member's `frequency` digest: what its unsubscribe stops. */
+export function digestCategories(
+  preferences: Record<string, EmailDelivery>,
+  frequency: 'daily' | 'weekly',
+): EmailCategory[] {
+  const chosen = { email_preferences: preferences, email: '', email_verified_at: new Date(), mail_paused: false }
+  return emailCategories.filter((c) => deliveryFor(chosen, c) === frequency)
+}
+
+/**
+ * The unsubscribe link of a digest: stops that digest entirely, setting to never the digest itself (when it comes at
+ * that frequency) and every category gathered in it, each of which alone would keep the digest coming. The other
+ * frequency and what comes at once are kept. Idempotent; the stopped categories, or null when the member is gone.
+ */
+export async function unsubscribeDigest(
+  db: Db,
+  userId: number,
+  frequency: 'daily' | 'weekly',
+): Promise<EmailCategory[] | null> {
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .selectFrom('users')
+      .select('email_preferences')
+      .where('id', '=', userId)
+      .forUpdate()
+      .executeTakeFirst()
+    if (!row) return null
+    const stopped = digestCategories(row.email_preferences, frequency)
+    if (stopped.length > 0) {
+      const never: EmailDelivery = 'never'
+      await trx
+        .updateTable('users')
+        .set({
+          email_preferences: JSON.stringify({
+            ...row.email_preferences,
+            ...Object.fromEntries(stopped.map((c) => [c, never])),
+          }),
+        })
+        .where('id', '=', userId)
+        .execute()
+    }
+    return stopped
+  })
 }

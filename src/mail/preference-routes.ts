@@ -2,15 +2,18 @@
 // from the signed link in every email (no login needed), and /unsubscribe/:token, the one-click link of RFC 8058.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Db } from '../db/connect.js'
+import type { EmailDelivery } from '../db/database.js'
 import { requireUser, viewerOf } from '../web/auth.js'
 import { badRequest, notFound } from '../web/errors.js'
 import { setFlash } from '../web/flash.js'
 import {
   checkChoices,
+  digestCategories,
   loadPreferences,
   readChoices,
   savePreferences,
   unsubscribe,
+  unsubscribeDigest,
   type PreferenceChoices,
   type PreferenceErrors,
 } from './preference-commands.js'
@@ -44,11 +47,25 @@ function memberOfPreferencesLink(secret: string, token: string): number {
   return Number(match[1])
 }
 
-function unsubscribeLink(secret: string, token: string): { userId: number; category: EmailCategory } {
+/** A notification's link names its category; a digest's link names its frequency too (`user:ID:digest:daily`). */
+interface UnsubscribeLink {
+  userId: number
+  category: EmailCategory
+  frequency: 'daily' | 'weekly' | null
+}
+
+function unsubscribeLink(secret: string, token: string): UnsubscribeLink {
   const subject = verifyLink(secret, 'unsubscribe', token)
-  const match = subject ? /^user:(\d+):([a-z_]+)$/.exec(subject) : null
-  if (!match || !isEmailCategory(match[2])) throw badRequest('email_settings.error.bad_link')
-  return { userId: Number(match[1]), category: match[2] }
+  const match = subject ? /^user:(\d+):([a-z_]+)(?::(daily|weekly))?$/.exec(subject) : null
+  if (!match || !isEmailCategory(match[2]) || (match[3] && match[2] !== 'digest'))
+    throw badRequest('email_settings.error.bad_link')
+  const frequency = match[3] === 'daily' || match[3] === 'weekly' ? match[3] : null
+  return { userId: Number(match[1]), category: match[2], frequency }
+}
+
+/** The categories as words of the page's language, in a list: "Replies to you and mentions, Meetings". */
+function categoryList(request: FastifyRequest, categories: EmailCategory[]): string {
+  return categories.map((c) => request.t(`email_settings.category.${c}`)).join(', ')
 }
 
 /** Wall-clock hours of the member's own time zone, the zone named next to them. */
@@ -164,16 +181,28 @@ export async function preferenceRoutes(app: FastifyInstance, { db }: { db: Db })
     { schema: { params: formSchema.params } },
     async (request, reply) => {
       // Only a page: link checkers in mail systems open every link, so a GET never unsubscribes.
-      const { userId, category } = unsubscribeLink(secret, request.params.token)
+      const { userId, category, frequency } = unsubscribeLink(secret, request.params.token)
       const member = await loadPreferences(db, userId)
       if (!member) throw notFound()
       if (member.locale) request.locale = member.locale
       reply.header('referrer-policy', 'no-referrer')
+      // A digest's link says what else stops with it: each category gathered in that digest.
+      const gathered = frequency
+        ? digestCategories(member.choices.deliveries as Record<EmailCategory, EmailDelivery>, frequency).filter(
+            (c) => c !== 'digest',
+          )
+        : []
       return reply.render('settings/unsubscribe', {
         title: request.t('email_settings.unsubscribe.title'),
-        question: request.t('email_settings.unsubscribe.question', {
-          category: request.t(`email_settings.category.${category}`),
-        }),
+        question: frequency
+          ? request.t(`email_settings.unsubscribe.question_digest.${frequency}`)
+          : request.t('email_settings.unsubscribe.question', {
+              category: request.t(`email_settings.category.${category}`),
+            }),
+        also:
+          gathered.length > 0
+            ? request.t('email_settings.unsubscribe.digest_also', { categories: categoryList(request, gathered) })
+            : null,
         action: request.url.split('?')[0],
         done: false,
       })
@@ -186,20 +215,32 @@ export async function preferenceRoutes(app: FastifyInstance, { db }: { db: Db })
     '/unsubscribe/:token',
     { schema: formSchema, config: { oneClickFromMail: true } },
     async (request, reply) => {
-      const { userId, category } = unsubscribeLink(secret, request.params.token)
+      const { userId, category, frequency } = unsubscribeLink(secret, request.params.token)
       const body = (request.body ?? {}) as Record<string, string | undefined>
       if (body['List-Unsubscribe'] !== 'One-Click' && body.confirm !== '1')
         throw badRequest('email_settings.error.unsubscribe_body')
-      if (!(await unsubscribe(db, userId, category))) throw notFound()
+      let stopped: EmailCategory[] = [category]
+      if (frequency) {
+        const result = await unsubscribeDigest(db, userId, frequency)
+        if (!result) throw notFound()
+        stopped = result
+      } else if (!(await unsubscribe(db, userId, category))) throw notFound()
       const member = await loadPreferences(db, userId)
       if (member?.locale) request.locale = member.locale
-      request.log.info({ userId, category }, 'unsubscribed by email link')
+      request.log.info({ userId, category, frequency, stopped }, 'unsubscribed by email link')
+      const gathered = stopped.filter((c) => c !== 'digest')
       return reply.code(200).render('settings/unsubscribe', {
         title: request.t('email_settings.unsubscribe.title'),
         done: true,
-        doneText: request.t('email_settings.unsubscribe.done', {
-          category: request.t(`email_settings.category.${category}`),
-        }),
+        doneText: frequency
+          ? request.t(`email_settings.unsubscribe.done_digest.${frequency}`)
+          : request.t('email_settings.unsubscribe.done', {
+              category: request.t(`email_settings.category.${category}`),
+            }),
+        also:
+          frequency && gathered.length > 0
+            ? request.t('email_settings.unsubscribe.digest_stopped', { categories: categoryList(request, gathered) })
+            : null,
       })
     },
   )

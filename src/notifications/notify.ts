@@ -191,6 +191,14 @@ export function unsubscribeUrl(config: NotifyConfig, userId: number, category: E
   return `${config.publicUrl}/unsubscribe/${signLink(config.sessionSecret, 'unsubscribe', `user:${userId}:${category}`)}`
 }
 
+/**
+ * The signed link that stops one digest (daily or weekly) entirely: the digest itself and every category gathered in it
+ * at that frequency, since each of them alone would keep that digest coming.
+ */
+export function digestUnsubscribeUrl(config: NotifyConfig, userId: number, frequency: 'daily' | 'weekly'): string {
+  return `${config.publicUrl}/unsubscribe/${signLink(config.sessionSecret, 'unsubscribe', `user:${userId}:digest:${frequency}`)}`
+}
+
 /** The signed link to a member's email preferences, without logging in. */
 export function preferencesUrl(config: NotifyConfig, userId: number): string {
   return `${config.publicUrl}/settings/notifications/${signLink(config.sessionSecret, 'preferences', `user:${userId}`)}`

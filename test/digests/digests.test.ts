@@ -6,6 +6,7 @@ import { buildTestApp } from '../helpers/app.js'
 import { createCommunityWith, createThreadIn, replyIn, createThemeWith } from '../helpers/factories.js'
 import { startSmtp } from '../helpers/smtp.js'
 import { notify } from '../../src/notifications/notify.js'
+import { unsubscribeUrl } from '../../src/notifications/notify.js'
 import { appWithSmtp, memberWith, minutes, nextSlot, smtpMail, watch } from './helpers.js'
 
 t.test('a daily digest arrives at the member’s local hour with the new replies of a watched thread', async (t) => {
@@ -31,7 +32,8 @@ t.test('a daily digest arrives at the member’s local hour with the new replies
   t.equal(mail.parsed.subject, 'Your daily digest from Kring')
   t.match(mail.parsed.text, /Intake & <script>x<\/script> visits/)
   t.match(mail.parsed.text, /2 new replies, in Home care/)
-  t.match(mail.parsed.text, new RegExp(`/t/${threadId}#post-${replyId}`))
+  t.match(mail.parsed.text, new RegExp(`/posts/${replyId}\\n`), 'to the reply, on whatever page it is')
+  t.notMatch(mail.parsed.text, /#post-/)
   t.match(mail.parsed.html, /Intake &amp; &lt;script&gt;x&lt;\/script&gt; visits/, 'titles are escaped in HTML')
   t.notMatch(mail.parsed.html, /<script>/)
   t.match(mail.raw, /^List-Unsubscribe:\s+<http:\/\/localhost:80\/unsubscribe\/[^>]+>\r?$/m)
@@ -140,9 +142,9 @@ t.test('hidden replies, threads and members-only content the member may not read
   await app.scheduler.runDue(minutes(nextSlot('daily', 'UTC', 8), 1))
   t.same(await app.mail.drain(), { sent: 1, failed: 0 })
   const [mail] = await smtp.waitFor(1)
-  t.match(mail.parsed.text, new RegExp(`#post-${visibleReply}`))
+  t.match(mail.parsed.text, new RegExp(`/posts/${visibleReply}\\n`))
   t.match(mail.parsed.text, /1 new reply/)
-  t.notMatch(mail.parsed.text, new RegExp(`#post-${hiddenReply}`))
+  t.notMatch(mail.parsed.text, new RegExp(`/posts/${hiddenReply}\\n`))
   t.notMatch(mail.parsed.text, /Members-only plans/)
   t.notMatch(mail.parsed.text, new RegExp(`/t/${secretId}`))
   t.notMatch(mail.parsed.text, /Hidden thread/)
@@ -270,7 +272,8 @@ t.test('gathered notifications about articles, comments, meetings and communitie
         body_md: 'Body',
         body_html: '<p>Body</p>',
         status: 'published',
-        author_id: reader.id,
+        // A hidden article stays out unless it is the member's own (then a notice about it is about that very one).
+        author_id: hidden ? author.id : reader.id,
         published_at: new Date(),
         hidden_at: hidden ? new Date() : null,
       })
@@ -349,4 +352,150 @@ t.test('gathered notifications about articles, comments, meetings and communitie
   t.match(mail.parsed.text, new RegExp(`/c/${closed.slug}`), 'a join answer names the community, readable or not')
   t.notMatch(mail.parsed.text, /hidden-article/)
   t.notMatch(mail.parsed.text, new RegExp(`/meetings/${meeting.id}`), 'not a meeting of a community they cannot read')
+})
+
+t.test(
+  'the digest speaks *_key values, keeps the member’s own hidden and sent-back content, not others’',
+  async (t) => {
+    const smtp = await startSmtp(t)
+    const { app, db, config } = await appWithSmtp(t, smtp)
+    const reader = await memberWith(db, { preferences: { your_content: 'daily', communities: 'daily' } })
+    const other = await memberWith(db)
+    const community = await createCommunityWith(db, { members: [reader, other] })
+    const ownThread = await createThreadIn(db, community.id, reader, { title: 'Own thread' })
+    const ownPost = await replyIn(db, ownThread, reader)
+    const othersPost = await replyIn(db, ownThread, other)
+    await db.updateTable('posts').set({ status: 'hidden' }).where('id', 'in', [ownPost, othersPost]).execute()
+    const draft = await db
+      .insertInto('articles')
+      .values({
+        slug: 'sent-back',
+        title: 'Sent back',
+        kind: 'practice',
+        language: 'en',
+        body_md: 'Body',
+        body_html: '<p>Body</p>',
+        status: 'draft',
+        author_id: reader.id,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    await db.transaction().execute((trx) =>
+      notify(trx, config, [
+        {
+          userId: reader.id,
+          kind: 'post_hidden',
+          groupKey: 'h:own',
+          url: `/posts/${ownPost}`,
+          subject: { type: 'post', id: ownPost },
+          data: { title: 'Own thread', reason_key: 'notifications.reason.flagged' },
+        },
+        {
+          // Not a notice a member gets about someone else's post: it must not show that hidden post all the same.
+          userId: reader.id,
+          kind: 'post_hidden',
+          groupKey: 'h:other',
+          url: `/posts/${othersPost}`,
+          subject: { type: 'post', id: othersPost },
+          data: { title: 'Someone else', reason: 'x' },
+        },
+        {
+          userId: reader.id,
+          kind: 'article_returned',
+          groupKey: 'r:1',
+          url: '/library/sent-back/edit',
+          subject: { type: 'article', id: draft.id },
+          data: { title: 'Sent back', note: 'Add sources' },
+        },
+        {
+          userId: reader.id,
+          kind: 'join_answered',
+          groupKey: 'j:1',
+          url: `/c/${community.slug}`,
+          subject: { type: 'community', id: community.id },
+          data: { community: 'Home care', answer_key: 'notifications.answer.approved' },
+        },
+      ]),
+    )
+    await app.scheduler.runDue(minutes(nextSlot('daily', 'UTC', 8), 1))
+    t.same(await app.mail.drain(), { sent: 1, failed: 0 })
+    const [mail] = await smtp.waitFor(1)
+    t.match(mail.parsed.text, /Your request to join Home care was answered: you are now a member/)
+    t.notMatch(mail.parsed.text, /\{answer\}|\{reason\}/)
+    t.match(mail.parsed.text, /Your post in “Own thread” was hidden: flagged by several members/)
+    t.match(mail.parsed.text, new RegExp(`/posts/${ownPost}\\n`))
+    t.notMatch(mail.parsed.text, /Someone else/)
+    t.notMatch(mail.parsed.text, new RegExp(`/posts/${othersPost}\\n`))
+    t.match(mail.parsed.text, /“Sent back” was sent back to you: Add sources/)
+  },
+)
+
+t.test('the digest’s unsubscribe link stops that digest, the categories gathered in it included', async (t) => {
+  const smtp = await startSmtp(t)
+  const { app, db, config } = await appWithSmtp(t, smtp)
+  const reader = await memberWith(db, { preferences: { replies: 'daily', meetings: 'weekly' } })
+  const author = await memberWith(db, { displayName: 'Ana' })
+  const community = await createCommunityWith(db, { members: [reader, author] })
+  const threadId = await createThreadIn(db, community.id, author)
+  const send = async (postId: number) =>
+    db.transaction().execute((trx) =>
+      notify(trx, config, {
+        userId: reader.id,
+        kind: 'reply',
+        groupKey: `reply:post:${postId}`,
+        url: `/posts/${postId}`,
+        actorId: author.id,
+        subject: { type: 'post', id: postId },
+        data: { actor: 'Ana', title: 'T' },
+      }),
+    )
+  await send(await replyIn(db, threadId, author))
+  const first = nextSlot('daily', 'UTC', 8)
+  await app.scheduler.runDue(minutes(first, 1))
+  t.same(await app.mail.drain(), { sent: 1, failed: 0 })
+  const [mail] = await smtp.waitFor(1)
+  const link = /^List-Unsubscribe:\s+<([^>]+)>\r?$/m.exec(mail.raw)![1]
+  t.not(link, unsubscribeUrl(config, reader.id, 'digest'), 'not the link that stops only the digest’s own content')
+  const response = await app.inject({
+    method: 'POST',
+    url: link.replace(config.publicUrl, ''),
+    payload: 'List-Unsubscribe=One-Click',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  })
+  t.equal(response.statusCode, 200)
+  const { email_preferences } = await db
+    .selectFrom('users')
+    .select('email_preferences')
+    .where('id', '=', reader.id)
+    .executeTakeFirstOrThrow()
+  t.same(email_preferences, { digest: 'never', replies: 'never', meetings: 'weekly' }, 'the weekly one is kept')
+
+  await send(await replyIn(db, threadId, author))
+  await app.scheduler.runDue(minutes(first, 24 * 60 + 1))
+  t.same(await app.mail.drain(), { sent: 0, failed: 0 }, 'no daily digest any more')
+})
+
+t.test('suspended members get no digest; one whose suspension has ended does', async (t) => {
+  const smtp = await startSmtp(t)
+  const { app, db } = await appWithSmtp(t, smtp)
+  const suspended = await memberWith(db, { preferences: { digest: 'daily' } })
+  const ended = await memberWith(db, { preferences: { digest: 'daily' } })
+  const author = await memberWith(db)
+  const community = await createCommunityWith(db, { members: [suspended, ended, author] })
+  for (const member of [suspended, ended]) await watch(db, member, 'community', community.id)
+  await db
+    .updateTable('users')
+    .set({ status: 'suspended', suspended_until: new Date(Date.now() + 30 * 86_400_000) })
+    .where('id', '=', suspended.id)
+    .execute()
+  await db
+    .updateTable('users')
+    .set({ status: 'suspended', suspended_until: new Date(Date.now() - 60_000) })
+    .where('id', '=', ended.id)
+    .execute()
+  await createThreadIn(db, community.id, author)
+  await app.scheduler.runDue(minutes(nextSlot('daily', 'UTC', 8), 1))
+  t.same(await app.mail.drain(), { sent: 1, failed: 0 })
+  const [mail] = await smtp.waitFor(1)
+  t.same(mail.envelopeTo, [ended.email])
 })

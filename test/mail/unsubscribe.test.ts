@@ -2,7 +2,7 @@
 // without a login, mail clients' RFC 8058 one-click POST works without cookies or CSRF token, repeating it is harmless,
 // and an altered or incomplete request is refused with a clear page and changes nothing.
 import t from 'tap'
-import { unsubscribeUrl } from '../../src/notifications/notify.js'
+import { digestUnsubscribeUrl, unsubscribeUrl } from '../../src/notifications/notify.js'
 import { Client } from '../helpers/client.js'
 import { startSmtp } from '../helpers/smtp.js'
 import { appWithSmtp, memberWith } from '../digests/helpers.js'
@@ -96,4 +96,40 @@ t.test('altered tokens and incomplete requests are refused and change nothing', 
   t.equal(empty.statusCode, 400)
   t.match(empty.body, /This unsubscribe request is incomplete/)
   t.equal((await preferencesOf(db, member.id)).replies, 'immediately', 'nothing changed')
+})
+
+t.test('a digest’s link says what stops with it and stops it all; the other frequency stays', async (t) => {
+  const smtp = await startSmtp(t)
+  const { app, db, config } = await appWithSmtp(t, smtp)
+  const member = await memberWith(db, {
+    preferences: { digest: 'daily', replies: 'daily', watching: 'daily', meetings: 'weekly' },
+  })
+  const link = digestUnsubscribeUrl(config, member.id, 'daily').replace(config.publicUrl, '')
+  const visitor = new Client(app)
+  const page = await visitor.get(link)
+  t.equal(page.status, 200)
+  t.match(page.body, /Stop the daily digest\?/)
+  t.match(page.body, /stop too: Replies to you and mentions, What you watch\./)
+  t.notMatch(page.body, /Meetings/)
+  const done = await visitor.post(link, { confirm: '1' })
+  t.equal(done.status, 200)
+  t.match(done.body, /You will no longer receive the daily digest\./)
+  t.match(done.body, /set to never: Replies to you and mentions, What you watch\./)
+  t.same(await preferencesOf(db, member.id), {
+    digest: 'never',
+    replies: 'never',
+    watching: 'never',
+    meetings: 'weekly',
+  })
+
+  // The weekly digest's link, for a member whose digest is daily, stops only what is gathered weekly.
+  const other = await memberWith(db, { preferences: { digest: 'daily', meetings: 'weekly' } })
+  const weekly = digestUnsubscribeUrl(config, other.id, 'weekly').replace(config.publicUrl, '')
+  t.equal((await visitor.post(weekly, { confirm: '1' })).status, 200)
+  t.same(await preferencesOf(db, other.id), { digest: 'daily', meetings: 'never' })
+
+  // A frequency on a category other than the digest was never signed: refused.
+  const [, signature] = link.split('.')
+  const forged = `/unsubscribe/${Buffer.from(`user:${member.id}:replies:daily`).toString('base64url')}.${signature}`
+  t.equal((await visitor.get(forged)).status, 400)
 })
