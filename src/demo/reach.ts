@@ -8,9 +8,9 @@ import type { NotifyConfig } from '../notifications/notify.js'
 export async function seedReachDemo(db: Db, reach: NotifyConfig, user: (key: string) => number): Promise<void> {
   const welcome = await db
     .selectFrom('threads')
-    .innerJoin('communities', 'communities.id', 'threads.community_id')
+    .innerJoin('communities as c', 'c.id', 'threads.community_id')
     .select(['threads.id', 'threads.community_id'])
-    .where('communities.slug', '=', 'homeshare-network')
+    .where('c.slug', '=', 'homeshare-network')
     .where('threads.author_id', '=', user('sofia'))
     .orderBy('threads.id')
     .executeTakeFirst()
