@@ -34,9 +34,9 @@ import { appWithSmtp, memberWith, minutes, nextSlot, watch } from '../digests/he
     t.teardown(() => context.close())
     const { page, problems } = await openPage(context)
     await page.goto(new URL(link!).pathname)
-    await page.getByText('Stop emails about: Digest?').waitFor()
+    await page.getByText('Stop the daily digest?').waitFor()
     await page.getByRole('button', { name: 'Yes, stop these emails' }).click()
-    await page.getByRole('status').filter({ hasText: 'You will no longer receive emails about: Digest.' }).waitFor()
+    await page.getByRole('status').filter({ hasText: 'You will no longer receive the daily digest.' }).waitFor()
 
     await logInThroughForm(page, reader)
     await page.goto('/settings/notifications')
