@@ -5,6 +5,7 @@ import type { FastifyBaseLogger } from 'fastify'
 import type { Kysely } from 'kysely'
 import type { Config } from '../config.js'
 import type { Database } from '../db/database.js'
+import { DrainLoop, type DrainLoopOptions } from '../db/drain-loop.js'
 import { mailSignal } from './compose.js'
 import {
   claimEmails,
@@ -17,11 +18,9 @@ import {
 } from './outbox.js'
 import type { MailTransport, SendableMessage } from './transport.js'
 
-export interface MailWorkerOptions {
-  intervalMs?: number
+export interface MailWorkerOptions extends DrainLoopOptions {
   batchSize?: number
   backoff?: Backoff
-  nudgeDelayMs?: number
 }
 
 export interface DrainResult {
@@ -29,84 +28,41 @@ export interface DrainResult {
   failed: number
 }
 
-export class MailWorker {
-  private timer: NodeJS.Timeout | null = null
-  private nudgeTimer: NodeJS.Timeout | null = null
-  private running: Promise<DrainResult> | null = null
-  private again = false
-  private stopped = true
-  /** Set by stop() only: a drain called while no worker runs (tests, scripts) must still send everything due. */
-  private stopping = false
-  private lastCleanup = 0
-  private readonly onEnqueued = () => this.nudge(this.options.nudgeDelayMs ?? 50)
-
+export class MailWorker extends DrainLoop<DrainResult> {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly transport: MailTransport,
     private readonly config: Pick<Config, 'mail'>,
-    private readonly log: FastifyBaseLogger,
+    log: FastifyBaseLogger,
     private readonly options: MailWorkerOptions = {},
-  ) {}
-
-  start() {
-    if (!this.stopped) return
-    this.stopped = false
-    this.stopping = false
-    mailSignal.on('enqueued', this.onEnqueued)
-    this.timer = setInterval(() => this.nudge(0), this.options.intervalMs ?? 5_000)
-    this.timer.unref()
-    this.nudge(0)
+  ) {
+    super(
+      log,
+      {
+        signal: mailSignal,
+        event: 'enqueued',
+        defaultNudgeDelayMs: 50,
+        failureMessage: 'the mail worker could not read the outbox',
+      },
+      options,
+    )
   }
 
-  async stop() {
-    this.stopped = true
-    this.stopping = true
-    mailSignal.off('enqueued', this.onEnqueued)
-    if (this.timer) clearInterval(this.timer)
-    if (this.nudgeTimer) clearTimeout(this.nudgeTimer)
-    this.timer = this.nudgeTimer = null
-    await this.running?.catch(() => undefined)
+  protected emptyResult(): DrainResult {
+    return { sent: 0, failed: 0 }
   }
 
-  private nudge(delayMs: number) {
-    if (this.stopped || this.nudgeTimer) return
-    this.nudgeTimer = setTimeout(() => {
-      this.nudgeTimer = null
-      void this.drain().catch((err) => this.log.warn({ err }, 'the mail worker could not read the outbox'))
-    }, delayMs)
-    this.nudgeTimer.unref()
+  protected async drainBatch(total: DrainResult): Promise<boolean> {
+    const batch = await claimEmails(this.db, this.options.batchSize ?? 100)
+    if (batch.length === 0) return false
+    const result = await this.sendBatch(batch)
+    total.sent += result.sent
+    total.failed += result.failed
+    return true
   }
 
-  /** Sends every due message; a second call while one runs makes the running one go round once more. */
-  drain(): Promise<DrainResult> {
-    if (this.running) {
-      this.again = true
-      return this.running
-    }
-    this.running = (async () => {
-      const total: DrainResult = { sent: 0, failed: 0 }
-      try {
-        do {
-          this.again = false
-          for (;;) {
-            const batch = await claimEmails(this.db, this.options.batchSize ?? 100)
-            if (batch.length === 0) break
-            const result = await this.sendBatch(batch)
-            total.sent += result.sent
-            total.failed += result.failed
-            if (this.stopping) break
-          }
-        } while (this.again && !this.stopping)
-        if (Date.now() - this.lastCleanup > 3_600_000) {
-          this.lastCleanup = Date.now()
-          await deleteOldSentEmails(this.db)
-        }
-      } finally {
-        this.running = null
-      }
-      return total
-    })()
-    return this.running
+  protected cleanup(): Promise<void> {
+    return deleteOldSentEmails(this.db).then(() => undefined)
   }
 
   private async sendBatch(batch: ClaimedEmail[]): Promise<DrainResult> {

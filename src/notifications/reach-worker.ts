@@ -5,6 +5,7 @@ import type { FastifyBaseLogger } from 'fastify'
 import type { Kysely } from 'kysely'
 import { sql } from 'kysely'
 import type { Database } from '../db/database.js'
+import { DrainLoop, type DrainLoopOptions } from '../db/drain-loop.js'
 import {
   claimReachEvents,
   defaultReachBackoff,
@@ -17,11 +18,9 @@ import {
 import { expandReachEvent } from './fan-out.js'
 import type { NotifyConfig } from './notify.js'
 
-export interface ReachWorkerOptions {
-  intervalMs?: number
+export interface ReachWorkerOptions extends DrainLoopOptions {
   batchSize?: number
   backoff?: ReachBackoff
-  nudgeDelayMs?: number
 }
 
 export interface ReachDrainResult {
@@ -30,87 +29,45 @@ export interface ReachDrainResult {
   failed: number
 }
 
-export class ReachWorker {
-  private timer: NodeJS.Timeout | null = null
-  private nudgeTimer: NodeJS.Timeout | null = null
-  private running: Promise<ReachDrainResult> | null = null
-  private again = false
-  private stopped = true
-  private stopping = false
-  private lastCleanup = 0
-  private readonly onRecorded = () => this.nudge(this.options.nudgeDelayMs ?? 20)
-
+export class ReachWorker extends DrainLoop<ReachDrainResult> {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly config: NotifyConfig,
-    private readonly log: FastifyBaseLogger,
+    log: FastifyBaseLogger,
     private readonly options: ReachWorkerOptions = {},
-  ) {}
-
-  start() {
-    if (!this.stopped) return
-    this.stopped = false
-    this.stopping = false
-    reachSignal.on('recorded', this.onRecorded)
-    this.timer = setInterval(() => this.nudge(0), this.options.intervalMs ?? 5_000)
-    this.timer.unref()
-    this.nudge(0)
+  ) {
+    super(
+      log,
+      {
+        signal: reachSignal,
+        event: 'recorded',
+        defaultNudgeDelayMs: 20,
+        failureMessage: 'the reach worker could not read its events',
+      },
+      options,
+    )
   }
 
-  async stop() {
-    this.stopped = true
-    this.stopping = true
-    reachSignal.off('recorded', this.onRecorded)
-    if (this.timer) clearInterval(this.timer)
-    if (this.nudgeTimer) clearTimeout(this.nudgeTimer)
-    this.timer = this.nudgeTimer = null
-    await this.running?.catch(() => undefined)
+  protected emptyResult(): ReachDrainResult {
+    return { events: 0, notified: 0, failed: 0 }
   }
 
-  private nudge(delayMs: number) {
-    if (this.stopped || this.nudgeTimer) return
-    this.nudgeTimer = setTimeout(() => {
-      this.nudgeTimer = null
-      void this.drain().catch((err) => this.log.warn({ err }, 'the reach worker could not read its events'))
-    }, delayMs)
-    this.nudgeTimer.unref()
-  }
-
-  /** Expands every due event; a call while one runs makes the running one go round once more. */
-  drain(): Promise<ReachDrainResult> {
-    if (this.running) {
-      this.again = true
-      return this.running
-    }
-    this.running = (async () => {
-      const total: ReachDrainResult = { events: 0, notified: 0, failed: 0 }
-      try {
-        do {
-          this.again = false
-          for (;;) {
-            const batch = await claimReachEvents(this.db, this.options.batchSize ?? 20)
-            if (batch.length === 0) break
-            for (const event of batch) {
-              const notified = await this.expandOne(event)
-              if (notified === null) total.failed++
-              else {
-                total.events++
-                total.notified += notified
-              }
-            }
-            if (this.stopping) break
-          }
-        } while (this.again && !this.stopping)
-        if (Date.now() - this.lastCleanup > 3_600_000) {
-          this.lastCleanup = Date.now()
-          await deleteOldReachEvents(this.db)
-        }
-      } finally {
-        this.running = null
+  protected async drainBatch(total: ReachDrainResult): Promise<boolean> {
+    const batch = await claimReachEvents(this.db, this.options.batchSize ?? 20)
+    if (batch.length === 0) return false
+    for (const event of batch) {
+      const notified = await this.expandOne(event)
+      if (notified === null) total.failed++
+      else {
+        total.events++
+        total.notified += notified
       }
-      return total
-    })()
-    return this.running
+    }
+    return true
+  }
+
+  protected cleanup(): Promise<void> {
+    return deleteOldReachEvents(this.db).then(() => undefined)
   }
 
   private async expandOne(event: ClaimedReachEvent): Promise<number | null> {
