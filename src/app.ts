@@ -29,6 +29,7 @@ import { homeRoutes } from './home/routes.js'
 import { createSearchClient, type SearchClient } from './search/client.js'
 import { installSearch } from './search/plugin.js'
 import type { WorkerOptions } from './search/worker.js'
+import { installOneClickBody } from './web/one-click-body.js'
 import { installMail } from './mail/plugin.js'
 import { installBell } from './notifications/bell.js'
 import { installNotifications } from './notifications/plugin.js'
@@ -168,6 +169,7 @@ export async function buildApp(config: Readonly<Config>, services: AppServices =
     csrfOpts: { hmacKey: config.sessionSecret },
   })
   await app.register(fastifyFormbody, { bodyLimit: config.bodyLimitBytes })
+  installOneClickBody(app)
   await app.register(fastifyRateLimit, {
     global: false,
     ...sharedRateLimitStore(app, config.redis),

@@ -34,11 +34,6 @@ const formSchema = {
   params: { type: 'object', properties: { token: { type: 'string', maxLength: 1000 } } },
 }
 
-/** Whether a multipart body carries the field `List-Unsubscribe` with the value `One-Click`. */
-function oneClickField(body: string): boolean {
-  return /name="?List-Unsubscribe"?\r?\n(?:[^\r\n]+\r?\n)*\r?\nOne-Click\r?\n/i.test(body)
-}
-
 /** The member a preferences link is for, or a clear 400 page when the link was altered. */
 function memberOfPreferencesLink(secret: string, token: string): number {
   const subject = verifyLink(secret, 'preferences', token)
@@ -79,11 +74,6 @@ function hourOptions(selected: string) {
 
 export async function preferenceRoutes(app: FastifyInstance, { db }: { db: Db }) {
   const secret = app.config.sessionSecret
-  // RFC 8058 asks mail clients to send the one-click POST as multipart/form-data. Its one field is all that is read
-  // here; anything else in such a body is dropped, so no other form of this plugin accepts multipart (no CSRF token).
-  app.addContentTypeParser('multipart/form-data', { parseAs: 'string', bodyLimit: 4096 }, (_request, body, done) =>
-    done(null, oneClickField(String(body)) ? { 'List-Unsubscribe': 'One-Click' } : {}),
-  )
 
   const page = async (
     request: FastifyRequest,

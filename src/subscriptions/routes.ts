@@ -25,11 +25,6 @@ const linkGone = () => new HttpError(404, 'subscriptions.error.link_gone')
 
 export async function subscriptionRoutes(app: FastifyInstance, { db }: { db: Db }) {
   app.scheduler.add(weeklyDigestJob)
-  // RFC 8058 lets a mail client send its one-click POST as multipart/form-data; its body says nothing we need, and
-  // in this plugin only that route accepts a POST without a form token (CSRF refuses the empty body anywhere else).
-  app.addContentTypeParser('multipart/form-data', { parseAs: 'string', bodyLimit: 4096 }, (_request, _body, done) =>
-    done(null, {}),
-  )
 
   const libraryName = (request: FastifyRequest) => request.t('subscriptions.target.library')
 

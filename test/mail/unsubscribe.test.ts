@@ -56,6 +56,13 @@ t.test('RFC 8058 one-click as multipart/form-data, as mail clients should send i
   const headers = { 'content-type': `multipart/form-data; boundary=${boundary}` }
   const other = await app.inject({ method: 'POST', url, payload: multipart('something', 'else'), headers })
   t.equal(other.statusCode, 400, 'a multipart body without the one-click field changes nothing')
+  const elsewhere = await app.inject({
+    method: 'POST',
+    url: '/subscribe',
+    payload: multipart('List-Unsubscribe', 'One-Click'),
+    headers,
+  })
+  t.equal(elsewhere.statusCode, 403, 'other forms do not take multipart: the form token is not read from it')
   t.equal((await preferencesOf(db, member.id)).watching, 'immediately')
   const response = await app.inject({
     method: 'POST',
