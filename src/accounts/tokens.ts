@@ -1,8 +1,7 @@
-// Single-use tokens for the links in account mail. The link carries 32 random bytes; the database keeps only their
-// SHA-256 (a fast hash suffices: the token is random, not a password), so a leaked table opens nothing.
-import { createHash, randomBytes } from 'node:crypto'
+// Single-use tokens for the links in account mail: 32 random bytes, stored as their hash (src/web/link-tokens.ts).
 import type { Transaction } from 'kysely'
 import type { AccountTokensTable, Database } from '../db/database.js'
+import { hashLinkToken, newLinkToken } from '../web/link-tokens.js'
 
 type Trx = Transaction<Database>
 export type TokenPurpose = AccountTokensTable['purpose']
@@ -12,8 +11,6 @@ export const tokenLifetimeMs: Record<TokenPurpose, number> = {
   reset: 3600_000,
   email_change: 24 * 3600_000,
 }
-
-const hashOf = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex')
 
 /** Only what we hand out: 43 base64url characters. Anything else is refused before it reaches the database. */
 export const isTokenShaped = (token: unknown): token is string =>
@@ -25,14 +22,14 @@ export async function issueToken(
   userId: number,
   options: { newEmail?: string; now?: Date } = {},
 ): Promise<string> {
-  const token = randomBytes(32).toString('base64url')
+  const { token, hash } = newLinkToken(32)
   const now = options.now ?? new Date()
   await trx
     .insertInto('account_tokens')
     .values({
       purpose,
       user_id: userId,
-      token_hash: hashOf(token),
+      token_hash: hash,
       new_email: options.newEmail ?? null,
       expires_at: new Date(now.getTime() + tokenLifetimeMs[purpose]),
     })
@@ -60,7 +57,7 @@ export async function findUsableToken(
   const query = trx
     .selectFrom('account_tokens')
     .select(['id', 'user_id', 'new_email', 'expires_at', 'used_at'])
-    .where('token_hash', '=', hashOf(token))
+    .where('token_hash', '=', hashLinkToken(token))
     .where('purpose', '=', purpose)
   const row = await (options.lock ? query.forUpdate() : query).executeTakeFirst()
   if (!row || row.used_at !== null || row.expires_at.getTime() <= Date.now()) return null

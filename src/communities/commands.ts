@@ -1,5 +1,4 @@
 // Community writes, each in one transaction; member counts move with the membership rows.
-import { createHash, randomBytes } from 'node:crypto'
 import { sql, type Transaction } from 'kysely'
 import type { Db } from '../db/connect.js'
 import { announceJoinAnswer } from '../notifications/producers.js'
@@ -9,6 +8,7 @@ import { renderMarkdown } from '../markdown/render.js'
 import { enqueueSearch } from '../search/outbox.js'
 import { lockActiveActor, lockModerator } from '../moderation/actor-guard.js'
 import { writeLog } from '../moderation/log.js'
+import { hashLinkToken, newLinkToken } from '../web/link-tokens.js'
 
 type Trx = Transaction<Database>
 
@@ -303,21 +303,19 @@ export async function addMember(db: Db, communityId: number, userId: number, rol
   await db.transaction().execute((trx) => activateMember(trx, communityId, userId, role))
 }
 
-const hashToken = (token: string) => createHash('sha256').update(token).digest('hex')
-
 export async function createInvite(
   db: Db,
   input: { communityId: number; createdBy: number; expiresAt: Date; maxUses: number },
 ): Promise<string> {
   // Only the hash is stored: a database leak does not hand out working invite links.
-  const token = randomBytes(18).toString('base64url')
+  const { token, hash } = newLinkToken(18)
   await db.transaction().execute(async (trx) => {
     await lockModerator(trx, input.createdBy, input.communityId)
     await trx
       .insertInto('community_invites')
       .values({
         community_id: input.communityId,
-        token_hash: hashToken(token),
+        token_hash: hash,
         created_by: input.createdBy,
         expires_at: input.expiresAt,
         max_uses: input.maxUses,
@@ -361,7 +359,7 @@ export async function findInvite(db: Db, token: string) {
       'c.name',
       'c.description_html',
     ])
-    .where('i.token_hash', '=', hashToken(token))
+    .where('i.token_hash', '=', hashLinkToken(token))
     .executeTakeFirst()
 }
 
@@ -389,7 +387,7 @@ export async function acceptInvite(db: Db, token: string, userId: number): Promi
       .selectFrom('community_invites as i')
       .innerJoin('communities as c', 'c.id', 'i.community_id')
       .select(['i.id', 'i.community_id', 'i.expires_at', 'i.max_uses', 'i.uses', 'i.revoked_at', 'c.slug'])
-      .where('i.token_hash', '=', hashToken(token))
+      .where('i.token_hash', '=', hashLinkToken(token))
       .forUpdate()
       .executeTakeFirst()
     if (!invite) return { ok: false, reason: 'unknown' } as const

@@ -1,19 +1,13 @@
 // The tokens in subscription links: random, 32 URL-safe characters (well under Fastify's 100-character parameter
 // limit), and stored only as their SHA-256, so a leaked table does not let anyone manage someone's subscriptions.
-import { createHash, randomBytes } from 'node:crypto'
+import { hashLinkToken, newLinkToken } from '../web/link-tokens.js'
 
 export const confirmationLifetimeMs = 48 * 3600_000
 /** A management link sits in every digest; it outlives a few missed weeks. */
 export const manageLifetimeMs = 90 * 86_400_000
 
-export function newToken(): { token: string; hash: string } {
-  const token = randomBytes(24).toString('base64url')
-  return { token, hash: hashToken(token) }
-}
-
-export function hashToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex')
-}
+export const newToken = () => newLinkToken(24)
+export const hashToken = hashLinkToken
 
 /** Only what newToken makes: anything else is refused before a query. */
 export function isTokenShape(value: unknown): value is string {
