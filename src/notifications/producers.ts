@@ -3,24 +3,18 @@
 // join request answered) and the reach event that tells watchers after commit.
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/database.js'
+import { mayReadCommunity } from '../watching/readers.js'
 import { recordReachEvent } from './events.js'
 import { excerptOf } from './fan-out.js'
 import { notify, type NotifyConfig } from './notify.js'
 
 type Db = Kysely<Database>
 
-/** Whether `userId` is active and may read content of this community now (members-only: an active member). */
-async function mayRead(trx: Db, userId: number, community: { id: number; visibility: string } | null) {
+/** Whether `userId` is active and may read content of this community now (the pages' rule, src/watching/readers.ts). */
+async function mayRead(trx: Db, userId: number, community: { id: number } | null) {
   const user = await trx.selectFrom('users').select('status').where('id', '=', userId).executeTakeFirst()
   if (user?.status !== 'active') return false
-  if (community === null || community.visibility === 'public') return true
-  const member = await trx
-    .selectFrom('community_members')
-    .select('status')
-    .where('community_id', '=', community.id)
-    .where('user_id', '=', userId)
-    .executeTakeFirst()
-  return member?.status === 'active'
+  return community === null || (await mayReadCommunity(trx, userId, community.id))
 }
 
 async function hasMuted(trx: Db, userId: number, type: 'thread' | 'community', id: number) {
@@ -68,7 +62,6 @@ export async function announceReply(trx: Db, config: NotifyConfig, postId: numbe
       't.status as thread_status',
       'c.id as community_id',
       'c.name as community',
-      'c.visibility',
       'a.display_name as actor',
       'parent.author_id as parent_author_id',
     ])
@@ -81,7 +74,7 @@ export async function announceReply(trx: Db, config: NotifyConfig, postId: numbe
     recipient !== post.author_id &&
     !notified.includes(recipient) &&
     !(await hasMuted(trx, recipient, 'thread', post.thread_id)) &&
-    (await mayRead(trx, recipient, { id: post.community_id, visibility: post.visibility }))
+    (await mayRead(trx, recipient, { id: post.community_id }))
   ) {
     await notify(trx, config, {
       userId: recipient,
