@@ -141,6 +141,12 @@ export interface ThreadsTable {
   deleted_at: Timestamp | null
   /** Raised by every edit of the text; an edit form sends the one it started from (see the edit_versions migration). */
   version: Generated<number>
+  /** The reply marked as the answer, by the starter or a moderator (2026_12_03_0900 migration). */
+  answer_post_id: number | null
+  answered_by: number | null
+  answered_at: Timestamp | null
+  lock_reason: string | null
+  pin_reason: string | null
 }
 
 export interface ThreadTagsTable {
