@@ -38,19 +38,31 @@ export function formatDateTime(
 
 // --- Date inputs: a browser without a date picker shows a text field, so people type the date as they write it.
 
-const dateOrders = new Map<string, ('day' | 'month' | 'year')[]>()
+interface DatePattern {
+  order: ('day' | 'month' | 'year')[]
+  separator: string
+}
+const datePatterns = new Map<string, DatePattern>()
 
-/** The order of day, month and year in the locale's numeric dates (day first in en-GB, nl, fr and de). */
-function dateOrder(locale: Locale): ('day' | 'month' | 'year')[] {
-  let order = dateOrders.get(locale)
-  if (!order) {
-    order = new Intl.DateTimeFormat(intlLocale(locale), { day: '2-digit', month: '2-digit', year: 'numeric' })
-      .formatToParts(new Date(Date.UTC(2026, 10, 25)))
-      .map((part) => part.type)
-      .filter((type): type is 'day' | 'month' | 'year' => type === 'day' || type === 'month' || type === 'year')
-    dateOrders.set(locale, order)
+/** How the locale writes a numeric date: 25/11/2026 in en-GB and fr, 25-11-2026 in nl, 25.11.2026 in de. */
+function datePattern(locale: Locale): DatePattern {
+  let pattern = datePatterns.get(locale)
+  if (!pattern) {
+    const parts = new Intl.DateTimeFormat(intlLocale(locale), {
+      day: '2-digit',
+      month: '2-digit',
+      year: 'numeric',
+      timeZone: 'UTC',
+    }).formatToParts(new Date(Date.UTC(2026, 10, 25)))
+    pattern = {
+      order: parts
+        .map((part) => part.type)
+        .filter((type): type is 'day' | 'month' | 'year' => type === 'day' || type === 'month' || type === 'year'),
+      separator: parts.find((part) => part.type === 'literal')?.value.trim() || '/',
+    }
+    datePatterns.set(locale, pattern)
   }
-  return order
+  return pattern
 }
 
 function intlLocale(locale: Locale): string {
@@ -73,10 +85,11 @@ export function parseDateInput(value: string, locale: Locale): string | null {
   const text = value.trim()
   const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(text)
   if (iso) return isoDay(Number(iso[1]), Number(iso[2]), Number(iso[3]))
-  const local = /^(\d{1,4})[./-](\d{1,2})[./-](\d{1,4})$/.exec(text)
-  if (!local) return null
+  const { order, separator } = datePattern(locale)
+  const local = text.split(separator)
+  if (local.length !== 3 || !local.every((part) => /^\d{1,4}$/.test(part))) return null
   const parts: Record<string, number> = {}
-  dateOrder(locale).forEach((type, index) => (parts[type] = Number(local[index + 1])))
+  order.forEach((type, index) => (parts[type] = Number(local[index])))
   return isoDay(parts.year, parts.month, parts.day)
 }
 
