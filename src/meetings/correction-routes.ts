@@ -109,7 +109,7 @@ export async function correctionRoutes(app: FastifyInstance, { db }: { db: Db })
     async (request, reply) => {
       const { meeting, community } = await plannerOfOpenMeeting(request)
       const item = await itemOf(meeting.id, params(request).item)
-      const input = readActionItemForm(request.body)
+      const input = readActionItemForm(request.body, request.locale)
       const { data, errors } = checkActionItem(input, (await people(community.id)).ids)
       const version = editVersion(request.body)
       if (!data) return itemPage(request, reply.code(422), meeting, item, input, version, errors)

@@ -5,6 +5,8 @@ import { checkMarkdown } from '../markdown/render.js'
 import { checkLength, markdownProblem, type FieldMessage, type FieldMessages } from '../web/limits.js'
 import { field, fieldList, positiveInt } from '../web/params.js'
 import { canonicalZone, zonedToUtc } from './zone-time.js'
+import { parseDateInput, parseDateTimeInput } from '../web/time.js'
+import { defaultLocale, type Locale } from '../web/i18n.js'
 import { cleanLine, forbiddenCharactersMessage, lineProblem } from '../web/text-rules.js'
 
 export const limits = {
@@ -41,13 +43,18 @@ export interface MeetingData {
   agendaMd: string
 }
 
-export function readMeetingForm(body: unknown): MeetingInput {
+/** Times typed in the viewer's locale (02/12/2026 14:00) are read as the datetime-local value they mean. */
+export function readMeetingForm(body: unknown, locale: Locale = defaultLocale): MeetingInput {
+  const local = (name: string) => {
+    const raw = field(body, name).trim()
+    return parseDateTimeInput(raw, locale) ?? raw
+  }
   return {
     title: cleanLine(field(body, 'title')),
     topic: field(body, 'topic').trim(),
     themes: fieldList(body, 'themes'),
-    starts_local: field(body, 'starts_at').trim(),
-    ends_local: field(body, 'ends_at').trim(),
+    starts_local: local('starts_at'),
+    ends_local: local('ends_at'),
     time_zone: field(body, 'time_zone').trim(),
     online_url: field(body, 'online_url').trim(),
     agenda_md: field(body, 'agenda'),
@@ -130,10 +137,10 @@ export interface ActionItemData {
   dueOn: string | null
 }
 
-export const readActionItemForm = (body: unknown): ActionItemInput => ({
+export const readActionItemForm = (body: unknown, locale: Locale = defaultLocale): ActionItemInput => ({
   text: field(body, 'text').trim(),
   owner: field(body, 'owner'),
-  due_on: field(body, 'due_on').trim(),
+  due_on: ((raw) => parseDateInput(raw, locale) ?? raw)(field(body, 'due_on').trim()),
 })
 
 /** `people` are those who may own it: the community's active members. */

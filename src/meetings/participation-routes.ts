@@ -281,7 +281,7 @@ export async function participationRoutes(app: FastifyInstance, { db }: { db: Db
   // --- Action items ----------------------------------------------------------------------------------
   app.post('/meetings/:id/items', { schema: withCsrf('text', 'owner', 'due_on') }, async (request, reply) => {
     const { meeting, community } = await moderator(request)
-    const input = readActionItemForm(request.body)
+    const input = readActionItemForm(request.body, request.locale)
     const { data, errors } = checkActionItem(input, await memberIds(community.id))
     if (!data) throw refusedText(firstError(errors, ['text', 'owner', 'due_on']), input.text)
     await addActionItem(db, { meetingId: meeting.id, ...data, actorId: viewerOf(request).id, reach: app.config })

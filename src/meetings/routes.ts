@@ -208,7 +208,7 @@ export async function meetingRoutes(app: FastifyInstance, { db }: { db: Db }) {
     { preHandler: requireUser, schema: formSchema(meetingFields, ['themes']) },
     async (request, reply) => {
       const { community } = await plannable(request)
-      const input = readMeetingForm(request.body)
+      const input = readMeetingForm(request.body, request.locale)
       const { data, errors } = checkMeeting(input)
       const themes = await resolveThemeSlugs(db, input.themes)
       if (themes.unknown.length) errors.themes = 'meetings.error.theme_unknown'
@@ -286,7 +286,7 @@ export async function meetingRoutes(app: FastifyInstance, { db }: { db: Db }) {
     { preHandler: requireUser, schema: formSchema(meetingFields, ['themes']) },
     async (request, reply) => {
       const { meeting, community } = await changeable(request)
-      const input = readMeetingForm(request.body)
+      const input = readMeetingForm(request.body, request.locale)
       const { data, errors } = checkMeeting(input)
       const themes = await resolveThemeSlugs(db, input.themes)
       if (themes.unknown.length) errors.themes = 'meetings.error.theme_unknown'

@@ -26,7 +26,8 @@ import {
   type ReviewAction,
   type ThreadToggle,
 } from './commands.js'
-import { calendarDay, endOfDayIn } from './dates.js'
+import { endOfDayIn } from './dates.js'
+import { parseDateInput } from '../web/time.js'
 import { listLog, writeLog } from './log.js'
 import { isNewAccount, isStaff, mayModerate, moderatorScope, type ModeratorScope } from './policy.js'
 import { authorHistories, contentOf, flagsOf, openItems } from './queries.js'
@@ -392,7 +393,7 @@ export async function moderationRoutes(app: FastifyInstance, options: Moderation
       const reason = shortTextField(request.body, 'reason')
       if (!reason) throw badRequest('moderation.error.reason_required')
       const untilRaw = field(request.body, 'until')
-      const untilDay = untilRaw ? calendarDay(untilRaw) : null
+      const untilDay = untilRaw ? parseDateInput(untilRaw, request.locale) : null
       const until = untilDay ? endOfDayIn(untilDay, request.timeZone) : null
       if (untilRaw && (!until || until.getTime() <= Date.now())) throw badRequest('moderation.error.until_invalid')
       const result = await suspendUser(db, { userId, adminId: viewer.id, reason, until, untilDay })
@@ -468,8 +469,9 @@ export async function moderationRoutes(app: FastifyInstance, options: Moderation
     const date = (name: string) => {
       const value = text(name)
       if (!value) return null
-      if (!calendarDay(value)) throw badRequest('moderation.error.date_invalid')
-      return new Date(`${value}T00:00:00Z`)
+      const day = parseDateInput(value, request.locale)
+      if (!day) throw badRequest('moderation.error.date_invalid')
+      return new Date(`${day}T00:00:00Z`)
     }
     const communitySlug = text('community')
     const community = communitySlug ? await findCommunityBySlug(db, communitySlug) : null

@@ -1,7 +1,10 @@
 // The theme taxonomy shared by discussions and the library: one theme, a label per language.
 import { sql } from 'kysely'
 import type { Db } from '../db/connect.js'
-import type { Locale } from '../web/i18n.js'
+import { supportedLocales, type Locale } from '../web/i18n.js'
+
+/** The languages a theme has a label in: every interface language, and German ahead of its interface. */
+export const labelLocales: readonly string[] = [...new Set<string>([...supportedLocales, 'de'])]
 
 export interface ThemeView {
   id: number

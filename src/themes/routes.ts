@@ -5,10 +5,9 @@ import { requireAdmin } from '../web/auth.js'
 import { notFound } from '../web/errors.js'
 import { fieldMessage, tooLong, type FieldMessage } from '../web/limits.js'
 import { setFlash } from '../web/flash.js'
-import { supportedLocales } from '../web/i18n.js'
 import { field, formSchema, pathId, slugPattern } from '../web/params.js'
 import { createTheme, mergeTheme, renameTheme } from './commands.js'
-import { labelExpression, listThemesWithLabels } from './queries.js'
+import { labelExpression, labelLocales, listThemesWithLabels } from './queries.js'
 import { sql } from 'kysely'
 import { activeCommunityIds } from '../communities/queries.js'
 import { listPublished } from '../library/queries.js'
@@ -17,14 +16,14 @@ import { cleanLine, forbiddenCharactersMessage, hasForbiddenCharacters, isBlank 
 import { watchForm } from '../watching/present.js'
 import { watchLevelOf } from '../watching/queries.js'
 
-const labelFields = supportedLocales.map((locale) => `label_${locale}`)
+const labelFields = labelLocales.map((locale) => `label_${locale}`)
 
 const maxLabelLength = 80
 
 function readLabels(body: unknown): { labels: Record<string, string>; error: FieldMessage | null } {
   // A label of only invisible characters is no label (src/web/text-rules.ts).
   const labels = Object.fromEntries(
-    supportedLocales.map((locale) => {
+    labelLocales.map((locale) => {
       const label = cleanLine(field(body, `label_${locale}`))
       return [locale, isBlank(label) ? '' : label]
     }),
@@ -39,10 +38,25 @@ function readLabels(body: unknown): { labels: Record<string, string>; error: Fie
 export async function themeAdminRoutes(app: FastifyInstance, { db }: { db: Db }) {
   const page = async (request: FastifyRequest, reply: FastifyReply, extra: Record<string, unknown> = {}) => {
     const themes = await listThemesWithLabels(db)
+    const values = (extra.values ?? {}) as Record<string, string>
+    // One input per label language, English first and required; the language's name labels it.
+    const inputs = (labels: Record<string, string | undefined>) =>
+      labelLocales.map((locale) => ({
+        locale,
+        field: `label_${locale}`,
+        name: request.t(`themes.field.label_${locale}`),
+        required: locale === 'en',
+        value: labels[locale] ?? '',
+      }))
     return reply.render('admin/themes', {
       title: request.t('themes.admin.title'),
-      themes,
-      locales: supportedLocales,
+      breadcrumbs: [{ label: request.t('admin.title'), href: '/admin' }, { label: request.t('themes.admin.title') }],
+      newInputs: inputs(Object.fromEntries(labelLocales.map((l) => [l, values[`label_${l}`]]))),
+      // A rename that was refused keeps what the admin typed in that theme's row.
+      themes: themes.map((theme) => ({
+        ...theme,
+        inputs: inputs(theme.id === extra.editedId ? (extra.editedLabels as Record<string, string>) : theme.labels),
+      })),
       ...extra,
     })
   }
@@ -55,7 +69,7 @@ export async function themeAdminRoutes(app: FastifyInstance, { db }: { db: Db })
     async (request, reply) => {
       const slug = field(request.body, 'slug').trim().toLowerCase()
       const { labels, error } = readLabels(request.body)
-      const values = { slug, ...Object.fromEntries(supportedLocales.map((l) => [`label_${l}`, labels[l]])) }
+      const values = { slug, ...Object.fromEntries(labelLocales.map((l) => [`label_${l}`, labels[l]])) }
       if (!slugPattern.test(slug) || slug.length > 60)
         return page(request, reply.code(422), { values, error: request.t('themes.error.slug_invalid') })
       if (error) return page(request, reply.code(422), { values, error: fieldMessage(request, error) })
@@ -91,7 +105,12 @@ export async function themeAdminRoutes(app: FastifyInstance, { db }: { db: Db })
     async (request, reply) => {
       const id = pathId((request.params as { id: string }).id)
       const { labels, error } = readLabels(request.body)
-      if (error) return page(request, reply.code(422), { error: fieldMessage(request, error) })
+      if (error)
+        return page(request, reply.code(422), {
+          error: fieldMessage(request, error),
+          editedId: id,
+          editedLabels: labels,
+        })
       if (!(await renameTheme(db, id, labels, request.viewer?.id))) throw notFound()
       setFlash(reply, 'themes.flash.renamed')
       return reply.redirect('/admin/themes', 303)
@@ -155,6 +174,7 @@ export async function themeRoutes(app: FastifyInstance, { db }: { db: Db }) {
     const level = viewer ? await watchLevelOf(db, viewer.id, 'theme', theme.id) : null
     return reply.render('themes/show', {
       title: theme.label,
+      breadcrumbs: [{ label: request.t('themes.index.title'), href: '/themes' }, { label: theme.label }],
       theme,
       watch: viewer ? watchForm(request, 'theme', theme.id, level) : null,
       labels: labels.filter((l) => l.label !== theme.label),
