@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-export const supportedLocales = ['en', 'nl', 'fr'] as const
+export const supportedLocales = ['en', 'nl', 'fr', 'de'] as const
 export type Locale = (typeof supportedLocales)[number]
 export const defaultLocale: Locale = 'en'
 
