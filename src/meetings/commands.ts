@@ -21,7 +21,7 @@ async function lockMeetingActor(
   meetingId: number,
   userId: number,
   need: 'member' | 'moderator',
-  options: { planned?: boolean } = {},
+  options: { planned?: boolean; heldRefusal?: string } = {},
 ): Promise<LockedActor> {
   const meeting = await trx.selectFrom('meetings').select('community_id').where('id', '=', meetingId).executeTakeFirst()
   if (!meeting) throw notFound()
@@ -30,11 +30,13 @@ async function lockMeetingActor(
     // Answers and questions are for a meeting that will take place: a cancellation saved meanwhile holds for them.
     const row = await trx
       .selectFrom('meetings')
-      .select('cancelled_at')
+      .select(['cancelled_at', 'ends_at'])
       .where('id', '=', meetingId)
       .forShare()
       .executeTakeFirstOrThrow()
     if (row.cancelled_at !== null) throw conflict('meetings.error.cancelled_closed')
+    // A held meeting (its end has passed) keeps the attendance and votes it had: `heldRefusal` says why not.
+    if (options.heldRefusal && row.ends_at.getTime() <= Date.now()) throw conflict(options.heldRefusal)
   }
   return actor
 }
@@ -256,10 +258,15 @@ export async function setAttendance(
     attending: boolean
     delegateId: number | null
     reach?: MeetingMailConfig
+    /** Refuse once the meeting has been held (members answering); the demo's seed records a past meeting's answers. */
+    untilHeld?: boolean
   },
 ) {
   await db.transaction().execute(async (trx) => {
-    await lockMeetingActor(trx, input.meetingId, input.userId, 'member', { planned: true })
+    await lockMeetingActor(trx, input.meetingId, input.userId, 'member', {
+      planned: true,
+      heldRefusal: input.untilHeld ? 'meeting_page.error.held_attendance' : undefined,
+    })
     const before = await trx
       .selectFrom('meeting_attendance')
       .select('delegate_id')
@@ -310,7 +317,12 @@ export async function askQuestion(
 }
 
 /** One vote per member per question: a second one changes nothing and says so. */
-export async function upvoteQuestion(db: Db, questionId: number, userId: number): Promise<{ ok: boolean }> {
+export async function upvoteQuestion(
+  db: Db,
+  questionId: number,
+  userId: number,
+  options: { untilHeld?: boolean } = {},
+): Promise<{ ok: boolean }> {
   return db.transaction().execute(async (trx) => {
     const question = await trx
       .selectFrom('meeting_questions')
@@ -318,7 +330,10 @@ export async function upvoteQuestion(db: Db, questionId: number, userId: number)
       .where('id', '=', questionId)
       .executeTakeFirst()
     if (!question) throw notFound()
-    await lockMeetingActor(trx, question.meeting_id, userId, 'member', { planned: true })
+    await lockMeetingActor(trx, question.meeting_id, userId, 'member', {
+      planned: true,
+      heldRefusal: options.untilHeld ? 'meeting_page.error.held_upvote' : undefined,
+    })
     const rows = await trx
       .insertInto('meeting_question_votes')
       .values({ question_id: questionId, user_id: userId })

@@ -19,6 +19,7 @@ import {
   type QuestionRemoval,
 } from './commands.js'
 import { meetingForViewer } from './context.js'
+import { meetingCrumbs } from './present.js'
 import { checkActionItem, checkRoom, readActionItemForm, readRoomForm, type FieldErrors } from './fields.js'
 import { mayPlan, mayStillWithdraw, questionRemover } from './policy.js'
 import { activeMembers, listActionItems, listQuestions, listRooms } from './queries.js'
@@ -38,6 +39,7 @@ export async function correctionRoutes(app: FastifyInstance, { db }: { db: Db })
 
   const params = (request: FastifyRequest) => request.params as Record<string, string>
   const back = (id: number, anchor: string) => `/meetings/${id}${anchor}`
+  const plan = (id: number, anchor: string) => `/meetings/${id}/plan${anchor}`
 
   /** The meeting, for a planner, while it is not cancelled: the same answers as editing the meeting itself. */
   const plannerOfOpenMeeting = async (request: FastifyRequest) => {
@@ -51,6 +53,22 @@ export async function correctionRoutes(app: FastifyInstance, { db }: { db: Db })
     const members = await activeMembers(db, communityId)
     return { members, ids: new Set(members.map((m) => m.id)) }
   }
+  type PlannedMeeting = {
+    id: number
+    title: string
+    community_id: number
+    community_slug: string
+    community_name: string
+  }
+  /** … › meeting › Plan › this form. */
+  const planCrumbs = (request: FastifyRequest, meeting: PlannedMeeting, anchor: string, label: string) =>
+    meetingCrumbs(
+      request,
+      { slug: meeting.community_slug, name: meeting.community_name },
+      meeting,
+      { label: request.t('meeting_page.plan.title'), href: plan(meeting.id, anchor) },
+      { label },
+    )
   const translated = (request: FastifyRequest, errors: FieldErrors) => fieldMessages(request, errors)
   const options = (members: { id: number; display_name: string }[], chosen: string) =>
     members.map((m) => ({ ...m, selected: String(m.id) === chosen }))
@@ -69,7 +87,7 @@ export async function correctionRoutes(app: FastifyInstance, { db }: { db: Db })
   const itemPage = async (
     request: FastifyRequest,
     reply: FastifyReply,
-    meeting: { id: number; title: string; community_id: number },
+    meeting: PlannedMeeting,
     item: Item,
     values: { text: string; owner: string; due_on: string },
     version: number | null,
@@ -79,6 +97,7 @@ export async function correctionRoutes(app: FastifyInstance, { db }: { db: Db })
     const { members, ids } = await people(meeting.community_id)
     return reply.render('meetings/item-form', {
       title: request.t('meetings.item.edit_title'),
+      breadcrumbs: planCrumbs(request, meeting, '#items', request.t('meetings.item.edit_title')),
       meeting,
       item,
       values,
@@ -128,7 +147,7 @@ export async function correctionRoutes(app: FastifyInstance, { db }: { db: Db })
       if (!result.ok) throw refusal(result)
       request.log.info({ meetingId: meeting.id, itemId: item.id, userId }, 'action item edited')
       setFlash(reply, 'meetings.flash.item_edited')
-      return reply.redirect(back(meeting.id, `#item-${item.id}`), 303)
+      return reply.redirect(plan(meeting.id, `#item-${item.id}`), 303)
     },
   )
 
@@ -145,7 +164,7 @@ export async function correctionRoutes(app: FastifyInstance, { db }: { db: Db })
     if (!result.ok) throw refusal(result)
     request.log.info({ meetingId: meeting.id, itemId: item.id, userId }, 'action item removed')
     setFlash(reply, 'meetings.flash.item_deleted')
-    return reply.redirect(back(meeting.id, '#items'), 303)
+    return reply.redirect(plan(meeting.id, '#items'), 303)
   })
 
   // --- Break-out rooms -------------------------------------------------------------------------------
@@ -159,7 +178,7 @@ export async function correctionRoutes(app: FastifyInstance, { db }: { db: Db })
   const roomPage = async (
     request: FastifyRequest,
     reply: FastifyReply,
-    meeting: { id: number; title: string; community_id: number },
+    meeting: PlannedMeeting,
     room: Room,
     values: { name: string; language: string; facilitator: string; note_taker: string },
     errors: FieldErrors = {},
@@ -167,6 +186,7 @@ export async function correctionRoutes(app: FastifyInstance, { db }: { db: Db })
     const { members, ids } = await people(meeting.community_id)
     return reply.render('meetings/room-form', {
       title: request.t('meetings.room.edit_title', { room: room.name }),
+      breadcrumbs: planCrumbs(request, meeting, '#rooms', request.t('meetings.room.edit_title', { room: room.name })),
       meeting,
       room,
       values,
@@ -215,7 +235,7 @@ export async function correctionRoutes(app: FastifyInstance, { db }: { db: Db })
       if (!result.ok) throw refusal(result)
       request.log.info({ meetingId: meeting.id, roomId: room.id, userId }, 'break-out room edited')
       setFlash(reply, 'meetings.flash.room_edited')
-      return reply.redirect(back(meeting.id, `#room-${room.id}`), 303)
+      return reply.redirect(plan(meeting.id, `#room-${room.id}`), 303)
     },
   )
 
@@ -232,7 +252,7 @@ export async function correctionRoutes(app: FastifyInstance, { db }: { db: Db })
     if (!result.ok) throw refusal(result)
     request.log.info({ meetingId: meeting.id, roomId: room.id, userId }, 'break-out room removed')
     setFlash(reply, 'meetings.flash.room_deleted')
-    return reply.redirect(back(meeting.id, '#rooms'), 303)
+    return reply.redirect(plan(meeting.id, '#rooms'), 303)
   })
 
   // --- Questions -------------------------------------------------------------------------------------

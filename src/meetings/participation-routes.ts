@@ -29,6 +29,7 @@ import {
 } from './commands.js'
 import { isSuspended, type Access } from '../communities/policy.js'
 import { meetingForViewer } from './context.js'
+import { isHeld, meetingCrumbs } from './present.js'
 import {
   checkActionItem,
   checkRoom,
@@ -58,6 +59,7 @@ export async function participationRoutes(app: FastifyInstance, { db }: { db: Db
 
   const params = (request: FastifyRequest) => request.params as Record<string, string>
   const back = (id: number, anchor = '') => `/meetings/${id}${anchor}`
+  const plan = (id: number, anchor = '') => `/meetings/${id}/plan${anchor}`
 
   const memberIds = async (communityId: number) => new Set((await activeMembers(db, communityId)).map((m) => m.id))
   /** A member of the community, by id from a select; '' is none. Anything else is a 400 that changes nothing. */
@@ -84,6 +86,13 @@ export async function participationRoutes(app: FastifyInstance, { db }: { db: Db
     return context
   }
 
+  /** Attendance and upvotes also end when the meeting has been held: its record is what it was. */
+  const participantOfComingMeeting = async (request: FastifyRequest, key: string) => {
+    const context = await participantOfPlannedMeeting(request)
+    if (isHeld(context.meeting)) throw conflict(key)
+    return context
+  }
+
   const moderator = async (request: FastifyRequest) => {
     const context = await meetingForViewer(db, request, params(request).id)
     if (!mayPlan(context.access)) throw forbidden('meetings.error.not_moderator')
@@ -92,7 +101,7 @@ export async function participationRoutes(app: FastifyInstance, { db }: { db: Db
 
   // --- Attendance ------------------------------------------------------------------------------------
   app.post('/meetings/:id/attendance', { schema: withCsrf('answer', 'delegate') }, async (request, reply) => {
-    const { meeting, community } = await participantOfPlannedMeeting(request)
+    const { meeting, community } = await participantOfComingMeeting(request, 'meeting_page.error.held_attendance')
     const viewer = viewerOf(request)
     const answer = field(request.body, 'answer')
     if (answer !== 'yes' && answer !== 'no' && answer !== 'delegate') throw badRequest('meetings.error.answer_unknown')
@@ -107,6 +116,7 @@ export async function participationRoutes(app: FastifyInstance, { db }: { db: Db
       attending: answer === 'yes',
       delegateId,
       reach: app.config,
+      untilHeld: true,
     })
     setFlash(reply, 'meetings.flash.attendance_saved')
     return reply.redirect(back(meeting.id, '#attendance'), 303)
@@ -131,10 +141,10 @@ export async function participationRoutes(app: FastifyInstance, { db }: { db: Db
   }
 
   app.post('/meetings/:id/questions/:question/upvote', { schema: withCsrf() }, async (request, reply) => {
-    const { meeting } = await participantOfPlannedMeeting(request)
+    const { meeting } = await participantOfComingMeeting(request, 'meeting_page.error.held_upvote')
     const question = await questionOf(meeting.id, params(request).question)
     if (question.author_id === viewerOf(request).id) throw conflict('meetings.error.own_question')
-    const result = await upvoteQuestion(db, question.id, viewerOf(request).id)
+    const result = await upvoteQuestion(db, question.id, viewerOf(request).id, { untilHeld: true })
     if (!result.ok) throw conflict('meetings.error.already_voted')
     return reply.redirect(back(meeting.id, '#questions'), 303)
   })
@@ -162,7 +172,7 @@ export async function participationRoutes(app: FastifyInstance, { db }: { db: Db
       if (!data) throw refusedText(firstError(errors, ['name', 'language', 'facilitator', 'note_taker']), input.name)
       await addRoom(db, { meetingId: meeting.id, ...data, actorId: viewerOf(request).id, communityId: community.id })
       setFlash(reply, 'meetings.flash.room_added')
-      return reply.redirect(back(meeting.id, '#rooms'), 303)
+      return reply.redirect(plan(meeting.id, '#rooms'), 303)
     },
   )
 
@@ -184,6 +194,9 @@ export async function participationRoutes(app: FastifyInstance, { db }: { db: Db
     newer?: RoomNotes,
   ) => ({
     title: request.t('meetings.notes.title', { room: context.room.name }),
+    breadcrumbs: meetingCrumbs(request, context.community, context.meeting, {
+      label: request.t('meetings.notes.title', { room: context.room.name }),
+    }),
     meeting: context.meeting,
     room: { ...context.room, languageName: languageName(context.room.language, request.locale) },
     values,
@@ -286,7 +299,7 @@ export async function participationRoutes(app: FastifyInstance, { db }: { db: Db
     if (!data) throw refusedText(firstError(errors, ['text', 'owner', 'due_on']), input.text)
     await addActionItem(db, { meetingId: meeting.id, ...data, actorId: viewerOf(request).id, reach: app.config })
     setFlash(reply, 'meetings.flash.item_added')
-    return reply.redirect(back(meeting.id, '#items'), 303)
+    return reply.redirect(plan(meeting.id, '#items'), 303)
   })
 
   app.post('/meetings/:id/items/:item/status', { schema: withCsrf('status', 'return_to') }, async (request, reply) => {
@@ -299,7 +312,9 @@ export async function participationRoutes(app: FastifyInstance, { db }: { db: Db
       throw badRequest('meetings.error.status_unknown')
     await setActionItemStatus(db, item.id, status as ActionItemStatus, viewerOf(request).id)
     const returnTo = field(request.body, 'return_to')
-    return reply.redirect(/^\/meetings\/\d+$/.test(returnTo) ? `${returnTo}#items` : back(meeting.id, '#items'), 303)
+    // Back to the page the form was on: the meeting, or its planner page.
+    const onPlan = returnTo === plan(meeting.id)
+    return reply.redirect(onPlan ? plan(meeting.id, '#items') : back(meeting.id, '#items'), 303)
   })
 
   // --- The next topic --------------------------------------------------------------------------------

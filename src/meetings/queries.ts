@@ -187,3 +187,64 @@ export async function findTopic(db: Db, communityId: number, id: number) {
     .where('community_id', '=', communityId)
     .executeTakeFirst()
 }
+
+/** The communities whose meetings /meetings lists for the viewer: public ones, and those they are an active member of. */
+function visibleCommunities(db: Db, viewerId: number | null) {
+  return db.selectFrom('communities as c').where((eb) =>
+    eb.or([
+      eb('c.visibility', '=', 'public'),
+      eb.exists(
+        eb
+          .selectFrom('community_members as cm')
+          .select(sql`1`.as('one'))
+          .whereRef('cm.community_id', '=', 'c.id')
+          .where('cm.user_id', '=', viewerId ?? 0)
+          .where('cm.status', '=', 'active'),
+      ),
+    ]),
+  )
+}
+
+/** Meetings not yet over across the viewer's communities and the public ones, soonest first; bounded by `limit`. */
+export async function upcomingMeetingsFor(db: Db, viewerId: number | null, limit: number, now = new Date()) {
+  return visibleCommunities(db, viewerId)
+    .innerJoin('meetings as m', 'm.community_id', 'c.id')
+    .select([
+      'm.id',
+      'm.title',
+      'm.topic',
+      'm.starts_at',
+      'm.ends_at',
+      'm.time_zone',
+      'm.cancelled_at',
+      'c.slug as community_slug',
+      'c.name as community_name',
+      sql<boolean>`exists (select 1 from community_members cm where cm.community_id = c.id and cm.user_id = ${viewerId ?? 0} and cm.status = 'active')`.as(
+        'mine',
+      ),
+    ])
+    .where('m.ends_at', '>', now)
+    .orderBy('m.starts_at', 'asc')
+    .orderBy('m.id', 'asc')
+    .limit(limit)
+    .execute()
+}
+
+/** The same communities that have held meetings, for links to each one's past meetings; bounded by `limit`. */
+export async function communitiesWithPastMeetings(db: Db, viewerId: number | null, limit: number, now = new Date()) {
+  return visibleCommunities(db, viewerId)
+    .select(['c.slug', 'c.name'])
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('meetings as m')
+          .select(sql`1`.as('one'))
+          .whereRef('m.community_id', '=', 'c.id')
+          .where('m.ends_at', '<=', now),
+      ),
+    )
+    .orderBy('c.name')
+    .orderBy('c.id')
+    .limit(limit)
+    .execute()
+}

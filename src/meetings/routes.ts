@@ -1,6 +1,7 @@
 // CoP meetings over HTTP: the community's list and calendar feed, planning, the meeting page and its .ics.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { communityForViewer } from '../communities/access.js'
+import type { Access } from '../communities/policy.js'
 import type { Db } from '../db/connect.js'
 import { listThemes, resolveThemeSlugs } from '../themes/queries.js'
 import { requireUser, viewerOf } from '../web/auth.js'
@@ -29,9 +30,10 @@ import {
   mayUpdateActionItem,
   questionRemover,
 } from './policy.js'
-import { organiserTime } from './present.js'
+import { isHeld, meetingCrumbs, organiserTime } from './present.js'
 import {
   activeMembers,
+  communitiesWithPastMeetings,
   listActionItems,
   listAttendance,
   listMeetings,
@@ -40,11 +42,15 @@ import {
   listTopics,
   previousMeeting,
   themesOfMeeting,
+  upcomingMeetingsFor,
   type MeetingRow,
 } from './queries.js'
 import { utcToZonedInput } from './zone-time.js'
 import { publicOrigin } from '../web/view.js'
 import { attachment } from '../web/response-guard.js'
+
+/** /meetings shows the next meetings only: a bounded list, each community's page holds the rest. */
+const overviewLimit = 50
 
 const notesHtml = (md: string) => (md.trim() === '' ? null : renderMarkdown(md).html)
 
@@ -98,6 +104,29 @@ export async function meetingRoutes(app: FastifyInstance, { db }: { db: Db }) {
       .header('cache-control', 'private, no-cache')
       .send(body)
 
+  // --- Every meeting the viewer may join or follow ---------------------------------------------------
+  app.get('/meetings', async (request, reply) => {
+    const viewerId = request.viewer?.id ?? null
+    const [upcoming, past] = await Promise.all([
+      upcomingMeetingsFor(db, viewerId, overviewLimit + 1),
+      communitiesWithPastMeetings(db, viewerId, overviewLimit),
+    ])
+    const title = request.t('meeting_page.overview.title')
+    return reply.render('meetings/overview', {
+      title,
+      breadcrumbs: [{ label: title }],
+      upcoming: upcoming.slice(0, overviewLimit).map((m) => ({
+        ...m,
+        ...organiserTime(request, m),
+        cancelled: m.cancelled_at !== null,
+      })),
+      more: upcoming.length > overviewLimit,
+      limit: overviewLimit,
+      past,
+      signedIn: viewerId !== null,
+    })
+  })
+
   // --- The community's meetings ----------------------------------------------------------------------
   app.get('/c/:slug/meetings', async (request, reply) => {
     const { community, access } = await communityForViewer(db, request, (request.params as { slug: string }).slug)
@@ -114,6 +143,7 @@ export async function meetingRoutes(app: FastifyInstance, { db }: { db: Db }) {
     const mayVote = mayTakePart(access)
     return reply.render('meetings/list', {
       title: request.t('meetings.list.title', { community: community.name }),
+      breadcrumbs: meetingCrumbs(request, community),
       community,
       upcoming: meetings.filter((m) => m.ends_at.getTime() >= now).map(view),
       past: meetings
@@ -164,7 +194,16 @@ export async function meetingRoutes(app: FastifyInstance, { db }: { db: Db }) {
       heading,
       action: editing ? `/meetings/${editing.id}/edit` : `/c/${community.slug}/meetings/new`,
       submitLabel: request.t(editing ? 'meetings.edit.submit' : 'meetings.new.submit'),
-      backUrl: editing ? `/meetings/${editing.id}` : `/c/${community.slug}/meetings`,
+      backUrl: editing ? `/meetings/${editing.id}/plan` : `/c/${community.slug}/meetings`,
+      breadcrumbs: editing
+        ? meetingCrumbs(
+            request,
+            community,
+            editing,
+            { label: request.t('meeting_page.plan.title'), href: `/meetings/${editing.id}/plan` },
+            { label: heading },
+          )
+        : meetingCrumbs(request, community, undefined, { label: heading }),
       editing: editing ?? null,
       community,
       values,
@@ -312,7 +351,7 @@ export async function meetingRoutes(app: FastifyInstance, { db }: { db: Db }) {
       if (!result.ok) throw refusal(result.reason)
       request.log.info({ meetingId: meeting.id, userId }, 'meeting edited')
       setFlash(reply, 'meetings.flash.edited')
-      return reply.redirect(`/meetings/${meeting.id}`, 303)
+      return reply.redirect(`/meetings/${meeting.id}/plan`, 303)
     },
   )
 
@@ -334,7 +373,7 @@ export async function meetingRoutes(app: FastifyInstance, { db }: { db: Db }) {
       if (!result.ok) throw refusal(result.reason)
       request.log.info({ meetingId: meeting.id, userId }, 'meeting cancelled')
       setFlash(reply, 'meetings.flash.cancelled')
-      return reply.redirect(`/meetings/${meeting.id}`, 303)
+      return reply.redirect(`/meetings/${meeting.id}/plan`, 303)
     },
   )
 
@@ -381,20 +420,18 @@ export async function meetingRoutes(app: FastifyInstance, { db }: { db: Db }) {
       name: seat.name,
       onBehalfOf: seat.onBehalfOf.length ? seat.onBehalfOf.join(', ') : null,
     }))
-    // A cancelled meeting will not take place: nobody attends, asks or votes on it any more.
+    // A cancelled meeting will not take place, and a held one has taken place: nobody attends, asks or votes any more.
     const cancelled = meeting.cancelled_at !== null
-    const mayJoin = mayTakePart(access) && !cancelled
+    const held = !cancelled && isHeld(meeting)
+    const mayJoin = mayTakePart(access) && !cancelled && !held
     const started = meeting.starts_at.getTime() <= Date.now()
-    const statusOptions = (current: string) =>
-      ['open', 'done', 'dropped'].map((s) => ({
-        value: s,
-        label: request.t(`meetings.item.status.${s}`),
-        selected: s === current,
-      }))
     return reply.render('meetings/show', {
       title: meeting.title,
+      breadcrumbs: meetingCrumbs(request, community, meeting),
       meeting,
       community,
+      held,
+      tabs: moderating ? planTabs(request, meeting.id, 'meeting') : null,
       time: organiserTime(request, meeting),
       themes,
       onlineUrl: withLink ? meeting.online_url : null,
@@ -430,20 +467,61 @@ export async function meetingRoutes(app: FastifyInstance, { db }: { db: Db }) {
         didNotWorkHtml: notesHtml(r.did_not_work_md),
         callToActionHtml: notesHtml(r.call_to_action_md),
       })),
+      items: itemsView(request, access, items),
+      previous: previous ? { ...previous, items: previousItems } : null,
+      summary: summaryView(request, meeting, moderating),
+    })
+  })
+
+  // --- The planner's page: rooms, action items, editing, the summary draft and cancelling -------------
+  app.get('/meetings/:id/plan', { preHandler: requireUser }, async (request, reply) => {
+    const { meeting, community, access } = await meetingForViewer(db, request, (request.params as { id: string }).id)
+    if (!mayPlan(access)) throw forbidden('meetings.error.not_moderator')
+    const [rooms, items, members] = await Promise.all([
+      listRooms(db, meeting.id),
+      listActionItems(db, meeting.id),
+      activeMembers(db, community.id),
+    ])
+    const cancelled = meeting.cancelled_at !== null
+    const planTitle = request.t('meeting_page.plan.title')
+    return reply.render('meetings/plan', {
+      title: `${planTitle}: ${meeting.title}`,
+      breadcrumbs: meetingCrumbs(request, community, meeting, { label: planTitle }),
+      meeting,
+      community,
+      tabs: planTabs(request, meeting.id, 'plan'),
+      cancelled,
+      held: !cancelled && isHeld(meeting),
+      mayChange: !cancelled,
+      rooms: rooms.map((r) => ({ ...r, languageName: languageName(r.language, request.locale) })),
       languages: contentLanguages.map((code) => ({ code, name: languageName(code, request.locale) })),
       members,
-      items: items.map((i) => ({
-        ...i,
-        statusLabel: request.t(`meetings.item.status.${i.status}`),
-        mayUpdate: mayUpdateActionItem(access, i),
-        statuses: statusOptions(i.status),
-      })),
-      previous: previous ? { ...previous, items: previousItems } : null,
-      summary:
-        meeting.summary_slug &&
-        (moderating || (meeting.summary_status === 'published' && meeting.summary_hidden_at === null))
-          ? { slug: meeting.summary_slug, statusLabel: request.t(`library.status.${meeting.summary_status}`) }
-          : null,
+      items: itemsView(request, access, items),
+      summary: summaryView(request, meeting, true),
     })
   })
 }
+
+/** The two views of one meeting, for planners: what participants see, and the planning tools. */
+const planTabs = (request: FastifyRequest, id: number, current: 'meeting' | 'plan') => [
+  { label: request.t('meeting_page.tab.meeting'), href: `/meetings/${id}`, current: current === 'meeting' },
+  { label: request.t('meeting_page.tab.plan'), href: `/meetings/${id}/plan`, current: current === 'plan' },
+]
+
+const itemsView = (request: FastifyRequest, access: Access, items: Awaited<ReturnType<typeof listActionItems>>) =>
+  items.map((i) => ({
+    ...i,
+    statusLabel: request.t(`meetings.item.status.${i.status}`),
+    mayUpdate: mayUpdateActionItem(access, i),
+    statuses: ['open', 'done', 'dropped'].map((s) => ({
+      value: s,
+      label: request.t(`meetings.item.status.${s}`),
+      selected: s === i.status,
+    })),
+  }))
+
+/** The summary article: planners see it at any stage, everyone else once it is published and not hidden. */
+const summaryView = (request: FastifyRequest, meeting: MeetingRow, moderating: boolean) =>
+  meeting.summary_slug && (moderating || (meeting.summary_status === 'published' && meeting.summary_hidden_at === null))
+    ? { slug: meeting.summary_slug, statusLabel: request.t(`library.status.${meeting.summary_status}`) }
+    : null

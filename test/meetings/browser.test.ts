@@ -125,12 +125,14 @@ import { createCommunityWith, createThemeWith, createUser, type TestUser } from 
 
       const mona = await pageFor(moderator)
       const meetingPath = await plan(mona, 'Spring session', '03-18')
+      // Rooms, items, the summary, editing and cancelling are on the planner page.
+      await mona.goto(`${meetingPath}/plan`)
       const rooms = mona.locator('#rooms')
       await rooms.getByLabel('Room name').fill('Salle française')
       await rooms.getByLabel('Language').selectOption({ label: 'French' })
       await rooms.getByLabel('Facilitator').selectOption({ label: 'Ana Peeters' })
       await rooms.getByRole('button', { name: 'Add break-out room' }).click()
-      await mona.getByRole('heading', { name: /Salle française/ }).waitFor()
+      await mona.locator('#rooms li', { hasText: 'Salle française' }).waitFor()
 
       // The facilitator writes the room's notes in three parts.
       const anaPage = await pageFor(ana)
@@ -144,7 +146,7 @@ import { createCommunityWith, createThemeWith, createUser, type TestUser } from 
       await anaPage.locator('#rooms strong', { hasText: 'à deux' }).waitFor()
 
       // The moderator turns the meeting into a summary draft, sends it for review and publishes it.
-      await mona.reload()
+      await mona.goto(`${meetingPath}/plan`)
       await mona.getByRole('button', { name: 'Create a session summary draft in the library' }).click()
       await mona.waitForURL(/\/library\/[a-z0-9-]+$/)
       const summaryPath = new URL(mona.url()).pathname
@@ -163,7 +165,7 @@ import { createCommunityWith, createThemeWith, createUser, type TestUser } from 
       await visitor.getByRole('link', { name: 'Matching' }).first().waitFor()
 
       // Action items: one owned by Ana, who marks it done; one left open for the next meeting.
-      await mona.goto(meetingPath)
+      await mona.goto(`${meetingPath}/plan`)
       const items = mona.locator('#items')
       await items.getByLabel('Action item').fill('Draft a shared welcome guide')
       await items.getByLabel('Owner').selectOption({ label: 'Ana Peeters' })
@@ -184,7 +186,7 @@ import { createCommunityWith, createThemeWith, createUser, type TestUser } from 
         .waitFor()
 
       // A third item, mistyped: corrected, then removed after all.
-      await mona.goto(meetingPath)
+      await mona.goto(`${meetingPath}/plan`)
       await items.getByLabel('Action item').fill('Cal the insurer')
       await items.getByRole('button', { name: 'Add action item' }).click()
       await mona.locator('#items li', { hasText: 'Cal the insurer' }).waitFor()
@@ -212,6 +214,7 @@ import { createCommunityWith, createThemeWith, createUser, type TestUser } from 
       t.not(nextPath, meetingPath)
 
       // The planner moves the next meeting by an hour, then cancels it; the member sees both.
+      await mona.goto(`${nextPath}/plan`)
       await mona.getByRole('link', { name: 'Edit meeting' }).click()
       await mona.getByRole('main').getByLabel('Starts').fill(`${year}-06-17T15:00`)
       await mona.getByRole('main').getByLabel('Ends').fill(`${year}-06-17T16:30`)

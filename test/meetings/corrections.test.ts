@@ -125,7 +125,7 @@ function questionId(page: { body: string }, text: string): number {
 
 t.test('a planner edits an action item: the form is prefilled, the meeting page shows the change', async (t) => {
   const { moderator, ana, chris, users, url, ids } = await setup(t)
-  const modPage = await moderator.get(url)
+  const modPage = await moderator.get(`${url}/plan`)
   t.match(modPage.body, `href="${url}/items/${ids.item}/edit"`, 'the planner sees the edit link')
   t.match(modPage.body, `action="${url}/items/${ids.item}/delete"`, 'and the remove button')
   const owned = await ana.get(url)
@@ -148,8 +148,8 @@ t.test('a planner edits an action item: the form is prefilled, the meeting page 
     due_on: `${year}-05-15`,
   })
   t.equal(saved.status, 303)
-  t.equal(saved.location, `${url}#item-${ids.item}`)
-  const page = await moderator.get(url)
+  t.equal(saved.location, `${url}/plan#item-${ids.item}`)
+  const page = await moderator.get(`${url}/plan`)
   t.match(page.body, 'The action item has been updated.')
   t.match(page.body, 'Share the revised checklist — Chris Member')
   t.match(page.body, `due ${year}-05-15`)
@@ -229,8 +229,8 @@ t.test('a planner removes an action item', async (t) => {
   await moderator.get(url)
   const removed = await moderator.post(`${url}/items/${ids.item}/delete`)
   t.equal(removed.status, 303)
-  t.equal(removed.location, `${url}#items`)
-  const page = await moderator.get(url)
+  t.equal(removed.location, `${url}/plan#items`)
+  const page = await moderator.get(`${url}/plan`)
   t.match(page.body, 'The action item has been removed.')
   t.notMatch(page.body, 'Share the intake checklist')
   t.match((await chris.get(url)).body, 'No action items yet.')
@@ -241,7 +241,7 @@ t.test('a planner removes an action item', async (t) => {
 
 t.test('a planner edits a break-out room: name, language and people change, the notes stay', async (t) => {
   const { moderator, ana, users, url, ids } = await setup(t)
-  const modPage = await moderator.get(url)
+  const modPage = await moderator.get(`${url}/plan`)
   t.match(modPage.body, `href="${url}/rooms/${ids.room}/edit"`)
   t.match(modPage.body, 'Remove Nederlandstalig and its notes', 'the remove button says the notes go too')
   const facilitatorPage = await ana.get(url)
@@ -267,7 +267,7 @@ t.test('a planner edits a break-out room: name, language and people change, the 
     note_taker: '',
   })
   t.equal(saved.status, 303)
-  t.equal(saved.location, `${url}#room-${ids.room}`)
+  t.equal(saved.location, `${url}/plan#room-${ids.room}`)
   const page = await moderator.get(url)
   t.match(page.body, 'The break-out room has been updated.')
   t.match(page.body, `<section id="room-${ids.room}" class="card room" lang="en">`)
@@ -326,8 +326,8 @@ t.test('a planner removes a break-out room, and its notes with it', async (t) =>
   await moderator.get(url)
   const removed = await moderator.post(`${url}/rooms/${ids.room}/delete`)
   t.equal(removed.status, 303)
-  t.equal(removed.location, `${url}#rooms`)
-  const page = await moderator.get(url)
+  t.equal(removed.location, `${url}/plan#rooms`)
+  const page = await moderator.get(`${url}/plan`)
   t.match(page.body, 'The break-out room and its notes have been removed.')
   t.notMatch(page.body, 'Nederlandstalig')
   t.notMatch(page.body, 'Koppelgesprekken')

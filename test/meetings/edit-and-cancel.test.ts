@@ -64,9 +64,9 @@ t.test(
     )
 
     t.match(
-      (await moderator.get(url)).body,
+      (await moderator.get(`${url}/plan`)).body,
       `href="${url}/edit"`,
-      'the meeting page offers the edit link to its planner',
+      'the planner page offers the edit link to its planner',
     )
     t.notMatch((await member.get(url)).body, 'Edit meeting', 'but not to a member')
 
@@ -98,7 +98,7 @@ t.test(
       }),
     )
     t.equal(saved.status, 303)
-    t.equal(saved.location, url)
+    t.equal(saved.location, `${url}/plan`, 'back to the planner page')
     moderator.cookies.set('kring_tz', 'America/New_York')
     const page = await moderator.get(url)
     t.match(page.body, 'The meeting has been updated.')
@@ -201,8 +201,8 @@ t.test('a moderator cancels a meeting: everyone sees it, calendars remove it, ta
   await moderator.get(url)
   const cancelled = await moderator.post(`${url}/cancel`, { reason: 'The venue <b>flooded</b>.' })
   t.equal(cancelled.status, 303)
-  t.equal(cancelled.location, url)
-  const modPage = await moderator.get(url)
+  t.equal(cancelled.location, `${url}/plan`, 'back to the planner page')
+  const modPage = await moderator.get(`${url}/plan`)
   t.match(modPage.body, 'The meeting has been cancelled.')
   t.notMatch(modPage.body, 'Edit meeting', 'a cancelled meeting offers no edit link')
   t.notMatch(modPage.body, `action="${url}/cancel"`, 'nor a second cancel')
