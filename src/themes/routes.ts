@@ -116,7 +116,11 @@ export async function themeRoutes(app: FastifyInstance, { db }: { db: Db }) {
       .where('t.merged_into_id', 'is', null)
       .execute()
     themes.sort((a, b) => a.label.localeCompare(b.label, request.locale))
-    return reply.render('themes/index', { title: request.t('themes.index.title'), themes })
+    return reply.render('themes/index', {
+      title: request.t('themes.index.title'),
+      breadcrumbs: [{ label: request.t('nav.crumb.home'), href: '/' }, { label: request.t('themes.index.title') }],
+      themes,
+    })
   })
 
   app.get('/themes/:slug', async (request, reply) => {
@@ -155,6 +159,11 @@ export async function themeRoutes(app: FastifyInstance, { db }: { db: Db }) {
     const level = viewer ? await watchLevelOf(db, viewer.id, 'theme', theme.id) : null
     return reply.render('themes/show', {
       title: theme.label,
+      breadcrumbs: [
+        { label: request.t('nav.crumb.home'), href: '/' },
+        { label: request.t('themes.index.title'), href: '/themes' },
+        { label: theme.label },
+      ],
       theme,
       watch: viewer ? watchForm(request, 'theme', theme.id, level) : null,
       labels: labels.filter((l) => l.label !== theme.label),
