@@ -169,7 +169,7 @@
 })()
 
 // --- nav: dropdown menus (<details class="menu">) close on Escape, on a click elsewhere, and when another opens ---
-(function () {
+;(function () {
   'use strict'
   function openMenus() { return document.querySelectorAll('details.menu[open]') }
   document.addEventListener('click', function (event) {
