@@ -69,7 +69,7 @@ import { launchBrowser, openPage, pathIs } from '../helpers/browser.js'
     t.pass('logged back in: the header shows the display name')
 
     await nameLink.click()
-    await accountNav.getByRole('link', { name: 'Settings' }).click()
+    await accountNav.getByRole('link', { name: 'Settings', exact: true }).click()
     await page.waitForURL(pathIs('/settings'))
     await page.getByLabel('Display name').fill('Ineke Verhoeven')
     await page.getByLabel('Organisation').fill('Huis van het Kind Brugge')
