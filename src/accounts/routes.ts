@@ -217,6 +217,7 @@ export async function accountRoutes(app: FastifyInstance, { db, config }: { db: 
     }
     return reply.render('accounts/settings', {
       title: request.t('accounts.settings.title'),
+      breadcrumbs: [{ label: request.t('accounts.settings.title') }],
       email: profile.email,
       values: current,
       errors: translatedErrors(request, errors),

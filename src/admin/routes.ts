@@ -4,6 +4,9 @@ import { requireAdmin } from '../web/auth.js'
 
 export async function adminRoutes(app: FastifyInstance) {
   app.get('/admin', { preHandler: requireAdmin }, async (request, reply) =>
-    reply.render('admin/index', { title: request.t('admin.title') }),
+    reply.render('admin/index', {
+      title: request.t('admin.title'),
+      breadcrumbs: [{ label: request.t('admin.title') }],
+    }),
   )
 }

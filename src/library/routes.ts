@@ -149,6 +149,7 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
     const actor = shared ? null : await actorOf(db, request)
     const view = {
       title: request.t('library.title'),
+      breadcrumbs: [{ label: request.t('library.title') }],
       articles: articles.map((a) => ({
         ...a,
         kindLabel: request.t(`library.kind.${a.kind}`),
@@ -410,6 +411,7 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
     const origin = publicOrigin(request)
     const view = {
       ...data,
+      breadcrumbs: [{ label: request.t('library.title'), href: '/library' }, { label: data.article.title }],
       meta: data.isPublished
         ? {
             canonical: `${origin}/library/${data.article.slug}`,
@@ -564,6 +566,11 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
     const revisions = await listRevisions(db, article.id)
     return reply.render('library/history', {
       title: request.t('library.history.title'),
+      breadcrumbs: [
+        { label: request.t('library.title'), href: '/library' },
+        { label: article.title, href: `/library/${article.slug}` },
+        { label: request.t('library.history.title') },
+      ],
       article,
       revisions,
       current: article.revision,

@@ -18,6 +18,7 @@ export async function notificationRoutes(app: FastifyInstance, { db }: { db: Db 
     const page = await listNotifications(db, viewer.id, before === null ? null : String(before))
     return reply.header('cache-control', 'no-store').render('notifications/list', {
       title: request.t('notifications.title'),
+      breadcrumbs: [{ label: request.t('notifications.title') }],
       items: page.items.map((row) => presentNotification(request.locale, row)),
       older: page.next === null ? null : `/notifications?before=${page.next}`,
       isLaterPage: before !== null,

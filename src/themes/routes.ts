@@ -135,7 +135,11 @@ export async function themeRoutes(app: FastifyInstance, { db }: { db: Db }) {
       .where('t.merged_into_id', 'is', null)
       .execute()
     themes.sort((a, b) => a.label.localeCompare(b.label, request.locale))
-    return reply.render('themes/index', { title: request.t('themes.index.title'), themes })
+    return reply.render('themes/index', {
+      title: request.t('themes.index.title'),
+      breadcrumbs: [{ label: request.t('themes.index.title') }],
+      themes,
+    })
   })
 
   app.get('/themes/:slug', async (request, reply) => {

@@ -129,6 +129,7 @@ export function pageContext(request: FastifyRequest, reply: FastifyReply, perReq
     unreadNotifications: request.unreadNotifications,
     suspensionNotice: suspensionNotice(request),
     isAdmin: request.viewer?.siteRole === 'admin',
+    navSection: navSectionOf(request.url),
     languages: supportedLocales.map((code) => ({
       code,
       name: translate(code, `language.${code}`),
@@ -136,6 +137,21 @@ export function pageContext(request: FastifyRequest, reply: FastifyReply, perReq
     })),
     ...(perRequest ?? perRequestValues(request, reply)),
   }
+}
+
+// The header marks the section a page belongs to. It comes from the path alone, which a shared page has in common
+// with every request it is sent for (its cache key is the path), so a cached page marks the same section.
+const navSections: [RegExp, string][] = [
+  [/^\/(communities|c|t|posts)(\/|$|\?)/, 'communities'],
+  [/^\/library(\/|$|\?)/, 'library'],
+  [/^\/themes(\/|$|\?)/, 'themes'],
+  [/^\/meetings(\/|$|\?)/, 'meetings'],
+  [/^\/search(\/|$|\?)/, 'search'],
+  [/^\/notifications(\/|$|\?)/, 'notifications'],
+]
+
+export function navSectionOf(url: string): string | null {
+  return navSections.find(([pattern]) => pattern.test(url))?.[1] ?? null
 }
 
 function perRequestValues(request: FastifyRequest, reply: FastifyReply): PerRequest {

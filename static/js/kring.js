@@ -167,3 +167,22 @@
     mentionAutocomplete()
   })
 })()
+
+// --- nav: dropdown menus (<details class="menu">) close on Escape, on a click elsewhere, and when another opens ---
+;(function () {
+  'use strict'
+  function openMenus() { return document.querySelectorAll('details.menu[open]') }
+  document.addEventListener('click', function (event) {
+    Array.prototype.forEach.call(openMenus(), function (menu) {
+      if (!menu.contains(event.target)) menu.removeAttribute('open')
+    })
+  })
+  document.addEventListener('keydown', function (event) {
+    if (event.key !== 'Escape') return
+    Array.prototype.forEach.call(openMenus(), function (menu) {
+      var hadFocus = menu.contains(document.activeElement)
+      menu.removeAttribute('open')
+      if (hadFocus) menu.querySelector('summary').focus()
+    })
+  })
+})()

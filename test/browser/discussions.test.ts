@@ -86,7 +86,7 @@ const threadPath = /^\/t\/(\d+)(\/[a-z0-9-]*)?$/
         await page.getByLabel('Password').fill(user.password)
         await page.getByRole('button', { name: 'Log in' }).click()
         await page.waitForURL(pathIs(landing))
-        await page.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: user.displayName }).waitFor()
+        await page.getByRole('navigation', { name: 'Account' }).getByText(user.displayName, { exact: true }).waitFor()
       }
       /** The thread's replies in page order, as [id, class] pairs. */
       const replyOrder = (page: Page) =>

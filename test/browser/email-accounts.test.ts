@@ -46,9 +46,10 @@ import { startSmtp } from '../helpers/smtp.js'
     await page.getByRole('button', { name: 'Confirm my email address' }).click()
     await page.waitForURL(pathIs('/settings'))
     await notice.filter({ hasText: 'Your email address is confirmed.' }).waitFor()
-    await accountNav.getByRole('link', { name: 'Noor Jansen' }).waitFor()
+    await accountNav.getByText('Noor Jansen', { exact: true }).waitFor()
     t.pass('confirmed and logged in by the link')
 
+    await accountNav.locator('summary').click()
     await accountNav.getByRole('button', { name: 'Log out' }).click()
     await page.waitForURL(pathIs('/'))
     await accountNav.getByRole('link', { name: 'Log in' }).click()
@@ -72,7 +73,7 @@ import { startSmtp } from '../helpers/smtp.js'
     await page.getByLabel('Password').fill(second)
     await page.getByRole('button', { name: 'Log in' }).click()
     await page.waitForURL(pathIs('/'))
-    await accountNav.getByRole('link', { name: 'Noor Jansen' }).waitFor()
+    await accountNav.getByText('Noor Jansen', { exact: true }).waitFor()
     t.pass('logged in with the new password')
 
     const [, , changed] = await received(3)

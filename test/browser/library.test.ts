@@ -121,7 +121,7 @@ function sidesOf(diff: Locator) {
         await page.getByLabel('Password').fill(user.password)
         await page.getByRole('button', { name: 'Log in' }).click()
         await page.waitForURL(pathIs(landing))
-        await page.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: user.displayName }).waitFor()
+        await page.getByRole('navigation', { name: 'Account' }).getByText(user.displayName, { exact: true }).waitFor()
       }
       const flash = (page: Page, text: string) => page.getByRole('status').filter({ hasText: text }).waitFor()
       const articleLinks = (page: Page) => page.locator('ol.article-list h2 a').allTextContents()

@@ -39,7 +39,7 @@ import { createCommunityWith, createThreadIn, createUser, replyIn, type TestUser
       watched.push(opened)
       const page = opened.page
       await logInThroughForm(page, user)
-      await page.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: user.displayName }).waitFor()
+      await page.getByRole('navigation', { name: 'Account' }).getByText(user.displayName, { exact: true }).waitFor()
       return page
     }
     const reply = (page: Page) => page.locator(`#p${replyId}`)
