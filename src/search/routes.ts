@@ -18,6 +18,9 @@ import {
 import { LogBackoff } from './log-backoff.js'
 import { presentFacets, presentGroups } from './present.js'
 import { audienceOf, lookups } from './queries.js'
+import { similarTo } from './similar.js'
+import { canPost } from '../communities/policy.js'
+import { findCommunityBySlug, findMembership } from '../communities/queries.js'
 
 const suggestedThemes = 12
 
@@ -37,6 +40,38 @@ export async function searchRoutes(app: FastifyInstance, { db, search }: { db: D
       hidden: hiddenFields(params),
       ...data,
     })
+
+  // Typing a title asks after a pause: generous for a person, a wall for a script probing the index.
+  const similarLimit = app.rateLimit({
+    max: 30,
+    timeWindow: 60_000,
+    keyGenerator: (request: FastifyRequest) => `similar:${request.viewer?.id ?? request.ip}`,
+  })
+
+  // Suggestions under the title of a new thread (static/js/kring.js); without JavaScript the preview shows them.
+  app.get('/c/:slug/similar', { onRequest: similarLimit }, async (request, reply) => {
+    reply.header('cache-control', 'no-store')
+    if (!request.viewer) return reply.code(401).send({ error: request.t('error.401.message') })
+    const community = await findCommunityBySlug(db, (request.params as { slug: string }).slug)
+    const membership = community ? await findMembership(db, community.id, request.viewer.id) : null
+    // Only for those who may start a thread here, as the form itself.
+    if (!community || !canPost({ viewer: request.viewer, community, membership }))
+      return reply.code(404).send({ error: request.t('error.404.message') })
+    const raw = (request.query as Record<string, unknown>).title
+    const title = typeof raw === 'string' ? raw : ''
+    try {
+      const suggestions = await similarTo(app, db, request, title)
+      return reply.send({
+        heading: request.t('search_results.similar.heading'),
+        intro: request.t('search_results.similar.intro'),
+        suggestions,
+      })
+    } catch (err) {
+      // Busy or failing: no suggestions is an answer the form can live with.
+      if (!(err instanceof HeavyReadRefused)) request.log.warn({ err }, 'similar-thread suggestions failed')
+      return reply.send({ suggestions: [] })
+    }
+  })
 
   app.get('/search', async (request, reply) => {
     const parsed = parseSearchParams(request.query as Record<string, unknown>)
