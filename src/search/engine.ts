@@ -131,6 +131,8 @@ export async function searchMeilisearch(
           indexUid: search.indexUid,
           q: params.q,
           filter: [...filter, `thread_id = ${Math.trunc(head.threadId!)}`, 'type = "post"'],
+          // A reply's document carries its thread's title: under the thread, only the reply's own words count.
+          attributesToSearchOn: ['text'],
           sort,
           page: 1,
           hitsPerPage: repliesPerGroup,
