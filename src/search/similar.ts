@@ -1,9 +1,12 @@
 // Similar threads and library articles for a title being typed: from the index, else PostgreSQL; readable ones only.
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Db } from '../db/connect.js'
-import { markClose, markOpen, searchMeilisearch, type Group } from './engine.js'
+import type { FederatedMultiSearchParams } from 'meilisearch'
+import type { SearchClient } from './client.js'
+import type { SearchDocument } from './documents.js'
+import { markClose, markOpen, type Group } from './engine.js'
 import { searchPostgres } from './fallback.js'
-import type { SearchParams } from './params.js'
+import { meiliFilter, type Audience, type SearchParams } from './params.js'
 import { audienceOf, lookups } from './queries.js'
 
 export const maxSuggestions = 5
@@ -46,7 +49,7 @@ export async function similarTo(app: FastifyInstance, db: Db, request: FastifyRe
   const search = app.searchClient
   if (search && !search.breaker.isOpen() && !search.status.preferFallback) {
     try {
-      groups = (await searchMeilisearch(search, params, audience)).groups
+      groups = await similarInMeilisearch(search, params, words, audience)
     } catch (err) {
       request.log.warn({ err }, 'Meilisearch did not answer the suggestions: answering from PostgreSQL')
       search.breaker.trip()
@@ -69,4 +72,49 @@ export async function similarTo(app: FastifyInstance, db: Db, request: FastifyRe
       url: hit.url,
       typeLabel: request.t(`search.type.${hit.type}`),
     }))
+}
+
+/**
+ * A typed title holds words no document has ("planning"): the whole title and each word are asked in one federated
+ * search, whose merged ranking puts what matches the title best first, and which lists each document once.
+ */
+async function similarInMeilisearch(
+  search: SearchClient,
+  params: SearchParams,
+  words: string[],
+  audience: Audience,
+): Promise<Group[]> {
+  const client = await search.searchOnly()
+  const filter = meiliFilter(params, audience)
+  const response = await client.multiSearch<FederatedMultiSearchParams, SearchDocument>({
+    federation: { limit: maxSuggestions * 2 },
+    queries: [params.q, ...(words.length > 1 ? words : [])].map((q, i) => ({
+      indexUid: search.indexUid,
+      q,
+      filter,
+      attributesToSearchOn: ['title', 'tag_labels'],
+      federationOptions: { weight: i === 0 ? 1.5 : 1 },
+    })),
+  })
+  return response.hits.map((hit) => {
+    const id = Number(hit.id.slice(hit.id.indexOf('-') + 1))
+    return {
+      head: {
+        type: hit.type,
+        id,
+        title: hit.title,
+        snippet: '',
+        url: hit.url,
+        tags: [],
+        language: hit.language ?? null,
+        community: hit.community ?? null,
+        communityName: null,
+        author: hit.author,
+        publishedAt: hit.published_at,
+        threadId: hit.type === 'article' ? null : id,
+      },
+      replies: [],
+      moreReplies: 0,
+    }
+  })
 }

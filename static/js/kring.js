@@ -188,6 +188,7 @@
       intro.className = 'meta'
       intro.textContent = data.intro
       var list = document.createElement('ul')
+      list.setAttribute('aria-labelledby', heading.id)
       items.forEach(function (item) {
         var li = document.createElement('li')
         var link = document.createElement('a')

@@ -27,7 +27,7 @@ async function seed(t: Test, app: SearchTestApp) {
   await logIn(writer, insider.email, insider.password)
   const reviewer = new Client(app.app)
   await logIn(reviewer, moderator.email, moderator.password)
-  const article = (await writeArticle(writer, { title: 'Kiwi respite guide' })).location!
+  const article = (await writeArticle(writer, { title: 'Kiwi respite guide', community: open.slug })).location!
   await writer.post(`${article}/submit`)
   await reviewer.get(article)
   t.equal((await reviewer.post(`${article}/publish`)).status, 303, 'the article is published')
