@@ -169,7 +169,8 @@
 })()
 
 // --- search: similar threads and articles under the title of a new thread ---
-(function () {
+// The leading semicolon keeps this from being read as a call of the expression above.
+;(function () {
   'use strict'
   // After a pause in typing, up to five suggestions fill a polite live region below the title; focus stays put.
   function similarThreads() {
