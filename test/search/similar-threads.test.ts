@@ -62,7 +62,8 @@ for (const engine of ['meilisearch', 'postgres'] as const) {
       theirs.suggestions.some((s) => s.url === `/t/${data.secretThread}`),
       'a member of the closed circle gets its thread',
     )
-    t.same(JSON.parse((await member.get(`/c/${data.open.slug}/similar?title=ki`)).body).suggestions, [], 'short: none')
+    const short = JSON.parse((await member.get(`/c/${data.open.slug}/similar?title=ki`)).body) as Suggestions
+    t.same(short.suggestions, [], 'too short a title: none')
   })
 }
 
