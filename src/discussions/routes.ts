@@ -27,6 +27,7 @@ import {
 } from './commands.js'
 import { editVersion } from '../web/edit-version.js'
 import { previewLimiter } from '../web/preview-limit.js'
+import { similarTo, type SimilarView } from '../search/similar.js'
 import { checkLength, fieldMessage, markdownProblem, type FieldMessage, type FieldMessages } from '../web/limits.js'
 import { presentReplies } from './present.js'
 import { PageVersionReader, readPageVersions, visitorPageKey, VisitorPages } from './visitor-pages.js'
@@ -113,6 +114,7 @@ export async function discussionRoutes(
       heading: string
       cancel: string
       conflict?: CurrentText
+      similar?: SimilarView[] | null
     },
   ) => {
     const themes = await listThemes(db, request.locale)
@@ -131,6 +133,7 @@ export async function discussionRoutes(
       maxTitleLength,
       version: options.values.version,
       conflict: options.conflict ?? null,
+      similar: options.similar ?? null,
     })
   }
 
@@ -192,7 +195,12 @@ export async function discussionRoutes(
       if (mentionError && !errors.body) errors.body = mentionError
       if (Object.keys(errors).length) return threadFormPage(request, reply.code(422), { ...page, errors })
       if (field(request.body, 'preview'))
-        return threadFormPage(request, reply, { ...page, previewHtml: renderMarkdown(body, mentions).html })
+        return threadFormPage(request, reply, {
+          ...page,
+          previewHtml: renderMarkdown(body, mentions).html,
+          // Without JavaScript the similar threads and articles come with the preview.
+          similar: await similarTo(app, db, request, title).catch(() => []),
+        })
 
       const result = await startThread(db, {
         communityId: community.id,

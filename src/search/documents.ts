@@ -1,5 +1,5 @@
 // Builds the Meilisearch documents of threads, replies and articles from their current rows, in a few set-based queries.
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import type { Database } from '../db/database.js'
 import { guessLanguage } from './language.js'
 
@@ -25,6 +25,8 @@ export interface SearchDocument {
   url: string
   /** For threads and replies: lets a thread's replies leave the index together when the thread does. */
   thread_id: number | null
+  /** Threads and their replies: whether the thread has an accepted answer that is visible (the "answered" filter). */
+  answered: boolean
 }
 
 /** What one sync pass sends to Meilisearch. */
@@ -139,6 +141,10 @@ function themeFields(themes: ThemeInfo[] | undefined) {
   }
 }
 
+/** Whether thread `t` has an accepted answer that readers can see (the answer hidden or deleted means unanswered). */
+const answeredColumn = sql<boolean>`exists (select 1 from posts ap where ap.id = t.answer_post_id
+  and ap.thread_id = t.id and ap.status = 'visible')`.as('answered')
+
 function threadRows(db: Db, ids: number[]) {
   return db
     .selectFrom('threads as t')
@@ -154,6 +160,7 @@ function threadRows(db: Db, ids: number[]) {
       'c.name as community_name',
       'c.visibility',
       'u.display_name',
+      answeredColumn,
     ])
     .where('t.id', 'in', ids)
     .execute()
@@ -197,6 +204,7 @@ export async function threadDocuments(db: Db, threadIds: number[]): Promise<Docu
       visibility: visibilityOf({ id: row.community_id, visibility: row.visibility }),
       url: `/t/${row.id}`,
       thread_id: row.id,
+      answered: row.answered,
     })
   }
   const posts = await db
@@ -220,7 +228,7 @@ type ThreadRow = Awaited<ReturnType<typeof threadRows>>[number]
 
 function postDocument(
   post: { id: number; thread_id: number; body_html: string; created_at: Date; display_name: string },
-  thread: Pick<ThreadRow, 'title' | 'community_id' | 'community_name' | 'visibility'>,
+  thread: Pick<ThreadRow, 'title' | 'community_id' | 'community_name' | 'visibility' | 'answered'>,
   themes: ThemeInfo[] | undefined,
 ): SearchDocument {
   const text = cleanText(htmlToText(post.body_html))
@@ -238,6 +246,7 @@ function postDocument(
     visibility: visibilityOf({ id: thread.community_id, visibility: thread.visibility }),
     url: `/t/${post.thread_id}?at=${post.id}#p${post.id}`,
     thread_id: post.thread_id,
+    answered: thread.answered,
   }
 }
 
@@ -262,6 +271,7 @@ export async function postDocuments(db: Db, postIds: number[]): Promise<Document
       'c.id as community_id',
       'c.name as community_name',
       'c.visibility',
+      answeredColumn,
     ])
     .where('p.id', 'in', postIds)
     .execute()
@@ -322,6 +332,7 @@ export async function articleDocuments(db: Db, articleIds: number[]): Promise<Do
       visibility: 'public',
       url: `/library/${row.slug}`,
       thread_id: null,
+      answered: false,
     })
   }
   return changes

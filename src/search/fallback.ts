@@ -4,7 +4,7 @@ import { sql, type Kysely, type RawBuilder } from 'kysely'
 import type { Database } from '../db/database.js'
 import type { DocumentType } from './documents.js'
 import { htmlToText } from './documents.js'
-import { markClose, markOpen, type Hit, type Results } from './engine.js'
+import { listsReplies, markClose, markOpen, repliesPerGroup, type Group, type Hit, type Results } from './engine.js'
 import { hitsPerPage, type Audience, type SearchParams } from './params.js'
 
 type Db = Kysely<Database>
@@ -17,8 +17,8 @@ const articleVector = sql`a.search_vector`
 interface Row {
   type: DocumentType
   id: number
+  thread_id: number | null
   title: string
-  text_source: string
   url: string
   language: string | null
   community: number | null
@@ -27,7 +27,11 @@ interface Row {
   published_at: Date
   tags: string[] | null
   total: number
+  /** 'head' for a result, 'reply' for one of the best replies listed under its thread. */
+  role: 'head' | 'reply'
+  in_thread: number | null
   snippet: string | null
+  text_source: string
   headline_title: string | null
 }
 
@@ -45,6 +49,12 @@ function themeCondition(params: SearchParams, link: 'thread_tags' | 'article_tag
     where ${ownerColumn} = ${owner} and theme.slug = any(${params.themes}::text[]))`
 }
 
+/** Threads (and their replies) with an accepted answer that readers can see. */
+function answeredCondition(params: SearchParams) {
+  if (!params.answered) return sql`true`
+  return sql`exists (select 1 from posts ap where ap.id = t.answer_post_id and ap.thread_id = t.id and ap.status = 'visible')`
+}
+
 function communityCondition(params: SearchParams, column: RawBuilder<unknown>) {
   return params.communities.length ? sql`${column} = any(${params.communities}::int[])` : sql`true`
 }
@@ -58,9 +68,9 @@ export async function searchPostgres(db: Db, params: SearchParams, audience: Aud
   // Threads and replies carry no language of their own: a language filter leaves only articles here.
   const languageWanted = params.languages.length > 0
   const parts: RawBuilder<unknown>[] = []
-  if (wants(params, 'article')) {
+  if (wants(params, 'article') && !params.answered) {
     parts.push(sql`
-      select 'article' as type, a.id, a.title, a.body_text as text_source, '/library/' || a.slug as url, a.language,
+      select 'article' as type, a.id, null::int as thread_id, a.title, a.body_text as text_source, '/library/' || a.slug as url, a.language,
         a.community_id as community, c.name as community_name, u.display_name as author, coalesce(a.published_at, a.updated_at) as published_at,
         ${rank(articleVector)} as rank
       from articles a left join communities c on c.id = a.community_id join users u on u.id = a.author_id
@@ -70,57 +80,85 @@ export async function searchPostgres(db: Db, params: SearchParams, audience: Aud
   }
   if (wants(params, 'thread') && !languageWanted) {
     parts.push(sql`
-      select 'thread' as type, t.id, t.title, t.body_html as text_source, '/t/' || t.id as url, null::text as language,
+      select 'thread' as type, t.id, t.id as thread_id, t.title, t.body_html as text_source, '/t/' || t.id as url, null::text as language,
         t.community_id as community, c.name as community_name, u.display_name as author, t.created_at as published_at,
         ${rank(threadVector)} as rank
       from threads t join communities c on c.id = t.community_id join users u on u.id = t.author_id
       where t.status = 'visible' and ${matching(threadVector)} and ${readableCommunity(audience, sql.ref('t.community_id'))}
-        and ${themeCondition(params, 'thread_tags', sql.ref('t.id'))} and ${communityCondition(params, sql.ref('t.community_id'))}`)
+        and ${themeCondition(params, 'thread_tags', sql.ref('t.id'))} and ${communityCondition(params, sql.ref('t.community_id'))}
+        and ${answeredCondition(params)}`)
   }
   if (wants(params, 'post') && !languageWanted) {
     parts.push(sql`
-      select 'post' as type, p.id, t.title, p.body_html as text_source, '/t/' || t.id || '?at=' || p.id || '#p' || p.id as url, null::text as language,
+      select 'post' as type, p.id, t.id as thread_id, t.title, p.body_html as text_source, '/t/' || t.id || '?at=' || p.id || '#p' || p.id as url, null::text as language,
         t.community_id as community, c.name as community_name, u.display_name as author, p.created_at as published_at,
         ${rank(postVector)} as rank
       from posts p join threads t on t.id = p.thread_id join communities c on c.id = t.community_id join users u on u.id = p.author_id
       where p.status = 'visible' and t.status = 'visible' and ${matching(postVector)} and ${readableCommunity(audience, sql.ref('t.community_id'))}
-        and ${themeCondition(params, 'thread_tags', sql.ref('t.id'))} and ${communityCondition(params, sql.ref('t.community_id'))}`)
+        and ${themeCondition(params, 'thread_tags', sql.ref('t.id'))} and ${communityCondition(params, sql.ref('t.community_id'))}
+        and ${answeredCondition(params)}`)
   }
-  if (parts.length === 0) return { engine: 'postgres', hits: [], total: 0, totalPages: 0, facets: null }
+  if (parts.length === 0) return { engine: 'postgres', groups: [], total: 0, totalPages: 0, facets: null }
 
+  // A result is a group: an article, or a thread with its matching replies. The group ranks by its best match and is
+  // headed by the thread when the thread itself matched, else by its best reply.
   const order =
+    params.sort === 'newest' || params.q === ''
+      ? sql`group_time desc, id desc`
+      : sql`group_rank desc, group_time desc, id desc`
+  const withinGroup =
     params.sort === 'newest' || params.q === ''
       ? sql`published_at desc, id desc`
       : sql`rank desc, published_at desc, id desc`
   const offset = (params.page - 1) * hitsPerPage
   const headlineOptions = `StartSel=${markOpen}, StopSel=${markClose}, MaxWords=36, MinWords=12, ShortWord=2, MaxFragments=1, FragmentDelimiter=" … "`
-  // Only the page's rows get a headline (ts_headline reads the whole text). Runs of 100 or more non-space characters
+  const replies = listsReplies(params)
+  // Only the rows shown get a headline (ts_headline reads the whole text). Runs of 100 or more non-space characters
   // are left out of it, as out of the vectors (see migrations/2026_12_02_0100_bounded_search_vectors.ts): the
   // text-search parser takes seconds over some of them.
   const result = await sql<Row>`
     with matches as (${sql.join(parts, sql` union all `)}),
-    page as (select *, count(*) over ()::int as total from matches order by ${order} limit ${hitsPerPage} offset ${offset})
-    select page.*,
-      case when ${params.q === ''} then null else ts_headline('simple', regexp_replace(regexp_replace(page.text_source, '<[^>]*>', ' ', 'g'), '\\S{100,}', ' ', 'g'), ${query}, ${headlineOptions}) end as snippet,
-      case when ${params.q === ''} then null else ts_headline('simple', page.title, ${query}, ${`StartSel=${markOpen}, StopSel=${markClose}, HighlightAll=true`}) end as headline_title,
+    grouped as (
+      select *, max(rank) over g as group_rank, max(published_at) over g as group_time,
+        row_number() over (partition by coalesce('t' || thread_id, 'a' || id) order by (type = 'thread') desc, ${withinGroup}) as n
+      from matches window g as (partition by coalesce('t' || thread_id, 'a' || id))),
+    page as (select *, count(*) over ()::int as total, row_number() over (order by ${order}) as position
+      from grouped where n = 1 order by ${order} limit ${hitsPerPage} offset ${offset}),
+    best_replies as (
+      select *, row_number() over (partition by thread_id order by ${withinGroup}) as rn, count(*) over (partition by thread_id)::int as in_thread
+      from matches where ${replies} and type = 'post' and thread_id in (select thread_id from page where thread_id is not null)),
+    shown as (
+      select type, id, thread_id, title, text_source, url, language, community, community_name, author, published_at, rank,
+        position, total, 'head' as role, null::int as in_thread, 0::bigint as rn from page
+      union all
+      select r.type, r.id, r.thread_id, r.title, r.text_source, r.url, r.language, r.community, r.community_name, r.author,
+        r.published_at, r.rank, p.position, p.total, 'reply', r.in_thread, r.rn
+      from best_replies r join page p on p.thread_id = r.thread_id and p.type <> 'article' where r.rn <= ${repliesPerGroup})
+    select shown.*,
+      case when ${params.q === ''} or (shown.role = 'head' and shown.type = 'post' and ${replies}) then null
+        else ts_headline('simple', regexp_replace(regexp_replace(shown.text_source, '<[^>]*>', ' ', 'g'), '\\S{100,}', ' ', 'g'), ${query}, ${headlineOptions}) end as snippet,
+      case when ${params.q === ''} then null else ts_headline('simple', shown.title, ${query}, ${`StartSel=${markOpen}, StopSel=${markClose}, HighlightAll=true`}) end as headline_title,
       (select coalesce(array_agg(distinct theme.slug), '{}') from tags tg join tags theme on theme.id = coalesce(tg.merged_into_id, tg.id)
-        where tg.id in (select tag_id from thread_tags where page.type <> 'article' and thread_id = (case when page.type = 'thread' then page.id else (select thread_id from posts where id = page.id) end)
-                        union all select tag_id from article_tags where page.type = 'article' and article_id = page.id)) as tags
-    from page order by ${order}`.execute(db)
+        where tg.id in (select tag_id from thread_tags where shown.type <> 'article' and thread_id = shown.thread_id
+                        union all select tag_id from article_tags where shown.type = 'article' and article_id = shown.id)) as tags
+    from shown order by position, role, rn`.execute(db)
 
   const total = result.rows[0]?.total ?? (offset > 0 ? await countOnly() : 0)
   async function countOnly() {
     // Past the last page there are no rows to carry the count.
-    const counted = await sql<{
-      total: number
-    }>`with matches as (${sql.join(parts, sql` union all `)}) select count(*)::int as total from matches`.execute(db)
+    const counted = await sql<{ total: number }>`
+      with matches as (${sql.join(parts, sql` union all `)})
+      select count(distinct coalesce('t' || thread_id, 'a' || id))::int as total from matches`.execute(db)
     return counted.rows[0]?.total ?? 0
   }
-  const hits: Hit[] = result.rows.map((row) => ({
+  const toHit = (row: Row): Hit => ({
     type: row.type,
     id: row.id,
     title: row.headline_title ?? row.title,
-    snippet: decodeEntities(row.snippet ?? htmlToText(row.text_source).slice(0, 240)),
+    snippet:
+      row.snippet === null && row.role === 'head' && row.type === 'post' && replies
+        ? ''
+        : decodeEntities(row.snippet ?? htmlToText(row.text_source).slice(0, 240)),
     url: row.url,
     tags: row.tags ?? [],
     language: row.language,
@@ -128,8 +166,23 @@ export async function searchPostgres(db: Db, params: SearchParams, audience: Aud
     communityName: row.community_name,
     author: row.author,
     publishedAt: Math.floor(new Date(row.published_at).getTime() / 1000),
-  }))
-  return { engine: 'postgres', hits, total, totalPages: Math.ceil(total / hitsPerPage), facets: null }
+    threadId: row.thread_id,
+  })
+  const groups: Group[] = []
+  const byThread = new Map<number, Group>()
+  for (const row of result.rows) {
+    if (row.role === 'head') {
+      const group: Group = { head: toHit(row), replies: [], moreReplies: 0 }
+      groups.push(group)
+      if (row.thread_id !== null) byThread.set(row.thread_id, group)
+    } else {
+      const group = byThread.get(row.thread_id!)
+      if (!group) continue
+      group.replies.push(toHit(row))
+      group.moreReplies = Math.max(0, (row.in_thread ?? 0) - group.replies.length)
+    }
+  }
+  return { engine: 'postgres', groups, total, totalPages: Math.ceil(total / hitsPerPage), facets: null }
 }
 
 /** The snippet was cut from sanitized HTML with its tags removed: its entities become characters again, to be escaped once. */

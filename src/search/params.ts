@@ -14,6 +14,8 @@ export interface SearchParams {
   themes: string[]
   languages: string[]
   communities: number[]
+  /** Only threads with a visible accepted answer. */
+  answered: boolean
   sort: SortOrder
   page: number
 }
@@ -79,6 +81,12 @@ export function parseSearchParams(query: Record<string, unknown>): ParsedSearch 
   )
     problems.push('search.problem.community')
 
+  let answered = false
+  if (query.answered !== undefined && query.answered !== '') {
+    if (query.answered === '1') answered = true
+    else problems.push('search_results.problem.answered')
+  }
+
   let sort: SortOrder = 'relevance'
   if (query.sort !== undefined && query.sort !== '') {
     if (query.sort === 'relevance' || query.sort === 'newest') sort = query.sort
@@ -102,6 +110,7 @@ export function parseSearchParams(query: Record<string, unknown>): ParsedSearch 
       themes: problems.includes('search.problem.theme') ? [] : themes!,
       languages: problems.includes('search.problem.language') ? [] : languages!,
       communities: problems.includes('search.problem.community') ? [] : communities!.map(Number),
+      answered,
       sort,
       page,
     },
@@ -119,6 +128,7 @@ export function searchUrl(params: SearchParams, change: Partial<SearchParams> = 
   for (const value of next.themes) query.append('theme', value)
   for (const value of next.languages) query.append('language', value)
   for (const value of next.communities) query.append('community', String(value))
+  if (next.answered) query.set('answered', '1')
   if (next.sort !== 'relevance') query.set('sort', next.sort)
   if (next.page > 1) query.set('page', String(next.page))
   const text = query.toString()
@@ -126,7 +136,8 @@ export function searchUrl(params: SearchParams, change: Partial<SearchParams> = 
 }
 
 export const hasFilters = (params: SearchParams) =>
-  params.types.length + params.themes.length + params.languages.length + params.communities.length > 0
+  params.types.length + params.themes.length + params.languages.length + params.communities.length > 0 ||
+  params.answered
 
 /** Who may read what: the filter every query carries, whatever else the request asked for. */
 export type Audience = { kind: 'everyone' } | { kind: 'public'; communities: number[] }
@@ -154,5 +165,6 @@ export function meiliFilter(params: SearchParams, audience: Audience): string[] 
   anyOf('language', params.languages)
   if (params.communities.length)
     filter.push(`community IN [${params.communities.map((id) => String(Math.trunc(id))).join(', ')}]`)
+  if (params.answered) filter.push('answered = true')
   return filter
 }

@@ -2,7 +2,7 @@
 import { displayName } from '../web/display-names.js'
 import type { Locale } from '../web/i18n.js'
 import { documentTypes, type DocumentType } from './documents.js'
-import { markClose, markOpen, type FacetCounts, type Hit } from './engine.js'
+import { listsReplies, markClose, markOpen, type FacetCounts, type Group, type Hit } from './engine.js'
 import type { Lookups } from './queries.js'
 import { searchUrl, type SearchParams } from './params.js'
 
@@ -50,6 +50,19 @@ export interface ResultView {
   language: string | null
   languageName: string | null
   community: { id: number; name: string } | null
+  /** Null when the result stands for a thread of which only replies matched: its author is not the reply's. */
+  author: string | null
+  date: Date | null
+  answered: boolean
+  replies: ReplyView[]
+  moreReplies: number
+  /** Where "n more in this thread" leads: the thread, where every reply can be read in order. */
+  moreUrl: string | null
+}
+
+export interface ReplyView {
+  snippetHtml: string
+  url: string
   author: string
   date: Date
 }
@@ -77,30 +90,55 @@ export function languageLabel(language: string, locale: Locale): string {
   }
 }
 
-export function presentHits(hits: Hit[], lookups: Lookups, locale: Locale, params: SearchParams): ResultView[] {
-  return hits
-    .filter((hit) => lookups.readable.has(`${hit.type}-${hit.id}`))
-    .map((hit) => ({
-      type: hit.type,
-      typeKey: `search.type.${hit.type}`,
-      titleHtml: highlightedHtml(hit.title),
-      snippetHtml: highlightedHtml(hit.snippet),
-      url: hit.url,
-      themes: hit.tags.map((slug) => ({
+const threadUrl = (threadId: number) => `/t/${threadId}`
+
+/**
+ * Groups → results as listed. Every hit is checked against the database first (the index lags): a result whose
+ * thread or article is no longer readable is dropped, and so is each reply that is not, so the page counts what it shows.
+ */
+export function presentGroups(groups: Group[], lookups: Lookups, locale: Locale, params: SearchParams): ResultView[] {
+  const readable = (hit: Hit) => lookups.readable.has(`${hit.type}-${hit.id}`)
+  const withReplies = listsReplies(params)
+  const results: ResultView[] = []
+  for (const { head, replies, moreReplies } of groups) {
+    const threadId = head.threadId
+    if (threadId !== null && !lookups.readable.has(`thread-${threadId}`)) continue
+    const shownReplies = replies.filter(readable)
+    // With replies listed, a reply heads its thread's result when replies matched and the thread did not.
+    const standsForThread = head.type === 'post' && withReplies
+    if (standsForThread ? shownReplies.length === 0 : !readable(head)) continue
+    results.push({
+      type: standsForThread ? 'thread' : head.type,
+      typeKey: `search.type.${standsForThread ? 'thread' : head.type}`,
+      titleHtml: highlightedHtml(head.title),
+      snippetHtml: highlightedHtml(standsForThread ? '' : head.snippet),
+      url: standsForThread ? threadUrl(threadId!) : head.url,
+      themes: head.tags.map((slug) => ({
         slug,
         label: lookups.themeLabels.get(slug) ?? slug,
         url: searchUrl(params, { themes: [slug], page: 1 }),
       })),
-      language: hit.language,
-      languageName: hit.language ? languageLabel(hit.language, locale) : null,
+      language: head.language,
+      languageName: head.language ? languageLabel(head.language, locale) : null,
       // Only communities this reader may know of are named: an article is public, the members-only circle it came from is not.
       community:
-        hit.community !== null && lookups.communityNames.has(hit.community)
-          ? { id: hit.community, name: lookups.communityNames.get(hit.community)! }
+        head.community !== null && lookups.communityNames.has(head.community)
+          ? { id: head.community, name: lookups.communityNames.get(head.community)! }
           : null,
-      author: hit.author,
-      date: new Date(hit.publishedAt * 1000),
-    }))
+      author: standsForThread ? null : head.author,
+      date: standsForThread ? null : new Date(head.publishedAt * 1000),
+      answered: threadId !== null && lookups.answered.has(threadId),
+      replies: shownReplies.map((reply) => ({
+        snippetHtml: highlightedHtml(reply.snippet),
+        url: reply.url,
+        author: reply.author,
+        date: new Date(reply.publishedAt * 1000),
+      })),
+      moreReplies,
+      moreUrl: moreReplies > 0 && threadId !== null ? threadUrl(threadId) : null,
+    })
+  }
+  return results
 }
 
 function toggle<T>(list: T[], value: T): T[] {

@@ -21,8 +21,10 @@ export async function audienceOf(db: Db, viewer: Viewer | null): Promise<Audienc
 }
 
 export interface Lookups {
-  /** `type-id` of every hit the viewer may read at this moment. */
+  /** `type-id` of every hit the viewer may read at this moment, and `thread-id` of the threads of replies. */
   readable: Set<string>
+  /** Threads among those readable whose accepted answer is visible: read now, not from the index. */
+  answered: Set<number>
   themeLabels: Map<string, string>
   communityNames: Map<number, string>
 }
@@ -36,13 +38,17 @@ export async function lookups(
   options: { hits: Hit[]; audience: Audience; themeSlugs: string[]; communityIds: number[]; locale: Locale },
 ): Promise<Lookups> {
   const ids = (type: string) => [0, ...options.hits.filter((h) => h.type === type).map((h) => h.id)]
+  const threadIds = [0, ...options.hits.flatMap((h) => (h.threadId === null ? [] : [h.threadId]))]
   const readable =
     options.audience.kind === 'everyone'
       ? sql`true`
       : sql`(c.visibility = 'public' or c.id = any(${[0, ...options.audience.communities]}::int[]))`
   const rows = await sql<{ kind: string; key: string; label: string | null }>`
-    select 'thread' as kind, t.id::text as key, null as label from threads t join communities c on c.id = t.community_id
-      where t.id = any(${ids('thread')}::int[]) and t.status = 'visible' and ${readable}
+    select 'thread' as kind, t.id::text as key,
+        case when exists (select 1 from posts ap where ap.id = t.answer_post_id and ap.thread_id = t.id and ap.status = 'visible')
+          then 'answered' end as label
+      from threads t join communities c on c.id = t.community_id
+      where t.id = any(${threadIds}::int[]) and t.status = 'visible' and ${readable}
     union all
     select 'post', p.id::text, null from posts p join threads t on t.id = p.thread_id join communities c on c.id = t.community_id
       where p.id = any(${ids('post')}::int[]) and p.status = 'visible' and t.status = 'visible' and ${readable}
@@ -58,8 +64,14 @@ export async function lookups(
     select 'community', c.id::text, c.name from communities c where c.id = any(${[0, ...options.communityIds]}::int[]) and ${readable}`.execute(
     db,
   )
-  const result: Lookups = { readable: new Set(), themeLabels: new Map(), communityNames: new Map() }
+  const result: Lookups = {
+    readable: new Set(),
+    answered: new Set(),
+    themeLabels: new Map(),
+    communityNames: new Map(),
+  }
   for (const row of rows.rows) {
+    if (row.kind === 'thread' && row.label === 'answered') result.answered.add(Number(row.key))
     if (row.kind === 'theme') result.themeLabels.set(row.key, row.label ?? row.key)
     else if (row.kind === 'community') result.communityNames.set(Number(row.key), row.label ?? row.key)
     else result.readable.add(`${row.kind}-${row.key}`)

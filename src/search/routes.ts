@@ -16,8 +16,11 @@ import {
   type SearchParams,
 } from './params.js'
 import { LogBackoff } from './log-backoff.js'
-import { presentFacets, presentHits } from './present.js'
+import { presentFacets, presentGroups } from './present.js'
 import { audienceOf, lookups } from './queries.js'
+import { similarTo } from './similar.js'
+import { canPost } from '../communities/policy.js'
+import { findCommunityBySlug, findMembership } from '../communities/queries.js'
 
 const suggestedThemes = 12
 
@@ -37,6 +40,38 @@ export async function searchRoutes(app: FastifyInstance, { db, search }: { db: D
       hidden: hiddenFields(params),
       ...data,
     })
+
+  // Typing a title asks after a pause: generous for a person, a wall for a script probing the index.
+  const similarLimit = app.rateLimit({
+    max: 30,
+    timeWindow: 60_000,
+    keyGenerator: (request: FastifyRequest) => `similar:${request.viewer?.id ?? request.ip}`,
+  })
+
+  // Suggestions under the title of a new thread (static/js/kring.js); without JavaScript the preview shows them.
+  app.get('/c/:slug/similar', { onRequest: similarLimit }, async (request, reply) => {
+    reply.header('cache-control', 'no-store')
+    if (!request.viewer) return reply.code(401).send({ error: request.t('error.401.message') })
+    const community = await findCommunityBySlug(db, (request.params as { slug: string }).slug)
+    const membership = community ? await findMembership(db, community.id, request.viewer.id) : null
+    // Only for those who may start a thread here, as the form itself.
+    if (!community || !canPost({ viewer: request.viewer, community, membership }))
+      return reply.code(404).send({ error: request.t('error.404.message') })
+    const raw = (request.query as Record<string, unknown>).title
+    const title = typeof raw === 'string' ? raw : ''
+    try {
+      const suggestions = await similarTo(app, db, request, title)
+      return reply.send({
+        heading: request.t('search_results.similar.heading'),
+        intro: request.t('search_results.similar.intro'),
+        suggestions,
+      })
+    } catch (err) {
+      // Busy or failing: no suggestions is an answer the form can live with.
+      if (!(err instanceof HeavyReadRefused)) request.log.warn({ err }, 'similar-thread suggestions failed')
+      return reply.send({ suggestions: [] })
+    }
+  })
 
   app.get('/search', async (request, reply) => {
     const parsed = parseSearchParams(request.query as Record<string, unknown>)
@@ -100,15 +135,16 @@ export async function searchRoutes(app: FastifyInstance, { db, search }: { db: D
     const facetCommunities = Object.keys(results.facets?.community ?? {})
       .map(Number)
       .filter(Number.isInteger)
+    const allHits = results.groups.flatMap((group) => [group.head, ...group.replies])
     const found = await lookups(db, {
-      hits: results.hits,
+      hits: allHits,
       audience,
-      themeSlugs: [...new Set([...params.themes, ...facetThemes, ...results.hits.flatMap((h) => h.tags)])],
+      themeSlugs: [...new Set([...params.themes, ...facetThemes, ...allHits.flatMap((h) => h.tags)])],
       communityIds: [
         ...new Set([
           ...params.communities,
           ...facetCommunities,
-          ...results.hits.flatMap((h) => (h.community === null ? [] : [h.community])),
+          ...allHits.flatMap((h) => (h.community === null ? [] : [h.community])),
         ]),
       ],
       locale: request.locale,
@@ -116,19 +152,31 @@ export async function searchRoutes(app: FastifyInstance, { db, search }: { db: D
     for (const slug of params.themes)
       if (!found.themeLabels.has(slug)) notes.push(request.t('search.note.unknown_theme', { theme: slug }))
 
-    const hits = presentHits(results.hits, found, request.locale, params)
+    const shown = presentGroups(results.groups, found, request.locale, params)
     const totalPages = Math.min(results.totalPages, maxPage)
     const pastEnd = results.total > 0 && params.page > totalPages
+    const count = countShown(results, shown.length, params.page)
     return page(request, reply, params, {
-      results: hits,
-      total: results.total,
+      results: shown,
+      total: count.total,
+      countText: request.t(count.estimated ? 'search_results.count_about' : 'search.results.count', {
+        count: count.total,
+      }),
       limited: results.engine === 'postgres',
       incomplete: incomplete ? request.t(`search.incomplete.${incomplete}`) : null,
       facets: results.facets
         ? presentFacets(results.facets, params, found, request.locale, request.t.bind(request))
         : [],
       filtered: hasFilters(params),
-      clearFiltersUrl: searchUrl({ ...params, types: [], themes: [], languages: [], communities: [], page: 1 }),
+      clearFiltersUrl: searchUrl({
+        ...params,
+        types: [],
+        themes: [],
+        languages: [],
+        communities: [],
+        answered: false,
+        page: 1,
+      }),
       sortOptions: (['relevance', 'newest'] as const).map((value) => ({
         value,
         label: request.t(`search.sort.${value}`),
@@ -150,8 +198,12 @@ export async function searchRoutes(app: FastifyInstance, { db, search }: { db: D
       pastEnd,
       firstPageUrl: searchUrl(params, { page: 1 }),
       notes,
-      noResults: results.total === 0,
-      themes: results.total === 0 ? await themeSuggestions(request, { ...params, q: '' }) : [],
+      noResults: shown.length === 0,
+      answeredFilter: {
+        selected: params.answered,
+        url: searchUrl(params, { answered: !params.answered, page: 1 }),
+      },
+      themes: shown.length === 0 ? await themeSuggestions(request, { ...params, q: '' }) : [],
       hitsPerPage,
     })
   })
@@ -164,6 +216,18 @@ function hiddenFields(params: SearchParams) {
     ...params.themes.map((value) => ({ name: 'theme', value })),
     ...params.languages.map((value) => ({ name: 'language', value })),
     ...params.communities.map((value) => ({ name: 'community', value: String(value) })),
+    ...(params.answered ? [{ name: 'answered', value: '1' }] : []),
     ...(params.sort !== 'relevance' ? [{ name: 'sort', value: params.sort }] : []),
   ]
+}
+
+/**
+ * The count above the list is of results (a thread with its replies is one), and agrees with what is listed: hits the
+ * index still holds but the viewer may no longer read are dropped and not counted. All results on one page: the count
+ * is exactly what is shown. Over several pages only this page was checked, so after a drop the count says "about".
+ */
+export function countShown(results: Results, shown: number, page: number): { total: number; estimated: boolean } {
+  const dropped = results.groups.length - shown
+  if (page === 1 && results.totalPages <= 1) return { total: shown, estimated: false }
+  return { total: Math.max(shown, results.total - dropped), estimated: dropped > 0 }
 }

@@ -78,7 +78,7 @@ export async function desiredSettings(db: Db): Promise<Settings> {
   return {
     // Order is ranking: a match in the title beats one in a theme label, which beats one in the text.
     searchableAttributes: ['title', 'tag_labels', 'text'],
-    filterableAttributes: ['type', 'tags', 'language', 'community', 'visibility', 'thread_id'],
+    filterableAttributes: ['type', 'tags', 'language', 'community', 'visibility', 'thread_id', 'answered'],
     sortableAttributes: ['published_at'],
     displayedAttributes: ['*'],
     rankingRules: ['words', 'typo', 'proximity', 'attribute', 'sort', 'exactness'],

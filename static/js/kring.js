@@ -186,3 +186,64 @@
     })
   })
 })()
+
+// --- search: similar threads and articles under the title of a new thread ---
+// The leading semicolon keeps this from being read as a call of the expression above.
+;(function () {
+  'use strict'
+  // After a pause in typing, up to five suggestions fill a polite live region below the title; focus stays put.
+  function similarThreads() {
+    var box = document.getElementById('similar-threads')
+    var title = document.getElementById('title')
+    if (!box || !title || !window.fetch) return
+    var timer, asked = 0, last = null
+    function show(data) {
+      var items = data.suggestions || []
+      box.textContent = ''
+      if (!items.length) return
+      var heading = document.createElement('h2')
+      heading.id = 'similar-threads-heading'
+      heading.textContent = data.heading
+      var intro = document.createElement('p')
+      intro.className = 'meta'
+      intro.textContent = data.intro
+      var list = document.createElement('ul')
+      list.setAttribute('aria-labelledby', heading.id)
+      items.forEach(function (item) {
+        var li = document.createElement('li')
+        var link = document.createElement('a')
+        link.href = item.url
+        link.textContent = item.title
+        var type = document.createElement('span')
+        type.className = 'meta'
+        type.textContent = item.typeLabel
+        li.appendChild(link)
+        li.appendChild(document.createTextNode(' '))
+        li.appendChild(type)
+        list.appendChild(li)
+      })
+      box.appendChild(heading)
+      box.appendChild(intro)
+      box.appendChild(list)
+    }
+    function lookUp() {
+      var text = title.value.trim()
+      if (text === last) return
+      last = text
+      if (text.length < 3) { box.textContent = ''; return }
+      var ask = ++asked
+      fetch(box.getAttribute('data-similar') + '?title=' + encodeURIComponent(text), {
+        credentials: 'same-origin',
+        headers: { accept: 'application/json' },
+      })
+        .then(function (res) { return res.ok ? res.json() : { suggestions: [] } })
+        .then(function (data) { if (ask === asked) show(data) })
+        .catch(function () {})
+    }
+    title.addEventListener('input', function () {
+      clearTimeout(timer)
+      timer = setTimeout(lookUp, 600)
+    })
+  }
+  document.addEventListener('DOMContentLoaded', similarThreads)
+})()

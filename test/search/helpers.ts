@@ -59,11 +59,30 @@ export async function buildSearchApp(
   }
 }
 
-/** The result links on a search page, in order. */
+/** The result links on a search page, in order: each result's, and those of the replies listed under a thread. */
 export function resultUrls(body: string): string[] {
   const list = /<ol class="search-hits[^"]*"[^>]*>([\s\S]*?)<\/ol>/.exec(body)
   if (!list) return []
-  return [...list[1].matchAll(/<h3><a href="([^"]+)">/g)].map((m) => decodeEntities(m[1]))
+  return [...list[1].matchAll(/<h3><a href="([^"]+)">|<a class="search-reply-link" href="([^"]+)">/g)].map((m) =>
+    decodeEntities(m[1] ?? m[2]),
+  )
 }
+
+/** The results on a search page: each one's link, and the links of the replies listed under it. */
+export function resultGroups(body: string): { url: string; replies: string[]; more: string | null }[] {
+  const list = /<ol class="search-hits[^"]*"[^>]*>([\s\S]*?)<\/ol>/.exec(body)
+  if (!list) return []
+  return list[1]
+    .split(/<li class="card search-hit/)
+    .slice(1)
+    .map((item) => ({
+      url: decodeEntities(/<h3><a href="([^"]+)">/.exec(item)![1]),
+      replies: [...item.matchAll(/<a class="search-reply-link" href="([^"]+)">/g)].map((m) => decodeEntities(m[1])),
+      more: /<p class="search-more"><a href="[^"]+">([^<]+)<\/a>/.exec(item)?.[1] ?? null,
+    }))
+}
+
+/** The count above the results, as the page says it. */
+export const countText = (body: string) => /<span class="search-count">([^<]*)<\/span>/.exec(body)?.[1] ?? null
 
 export const q = (text: string, extra = '') => `/search?q=${encodeURIComponent(text)}${extra}`

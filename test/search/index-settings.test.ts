@@ -11,6 +11,7 @@ t.test('the index gets explicit settings on start, and applying them again chang
   const settings = await search!.meili.index(search!.indexUid).getSettings()
   t.same(settings.searchableAttributes, ['title', 'tag_labels', 'text'], 'title ranks above theme labels, above text')
   t.same([...settings.filterableAttributes!].sort(), [
+    'answered',
     'community',
     'language',
     'tags',
