@@ -21,6 +21,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('practice', 'jsonb', (col) => col.notNull())
     .addColumn('theme_ids', 'jsonb', (col) => col.notNull())
     .addColumn('mentioned', 'jsonb', (col) => col.notNull())
+    // An old revision restored by the author: accepted, the new revision says which it restored.
+    .addColumn('restored_from', 'integer')
     .addColumn('mark_translation_current', 'boolean', (col) => col.notNull().defaultTo(false))
     .addColumn('status', 'text', (col) =>
       col

@@ -566,6 +566,7 @@ export interface ArticlePendingEditsTable {
   practice: ColumnType<Record<string, string | null>, string, string>
   theme_ids: ColumnType<number[], string, string>
   mentioned: ColumnType<number[], string, string>
+  restored_from: number | null
   mark_translation_current: ColumnType<boolean, boolean | undefined, boolean>
   status: ColumnType<'pending' | 'returned', 'pending' | 'returned' | undefined, 'pending' | 'returned'>
   review_comment: string | null

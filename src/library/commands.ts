@@ -434,6 +434,7 @@ export async function restoreRevision(
         practice: { ...noPractice, ...practice },
         themeIds: themes.map((t) => t.tag_id),
         markTranslationCurrent: false,
+        restoredFrom: revision,
       })
       return 'pending'
     }
@@ -477,6 +478,7 @@ interface PendingEditInput {
   practice: ArticleData['practice']
   themeIds: number[]
   markTranslationCurrent: boolean
+  restoredFrom?: number | null
 }
 
 /**
@@ -500,6 +502,7 @@ async function savePendingEdit(trx: Trx, articleId: number, edit: PendingEditInp
     theme_ids: JSON.stringify(edit.themeIds),
     mentioned: JSON.stringify(edit.rendered.mentioned),
     mark_translation_current: edit.markTranslationCurrent,
+    restored_from: edit.restoredFrom ?? null,
     status: 'pending' as const,
     review_comment: null,
     updated_at: new Date(),
@@ -581,7 +584,7 @@ export async function decidePendingEdit(
         .execute()
     }
     await setThemes(trx, articleId, edit.theme_ids)
-    await writeRevision(trx, articleId, edit.editor_id ?? reviewerId)
+    await writeRevision(trx, articleId, edit.editor_id ?? reviewerId, edit.restored_from)
     await trx.deleteFrom('article_pending_edits').where('article_id', '=', articleId).execute()
     await enqueueSearch(trx, 'article', articleId)
     await recordMentions(trx, reach ?? null, {

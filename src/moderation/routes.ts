@@ -31,6 +31,7 @@ import { listLog, writeLog } from './log.js'
 import { isNewAccount, isStaff, mayModerate, moderatorScope, type ModeratorScope } from './policy.js'
 import { authorHistories, contentOf, flagsOf, openItems } from './queries.js'
 import { findTarget, targetTypes, type Target } from './targets.js'
+import { stateLabel, targetLabel } from './present.js'
 
 const reasons: FlagReason[] = ['spam', 'abuse', 'off_topic', 'privacy', 'other']
 const reviewActions: ReviewAction[] = ['keep', 'hide', 'delete', 'approve', 'reject']
@@ -183,6 +184,7 @@ export async function moderationRoutes(app: FastifyInstance, options: Moderation
     return reply.render('moderation/queue', {
       title: request.t('moderation.queue.title'),
       isAdmin: scope.isAdmin,
+      breadcrumbs: [{ label: request.t('moderation.queue.title') }],
       items: items.map((item) => {
         const target = content.get(`${item.target_type}:${item.target_id}`)
         return {
@@ -190,6 +192,8 @@ export async function moderationRoutes(app: FastifyInstance, options: Moderation
           queued: item.kind === 'queued',
           typeLabel: request.t(`moderation.type.${item.target_type}`),
           target,
+          targetLabel: target ? targetLabel(request.t, item.target_type, target.title) : null,
+          stateLabel: target ? stateLabel(request.t, target.status) : null,
           history: target ? histories.get(target.author_id) : undefined,
           flags: flags
             .filter((f) => f.review_item_id === item.id)
@@ -459,10 +463,11 @@ export async function moderationRoutes(app: FastifyInstance, options: Moderation
     return reply.redirect('/admin/watched-words', 303)
   })
 
-  // --- The log (admins) ----------------------------------------------------------------------------
+  // --- The log (admins: all of it; community moderators: their communities') --------------------------
   app.get('/mod/log', { preHandler: requireUser }, async (request, reply) => {
-    const viewer = viewerOf(request)
-    if (viewer.siteRole !== 'admin') throw await refuse(request, 'view_log')
+    const scope = await scopeOf(request)
+    if (!isStaff(scope)) throw await refuse(request, 'view_log')
+    const within = scope.isAdmin ? null : [...scope.communities]
     const query = request.query as Record<string, unknown>
     const text = (name: string) => (typeof query[name] === 'string' ? String(query[name]).trim() : '')
     const date = (name: string) => {
@@ -474,10 +479,13 @@ export async function moderationRoutes(app: FastifyInstance, options: Moderation
     const communitySlug = text('community')
     const community = communitySlug ? await findCommunityBySlug(db, communitySlug) : null
     if (communitySlug && !community) throw badRequest('library.error.community_unknown')
+    if (community && !mayModerate(scope, community.id))
+      throw await refuse(request, 'view_log', { communityId: community.id })
     const action = text('action')
     if (action && !/^[a-z_]{2,40}(\.[a-z_]{2,40})?$/.test(action)) throw badRequest('moderation.error.action_unknown')
     const to = date('to')
     const filters = {
+      withinCommunities: within,
       communityId: community?.id ?? null,
       actorId: cursorParam(query.moderator),
       action: action || null,
@@ -489,7 +497,10 @@ export async function moderationRoutes(app: FastifyInstance, options: Moderation
     const moderators = await db
       .selectFrom('users as u')
       .select(['u.id', 'u.display_name'])
-      .where((eb) => eb.exists(eb.selectFrom('moderation_log as l').select('l.id').whereRef('l.actor_id', '=', 'u.id')))
+      .where((eb) => {
+        const acted = eb.selectFrom('moderation_log as l').select('l.id').whereRef('l.actor_id', '=', 'u.id')
+        return eb.exists(within ? acted.where('l.community_id', 'in', within.length ? within : [0]) : acted)
+      })
       .orderBy('u.display_name')
       .execute()
     const params = new URLSearchParams(
@@ -504,10 +515,13 @@ export async function moderationRoutes(app: FastifyInstance, options: Moderation
     const last = entries[entries.length - 1]
     return reply.render('moderation/log', {
       title: request.t('moderation.log.title'),
+      breadcrumbs: [{ label: request.t('moderation.queue.title'), href: '/mod' }, { label: request.t('moderation.log.title') }],
       // An action written by a newer version of Kring than this instance still shows, by its name.
       entries: entries.map((e) => ({
         ...e,
         actionLabel: hasKey(`moderation.action.${e.action}`) ? request.t(`moderation.action.${e.action}`) : e.action,
+        targetLabel: targetLabel(request.t, e.target_type, e.target_title),
+        memberLabel: e.subject_name ? request.t('mod_truth.target.member', { name: e.subject_name }) : null,
       })),
       moderators: moderators.map((m) => ({ ...m, selected: String(m.id) === text('moderator') })),
       actions: loggedActions.map((a) => ({
