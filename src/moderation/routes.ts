@@ -26,7 +26,7 @@ import {
   type ReviewAction,
   type ThreadToggle,
 } from './commands.js'
-import { calendarDay, endOfDayIn } from './dates.js'
+import { calendarDay, dayOfEnd, endOfDayEverywhere, formatCalendarDay } from './dates.js'
 import { listLog, writeLog } from './log.js'
 import { isNewAccount, isStaff, mayModerate, moderatorScope, type ModeratorScope } from './policy.js'
 import { authorHistories, contentOf, flagsOf, openItems } from './queries.js'
@@ -381,7 +381,10 @@ export async function moderationRoutes(app: FastifyInstance, options: Moderation
       )
     return reply.render('moderation/users', {
       title: request.t('moderation.users.title'),
-      users: await query.execute(),
+      users: (await query.execute()).map((u) => {
+        const untilDay = u.suspended_until ? dayOfEnd(u.suspended_until) : null
+        return { ...u, untilDay, untilLabel: untilDay ? formatCalendarDay(untilDay, request.locale) : null }
+      }),
       q,
     })
   })
@@ -397,7 +400,7 @@ export async function moderationRoutes(app: FastifyInstance, options: Moderation
       if (!reason) throw badRequest('moderation.error.reason_required')
       const untilRaw = field(request.body, 'until')
       const untilDay = untilRaw ? calendarDay(untilRaw) : null
-      const until = untilDay ? endOfDayIn(untilDay, request.timeZone) : null
+      const until = untilDay ? endOfDayEverywhere(untilDay) : null
       if (untilRaw && (!until || until.getTime() <= Date.now())) throw badRequest('moderation.error.until_invalid')
       const result = await suspendUser(db, { userId, adminId: viewer.id, reason, until, untilDay })
       if (result === 'not_found') throw notFound()
@@ -515,7 +518,10 @@ export async function moderationRoutes(app: FastifyInstance, options: Moderation
     const last = entries[entries.length - 1]
     return reply.render('moderation/log', {
       title: request.t('moderation.log.title'),
-      breadcrumbs: [{ label: request.t('moderation.queue.title'), href: '/mod' }, { label: request.t('moderation.log.title') }],
+      breadcrumbs: [
+        { label: request.t('moderation.queue.title'), href: '/mod' },
+        { label: request.t('moderation.log.title') },
+      ],
       // An action written by a newer version of Kring than this instance still shows, by its name.
       entries: entries.map((e) => ({
         ...e,
