@@ -33,6 +33,9 @@ import { authorHistories, contentOf, flagsOf, openItems } from './queries.js'
 import { findTarget, targetTypes, type Target } from './targets.js'
 import { stateLabel, targetLabel } from './present.js'
 
+/** The viewer's translator as a plain function, for the presenters. */
+const tr = (request: FastifyRequest) => (key: string, vars?: Record<string, string | number>) => request.t(key, vars)
+
 const reasons: FlagReason[] = ['spam', 'abuse', 'off_topic', 'privacy', 'other']
 const reviewActions: ReviewAction[] = ['keep', 'hide', 'delete', 'approve', 'reject']
 /** Every staff act the log records, in the order the log's filter offers them. */
@@ -192,8 +195,8 @@ export async function moderationRoutes(app: FastifyInstance, options: Moderation
           queued: item.kind === 'queued',
           typeLabel: request.t(`moderation.type.${item.target_type}`),
           target,
-          targetLabel: target ? targetLabel(request.t, item.target_type, target.title) : null,
-          stateLabel: target ? stateLabel(request.t, target.status) : null,
+          targetLabel: target ? targetLabel(tr(request), item.target_type, target.title) : null,
+          stateLabel: target ? stateLabel(tr(request), target.status) : null,
           history: target ? histories.get(target.author_id) : undefined,
           flags: flags
             .filter((f) => f.review_item_id === item.id)
@@ -526,7 +529,7 @@ export async function moderationRoutes(app: FastifyInstance, options: Moderation
       entries: entries.map((e) => ({
         ...e,
         actionLabel: hasKey(`moderation.action.${e.action}`) ? request.t(`moderation.action.${e.action}`) : e.action,
-        targetLabel: targetLabel(request.t, e.target_type, e.target_title),
+        targetLabel: targetLabel(tr(request), e.target_type, e.target_title),
         memberLabel: e.subject_name ? request.t('mod_truth.target.member', { name: e.subject_name }) : null,
       })),
       moderators: moderators.map((m) => ({ ...m, selected: String(m.id) === text('moderator') })),
