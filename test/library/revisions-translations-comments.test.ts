@@ -157,6 +157,8 @@ t.test('translations link to each other and say when the original moved on', asy
     community: 'homeshare',
     translation_current: '1',
   })
+  await moderator.get(`${nlUrl}/pending`)
+  t.equal((await moderator.post(`${nlUrl}/pending/accept`)).status, 303, 'the published translation’s edit is accepted')
   t.notMatch((await visitor.get(nlUrl)).body, 'may be out of date', 'until the translation is brought up to date')
   t.equal((await member.get(`${url}/translate?language=en`)).status, 400, 'not into its own language')
 })
