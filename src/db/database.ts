@@ -549,6 +549,31 @@ export interface DigestMarksTable {
   covered_until: ColumnType<Date, Date | string, Date | string>
 }
 
+/** An author's edit to a published article, waiting for a reviewer (migration 2026_12_03_1400, task mod). */
+export interface ArticlePendingEditsTable {
+  article_id: number
+  editor_id: number | null
+  base_revision: number
+  slug: string
+  title: string
+  summary: string
+  kind: ArticleKind
+  language: string
+  community_id: number | null
+  body_md: string
+  body_html: string
+  body_text: string
+  practice: ColumnType<Record<string, string | null>, string, string>
+  theme_ids: ColumnType<number[], string, string>
+  mentioned: ColumnType<number[], string, string>
+  restored_from: number | null
+  mark_translation_current: ColumnType<boolean, boolean | undefined, boolean>
+  status: ColumnType<'pending' | 'returned', 'pending' | 'returned' | undefined, 'pending' | 'returned'>
+  review_comment: string | null
+  created_at: CreatedAt
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>
+}
+
 export interface Database {
   digest_marks: DigestMarksTable
   watches: WatchesTable
@@ -562,6 +587,7 @@ export interface Database {
   watched_words: WatchedWordsTable
   articles: ArticlesTable
   article_revisions: ArticleRevisionsTable
+  article_pending_edits: ArticlePendingEditsTable
   article_tags: ArticleTagsTable
   article_sources: ArticleSourcesTable
   comments: CommentsTable

@@ -38,6 +38,7 @@ import { checkMentions } from '../mentions/check.js'
 import { resolveMentions } from '../mentions/resolve.js'
 import { watchForm } from '../watching/present.js'
 import { watchLevelOf } from '../watching/queries.js'
+import { moveTargets } from '../moderation/queries.js'
 
 type Errors = FieldMessages
 export const maxTitleLength = 200
@@ -266,6 +267,8 @@ export async function discussionRoutes(
       ])
       watch = watchForm(request, 'thread', thread.id, level)
     }
+    // The communities its moderator may move it to, for the select in the moderators' tools (task mod).
+    const moveTo = mayModerate && request.viewer ? await moveTargets(db, request.viewer, thread.community_id) : []
     const opening = { author_id: thread.author_id, status: thread.status }
     const first = page.replies[0]
     const last = page.replies[page.replies.length - 1]
@@ -281,6 +284,7 @@ export async function discussionRoutes(
       nextUrl: page.hasNext && last ? `/t/${thread.id}?after=${last.id}` : null,
       mayEditThread: canEditPost(access, opening),
       mayModerate,
+      moveTargets: moveTo,
       replyBlocker: replyBlocker(access, thread),
       submissionKey: newSubmissionKey(),
       editedByOther:

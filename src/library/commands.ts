@@ -48,31 +48,37 @@ export const noPractice: ArticleData['practice'] = {
 }
 
 export type ArticleWriteResult =
-  { ok: true; id: number; slug: string } | { ok: false; reason: 'slug_taken'; suggestion: string }
+  { ok: true; id: number; slug: string; pending?: boolean } | { ok: false; reason: 'slug_taken'; suggestion: string }
 /** The newer text a stale edit is shown beside the user's own; `version` is what the form may save from next. */
 export type CurrentArticleText = { title: string; bodyHtml: string; version: number }
 
-/** An article's author (while not suspended) or one of its reviewers now, checked with the rows locked. */
+/**
+ * An article's author (while not suspended) or one of its reviewers now, checked with the rows locked; true when the
+ * actor is one of its reviewers (their edits to a published article go live, an author's wait for them).
+ */
 async function lockArticleChanger(
   trx: Trx,
   articleId: number,
   userId: number,
   who: 'author_or_reviewer' | 'author' | 'reviewer',
-) {
+): Promise<boolean> {
   const article = await trx
     .selectFrom('articles')
     .select(['author_id', 'community_id'])
     .where('id', '=', articleId)
     .executeTakeFirst()
-  if (!article) return
+  if (!article) return false
   if (who === 'reviewer') {
     await lockModerator(trx, userId, article.community_id)
-    return
+    return true
   }
   const actor = await lockActiveActor(trx, userId, { communityId: article.community_id })
-  if (article.author_id === userId) return
-  if (who === 'author' || !actor.isModerator)
+  // Reviewers of an article: admins, and moderators of its community (isModerator is true for admins).
+  const reviews = actor.isModerator
+  if (article.author_id === userId) return reviews
+  if (who === 'author' || !reviews)
     throw forbidden(who === 'author' ? 'library.error.not_yours' : 'library.error.reviewers_only')
+  return reviews
 }
 
 /** The first free slug of the form base, base-2, base-3, … */
@@ -226,10 +232,20 @@ export async function updateArticle(
 ): Promise<ArticleWriteResult | StaleEdit<CurrentArticleText>> {
   const rendered = renderMarkdown(input.body_md, input.mentions ?? null)
   return db.transaction().execute(async (trx) => {
-    await lockArticleChanger(trx, articleId, input.editorId, 'author_or_reviewer')
+    const reviews = await lockArticleChanger(trx, articleId, input.editorId, 'author_or_reviewer')
     const current = await trx
       .selectFrom('articles')
-      .select(['id', 'translated_from_id', 'revision', 'title', 'body_html', 'status', 'author_id', 'hidden_at'])
+      .select([
+        'id',
+        'slug',
+        'translated_from_id',
+        'revision',
+        'title',
+        'body_html',
+        'status',
+        'author_id',
+        'hidden_at',
+      ])
       .where('id', '=', articleId)
       .forUpdate()
       .executeTakeFirstOrThrow()
@@ -249,6 +265,25 @@ export async function updateArticle(
         .executeTakeFirst()
     ) {
       return { ok: false, reason: 'slug_taken', suggestion: await freeSlug(trx, input.slug, articleId) } as const
+    }
+    // A published article stays as its reviewers published it until one of them accepts its author's edit.
+    if (current.status === 'published' && !reviews) {
+      await savePendingEdit(trx, articleId, {
+        editorId: input.editorId,
+        baseRevision: current.revision,
+        slug: input.slug,
+        title: input.title,
+        summary: input.summary,
+        kind: input.kind,
+        language: input.language,
+        communityId: input.community_id,
+        bodyMd: input.body_md,
+        rendered,
+        practice: input.practice,
+        themeIds: input.themeIds,
+        markTranslationCurrent: input.markTranslationCurrent,
+      })
+      return { ok: true, id: articleId, slug: current.slug, pending: true } as const
     }
     await trx
       .updateTable('articles')
@@ -354,7 +389,7 @@ export async function transitionArticle(
   })
 }
 
-export type RestoreResult = 'restored' | 'not_found'
+export type RestoreResult = 'restored' | 'pending' | 'not_found'
 
 /** Restores an older revision of this article; it becomes the newest revision. */
 export async function restoreRevision(
@@ -368,7 +403,7 @@ export async function restoreRevision(
   const before = await revisionBody(db, articleId, revision)
   const rendered = before === undefined ? null : renderMarkdown(before)
   return db.transaction().execute(async (trx) => {
-    await lockArticleChanger(trx, articleId, editorId, 'author_or_reviewer')
+    const reviews = await lockArticleChanger(trx, articleId, editorId, 'author_or_reviewer')
     const old = await trx
       .selectFrom('article_revisions')
       .selectAll()
@@ -376,8 +411,33 @@ export async function restoreRevision(
       .where('revision', '=', revision)
       .executeTakeFirst()
     if (!old || !rendered || old.body_md !== before) return 'not_found'
-    await trx.selectFrom('articles').select('id').where('id', '=', articleId).forUpdate().execute()
+    const article = await trx
+      .selectFrom('articles')
+      .select(['slug', 'kind', 'language', 'community_id', 'status', 'revision'])
+      .where('id', '=', articleId)
+      .forUpdate()
+      .executeTakeFirstOrThrow()
     const practice = (old.practice ?? {}) as Record<string, string | null>
+    if (article.status === 'published' && !reviews) {
+      const themes = await trx.selectFrom('article_tags').select('tag_id').where('article_id', '=', articleId).execute()
+      await savePendingEdit(trx, articleId, {
+        editorId,
+        baseRevision: article.revision,
+        slug: article.slug,
+        title: old.title,
+        summary: old.summary,
+        kind: article.kind,
+        language: article.language,
+        communityId: article.community_id,
+        bodyMd: old.body_md,
+        rendered: { ...rendered, mentioned: [] },
+        practice: { ...noPractice, ...practice },
+        themeIds: themes.map((t) => t.tag_id),
+        markTranslationCurrent: false,
+        restoredFrom: revision,
+      })
+      return 'pending'
+    }
     await trx
       .updateTable('articles')
       .set({
@@ -399,6 +459,146 @@ export async function restoreRevision(
     await writeRevision(trx, articleId, editorId, revision)
     await enqueueSearch(trx, 'article', articleId)
     return 'restored'
+  })
+}
+
+// --- Edits to published articles, reviewed -------------------------------------------------------------
+
+interface PendingEditInput {
+  editorId: number
+  baseRevision: number
+  slug: string
+  title: string
+  summary: string
+  kind: ArticleKind
+  language: string
+  communityId: number | null
+  bodyMd: string
+  rendered: { html: string; text: string; mentioned: number[] }
+  practice: ArticleData['practice']
+  themeIds: number[]
+  markTranslationCurrent: boolean
+  restoredFrom?: number | null
+}
+
+/**
+ * Keeps an author's edit of a published article for its reviewers. One waits per article: a second edit replaces the
+ * first (its form opens on the waiting text, so the author extends it), and one sent back waits again once saved.
+ */
+async function savePendingEdit(trx: Trx, articleId: number, edit: PendingEditInput) {
+  const row = {
+    editor_id: edit.editorId,
+    base_revision: edit.baseRevision,
+    slug: edit.slug,
+    title: edit.title,
+    summary: edit.summary,
+    kind: edit.kind,
+    language: edit.language,
+    community_id: edit.communityId,
+    body_md: edit.bodyMd,
+    body_html: edit.rendered.html,
+    body_text: edit.rendered.text,
+    practice: JSON.stringify(edit.practice),
+    theme_ids: JSON.stringify(edit.themeIds),
+    mentioned: JSON.stringify(edit.rendered.mentioned),
+    mark_translation_current: edit.markTranslationCurrent,
+    restored_from: edit.restoredFrom ?? null,
+    status: 'pending' as const,
+    review_comment: null,
+    updated_at: new Date(),
+  }
+  await trx
+    .insertInto('article_pending_edits')
+    .values({ article_id: articleId, ...row })
+    .onConflict((oc) => oc.column('article_id').doUpdateSet(row))
+    .execute()
+}
+
+export type PendingDecision = 'accepted' | 'returned' | 'none'
+
+/**
+ * A reviewer's decision on the edit waiting on a published article: accepted, it becomes the published text (a new
+ * revision by its author, searched, its new mentions told); sent back, it stays with its author with the note.
+ */
+export async function decidePendingEdit(
+  db: Db,
+  articleId: number,
+  decision: 'accept' | 'return',
+  reviewerId: number,
+  comment: string | null,
+  reach?: NotifyConfig,
+): Promise<PendingDecision> {
+  return db.transaction().execute(async (trx) => {
+    await lockArticleChanger(trx, articleId, reviewerId, 'reviewer')
+    const article = await trx
+      .selectFrom('articles')
+      .select(['status', 'author_id', 'hidden_at', 'translated_from_id'])
+      .where('id', '=', articleId)
+      .forUpdate()
+      .executeTakeFirst()
+    const edit = await trx
+      .selectFrom('article_pending_edits')
+      .selectAll()
+      .where('article_id', '=', articleId)
+      .where('status', '=', 'pending')
+      .forUpdate()
+      .executeTakeFirst()
+    if (!article || !edit) return 'none'
+    if (decision === 'return') {
+      await trx
+        .updateTable('article_pending_edits')
+        .set({ status: 'returned', review_comment: comment })
+        .where('article_id', '=', articleId)
+        .execute()
+      if (reach) await announceArticleReturned(trx, reach, articleId, comment, reviewerId)
+      return 'returned'
+    }
+    // Its slug may have been taken since it was written: the next free one then.
+    const slug = await freeSlug(trx, edit.slug, articleId)
+    await trx
+      .updateTable('articles')
+      .set({
+        slug,
+        title: edit.title,
+        summary: edit.summary,
+        kind: edit.kind,
+        language: edit.language,
+        body_md: edit.body_md,
+        body_html: edit.body_html,
+        body_text: edit.body_text,
+        community_id: edit.community_id,
+        ...noPractice,
+        ...edit.practice,
+        review_comment: null,
+        updated_at: new Date(),
+      })
+      .where('id', '=', articleId)
+      .execute()
+    if (edit.mark_translation_current && article.translated_from_id) {
+      await trx
+        .updateTable('articles')
+        .set({
+          translated_from_revision: sql`(select revision from articles s where s.id = ${article.translated_from_id})`,
+        })
+        .where('id', '=', articleId)
+        .execute()
+    }
+    await setThemes(trx, articleId, edit.theme_ids)
+    await writeRevision(trx, articleId, edit.editor_id ?? reviewerId, edit.restored_from)
+    await trx.deleteFrom('article_pending_edits').where('article_id', '=', articleId).execute()
+    await enqueueSearch(trx, 'article', articleId)
+    await recordMentions(trx, reach ?? null, {
+      contentType: 'article',
+      contentId: articleId,
+      authorId: article.author_id,
+      mentioned: edit.mentioned,
+      visible: article.status === 'published' && article.hidden_at === null,
+      readers: async (_trx, ids) => new Set(ids),
+      url: `/library/${slug}`,
+      title: edit.title,
+      excerpt: edit.summary,
+    })
+    return 'accepted'
   })
 }
 

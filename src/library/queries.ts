@@ -282,3 +282,58 @@ export async function communitiesOf(db: Db, userId: number) {
     .orderBy('c.name')
     .execute()
 }
+
+/** The edit waiting (or sent back) on a published article, with its editor's name; undefined when there is none. */
+export async function findPendingEdit(db: Db, articleId: number) {
+  return db
+    .selectFrom('article_pending_edits as e')
+    .leftJoin('users as u', 'u.id', 'e.editor_id')
+    .select([
+      'e.article_id',
+      'e.editor_id',
+      'e.base_revision',
+      'e.slug',
+      'e.title',
+      'e.summary',
+      'e.kind',
+      'e.language',
+      'e.community_id',
+      'e.body_md',
+      'e.body_html',
+      'e.practice',
+      'e.theme_ids',
+      'e.status',
+      'e.review_comment',
+      'e.updated_at',
+      'u.display_name as editor_name',
+    ])
+    .where('e.article_id', '=', articleId)
+    .executeTakeFirst()
+}
+
+/** Edits to published articles waiting for the reviewers of these communities (all for admins), oldest first. */
+export async function listPendingEdits(db: Db, communityIds: number[] | 'all') {
+  let query = db
+    .selectFrom('article_pending_edits as e')
+    .innerJoin('articles as a', 'a.id', 'e.article_id')
+    .leftJoin('users as u', 'u.id', 'e.editor_id')
+    .leftJoin('communities as c', 'c.id', 'a.community_id')
+    .select([
+      'a.id',
+      'a.slug',
+      'a.title',
+      'a.kind',
+      'e.title as new_title',
+      'e.updated_at',
+      'u.display_name as editor_name',
+      'c.name as community_name',
+    ])
+    .where('e.status', '=', 'pending')
+    .orderBy('e.updated_at')
+    .limit(200)
+  if (communityIds !== 'all') {
+    if (communityIds.length === 0) return []
+    query = query.where('a.community_id', 'in', communityIds)
+  }
+  return query.execute()
+}

@@ -15,6 +15,7 @@ import { canRead, type CommunityRef } from '../communities/policy.js'
 import { findCommunityBySlug, findMembership } from '../communities/queries.js'
 import {
   createDraft,
+  decidePendingEdit,
   restoreRevision,
   transitionArticle,
   updateArticle,
@@ -40,9 +41,11 @@ import {
 import { canComment, canReview, canSubmit, canWrite } from './policy.js'
 import {
   communitiesOf,
+  findPendingEdit,
   findRevision,
   listComments,
   listDraftsOf,
+  listPendingEdits,
   listPublished,
   listReviewQueue,
   listRevisions,
@@ -189,6 +192,9 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
       outdated?: boolean
       version?: number | null
       conflict?: CurrentArticleText
+      pending?: unknown
+      willWait?: boolean
+      pendingUrl?: string
     },
   ) => {
     const viewer = viewerOf(request)
@@ -213,6 +219,9 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
       outdated: options.outdated ?? false,
       version: options.version ?? null,
       conflict: options.conflict ?? null,
+      pending: options.pending ?? null,
+      willWait: options.willWait ?? false,
+      pendingUrl: options.pendingUrl ?? null,
     })
   }
 
@@ -310,10 +319,16 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
     const actor = await actorOf(db, request)
     const isAdmin = actor.viewer?.siteRole === 'admin'
     if (!isAdmin && actor.moderates.size === 0) throw forbidden()
-    const articles = await listReviewQueue(db, isAdmin ? 'all' : [...actor.moderates])
+    const scope = isAdmin ? 'all' : [...actor.moderates]
+    const [articles, edits] = await Promise.all([listReviewQueue(db, scope), listPendingEdits(db, scope)])
     return reply.render('library/review', {
       title: request.t('library.review.title'),
       articles: articles.map((a) => ({ ...a, kindLabel: request.t(`library.kind.${a.kind}`) })),
+      edits: edits.map((e) => ({ ...e, kindLabel: request.t(`library.kind.${e.kind}`) })),
+      breadcrumbs: [
+        { label: request.t('library.title'), href: '/library' },
+        { label: request.t('library.review.title') },
+      ],
     })
   })
 
@@ -361,6 +376,14 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
     const topLevel = visibleComments
       .filter((c) => c.parent_id === null)
       .map((c) => ({ ...c, replies: visibleComments.filter((r) => r.parent_id === c.id) }))
+    // An edit waiting on a published article concerns only its author and reviewers (visitors never ask for it).
+    const waiting =
+      article.status === 'published' && (context.mayEdit || context.mayReview)
+        ? await findPendingEdit(db, article.id)
+        : undefined
+    const pendingEdit = waiting
+      ? { status: waiting.status, comment: waiting.review_comment, updatedAt: waiting.updated_at }
+      : null
     const outdated =
       article.translated_from_id !== null &&
       article.source_revision !== null &&
@@ -393,6 +416,7 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
         ),
         mayEdit: context.mayEdit,
         mayReview: context.mayReview,
+        pendingEdit,
         maySubmit: canSubmit(actor, article),
         mayComment: canComment(actor, article),
         mayTranslate: article.status === 'published' && canWrite(actor),
@@ -433,9 +457,12 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
   })
 
   // --- Editing ---------------------------------------------------------------------------------------
+  /** Whether the editor of this request reviews the article (their edits to a published one go live at once). */
+  const reviewsOn = new WeakMap<FastifyRequest, boolean>()
   const editable = async (request: FastifyRequest, slug: string) => {
     const context = await articleForViewer(db, request, slug)
     if (!context.mayEdit) throw forbidden('library.error.not_yours')
+    reviewsOn.set(request, context.mayReview)
     return context
   }
 
@@ -445,7 +472,20 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
     reply: FastifyReply,
     article: ArticleRow,
     values: Record<string, unknown>,
-    extra: { errors?: FieldErrors; previewHtml?: string | null; conflict?: CurrentArticleText; version: number | null },
+    extra: {
+      errors?: FieldErrors
+      previewHtml?: string | null
+      conflict?: CurrentArticleText
+      version: number | null
+      /** The edit waiting on this published article: its author's own, or for a reviewer someone's to review. */
+      pending?: {
+        status: string
+        review_comment: string | null
+        updated_at: Date
+        editor_name: string | null
+        forReviewer?: boolean
+      } | null
+    },
   ) => {
     const outdated =
       article.translated_from_id !== null &&
@@ -459,11 +499,49 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
       cancel: `/library/${article.slug}`,
       isTranslation: article.translated_from_id !== null,
       outdated,
+      pending: extra.pending ?? null,
+      willWait: article.status === 'published' && !reviewsOn.get(request),
+      pendingUrl: `/library/${article.slug}/pending`,
     })
   }
 
   app.get('/library/:slug/edit', { preHandler: requireUser }, async (request, reply) => {
-    const { article } = await editable(request, (request.params as { slug: string }).slug)
+    const { article, mayReview } = await editable(request, (request.params as { slug: string }).slug)
+    const waiting = article.status === 'published' ? await findPendingEdit(db, article.id) : undefined
+    // Its author goes on from the edit that waits (saving replaces it); a reviewer edits the published text.
+    if (waiting && !mayReview) {
+      const practice = waiting.practice ?? {}
+      const [themeRows, community] = await Promise.all([
+        waiting.theme_ids.length
+          ? db.selectFrom('tags').select('slug').where('id', 'in', waiting.theme_ids).execute()
+          : Promise.resolve([]),
+        waiting.community_id
+          ? db.selectFrom('communities').select('slug').where('id', '=', waiting.community_id).executeTakeFirst()
+          : Promise.resolve(undefined),
+      ])
+      return editPage(
+        request,
+        reply,
+        article,
+        {
+          title: waiting.title,
+          slug: waiting.slug,
+          summary: waiting.summary,
+          kind: waiting.kind,
+          language: waiting.language,
+          body: waiting.body_md,
+          community: community?.slug ?? '',
+          themes: themeRows.map((th) => th.slug),
+          practice_context: practice.practice_context ?? '',
+          practice_target_group: practice.practice_target_group ?? '',
+          practice_country: practice.practice_country ?? '',
+          practice_what_worked: practice.practice_what_worked ?? '',
+          practice_what_did_not: practice.practice_what_did_not ?? '',
+          practice_contact: practice.practice_contact ?? '',
+        },
+        { version: article.revision, pending: waiting },
+      )
+    }
     const themes = await themesOfArticles(db, [article.id], request.locale)
     return editPage(
       request,
@@ -481,7 +559,7 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
         practice_what_did_not: article.practice_what_did_not ?? '',
         practice_contact: article.practice_contact ?? '',
       },
-      { version: article.revision },
+      { version: article.revision, pending: waiting && mayReview ? { ...waiting, forReviewer: true } : null },
     )
   })
 
@@ -526,7 +604,7 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
           { ...formValues(input), suggestion: result.suggestion },
           { errors: { slug: 'library.error.slug_taken' }, version },
         )
-      setFlash(reply, 'library.flash.saved')
+      setFlash(reply, result.pending ? 'mod_truth.flash.edit_pending' : 'library.flash.saved')
       return reply.redirect(`/library/${result.slug}`, 303)
     },
   )
@@ -553,8 +631,61 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
         if (!(await transitionArticle(db, article.id, transition, comment, viewerOf(request).id, app.config)))
           throw badRequest('library.error.wrong_state')
         request.log.info({ articleId: article.id, transition, userId: request.viewer?.id }, 'library article moved')
+        // Sent back, the article is a draft again, which only its author reads: its reviewer goes on with the queue.
         setFlash(reply, rule.flash)
-        return reply.redirect(`/library/${article.slug}`, 303)
+        return reply.redirect(transition === 'return' ? '/library/review' : `/library/${article.slug}`, 303)
+      },
+    )
+  }
+
+  // --- Edits to published articles, reviewed ---------------------------------------------------------------
+  // An author's edit of a published article waits (src/library/commands.ts): its reviewers see it against the
+  // published text and accept it or send it back; its author sees it too, with the reviewer's note once sent back.
+  app.get('/library/:slug/pending', { preHandler: requireUser }, async (request, reply) => {
+    const { article, mayEdit, mayReview } = await articleForViewer(
+      db,
+      request,
+      (request.params as { slug: string }).slug,
+    )
+    if (!mayEdit && !mayReview) throw notFound()
+    const edit = await findPendingEdit(db, article.id)
+    if (!edit) throw notFound('mod_truth.error.no_pending')
+    const practiceChanged = Object.entries(edit.practice ?? {}).some(
+      ([key, value]) => (article[key as keyof typeof article] ?? null) !== (value ?? null),
+    )
+    return reply.render('library/pending', {
+      title: request.t('mod_truth.pending.title', { title: article.title }),
+      article,
+      edit,
+      titleDiff: diffText(article.title, edit.title),
+      summaryDiff: diffText(article.summary, edit.summary),
+      bodyDiff: diffText(article.body_md, edit.body_md),
+      slugChanged: edit.slug !== article.slug,
+      practiceChanged,
+      mayDecide: mayReview && edit.status === 'pending',
+      returned: edit.status === 'returned',
+      breadcrumbs: [
+        { label: request.t('library.title'), href: '/library' },
+        ...(mayReview ? [{ label: request.t('library.review.title'), href: '/library/review' }] : []),
+        { label: article.title, href: `/library/${article.slug}` },
+        { label: request.t('mod_truth.pending.crumb') },
+      ],
+    })
+  })
+
+  for (const decision of ['accept', 'return'] as const) {
+    app.post(
+      `/library/:slug/pending/${decision}`,
+      { preHandler: requireUser, schema: formSchema(['comment', '_csrf']) },
+      async (request, reply) => {
+        const { article, actor } = await articleForViewer(db, request, (request.params as { slug: string }).slug)
+        if (!canReview(actor, article)) throw forbidden('library.error.reviewers_only')
+        const comment = shortTextField(request.body, 'comment', 2000) || null
+        const result = await decidePendingEdit(db, article.id, decision, viewerOf(request).id, comment, app.config)
+        if (result === 'none') throw badRequest('mod_truth.error.no_pending')
+        request.log.info({ articleId: article.id, decision, userId: request.viewer?.id }, 'library edit decided')
+        setFlash(reply, decision === 'accept' ? 'mod_truth.flash.edit_accepted' : 'mod_truth.flash.edit_returned')
+        return reply.redirect('/library/review', 303)
       },
     )
   }
@@ -606,9 +737,9 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
       const revision = positiveInt(field(request.body, 'revision'))
       if (revision === null) throw badRequest('library.error.revision_unknown')
       // The revision is looked up within this article only: a revision number of another article is simply unknown here.
-      if ((await restoreRevision(db, article.id, revision, viewer.id)) === 'not_found')
-        throw notFound('library.error.revision_unknown')
-      setFlash(reply, 'library.flash.restored')
+      const restored = await restoreRevision(db, article.id, revision, viewer.id)
+      if (restored === 'not_found') throw notFound('library.error.revision_unknown')
+      setFlash(reply, restored === 'pending' ? 'mod_truth.flash.edit_pending' : 'library.flash.restored')
       return reply.redirect(`/library/${article.slug}/history`, 303)
     },
   )

@@ -264,10 +264,11 @@ export async function toggleThread(
 ) {
   await db.transaction().execute(async (trx) => {
     await lockModerator(trx, input.moderatorId, input.communityId)
+    // The reason is shown on the thread while the lock or pin holds, and goes with it.
     const set =
       input.action === 'lock' || input.action === 'unlock'
-        ? { locked: input.action === 'lock' }
-        : { pinned: input.action === 'pin' }
+        ? { locked: input.action === 'lock', lock_reason: input.action === 'lock' ? input.reason : null }
+        : { pinned: input.action === 'pin', pin_reason: input.action === 'pin' ? input.reason : null }
     await trx
       .updateTable('threads')
       .set(set)

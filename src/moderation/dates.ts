@@ -1,4 +1,6 @@
 // Calendar days typed into moderation forms (a suspension's end, the log's date range), read strictly.
+import type { Locale } from '../web/i18n.js'
+import { formatDateTime } from '../web/time.js'
 
 /** A real YYYY-MM-DD day (no 30 February, no month 13), or null. */
 export function calendarDay(value: string): string | null {
@@ -8,29 +10,22 @@ export function calendarDay(value: string): string | null {
 }
 
 /**
- * The last second of a day in a time zone: "until 15 June" as the admin who typed it means it. Taken as UTC, an
- * admin east of UTC would see the suspension end on the 16th on the very page where they chose the 15th.
+ * A suspension "until 15 June" ends when the 15th has ended everywhere on Earth (UTC−12, "anywhere on Earth"), and is
+ * shown as that calendar day to every viewer: read in their own time zone, an instant would be the 15th in Los Angeles
+ * and the 16th in Auckland.
  */
-export function endOfDayIn(day: string, timeZone: string): Date {
-  const asUtc = new Date(`${day}T23:59:59Z`)
-  const format = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  })
-  const parts = Object.fromEntries(format.formatToParts(asUtc).map((part) => [part.type, part.value]))
-  const wallClock = Date.UTC(
-    Number(parts.year),
-    Number(parts.month) - 1,
-    Number(parts.day),
-    Number(parts.hour),
-    Number(parts.minute),
-    Number(parts.second),
-  )
-  return new Date(asUtc.getTime() - (wallClock - asUtc.getTime()))
+const hoursBehindUtcOfLastZone = 12
+
+export function endOfDayEverywhere(day: string): Date {
+  return new Date(Date.parse(`${day}T23:59:59Z`) + hoursBehindUtcOfLastZone * 3600_000)
+}
+
+/** The calendar day an end stored by endOfDayEverywhere stands for. */
+export function dayOfEnd(end: Date): string {
+  return new Date(end.getTime() - hoursBehindUtcOfLastZone * 3600_000).toISOString().slice(0, 10)
+}
+
+/** A calendar day (YYYY-MM-DD) in the viewer's language, the same day whatever their time zone. */
+export function formatCalendarDay(day: string, locale: Locale): string {
+  return formatDateTime(new Date(`${day}T12:00:00Z`), locale, 'UTC', 'date')
 }

@@ -169,3 +169,25 @@ export async function authorHistories(db: Db, authorIds: number[]) {
     ]),
   )
 }
+
+/** The communities a moderator may move a thread of `fromId` to: those they moderate, every one for admins. */
+export async function moveTargets(db: Db, viewer: { id: number; siteRole: string }, fromId: number) {
+  let query = db
+    .selectFrom('communities as c')
+    .select(['c.slug', 'c.name'])
+    .where('c.id', '!=', fromId)
+    .orderBy('c.name')
+  if (viewer.siteRole !== 'admin')
+    query = query.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('community_members as m')
+          .select('m.community_id')
+          .whereRef('m.community_id', '=', 'c.id')
+          .where('m.user_id', '=', viewer.id)
+          .where('m.status', '=', 'active')
+          .where('m.role', '=', 'moderator'),
+      ),
+    )
+  return query.execute()
+}

@@ -26,12 +26,16 @@ import {
   type ReviewAction,
   type ThreadToggle,
 } from './commands.js'
-import { endOfDayIn } from './dates.js'
+import { calendarDay, dayOfEnd, endOfDayEverywhere, formatCalendarDay } from './dates.js'
 import { parseDateInput } from '../web/time.js'
 import { listLog, writeLog } from './log.js'
 import { isNewAccount, isStaff, mayModerate, moderatorScope, type ModeratorScope } from './policy.js'
 import { authorHistories, contentOf, flagsOf, openItems } from './queries.js'
 import { findTarget, targetTypes, type Target } from './targets.js'
+import { stateLabel, targetLabel } from './present.js'
+
+/** The viewer's translator as a plain function, for the presenters. */
+const tr = (request: FastifyRequest) => (key: string, vars?: Record<string, string | number>) => request.t(key, vars)
 
 const reasons: FlagReason[] = ['spam', 'abuse', 'off_topic', 'privacy', 'other']
 const reviewActions: ReviewAction[] = ['keep', 'hide', 'delete', 'approve', 'reject']
@@ -184,6 +188,7 @@ export async function moderationRoutes(app: FastifyInstance, options: Moderation
     return reply.render('moderation/queue', {
       title: request.t('moderation.queue.title'),
       isAdmin: scope.isAdmin,
+      breadcrumbs: [{ label: request.t('moderation.queue.title') }],
       items: items.map((item) => {
         const target = content.get(`${item.target_type}:${item.target_id}`)
         return {
@@ -191,6 +196,8 @@ export async function moderationRoutes(app: FastifyInstance, options: Moderation
           queued: item.kind === 'queued',
           typeLabel: request.t(`moderation.type.${item.target_type}`),
           target,
+          targetLabel: target ? targetLabel(tr(request), item.target_type, target.title) : null,
+          stateLabel: target ? stateLabel(tr(request), target.status) : null,
           history: target ? histories.get(target.author_id) : undefined,
           flags: flags
             .filter((f) => f.review_item_id === item.id)
@@ -378,7 +385,10 @@ export async function moderationRoutes(app: FastifyInstance, options: Moderation
       )
     return reply.render('moderation/users', {
       title: request.t('moderation.users.title'),
-      users: await query.execute(),
+      users: (await query.execute()).map((u) => {
+        const untilDay = u.suspended_until ? dayOfEnd(u.suspended_until) : null
+        return { ...u, untilDay, untilLabel: untilDay ? formatCalendarDay(untilDay, request.locale) : null }
+      }),
       q,
     })
   })
@@ -393,8 +403,9 @@ export async function moderationRoutes(app: FastifyInstance, options: Moderation
       const reason = shortTextField(request.body, 'reason')
       if (!reason) throw badRequest('moderation.error.reason_required')
       const untilRaw = field(request.body, 'until')
-      const untilDay = untilRaw ? parseDateInput(untilRaw, request.locale) : null
-      const until = untilDay ? endOfDayIn(untilDay, request.timeZone) : null
+      const parsedUntil = untilRaw ? parseDateInput(untilRaw, request.locale) : null
+      const untilDay = parsedUntil ? calendarDay(parsedUntil) : null
+      const until = untilDay ? endOfDayEverywhere(untilDay) : null
       if (untilRaw && (!until || until.getTime() <= Date.now())) throw badRequest('moderation.error.until_invalid')
       const result = await suspendUser(db, { userId, adminId: viewer.id, reason, until, untilDay })
       if (result === 'not_found') throw notFound()
@@ -460,10 +471,11 @@ export async function moderationRoutes(app: FastifyInstance, options: Moderation
     return reply.redirect('/admin/watched-words', 303)
   })
 
-  // --- The log (admins) ----------------------------------------------------------------------------
+  // --- The log (admins: all of it; community moderators: their communities') --------------------------
   app.get('/mod/log', { preHandler: requireUser }, async (request, reply) => {
-    const viewer = viewerOf(request)
-    if (viewer.siteRole !== 'admin') throw await refuse(request, 'view_log')
+    const scope = await scopeOf(request)
+    if (!isStaff(scope)) throw await refuse(request, 'view_log')
+    const within = scope.isAdmin ? null : [...scope.communities]
     const query = request.query as Record<string, unknown>
     const text = (name: string) => (typeof query[name] === 'string' ? String(query[name]).trim() : '')
     const date = (name: string) => {
@@ -476,10 +488,13 @@ export async function moderationRoutes(app: FastifyInstance, options: Moderation
     const communitySlug = text('community')
     const community = communitySlug ? await findCommunityBySlug(db, communitySlug) : null
     if (communitySlug && !community) throw badRequest('library.error.community_unknown')
+    if (community && !mayModerate(scope, community.id))
+      throw await refuse(request, 'view_log', { communityId: community.id })
     const action = text('action')
     if (action && !/^[a-z_]{2,40}(\.[a-z_]{2,40})?$/.test(action)) throw badRequest('moderation.error.action_unknown')
     const to = date('to')
     const filters = {
+      withinCommunities: within,
       communityId: community?.id ?? null,
       actorId: cursorParam(query.moderator),
       action: action || null,
@@ -491,7 +506,10 @@ export async function moderationRoutes(app: FastifyInstance, options: Moderation
     const moderators = await db
       .selectFrom('users as u')
       .select(['u.id', 'u.display_name'])
-      .where((eb) => eb.exists(eb.selectFrom('moderation_log as l').select('l.id').whereRef('l.actor_id', '=', 'u.id')))
+      .where((eb) => {
+        const acted = eb.selectFrom('moderation_log as l').select('l.id').whereRef('l.actor_id', '=', 'u.id')
+        return eb.exists(within ? acted.where('l.community_id', 'in', within.length ? within : [0]) : acted)
+      })
       .orderBy('u.display_name')
       .execute()
     const params = new URLSearchParams(
@@ -506,10 +524,16 @@ export async function moderationRoutes(app: FastifyInstance, options: Moderation
     const last = entries[entries.length - 1]
     return reply.render('moderation/log', {
       title: request.t('moderation.log.title'),
+      breadcrumbs: [
+        { label: request.t('moderation.queue.title'), href: '/mod' },
+        { label: request.t('moderation.log.title') },
+      ],
       // An action written by a newer version of Kring than this instance still shows, by its name.
       entries: entries.map((e) => ({
         ...e,
         actionLabel: hasKey(`moderation.action.${e.action}`) ? request.t(`moderation.action.${e.action}`) : e.action,
+        targetLabel: targetLabel(tr(request), e.target_type, e.target_title),
+        memberLabel: e.subject_name ? request.t('mod_truth.target.member', { name: e.subject_name }) : null,
       })),
       moderators: moderators.map((m) => ({ ...m, selected: String(m.id) === text('moderator') })),
       actions: loggedActions.map((a) => ({

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url'
 import { takeFlash } from './flash.js'
 import { defaultLocale, hasKey, isLocale, supportedLocales, translate, type Locale } from './i18n.js'
 import { formatDateTime } from './time.js'
+import { dayOfEnd, formatCalendarDay } from '../moderation/dates.js'
 
 export const viewsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../views')
 
@@ -223,7 +224,8 @@ function suspensionNotice(request: FastifyRequest): string | null {
   if (viewer.suspendedUntil && viewer.suspendedUntil.getTime() <= Date.now()) return null
   const base = viewer.suspendedUntil
     ? request.t('moderation.notice.suspended_until', {
-        until: formatDateTime(viewer.suspendedUntil, request.locale, request.timeZone, 'date'),
+        // A calendar day, the same for every viewer (src/moderation/dates.ts).
+        until: formatCalendarDay(dayOfEnd(viewer.suspendedUntil), request.locale),
       })
     : request.t('moderation.notice.suspended')
   return viewer.suspensionReason ? `${base} ${request.t('moderation.notice.reason')}: ${viewer.suspensionReason}` : base

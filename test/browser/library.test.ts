@@ -4,7 +4,7 @@
 import type { BrowserContext, Locator, Page } from 'playwright-core'
 import t from 'tap'
 import type { Db } from '../../src/db/connect.js'
-import { createDraft, transitionArticle } from '../../src/library/commands.js'
+import { createDraft, decidePendingEdit, transitionArticle } from '../../src/library/commands.js'
 import { buildTestApp } from '../helpers/app.js'
 import { launchBrowser, openPage, pathIs, type WatchedPage } from '../helpers/browser.js'
 import { createCommunityWith, createThemeWith, createUser, type TestUser } from '../helpers/factories.js'
@@ -336,7 +336,12 @@ function sidesOf(diff: Locator) {
       await bodyField.fill(editedBody)
       await anaPage.getByRole('button', { name: 'Save', exact: true }).click()
       await anaPage.waitForURL(pathIs(articlePath))
-      await flash(anaPage, 'The article is saved.')
+      // The article is published: Ana's edit waits for a reviewer (test/browser/article-edit-review.test.ts clicks
+      // through that review); here Mona accepts it at once.
+      await flash(anaPage, 'Your edit is saved and waits for review.')
+      const edited = await db.selectFrom('articles').select('id').where('slug', '=', slug).executeTakeFirstOrThrow()
+      t.equal(await decidePendingEdit(db, edited.id, 'accept', moderator.id, null), 'accepted')
+      await anaPage.reload()
       t.same(
         await anaPage.locator('.article-body li').allTextContents(),
         ['one coordinator asks the questions', 'the other takes notes and watches the host'],

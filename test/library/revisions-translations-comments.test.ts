@@ -44,11 +44,16 @@ async function setup(t: Parameters<typeof buildTestApp>[0]) {
 }
 
 t.test('every save keeps a revision: history, diff between any two, and restore', async (t) => {
-  const { author, visitor, published, db } = await setup(t)
+  const { author, moderator, visitor, published, db } = await setup(t)
   const url = await published()
   await author.get(`${url}/edit`)
-  const edit = async (body: string, title = 'Intake interviews with two coordinators') =>
-    author.edit(`${url}/edit`, {
+  // The article is published: each of its author's edits goes live once a reviewer accepts it.
+  const accept = async () => {
+    await moderator.get(`${url}/pending`)
+    t.equal((await moderator.post(`${url}/pending/accept`)).status, 303, 'accepted by a reviewer')
+  }
+  const edit = async (body: string, title = 'Intake interviews with two coordinators') => {
+    const saved = await author.edit(`${url}/edit`, {
       title,
       slug: 'intake-interviews-with-two-coordinators',
       summary: 'S',
@@ -57,6 +62,9 @@ t.test('every save keeps a revision: history, diff between any two, and restore'
       body,
       community: 'homeshare',
     })
+    await accept()
+    return saved
+  }
   t.equal((await edit('We do intakes in pairs since 2024.')).status, 303)
   t.equal((await edit('We do intakes in threes since 2025.', 'Intake interviews with three coordinators')).status, 303)
   const page = await visitor.get(url)
@@ -76,6 +84,7 @@ t.test('every save keeps a revision: history, diff between any two, and restore'
 
   await author.get(`${url}/history`)
   t.equal((await author.post(`${url}/restore`, { revision: '2' })).status, 303)
+  await accept()
   t.match((await visitor.get(url)).body, 'in pairs since 2024', 'the older text is back')
   t.match(
     (await author.get(`${url}/history`)).body,
@@ -130,6 +139,8 @@ t.test('translations link to each other and say when the original moved on', asy
     body: 'Changed original',
     community: 'homeshare',
   })
+  await moderator.get(`${url}/pending`)
+  t.equal((await moderator.post(`${url}/pending/accept`)).status, 303, 'the edit of the original is accepted')
   t.match(
     (await visitor.get(nlUrl)).body,
     'This translation may be out of date',
@@ -146,6 +157,8 @@ t.test('translations link to each other and say when the original moved on', asy
     community: 'homeshare',
     translation_current: '1',
   })
+  await moderator.get(`${nlUrl}/pending`)
+  t.equal((await moderator.post(`${nlUrl}/pending/accept`)).status, 303, 'the published translation’s edit is accepted')
   t.notMatch((await visitor.get(nlUrl)).body, 'may be out of date', 'until the translation is brought up to date')
   t.equal((await member.get(`${url}/translate?language=en`)).status, 400, 'not into its own language')
 })

@@ -2,6 +2,7 @@
 // links its mentions and notifies nobody; a published article's edit by its author notifies; too many from a new
 // account is refused with the text kept. And the rendered HTML stays inside the allow-list.
 import t from 'tap'
+import { decidePendingEdit } from '../../src/library/commands.js'
 import { renderMarkdown } from '../../src/markdown/render.js'
 import { resolveMentions } from '../../src/mentions/resolve.js'
 import { buildTestApp } from '../helpers/app.js'
@@ -40,6 +41,11 @@ t.test('mentions in articles and comments', async (t) => {
     body: 'Thanks to @[Dana Reader] and @[Eli Reader] for the idea.',
   })
   t.equal(edited.status, 303)
+  t.same(await mentionNotes(db, eli.id), [], 'an edit waiting for review tells nobody yet')
+  // A published article's edit by its author waits for a reviewer (an admin: it has no community); accepted, it tells.
+  const reviewer = await createUser(db, { siteRole: 'admin' })
+  const article = await db.selectFrom('articles').select('id').where('slug', '=', slug).executeTakeFirstOrThrow()
+  t.equal(await decidePendingEdit(db, article.id, 'accept', reviewer.id, null, app.config), 'accepted')
   t.equal((await mentionNotes(db, eli.id)).length, 1, 'the published article notifies whom it newly mentions')
   t.equal((await mentionNotes(db, dana.id)).length, 1)
 

@@ -103,9 +103,9 @@ t.test('suspending a member', async (t) => {
       t.equal(row.suspension_reason, 'Repeated personal attacks')
       t.ok(
         row.suspended_until &&
-          row.suspended_until > new Date(`${year}-06-14T22:00:00Z`) &&
-          row.suspended_until < new Date(`${year}-06-16T00:00:00Z`),
-        'until the end of the chosen day',
+          row.suspended_until > new Date(`${year}-06-15T23:00:00Z`) &&
+          row.suspended_until < new Date(`${year}-06-16T13:00:00Z`),
+        'until the chosen day has ended everywhere',
       )
       t.match(
         (await adminClient.get('/admin/users')).body,
