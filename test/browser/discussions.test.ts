@@ -330,6 +330,7 @@ const threadPath = /^\/t\/(\d+)(\/[a-z0-9-]*)?$/
       t.equal(await opening.locator('pre').count(), 0, 'and nothing turned into a code block')
 
       // --- 5. Ana deletes her reply; its place is kept and Ben's answer stays. ---------------------------
+      await anaReply.locator('summary', { hasText: 'More actions' }).click()
       await anaReply.getByText('Delete…').click()
       await anaReply.getByText('Delete this reply? A note will keep its place in the conversation.').waitFor()
       await anaReply.getByRole('button', { name: 'Yes, delete' }).click()
