@@ -13,7 +13,7 @@ import { forbidden } from '../web/errors.js'
 import type { StaleEdit } from '../web/edit-version.js'
 import { earlierSubmission, isDuplicateSubmission, recordSubmission } from '../web/form-submission.js'
 import { placeReply } from './reply-path.js'
-import { announceReply, announceThread } from '../notifications/producers.js'
+import { announceAnswer, announceReply, announceThread } from '../notifications/producers.js'
 import type { NotifyConfig } from '../notifications/notify.js'
 import { applyDefaultWatch } from '../watching/commands.js'
 import type { Config } from '../config.js'
@@ -561,7 +561,7 @@ export type AnswerResult = { ok: true; changed: boolean } | { ok: false; reason:
  */
 export async function markAnswer(
   db: Db,
-  input: { postId: number; actorId: number; mark: boolean },
+  input: { postId: number; actorId: number; mark: boolean; reach?: NotifyConfig },
 ): Promise<AnswerResult> {
   return db.transaction().execute(async (trx) => {
     const found = await trx
@@ -610,6 +610,7 @@ export async function markAnswer(
         subjectUserId: post.author_id,
       })
     await enqueueSearch(trx, 'thread', thread.id)
+    if (input.mark && input.reach) await announceAnswer(trx, input.reach, post.id, input.actorId)
     return { ok: true, changed: true }
   })
 }

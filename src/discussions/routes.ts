@@ -657,7 +657,7 @@ export async function discussionRoutes(
         if (isSuspended(viewer)) throw forbidden('discussions.reply.suspended')
         throw forbidden('posts.answer.not_allowed')
       }
-      const result = await markAnswer(db, { postId: post.id, actorId: viewer.id, mark })
+      const result = await markAnswer(db, { postId: post.id, actorId: viewer.id, mark, reach: app.config })
       if (!result.ok) throw result.reason === 'not_found' ? notFound() : conflict('posts.answer.not_visible')
       request.log.info({ postId: post.id, threadId: thread.id, userId: viewer.id, mark }, 'answer marked')
       setFlash(reply, mark ? 'posts.flash.answer_marked' : 'posts.flash.answer_unmarked')
