@@ -78,6 +78,13 @@ t.test('who may mark a reply as the answer', async (t) => {
       t.match(response.location, `#p${replyId}`, 'back to the reply')
       t.equal(await answerOf(), replyId)
       t.same(await logRows(db, { action: 'mark_answer' }), [], 'a starter marking their own question is not moderation')
+      const told = await db
+        .selectFrom('notifications')
+        .select('kind')
+        .where('user_id', '=', helper.id)
+        .where('kind', '=', 'answer_accepted')
+        .execute()
+      t.equal(told.length, 1, 'the author of the reply is notified')
 
       const page = await new Client(app).get(`/t/${threadId}`)
       const top = underFirstPost(page.body)
