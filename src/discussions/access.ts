@@ -7,6 +7,8 @@ import { notFound } from '../web/errors.js'
 import type { Locale } from '../web/i18n.js'
 import { findPost, findThread } from './queries.js'
 
+const unavailable = 'posts.thread.unavailable'
+
 /**
  * One statement whoever asks; with `themesIn`, the thread's themes in that language come along (sorted).
  * A deleted thread is still returned, for the routes that answer it with 410; pages that show its text use
@@ -22,7 +24,9 @@ export async function threadForViewer(
     viewerId: request.viewer?.id ?? null,
     themesIn: options.themesIn ?? null,
   })
-  if (!found) throw notFound()
+  // One message whether the thread is missing, waiting for approval, hidden or in a closed community: a 404 that does
+  // not tell which, yet does not claim it was deleted.
+  if (!found) throw notFound(unavailable)
   const { thread, membership } = found
   const access: Access = {
     viewer: request.viewer,
@@ -33,11 +37,11 @@ export async function threadForViewer(
     },
     membership,
   }
-  if (!canRead(access)) throw notFound()
+  if (!canRead(access)) throw notFound(unavailable)
   const mayModerate = canModerate(access)
   const reader: ContentReader = { viewerId: request.viewer?.id ?? null, mayModerate }
   // Waiting for approval or hidden by a moderator: only its author and the moderators see it.
-  if (thread.status !== 'deleted' && !mayReadContent(thread, reader)) throw notFound()
+  if (thread.status !== 'deleted' && !mayReadContent(thread, reader)) throw notFound(unavailable)
   const themes = options.themesIn
     ? (found.themes ?? []).sort((a, b) => a.label.localeCompare(b.label, options.themesIn))
     : []

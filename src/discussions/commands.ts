@@ -8,11 +8,12 @@ import { enqueueSearch } from '../search/outbox.js'
 import { queueForReview } from '../moderation/commands.js'
 import { needsApproval } from '../moderation/premoderation.js'
 import { lockActiveActor } from '../moderation/actor-guard.js'
+import { writeLog } from '../moderation/log.js'
 import { forbidden } from '../web/errors.js'
 import type { StaleEdit } from '../web/edit-version.js'
 import { earlierSubmission, isDuplicateSubmission, recordSubmission } from '../web/form-submission.js'
 import { placeReply } from './reply-path.js'
-import { announceReply, announceThread } from '../notifications/producers.js'
+import { announceAnswer, announceReply, announceThread } from '../notifications/producers.js'
 import type { NotifyConfig } from '../notifications/notify.js'
 import { applyDefaultWatch } from '../watching/commands.js'
 import type { Config } from '../config.js'
@@ -547,5 +548,69 @@ export async function deleteThread(db: Db, input: { threadId: number; deletedBy:
     await enqueueSearch(trx, 'thread', input.threadId, 'delete')
     await withdrawPendingEmails(trx, { type: 'thread', id: input.threadId })
     return true
+  })
+}
+
+export type AnswerResult = { ok: true; changed: boolean } | { ok: false; reason: 'not_found' | 'not_visible' }
+
+/**
+ * Marks a reply as its thread's accepted answer (replacing any earlier one), or with `mark: false` takes that mark
+ * away again. Only the thread's starter (an active member) or a moderator of its community may, and only while the
+ * thread and the reply are visible; decided here with the actor's rows locked. A moderator's act is logged; the
+ * thread goes to the search outbox, whose documents say whether it is answered.
+ */
+export async function markAnswer(
+  db: Db,
+  input: { postId: number; actorId: number; mark: boolean; reach?: NotifyConfig },
+): Promise<AnswerResult> {
+  return db.transaction().execute(async (trx) => {
+    const found = await trx
+      .selectFrom('posts as p')
+      .innerJoin('threads as t', 't.id', 'p.thread_id')
+      .select(['p.thread_id', 't.community_id'])
+      .where('p.id', '=', input.postId)
+      .executeTakeFirst()
+    if (!found) return { ok: false, reason: 'not_found' }
+    const actor = await lockActiveActor(trx, input.actorId, { communityId: found.community_id })
+    const thread = await trx
+      .selectFrom('threads')
+      .select(['id', 'author_id', 'community_id', 'status', 'answer_post_id'])
+      .where('id', '=', found.thread_id)
+      .forNoKeyUpdate()
+      .executeTakeFirstOrThrow()
+    const isStarter = actor.isMember && thread.author_id === input.actorId
+    if (!actor.isModerator && !isStarter) throw forbidden('posts.answer.not_allowed')
+    const post = await trx
+      .selectFrom('posts')
+      .select(['id', 'status', 'author_id'])
+      .where('id', '=', input.postId)
+      .where('thread_id', '=', thread.id)
+      .forShare()
+      .executeTakeFirstOrThrow()
+    if (thread.status !== 'visible' || (input.mark && post.status !== 'visible'))
+      return { ok: false, reason: 'not_visible' }
+    const isCurrent = thread.answer_post_id === post.id
+    if (input.mark ? isCurrent : !isCurrent) return { ok: true, changed: false }
+    await trx
+      .updateTable('threads')
+      .set(
+        input.mark
+          ? { answer_post_id: post.id, answered_by: input.actorId, answered_at: new Date() }
+          : { answer_post_id: null, answered_by: null, answered_at: null },
+      )
+      .where('id', '=', thread.id)
+      .execute()
+    if (!isStarter)
+      await writeLog(trx, {
+        actorId: input.actorId,
+        action: input.mark ? 'mark_answer' : 'unmark_answer',
+        targetType: 'post',
+        targetId: post.id,
+        communityId: thread.community_id,
+        subjectUserId: post.author_id,
+      })
+    await enqueueSearch(trx, 'thread', thread.id)
+    if (input.mark && input.reach) await announceAnswer(trx, input.reach, post.id, input.actorId)
+    return { ok: true, changed: true }
   })
 }

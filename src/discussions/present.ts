@@ -1,8 +1,62 @@
-// Rows → what the thread page shows: placeholders for deleted replies, "in reply to" where the nesting is flattened.
-import { canDeletePost, canEditPost, type Access } from '../communities/policy.js'
+// Rows → what the thread page shows: placeholders for deleted replies, "in reply to" where the nesting is flattened,
+// the quote of the reply answered, the accepted answer, and who each author is (avatar, organisation, country).
+import { canDeletePost, canEditPost, isSuspended, type Access } from '../communities/policy.js'
 import type { ContentStatus } from '../db/database.js'
 import { mayReadContent } from '../moderation/visibility.js'
+import { avatarFor } from '../web/avatar.js'
+import { displayName } from '../web/display-names.js'
 import { maxDepth } from './reply-path.js'
+
+/** Characters of plain text in a quote of the reply answered, or of the accepted answer under the first post. */
+export const excerptLength = 200
+
+const entities: Record<string, string> = { '&lt;': '<', '&gt;': '>', '&quot;': '"', '&amp;': '&', '&#39;': "'" }
+
+/**
+ * A short plain-text excerpt of sanitized HTML (see src/markdown/render.ts), which may be cut short mid-tag by the
+ * query: tags become spaces, a cut tag at the end is dropped, the text ends at a word with an ellipsis.
+ */
+export function excerptOf(html: string | null, max = excerptLength): string | null {
+  if (!html) return null
+  const text = html
+    .replace(/<[^>]*(>|$)/g, ' ')
+    .replace(/&(lt|gt|quot|amp|#39);/g, (entity) => entities[entity] ?? entity)
+    .replace(/\s+/g, ' ')
+    .trim()
+  if (text.length <= max) return text || null
+  const cut = text.slice(0, max)
+  const space = cut.lastIndexOf(' ')
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).trimEnd()}…`
+}
+
+/** A country code as the viewer's language names it. */
+export function countryName(code: string | null, locale: string): string | null {
+  if (!code) return null
+  return displayName('region', locale, code) ?? code
+}
+
+/** Who wrote a post, as every post shows it. */
+export function presentAuthor(
+  row: { id: number; name: string; organisation: string | null; country: string | null },
+  locale: string,
+) {
+  return {
+    name: row.name,
+    avatar: avatarFor(row.name, row.id),
+    organisation: row.organisation,
+    country: countryName(row.country, locale),
+  }
+}
+
+/**
+ * Who may mark a reply as the thread's answer: the thread's starter (an active member, not suspended) or a
+ * moderator of its community, while the thread is visible. The command checks it again inside its transaction.
+ */
+export function mayMarkAnswer(access: Access, thread: { author_id: number; status: string }, mayModerate: boolean) {
+  if (!access.viewer || isSuspended(access.viewer) || thread.status !== 'visible') return false
+  if (mayModerate) return true
+  return access.viewer.id === thread.author_id && access.membership?.status === 'active'
+}
 
 type ReplyRow = {
   id: number
@@ -16,13 +70,23 @@ type ReplyRow = {
   edited_by: number | null
   author_name: string
   author_organisation: string | null
+  author_country: string | null
   parent_author_name: string | null
   parent_depth: number | null
   editor_name: string | null
   hidden_reason: string | null
+  hidden_by: number | null
+  parent_html: string | null
 }
 
-export function presentReplies(rows: ReplyRow[], access: Access, mayModerate = false) {
+export function presentReplies(
+  rows: ReplyRow[],
+  access: Access,
+  mayModerate = false,
+  options: { locale?: string; answerId?: number | null; mayMarkAnswer?: boolean } = {},
+) {
+  const locale = options.locale ?? 'en'
+  const answerId = options.answerId ?? null
   const onPage = new Set(rows.map((r) => r.id))
   const viewerId = access.viewer?.id
   const reader = { viewerId: viewerId ?? null, mayModerate }
@@ -43,11 +107,27 @@ export function presentReplies(rows: ReplyRow[], access: Access, mayModerate = f
       deletedByAuthor: row.status === 'deleted' && (row.edited_by === null || row.edited_by === row.author_id),
       withheldPlaceholder: withheld && !mayReadWithheld ? row.status : null,
       pendingNotice: row.status === 'pending' && mayReadWithheld,
-      hiddenNotice: row.status === 'hidden' && mayReadWithheld ? { reason: row.hidden_reason } : null,
+      // Hidden by the flags of members (no moderator, no reason) or by a moderator, who gave a reason.
+      hiddenNotice:
+        row.status === 'hidden' && mayReadWithheld
+          ? {
+              reason: row.hidden_reason,
+              afterFlags: row.hidden_by === null && row.hidden_reason === null,
+              own: viewerId === row.author_id,
+            }
+          : null,
       mayFlag: row.status === 'visible' && viewerId !== undefined && viewerId !== row.author_id,
       bodyHtml: deleted ? null : row.body_html,
       authorName: row.author_name,
-      authorOrganisation: row.author_organisation,
+      author: presentAuthor(
+        {
+          id: row.author_id,
+          name: row.author_name,
+          organisation: row.author_organisation,
+          country: row.author_country,
+        },
+        locale,
+      ),
       createdAt: row.created_at,
       editedAt: deleted ? null : row.edited_at,
       editedByOther:
@@ -58,6 +138,14 @@ export function presentReplies(rows: ReplyRow[], access: Access, mayModerate = f
         row.parent_id !== null && (flattened || parentElsewhere)
           ? { id: row.parent_id, name: row.parent_author_name }
           : null,
+      // The reply answered, quoted: its author and the start of its text, only while it is visible to everyone.
+      quote:
+        !deleted && row.parent_id !== null && row.parent_html !== null
+          ? { id: row.parent_id, name: row.parent_author_name, excerpt: excerptOf(row.parent_html) }
+          : null,
+      isAnswer: !deleted && row.status === 'visible' && row.id === answerId,
+      mayMarkAnswer: !deleted && row.status === 'visible' && (options.mayMarkAnswer ?? false) && row.id !== answerId,
+      mayUnmarkAnswer: !deleted && (options.mayMarkAnswer ?? false) && row.id === answerId,
       mayEdit: !deleted && canEditPost(access, post),
       mayDelete: !deleted && canDeletePost(access, post),
       mayHide: mayModerate && row.status === 'visible',

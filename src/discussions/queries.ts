@@ -52,6 +52,9 @@ function threadQuery(withMembership: boolean, withThemes: boolean) {
       .innerJoin('communities as c', 'c.id', 'th.community_id')
       .innerJoin('users as a', 'a.id', 'th.author_id')
       .leftJoin('users as e', 'e.id', 'th.edited_by')
+      // The accepted answer only while it is visible: a hidden or deleted answer is no answer.
+      .leftJoin('posts as ap', (join) => join.onRef('ap.id', '=', 'th.answer_post_id').on('ap.status', '=', 'visible'))
+      .leftJoin('users as aa', 'aa.id', 'ap.author_id')
       .select([
         'th.id',
         'th.community_id',
@@ -70,8 +73,19 @@ function threadQuery(withMembership: boolean, withThemes: boolean) {
         'th.version',
         'th.deleted_at',
         'th.hidden_reason',
+        'th.hidden_by',
+        'th.lock_reason',
+        'th.pin_reason',
+        'th.answered_by',
+        'ap.id as answer_id',
+        'ap.created_at as answer_created_at',
+        // Enough of the answer's HTML for a short plain-text excerpt, not the whole text.
+        sql<string | null>`left(ap.body_html, 1500)`.as('answer_html'),
+        'aa.id as answer_author_id',
+        'aa.display_name as answer_author_name',
         'a.display_name as author_name',
         'a.organisation as author_organisation',
+        'a.country as author_country',
         'e.display_name as editor_name',
         'c.slug as community_slug',
         'c.name as community_name',
@@ -157,10 +171,14 @@ function replyPageQuery(kind: ReplyCursor['kind']) {
         'p.edited_at',
         'p.edited_by',
         'p.hidden_reason',
+        'p.hidden_by',
         'a.display_name as author_name',
         'a.organisation as author_organisation',
+        'a.country as author_country',
         'pa.display_name as parent_author_name',
         'pp.depth as parent_depth',
+        // The start of the parent's text, quoted above the reply; none when the parent is not visible to everyone.
+        sql<string | null>`case when pp.status = 'visible' then left(pp.body_html, 1500) end`.as('parent_html'),
         'e.display_name as editor_name',
       ])
       .where('p.thread_id', '=', v.threadId)

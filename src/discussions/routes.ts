@@ -6,7 +6,7 @@ import type { Db } from '../db/connect.js'
 import { checkMarkdown, renderMarkdown } from '../markdown/render.js'
 import { listThemes, resolveThemeSlugs, themesOfThreads } from '../themes/queries.js'
 import { requireUser, viewerOf } from '../web/auth.js'
-import { badRequest, forbidden, HttpError, notFound } from '../web/errors.js'
+import { badRequest, conflict, forbidden, HttpError, notFound } from '../web/errors.js'
 import { hasFlash, setFlash } from '../web/flash.js'
 import { newSubmissionKey, validSubmissionKey } from '../web/form-submission.js'
 import { cursorParam, field, fieldList, formSchema, pathId, positiveInt, slugify } from '../web/params.js'
@@ -15,12 +15,13 @@ import { mayReadContent } from '../moderation/visibility.js'
 import { checkWatchedWords } from '../moderation/watched-words.js'
 import { isNewAccount } from '../moderation/policy.js'
 import { hasKey } from '../web/i18n.js'
-import { renderSharedPage, sendSharedPage } from '../web/view.js'
+import { publicOrigin, renderSharedPage, sendSharedPage } from '../web/view.js'
 import {
   deletePost,
   deleteThread,
   editPost,
   editThread,
+  markAnswer,
   replyToThread,
   startThread,
   type CurrentText,
@@ -29,7 +30,7 @@ import { editVersion } from '../web/edit-version.js'
 import { previewLimiter } from '../web/preview-limit.js'
 import { similarTo, type SimilarView } from '../search/similar.js'
 import { checkLength, fieldMessage, markdownProblem, type FieldMessage, type FieldMessages } from '../web/limits.js'
-import { presentReplies } from './present.js'
+import { excerptOf, mayMarkAnswer, presentAuthor, presentReplies } from './present.js'
 import { PageVersionReader, readPageVersions, visitorPageKey, VisitorPages } from './visitor-pages.js'
 import { findPost, listReplies, listRevisions, replyLocation, type ReplyCursor } from './queries.js'
 import { cleanLine, forbiddenCharactersMessage, lineProblem } from '../web/text-rules.js'
@@ -48,6 +49,9 @@ function replyBlocker(access: Access, thread: { status: string; locked: boolean 
   if (canReplyTo(access, thread)) return null
   if (!access.viewer) return 'discussions.reply.login'
   if (isSuspended(access.viewer)) return 'discussions.reply.suspended'
+  // A thread waiting for approval or hidden is not gone: its author is told what it waits for.
+  if (thread.status === 'pending') return 'posts.reply.thread_pending'
+  if (thread.status === 'hidden') return 'posts.reply.thread_hidden'
   if (thread.status !== 'visible') return 'discussions.reply.thread_gone'
   if (thread.locked) return 'discussions.reply.locked'
   if (access.membership?.status === 'pending') return 'discussions.reply.pending'
@@ -256,7 +260,12 @@ export async function discussionRoutes(
         .code(410)
         .render('discussions/thread-gone', { title: request.t('discussions.thread.deleted_title'), thread })
     }
-    const replies = presentReplies(page.replies, access, mayModerate)
+    const mayAnswer = mayMarkAnswer(access, thread, mayModerate)
+    const replies = presentReplies(page.replies, access, mayModerate, {
+      locale: request.locale,
+      answerId: thread.answer_id,
+      mayMarkAnswer: mayAnswer,
+    })
     // A member's own page: their level on this thread, and how far they have now read it (never for visitors).
     let watch = null
     if (request.viewer) {
@@ -272,17 +281,65 @@ export async function discussionRoutes(
     const opening = { author_id: thread.author_id, status: thread.status }
     const first = page.replies[0]
     const last = page.replies[page.replies.length - 1]
+    const slug = slugify(thread.title)
+    // A thread auto-hidden after members' flags has no moderator and no reason: its author is told it awaits review.
+    const hiddenAfterFlags = thread.status === 'hidden' && thread.hidden_by === null && thread.hidden_reason === null
     const view = {
       title: thread.title,
       thread,
       watch,
-      slug: slugify(thread.title),
+      slug,
+      author: presentAuthor(
+        {
+          id: thread.author_id,
+          name: thread.author_name,
+          organisation: thread.author_organisation,
+          country: thread.author_country,
+        },
+        request.locale,
+      ),
+      // The accepted answer, under the first post; the query leaves it out unless it is visible.
+      answer:
+        thread.answer_id !== null && thread.answer_author_id !== null
+          ? {
+              id: thread.answer_id,
+              author: presentAuthor(
+                {
+                  id: thread.answer_author_id,
+                  name: thread.answer_author_name ?? '',
+                  organisation: null,
+                  country: null,
+                },
+                request.locale,
+              ),
+              createdAt: thread.answer_created_at,
+              excerpt: excerptOf(thread.answer_html),
+              onPage: page.replies.some((r) => r.id === thread.answer_id),
+            }
+          : null,
+      hiddenAfterFlags,
+      breadcrumbs: [
+        { label: request.t('communities.directory.title'), href: '/communities' },
+        { label: thread.community_name, href: `/c/${thread.community_slug}` },
+        { label: thread.title },
+      ],
+      // Link previews only for what a visitor may read: a visible thread in a public community.
+      meta:
+        thread.status === 'visible' && thread.community_visibility === 'public'
+          ? {
+              canonical: `${publicOrigin(request)}/t/${thread.id}/${slug}`,
+              description: excerptOf(thread.body_html, 200),
+              ogType: 'article',
+              ogTitle: thread.title,
+            }
+          : null,
       themes,
       replies,
       isFirstPage: !page.hasPrevious,
       previousUrl: page.hasPrevious && first ? `/t/${thread.id}?before=${first.id}` : null,
       nextUrl: page.hasNext && last ? `/t/${thread.id}?after=${last.id}` : null,
       mayEditThread: canEditPost(access, opening),
+      mayFlagThread: request.viewer !== null && thread.status === 'visible' && request.viewer.id !== thread.author_id,
       mayModerate,
       moveTargets: moveTo,
       replyBlocker: replyBlocker(access, thread),
@@ -596,6 +653,29 @@ export async function discussionRoutes(
     setFlash(reply, 'discussions.flash.reply_deleted')
     return reply.redirect(await replyLocation(db, post.thread_id, post.id), 303)
   })
+
+  // --- Accepted answers ----------------------------------------------------------------------------
+  // The starter or a moderator marks one reply as the answer; the command decides who may, in its transaction.
+  for (const [path, mark] of [
+    ['/posts/:id/answer', true],
+    ['/posts/:id/unanswer', false],
+  ] as const) {
+    app.post(path, { preHandler: requireUser, schema: formSchema(['_csrf']) }, async (request, reply) => {
+      const viewer = viewerOf(request)
+      const post = await findPost(db, pathId((request.params as { id: string }).id))
+      if (!post) throw notFound()
+      const { thread, access, mayModerate } = await threadForViewer(db, request, post.thread_id)
+      if (!mayMarkAnswer(access, thread, mayModerate)) {
+        if (isSuspended(viewer)) throw forbidden('discussions.reply.suspended')
+        throw forbidden('posts.answer.not_allowed')
+      }
+      const result = await markAnswer(db, { postId: post.id, actorId: viewer.id, mark, reach: app.config })
+      if (!result.ok) throw result.reason === 'not_found' ? notFound() : conflict('posts.answer.not_visible')
+      request.log.info({ postId: post.id, threadId: thread.id, userId: viewer.id, mark }, 'answer marked')
+      setFlash(reply, mark ? 'posts.flash.answer_marked' : 'posts.flash.answer_unmarked')
+      return reply.redirect(await replyLocation(db, thread.id, post.id), 303)
+    })
+  }
 
   app.get('/posts/:id', async (request, reply) => {
     const post = await findPost(db, pathId((request.params as { id: string }).id))

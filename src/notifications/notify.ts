@@ -18,6 +18,7 @@ export const notificationKinds = {
   watched_article: 'watching',
   post_approved: 'your_content',
   post_hidden: 'your_content',
+  answer_accepted: 'your_content',
   article_returned: 'your_content',
   article_published: 'your_content',
   article_comment: 'your_content',

@@ -262,3 +262,26 @@ export async function announceJoinAnswer(
     },
   })
 }
+
+/** A reply was chosen as its thread's answer (by the starter or a moderator): its author hears of it. */
+export async function announceAnswer(trx: Db, config: NotifyConfig, postId: number, actorId: number): Promise<void> {
+  const post = await trx
+    .selectFrom('posts as p')
+    .innerJoin('threads as t', 't.id', 'p.thread_id')
+    .innerJoin('communities as c', 'c.id', 't.community_id')
+    .select(['p.id', 'p.author_id', 't.id as thread_id', 't.title', 'c.id as community_id', 'c.name as community'])
+    .where('p.id', '=', postId)
+    .executeTakeFirst()
+  if (!post || post.author_id === actorId || !(await mayRead(trx, post.author_id, { id: post.community_id }))) return
+  const actor = await trx.selectFrom('users').select('display_name').where('id', '=', actorId).executeTakeFirst()
+  await notify(trx, config, {
+    userId: post.author_id,
+    kind: 'answer_accepted',
+    groupKey: `answer:thread:${post.thread_id}`,
+    url: `/posts/${post.id}`,
+    actorId,
+    subject: { type: 'post', id: post.id },
+    data: { actor: actor?.display_name ?? '', title: post.title, community: post.community },
+    conversation: `thread-${post.thread_id}`,
+  })
+}

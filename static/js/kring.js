@@ -247,3 +247,15 @@
   }
   document.addEventListener('DOMContentLoaded', similarThreads)
 })()
+
+// --- posts: the reply landed on (after posting, or from a link) takes the focus, so keyboard and screen reader
+// users continue from there. Without JavaScript the page still scrolls to it and :target marks it. ---
+;(function () {
+  function focusTarget() {
+    var match = /^#p(\d+)$/.exec(window.location.hash)
+    var target = match && document.getElementById('p' + match[1])
+    if (target && target.getAttribute('tabindex') === '-1') target.focus()
+  }
+  document.addEventListener('DOMContentLoaded', focusTarget)
+  window.addEventListener('hashchange', focusTarget)
+})()

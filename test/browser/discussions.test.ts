@@ -208,7 +208,7 @@ const threadPath = /^\/t\/(\d+)(\/[a-z0-9-]*)?$/
       await benPage.waitForURL(pathIs('/login'))
       await logIn(benPage, ben, threadUrl)
       const benSeesAnaReply = benPage.locator(`#p${anaReplyId}`)
-      await benSeesAnaReply.getByRole('link', { name: 'Reply', exact: true }).click()
+      await benSeesAnaReply.getByRole('link', { name: /^Reply to / }).click()
       await benPage.waitForURL(
         (url) => url.pathname === `${threadUrl}/reply` && url.searchParams.get('to') === String(anaReplyId),
       )
@@ -330,6 +330,7 @@ const threadPath = /^\/t\/(\d+)(\/[a-z0-9-]*)?$/
       t.equal(await opening.locator('pre').count(), 0, 'and nothing turned into a code block')
 
       // --- 5. Ana deletes her reply; its place is kept and Ben's answer stays. ---------------------------
+      await anaReply.locator('summary', { hasText: 'More actions' }).click()
       await anaReply.getByText('Delete…').click()
       await anaReply.getByText('Delete this reply? A note will keep its place in the conversation.').waitFor()
       await anaReply.getByRole('button', { name: 'Yes, delete' }).click()
@@ -372,7 +373,7 @@ const threadPath = /^\/t\/(\d+)(\/[a-z0-9-]*)?$/
       )
       t.equal(await visitorPage.getByLabel('Your reply').count(), 0, 'and gets no reply form')
       t.equal(
-        await visitorPage.getByRole('link', { name: 'Reply', exact: true }).count(),
+        await visitorPage.getByRole('link', { name: /^Reply to / }).count(),
         0,
         'nor "Reply" links on the replies',
       )

@@ -53,6 +53,7 @@ import { createCommunityWith, createThreadIn, createUser, replyIn, type TestUser
     for (const [i, flagger] of flaggers.entries()) {
       const page = await as(flagger)
       await page.goto(`/t/${threadId}`)
+      await reply(page).locator('summary', { hasText: 'More actions' }).click()
       await reply(page).getByText('Flag…').click()
       await reply(page).getByLabel(choices[i].reason).check()
       if (choices[i].note) await reply(page).getByLabel('A note for the moderators').fill(choices[i].note!)

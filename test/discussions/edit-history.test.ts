@@ -28,8 +28,8 @@ t.test('authors edit their thread and reply; everyone sees the marker and the hi
   const page = await visitor.get(`/t/${threadId}`)
   t.match(page.body, 'Better title')
   t.match(page.body, 'Better <strong>body</strong>')
-  t.match(page.body, `<a href="/t/${threadId}/history" class="edited">edited</a>`)
-  t.match(page.body, `<a href="/posts/${replyId}/history" class="edited">edited</a>`)
+  t.match(page.body, `<a href="/t/${threadId}/history" class="edited">edited <time datetime="`)
+  t.match(page.body, `<a href="/posts/${replyId}/history" class="edited">edited <time datetime="`)
   t.match(page.body, '>Matching</a>', 'themes changed with the edit')
 
   const threadHistory = await visitor.get(`/t/${threadId}/history`)

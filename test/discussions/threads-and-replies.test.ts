@@ -17,7 +17,7 @@ async function setup(t: Parameters<typeof buildTestApp>[0]) {
 
 /** The ids of the replies on a page, in the order shown, with their depth class. */
 function repliesOn(body: string) {
-  return [...body.matchAll(/<li class="reply depth-(\d)" id="p(\d+)">/g)].map((m) => ({
+  return [...body.matchAll(/<li class="reply depth-(\d)[^"]*" id="p(\d+)"[^>]*>/g)].map((m) => ({
     id: Number(m[2]),
     depth: Number(m[1]),
   }))

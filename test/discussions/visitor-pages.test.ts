@@ -147,7 +147,7 @@ t.test('visitors see renamed people, communities and themes at once', async (t) 
   t.notOk(page.kept)
   t.match(
     page.body,
-    '<strong>Hanne S.</strong> <span class="muted">· Wijkteam Noord</span>',
+    '<strong class="post-author">Hanne S.</strong> <span class="meta">· Wijkteam Noord</span>',
     "the author's new name and organisation",
   )
   t.notMatch(page.body, 'Hanne Smit')
@@ -209,7 +209,7 @@ t.test('moderation reaches visitors at once: hidden replies and threads, locks a
   await mod.get(path)
   t.equal((await mod.post(`/mod/thread/${threadId}/lock`, { reason: '' })).status, 303)
   page = await visit(visitor, database, path)
-  t.match(page.body, '<span class="badge">Locked</span>', 'a locked thread says so')
+  t.match(page.body, '<span class="badge badge-locked">Locked</span>', 'a locked thread says so')
 
   await mod.get(path)
   t.equal((await mod.post(`/mod/content/thread/${threadId}/hide`, { reason: 'Spam' })).status, 303)
