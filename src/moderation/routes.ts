@@ -28,6 +28,7 @@ import {
 } from './commands.js'
 import { calendarDay, dayOfEnd, endOfDayEverywhere, formatCalendarDay } from './dates.js'
 import { parseDateInput } from '../web/time.js'
+import { zonedToUtc } from '../meetings/zone-time.js'
 import { listLog, writeLog } from './log.js'
 import { isNewAccount, isStaff, mayModerate, moderatorScope, type ModeratorScope } from './policy.js'
 import { authorHistories, contentOf, flagsOf, openItems } from './queries.js'
@@ -483,8 +484,11 @@ export async function moderationRoutes(app: FastifyInstance, options: Moderation
       if (!value) return null
       const day = parseDateInput(value, request.locale)
       if (!day) throw badRequest('moderation.error.date_invalid')
-      return new Date(`${day}T00:00:00Z`)
+      return day
     }
+    // The log shows times in the viewer's zone, so a day filter means that day's midnight to midnight there.
+    const startOfDay = (day: string | null) => (day ? zonedToUtc(`${day}T00:00`, request.timeZone) : null)
+    const nextDay = (day: string) => new Date(Date.parse(`${day}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10)
     const communitySlug = text('community')
     const community = communitySlug ? await findCommunityBySlug(db, communitySlug) : null
     if (communitySlug && !community) throw badRequest('library.error.community_unknown')
@@ -498,8 +502,8 @@ export async function moderationRoutes(app: FastifyInstance, options: Moderation
       communityId: community?.id ?? null,
       actorId: cursorParam(query.moderator),
       action: action || null,
-      from: date('from'),
-      to: to ? new Date(to.getTime() + 86_400_000) : null,
+      from: startOfDay(date('from')),
+      to: to ? startOfDay(nextDay(to)) : null,
       before: cursorParam(query.before),
     }
     const { entries, hasMore } = await listLog(db, filters)
