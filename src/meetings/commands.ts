@@ -104,14 +104,21 @@ export async function createMeeting(
 
 /** Locks the meeting for a read-modify-write; a cancelled one is final, so neither edit nor cancel may touch it. */
 async function lockOpenMeeting(trx: Transaction<Database>, meetingId: number): Promise<'ok' | 'missing' | 'cancelled'> {
+  const state = await lockUnheldMeeting(trx, meetingId)
+  return state === 'held' ? 'ok' : state
+}
+
+/** As lockOpenMeeting, and a meeting whose end has passed answers `held`: it took place, so it is not cancelled. */
+async function lockUnheldMeeting(trx: Trx, meetingId: number): Promise<'ok' | 'missing' | 'cancelled' | 'held'> {
   const row = await trx
     .selectFrom('meetings')
-    .select('cancelled_at')
+    .select(['cancelled_at', 'ends_at'])
     .where('id', '=', meetingId)
     .forUpdate()
     .executeTakeFirst()
   if (!row) return 'missing'
-  return row.cancelled_at === null ? 'ok' : 'cancelled'
+  if (row.cancelled_at !== null) return 'cancelled'
+  return row.ends_at.getTime() <= Date.now() ? 'held' : 'ok'
 }
 
 /** For writes that add to or change a meeting's record (rooms, notes, questions discussed, action items): a cancelled
@@ -123,6 +130,9 @@ async function refuseCancelledMeeting(trx: Trx, meetingId: number) {
 }
 
 export type MeetingChange = { ok: true } | { ok: false; reason: 'missing' | 'cancelled' }
+
+/** Cancelling or moving a meeting that has been held is refused: it took place at the time it had. */
+export type HeldMeetingChange = MeetingChange | { ok: false; reason: 'held' }
 
 /** The version an edit form of a meeting carries: its SEQUENCE, which every edit and cancellation raises, plus one
  * (SEQUENCE starts at 0, a form's version at 1). */
@@ -141,7 +151,7 @@ export async function editMeeting(
     version: number | null
     reach?: MeetingMailConfig
   },
-): Promise<MeetingChange | StaleEdit<{ title: string; bodyHtml: string; version: number }>> {
+): Promise<HeldMeetingChange | StaleEdit<{ title: string; bodyHtml: string; version: number }>> {
   const agendaHtml = renderAgenda(input.data.agendaMd)
   return db.transaction().execute(async (trx) => {
     await lockModerator(trx, input.actorId, input.communityId)
@@ -149,7 +159,7 @@ export async function editMeeting(
     if (state !== 'ok') return { ok: false, reason: state }
     const current = await trx
       .selectFrom('meetings')
-      .select(['title', 'agenda_html', 'sequence', 'starts_at', 'ends_at', 'online_url'])
+      .select(['title', 'agenda_html', 'sequence', 'starts_at', 'ends_at', 'time_zone', 'online_url'])
       .where('id', '=', input.meetingId)
       .executeTakeFirstOrThrow()
     if (meetingFormVersion(current) !== input.version) {
@@ -160,6 +170,13 @@ export async function editMeeting(
       }
     }
     const { data } = input
+    // A held meeting keeps the time it took place at (checked under the lock: its end may pass while the form is open);
+    // its title, agenda and themes may still be corrected.
+    const retimed =
+      current.starts_at.getTime() !== data.startsAt.getTime() ||
+      current.ends_at.getTime() !== data.endsAt.getTime() ||
+      current.time_zone !== data.timeZone
+    if (retimed && current.ends_at.getTime() <= Date.now()) return { ok: false, reason: 'held' }
     await trx
       .updateTable('meetings')
       .set((eb) => ({
@@ -216,10 +233,11 @@ export async function cancelMeeting(
     reason: string | null
     reach?: MeetingMailConfig
   },
-): Promise<MeetingChange> {
+): Promise<HeldMeetingChange> {
   return db.transaction().execute(async (trx) => {
     await lockModerator(trx, input.actorId, input.communityId)
-    const state = await lockOpenMeeting(trx, input.meetingId)
+    // A held meeting took place: it is not cancelled afterwards.
+    const state = await lockUnheldMeeting(trx, input.meetingId)
     if (state !== 'ok') return { ok: false, reason: state }
     await trx
       .updateTable('meetings')
@@ -258,14 +276,14 @@ export async function setAttendance(
     attending: boolean
     delegateId: number | null
     reach?: MeetingMailConfig
-    /** Refuse once the meeting has been held (members answering); the demo's seed records a past meeting's answers. */
-    untilHeld?: boolean
+    /** A held meeting's attendance is closed; only the demo's seed, recording a past meeting's answers, opens it. */
+    allowHeld?: boolean
   },
 ) {
   await db.transaction().execute(async (trx) => {
     await lockMeetingActor(trx, input.meetingId, input.userId, 'member', {
       planned: true,
-      heldRefusal: input.untilHeld ? 'meeting_page.error.held_attendance' : undefined,
+      heldRefusal: input.allowHeld ? undefined : 'meeting_page.error.held_attendance',
     })
     const before = await trx
       .selectFrom('meeting_attendance')
@@ -316,12 +334,13 @@ export async function askQuestion(
   })
 }
 
-/** One vote per member per question: a second one changes nothing and says so. */
+/** One vote per member per question: a second one changes nothing and says so. A held meeting's votes are closed;
+ * only the demo's seed (`allowHeld`) records votes of a past meeting. */
 export async function upvoteQuestion(
   db: Db,
   questionId: number,
   userId: number,
-  options: { untilHeld?: boolean } = {},
+  options: { allowHeld?: boolean } = {},
 ): Promise<{ ok: boolean }> {
   return db.transaction().execute(async (trx) => {
     const question = await trx
@@ -332,7 +351,7 @@ export async function upvoteQuestion(
     if (!question) throw notFound()
     await lockMeetingActor(trx, question.meeting_id, userId, 'member', {
       planned: true,
-      heldRefusal: options.untilHeld ? 'meeting_page.error.held_upvote' : undefined,
+      heldRefusal: options.allowHeld ? undefined : 'meeting_page.error.held_upvote',
     })
     const rows = await trx
       .insertInto('meeting_question_votes')

@@ -65,7 +65,7 @@ export async function seedMeetings(
     [aoife, true],
     [anouk, false],
   ] as const)
-    await setAttendance(db, { meetingId: past, userId: user, attending, delegateId: null })
+    await setAttendance(db, { meetingId: past, userId: user, attending, delegateId: null, allowHeld: true })
   for (const [author, body] of [
     [aoife, 'How often do you check in with a new match during the first month?'],
     [thomas, 'Do you put house rules in writing before the move, or agree them together afterwards?'],
@@ -74,7 +74,7 @@ export async function seedMeetings(
     await askQuestion(db, { meetingId: past, authorId: author, body })
   const pastQuestions = await listQuestions(db, past, null)
   for (const question of pastQuestions.slice(0, 2)) {
-    await upvoteQuestion(db, question.id, anouk)
+    await upvoteQuestion(db, question.id, anouk, { allowHeld: true })
     await markDiscussed(db, { questionId: question.id, discussed: true, actorId: sofia, communityId })
   }
   const rooms = [

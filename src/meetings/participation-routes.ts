@@ -116,7 +116,6 @@ export async function participationRoutes(app: FastifyInstance, { db }: { db: Db
       attending: answer === 'yes',
       delegateId,
       reach: app.config,
-      untilHeld: true,
     })
     setFlash(reply, 'meetings.flash.attendance_saved')
     return reply.redirect(back(meeting.id, '#attendance'), 303)
@@ -144,7 +143,7 @@ export async function participationRoutes(app: FastifyInstance, { db }: { db: Db
     const { meeting } = await participantOfComingMeeting(request, 'meeting_page.error.held_upvote')
     const question = await questionOf(meeting.id, params(request).question)
     if (question.author_id === viewerOf(request).id) throw conflict('meetings.error.own_question')
-    const result = await upvoteQuestion(db, question.id, viewerOf(request).id, { untilHeld: true })
+    const result = await upvoteQuestion(db, question.id, viewerOf(request).id)
     if (!result.ok) throw conflict('meetings.error.already_voted')
     return reply.redirect(back(meeting.id, '#questions'), 303)
   })

@@ -188,63 +188,68 @@ export async function findTopic(db: Db, communityId: number, id: number) {
     .executeTakeFirst()
 }
 
-/** The communities whose meetings /meetings lists for the viewer: public ones, and those they are an active member of. */
-function visibleCommunities(db: Db, viewerId: number | null) {
-  return db.selectFrom('communities as c').where((eb) =>
-    eb.or([
-      eb('c.visibility', '=', 'public'),
-      eb.exists(
-        eb
-          .selectFrom('community_members as cm')
-          .select(sql`1`.as('one'))
-          .whereRef('cm.community_id', '=', 'c.id')
-          .where('cm.user_id', '=', viewerId ?? 0)
-          .where('cm.status', '=', 'active'),
-      ),
-    ]),
-  )
-}
+/** The viewer's active membership of community `c`, for /meetings: their own communities come first there. */
+const memberOf = (viewerId: number | null) =>
+  sql<boolean>`exists (select 1 from community_members cm where cm.community_id = c.id and cm.user_id = ${viewerId ?? 0} and cm.status = 'active')`
 
-/** Meetings not yet over across the viewer's communities and the public ones, soonest first; bounded by `limit`. */
+/**
+ * Meetings not yet over for /meetings, soonest first, in two bounded reads so neither crowds out the other: those of
+ * the viewer's own communities (`mine`), then those of public communities they are not a member of (`others`). A
+ * cancelled meeting will not take place, so it is not listed (nor counted against the bound). Each read asks for
+ * `limit + 1` rows: the extra one tells there are more.
+ */
 export async function upcomingMeetingsFor(db: Db, viewerId: number | null, limit: number, now = new Date()) {
-  return visibleCommunities(db, viewerId)
-    .innerJoin('meetings as m', 'm.community_id', 'c.id')
-    .select([
-      'm.id',
-      'm.title',
-      'm.topic',
-      'm.starts_at',
-      'm.ends_at',
-      'm.time_zone',
-      'm.cancelled_at',
-      'c.slug as community_slug',
-      'c.name as community_name',
-      sql<boolean>`exists (select 1 from community_members cm where cm.community_id = c.id and cm.user_id = ${viewerId ?? 0} and cm.status = 'active')`.as(
-        'mine',
-      ),
-    ])
-    .where('m.ends_at', '>', now)
-    .orderBy('m.starts_at', 'asc')
-    .orderBy('m.id', 'asc')
-    .limit(limit)
-    .execute()
+  const upcoming = () =>
+    db
+      .selectFrom('meetings as m')
+      .innerJoin('communities as c', 'c.id', 'm.community_id')
+      .select([
+        'm.id',
+        'm.title',
+        'm.topic',
+        'm.starts_at',
+        'm.ends_at',
+        'm.time_zone',
+        'c.slug as community_slug',
+        'c.name as community_name',
+      ])
+      .where('m.ends_at', '>', now)
+      .where('m.cancelled_at', 'is', null)
+      .orderBy('m.starts_at', 'asc')
+      .orderBy('m.id', 'asc')
+      .limit(limit + 1)
+  const [mine, others] = await Promise.all([
+    viewerId === null ? Promise.resolve([]) : upcoming().where(memberOf(viewerId)).execute(),
+    upcoming()
+      .where('c.visibility', '=', 'public')
+      .where((eb) => eb.not(memberOf(viewerId)))
+      .execute(),
+  ])
+  return { mine, others }
 }
 
-/** The same communities that have held meetings, for links to each one's past meetings; bounded by `limit`. */
+/**
+ * Communities with meetings that are over, for links to each one's past meetings: the viewer's own first, then public
+ * ones, by name; `limit + 1` rows, the extra one telling there are more.
+ */
 export async function communitiesWithPastMeetings(db: Db, viewerId: number | null, limit: number, now = new Date()) {
-  return visibleCommunities(db, viewerId)
-    .select(['c.slug', 'c.name'])
+  return db
+    .selectFrom('communities as c')
+    .select(['c.slug', 'c.name', memberOf(viewerId).as('mine')])
+    .where((eb) => eb.or([eb('c.visibility', '=', 'public'), memberOf(viewerId)]))
     .where((eb) =>
       eb.exists(
         eb
           .selectFrom('meetings as m')
           .select(sql`1`.as('one'))
           .whereRef('m.community_id', '=', 'c.id')
-          .where('m.ends_at', '<=', now),
+          .where('m.ends_at', '<=', now)
+          .where('m.cancelled_at', 'is', null),
       ),
     )
+    .orderBy('mine', 'desc')
     .orderBy('c.name')
     .orderBy('c.id')
-    .limit(limit)
+    .limit(limit + 1)
     .execute()
 }

@@ -5,7 +5,7 @@ import type { Access } from '../communities/policy.js'
 import type { Db } from '../db/connect.js'
 import { listThemes, resolveThemeSlugs } from '../themes/queries.js'
 import { requireUser, viewerOf } from '../web/auth.js'
-import { conflict, forbidden, notFound } from '../web/errors.js'
+import { conflict, forbidden, HttpError, notFound } from '../web/errors.js'
 import { setFlash } from '../web/flash.js'
 import { field, formSchema, positiveInt } from '../web/params.js'
 import { timeZones } from '../web/time.js'
@@ -108,21 +108,22 @@ export async function meetingRoutes(app: FastifyInstance, { db }: { db: Db }) {
   app.get('/meetings', async (request, reply) => {
     const viewerId = request.viewer?.id ?? null
     const [upcoming, past] = await Promise.all([
-      upcomingMeetingsFor(db, viewerId, overviewLimit + 1),
+      upcomingMeetingsFor(db, viewerId, overviewLimit),
       communitiesWithPastMeetings(db, viewerId, overviewLimit),
     ])
     const title = request.t('meeting_page.overview.title')
+    const rows = (list: typeof upcoming.mine) =>
+      list.slice(0, overviewLimit).map((m) => ({ ...m, ...organiserTime(request, m) }))
     return reply.render('meetings/overview', {
       title,
       breadcrumbs: [{ label: title }],
-      upcoming: upcoming.slice(0, overviewLimit).map((m) => ({
-        ...m,
-        ...organiserTime(request, m),
-        cancelled: m.cancelled_at !== null,
-      })),
-      more: upcoming.length > overviewLimit,
+      mine: rows(upcoming.mine),
+      moreMine: upcoming.mine.length > overviewLimit,
+      others: rows(upcoming.others),
+      moreOthers: upcoming.others.length > overviewLimit,
       limit: overviewLimit,
-      past,
+      past: past.slice(0, overviewLimit),
+      morePast: past.length > overviewLimit,
       signedIn: viewerId !== null,
     })
   })
@@ -183,8 +184,13 @@ export async function meetingRoutes(app: FastifyInstance, { db }: { db: Db }) {
     community: { slug: string; name: string },
     values: Record<string, unknown>,
     errors: FieldErrors = {},
-    editing?: { id: number; title: string },
-    edit: { version?: number | null; conflict?: { title: string; bodyHtml: string } } = {},
+    editing?: { id: number; title: string; starts_at: Date; ends_at: Date; time_zone: string },
+    edit: {
+      version?: number | null
+      conflict?: { title: string; bodyHtml: string }
+      /** The edit of a held meeting was refused because its time changed. */
+      heldRefused?: boolean
+    } = {},
   ) => {
     const chosen = new Set((values.themes as string[] | undefined) ?? [])
     const zone = String(values.time_zone ?? '')
@@ -212,6 +218,9 @@ export async function meetingRoutes(app: FastifyInstance, { db }: { db: Db }) {
       zones: timeZones().map((z) => ({ zone: z, selected: z === zone })),
       version: edit.version ?? null,
       conflict: edit.conflict ?? null,
+      // A held meeting keeps its time: the form shows it and carries it unchanged, no time fields to edit.
+      heldTime: editing && isHeld(editing) ? { ...organiserTime(request, editing), meeting: editing } : null,
+      heldRefused: edit.heldRefused ?? false,
     })
   }
 
@@ -292,8 +301,12 @@ export async function meetingRoutes(app: FastifyInstance, { db }: { db: Db }) {
     if (context.meeting.cancelled_at !== null) throw conflict('meetings.error.cancelled')
     return context
   }
-  const refusal = (reason: 'missing' | 'cancelled') =>
-    reason === 'cancelled' ? conflict('meetings.error.cancelled') : notFound()
+  const refusal = (reason: 'missing' | 'cancelled' | 'held', keptText?: string) =>
+    reason === 'held'
+      ? new HttpError(409, 'meeting_page.error.held_cancel', undefined, keptText)
+      : reason === 'cancelled'
+        ? conflict('meetings.error.cancelled')
+        : notFound()
 
   app.get('/meetings/:id/edit', { preHandler: requireUser }, async (request, reply) => {
     const { meeting, community } = await changeable(request)
@@ -348,6 +361,17 @@ export async function meetingRoutes(app: FastifyInstance, { db }: { db: Db }) {
           version: result.current.version,
           conflict: result.current,
         })
+      if (!result.ok && result.reason === 'held') {
+        // The meeting was held meanwhile: the text stays, its time goes back to the one it took place at.
+        const zone = meeting.time_zone
+        const kept = {
+          ...values,
+          time_zone: zone,
+          starts_at: utcToZonedInput(meeting.starts_at, zone),
+          ends_at: utcToZonedInput(meeting.ends_at, zone),
+        }
+        return formPage(request, reply.code(409), community, kept, {}, meeting, { version, heldRefused: true })
+      }
       if (!result.ok) throw refusal(result.reason)
       request.log.info({ meetingId: meeting.id, userId }, 'meeting edited')
       setFlash(reply, 'meetings.flash.edited')
@@ -361,6 +385,7 @@ export async function meetingRoutes(app: FastifyInstance, { db }: { db: Db }) {
     async (request, reply) => {
       const { meeting, community } = await changeable(request)
       const reason = field(request.body, 'reason').trim()
+      if (isHeld(meeting)) throw refusal('held', reason || undefined)
       if (reason.length > limits.cancelReason) throw textTooLong(reason, limits.cancelReason)
       const userId = viewerOf(request).id
       const result = await cancelMeeting(db, {
@@ -370,7 +395,7 @@ export async function meetingRoutes(app: FastifyInstance, { db }: { db: Db }) {
         reason: reason || null,
         reach: app.config,
       })
-      if (!result.ok) throw refusal(result.reason)
+      if (!result.ok) throw refusal(result.reason, reason || undefined)
       request.log.info({ meetingId: meeting.id, userId }, 'meeting cancelled')
       setFlash(reply, 'meetings.flash.cancelled')
       return reply.redirect(`/meetings/${meeting.id}/plan`, 303)
@@ -483,16 +508,22 @@ export async function meetingRoutes(app: FastifyInstance, { db }: { db: Db }) {
       activeMembers(db, community.id),
     ])
     const cancelled = meeting.cancelled_at !== null
+    const held = !cancelled && isHeld(meeting)
     const planTitle = request.t('meeting_page.plan.title')
+    const heading = request.t('meeting_page.plan.heading', { title: meeting.title })
     return reply.render('meetings/plan', {
-      title: `${planTitle}: ${meeting.title}`,
+      title: heading,
+      heading,
       breadcrumbs: meetingCrumbs(request, community, meeting, { label: planTitle }),
       meeting,
       community,
+      time: organiserTime(request, meeting),
       tabs: planTabs(request, meeting.id, 'plan'),
       cancelled,
-      held: !cancelled && isHeld(meeting),
+      held,
       mayChange: !cancelled,
+      // A held meeting took place: its record is still corrected, but it is no longer cancelled.
+      mayCancel: !cancelled && !held,
       rooms: rooms.map((r) => ({ ...r, languageName: languageName(r.language, request.locale) })),
       languages: contentLanguages.map((code) => ({ code, name: languageName(code, request.locale) })),
       members,

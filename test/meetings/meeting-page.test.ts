@@ -3,10 +3,11 @@
 import t from 'tap'
 import type { FastifyRequest } from 'fastify'
 import { buildTestApp } from '../helpers/app.js'
-import { Client, logIn } from '../helpers/client.js'
+import { Client, decodeEntities, logIn } from '../helpers/client.js'
 import { createCommunityWith, createUser } from '../helpers/factories.js'
-import { translate, type Locale } from '../../src/web/i18n.js'
-import { meetingCrumbs } from '../../src/meetings/present.js'
+import { supportedLocales, translate } from '../../src/web/i18n.js'
+import { HttpError } from '../../src/web/errors.js'
+import { cancelMeeting, editMeeting, setAttendance, upvoteQuestion } from '../../src/meetings/commands.js'
 
 const en = (key: string, vars?: Record<string, string | number>) => translate('en', key, vars)
 /** Text as the templates print it: HTML-escaped. */
@@ -39,6 +40,26 @@ async function setup(t: Parameters<typeof buildTestApp>[0]) {
     clients[name as keyof typeof users] = client
   }
   return { app, db, community, users, ...clients, visitor: new Client(app) }
+}
+
+/** The links of the Meeting / Plan tabs, with the one marked as the current page. */
+function tabsOf(body: string) {
+  const nav = /<nav class="tabs meeting-tabs"[^>]*>([\s\S]*?)<\/nav>/.exec(body)
+  if (!nav) return null
+  return [...nav[1].matchAll(/<a href="([^"]+)"( aria-current="page")?>([^<]*)<\/a>/g)].map((m) => ({
+    href: m[1],
+    current: m[2] !== undefined,
+    label: decodeEntities(m[3]),
+  }))
+}
+
+/** The breadcrumb trail the layout renders: each item's text, and its link unless it is the page itself. */
+function crumbsOf(body: string) {
+  const nav = /<nav class="breadcrumbs"[^>]*>([\s\S]*?)<\/nav>/.exec(body)
+  if (!nav) return null
+  return [
+    ...nav[1].matchAll(/<li>(?:<a href="([^"]+)">([^<]*)<\/a>|<span aria-current="page">([^<]*)<\/span>)<\/li>/g),
+  ].map((m) => (m[1] !== undefined ? { label: decodeEntities(m[2]), href: m[1] } : { label: decodeEntities(m[3]) }))
 }
 
 const nextYear = new Date().getUTCFullYear() + 1
@@ -85,15 +106,33 @@ t.test(
     t.equal((await outsider.get(`${url}/plan`)).status, 403)
 
     const shown = await planner.get(url)
-    t.match(shown.body, `href="${url}/plan"`, 'the Plan tab for planners')
-    t.match(shown.body, 'aria-current="page"', 'the current tab is marked')
+    t.same(
+      tabsOf(shown.body),
+      [
+        { href: url, current: true, label: en('meeting_page.tab.meeting') },
+        { href: `${url}/plan`, current: false, label: en('meeting_page.tab.plan') },
+      ],
+      'the Plan tab for planners; the Meeting tab is the current one',
+    )
     t.notMatch(shown.body, `action="${url}/rooms"`, 'no planning forms on the meeting page, even for planners')
     const plan = await planner.get(`${url}/plan`)
     t.equal(plan.status, 200)
     for (const action of ['rooms', 'items', 'cancel', 'summary'])
       t.match(plan.body, `action="${url}/${action}"`, `the ${action} form on the planner page`)
     t.match(plan.body, `href="${url}/edit"`, 'the edit link')
-    t.match(plan.body, `href="${url}"`, 'the tab back to the meeting')
+    t.same(
+      tabsOf(plan.body),
+      [
+        { href: url, current: false, label: en('meeting_page.tab.meeting') },
+        { href: `${url}/plan`, current: true, label: en('meeting_page.tab.plan') },
+      ],
+      'the tab back to the meeting; the Plan tab is the current one',
+    )
+    t.match(
+      plan.body,
+      `<h1 id="meeting-title">${html(en('meeting_page.plan.heading', { title: 'Spring meeting' }))}</h1>`,
+    )
+    t.match(plan.body, html(en('meetings.time.your_time')), 'the time says whose zone it is in')
 
     // Every planning form returns to the planner page.
     const room = await planner.post(`${url}/rooms`, {
@@ -103,6 +142,12 @@ t.test(
       note_taker: '',
     })
     t.equal(room.location, `${url}/plan#rooms`)
+    const withRoom = (await planner.get(`${url}/plan`)).body
+    t.match(
+      withRoom,
+      /<li id="room-\d+">\s*<strong lang="nl">Nederlandstalig<\/strong>/,
+      'only the room’s name is in its language',
+    )
     const item = await planner.post(`${url}/items`, { text: 'Draft a welcome guide', owner: String(users.ana.id) })
     t.equal(item.location, `${url}/plan#items`)
     const itemId = (await db.selectFrom('meeting_action_items').select('id').executeTakeFirstOrThrow()).id
@@ -163,7 +208,11 @@ t.test('a held meeting keeps its attendance and votes, and shows its summary and
   const page = await bram.get(url)
   t.equal(page.status, 200)
   t.match(page.body, html(en('meeting_page.held.notice')), 'the page says the meeting was held')
-  t.match(page.body, html(en('meeting_page.attendance.attended', { count: 1 })))
+  t.match(page.body, html(en('meeting_page.attendance.said_attend', { count: 1 })), 'RSVPs, not a head count')
+  t.notMatch(page.body, html(en('meetings.attendance.you_yes')), 'Bram gave no answer')
+  const anasPage = await ana.get(url)
+  t.match(anasPage.body, html(en('meetings.attendance.you_yes')), 'Ana still sees the answer she gave')
+  t.notMatch(anasPage.body, `action="${url}/attendance"`, 'but cannot change it')
   t.notMatch(page.body, `action="${url}/attendance"`, 'no RSVP form')
   t.notMatch(page.body, `/upvote"`, 'no upvote buttons')
   const order = ['id="summary"', 'id="items"', 'id="attendance"', 'id="questions"'].map((a) => page.body.indexOf(a))
@@ -191,6 +240,128 @@ t.test('a held meeting keeps its attendance and votes, and shows its summary and
   t.equal((await bram.post(`${url}/items/${itemId}/status`, { status: 'done' })).status, 303)
 })
 
+/** Moves a meeting's time into the past, as when it has taken place. */
+const holdMeeting = (db: Awaited<ReturnType<typeof setup>>['db'], id: number) =>
+  db
+    .updateTable('meetings')
+    .set({ starts_at: new Date(`${lastYear}-10-01T12:00:00Z`), ends_at: new Date(`${lastYear}-10-01T13:30:00Z`) })
+    .where('id', '=', id)
+    .execute()
+
+t.test('the writes themselves refuse a held meeting: attendance and upvotes close by default', async (t) => {
+  const { db, users, planner, ana } = await setup(t)
+  const url = await planAt(planner, 'homeshare', 'Winter meeting', `${nextYear}-01-20`)
+  const id = Number(url.split('/').pop())
+  await ana.get(url)
+  await ana.post(`${url}/questions`, { question: 'Who keeps the keys?' })
+  const question = await db.selectFrom('meeting_questions').select('id').executeTakeFirstOrThrow()
+  // The meeting ends after the page was read and before the write's transaction: only the transaction can tell.
+  await holdMeeting(db, id)
+
+  const refusedWith = (e: unknown) => (e instanceof HttpError ? `${e.statusCode} ${e.messageKey}` : String(e))
+  t.equal(
+    await setAttendance(db, { meetingId: id, userId: users.bram.id, attending: true, delegateId: null }).then(
+      () => 'saved',
+      refusedWith,
+    ),
+    '409 meeting_page.error.held_attendance',
+    'an answer to a held meeting is refused without being asked to',
+  )
+  t.equal(
+    await upvoteQuestion(db, question.id, users.bram.id).then(() => 'saved', refusedWith),
+    '409 meeting_page.error.held_upvote',
+    'so is an upvote',
+  )
+  t.equal((await db.selectFrom('meeting_attendance').selectAll().execute()).length, 0, 'no answer stored')
+  t.equal((await db.selectFrom('meeting_question_votes').selectAll().execute()).length, 0, 'no vote stored')
+
+  // Only a caller that says so (the demo's seed, recording a past meeting) writes to a held meeting.
+  await setAttendance(db, { meetingId: id, userId: users.bram.id, attending: true, delegateId: null, allowHeld: true })
+  t.same((await upvoteQuestion(db, question.id, users.bram.id, { allowHeld: true })).ok, true)
+})
+
+t.test('a held meeting is no longer cancelled or moved, from the Plan page or a form opened before', async (t) => {
+  const { db, community, users, planner } = await setup(t)
+  const url = await planAt(planner, 'homeshare', 'Summer meeting', `${nextYear}-07-01`)
+  const id = Number(url.split('/').pop())
+  // Forms opened while the meeting was still to come.
+  const form = await planner.get(`${url}/edit`)
+  const version = /name="version" value="(\d+)"/.exec(form.body)?.[1] ?? ''
+  await holdMeeting(db, id)
+  const before = await db.selectFrom('meetings').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+
+  const plan = await planner.get(`${url}/plan`)
+  t.equal(plan.status, 200)
+  t.notMatch(plan.body, `action="${url}/cancel"`, 'no cancel form for a held meeting')
+  t.match(plan.body, html(en('meeting_page.plan.held_fixed')))
+  t.match(plan.body, `action="${url}/items"`, 'its record is still kept up')
+
+  const cancel = await planner.post(`${url}/cancel`, { reason: 'Nobody <came> after all' })
+  t.equal(cancel.status, 409, 'a cancel from a page opened before is refused')
+  t.match(cancel.body, html(en('meeting_page.error.held_cancel')))
+  t.match(cancel.body, html('Nobody <came> after all'), 'the reason written is given back')
+
+  const moved = await planner.post(`${url}/edit`, {
+    title: 'Summer meeting, renamed',
+    topic: 'Matching hosts and tenants',
+    starts_at: `${nextYear}-08-01T14:00`,
+    ends_at: `${nextYear}-08-01T15:30`,
+    time_zone: 'Europe/Amsterdam',
+    online_url: '',
+    agenda: 'What we *agreed*',
+    version,
+  })
+  t.equal(moved.status, 409, 'a new time for a held meeting is refused')
+  t.match(moved.body, html(en('meeting_page.error.held_time')))
+  t.match(moved.body, 'value="Summer meeting, renamed"', 'the title written is kept')
+  t.match(moved.body, 'What we *agreed*', 'and the agenda')
+  t.notMatch(moved.body, 'id="starts_at"', 'the form no longer offers the time')
+
+  const after = await db.selectFrom('meetings').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+  t.equal(after.cancelled_at, null, 'not cancelled')
+  t.same([after.starts_at, after.ends_at, after.title], [before.starts_at, before.ends_at, before.title], 'not moved')
+
+  // The transaction refuses too, whoever calls it.
+  t.same(
+    await cancelMeeting(db, { meetingId: id, actorId: users.planner.id, communityId: community.id, reason: null }),
+    { ok: false, reason: 'held' },
+  )
+  t.same(
+    await editMeeting(db, {
+      meetingId: id,
+      actorId: users.planner.id,
+      communityId: community.id,
+      themeIds: [],
+      version: Number(version),
+      data: {
+        title: 'Summer meeting',
+        topic: '',
+        startsAt: new Date(before.starts_at.getTime() + 3600_000),
+        endsAt: new Date(before.ends_at.getTime() + 3600_000),
+        timeZone: before.time_zone,
+        onlineUrl: null,
+        agendaMd: '',
+      },
+    }),
+    { ok: false, reason: 'held' },
+  )
+
+  // Its title and agenda are still corrected, with the time it took place at.
+  const corrected = await planner.submit(`${url}/edit`, `${url}/edit`, {
+    title: 'Summer meeting, as held',
+    topic: 'Matching hosts and tenants',
+    starts_at: /name="starts_at" value="([^"]+)"/.exec(moved.body)?.[1] ?? '',
+    ends_at: /name="ends_at" value="([^"]+)"/.exec(moved.body)?.[1] ?? '',
+    time_zone: 'Europe/Amsterdam',
+    online_url: '',
+    agenda: 'What we *agreed*',
+  })
+  t.equal(corrected.status, 303, 'a correction of a held meeting’s text is saved')
+  const saved = await db.selectFrom('meetings').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+  t.equal(saved.title, 'Summer meeting, as held')
+  t.same([saved.starts_at, saved.ends_at], [before.starts_at, before.ends_at], 'at the time it took place')
+})
+
 t.test('/meetings lists upcoming meetings of my communities and public ones, in my time', async (t) => {
   const { db, users, planner, ana, outsider, visitor } = await setup(t)
   await createCommunityWith(db, {
@@ -213,7 +384,11 @@ t.test('/meetings lists upcoming meetings of my communities and public ones, in 
   t.match(mine.body, '22:00', 'in the viewer’s zone (Tokyo)')
   t.notMatch(mine.body, html('Last year’s meeting'), 'past meetings are not listed')
   t.match(mine.body, 'href="/c/homeshare/meetings#past-title"', 'a link to the past meetings of the community')
-  t.match(mine.body, html(en('meeting_page.overview.mine')))
+  t.ok(
+    mine.body.indexOf(html(en('meeting_page.overview.upcoming_mine'))) <
+      mine.body.indexOf(html(en('meeting_page.overview.upcoming_public'))),
+    'my communities’ meetings come first',
+  )
 
   for (const [who, client] of [
     ['a visitor', visitor],
@@ -227,27 +402,91 @@ t.test('/meetings lists upcoming meetings of my communities and public ones, in 
   }
 })
 
-t.test('breadcrumbs run from the communities to the page itself, which is not a link', async (t) => {
-  for (const locale of ['en', 'nl'] as Locale[]) {
-    const request = { t: (key: string, vars?: Record<string, string>) => translate(locale, key, vars) }
-    const crumbs = meetingCrumbs(
-      request as unknown as FastifyRequest,
-      { slug: 'homeshare', name: 'Homeshare' },
-      { id: 7, title: 'Spring meeting' },
-      { label: translate(locale, 'meeting_page.plan.title') },
-    )
-    t.same(crumbs, [
-      { label: translate(locale, 'communities.directory.title'), href: '/communities' },
+t.test('/meetings keeps my own communities in sight, however many public meetings there are', async (t) => {
+  const { db, users, planner, ana } = await setup(t)
+  const busy = await createCommunityWith(db, {
+    slug: 'busy',
+    name: 'A busy public circle',
+    moderators: [users.outsider],
+  })
+  const soon = Date.now() + 3600_000
+  const row = (i: number, at: number, extra: Record<string, unknown> = {}) => ({
+    community_id: busy.id,
+    organiser_id: users.outsider.id,
+    title: `Busy meeting ${i}`,
+    topic: '',
+    starts_at: new Date(at + i * 60_000),
+    ends_at: new Date(at + i * 60_000 + 3600_000),
+    time_zone: 'UTC',
+    agenda_md: '',
+    agenda_html: '',
+    ...extra,
+  })
+  // Sixty public meetings, all sooner than Ana's own one, and cancelled meetings sooner still.
+  await db
+    .insertInto('meetings')
+    .values(Array.from({ length: 60 }, (_, i) => row(i, soon)))
+    .execute()
+  await db
+    .insertInto('meetings')
+    .values(Array.from({ length: 5 }, (_, i) => row(100 + i, soon - 30 * 60_000, { cancelled_at: new Date() })))
+    .execute()
+  await planAt(planner, 'homeshare', 'Our own meeting', `${nextYear}-12-01`)
+  // Fifty-five public communities with past meetings, all named before Ana's.
+  for (let i = 0; i < 55; i++) {
+    const c = await createCommunityWith(db, { slug: `archive-${i}`, name: `Archive ${String(i).padStart(2, '0')}` })
+    await db
+      .insertInto('meetings')
+      .values({ ...row(i, Date.now() - 30 * 24 * 3600_000), community_id: c.id })
+      .execute()
+  }
+  const pastOwn = await planAt(planner, 'homeshare', 'Our past meeting', `${lastYear}-12-01`)
+  t.ok(pastOwn)
+
+  const page = (await ana.get('/meetings')).body
+  const mineAt = page.indexOf('id="overview-mine"')
+  const publicAt = page.indexOf('id="overview-public"')
+  t.ok(mineAt > 0 && publicAt > mineAt, 'my communities first, then public ones')
+  const ownAt = page.indexOf('Our own meeting')
+  t.ok(ownAt > mineAt && ownAt < publicAt, 'my own meeting is listed, in my section')
+  t.match(page, 'Busy meeting 0', 'public meetings are listed too')
+  t.notMatch(page, 'Busy meeting 50<', 'up to the bound')
+  t.notMatch(page, /Busy meeting 10\d/, 'cancelled meetings are not listed')
+  t.match(page, html(en('meeting_page.overview.more', { count: 50 })), 'with a note that there are more')
+
+  const pastLinks = [...page.matchAll(/href="\/c\/([^/"]+)\/meetings#past-title"/g)].map((m) => m[1])
+  t.equal(pastLinks[0], 'homeshare', 'my own community comes first among the past meetings')
+  t.equal(pastLinks.length, 50, 'a bounded list')
+  t.match(page, html(en('meeting_page.overview.past_more', { count: 50 })), 'which says there are more')
+})
+
+t.test('breadcrumbs of the meeting, plan and edit pages, in every language', async (t) => {
+  const { db, users, planner } = await setup(t)
+  const url = await planAt(planner, 'homeshare', 'Spring meeting', `${nextYear}-06-10`)
+  for (const locale of supportedLocales) {
+    await db.updateTable('users').set({ locale }).where('id', '=', users.planner.id).execute()
+    const tr = (key: string, vars?: Record<string, string>) => translate(locale, key, vars)
+    const trail = [
+      { label: tr('nav.crumb.home'), href: '/' },
+      { label: tr('communities.directory.title'), href: '/communities' },
       { label: 'Homeshare', href: '/c/homeshare' },
-      { label: translate(locale, 'meetings.list.heading'), href: '/c/homeshare/meetings' },
-      { label: 'Spring meeting', href: '/meetings/7' },
-      { label: translate(locale, 'meeting_page.plan.title') },
-    ])
-    const meetingOnly = meetingCrumbs(
-      request as unknown as FastifyRequest,
-      { slug: 'homeshare', name: 'Homeshare' },
-      { id: 7, title: 'Spring meeting' },
+      { label: tr('meetings.list.heading'), href: '/c/homeshare/meetings' },
+    ]
+    t.same(crumbsOf((await planner.get(url)).body), [...trail, { label: 'Spring meeting' }], `${locale}: meeting`)
+    const withMeeting = [...trail, { label: 'Spring meeting', href: url }]
+    t.same(
+      crumbsOf((await planner.get(`${url}/plan`)).body),
+      [...withMeeting, { label: tr('meeting_page.plan.title') }],
+      `${locale}: plan`,
     )
-    t.same(meetingOnly.at(-1), { label: 'Spring meeting' }, 'the meeting page ends on the meeting, unlinked')
+    t.same(
+      crumbsOf((await planner.get(`${url}/edit`)).body),
+      [
+        ...withMeeting,
+        { label: tr('meeting_page.plan.title'), href: `${url}/plan` },
+        { label: tr('meetings.edit.title') },
+      ],
+      `${locale}: edit form`,
+    )
   }
 })
