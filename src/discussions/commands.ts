@@ -4,7 +4,7 @@ import type { Db } from '../db/connect.js'
 import type { Database } from '../db/database.js'
 import { renderMarkdown } from '../markdown/render.js'
 import { withdrawPendingEmails } from '../mail/outbox.js'
-import { enqueueSearch } from '../search/outbox.js'
+import { enqueueSearch, enqueueThreadOfAnswer } from '../search/outbox.js'
 import { queueForReview } from '../moderation/commands.js'
 import { needsApproval } from '../moderation/premoderation.js'
 import { lockActiveActor } from '../moderation/actor-guard.js'
@@ -519,6 +519,7 @@ export async function deletePost(db: Db, input: { postId: number; deletedBy: num
         .where('id', '=', post.thread_id)
         .execute()
     await enqueueSearch(trx, 'post', input.postId, 'delete')
+    await enqueueThreadOfAnswer(trx, input.postId)
     await withdrawPendingEmails(trx, { type: 'post', id: input.postId })
     return true
   })

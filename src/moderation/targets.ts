@@ -3,7 +3,7 @@ import { sql, type Transaction } from 'kysely'
 import type { Db } from '../db/connect.js'
 import type { Database, FlagTarget } from '../db/database.js'
 import { withdrawPendingEmails } from '../mail/outbox.js'
-import { enqueueSearch } from '../search/outbox.js'
+import { enqueueSearch, enqueueThreadOfAnswer } from '../search/outbox.js'
 
 type Trx = Transaction<Database>
 export type TargetStatus = 'visible' | 'pending' | 'hidden' | 'deleted'
@@ -170,6 +170,7 @@ export async function setTargetStatus(
         .execute()
     }
     await enqueueSearch(trx, 'post', target.id)
+    if (wasVisible !== isVisible) await enqueueThreadOfAnswer(trx, target.id)
   } else if (target.type === 'comment') {
     await trx
       .updateTable('comments')

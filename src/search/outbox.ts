@@ -25,6 +25,12 @@ export async function enqueueSearch(
   await enqueueMany(trx, entityType, [entityId], op)
 }
 
+/** A thread's document says whether it has a visible answer: when its answer reply changes status, so does that. */
+export async function enqueueThreadOfAnswer(trx: Db, postId: number): Promise<void> {
+  const thread = await trx.selectFrom('threads').select('id').where('answer_post_id', '=', postId).executeTakeFirst()
+  if (thread) await enqueueSearch(trx, 'thread', thread.id)
+}
+
 export async function enqueueMany(
   trx: Db,
   entityType: SearchEntityType,

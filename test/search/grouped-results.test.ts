@@ -136,5 +136,9 @@ for (const engine of ['meilisearch', 'postgres'] as const) {
     const only = await new Client(app).get(q('emu', '&answered=1'))
     t.same(resultUrls(only.body), [`/t/${answered}`], 'answered only')
     t.equal((await new Client(app).get(q('emu', '&answered=yes'))).status, 400, 'a bad value is a 400')
+    // The answer deleted: the thread has no answer any more, in the index too.
+    await deletePost(db, { postId: answer, deletedBy: author.id })
+    await meili.sync()
+    t.same(resultUrls((await new Client(app).get(q('emu', '&answered=1'))).body), [], 'no longer answered')
   })
 }
