@@ -18,6 +18,8 @@ export interface CommunityInput {
   description_md: string
   visibility: 'public' | 'members'
   join_policy: 'open' | 'request' | 'invite'
+  /** Members-only and still findable: outsiders see its name, description and moderators (false when left out). */
+  listed?: boolean
 }
 
 export type CommunityWriteResult = { ok: true; id: number; slug: string } | { ok: false; reason: 'slug_taken' }
