@@ -78,9 +78,10 @@ export async function listTopics(db: Db, input: TopicListInput) {
       .select([
         sql<number>`coalesce(u.unread, 0)`.as('unread'),
         'u.first_unread_id',
-        sql<boolean>`r.user_id is null and t.author_id <> ${readerId} and t.created_at > ${reader.newSince ?? new Date(8.64e15)}::timestamptz`.as(
-          'is_new',
-        ),
+        (reader.newSince
+          ? sql<boolean>`r.user_id is null and t.author_id <> ${readerId} and t.created_at > ${reader.newSince}`
+          : sql<boolean>`false`
+        ).as('is_new'),
       ])
   }
 

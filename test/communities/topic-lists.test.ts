@@ -31,7 +31,8 @@ function rows(body: string) {
 const titles = (body: string) => rows(body).map((r) => r.title)
 const row = (body: string, title: string) => rows(body).find((r) => r.title === title)?.html ?? ''
 
-const newBadge = (locale: 'en' | 'nl' = 'en') => `<span class="badge badge-new">${translate(locale, 'topics.new')}</span>`
+const newBadge = (locale: 'en' | 'nl' = 'en') =>
+  `<span class="badge badge-new">${translate(locale, 'topics.new')}</span>`
 
 async function publish(db: Db, authorId: number, communityId: number, title: string, slug: string, publish = true) {
   const result = await createDraft(db, {
@@ -112,7 +113,11 @@ t.test('"new" is what appeared since the previous visit, and a visit mark is wri
   const older = await createThreadIn(db, community.id, writer, { title: 'Before the last visit' })
   await createThreadIn(db, community.id, writer, { title: 'Since the last visit' })
   const hours = (n: number) => new Date(Date.now() - n * 3600_000)
-  await db.updateTable('threads').set({ created_at: hours(3) }).where('id', '=', older).execute()
+  await db
+    .updateTable('threads')
+    .set({ created_at: hours(3) })
+    .where('id', '=', older)
+    .execute()
   await db
     .insertInto('community_visits')
     .values({ user_id: member.id, community_id: community.id, seen_at: hours(2), previous_seen_at: hours(5) })
@@ -132,7 +137,10 @@ t.test('"new" is what appeared since the previous visit, and a visit mark is wri
     .where('user_id', '=', member.id)
     .executeTakeFirstOrThrow()
   t.ok(Date.now() - new Date(visit.seen_at).getTime() < visitGapMs, 'the current visit began now')
-  t.ok(Math.abs(new Date(visit.previous_seen_at!).getTime() - hours(2).getTime()) < 60_000, 'the last mark became the previous one')
+  t.ok(
+    Math.abs(new Date(visit.previous_seen_at!).getTime() - hours(2).getTime()) < 60_000,
+    'the last mark became the previous one',
+  )
 
   // Within the same visit the list stays the same: what was new still is, until opened.
   const again = (await client.get(`/c/${community.slug}`)).body
@@ -160,7 +168,10 @@ t.test('a thread view is written after a flush; two views are one write that onl
   const [position] = await reads()
   t.equal(position?.last_read_post_id, last, 'the position is the last reply shown')
 
-  await db.updateTable('thread_reads').set({ last_read_post_id: last + 1000 }).execute()
+  await db
+    .updateTable('thread_reads')
+    .set({ last_read_post_id: last + 1000 })
+    .execute()
   await client.get(`/t/${thread}`)
   await flushReads(db)
   t.equal((await reads())[0]?.last_read_post_id, last + 1000, 'an older position never moves the mark back')
@@ -271,113 +282,124 @@ t.test('the community page shows its description, moderators, next meeting and n
   t.match(page, `href="/feeds/c/${community.slug}/threads.atom"`)
 })
 
-t.test('a listed members-only community: outsiders see what it is about and ask to join, never its content', async (t) => {
-  const { app, db } = await buildTestApp(t)
-  const moderator = await createUser(db, { displayName: 'Circle Keeper' })
-  const member = await createUser(db)
-  const outsider = await createUser(db)
-  const community = await createCommunityWith(db, {
-    name: 'Coordinators Circle',
-    visibility: 'members',
-    joinPolicy: 'request',
-    moderators: [moderator],
-    members: [member],
-  })
-  const thread = await createThreadIn(db, community.id, member, { title: 'Secret agenda' })
-  await createMeetingIn(db, community.id, moderator)
-  await publish(db, moderator.id, community.id, 'Circle article', 'circle-article')
-  const unlisted = await createCommunityWith(db, { name: 'Hidden Circle', visibility: 'members' })
+t.test(
+  'a listed members-only community: outsiders see what it is about and ask to join, never its content',
+  async (t) => {
+    const { app, db } = await buildTestApp(t)
+    const moderator = await createUser(db, { displayName: 'Circle Keeper' })
+    const member = await createUser(db)
+    const outsider = await createUser(db)
+    const community = await createCommunityWith(db, {
+      name: 'Coordinators Circle',
+      visibility: 'members',
+      joinPolicy: 'request',
+      moderators: [moderator],
+      members: [member],
+    })
+    const thread = await createThreadIn(db, community.id, member, { title: 'Secret agenda' })
+    await createMeetingIn(db, community.id, moderator)
+    await publish(db, moderator.id, community.id, 'Circle article', 'circle-article')
+    const unlisted = await createCommunityWith(db, { name: 'Hidden Circle', visibility: 'members' })
 
-  // Unlisted: still a 404 for outsiders.
-  t.equal((await new Client(app).get(`/c/${community.slug}`)).status, 404)
+    // Unlisted: still a 404 for outsiders.
+    t.equal((await new Client(app).get(`/c/${community.slug}`)).status, 404)
 
-  // An admin marks it listed through the edit form.
-  const admin = await createUser(db, { siteRole: 'admin' })
-  const adminClient = await loggedIn(app, admin)
-  const saved = await adminClient.submit(`/c/${community.slug}/edit`, `/c/${community.slug}/edit`, {
-    name: 'Coordinators Circle',
-    slug: community.slug,
-    description: 'The circle of **coordinators**.',
-    visibility: 'members',
-    join_policy: 'request',
-    listed: 'on',
-  })
-  t.equal(saved.status, 303)
-  t.match((await adminClient.get(`/c/${community.slug}/edit`)).body, /id="listed" name="listed"[^>]* checked/)
+    // An admin marks it listed through the edit form.
+    const admin = await createUser(db, { siteRole: 'admin' })
+    const adminClient = await loggedIn(app, admin)
+    const saved = await adminClient.submit(`/c/${community.slug}/edit`, `/c/${community.slug}/edit`, {
+      name: 'Coordinators Circle',
+      slug: community.slug,
+      description: 'The circle of **coordinators**.',
+      visibility: 'members',
+      join_policy: 'request',
+      listed: 'on',
+    })
+    t.equal(saved.status, 303)
+    t.match((await adminClient.get(`/c/${community.slug}/edit`)).body, /id="listed" name="listed"[^>]* checked/)
 
-  const visitor = new Client(app)
-  const directory = (await visitor.get('/communities')).body
-  t.match(directory, 'Coordinators Circle', 'listed: in the directory')
-  t.notMatch(directory, 'Hidden Circle')
-  t.equal((await visitor.get(`/c/${unlisted.slug}`)).status, 404)
+    const visitor = new Client(app)
+    const directory = (await visitor.get('/communities')).body
+    t.match(directory, 'Coordinators Circle', 'listed: in the directory')
+    t.notMatch(directory, 'Hidden Circle')
+    t.equal((await visitor.get(`/c/${unlisted.slug}`)).status, 404)
 
-  const asVisitor = await visitor.get(`/c/${community.slug}`)
-  t.equal(asVisitor.status, 200)
-  t.match(asVisitor.body, 'The circle of <strong>coordinators</strong>.')
-  t.match(asVisitor.body, 'Circle Keeper')
-  t.match(asVisitor.body, `href="/login?next=/c/${community.slug}"`, 'visitors are sent to log in first')
-  for (const body of [asVisitor.body]) {
-    t.notMatch(body, 'Secret agenda')
-    t.notMatch(body, 'Intake circle')
-    t.notMatch(body, 'Circle article')
-    t.notMatch(body, `/c/${community.slug}/meetings`)
-    t.notMatch(body, 'application/atom+xml')
-  }
-  t.equal((await visitor.get(`/t/${thread}`)).status, 404, 'its threads stay out of reach')
-  t.equal((await visitor.get(`/c/${community.slug}/meetings`)).status, 404)
-  t.equal((await visitor.get(`/c/${community.slug}/members`)).status, 404)
+    const asVisitor = await visitor.get(`/c/${community.slug}`)
+    t.equal(asVisitor.status, 200)
+    t.match(asVisitor.body, 'The circle of <strong>coordinators</strong>.')
+    t.match(asVisitor.body, 'Circle Keeper')
+    t.match(asVisitor.body, `href="/login?next=/c/${community.slug}"`, 'visitors are sent to log in first')
+    for (const body of [asVisitor.body]) {
+      t.notMatch(body, 'Secret agenda')
+      t.notMatch(body, 'Intake circle')
+      t.notMatch(body, 'Circle article')
+      t.notMatch(body, `/c/${community.slug}/meetings`)
+      t.notMatch(body, 'application/atom+xml')
+    }
+    t.equal((await visitor.get(`/t/${thread}`)).status, 404, 'its threads stay out of reach')
+    t.equal((await visitor.get(`/c/${community.slug}/meetings`)).status, 404)
+    t.equal((await visitor.get(`/c/${community.slug}/members`)).status, 404)
 
-  const outside = await loggedIn(app, outsider)
-  const asOutsider = (await outside.get(`/c/${community.slug}`)).body
-  t.notMatch(asOutsider, 'Secret agenda')
-  t.match(asOutsider, translate('en', 'topics.listed.outsider'))
-  const asked = await outside.submit(`/c/${community.slug}`, `/c/${community.slug}/join`, { note: 'I coordinate too.' })
-  t.equal(asked.status, 303)
-  const pending = await db
-    .selectFrom('community_members')
-    .select('status')
-    .where('user_id', '=', outsider.id)
-    .where('community_id', '=', community.id)
-    .executeTakeFirst()
-  t.equal(pending?.status, 'pending', 'the request goes through the approval flow')
-  t.notMatch((await outside.get(`/c/${community.slug}`)).body, 'Secret agenda', 'pending is still outside')
-  t.notMatch((await outside.get('/search?q=Secret')).body, 'Secret agenda', 'no search hits')
+    const outside = await loggedIn(app, outsider)
+    const asOutsider = (await outside.get(`/c/${community.slug}`)).body
+    t.notMatch(asOutsider, 'Secret agenda')
+    t.match(asOutsider, translate('en', 'topics.listed.outsider'))
+    const asked = await outside.submit(`/c/${community.slug}`, `/c/${community.slug}/join`, {
+      note: 'I coordinate too.',
+    })
+    t.equal(asked.status, 303)
+    const pending = await db
+      .selectFrom('community_members')
+      .select('status')
+      .where('user_id', '=', outsider.id)
+      .where('community_id', '=', community.id)
+      .executeTakeFirst()
+    t.equal(pending?.status, 'pending', 'the request goes through the approval flow')
+    t.notMatch((await outside.get(`/c/${community.slug}`)).body, 'Secret agenda', 'pending is still outside')
+    t.notMatch((await outside.get('/search?q=Secret')).body, 'Secret agenda', 'no search hits')
 
-  const inside = await loggedIn(app, member)
-  const asMember = (await inside.get(`/c/${community.slug}`)).body
-  t.match(asMember, 'Secret agenda')
-  t.match(asMember, 'Circle article')
-  t.notMatch(asMember, 'application/atom+xml', 'a members-only community has no public feed')
-})
+    const inside = await loggedIn(app, member)
+    const asMember = (await inside.get(`/c/${community.slug}`)).body
+    t.match(asMember, 'Secret agenda')
+    t.match(asMember, 'Circle article')
+    t.notMatch(asMember, 'application/atom+xml', 'a members-only community has no public feed')
+  },
+)
 
-t.test('a feed of new public threads per community, and rel=alternate on library, theme and community pages', async (t) => {
-  const { app, db } = await buildTestApp(t)
-  const member = await createUser(db, { displayName: 'Feed Writer' })
-  const community = await createCommunityWith(db, { members: [member] })
-  const closed = await createCommunityWith(db, { visibility: 'members', members: [member] })
-  await createThreadIn(db, community.id, member, { title: 'A public question' })
-  const hidden = await createThreadIn(db, community.id, member, { title: 'A hidden question' })
-  const pending = await createThreadIn(db, community.id, member, { title: 'A pending question' })
-  const deleted = await createThreadIn(db, community.id, member, { title: 'A deleted question' })
-  await db.updateTable('threads').set({ status: 'hidden' }).where('id', '=', hidden).execute()
-  await db.updateTable('threads').set({ status: 'pending' }).where('id', '=', pending).execute()
-  await db.updateTable('threads').set({ status: 'deleted' }).where('id', '=', deleted).execute()
+t.test(
+  'a feed of new public threads per community, and rel=alternate on library, theme and community pages',
+  async (t) => {
+    const { app, db } = await buildTestApp(t)
+    const member = await createUser(db, { displayName: 'Feed Writer' })
+    const community = await createCommunityWith(db, { members: [member] })
+    const closed = await createCommunityWith(db, { visibility: 'members', members: [member] })
+    await createThreadIn(db, community.id, member, { title: 'A public question' })
+    const hidden = await createThreadIn(db, community.id, member, { title: 'A hidden question' })
+    const pending = await createThreadIn(db, community.id, member, { title: 'A pending question' })
+    const deleted = await createThreadIn(db, community.id, member, { title: 'A deleted question' })
+    await db.updateTable('threads').set({ status: 'hidden' }).where('id', '=', hidden).execute()
+    await db.updateTable('threads').set({ status: 'pending' }).where('id', '=', pending).execute()
+    await db.updateTable('threads').set({ status: 'deleted' }).where('id', '=', deleted).execute()
 
-  const visitor = new Client(app)
-  const feed = await visitor.get(`/feeds/c/${community.slug}/threads.atom`)
-  t.equal(feed.status, 200)
-  t.match(feed.headers['content-type'], 'application/atom+xml')
-  t.match(feed.body, '<title type="text">A public question</title>')
-  t.match(feed.body, '<name>Feed Writer</name>')
-  for (const title of ['A hidden question', 'A pending question', 'A deleted question']) t.notMatch(feed.body, title)
-  t.equal((await visitor.get(`/feeds/c/${closed.slug}/threads.atom`)).status, 404, 'members-only: no feed')
-  t.equal((await visitor.get('/feeds/c/no-such-community/threads.atom')).status, 404)
+    const visitor = new Client(app)
+    const feed = await visitor.get(`/feeds/c/${community.slug}/threads.atom`)
+    t.equal(feed.status, 200)
+    t.match(feed.headers['content-type'], 'application/atom+xml')
+    t.match(feed.body, '<title type="text">A public question</title>')
+    t.match(feed.body, '<name>Feed Writer</name>')
+    for (const title of ['A hidden question', 'A pending question', 'A deleted question']) t.notMatch(feed.body, title)
+    t.equal((await visitor.get(`/feeds/c/${closed.slug}/threads.atom`)).status, 404, 'members-only: no feed')
+    t.equal((await visitor.get('/feeds/c/no-such-community/threads.atom')).status, 404)
 
-  const alternate = /<link rel="alternate" type="application\/atom\+xml"[^>]*href="([^"]+)"/
-  t.equal(alternate.exec((await visitor.get(`/c/${community.slug}`)).body)?.[1], `/feeds/c/${community.slug}/threads.atom`)
-  t.equal(alternate.exec((await visitor.get('/library')).body)?.[1], '/feeds/library.atom')
-  t.equal(
-    alternate.exec((await visitor.get(`/library?community=${community.slug}`)).body)?.[1],
-    `/feeds/c/${community.slug}.atom`,
-  )
-})
+    const alternate = /<link rel="alternate" type="application\/atom\+xml"[^>]*href="([^"]+)"/
+    t.equal(
+      alternate.exec((await visitor.get(`/c/${community.slug}`)).body)?.[1],
+      `/feeds/c/${community.slug}/threads.atom`,
+    )
+    t.equal(alternate.exec((await visitor.get('/library')).body)?.[1], '/feeds/library.atom')
+    t.equal(
+      alternate.exec((await visitor.get(`/library?community=${community.slug}`)).body)?.[1],
+      `/feeds/c/${community.slug}.atom`,
+    )
+  },
+)
