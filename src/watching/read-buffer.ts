@@ -72,10 +72,13 @@ class ReadBuffer {
     this.flush().catch((err) => this.log?.warn({ err }, 'read positions could not be written'))
   }
 
-  /** Writes what is buffered (only one member's entries when `userId` is given) and empties that part of the buffer. */
+  /**
+   * Writes what is buffered and empties that part of the buffer; with `userId`, only that member's read positions (their
+   * visit marks wait for the next flush: a list read before it still sees the visit as beginning, the same answer).
+   */
   async flush(userId?: number): Promise<FlushResult> {
     const reads = take(this.reads, userId)
-    const visits = take(this.visits, userId)
+    const visits = userId === undefined ? take(this.visits, undefined) : []
     if (userId === undefined || this.size === 0) {
       if (this.timer) clearTimeout(this.timer)
       this.timer = null
@@ -153,7 +156,7 @@ export function bufferCommunityVisit(db: Db, entry: VisitEntry) {
   bufferOf(db).addVisit(entry)
 }
 
-/** Writes the buffered positions now: all of them, or one member's (before their own list is read). */
+/** Writes the buffered positions now: all of them, or one member's read positions (before their own list is read). */
 export async function flushReads(db: Db, options: { userId?: number } = {}): Promise<FlushResult> {
   const buffer = buffers.get(db)
   if (!buffer || buffer.size === 0) return { statements: 0, rows: 0 }

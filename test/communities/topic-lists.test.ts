@@ -214,7 +214,7 @@ t.test('filters: latest with pinned first, unanswered, and mine for members only
   t.match(unanswered, `aria-current="page">${translate('en', 'topics.filter.unanswered')}</a>`)
   t.notOk(titles(unanswered).includes('Answered question'))
   t.ok(titles(unanswered).includes('Open question'))
-  t.equal(titles(unanswered)[0], 'Open question', 'not pinned first: by last activity')
+  t.equal(titles(unanswered).at(-1), 'Pinned house rules', 'not pinned first: by last activity')
 
   const minePage = (await client.get(`/c/${community.slug}?filter=mine`)).body
   t.same(titles(minePage).sort(), ['Also started by me', 'Answered question', 'Replied to by me'].sort())
@@ -257,7 +257,7 @@ t.test('every filter pages with its own keyset', async (t) => {
     t.equal(new Set(all).size, 33, `${filter}: every thread once over both pages`)
     if (filter === 'latest') t.equal(all[0], 'Thread 0', 'the pinned thread leads')
     else t.equal(all[0], 'Thread 32', `${filter}: by last activity`)
-    if (filter !== 'latest') t.match(next!, `filter=${filter}`)
+    if (filter !== 'latest') t.match(decodeEntities(next!), `filter=${filter}`)
     t.notMatch(second, 'rel="next"')
   }
 })
@@ -274,8 +274,7 @@ t.test('the community page shows its description, moderators, next meeting and n
   t.match(page, 'Mona Moderator')
   t.match(page, translate('en', 'topics.moderators.label', { count: 1 }))
   t.match(page, translate('en', 'topics.next_meeting.title'))
-  const meetingId = 'id' in (meeting as object) ? (meeting as { id: number }).id : (meeting as unknown as number)
-  t.match(page, `href="/meetings/${meetingId}"`)
+  t.match(page, `href="/meetings/${meeting}"`)
   t.match(page, '<a href="/library/intake-checklist">Intake checklist</a>')
   t.notMatch(page, 'A draft nobody reads')
   t.match(page, `<link rel="alternate" type="application/atom+xml"`)
