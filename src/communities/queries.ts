@@ -4,6 +4,12 @@ import type { Db } from '../db/connect.js'
 import type { Membership } from './policy.js'
 
 export async function listCommunities(db: Db, viewerId: number | null, isAdmin: boolean) {
+  // A listed members-only community shows outsiders nothing of its activity: no thread count, no last activity, and it
+  // sorts with the communities that have none.
+  const insider = isAdmin
+    ? sql<boolean>`true`
+    : sql<boolean>`(c.visibility = 'public' or m.status is not distinct from 'active')`
+  const lastActivity = sql<Date | null>`case when ${insider} then c.last_activity_at end`
   let query = db
     .selectFrom('communities as c')
     .leftJoin('community_members as m', (join) =>
@@ -17,13 +23,14 @@ export async function listCommunities(db: Db, viewerId: number | null, isAdmin: 
       'c.visibility',
       'c.join_policy',
       'c.member_count',
-      'c.thread_count',
-      'c.last_activity_at',
+      sql<number | null>`case when ${insider} then c.thread_count end`.as('thread_count'),
+      lastActivity.as('last_activity_at'),
+      insider.as('shows_activity'),
       'c.listed',
       'm.status as membership_status',
       'm.role as membership_role',
     ])
-    .orderBy(sql`c.last_activity_at desc nulls last`)
+    .orderBy(sql`${lastActivity} desc nulls last`)
     .orderBy('c.name')
   // A listed members-only community is in the directory for everyone (its page shows outsiders only what it is about).
   if (!isAdmin)
@@ -124,7 +131,7 @@ export async function listModerators(db: Db, communityId: number) {
     .execute()
 }
 
-/** The community's next meeting that is not cancelled and not over yet. */
+/** The community's next meeting that is not cancelled and not over yet (meetings_community_ends_idx: past ones are never read). */
 export async function nextMeetingOf(db: Db, communityId: number, now = new Date()) {
   return db
     .selectFrom('meetings')

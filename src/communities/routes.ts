@@ -45,7 +45,7 @@ import { publicOrigin } from '../web/view.js'
 import { cleanLine, forbiddenCharactersMessage, lineProblem } from '../web/text-rules.js'
 import { watchForm } from '../watching/present.js'
 import { watchLevelOf } from '../watching/queries.js'
-import { bufferCommunityVisit, flushReads, visitGapMs } from '../watching/read-buffer.js'
+import { bufferCommunityVisit, bufferedReadsOf, lastSeenEveryMs, visitGapMs } from '../watching/read-buffer.js'
 
 type Errors = FieldMessages
 // Caps named in the messages: a community's name and the notes that go with joining.
@@ -125,16 +125,22 @@ export async function communityRoutes(app: FastifyInstance, { db }: { db: Db }) 
     const filter = isTopicFilter(query.filter) && (query.filter !== 'mine' || isMember) ? query.filter : 'latest'
     let reader: TopicReader | null = null
     if (isMember) {
-      // Read what this member just read: their own buffered positions are written before their list is read.
-      await flushReads(db, { userId: viewerId })
+      // Read what this member just read: their positions still in the write buffer are read with the list (no write
+      // on this page).
       const visit = await visitOf(db, viewerId, community.id)
       const now = new Date()
-      const startsVisit = !visit?.seen_at || now.getTime() - new Date(visit.seen_at).getTime() > visitGapMs
-      // New is what appeared since the previous visit began: the mark kept, when this view begins a new visit.
+      const lastSeen = visit?.last_seen_at ? new Date(visit.last_seen_at).getTime() : null
+      const startsVisit = lastSeen === null || now.getTime() - lastSeen > visitGapMs
+      // New is what appeared since the previous visit began: the kept start, when this view begins a new visit.
       const since =
         startsVisit && visit?.seen_at ? visit.seen_at : (visit?.previous_seen_at ?? visit?.joined_at ?? null)
-      reader = { userId: viewerId, newSince: since ? new Date(since) : null }
-      if (startsVisit && after === null)
+      reader = {
+        userId: viewerId,
+        newSince: since ? new Date(since) : null,
+        buffered: bufferedReadsOf(db, viewerId),
+      }
+      // The latest view is noted at most once per few minutes (batched): enough to tell when a visit ends.
+      if (lastSeen === null || now.getTime() - lastSeen > lastSeenEveryMs)
         bufferCommunityVisit(db, { userId: viewerId, communityId: community.id, at: now })
     }
     const [{ threads, hasMore }, moderators, nextMeeting, articles, level] = await Promise.all([
@@ -188,7 +194,8 @@ export async function communityRoutes(app: FastifyInstance, { db }: { db: Db }) 
       const { community } = await communityFrontForViewer(db, request, slug)
       const note = field(request.body, 'note').trim() || null
       if (note && note.length > limits.joinNote) throw textTooLong(note, limits.joinNote)
-      const result = await joinCommunity(db, community, viewer.id, note)
+      const result = await joinCommunity(db, community, viewer.id, note, { requireFindable: !isAdmin(viewer) })
+      if (result === 'not_found') throw notFound()
       if (result === 'invite_only') throw forbidden('communities.error.invite_only')
       setFlash(reply, `communities.flash.${result}`)
       return reply.redirect(`/c/${community.slug}`, 303)

@@ -603,6 +603,7 @@ export interface CommunityVisitsTable {
   user_id: number
   community_id: number
   seen_at: Date
+  last_seen_at: Date
   previous_seen_at: Date | null
 }
 

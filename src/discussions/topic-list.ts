@@ -15,6 +15,8 @@ export interface TopicReader {
   userId: number
   /** Threads that appeared after this (the start of the member's previous visit) and that they never opened are new. */
   newSince: Date | null
+  /** Read positions still in this instance's write buffer (not written yet): they count as read, and as opened. */
+  buffered?: readonly { threadId: number; lastPostId: number }[]
 }
 
 export interface TopicListInput {
@@ -27,40 +29,68 @@ export interface TopicListInput {
 }
 
 /**
- * Visible threads of a community. "latest": pinned first, then by last activity; "unanswered": no reply marked as the
- * answer; "mine": started or replied to by the reader. Every filter pages by its own sort key (threads_community_list_idx,
- * threads_unanswered, threads_author_activity_idx with posts_author_thread_idx).
+ * Visible threads of a community. "latest": pinned first, then by last activity; "unanswered": no visible reply marked
+ * as the answer; "mine": started or replied to by the reader. Every filter pages by its own sort key
+ * (threads_community_list_idx, threads_unanswered, threads_author_activity_idx with posts_author_thread_idx).
  *
- * For a reader: `is_new` when the thread appeared since `newSince`, by someone else, and they never opened it (no
- * thread_reads row); `unread` the visible replies by others after their read position, `first_unread_id` the first
- * of them (a thread never opened has no unread count: it is new, or old news).
+ * Last activity shown (time and author) is the newest visible post's, else the thread's own: a hidden or deleted last
+ * reply never shows who wrote it or when. The order stays on threads.last_post_at (kept by every post write, indexed).
+ *
+ * For a reader: `is_new` when the thread appeared (was created, or approved by a moderator when it was held) since
+ * `newSince`, by someone else, and they never opened it (no thread_reads row, nothing buffered); `unread` the visible
+ * replies by others after their read position (0 for a thread they muted), `first_unread_id` the first of them (a
+ * thread never opened has no unread count: it is new, or old news).
  */
 export async function listTopics(db: Db, input: TopicListInput) {
   const { communityId, filter, after, reader } = input
   const readerId = reader?.userId ?? 0
   const latest = filter === 'latest'
+  // The accepted answer counts only while its post is visible.
+  const answerVisible = sql<boolean>`exists (select 1 from posts ap where ap.id = t.answer_post_id and ap.thread_id = t.id and ap.status = 'visible')`
   let query = db
     .selectFrom('threads as t')
     .innerJoin('users as a', 'a.id', 't.author_id')
-    .leftJoin('users as lp', 'lp.id', 't.last_poster_id')
+    .leftJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('posts as lv')
+          .select(['lv.created_at', 'lv.author_id'])
+          .whereRef('lv.thread_id', '=', 't.id')
+          .where('lv.status', '=', 'visible')
+          .orderBy('lv.id', 'desc')
+          .limit(1)
+          .as('lv'),
+      (join) => join.onTrue(),
+    )
+    .leftJoin('users as lp', (join) => join.on(sql<boolean>`lp.id = coalesce(lv.author_id, t.author_id)`))
     .select([
       't.id',
       't.title',
       't.pinned',
       't.locked',
       't.reply_count',
-      't.last_post_at',
+      sql<Date>`coalesce(lv.created_at, t.created_at)`.as('last_post_at'),
       't.created_at',
       'a.id as author_id',
       'a.display_name as author_name',
       'lp.display_name as last_poster_name',
-      sql<boolean>`t.answer_post_id is not null`.as('answered'),
+      answerVisible.as('answered'),
     ])
     .where('t.community_id', '=', communityId)
     .where('t.status', '=', 'visible')
     .limit(threadsPerPage + 1)
 
   if (reader) {
+    const buffered = reader.buffered ?? []
+    // A position still in the write buffer: greatest() skips the null of a thread with none.
+    const bufferedPos = buffered.length
+      ? sql<number | null>`(select max(b.pos) from (values ${sql.join(
+          buffered.map((b) => sql`(${b.threadId}::int, ${b.lastPostId}::int)`),
+        )}) as b (thread_id, pos) where b.thread_id = t.id)`
+      : sql<number | null>`null::int`
+    const position = sql<number | null>`greatest(r.last_read_post_id, ${bufferedPos})`
+    // Held threads: the moderator's approval is when it appeared for the members.
+    const appearedAt = sql<Date>`coalesce((select max(ri.resolved_at) from review_items ri where ri.target_type = 'thread' and ri.target_id = t.id and ri.kind = 'queued' and ri.resolution = 'approve'), t.created_at)`
     query = query
       .leftJoin('thread_reads as r', (join) => join.onRef('r.thread_id', '=', 't.id').on('r.user_id', '=', readerId))
       .leftJoinLateral(
@@ -71,7 +101,11 @@ export async function listTopics(db: Db, input: TopicListInput) {
             .whereRef('p.thread_id', '=', 't.id')
             .where('p.status', '=', 'visible')
             .where('p.author_id', '!=', readerId)
-            .whereRef('p.id', '>', 'r.last_read_post_id')
+            .where(sql<boolean>`p.id > ${position}`)
+            // A muted thread counts nothing.
+            .where(
+              sql<boolean>`not exists (select 1 from watches w where w.user_id = ${readerId} and w.target_type = 'thread' and w.target_id = t.id and w.level = 'muted')`,
+            )
             .as('u'),
         (join) => join.onTrue(),
       )
@@ -79,26 +113,29 @@ export async function listTopics(db: Db, input: TopicListInput) {
         sql<number>`coalesce(u.unread, 0)`.as('unread'),
         'u.first_unread_id',
         (reader.newSince
-          ? sql<boolean>`r.user_id is null and t.author_id <> ${readerId} and t.created_at > ${reader.newSince}`
+          ? sql<boolean>`${position} is null and t.author_id <> ${readerId} and ${appearedAt} > ${reader.newSince}`
           : sql<boolean>`false`
         ).as('is_new'),
       ])
   }
 
-  if (filter === 'unanswered') query = query.where('t.answer_post_id', 'is', null)
+  if (filter === 'unanswered') query = query.where(sql<boolean>`not ${answerVisible}`)
   if (filter === 'mine') {
-    query = query.where((eb) =>
-      eb.or([
-        eb('t.author_id', '=', readerId),
-        eb.exists(
+    // The threads I started and the ones I replied to, as one set; the keyset order and the limit apply to it.
+    query = query.where('t.id', 'in', (eb) =>
+      eb
+        .selectFrom('threads as mt')
+        .select('mt.id')
+        .where('mt.author_id', '=', readerId)
+        .where('mt.community_id', '=', communityId)
+        .where('mt.status', '=', 'visible')
+        .union(
           eb
             .selectFrom('posts as mp')
-            .select('mp.id')
-            .whereRef('mp.thread_id', '=', 't.id')
+            .select('mp.thread_id as id')
             .where('mp.author_id', '=', readerId)
             .where('mp.status', '!=', 'deleted'),
         ),
-      ]),
     )
   }
 
@@ -116,6 +153,7 @@ export async function listTopics(db: Db, input: TopicListInput) {
     const marked = row as typeof row & { unread?: number; first_unread_id?: number | null; is_new?: boolean }
     return {
       ...row,
+      answered: row.answered === true,
       unread: Number(marked.unread ?? 0),
       first_unread_id: marked.first_unread_id ?? null,
       is_new: marked.is_new === true,
@@ -131,7 +169,7 @@ export async function visitOf(db: Db, userId: number, communityId: number) {
     .leftJoin('community_visits as v', (join) =>
       join.onRef('v.community_id', '=', 'm.community_id').onRef('v.user_id', '=', 'm.user_id'),
     )
-    .select(['m.joined_at', 'v.seen_at', 'v.previous_seen_at'])
+    .select(['m.joined_at', 'v.seen_at', 'v.last_seen_at', 'v.previous_seen_at'])
     .where('m.community_id', '=', communityId)
     .where('m.user_id', '=', userId)
     .where('m.status', '=', 'active')

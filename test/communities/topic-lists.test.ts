@@ -120,7 +120,13 @@ t.test('"new" is what appeared since the previous visit, and a visit mark is wri
     .execute()
   await db
     .insertInto('community_visits')
-    .values({ user_id: member.id, community_id: community.id, seen_at: hours(2), previous_seen_at: hours(5) })
+    .values({
+      user_id: member.id,
+      community_id: community.id,
+      seen_at: hours(2.5),
+      last_seen_at: hours(2),
+      previous_seen_at: hours(5),
+    })
     .execute()
 
   const client = await loggedIn(app, member)
@@ -138,7 +144,7 @@ t.test('"new" is what appeared since the previous visit, and a visit mark is wri
     .executeTakeFirstOrThrow()
   t.ok(Date.now() - new Date(visit.seen_at).getTime() < visitGapMs, 'the current visit began now')
   t.ok(
-    Math.abs(new Date(visit.previous_seen_at!).getTime() - hours(2).getTime()) < 60_000,
+    Math.abs(new Date(visit.previous_seen_at!).getTime() - hours(2.5).getTime()) < 60_000,
     'the last mark became the previous one',
   )
 
