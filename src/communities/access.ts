@@ -5,11 +5,27 @@ import { notFound } from '../web/errors.js'
 import { canModerate, canPost, canRead, type Access } from './policy.js'
 import { findCommunityBySlug, findMembership } from './queries.js'
 
-export async function communityForViewer(db: Db, request: FastifyRequest, slug: string) {
+async function load(db: Db, request: FastifyRequest, slug: string) {
   const community = await findCommunityBySlug(db, slug)
   if (!community) throw notFound()
   const membership = await findMembership(db, community.id, request.viewer?.id)
   const access: Access = { viewer: request.viewer, community, membership }
-  if (!canRead(access)) throw notFound()
   return { community, membership, access, mayPost: canPost(access), mayModerate: canModerate(access) }
+}
+
+export async function communityForViewer(db: Db, request: FastifyRequest, slug: string) {
+  const loaded = await load(db, request, slug)
+  if (!canRead(loaded.access)) throw notFound()
+  return loaded
+}
+
+/**
+ * For the community page and asking to join: a listed members-only community exists for outsiders too, who may read
+ * only what it is about (`mayRead` false: no threads, meetings, articles). Unlisted, it stays a 404 for them.
+ */
+export async function communityFrontForViewer(db: Db, request: FastifyRequest, slug: string) {
+  const loaded = await load(db, request, slug)
+  const mayRead = canRead(loaded.access)
+  if (!mayRead && !loaded.community.listed) throw notFound()
+  return { ...loaded, mayRead }
 }

@@ -18,6 +18,8 @@ export interface CommunityInput {
   description_md: string
   visibility: 'public' | 'members'
   join_policy: 'open' | 'request' | 'invite'
+  /** Members-only and still findable: outsiders see its name, description and moderators (false when left out). */
+  listed?: boolean
 }
 
 export type CommunityWriteResult = { ok: true; id: number; slug: string } | { ok: false; reason: 'slug_taken' }
@@ -128,13 +130,15 @@ async function activateMember(
   return true
 }
 
-export type JoinResult = 'joined' | 'requested' | 'already_member' | 'already_requested' | 'invite_only'
+export type JoinResult = 'joined' | 'requested' | 'already_member' | 'already_requested' | 'invite_only' | 'not_found'
 
 export async function joinCommunity(
   db: Db,
   community: { id: number; join_policy: string },
   userId: number,
   note: string | null,
+  /** For an outsider's request (not an admin's): an unlisted members-only community, as it is now, is `not_found`. */
+  options: { requireFindable?: boolean } = {},
 ): Promise<JoinResult> {
   return db.transaction().execute(async (trx) => {
     await lockActiveActor(trx, userId)
@@ -148,11 +152,17 @@ export async function joinCommunity(
     if (existing?.status === 'active') return 'already_member'
     // The policy as it is now: an admin who closed the community while this request was on its way has the last word.
     // Read without a lock: a share lock here would deadlock two joins that both go on to raise the member count.
-    const { join_policy: joinPolicy } = await trx
+    const {
+      join_policy: joinPolicy,
+      visibility,
+      listed,
+    } = await trx
       .selectFrom('communities')
-      .select('join_policy')
+      .select(['join_policy', 'visibility', 'listed'])
       .where('id', '=', community.id)
       .executeTakeFirstOrThrow()
+    // Closed and no longer listed (an admin may have changed it while this was on its way): outsiders cannot find it.
+    if (options.requireFindable && visibility === 'members' && !listed) return 'not_found'
     if (joinPolicy === 'open') {
       return (await activateMember(trx, community.id, userId, 'member')) ? 'joined' : 'already_member'
     }

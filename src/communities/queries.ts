@@ -4,6 +4,12 @@ import type { Db } from '../db/connect.js'
 import type { Membership } from './policy.js'
 
 export async function listCommunities(db: Db, viewerId: number | null, isAdmin: boolean) {
+  // A listed members-only community shows outsiders nothing of its activity: no thread count, no last activity, and it
+  // sorts with the communities that have none.
+  const insider = isAdmin
+    ? sql<boolean>`true`
+    : sql<boolean>`(c.visibility = 'public' or m.status is not distinct from 'active')`
+  const lastActivity = sql<Date | null>`case when ${insider} then c.last_activity_at end`
   let query = db
     .selectFrom('communities as c')
     .leftJoin('community_members as m', (join) =>
@@ -17,14 +23,20 @@ export async function listCommunities(db: Db, viewerId: number | null, isAdmin: 
       'c.visibility',
       'c.join_policy',
       'c.member_count',
-      'c.thread_count',
-      'c.last_activity_at',
+      sql<number | null>`case when ${insider} then c.thread_count end`.as('thread_count'),
+      lastActivity.as('last_activity_at'),
+      insider.as('shows_activity'),
+      'c.listed',
       'm.status as membership_status',
       'm.role as membership_role',
     ])
-    .orderBy(sql`c.last_activity_at desc nulls last`)
+    .orderBy(sql`${lastActivity} desc nulls last`)
     .orderBy('c.name')
-  if (!isAdmin) query = query.where((eb) => eb.or([eb('c.visibility', '=', 'public'), eb('m.status', '=', 'active')]))
+  // A listed members-only community is in the directory for everyone (its page shows outsiders only what it is about).
+  if (!isAdmin)
+    query = query.where((eb) =>
+      eb.or([eb('c.visibility', '=', 'public'), eb('c.listed', '=', true), eb('m.status', '=', 'active')]),
+    )
   return query.execute()
 }
 
@@ -102,5 +114,47 @@ export async function listInvites(db: Db, communityId: number) {
     .where('i.community_id', '=', communityId)
     .orderBy('i.created_at', 'desc')
     .limit(50)
+    .execute()
+}
+
+/** The names of a community's moderators, for its page (also shown to outsiders of a listed community). */
+export async function listModerators(db: Db, communityId: number) {
+  return db
+    .selectFrom('community_members as m')
+    .innerJoin('users as u', 'u.id', 'm.user_id')
+    .select(['u.id', 'u.display_name'])
+    .where('m.community_id', '=', communityId)
+    .where('m.status', '=', 'active')
+    .where('m.role', '=', 'moderator')
+    .orderBy('u.display_name')
+    .limit(20)
+    .execute()
+}
+
+/** The community's next meeting that is not cancelled and not over yet (meetings_community_ends_idx: past ones are never read). */
+export async function nextMeetingOf(db: Db, communityId: number, now = new Date()) {
+  return db
+    .selectFrom('meetings')
+    .select(['id', 'title', 'starts_at', 'time_zone'])
+    .where('community_id', '=', communityId)
+    .where('cancelled_at', 'is', null)
+    .where('ends_at', '>', now)
+    .orderBy('starts_at')
+    .orderBy('id')
+    .limit(1)
+    .executeTakeFirst()
+}
+
+/** Its newest published library articles that are not hidden: readable by everyone who may read the community. */
+export async function newestArticlesOf(db: Db, communityId: number, limit = 3) {
+  return db
+    .selectFrom('articles')
+    .select(['id', 'slug', 'title', 'published_at'])
+    .where('community_id', '=', communityId)
+    .where('status', '=', 'published')
+    .where('hidden_at', 'is', null)
+    .orderBy('published_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
     .execute()
 }

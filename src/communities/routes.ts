@@ -1,7 +1,14 @@
 // Community directory and pages, joining and leaving, requests, invites, roles, and admin create/edit.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Db } from '../db/connect.js'
-import { listThreads } from '../discussions/queries.js'
+import {
+  isTopicFilter,
+  listTopics,
+  topicFilters,
+  visitOf,
+  type TopicFilter,
+  type TopicReader,
+} from '../discussions/topic-list.js'
 import { checkMarkdown } from '../markdown/render.js'
 import { checkLength, fieldMessages, markdownProblem, textTooLong, type FieldMessages } from '../web/limits.js'
 import { themesOfThreads } from '../themes/queries.js'
@@ -9,7 +16,7 @@ import { requireAdmin, requireUser, viewerOf } from '../web/auth.js'
 import { forbidden, notFound } from '../web/errors.js'
 import { setFlash } from '../web/flash.js'
 import { cursorParam, field, formSchema, pathId, slugify, slugPattern } from '../web/params.js'
-import { communityForViewer } from './access.js'
+import { communityForViewer, communityFrontForViewer } from './access.js'
 import {
   acceptInvite,
   createCommunity,
@@ -24,12 +31,21 @@ import {
   updateCommunity,
   type CommunityInput,
 } from './commands.js'
-import { isAdmin, joinOption } from './policy.js'
-import { listCommunities, listInvites, listMembers, listPendingRequests } from './queries.js'
+import { isActiveMember, isAdmin, joinOption } from './policy.js'
+import {
+  listCommunities,
+  listInvites,
+  listMembers,
+  listModerators,
+  listPendingRequests,
+  newestArticlesOf,
+  nextMeetingOf,
+} from './queries.js'
 import { publicOrigin } from '../web/view.js'
 import { cleanLine, forbiddenCharactersMessage, lineProblem } from '../web/text-rules.js'
 import { watchForm } from '../watching/present.js'
-import { newPostsFor, watchLevelOf, type NewPosts } from '../watching/queries.js'
+import { watchLevelOf } from '../watching/queries.js'
+import { bufferCommunityVisit, bufferedReadsOf, lastSeenEveryMs, visitGapMs } from '../watching/read-buffer.js'
 
 type Errors = FieldMessages
 // Caps named in the messages: a community's name and the notes that go with joining.
@@ -41,6 +57,8 @@ function readCommunityForm(body: unknown): { input: CommunityInput; errors: Erro
   const description = field(body, 'description').trim()
   const visibility = field(body, 'visibility')
   const joinPolicy = field(body, 'join_policy')
+  // Only a members-only community can be listed: a public one is findable anyway.
+  const listed = visibility === 'members' && field(body, 'listed') === 'on'
   const errors: Errors = {}
   const problem = lineProblem(name)
   if (problem === 'blank') errors.name = 'communities.error.name_required'
@@ -58,6 +76,7 @@ function readCommunityForm(body: unknown): { input: CommunityInput; errors: Erro
       description_md: description,
       visibility: visibility as CommunityInput['visibility'],
       join_policy: joinPolicy as CommunityInput['join_policy'],
+      listed,
     },
     errors,
   }
@@ -77,28 +96,91 @@ export async function communityRoutes(app: FastifyInstance, { db }: { db: Db }) 
 
   app.get('/c/:slug', async (request, reply) => {
     const { slug } = request.params as { slug: string }
-    const after = cursorParam((request.query as Record<string, unknown>).after)
-    const { community, membership, access, mayPost, mayModerate } = await communityForViewer(db, request, slug)
-    const { threads, hasMore } = await listThreads(db, community.id, after)
-    const threadIds = threads.map((th) => th.id)
+    const query = request.query as Record<string, unknown>
+    const after = cursorParam(query.after)
+    const { community, membership, access, mayPost, mayModerate, mayRead } = await communityFrontForViewer(
+      db,
+      request,
+      slug,
+    )
     const viewerId = request.viewer?.id ?? null
-    const [themes, newPosts, level] = await Promise.all([
-      themesOfThreads(db, threadIds, request.locale),
-      viewerId === null ? new Map<number, NewPosts>() : newPostsFor(db, viewerId, threadIds),
-      viewerId === null ? null : watchLevelOf(db, viewerId, 'community', community.id),
-    ])
-    return reply.render('communities/show', {
+    const base = {
       title: community.name,
       community,
-      watch: viewerId === null ? null : watchForm(request, 'community', community.id, level),
       membership,
       join: joinOption(access),
-      mayPost,
       mayModerate,
       isAdmin: isAdmin(request.viewer),
-      threads: threads.map((th) => ({ ...th, themes: themes.get(th.id) ?? [], newPosts: newPosts.get(th.id) ?? null })),
-      nextCursor: hasMore ? threads[threads.length - 1]?.id : null,
-      isLaterPage: after !== null,
+      breadcrumbs: [
+        { label: request.t('communities.directory.title'), href: '/communities' },
+        { label: community.name },
+      ],
+    }
+    // Outsiders of a listed members-only community: what it is about, who moderates it, and how to ask to join.
+    if (!mayRead) {
+      const moderators = await listModerators(db, community.id)
+      return reply.render('communities/show', { ...base, outsider: true, moderators })
+    }
+    const isMember = isActiveMember(access) && viewerId !== null
+    const filter = isTopicFilter(query.filter) && (query.filter !== 'mine' || isMember) ? query.filter : 'latest'
+    let reader: TopicReader | null = null
+    if (isMember) {
+      // Read what this member just read: their positions still in the write buffer are read with the list (no write
+      // on this page).
+      const visit = await visitOf(db, viewerId, community.id)
+      const now = new Date()
+      const lastSeen = visit?.last_seen_at ? new Date(visit.last_seen_at).getTime() : null
+      const startsVisit = lastSeen === null || now.getTime() - lastSeen > visitGapMs
+      // New is what appeared since the previous visit began: the kept start, when this view begins a new visit.
+      const since =
+        startsVisit && visit?.seen_at ? visit.seen_at : (visit?.previous_seen_at ?? visit?.joined_at ?? null)
+      reader = {
+        userId: viewerId,
+        newSince: since ? new Date(since) : null,
+        buffered: bufferedReadsOf(db, viewerId),
+      }
+      // The latest view is noted at most once per few minutes (batched): enough to tell when a visit ends.
+      if (lastSeen === null || now.getTime() - lastSeen > lastSeenEveryMs)
+        bufferCommunityVisit(db, { userId: viewerId, communityId: community.id, at: now })
+    }
+    const [{ threads, hasMore }, moderators, nextMeeting, articles, level] = await Promise.all([
+      listTopics(db, { communityId: community.id, filter, after, reader }),
+      listModerators(db, community.id),
+      nextMeetingOf(db, community.id),
+      newestArticlesOf(db, community.id),
+      viewerId === null ? null : watchLevelOf(db, viewerId, 'community', community.id),
+    ])
+    const themes = await themesOfThreads(
+      db,
+      threads.map((th) => th.id),
+      request.locale,
+    )
+    const filterUrl = (name: TopicFilter) => `/c/${community.slug}${name === 'latest' ? '' : `?filter=${name}`}`
+    const filters = topicFilters
+      .filter((name) => name !== 'mine' || isMember)
+      .map((name) => ({
+        name,
+        url: filterUrl(name),
+        label: request.t(`topics.filter.${name}`),
+        current: name === filter,
+      }))
+    const last = threads[threads.length - 1]
+    return reply.render('communities/show', {
+      ...base,
+      watch: viewerId === null ? null : watchForm(request, 'community', community.id, level),
+      mayPost,
+      moderators,
+      nextMeeting,
+      articles,
+      filters,
+      filter,
+      feedUrl: community.visibility === 'public' ? `/feeds/c/${community.slug}/threads.atom` : undefined,
+      threads: threads.map((th) => ({ ...th, themes: themes.get(th.id) ?? [] })),
+      nextUrl:
+        hasMore && last
+          ? `/c/${community.slug}?${filter === 'latest' ? '' : `filter=${filter}&`}after=${last.id}`
+          : null,
+      firstUrl: after !== null ? filterUrl(filter) : null,
     })
   })
 
@@ -108,10 +190,12 @@ export async function communityRoutes(app: FastifyInstance, { db }: { db: Db }) 
     async (request, reply) => {
       const viewer = viewerOf(request)
       const { slug } = request.params as { slug: string }
-      const { community } = await communityForViewer(db, request, slug)
+      // Outsiders may ask to join a listed members-only community.
+      const { community } = await communityFrontForViewer(db, request, slug)
       const note = field(request.body, 'note').trim() || null
       if (note && note.length > limits.joinNote) throw textTooLong(note, limits.joinNote)
-      const result = await joinCommunity(db, community, viewer.id, note)
+      const result = await joinCommunity(db, community, viewer.id, note, { requireFindable: !isAdmin(viewer) })
+      if (result === 'not_found') throw notFound()
       if (result === 'invite_only') throw forbidden('communities.error.invite_only')
       setFlash(reply, `communities.flash.${result}`)
       return reply.redirect(`/c/${community.slug}`, 303)
@@ -299,7 +383,7 @@ export async function communityRoutes(app: FastifyInstance, { db }: { db: Db }) 
     '/admin/communities/new',
     {
       preHandler: requireAdmin,
-      schema: formSchema(['name', 'slug', 'description', 'visibility', 'join_policy', '_csrf']),
+      schema: formSchema(['name', 'slug', 'description', 'visibility', 'join_policy', 'listed', '_csrf']),
     },
     async (request, reply) => {
       const viewer = viewerOf(request)
@@ -338,7 +422,7 @@ export async function communityRoutes(app: FastifyInstance, { db }: { db: Db }) 
     '/c/:slug/edit',
     {
       preHandler: requireAdmin,
-      schema: formSchema(['name', 'slug', 'description', 'visibility', 'join_policy', '_csrf']),
+      schema: formSchema(['name', 'slug', 'description', 'visibility', 'join_policy', 'listed', '_csrf']),
     },
     async (request, reply) => {
       const { community } = await communityForViewer(db, request, (request.params as { slug: string }).slug)

@@ -72,6 +72,8 @@ export interface CommunitiesTable {
   is_demo: ColumnType<boolean, boolean | undefined, boolean>
   created_at: CreatedAt
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>
+  /** A members-only community that outsiders may find: name, description and moderators (2026_12_03_1200). */
+  listed: ColumnType<boolean, boolean | undefined, boolean>
 }
 
 export type MemberRole = 'member' | 'moderator'
@@ -619,6 +621,16 @@ export interface Database {
   meeting_topic_votes: MeetingTopicVotesTable
   thread_reads: ThreadReadsTable
   mentions: MentionsTable
+  community_visits: CommunityVisitsTable
+}
+
+/** A member's visit mark per community, for the "new" of its topic list (migrations/2026_12_03_1200_topic_lists.ts). */
+export interface CommunityVisitsTable {
+  user_id: number
+  community_id: number
+  seen_at: Date
+  last_seen_at: Date
+  previous_seen_at: Date | null
 }
 
 export type Community = Selectable<CommunitiesTable>

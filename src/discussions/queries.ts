@@ -7,42 +7,7 @@ import { precompiled } from '../db/precompiled.js'
 import { labelExpression } from '../themes/queries.js'
 import type { Locale } from '../web/i18n.js'
 
-export const threadsPerPage = 30
 export const repliesPerPage = 50
-
-/** Threads of a community: pinned first, then by last activity; `after` is the last thread id of the previous page. */
-export async function listThreads(db: Db, communityId: number, afterThreadId: number | null) {
-  let query = db
-    .selectFrom('threads as t')
-    .innerJoin('users as a', 'a.id', 't.author_id')
-    .leftJoin('users as lp', 'lp.id', 't.last_poster_id')
-    .select([
-      't.id',
-      't.title',
-      't.pinned',
-      't.locked',
-      't.reply_count',
-      't.last_post_at',
-      't.created_at',
-      'a.id as author_id',
-      'a.display_name as author_name',
-      'lp.display_name as last_poster_name',
-    ])
-    .where('t.community_id', '=', communityId)
-    .where('t.status', '=', 'visible')
-    .orderBy('t.pinned', 'desc')
-    .orderBy('t.last_post_at', 'desc')
-    .orderBy('t.id', 'desc')
-    .limit(threadsPerPage + 1)
-  if (afterThreadId !== null) {
-    // Row comparison in the index's order: everything that sorts after the cursor thread.
-    query = query.where(
-      sql<boolean>`(t.pinned, t.last_post_at, t.id) < (select c.pinned, c.last_post_at, c.id from threads c where c.id = ${afterThreadId} and c.community_id = ${communityId})`,
-    )
-  }
-  const rows = await query.execute()
-  return { threads: rows.slice(0, threadsPerPage), hasMore: rows.length > threadsPerPage }
-}
 
 /** The thread, its community, and as asked the viewer's membership and the themes: one precompiled query per shape. */
 function threadQuery(withMembership: boolean, withThemes: boolean) {

@@ -1,4 +1,5 @@
-// The wider circle: Atom feeds of the published library (all of it, per theme, per community), sitemap.xml and robots.txt.
+// The wider circle: Atom feeds of the published library (all of it, per theme, per community), of a public community's
+// new threads, sitemap.xml and robots.txt.
 import { createHash } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { findCommunityBySlug } from '../communities/queries.js'
@@ -208,6 +209,66 @@ async function sendFeed(db: Db, request: FastifyRequest, reply: FastifyReply, sc
   })
 }
 
+/** A public community's newest visible threads, newest first: never pending, hidden or deleted ones. */
+async function newThreadsOf(db: Db, communityId: number) {
+  return db
+    .selectFrom('threads as t')
+    .innerJoin('users as a', 'a.id', 't.author_id')
+    .select(['t.id', 't.title', 't.body_html', 't.created_at', 't.edited_at', 'a.display_name as author_name'])
+    .where('t.community_id', '=', communityId)
+    .where('t.status', '=', 'visible')
+    .orderBy('t.created_at', 'desc')
+    .orderBy('t.id', 'desc')
+    .limit(feedSize)
+    .execute()
+}
+
+async function sendThreadFeed(
+  db: Db,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  community: { id: number; slug: string; name: string },
+) {
+  const origin = originOf(request)
+  const threads = await newThreadsOf(db, community.id)
+  const changed = (th: (typeof threads)[number]) => new Date(th.edited_at ?? th.created_at)
+  const newest = threads.reduce<Date | null>((max, th) => (max === null || changed(th) > max ? changed(th) : max), null)
+  const selfPath = `/feeds/c/${community.slug}/threads.atom`
+  const entries = threads.map((th) =>
+    [
+      '  <entry>\n',
+      `    <id>${xmlText(tagId(request, `thread-${th.id}`))}</id>\n`,
+      `    <title type="text">${xmlText(th.title)}</title>\n`,
+      `    <link rel="alternate" type="text/html" href="${xmlText(`${origin}/t/${th.id}`)}"/>\n`,
+      `    <published>${rfc3339(th.created_at)}</published>\n`,
+      `    <updated>${rfc3339(changed(th))}</updated>\n`,
+      `    <author><name>${xmlText(th.author_name)}</name></author>\n`,
+      `    <content type="html">${xmlText(th.body_html)}</content>\n`,
+      '  </entry>\n',
+    ].join(''),
+  )
+  const title = request.t('topics.feed.title', { community: community.name })
+  const xml = [
+    '<?xml version="1.0" encoding="utf-8"?>\n',
+    `<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${request.locale}" xml:base="${xmlText(`${origin}/`)}">\n`,
+    `  <id>${xmlText(tagId(request, `feed:community-threads-${community.id}`))}</id>\n`,
+    `  <title type="text">${xmlText(title)}</title>\n`,
+    `  <subtitle type="text">${xmlText(request.t('topics.feed.subtitle', { community: community.name }))}</subtitle>\n`,
+    `  <updated>${rfc3339(newest ?? new Date())}</updated>\n`,
+    `  <link rel="self" type="application/atom+xml" href="${xmlText(origin + selfPath)}"/>\n`,
+    `  <link rel="alternate" type="text/html" href="${xmlText(`${origin}/c/${community.slug}`)}"/>\n`,
+    '  <generator>Kring</generator>\n',
+    ...entries,
+    '</feed>\n',
+  ].join('')
+  return sendXml(request, reply, xml, {
+    contentType: 'application/atom+xml; charset=utf-8',
+    cacheControl: feedCacheControl,
+    lastModified: newest ?? undefined,
+    vary: 'Accept-Language, Cookie',
+  })
+}
+
 export async function feedRoutes(app: FastifyInstance, { db }: { db: Db }) {
   app.get('/feeds/library.atom', async (request, reply) =>
     sendFeed(db, request, reply, {
@@ -260,6 +321,16 @@ export async function feedRoutes(app: FastifyInstance, { db }: { db: Db }) {
       themeId: null,
       communityId: community.id,
     })
+  })
+
+  // New threads of a public community, for feed readers of the wider circle.
+  app.get('/feeds/c/:slug/threads.atom', async (request, reply) => {
+    const { slug } = request.params as { slug: string }
+    if (!slugPattern.test(slug)) throw notFound()
+    const community = await findCommunityBySlug(db, slug)
+    // Read anonymously: a members-only community (listed or not) has no thread feed.
+    if (!community || community.visibility !== 'public') throw notFound()
+    return sendThreadFeed(db, request, reply, community)
   })
 
   // --- Sitemap and robots.txt ------------------------------------------------------------------------

@@ -171,6 +171,12 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
       firstUrl: after !== null ? `/library${filterQuery.size ? `?${filterQuery}` : ''}` : null,
       mayWrite: actor !== null && canWrite(actor),
       mayReview: actor !== null && (actor.viewer?.siteRole === 'admin' || actor.moderates.size > 0),
+      // The Atom feed matching what is shown: the theme's, a public community's, or the whole library's (feeds.ts).
+      feedUrl: theme
+        ? `/feeds/themes/${theme.slug}.atom`
+        : community && community.visibility === 'public'
+          ? `/feeds/c/${community.slug}.atom`
+          : '/feeds/library.atom',
     }
     return visitorPages
       ? visitorPages.render(reply, shared, 'library/index', view)

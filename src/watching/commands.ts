@@ -3,6 +3,7 @@
 import type { Kysely, Transaction } from 'kysely'
 import type { Db } from '../db/connect.js'
 import type { Database, WatchLevel, WatchTarget } from '../db/database.js'
+import { bufferThreadRead } from './read-buffer.js'
 import { mayReadCommunity, mayReadThread } from './readers.js'
 
 type Trx = Transaction<Database> | Kysely<Database>
@@ -83,16 +84,10 @@ export async function saveWatchDefaults(
     .execute()
 }
 
-/** Records that the member has seen replies up to `lastPostId`: one upsert, and only ever forward. */
+/**
+ * Records that the member has seen replies up to `lastPostId`. Off the request path: the position is buffered and
+ * written with others in one upsert that only ever moves forward (read-buffer.ts).
+ */
 export async function markThreadRead(db: Db, input: { userId: number; threadId: number; lastPostId: number }) {
-  await db
-    .insertInto('thread_reads')
-    .values({ user_id: input.userId, thread_id: input.threadId, last_read_post_id: input.lastPostId })
-    .onConflict((oc) =>
-      oc
-        .columns(['user_id', 'thread_id'])
-        .doUpdateSet((eb) => ({ last_read_post_id: eb.ref('excluded.last_read_post_id'), read_at: new Date() }))
-        .where('thread_reads.last_read_post_id', '<', input.lastPostId),
-    )
-    .execute()
+  bufferThreadRead(db, input)
 }

@@ -9,8 +9,15 @@ import { setFlash } from '../web/flash.js'
 import { field, formSchema, positiveInt } from '../web/params.js'
 import { saveWatchDefaults, setWatch } from './commands.js'
 import { isWatchLevel, isWatchTarget, watchLevels } from './levels.js'
+import { configureReadBuffer, flushReads } from './read-buffer.js'
 
 export async function watchingRoutes(app: FastifyInstance, { db }: { db: Db }) {
+  // Read positions and visit marks are buffered (read-buffer.ts): what is still buffered is written on close.
+  configureReadBuffer(db, { log: app.log })
+  app.addHook('onClose', async () => {
+    await flushReads(db)
+  })
+
   app.post(
     '/watch',
     { preHandler: requireUser, schema: formSchema(['target_type', 'target_id', 'level', '_csrf']) },

@@ -118,6 +118,7 @@ const routeCases: RouteCase[] = [
   { route: '/c/:slug/meetings.ics', kind: 'community' },
   { route: '/c/:slug/meetings/new', kind: 'community' },
   { route: '/feeds/c/:slug.atom', kind: 'community' },
+  { route: '/feeds/c/:slug/threads.atom', kind: 'community' },
   {
     route: '/c/:slug/mention-suggestions',
     kind: 'community',
