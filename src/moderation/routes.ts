@@ -470,7 +470,7 @@ export async function moderationRoutes(app: FastifyInstance, options: Moderation
       const value = text(name)
       if (!value) return null
       const day = parseDateInput(value, request.locale)
-      if (!day) throw badRequest('moderation.error.date_invalid')
+      if (!day) throw badRequest('dates.error.date_invalid')
       return new Date(`${day}T00:00:00Z`)
     }
     const communitySlug = text('community')
