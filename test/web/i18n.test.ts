@@ -280,6 +280,35 @@ t.test('admins write a theme label in each of four languages; readers see theirs
     { de: 'Beteiligung', en: 'Participation', fr: 'Participation des habitants', nl: 'Participatie' },
     'all four labels are stored',
   )
+  // A form that sends only some languages changes only those; a label sent empty is removed, the rest stay.
+  const labelsNow = async () =>
+    Object.fromEntries(
+      (await db.selectFrom('tag_labels').select(['locale', 'label']).where('tag_id', '=', id).execute()).map((l) => [
+        l.locale,
+        l.label,
+      ]),
+    )
+  t.equal((await client.post(`/admin/themes/${id}`, { label_de: 'Mitwirkung' })).status, 303)
+  t.same(
+    await labelsNow(),
+    { de: 'Mitwirkung', en: 'Participation', fr: 'Participation des habitants', nl: 'Participatie' },
+    'only the German label changes',
+  )
+  t.equal((await client.post(`/admin/themes/${id}`, { label_nl: '' })).status, 303)
+  t.same(
+    await labelsNow(),
+    { de: 'Mitwirkung', en: 'Participation', fr: 'Participation des habitants' },
+    'the Dutch label sent empty is removed, the others are kept',
+  )
+  t.equal(
+    (await client.post(`/admin/themes/${id}`, { ...labels, label_fr: 'Participation des habitants' })).status,
+    303,
+  )
+  // Each label field of a theme's row names the theme, for screen readers.
+  t.match(
+    (await client.get('/admin/themes')).body,
+    `${translate('en', 'themes.field.label_fr')}<span class="visually-hidden"> (participation)</span>`,
+  )
   const refused = await client.post(`/admin/themes/${id}`, { ...labels, label_en: '', label_fr: 'Texte gardé' })
   t.equal(refused.status, 422)
   t.match(refused.body, 'value="Texte gardé"', 'a refused rename keeps what was typed')
