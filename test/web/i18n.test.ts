@@ -9,7 +9,8 @@ import {
   translate,
   type Locale,
 } from '../../src/web/i18n.js'
-import { formatDateTime, parseDateInput, parseDateTimeInput } from '../../src/web/time.js'
+import { formatCalendarDate, formatDateTime, parseDateInput, parseDateTimeInput } from '../../src/web/time.js'
+import { createHandlebars } from '../../src/web/view.js'
 import { projectRoot } from '../setup/paths.js'
 import { buildTestApp } from '../helpers/app.js'
 import { Client, decodeEntities, logIn } from '../helpers/client.js'
@@ -130,6 +131,61 @@ t.test('counted texts take the plural form of the language', async (t) => {
   t.equal(translate('fr', 'discussions.reply_count', { count: 0 }), '0 réponse')
   t.equal(translate('fr', 'discussions.reply_count', { count: 2 }), '2 réponses')
   t.equal(translate('en', 'discussions.reply_count', { count: 0 }), '0 replies')
+})
+
+/** A plural form that only ever means one number (English "one" is 1) may write it out; French "one" is 0 and 1. */
+function fixedForm(locale: string, form: string): boolean {
+  const rules = new Intl.PluralRules(locale)
+  const numbers = Array.from({ length: 1001 }, (_, n) => n).filter((n) => rules.select(n) === form)
+  return numbers.length === 1
+}
+
+t.test('a counted text keeps {count} wherever the form may mean more than one number', async (t) => {
+  const hasCount = (text: string | undefined) => text !== undefined && text.includes('{count}')
+  for (const locale of localeDirs) {
+    const catalog = Object.assign(
+      {},
+      ...readdirSync(path.join(localesDir, locale))
+        .filter((f) => f.endsWith('.json'))
+        .map((f) => readCatalogFile(locale, f)),
+    ) as Record<string, string>
+    const missing: string[] = []
+    for (const [key, text] of Object.entries(catalog)) {
+      const m = pluralForm.exec(key)
+      if (!m) continue
+      const base = key.slice(0, -m[0].length)
+      const englishOther = hasCount(catalogs.en[`${base}.other`])
+      const englishSame = hasCount(catalogs.en[key])
+      if (m[1] === 'other' ? englishOther : (englishOther || englishSame) && !fixedForm(locale, m[1]))
+        if (!hasCount(text)) missing.push(key)
+    }
+    t.same(missing, [], `${locale}: every form that is not one fixed number shows {count}`)
+  }
+  t.ok(fixedForm('en', 'one') && fixedForm('de', 'one') && !fixedForm('fr', 'one'), 'French "one" is 0 and 1')
+})
+
+t.test('counts are written in the reader’s number format, the plural form chosen from the number', async (t) => {
+  t.equal(translate('fr', 'discussions.reply_count', { count: 1250 }), '1\u202f250 réponses')
+  t.equal(translate('de', 'discussions.reply_count', { count: 1250 }), '1.250 Antworten')
+  t.equal(translate('en', 'discussions.reply_count', { count: 1250 }), '1,250 replies')
+  t.equal(translate('fr', 'discussions.reply_count', { count: 1 }), '1 réponse')
+  t.equal(translate('en', 'error.request_id', { id: 12345 }), 'request id 12345', 'an id is quoted as it is')
+})
+
+t.test('date-only values and counts in templates follow the viewer’s language', async (t) => {
+  const hbs = createHandlebars()
+  const render = (source: string, locale: Locale, data: Record<string, unknown>) =>
+    hbs.compile(source)({ ...data, _locale: locale, _timeZone: 'Pacific/Kiritimati' })
+  // A due date is a calendar day: the same day in every zone, written the reader's way, never raw ISO.
+  for (const locale of supportedLocales) {
+    const html = render('{{calendar_date due_on}}', locale, { due_on: '2026-11-25' })
+    t.equal(html, `<time datetime="2026-11-25">${formatDateTime('2026-11-25T12:00:00Z', locale, 'UTC', 'date')}</time>`)
+    t.notMatch(html, />2026-11-25</, `${locale} does not show the raw ISO day`)
+  }
+  t.match(render('{{calendar_date due_on}}', 'fr', { due_on: '2026-11-25' }), '25 nov. 2026')
+  t.equal(formatCalendarDate('2026-11-25', 'de'), formatDateTime('2026-11-25T12:00:00Z', 'de', 'UTC', 'date'))
+  t.equal(render('{{number count}}', 'fr', { count: 1250 }), '1\u202f250', 'a facet count in French')
+  t.equal(render('{{number count}}', 'de', { count: 1250 }), '1.250', 'a facet count in German')
 })
 
 t.test('the language comes from Accept-Language with q-values, else English', async (t) => {
