@@ -82,8 +82,8 @@ export function checkMeeting(input: MeetingInput): { data: MeetingData | null; e
   if (!zoneKnown) errors.time_zone = 'meetings.error.zone_unknown'
   const startsAt = zone ? zonedToUtc(input.starts_local, zone) : null
   const endsAt = zone ? zonedToUtc(input.ends_local, zone) : null
-  if (zoneKnown && !startsAt) errors.starts_at = 'meetings.error.time_invalid'
-  if (zoneKnown && !endsAt) errors.ends_at = 'meetings.error.time_invalid'
+  if (zoneKnown && !startsAt) errors.starts_at = 'dates.error.datetime_invalid'
+  if (zoneKnown && !endsAt) errors.ends_at = 'dates.error.datetime_invalid'
   if (startsAt && endsAt && endsAt.getTime() <= startsAt.getTime()) errors.ends_at = 'meetings.error.end_before_start'
   if (
     !checkLength(errors, 'online_url', input.online_url, limits.url) &&

@@ -7,7 +7,7 @@ import { enqueueEmail } from '../mail/compose.js'
 import type { EmailSection } from '../mail/layout.js'
 import { notify } from '../notifications/notify.js'
 import { translate } from '../web/i18n.js'
-import { formatDateTime } from '../web/time.js'
+import { formatCalendarDate, formatDateTime } from '../web/time.js'
 import {
   communityRecipients,
   localeOf,
@@ -96,7 +96,7 @@ export async function briefingSections(
             url: `${config.publicUrl}/meetings/${item.meeting_id}#item-${item.id}`,
             meta: [
               item.owner_name ? t('owner', { name: item.owner_name }) : t('no_owner'),
-              item.due_on ? t('due', { date: item.due_on }) : null,
+              item.due_on ? t('due', { date: formatCalendarDate(item.due_on, locale) }) : null,
               item.meeting_title,
             ]
               .filter(Boolean)

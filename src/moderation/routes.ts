@@ -483,7 +483,7 @@ export async function moderationRoutes(app: FastifyInstance, options: Moderation
       const value = text(name)
       if (!value) return null
       const day = parseDateInput(value, request.locale)
-      if (!day) throw badRequest('moderation.error.date_invalid')
+      if (!day) throw badRequest('dates.error.date_invalid')
       return day
     }
     // The log shows times in the viewer's zone, so a day filter means that day's midnight to midnight there.

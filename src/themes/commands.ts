@@ -32,7 +32,7 @@ export async function createTheme(
   })
 }
 
-/** Renames a theme: new labels replace the old ones, the slug (and every link to it) stays. */
+/** Renames a theme in the languages given (an empty label removes that one); the slug (and every link to it) stays. */
 export async function renameTheme(
   db: Db,
   id: number,
@@ -43,12 +43,16 @@ export async function renameTheme(
     if (adminId !== undefined) await lockActiveActor(trx, adminId, { admin: true })
     const tag = await trx.selectFrom('tags').select('id').where('id', '=', id).forUpdate().executeTakeFirst()
     if (!tag) return false
-    await trx.deleteFrom('tag_labels').where('tag_id', '=', id).execute()
+    // Only the languages given change: an empty label is removed, the labels of other languages stay.
+    const cleared = Object.keys(labels).filter((locale) => labels[locale].trim() === '')
+    if (cleared.length)
+      await trx.deleteFrom('tag_labels').where('tag_id', '=', id).where('locale', 'in', cleared).execute()
     const entries = Object.entries(labels).filter(([, label]) => label.trim() !== '')
     if (entries.length)
       await trx
         .insertInto('tag_labels')
         .values(entries.map(([locale, label]) => ({ tag_id: id, locale, label: label.trim() })))
+        .onConflict((oc) => oc.columns(['tag_id', 'locale']).doUpdateSet((eb) => ({ label: eb.ref('excluded.label') })))
         .execute()
     await enqueueSearch(trx, 'theme', id)
     return true

@@ -20,15 +20,25 @@ const labelFields = labelLocales.map((locale) => `label_${locale}`)
 
 const maxLabelLength = 80
 
-function readLabels(body: unknown): { labels: Record<string, string>; error: FieldMessage | null } {
+/**
+ * The labels posted, per language whose field was sent (a field sent empty clears that label). English is required
+ * when a theme is created, and may not be cleared on a rename.
+ */
+function readLabels(
+  body: unknown,
+  { create }: { create: boolean },
+): { labels: Record<string, string>; error: FieldMessage | null } {
+  const sent = labelLocales.filter(
+    (locale) => typeof (body as Record<string, unknown> | undefined)?.[`label_${locale}`] === 'string',
+  )
   // A label of only invisible characters is no label (src/web/text-rules.ts).
   const labels = Object.fromEntries(
-    labelLocales.map((locale) => {
+    sent.map((locale) => {
       const label = cleanLine(field(body, `label_${locale}`))
       return [locale, isBlank(label) ? '' : label]
     }),
   )
-  if (!labels.en) return { labels, error: 'themes.error.english_label_required' }
+  if ((create || 'en' in labels) && !labels.en) return { labels, error: 'themes.error.english_label_required' }
   if (Object.values(labels).some(hasForbiddenCharacters)) return { labels, error: forbiddenCharactersMessage }
   const long = Object.values(labels).find((label) => label.length > maxLabelLength)
   if (long !== undefined) return { labels, error: tooLong(long, maxLabelLength) }
@@ -55,7 +65,11 @@ export async function themeAdminRoutes(app: FastifyInstance, { db }: { db: Db })
       // A rename that was refused keeps what the admin typed in that theme's row.
       themes: themes.map((theme) => ({
         ...theme,
-        inputs: inputs(theme.id === extra.editedId ? (extra.editedLabels as Record<string, string>) : theme.labels),
+        inputs: inputs(
+          theme.id === extra.editedId
+            ? { ...theme.labels, ...(extra.editedLabels as Record<string, string>) }
+            : theme.labels,
+        ),
       })),
       ...extra,
     })
@@ -68,7 +82,7 @@ export async function themeAdminRoutes(app: FastifyInstance, { db }: { db: Db })
     { preHandler: requireAdmin, schema: formSchema(['slug', ...labelFields, '_csrf']) },
     async (request, reply) => {
       const slug = field(request.body, 'slug').trim().toLowerCase()
-      const { labels, error } = readLabels(request.body)
+      const { labels, error } = readLabels(request.body, { create: true })
       const values = { slug, ...Object.fromEntries(labelLocales.map((l) => [`label_${l}`, labels[l]])) }
       if (!slugPattern.test(slug) || slug.length > 60)
         return page(request, reply.code(422), { values, error: request.t('themes.error.slug_invalid') })
@@ -104,7 +118,7 @@ export async function themeAdminRoutes(app: FastifyInstance, { db }: { db: Db })
     { preHandler: requireAdmin, schema: formSchema([...labelFields, '_csrf']) },
     async (request, reply) => {
       const id = pathId((request.params as { id: string }).id)
-      const { labels, error } = readLabels(request.body)
+      const { labels, error } = readLabels(request.body, { create: false })
       if (error)
         return page(request, reply.code(422), {
           error: fieldMessage(request, error),

@@ -51,13 +51,25 @@ function pluralKey(locale: Locale, key: string, vars?: Vars): string {
   return lookup(locale, `${key}.${category}`) !== undefined ? `${key}.${category}` : `${key}.other`
 }
 
+const numberFormats = new Map(supportedLocales.map((locale) => [locale, new Intl.NumberFormat(locale)]))
+
+/** A number as the reader writes it: 1,250 in English, 1.250 in Dutch and German, 1 250 in French. */
+export function formatNumber(locale: Locale, value: number): string {
+  return numberFormats.get(locale)!.format(value)
+}
+
+/**
+ * The plural form is chosen from the number itself; the number then goes into the text in the reader's format
+ * (every numeric variable but `id`, which is a reference to quote as it is).
+ */
 export function translate(locale: Locale, key: string, vars?: Vars): string {
   const template = lookup(locale, pluralKey(locale, key, vars))
   if (template === undefined) throw new Error(`Missing translation key "${key}"`)
   if (!vars) return template
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
     const value = vars[name]
-    return value === undefined || value === null ? whole : String(value)
+    if (value === undefined || value === null) return whole
+    return typeof value === 'number' && name !== 'id' ? formatNumber(locale, value) : String(value)
   })
 }
 

@@ -78,6 +78,19 @@ function isoDay(year: number, month: number, day: number): string | null {
 }
 
 /**
+ * A calendar day (an action item's due date, "2026-11-25") in the reader's words: formatted at noon UTC in UTC so
+ * it is the same day whatever the zone. Anything that is no day is returned as it is.
+ */
+export function formatCalendarDate(value: string | Date, locale: Locale): string {
+  const day =
+    value instanceof Date
+      ? `${value.getFullYear()}-${pad(value.getMonth() + 1)}-${pad(value.getDate())}`
+      : String(value).slice(0, 10)
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return String(value)
+  return formatDateTime(`${day}T12:00:00Z`, locale, 'UTC', 'date')
+}
+
+/**
  * A date as a date input sends it (2026-11-25) or as the viewer types it in their locale (25/11/2026 in French,
  * 25-11-2026 in Dutch, 25.11.2026 in German): the ISO day, or null when it is no real date.
  */

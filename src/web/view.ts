@@ -7,8 +7,8 @@ import { readdirSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { takeFlash } from './flash.js'
-import { defaultLocale, hasKey, isLocale, supportedLocales, translate, type Locale } from './i18n.js'
-import { formatDateTime } from './time.js'
+import { defaultLocale, formatNumber, hasKey, isLocale, supportedLocales, translate, type Locale } from './i18n.js'
+import { formatCalendarDate, formatDateTime } from './time.js'
 import { dayOfEnd, formatCalendarDay } from '../moderation/dates.js'
 
 export const viewsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../views')
@@ -51,6 +51,24 @@ export function createHandlebars(): typeof Handlebars {
       style,
     )
     return new hbs.SafeString(`<time datetime="${date.toISOString()}">${hbs.escapeExpression(text)}</time>`)
+  })
+
+  // A date-only value (2026-11-25) in the viewer's language: {{calendar_date due_on}}.
+  hbs.registerHelper('calendar_date', function (value: unknown, options: Handlebars.HelperOptions) {
+    if (!(value instanceof Date) && typeof value !== 'string') return ''
+    const root = rootOf(options)
+    const text = formatCalendarDate(value, isLocale(root._locale) ? root._locale : defaultLocale)
+    const day = value instanceof Date ? null : /^\d{4}-\d{2}-\d{2}$/.test(value) ? value : null
+    return new hbs.SafeString(
+      day ? `<time datetime="${day}">${hbs.escapeExpression(text)}</time>` : hbs.escapeExpression(text),
+    )
+  })
+
+  // A count in the viewer's number format: {{number count}}.
+  hbs.registerHelper('number', function (value: unknown, options: Handlebars.HelperOptions) {
+    if (typeof value !== 'number') return value === undefined || value === null ? '' : String(value)
+    const root = rootOf(options)
+    return formatNumber(isLocale(root._locale) ? root._locale : defaultLocale, value)
   })
 
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b)

@@ -9,7 +9,8 @@ import {
   translate,
   type Locale,
 } from '../../src/web/i18n.js'
-import { formatDateTime, parseDateInput, parseDateTimeInput } from '../../src/web/time.js'
+import { formatCalendarDate, formatDateTime, parseDateInput, parseDateTimeInput } from '../../src/web/time.js'
+import { createHandlebars } from '../../src/web/view.js'
 import { projectRoot } from '../setup/paths.js'
 import { buildTestApp } from '../helpers/app.js'
 import { Client, decodeEntities, logIn } from '../helpers/client.js'
@@ -132,6 +133,61 @@ t.test('counted texts take the plural form of the language', async (t) => {
   t.equal(translate('en', 'discussions.reply_count', { count: 0 }), '0 replies')
 })
 
+/** A plural form that only ever means one number (English "one" is 1) may write it out; French "one" is 0 and 1. */
+function fixedForm(locale: string, form: string): boolean {
+  const rules = new Intl.PluralRules(locale)
+  const numbers = Array.from({ length: 1001 }, (_, n) => n).filter((n) => rules.select(n) === form)
+  return numbers.length === 1
+}
+
+t.test('a counted text keeps {count} wherever the form may mean more than one number', async (t) => {
+  const hasCount = (text: string | undefined) => text !== undefined && text.includes('{count}')
+  for (const locale of localeDirs) {
+    const catalog = Object.assign(
+      {},
+      ...readdirSync(path.join(localesDir, locale))
+        .filter((f) => f.endsWith('.json'))
+        .map((f) => readCatalogFile(locale, f)),
+    ) as Record<string, string>
+    const missing: string[] = []
+    for (const [key, text] of Object.entries(catalog)) {
+      const m = pluralForm.exec(key)
+      if (!m) continue
+      const base = key.slice(0, -m[0].length)
+      const englishOther = hasCount(catalogs.en[`${base}.other`])
+      const englishSame = hasCount(catalogs.en[key])
+      if (m[1] === 'other' ? englishOther : (englishOther || englishSame) && !fixedForm(locale, m[1]))
+        if (!hasCount(text)) missing.push(key)
+    }
+    t.same(missing, [], `${locale}: every form that is not one fixed number shows {count}`)
+  }
+  t.ok(fixedForm('en', 'one') && fixedForm('de', 'one') && !fixedForm('fr', 'one'), 'French "one" is 0 and 1')
+})
+
+t.test('counts are written in the reader’s number format, the plural form chosen from the number', async (t) => {
+  t.equal(translate('fr', 'discussions.reply_count', { count: 1250 }), '1\u202f250 réponses')
+  t.equal(translate('de', 'discussions.reply_count', { count: 1250 }), '1.250 Antworten')
+  t.equal(translate('en', 'discussions.reply_count', { count: 1250 }), '1,250 replies')
+  t.equal(translate('fr', 'discussions.reply_count', { count: 1 }), '1 réponse')
+  t.equal(translate('en', 'error.request_id', { id: 12345 }), 'request id 12345', 'an id is quoted as it is')
+})
+
+t.test('date-only values and counts in templates follow the viewer’s language', async (t) => {
+  const hbs = createHandlebars()
+  const render = (source: string, locale: Locale, data: Record<string, unknown>) =>
+    hbs.compile(source)({ ...data, _locale: locale, _timeZone: 'Pacific/Kiritimati' })
+  // A due date is a calendar day: the same day in every zone, written the reader's way, never raw ISO.
+  for (const locale of supportedLocales) {
+    const html = render('{{calendar_date due_on}}', locale, { due_on: '2026-11-25' })
+    t.equal(html, `<time datetime="2026-11-25">${formatDateTime('2026-11-25T12:00:00Z', locale, 'UTC', 'date')}</time>`)
+    t.notMatch(html, />2026-11-25</, `${locale} does not show the raw ISO day`)
+  }
+  t.match(render('{{calendar_date due_on}}', 'fr', { due_on: '2026-11-25' }), '25 nov. 2026')
+  t.equal(formatCalendarDate('2026-11-25', 'de'), formatDateTime('2026-11-25T12:00:00Z', 'de', 'UTC', 'date'))
+  t.equal(render('{{number count}}', 'fr', { count: 1250 }), '1\u202f250', 'a facet count in French')
+  t.equal(render('{{number count}}', 'de', { count: 1250 }), '1.250', 'a facet count in German')
+})
+
 t.test('the language comes from Accept-Language with q-values, else English', async (t) => {
   t.equal(localeFromAcceptLanguage('nl-BE,nl;q=0.9,en;q=0.8'), 'nl')
   t.equal(localeFromAcceptLanguage('fr-FR,fr;q=0.9,nl;q=0.5,en;q=0.7'), 'fr')
@@ -146,17 +202,21 @@ t.test('the language comes from Accept-Language with q-values, else English', as
 })
 
 t.test('dates typed in the viewer’s format are read as the same day', async (t) => {
+  const typed = { en: '25/11/2026', nl: '25-11-2026', fr: '25/11/2026', de: '25.11.2026' } as const
   for (const locale of supportedLocales) {
-    // What the hint shows as the example is what the parser reads back.
-    const example = /(\d{1,4}[./-]\d{1,2}[./-]\d{1,4})/.exec(translate(locale, 'dates.hint.date'))![1]
-    t.equal(parseDateInput(example, locale), '2026-11-25', `${locale} reads its own example`)
-    const exampleTime = /(\d{1,4}[./-]\d{1,2}[./-]\d{1,4} \d{1,2}:\d{2})/.exec(
-      translate(locale, 'dates.hint.datetime'),
-    )![1]
-    t.equal(parseDateTimeInput(exampleTime, locale), '2026-12-02T14:00', `${locale} reads its own date and time`)
+    t.equal(parseDateInput(typed[locale], locale), '2026-11-25', `${locale} reads a date typed its own way`)
+    t.equal(
+      parseDateTimeInput(`${typed[locale].replace('25', '02').replace('11', '12')} 14:00`, locale),
+      '2026-12-02T14:00',
+    )
     t.equal(parseDateInput('2026-11-25', locale), '2026-11-25', `${locale} reads what a date picker sends`)
     t.equal(parseDateTimeInput('2026-12-02T14:00', locale), '2026-12-02T14:00')
     t.equal(parseDateInput('31/02/2026', locale), null, 'no 31 February')
+    // The error messages give an example the parser reads, in the ISO form a date picker sends.
+    const example = /(\d{4}-\d{2}-\d{2})/.exec(translate(locale, 'dates.error.date_invalid'))![1]
+    t.equal(parseDateInput(example, locale), '2026-11-25', `${locale} reads its error message's example`)
+    const exampleTime = /(\d{4}-\d{2}-\d{2} \d{2}:\d{2})/.exec(translate(locale, 'dates.error.datetime_invalid'))![1]
+    t.equal(parseDateTimeInput(exampleTime, locale), '2026-12-02T14:00', `${locale} reads its date and time example`)
   }
   t.equal(parseDateTimeInput('02/12/2026 14h00', 'fr'), '2026-12-02T14:00')
   t.equal(parseDateInput('25/11', 'fr'), null)
@@ -234,10 +294,12 @@ t.test('a date typed in French into the moderation log filter is understood', as
   await logIn(client, admin.email, admin.password)
   const log = await client.get('/mod/log?from=25%2F11%2F2026&to=2026-12-03')
   t.equal(log.status, 200, 'dd/mm/yyyy and yyyy-mm-dd both read')
-  t.match(decodeEntities(log.body), translate('fr', 'dates.hint.date'), 'the expected format is shown')
+  // The browser's date picker shows its own format: no typed-format hint beside it promises another one.
+  t.match(log.body, /<input id="l-to" name="to" type="date" value="2026-12-03">/, 'a native date picker')
+  t.notMatch(decodeEntities(log.body), 'jj/mm/aaaa', 'no dd/mm hint beside the picker')
   const bad = await client.get('/mod/log?from=31%2F02%2F2026')
   t.equal(bad.status, 400)
-  t.match(decodeEntities(bad.body), translate('fr', 'moderation.error.date_invalid'))
+  t.match(decodeEntities(bad.body), translate('fr', 'dates.error.date_invalid'))
 })
 
 t.test('admins write a theme label in each of four languages; readers see theirs, else English', async (t) => {
@@ -273,6 +335,35 @@ t.test('admins write a theme label in each of four languages; readers see theirs
     Object.fromEntries(stored.map((l) => [l.locale, l.label])),
     { de: 'Beteiligung', en: 'Participation', fr: 'Participation des habitants', nl: 'Participatie' },
     'all four labels are stored',
+  )
+  // A form that sends only some languages changes only those; a label sent empty is removed, the rest stay.
+  const labelsNow = async () =>
+    Object.fromEntries(
+      (await db.selectFrom('tag_labels').select(['locale', 'label']).where('tag_id', '=', id).execute()).map((l) => [
+        l.locale,
+        l.label,
+      ]),
+    )
+  t.equal((await client.post(`/admin/themes/${id}`, { label_de: 'Mitwirkung' })).status, 303)
+  t.same(
+    await labelsNow(),
+    { de: 'Mitwirkung', en: 'Participation', fr: 'Participation des habitants', nl: 'Participatie' },
+    'only the German label changes',
+  )
+  t.equal((await client.post(`/admin/themes/${id}`, { label_nl: '' })).status, 303)
+  t.same(
+    await labelsNow(),
+    { de: 'Mitwirkung', en: 'Participation', fr: 'Participation des habitants' },
+    'the Dutch label sent empty is removed, the others are kept',
+  )
+  t.equal(
+    (await client.post(`/admin/themes/${id}`, { ...labels, label_fr: 'Participation des habitants' })).status,
+    303,
+  )
+  // Each label field of a theme's row names the theme, for screen readers.
+  t.match(
+    (await client.get('/admin/themes')).body,
+    `${translate('en', 'themes.field.label_fr')}<span class="visually-hidden"> (participation)</span>`,
   )
   const refused = await client.post(`/admin/themes/${id}`, { ...labels, label_en: '', label_fr: 'Texte gardé' })
   t.equal(refused.status, 422)
