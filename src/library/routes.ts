@@ -197,6 +197,7 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
     const values = options.values as Record<string, string>
     return reply.render('library/form', {
       title: options.heading,
+      breadcrumbs: [{ label: request.t('library.title'), href: '/library' }, { label: options.heading }],
       heading: options.heading,
       values,
       errors: tr(request, options.errors ?? {}),
@@ -298,6 +299,10 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
     const articles = await listDraftsOf(db, viewerOf(request).id)
     return reply.render('library/mine', {
       title: request.t('library.mine.title'),
+      breadcrumbs: [
+        { label: request.t('library.title'), href: '/library' },
+        { label: request.t('library.mine.title') },
+      ],
       articles: articles.map((a) => ({
         ...a,
         statusLabel: request.t(`library.status.${a.status}`),
@@ -313,6 +318,10 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
     const articles = await listReviewQueue(db, isAdmin ? 'all' : [...actor.moderates])
     return reply.render('library/review', {
       title: request.t('library.review.title'),
+      breadcrumbs: [
+        { label: request.t('library.title'), href: '/library' },
+        { label: request.t('library.review.title') },
+      ],
       articles: articles.map((a) => ({ ...a, kindLabel: request.t(`library.kind.${a.kind}`) })),
     })
   })
@@ -588,6 +597,12 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
     if (!a || !b) throw notFound('library.error.revision_unknown')
     return reply.render('library/diff', {
       title: request.t('library.diff.title'),
+      breadcrumbs: [
+        { label: request.t('library.title'), href: '/library' },
+        { label: article.title, href: `/library/${article.slug}` },
+        { label: request.t('library.history.title'), href: `/library/${article.slug}/history` },
+        { label: request.t('library.diff.title') },
+      ],
       article,
       from: a,
       to: b,

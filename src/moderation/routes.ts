@@ -378,6 +378,10 @@ export async function moderationRoutes(app: FastifyInstance, options: Moderation
       )
     return reply.render('moderation/users', {
       title: request.t('moderation.users.title'),
+      breadcrumbs: [
+        { label: request.t('admin.title'), href: '/admin' },
+        { label: request.t('moderation.users.title') },
+      ],
       users: await query.execute(),
       q,
     })
@@ -417,6 +421,10 @@ export async function moderationRoutes(app: FastifyInstance, options: Moderation
   const wordsPage = async (request: FastifyRequest, reply: FastifyReply, extra: Record<string, unknown> = {}) =>
     reply.render('moderation/watched-words', {
       title: request.t('moderation.words.title'),
+      breadcrumbs: [
+        { label: request.t('admin.title'), href: '/admin' },
+        { label: request.t('moderation.words.title') },
+      ],
       words: await db.selectFrom('watched_words').selectAll().orderBy('phrase').execute(),
       ...extra,
     })
@@ -506,6 +514,10 @@ export async function moderationRoutes(app: FastifyInstance, options: Moderation
     const last = entries[entries.length - 1]
     return reply.render('moderation/log', {
       title: request.t('moderation.log.title'),
+      breadcrumbs: [
+        { label: request.t('moderation.queue.title'), href: '/mod' },
+        { label: request.t('moderation.log.title') },
+      ],
       // An action written by a newer version of Kring than this instance still shows, by its name.
       entries: entries.map((e) => ({
         ...e,
