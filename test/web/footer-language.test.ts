@@ -37,3 +37,16 @@ t.test('the footer offers the interface languages, the current one chosen, on ev
     }
   }
 })
+
+t.test('inner pages show the shared breadcrumb trail, no lone back link', async (t) => {
+  const { app, db } = await buildTestApp(t)
+  const member = await createUser(db, {})
+  const client = new Client(app)
+  await logIn(client, member.email, member.password)
+  const res = await client.get('/library/mine')
+  t.equal(res.status, 200)
+  t.match(res.body, '<nav class="breadcrumbs"', 'the trail')
+  t.match(res.body, /<li><a href="\/library">[^<]+<\/a><\/li>/, 'back to the library')
+  t.match(res.body, /<li><span aria-current="page">[^<]+<\/span><\/li>/, 'the page itself last')
+  t.notMatch(res.body, 'class="breadcrumb"', 'no old back link')
+})
