@@ -221,6 +221,11 @@ export async function communityRoutes(app: FastifyInstance, { db }: { db: Db }) 
     ])
     return reply.render('communities/members', {
       title: request.t('communities.members.title', { name: community.name }),
+      breadcrumbs: [
+        { label: request.t('communities.directory.title'), href: '/communities' },
+        { label: community.name, href: `/c/${community.slug}` },
+        { label: request.t('communities.members.heading') },
+      ],
       community,
       members,
       requests,
@@ -281,6 +286,11 @@ export async function communityRoutes(app: FastifyInstance, { db }: { db: Db }) 
     const invites = (await listInvites(db, community.id)).map((invite) => ({ ...invite, state: inviteState(invite) }))
     return reply.render('communities/invites', {
       title: request.t('communities.invites.title'),
+      breadcrumbs: [
+        { label: request.t('communities.directory.title'), href: '/communities' },
+        { label: community.name, href: `/c/${community.slug}` },
+        { label: request.t('communities.invites.title') },
+      ],
       community,
       invites,
       values: { days: '14', max_uses: '10' },

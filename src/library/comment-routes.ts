@@ -56,7 +56,7 @@ export async function commentRoutes(app: FastifyInstance, { db }: { db: Db }) {
     if (!comment || comment.status === 'deleted') throw notFound()
     const article = await db
       .selectFrom('articles')
-      .select(['slug', 'author_id', 'status', 'community_id'])
+      .select(['slug', 'title', 'author_id', 'status', 'community_id'])
       .where('id', '=', comment.article_id)
       .executeTakeFirstOrThrow()
     const { actor } = await articleForViewer(db, request, article.slug)
@@ -70,7 +70,7 @@ export async function commentRoutes(app: FastifyInstance, { db }: { db: Db }) {
     request: FastifyRequest,
     view: {
       comment: { id: number }
-      article: { slug: string }
+      article: { slug: string; title: string }
       body: string
       version: number | null
       error?: string
@@ -78,6 +78,11 @@ export async function commentRoutes(app: FastifyInstance, { db }: { db: Db }) {
     },
   ) => ({
     title: request.t('library.comments.edit'),
+    breadcrumbs: [
+      { label: request.t('library.title'), href: '/library' },
+      { label: view.article.title, href: `/library/${view.article.slug}` },
+      { label: request.t('library.comments.edit') },
+    ],
     comment: view.comment,
     article: view.article,
     values: { body: view.body },

@@ -41,6 +41,7 @@ export async function fromThreadRoutes(app: FastifyInstance, { db }: { db: Db })
     error = '',
   ) => ({
     title: request.t('library.from_thread.title'),
+    breadcrumbs: [{ label: thread.title, href: `/t/${thread.id}` }, { label: request.t('library.from_thread.title') }],
     thread,
     replies: replies.map((r) => ({ ...r, chosen: chosen.has(r.id) })),
     error,

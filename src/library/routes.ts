@@ -209,6 +209,7 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
     const values = options.values as Record<string, string>
     return reply.render('library/form', {
       title: options.heading,
+      breadcrumbs: [{ label: request.t('library.title'), href: '/library' }, { label: options.heading }],
       heading: options.heading,
       values,
       errors: tr(request, options.errors ?? {}),
@@ -313,6 +314,10 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
     const articles = await listDraftsOf(db, viewerOf(request).id)
     return reply.render('library/mine', {
       title: request.t('library.mine.title'),
+      breadcrumbs: [
+        { label: request.t('library.title'), href: '/library' },
+        { label: request.t('library.mine.title') },
+      ],
       articles: articles.map((a) => ({
         ...a,
         statusLabel: request.t(`library.status.${a.status}`),
@@ -329,12 +334,12 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
     const [articles, edits] = await Promise.all([listReviewQueue(db, scope), listPendingEdits(db, scope)])
     return reply.render('library/review', {
       title: request.t('library.review.title'),
-      articles: articles.map((a) => ({ ...a, kindLabel: request.t(`library.kind.${a.kind}`) })),
-      edits: edits.map((e) => ({ ...e, kindLabel: request.t(`library.kind.${e.kind}`) })),
       breadcrumbs: [
         { label: request.t('library.title'), href: '/library' },
         { label: request.t('library.review.title') },
       ],
+      articles: articles.map((a) => ({ ...a, kindLabel: request.t(`library.kind.${a.kind}`) })),
+      edits: edits.map((e) => ({ ...e, kindLabel: request.t(`library.kind.${e.kind}`) })),
     })
   })
 
@@ -725,6 +730,12 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
     if (!a || !b) throw notFound('library.error.revision_unknown')
     return reply.render('library/diff', {
       title: request.t('library.diff.title'),
+      breadcrumbs: [
+        { label: request.t('library.title'), href: '/library' },
+        { label: article.title, href: `/library/${article.slug}` },
+        { label: request.t('library.history.title'), href: `/library/${article.slug}/history` },
+        { label: request.t('library.diff.title') },
+      ],
       article,
       from: a,
       to: b,

@@ -386,6 +386,10 @@ export async function moderationRoutes(app: FastifyInstance, options: Moderation
       )
     return reply.render('moderation/users', {
       title: request.t('moderation.users.title'),
+      breadcrumbs: [
+        { label: request.t('admin.title'), href: '/admin' },
+        { label: request.t('moderation.users.title') },
+      ],
       users: (await query.execute()).map((u) => {
         const untilDay = u.suspended_until ? dayOfEnd(u.suspended_until) : null
         return { ...u, untilDay, untilLabel: untilDay ? formatCalendarDay(untilDay, request.locale) : null }
@@ -429,6 +433,10 @@ export async function moderationRoutes(app: FastifyInstance, options: Moderation
   const wordsPage = async (request: FastifyRequest, reply: FastifyReply, extra: Record<string, unknown> = {}) =>
     reply.render('moderation/watched-words', {
       title: request.t('moderation.words.title'),
+      breadcrumbs: [
+        { label: request.t('admin.title'), href: '/admin' },
+        { label: request.t('moderation.words.title') },
+      ],
       words: await db.selectFrom('watched_words').selectAll().orderBy('phrase').execute(),
       ...extra,
     })

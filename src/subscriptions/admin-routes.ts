@@ -16,6 +16,10 @@ export async function subscriberAdminRoutes(app: FastifyInstance, { db }: { db: 
     reply.header('cache-control', 'no-store')
     return reply.render('admin/subscribers', {
       title: request.t('subscriptions.admin.title'),
+      breadcrumbs: [
+        { label: request.t('admin.title'), href: '/admin' },
+        { label: request.t('subscriptions.admin.title') },
+      ],
       subscribers,
       nextCursor: hasMore ? subscribers[subscribers.length - 1]?.id : null,
       isLaterPage: before !== null,

@@ -149,7 +149,8 @@ export function pageContext(request: FastifyRequest, reply: FastifyReply, perReq
     suspensionNotice: suspensionNotice(request),
     isAdmin: request.viewer?.siteRole === 'admin',
     navSection: navSectionOf(request.url),
-    languages: supportedLocales.map((code) => ({
+    // Not `languages`: pages such as the library pass their own list of content languages under that name.
+    siteLanguages: supportedLocales.map((code) => ({
       code,
       name: translate(code, `language.${code}`),
       current: code === locale,
