@@ -8,7 +8,7 @@ import { writeArticle } from '../helpers/library.js'
 
 async function setup(t: Parameters<typeof buildTestApp>[0]) {
   const { app, db, database } = await buildTestApp(t)
-  const authorUser = await createUser(db, { displayName: 'Hanne Smit' })
+  const authorUser = await createUser(db, { displayName: 'Hanne Smit', siteRole: 'admin' })
   const moderatorUser = await createUser(db, { displayName: 'Mo Derator' })
   const memberUser = await createUser(db, { displayName: 'Commenter' })
   await createCommunityWith(db, { slug: 'homeshare', moderators: [moderatorUser], members: [authorUser, memberUser] })

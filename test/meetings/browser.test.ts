@@ -36,7 +36,7 @@ import { createCommunityWith, createThemeWith, createUser, type TestUser } from 
     const mona = await pageIn('Europe/Brussels')
     await logInThroughForm(mona, moderator)
     await mona.goto('/c/homeshare-network')
-    await mona.getByRole('link', { name: 'Meetings' }).first().click()
+    await mona.getByRole('main').getByRole('link', { name: 'Meetings' }).first().click()
     await mona.waitForURL(pathIs('/c/homeshare-network/meetings'))
     await mona.getByRole('link', { name: 'Plan a meeting' }).click()
     const form = mona.getByRole('main')
