@@ -117,7 +117,7 @@ t.test('a digest’s link says what stops with it and stops it all; the other fr
   t.equal(page.status, 200)
   t.match(page.body, /Stop the daily digest\?/)
   t.match(page.body, /stop too: Replies to you and mentions, What you watch\./)
-  t.notMatch(page.body, /Meetings/)
+  t.notMatch(page.body.split('<main')[1].split('</main>')[0], /Meetings/, 'meetings are not among what stops')
   const done = await visitor.post(link, { confirm: '1' })
   t.equal(done.status, 200)
   t.match(done.body, /You will no longer receive the daily digest\./)
