@@ -152,7 +152,7 @@ t.test('a planner edits an action item: the form is prefilled, the meeting page 
   const page = await moderator.get(`${url}/plan`)
   t.match(page.body, 'The action item has been updated.')
   t.match(page.body, 'Share the revised checklist — Chris Member')
-  t.match(page.body, `due ${year}-05-15`)
+  t.match(page.body, `datetime="${year}-05-15"`)
   t.notMatch(page.body, 'Share the intake checklist')
 
   await moderator.get(`${url}/items/${ids.item}/edit`)
@@ -169,7 +169,7 @@ t.test('a planner edits an action item: the form is prefilled, the meeting page 
   )
   const emptied = await chris.get(url)
   t.notMatch(emptied.body, 'Chris Member</li>', 'nobody owns it now')
-  t.notMatch(emptied.body, `due ${year}-05-15`)
+  t.notMatch(emptied.body, `datetime="${year}-05-15"`)
   t.notMatch(emptied.body, `action="${url}/items/${ids.item}/status"`, 'the former owner no longer updates its status')
 
   // The owner still updates the status; that is all they do.
