@@ -209,11 +209,12 @@ t.test('a paused Meilisearch: searches answer from PostgreSQL, then from Meilise
   const during = await searchFor('honeycomb')
   t.equal(during.status, 200, 'search still answers')
   t.equal(during.engine, 'postgres', 'from the fallback')
-  t.same(during.urls, [`/t/${others[1]}?at=${reply}#p${reply}`], 'which finds the new reply')
+  // Grouped by thread: the thread, with the matching reply under it.
+  t.same(during.urls, [`/t/${others[1]}`, `/t/${others[1]}?at=${reply}#p${reply}`], 'which finds the new reply')
   process.kill(meili.pid, 'SIGCONT')
   await eventually('the new reply is found through Meilisearch', async () => {
     const seen = await searchFor('honeycomb')
-    return seen.engine === 'meilisearch' && seen.urls.length === 1
+    return seen.engine === 'meilisearch' && seen.urls.includes(`/t/${others[1]}?at=${reply}#p${reply}`)
   })
   await eventually('the index matches the database', indexMatchesDatabase)
   t.pass('converged without anyone acting')
@@ -229,7 +230,7 @@ t.test(
     const reply = await replyIn(db, others[2], author, null, 'A lantern for the evening inspection.')
     const during = await searchFor('lantern')
     t.equal(during.engine, 'postgres', 'searches answer from PostgreSQL while Meilisearch is away')
-    t.same(during.urls, [`/t/${others[2]}?at=${reply}#p${reply}`])
+    t.same(during.urls, [`/t/${others[2]}`, `/t/${others[2]}?at=${reply}#p${reply}`])
 
     // Away for a while: the worker goes round every 100 ms, but may warn only at growing intervals.
     const awayMs = 8000
@@ -254,7 +255,7 @@ t.test(
     await eventually('searches answer from Meilisearch with every match again', healthyBeekeeping)
     await eventually('the reply written during the outage is found through Meilisearch', async () => {
       const seen = await searchFor('lantern')
-      return seen.engine === 'meilisearch' && seen.urls.length === 1
+      return seen.engine === 'meilisearch' && seen.urls.includes(`/t/${others[2]}?at=${reply}#p${reply}`)
     })
     await eventually('the index matches the database', indexMatchesDatabase)
     const settings = await admin.meili.index(indexUid).getSettings()
@@ -304,13 +305,15 @@ t.test(
     t.match(failed.last_error, /primary key/i, `the outbox keeps the change with its error: ${failed.last_error}`)
     const quince = await searchFor('quince')
     t.ok(quince.incomplete, 'the note is shown')
-    t.equal(quince.urls.length, 1, 'and the new reply is found all the same')
+    t.ok(quince.urls.includes(`/t/${others[3]}?at=${reply}#p${reply}`), 'and the new reply is found all the same')
 
     await releaseRebuild(db, indexUid, 'another-instance')
     await eventually('searches answer from Meilisearch with every match again', healthyBeekeeping)
     await eventually('the reply whose task failed is found through Meilisearch', async () => {
       const seen = await searchFor('quince')
-      return seen.engine === 'meilisearch' && !seen.incomplete && seen.urls.length === 1
+      return (
+        seen.engine === 'meilisearch' && !seen.incomplete && seen.urls.includes(`/t/${others[3]}?at=${reply}#p${reply}`)
+      )
     })
     await eventually('the index matches the database', indexMatchesDatabase)
     t.equal((await admin.meili.index(indexUid).getRawInfo()).primaryKey, 'id', 'the rebuilt index is keyed by id')
