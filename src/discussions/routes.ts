@@ -40,6 +40,7 @@ import { resolveMentions } from '../mentions/resolve.js'
 import { watchForm } from '../watching/present.js'
 import { watchLevelOf } from '../watching/queries.js'
 import { moveTargets } from '../moderation/queries.js'
+import { communityCrumbs, threadCrumbs } from './breadcrumbs.js'
 
 type Errors = FieldMessages
 export const maxTitleLength = 200
@@ -120,6 +121,8 @@ export async function discussionRoutes(
       cancel: string
       conflict?: CurrentText
       similar?: SimilarView[] | null
+      /** The thread being edited, for the breadcrumbs. */
+      thread?: { id: number; title: string; community_slug: string; community_name: string }
     },
   ) => {
     const themes = await listThemes(db, request.locale)
@@ -128,6 +131,9 @@ export async function discussionRoutes(
       title: options.heading,
       heading: options.heading,
       community: options.community,
+      breadcrumbs: options.thread
+        ? threadCrumbs(request, options.thread, options.heading)
+        : [...communityCrumbs(request, options.community), { label: options.heading }],
       values: options.values,
       errors: tr(request, options.errors ?? {}),
       previewHtml: options.previewHtml ?? null,
@@ -256,9 +262,14 @@ export async function discussionRoutes(
       listReplies(db, threadId, cursor),
     ])
     if (thread.status === 'deleted') {
-      return reply
-        .code(410)
-        .render('discussions/thread-gone', { title: request.t('discussions.thread.deleted_title'), thread })
+      return reply.code(410).render('discussions/thread-gone', {
+        title: request.t('discussions.thread.deleted_title'),
+        thread,
+        breadcrumbs: [
+          ...communityCrumbs(request, { slug: thread.community_slug, name: thread.community_name }),
+          { label: request.t('discussions.thread.deleted_title') },
+        ],
+      })
     }
     const mayAnswer = mayMarkAnswer(access, thread, mayModerate)
     const replies = presentReplies(page.replies, access, mayModerate, {
@@ -319,8 +330,7 @@ export async function discussionRoutes(
           : null,
       hiddenAfterFlags,
       breadcrumbs: [
-        { label: request.t('communities.directory.title'), href: '/communities' },
-        { label: thread.community_name, href: `/c/${thread.community_slug}` },
+        ...communityCrumbs(request, { slug: thread.community_slug, name: thread.community_name }),
         { label: thread.title },
       ],
       // Link previews only for what a visitor may read: a visible thread in a public community.
@@ -373,6 +383,7 @@ export async function discussionRoutes(
     return reply.render('discussions/reply-page', {
       title: request.t('discussions.reply.title', { title: thread.title }),
       thread,
+      breadcrumbs: threadCrumbs(request, thread, request.t('discussions.reply.heading')),
       // Quoted only for those who may read it where it stands: a hidden or pending reply is not quoted to others.
       parent: parent && parent.thread_id === thread.id && mayReadContent(parent, reader) ? parent : null,
       values: {
@@ -474,12 +485,13 @@ export async function discussionRoutes(
   const threadEditPage = (
     request: FastifyRequest,
     reply: FastifyReply,
-    thread: { id: number; community_slug: string; community_name: string },
+    thread: { id: number; title: string; community_slug: string; community_name: string },
     values: Record<string, unknown>,
     extra: { errors?: Errors; previewHtml?: string | null; conflict?: CurrentText } = {},
   ) =>
     threadFormPage(request, reply, {
       community: { slug: thread.community_slug, name: thread.community_name },
+      thread,
       values,
       ...extra,
       action: `/t/${thread.id}/edit`,
@@ -565,14 +577,14 @@ export async function discussionRoutes(
     request: FastifyRequest,
     reply: FastifyReply,
     post: { id: number; thread_id: number },
-    threadTitle: string,
+    thread: { id: number; title: string; community_slug: string; community_name: string },
     body: string,
     extra: { errors?: Errors; previewHtml?: string | null; conflict?: CurrentText; version: number | null },
   ) =>
     reply.render('discussions/reply-edit', {
       title: request.t('discussions.edit_reply.title'),
       post,
-      threadTitle,
+      breadcrumbs: threadCrumbs(request, thread, request.t('discussions.edit_reply.title')),
       values: { body },
       errors: tr(request, extra.errors ?? {}),
       previewHtml: extra.previewHtml ?? null,
@@ -582,7 +594,7 @@ export async function discussionRoutes(
 
   app.get('/posts/:id/edit', { preHandler: requireUser }, async (request, reply) => {
     const { post, thread } = await editableReply(request, pathId((request.params as { id: string }).id))
-    return replyEditPage(request, reply, post, thread.title, post.body_md, { version: post.version })
+    return replyEditPage(request, reply, post, thread, post.body_md, { version: post.version })
   })
 
   app.post(
@@ -595,24 +607,24 @@ export async function discussionRoutes(
       const version = editVersion(request.body)
       const bodyError = markdownError(body)
       if (bodyError)
-        return replyEditPage(request, reply.code(422), post, thread.title, body, {
+        return replyEditPage(request, reply.code(422), post, thread, body, {
           errors: { body: bodyError },
           version,
         })
       const watched = await checkWatchedWords(db, body)
       if (watched?.action === 'block')
-        return replyEditPage(request, reply.code(422), post, thread.title, body, {
+        return replyEditPage(request, reply.code(422), post, thread, body, {
           errors: { body: request.t('moderation.words.blocked', { phrase: watched.phrase }) },
           version,
         })
       const { mentions, error: mentionError } = await checkMentions(db, request, body)
       if (mentionError)
-        return replyEditPage(request, reply.code(422), post, thread.title, body, {
+        return replyEditPage(request, reply.code(422), post, thread, body, {
           errors: { body: mentionError },
           version,
         })
       if (field(request.body, 'preview'))
-        return replyEditPage(request, reply, post, thread.title, body, {
+        return replyEditPage(request, reply, post, thread, body, {
           previewHtml: renderMarkdown(body, mentions).html,
           version,
         })
@@ -626,7 +638,7 @@ export async function discussionRoutes(
       })
       if (!result.ok && result.reason === 'gone') throw new HttpError(410, 'discussions.error.reply_deleted')
       if (!result.ok)
-        return replyEditPage(request, reply.code(409), post, thread.title, body, {
+        return replyEditPage(request, reply.code(409), post, thread, body, {
           conflict: result.current,
           version: result.current.version,
         })
@@ -693,6 +705,7 @@ export async function discussionRoutes(
     return reply.render('discussions/history', {
       title: request.t('discussions.history.title'),
       thread,
+      breadcrumbs: threadCrumbs(request, thread, request.t('discussions.history.title')),
       back: `/t/${thread.id}`,
       withheld: withheldNotice('thread', thread),
       current: {
@@ -711,6 +724,7 @@ export async function discussionRoutes(
     return reply.render('discussions/history', {
       title: request.t('discussions.history.title'),
       thread,
+      breadcrumbs: threadCrumbs(request, thread, request.t('discussions.history.title')),
       back: await replyLocation(db, thread.id, post.id),
       withheld: withheldNotice('reply', post),
       current: { bodyHtml: post.body_html, at: post.edited_at ?? post.created_at, by: post.author_name },

@@ -107,3 +107,16 @@ export function decodeEntities(value: string): string {
     .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&')
 }
+
+/** The breadcrumb trail the layout renders: each item's text, and its link unless it is the page itself. */
+export function crumbsOf(body: string): { label: string; href?: string }[] | null {
+  const nav = /<nav class="breadcrumbs"[^>]*>([\s\S]*?)<\/nav>/.exec(body)
+  if (!nav) return null
+  return [
+    ...nav[1].matchAll(
+      /<li>(?:<a href="([^"]+)">([^<]*)<\/a>|<span aria-current="page">([^<]*)<\/span>|<span>([^<]*)<\/span>)<\/li>/g,
+    ),
+  ].map((m) =>
+    m[1] !== undefined ? { label: decodeEntities(m[2]), href: m[1] } : { label: decodeEntities(m[3] ?? m[4]) },
+  )
+}

@@ -3,7 +3,7 @@
 import t from 'tap'
 import type { FastifyRequest } from 'fastify'
 import { buildTestApp } from '../helpers/app.js'
-import { Client, decodeEntities, logIn } from '../helpers/client.js'
+import { Client, crumbsOf, decodeEntities, logIn } from '../helpers/client.js'
 import { createCommunityWith, createUser } from '../helpers/factories.js'
 import { supportedLocales, translate } from '../../src/web/i18n.js'
 import { HttpError } from '../../src/web/errors.js'
@@ -51,15 +51,6 @@ function tabsOf(body: string) {
     current: m[2] !== undefined,
     label: decodeEntities(m[3]),
   }))
-}
-
-/** The breadcrumb trail the layout renders: each item's text, and its link unless it is the page itself. */
-function crumbsOf(body: string) {
-  const nav = /<nav class="breadcrumbs"[^>]*>([\s\S]*?)<\/nav>/.exec(body)
-  if (!nav) return null
-  return [
-    ...nav[1].matchAll(/<li>(?:<a href="([^"]+)">([^<]*)<\/a>|<span aria-current="page">([^<]*)<\/span>)<\/li>/g),
-  ].map((m) => (m[1] !== undefined ? { label: decodeEntities(m[2]), href: m[1] } : { label: decodeEntities(m[3]) }))
 }
 
 const nextYear = new Date().getUTCFullYear() + 1
