@@ -2,29 +2,18 @@
 // For that community's active members only; JSON; the page works without it (the syntax can be typed by hand).
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { sql } from 'kysely'
-import { canPost } from '../communities/policy.js'
-import { findCommunityBySlug, findMembership } from '../communities/queries.js'
+import { communityForTypingAid, typingAidLimit } from '../communities/typing-aids.js'
 import type { Db } from '../db/connect.js'
 import { mentionText, normalizeName } from './syntax.js'
 
 const MAX_SUGGESTIONS = 8
 
 export async function mentionRoutes(app: FastifyInstance, { db }: { db: Db }) {
-  // Typing sends a request every few keys: generous for a person, a wall for a script walking the member list.
-  const suggestionLimit = app.rateLimit({
-    max: 60,
-    timeWindow: 60_000,
-    keyGenerator: (request: FastifyRequest) => `mentions:${request.viewer?.id ?? request.ip}`,
-  })
+  const suggestionLimit = typingAidLimit(app, 'mentions', 60)
 
   app.get('/c/:slug/mention-suggestions', { onRequest: suggestionLimit }, async (request, reply) => {
-    reply.header('cache-control', 'no-store')
-    if (!request.viewer) return reply.code(401).send({ error: request.t('error.401.message') })
-    const community = await findCommunityBySlug(db, (request.params as { slug: string }).slug)
-    const membership = community ? await findMembership(db, community.id, request.viewer.id) : null
-    // Not a member who may write here: the community's member list is not theirs to search (and may not exist).
-    if (!community || !canPost({ viewer: request.viewer, community, membership }))
-      return reply.code(404).send({ error: request.t('error.404.message') })
+    const allowed = await communityForTypingAid(db, request, reply)
+    if (!allowed) return reply
     const raw = (request.query as Record<string, unknown>).q
     const q = typeof raw === 'string' ? normalizeName(raw.replace(/^@\[?/, '')) : ''
     if (q === '' || q.length > 80) return reply.send({ suggestions: [] })
@@ -40,9 +29,9 @@ export async function mentionRoutes(app: FastifyInstance, { db }: { db: Db }) {
         sql<boolean>`exists (select 1 from users o where o.id <> u.id
           and lower(regexp_replace(btrim(o.display_name), '\\s+', ' ', 'g')) = ${folded})`.as('shared'),
       ])
-      .where('m.community_id', '=', community.id)
+      .where('m.community_id', '=', allowed.community.id)
       .where('m.status', '=', 'active')
-      .where('u.id', '!=', request.viewer.id)
+      .where('u.id', '!=', allowed.viewerId)
       .where(sql<boolean>`strpos(${folded}, ${q}) > 0`)
       .orderBy(sql`strpos(${folded}, ${q}) = 1`, 'desc')
       .orderBy('u.display_name')

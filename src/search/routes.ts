@@ -19,8 +19,7 @@ import { LogBackoff } from './log-backoff.js'
 import { presentFacets, presentGroups } from './present.js'
 import { audienceOf, lookups } from './queries.js'
 import { similarTo } from './similar.js'
-import { canPost } from '../communities/policy.js'
-import { findCommunityBySlug, findMembership } from '../communities/queries.js'
+import { communityForTypingAid, typingAidLimit } from '../communities/typing-aids.js'
 
 const suggestedThemes = 12
 
@@ -41,22 +40,13 @@ export async function searchRoutes(app: FastifyInstance, { db, search }: { db: D
       ...data,
     })
 
-  // Typing a title asks after a pause: generous for a person, a wall for a script probing the index.
-  const similarLimit = app.rateLimit({
-    max: 30,
-    timeWindow: 60_000,
-    keyGenerator: (request: FastifyRequest) => `similar:${request.viewer?.id ?? request.ip}`,
-  })
+  const similarLimit = typingAidLimit(app, 'similar', 30)
 
   // Suggestions under the title of a new thread (static/js/kring.js); without JavaScript the preview shows them.
+  // Only for those who may start a thread here, as the form itself.
   app.get('/c/:slug/similar', { onRequest: similarLimit }, async (request, reply) => {
-    reply.header('cache-control', 'no-store')
-    if (!request.viewer) return reply.code(401).send({ error: request.t('error.401.message') })
-    const community = await findCommunityBySlug(db, (request.params as { slug: string }).slug)
-    const membership = community ? await findMembership(db, community.id, request.viewer.id) : null
-    // Only for those who may start a thread here, as the form itself.
-    if (!community || !canPost({ viewer: request.viewer, community, membership }))
-      return reply.code(404).send({ error: request.t('error.404.message') })
+    const allowed = await communityForTypingAid(db, request, reply)
+    if (!allowed) return reply
     const raw = (request.query as Record<string, unknown>).title
     const title = typeof raw === 'string' ? raw : ''
     try {
