@@ -302,15 +302,8 @@ export async function updateArticle(
       })
       .where('id', '=', articleId)
       .execute()
-    if (input.markTranslationCurrent && current.translated_from_id) {
-      await trx
-        .updateTable('articles')
-        .set({
-          translated_from_revision: sql`(select revision from articles s where s.id = ${current.translated_from_id})`,
-        })
-        .where('id', '=', articleId)
-        .execute()
-    }
+    if (input.markTranslationCurrent && current.translated_from_id)
+      await markTranslationCurrent(trx, articleId, current.translated_from_id)
     await setThemes(trx, articleId, input.themeIds)
     await writeRevision(trx, articleId, input.editorId)
     await enqueueSearch(trx, 'article', articleId)
@@ -574,15 +567,8 @@ export async function decidePendingEdit(
       })
       .where('id', '=', articleId)
       .execute()
-    if (edit.mark_translation_current && article.translated_from_id) {
-      await trx
-        .updateTable('articles')
-        .set({
-          translated_from_revision: sql`(select revision from articles s where s.id = ${article.translated_from_id})`,
-        })
-        .where('id', '=', articleId)
-        .execute()
-    }
+    if (edit.mark_translation_current && article.translated_from_id)
+      await markTranslationCurrent(trx, articleId, article.translated_from_id)
     await setThemes(trx, articleId, edit.theme_ids)
     await writeRevision(trx, articleId, edit.editor_id ?? reviewerId, edit.restored_from)
     await trx.deleteFrom('article_pending_edits').where('article_id', '=', articleId).execute()
@@ -761,4 +747,13 @@ export async function deleteComment(db: Db, commentId: number, actorId?: number)
     return deleted
   })
   return Number(result.numUpdatedRows) === 1
+}
+
+/** The translation now follows its source's current revision: it is no longer marked out of date. */
+async function markTranslationCurrent(trx: Trx, articleId: number, sourceId: number) {
+  await trx
+    .updateTable('articles')
+    .set({ translated_from_revision: sql`(select revision from articles s where s.id = ${sourceId})` })
+    .where('id', '=', articleId)
+    .execute()
 }

@@ -6,6 +6,7 @@ import { buildTestApp } from '../helpers/app.js'
 import { Client, decodeEntities } from '../helpers/client.js'
 import { createCommunityWith, createThreadIn, createUser, replyIn } from '../helpers/factories.js'
 import { loggedIn, logRows, openItemOf, replyItem } from '../helpers/moderation.js'
+import { translate } from '../../src/web/i18n.js'
 
 t.test('flags and the review queue', async (t) => {
   const { app, db } = await buildTestApp(t)
@@ -172,7 +173,11 @@ t.test('flags and the review queue', async (t) => {
       }
       const own = await authorClient.get(`/t/${threadId}`)
       t.match(replyItem(own.body, flagged), 'Sell your spare room', 'the author still reads it')
-      t.match(replyItem(own.body, flagged), 'This reply is hidden from others by a moderator.', 'with a notice')
+      t.match(
+        decodeEntities(replyItem(own.body, flagged) ?? ''),
+        translate('en', 'posts.notice.reply_flagged_own'),
+        'with a notice that says flags hid it and a moderator will review it',
+      )
       t.equal(await replyCount(threadId), 1, 'the count dropped')
       const [autoHide] = await logRows(db, { action: 'auto_hide', targetId: flagged })
       t.equal(autoHide.actor_id, null, 'the auto-hide is logged as done by Kring')
@@ -191,7 +196,7 @@ t.test('flags and the review queue', async (t) => {
       t.match(card, /Fien Flagger<\/strong>: Spam or advertising/, 'who flagged it and why')
       t.match(card, /Gust Flagger<\/strong>: Abusive or disrespectful/)
       t.match(card, /Hilde Flagger<\/strong>: Something else — “Advertises a paid service”/)
-      t.match(card, 'state: hidden')
+      t.match(card, `state: ${translate('en', 'mod_truth.state.hidden')}`, 'its state, translated')
 
       const kept = await modClient.post(`/mod/items/${item.id}`, {
         action: 'keep',
@@ -295,9 +300,9 @@ t.test('flags and the review queue', async (t) => {
         t.match(
           log,
           new RegExp(
-            `<td>${action}</td>\\s*<td>post #\\d+ Arno Author · Community flag-community</td>\\s*<td>${reason}</td>`,
+            `<td>${action}</td>\\s*<td><a href="/t/\\d+\\?at=\\d+#p\\d+">Reply in “[^”]+”</a> · Member Arno Author · Community flag-community</td>\\s*<td>${reason}</td>`,
           ),
-          `the log shows "${action}" with its reason`,
+          `the log shows "${action}", what it was done to (by its thread's title, linked) and its reason`,
         )
       }
       t.match(
@@ -326,7 +331,11 @@ t.test('flags and the review queue', async (t) => {
       t.equal((await visitor.get(`/t/${threadId}`)).status, 404, 'nor for visitors')
       const own = await authorClient.get(`/t/${threadId}`)
       t.equal(own.status, 200)
-      t.match(own.body, 'This thread is hidden from others by a moderator.', 'its author reads it with a notice')
+      t.match(
+        decodeEntities(own.body),
+        translate('en', 'posts.notice.thread_flagged_own'),
+        'its author reads it with a notice that flags hid it',
+      )
 
       const draft = await createDraft(db, {
         title: 'Matching hosts and students',

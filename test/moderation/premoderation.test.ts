@@ -6,6 +6,7 @@ import { buildTestApp } from '../helpers/app.js'
 import { Client, decodeEntities } from '../helpers/client.js'
 import { createCommunityWith, createThreadIn, createUser } from '../helpers/factories.js'
 import { loggedIn, logRows, openItemOf, replyItem } from '../helpers/moderation.js'
+import { translate } from '../../src/web/i18n.js'
 
 t.test('pre-moderation of new members', async (t) => {
   const { app, db } = await buildTestApp(t)
@@ -69,7 +70,11 @@ t.test('pre-moderation of new members', async (t) => {
     )
     const ownThread = await newClient.get(`/t/${newThreadId}`)
     t.equal(ownThread.status, 200)
-    t.match(ownThread.body, 'Only you and the moderators see this thread until a moderator approves it.')
+    t.match(
+      decodeEntities(ownThread.body),
+      translate('en', 'posts.notice.thread_pending_own'),
+      'the author is told it waits for a moderator',
+    )
 
     for (const [who, client] of [
       ['a visitor', visitor],

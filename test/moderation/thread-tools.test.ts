@@ -33,7 +33,7 @@ t.test('thread and member tools', async (t) => {
     const threadId = await createThreadIn(db, home.id, author, { title: 'A heated thread' })
     t.equal((await modClient.post(`/mod/thread/${threadId}/lock`, { reason: 'Cooling down' })).status, 303)
     const page = await memberClient.get(`/t/${threadId}`)
-    t.match(page.body, '<span class="badge">Locked</span>', 'the thread page says it is locked')
+    t.match(page.body, '<span class="badge badge-locked">Locked</span>', 'the thread page says it is locked')
     t.match(page.body, 'This thread is locked: no new replies.')
     t.notMatch(page.body, `action="/t/${threadId}/replies"`, 'no reply form')
     t.match(
@@ -54,7 +54,7 @@ t.test('thread and member tools', async (t) => {
     t.equal(logged.reason, 'Cooling down')
 
     t.equal((await modClient.post(`/mod/thread/${threadId}/unlock`)).status, 303)
-    t.notMatch((await memberClient.get(`/t/${threadId}`)).body, '<span class="badge">Locked</span>')
+    t.notMatch((await memberClient.get(`/t/${threadId}`)).body, '<span class="badge badge-locked">Locked</span>')
     t.equal(
       (await memberClient.post(`/t/${threadId}/replies`, { body: 'Thanks for reopening' })).status,
       303,

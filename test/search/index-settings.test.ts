@@ -21,7 +21,7 @@ t.test('the index gets explicit settings on start, and applying them again chang
   ])
   t.same(settings.sortableAttributes, ['published_at'])
   t.same(settings.localizedAttributes, [
-    { attributePatterns: ['title', 'tag_labels', 'text'], locales: ['eng', 'nld'] },
+    { attributePatterns: ['title', 'tag_labels', 'text'], locales: ['eng', 'fra', 'nld'] },
   ])
   t.equal(settings.typoTolerance?.enabled, true)
   const again = await applyIndexSettings(db, search!)
