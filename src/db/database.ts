@@ -288,7 +288,7 @@ export interface SearchOutboxTable {
   done_at: Timestamp | null
 }
 
-export type FlagTarget = 'thread' | 'post' | 'comment' | 'article'
+export type FlagTarget = 'thread' | 'post' | 'comment' | 'article' | 'message'
 export type FlagReason = 'spam' | 'abuse' | 'off_topic' | 'privacy' | 'other'
 
 export interface FlagsTable {
