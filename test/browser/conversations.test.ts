@@ -34,7 +34,9 @@ import { createCommunityWith, createUser } from '../helpers/factories.js'
     const beaTab = await openPage(beaContext)
     await logInThroughForm(beaTab.page, bea)
     await beaTab.page.goto('/notifications')
-    await beaTab.page.getByRole('button', { name: /^Unread: Ana Opener sent you a message in “Host for Mr B\.”/ }).click()
+    await beaTab.page
+      .getByRole('button', { name: /^Unread: Ana Opener sent you a message in “Host for Mr B\.”/ })
+      .click()
     await beaTab.page.waitForURL((url) => url.pathname === conversationPath)
     t.equal(await beaTab.page.locator('.message strong').first().textContent(), 'Ana Opener')
     t.equal(await beaTab.page.locator('.message .prose strong').textContent(), 'host')
