@@ -160,19 +160,6 @@ export async function listMessages(
   }
 }
 
-/** Whether a message exists after `id` that the viewer may read: the page after this one. */
-export async function hasMessagesAfter(db: Db, conversationId: number, viewerId: number, id: number) {
-  const row = await db
-    .selectFrom('messages')
-    .select('id')
-    .where('conversation_id', '=', conversationId)
-    .where('id', '>', id)
-    .where((eb) => eb.or([eb('status', '=', 'visible'), eb('author_id', '=', viewerId)]))
-    .limit(1)
-    .executeTakeFirst()
-  return row !== undefined
-}
-
 export interface MemberChoice {
   id: number
   display_name: string
@@ -180,6 +167,12 @@ export interface MemberChoice {
 
 /** How many members the "to" list offers at most, by name. */
 export const maxChoices = 500
+
+/** `u` is an active member of a community where `userId` is an active member too. */
+const sharesCommunityWith = (userId: number) =>
+  sql<boolean>`exists (select 1 from community_members mine join community_members theirs
+    on theirs.community_id = mine.community_id
+    where mine.user_id = ${userId} and mine.status = 'active' and theirs.user_id = u.id and theirs.status = 'active')`
 
 /**
  * Whom a member may start a conversation with: active members who share an active community with them (the people
@@ -191,17 +184,7 @@ export async function recipientChoices(db: Db, userId: number): Promise<MemberCh
     .select(['u.id', 'u.display_name'])
     .where('u.id', '<>', userId)
     .where('u.status', '=', 'active')
-    .where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom('community_members as mine')
-          .innerJoin('community_members as theirs', 'theirs.community_id', 'mine.community_id')
-          .select(sql`1`.as('one'))
-          .where('mine.user_id', '=', userId)
-          .where('mine.status', '=', 'active')
-          .whereRef('theirs.user_id', '=', 'u.id')
-          .where('theirs.status', '=', 'active'),
-      ),
-    )
+    .where(sharesCommunityWith(userId))
     .orderBy('u.display_name')
     .orderBy('u.id')
     .limit(maxChoices)
@@ -216,17 +199,7 @@ export async function reachableMembers(db: Db, userId: number, ids: number[]): P
     .select(['u.id', 'u.display_name'])
     .where('u.id', 'in', ids)
     .where('u.status', '=', 'active')
-    .where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom('community_members as mine')
-          .innerJoin('community_members as theirs', 'theirs.community_id', 'mine.community_id')
-          .select(sql`1`.as('one'))
-          .where('mine.user_id', '=', userId)
-          .where('mine.status', '=', 'active')
-          .whereRef('theirs.user_id', '=', 'u.id')
-          .where('theirs.status', '=', 'active'),
-      ),
-    )
+    .where(sharesCommunityWith(userId))
     .execute()
 }
 
@@ -245,29 +218,6 @@ export async function listBlocks(db: Db, blockerId: number): Promise<BlockRow[]>
     .where('b.blocker_id', '=', blockerId)
     .orderBy('b.created_at', 'desc')
     .execute()
-}
-
-export async function hasBlocked(db: Db, blockerId: number, blockedId: number): Promise<boolean> {
-  const row = await db
-    .selectFrom('member_blocks')
-    .select('blocker_id')
-    .where('blocker_id', '=', blockerId)
-    .where('blocked_id', '=', blockedId)
-    .executeTakeFirst()
-  return row !== undefined
-}
-
-/** Of `userIds`, whether any blocked `authorId`: then the author may not write to them. */
-export async function blockedByAny(db: Db, authorId: number, userIds: number[]): Promise<boolean> {
-  if (userIds.length === 0) return false
-  const row = await db
-    .selectFrom('member_blocks')
-    .select('blocker_id')
-    .where('blocked_id', '=', authorId)
-    .where('blocker_id', 'in', userIds)
-    .limit(1)
-    .executeTakeFirst()
-  return row !== undefined
 }
 
 export interface OwnMessageRow {

@@ -1,6 +1,7 @@
 // Private conversations: starting one, replying, a small group, unread markers and counts, paging, leaving; only
 // participants see a conversation (a moderator or admin who is not in it gets a 404 like anyone else).
 import t from 'tap'
+import { listMessagesOfMember } from '../../src/conversations/queries.js'
 import { buildTestApp } from '../helpers/app.js'
 import { Client } from '../helpers/client.js'
 import { createCommunityWith, createUser } from '../helpers/factories.js'
@@ -77,6 +78,12 @@ t.test('two members start and hold a conversation', async (t) => {
   t.match(replied.location, new RegExp(`^/messages/${id}#message-\\d+$`))
   const anaPage = await anaClient.get(`/messages/${id}`)
   t.match(anaPage.body, '<em>Carla</em>')
+  // The data export lists everything a member wrote.
+  const own = await listMessagesOfMember(db, bea.id)
+  t.same(
+    own.map((row) => [row.conversation_id, row.subject, row.body_md]),
+    [[id, 'A host for Mr B.', 'Yes, _Carla_ in Gent.']],
+  )
 
   // Outsiders, moderators and admins alike: the conversation does not exist for them.
   for (const user of [eve, admin]) {
