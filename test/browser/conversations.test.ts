@@ -1,9 +1,26 @@
 // Two members hold a private conversation in a real browser: one starts it, the other sees the notification, opens
 // it, replies, and the first reads the reply.
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import type { Page } from 'playwright-core'
 import t from 'tap'
 import { buildTestApp } from '../helpers/app.js'
 import { launchBrowser, logInThroughForm, openPage } from '../helpers/browser.js'
 import { createCommunityWith, createUser } from '../helpers/factories.js'
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core'), 'utf8')
+
+/** WCAG 2.2 A/AA violations on the page, as test/browser/accessibility.test.ts checks them. */
+async function violationsOn(page: Page): Promise<string[]> {
+  await page.evaluate(axeSource)
+  return page.evaluate(async () => {
+    type Result = { violations: { id: string; nodes: { target: string[] }[] }[] }
+    const axe = (window as unknown as { axe: { run(o: unknown): Promise<Result> } }).axe
+    const values = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']
+    const result = await axe.run({ runOnly: { type: 'tag', values } })
+    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
+  })
+}
 
 {
   const browser = await launchBrowser(t)
@@ -51,6 +68,11 @@ import { createCommunityWith, createUser } from '../helpers/factories.js'
     await anaTab.page.waitForURL((url) => url.pathname === conversationPath)
     t.equal(await anaTab.page.locator('.message .prose em').textContent(), 'Carla', 'Ana reads the reply')
     t.ok(await anaTab.page.getByText('New since you last read').isVisible())
+
+    for (const path of [conversationPath, '/messages', '/messages/new', '/settings/blocks']) {
+      await anaTab.page.goto(path)
+      t.same(await violationsOn(anaTab.page), [], `no axe violations on ${path}`)
+    }
 
     t.same(anaTab.problems, [], 'no console errors or CSP reports for Ana')
     t.same(beaTab.problems, [], 'nor for Bea')
