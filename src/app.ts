@@ -32,6 +32,9 @@ import type { WorkerOptions } from './search/worker.js'
 import { installOneClickBody } from './web/one-click-body.js'
 import { installMail } from './mail/plugin.js'
 import { installBell } from './notifications/bell.js'
+import { installMessageCount } from './conversations/unread.js'
+import { blockRoutes } from './conversations/block-routes.js'
+import { conversationRoutes } from './conversations/routes.js'
 import { installNotifications } from './notifications/plugin.js'
 import type { ReachWorkerOptions } from './notifications/reach-worker.js'
 import { preferenceRoutes } from './mail/preference-routes.js'
@@ -179,6 +182,7 @@ export async function buildApp(config: Readonly<Config>, services: AppServices =
   installRequestIdHeader(app)
   installViewer(app, db, config.session)
   installBell(app, db)
+  installMessageCount(app, db)
   await installViews(app, { cache: config.cacheTemplates })
   // After the hooks above: a malformed URL's page has the security headers, the request id and the viewer's language.
   installMalformedUrlCheck(app)
@@ -225,6 +229,8 @@ export async function buildApp(config: Readonly<Config>, services: AppServices =
   await installMail(app, { db, worker: services.mailWorker, smtpTimeouts: services.smtpTimeouts })
   await installNotifications(app, { db, worker: services.reachWorker })
   await app.register(preferenceRoutes, { db })
+  await app.register(conversationRoutes, { db })
+  await app.register(blockRoutes, { db })
   installDigests(app)
 
   const sweep = setInterval(

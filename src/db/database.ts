@@ -288,7 +288,7 @@ export interface SearchOutboxTable {
   done_at: Timestamp | null
 }
 
-export type FlagTarget = 'thread' | 'post' | 'comment' | 'article'
+export type FlagTarget = 'thread' | 'post' | 'comment' | 'article' | 'message'
 export type FlagReason = 'spam' | 'abuse' | 'off_topic' | 'privacy' | 'other'
 
 export interface FlagsTable {
@@ -693,4 +693,51 @@ export interface Database {
   subscribers: SubscribersTable
   subscriptions: SubscriptionsTable
   subscription_tokens: SubscriptionTokensTable
+}
+
+// Private conversations (migrations/2026_12_04_1100_conversations.ts): read by their participants only.
+export interface ConversationsTable {
+  id: Generated<number>
+  subject: string
+  created_by: number | null
+  created_at: CreatedAt
+  last_message_at: CreatedAt
+}
+
+export interface ConversationParticipantsTable {
+  conversation_id: number
+  user_id: number
+  joined_at: CreatedAt
+  last_read_message_id: number | null
+  left_at: Date | null
+  /** The conversation's, copied on each message: the inbox reads one index range. */
+  last_message_at: CreatedAt
+}
+
+export type MessageStatus = 'visible' | 'hidden' | 'deleted'
+
+export interface MessagesTable {
+  id: Generated<number>
+  conversation_id: number
+  author_id: number | null
+  body_md: string
+  body_html: string
+  status: ColumnType<MessageStatus, MessageStatus | undefined, MessageStatus>
+  hidden_reason: string | null
+  hidden_by: number | null
+  created_at: CreatedAt
+  edited_at: Date | null
+}
+
+export interface MemberBlocksTable {
+  blocker_id: number
+  blocked_id: number
+  created_at: CreatedAt
+}
+
+export interface Database {
+  conversations: ConversationsTable
+  conversation_participants: ConversationParticipantsTable
+  messages: MessagesTable
+  member_blocks: MemberBlocksTable
 }

@@ -1,7 +1,9 @@
 // A little of what reaching people looks like, for the demo: replies to Sofia's welcome thread written through the
 // commands with the app's config, so she has a collapsed notification and the emails wait in the outbox (shown at
-// /dev/mail once the mail worker has written them), and a watcher of the community hears of a new thread.
+// /dev/mail once the mail worker has written them), a watcher of the community hears of a new thread, and Claire and
+// Sofia hold a private conversation.
 import type { Db } from '../db/connect.js'
+import { replyToConversation, startConversation } from '../conversations/commands.js'
 import { replyToThread, startThread } from '../discussions/commands.js'
 import type { NotifyConfig } from '../notifications/notify.js'
 
@@ -44,5 +46,23 @@ export async function seedReachDemo(db: Db, reach: NotifyConfig, user: (key: str
     themeIds: [],
     submissionKey: null,
     reach,
+  })
+  // A private conversation, without notifications or emails (those above are the demo of reaching people): Sofia has
+  // an unread message from Claire beside "Messages" in her account menu.
+  const conversation = await startConversation(db, null, {
+    authorId: user('claire'),
+    recipientIds: [user('sofia')],
+    subject: 'Ending a match fairly',
+    bodyMd: 'Sofia, could I see the letter you send when a match ends? Ours sounds like a dismissal.',
+  })
+  await replyToConversation(db, null, {
+    conversationId: conversation.conversationId,
+    authorId: user('sofia'),
+    bodyMd: 'Of course. I will send it after our meeting; it starts with what went well.',
+  })
+  await replyToConversation(db, null, {
+    conversationId: conversation.conversationId,
+    authorId: user('claire'),
+    bodyMd: 'Thank you! That is exactly the tone we miss.',
   })
 }

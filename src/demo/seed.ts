@@ -58,6 +58,11 @@ export async function recreateDemo(db: Db, reach?: NotifyConfig): Promise<void> 
     await trx.deleteFrom('articles').where('is_demo', '=', true).execute()
     await trx.deleteFrom('communities').where('is_demo', '=', true).execute()
     await trx.deleteFrom('tags').where('is_demo', '=', true).execute()
+    // Private conversations the demo people started go with them (a real member's own conversations stay).
+    await trx
+      .deleteFrom('conversations')
+      .where('created_by', 'in', trx.selectFrom('users').select('id').where('is_demo', '=', true))
+      .execute()
     await trx.deleteFrom('users').where('is_demo', '=', true).execute()
   })
   await seedDemo(db, reach)

@@ -62,7 +62,7 @@ export async function markSentMany(db: Db, sent: { id: string; raw: string | nul
  */
 export async function withdrawPendingEmails(
   db: Db,
-  subject: { type: 'thread' | 'post' | 'article' | 'comment'; id: number },
+  subject: { type: 'thread' | 'post' | 'article' | 'comment' | 'message'; id: number },
 ): Promise<void> {
   await db
     .deleteFrom('email_outbox')

@@ -70,11 +70,15 @@ export async function listLog(db: Db, filters: LogFilters) {
     .leftJoin('meeting_topics as tto', (j) =>
       j.onRef('tto.id', '=', 'l.target_id').on('l.target_type', '=', 'meeting_topic'),
     )
+    .leftJoin('messages as tmsg', (j) => j.onRef('tmsg.id', '=', 'l.target_id').on('l.target_type', '=', 'message'))
+    .leftJoin('conversations as tcv', 'tcv.id', 'tmsg.conversation_id')
     .leftJoin('meetings as tmm', (j) =>
       j.on((eb) => eb('tmm.id', '=', eb.fn.coalesce('tr.meeting_id', 'ti.meeting_id', 'tq.meeting_id'))),
     )
     .select([
-      sql<string | null>`coalesce(tt.title, tpt.title, tca.title, ta.title, tm.title, tto.title, tmm.title)`.as(
+      sql<
+        string | null
+      >`coalesce(tt.title, tpt.title, tca.title, ta.title, tm.title, tto.title, tmm.title, tcv.subject)`.as(
         'target_title',
       ),
       sql<string | null>`case l.target_type

@@ -106,6 +106,20 @@ export async function contentOf(
       result.set(`comment:${r.id}`, { ...r, url: `/library/${r.slug}#comment-${r.id}` })
     }
   }
+  const messages = byType('message')
+  if (messages.length) {
+    // The flagged message only, with the conversation's subject: never the rest of the conversation, nor a link to it.
+    for (const r of await db
+      .selectFrom('messages as m')
+      .innerJoin('conversations as c', 'c.id', 'm.conversation_id')
+      .leftJoin('users as u', 'u.id', 'm.author_id')
+      .select(['m.id', 'm.author_id', 'u.display_name as author_name', 'm.status', 'm.hidden_reason', 'm.body_html'])
+      .select('c.subject as title')
+      .where('m.id', 'in', messages)
+      .execute()) {
+      result.set(`message:${r.id}`, { ...r, author_id: r.author_id ?? 0, author_name: r.author_name ?? '', url: '' })
+    }
+  }
   const articles = byType('article')
   if (articles.length) {
     for (const r of await db

@@ -33,6 +33,7 @@ import { listLog, writeLog } from './log.js'
 import { isNewAccount, isStaff, mayModerate, moderatorScope, type ModeratorScope } from './policy.js'
 import { authorHistories, contentOf, flagsOf, openItems } from './queries.js'
 import { findTarget, targetTypes, type Target } from './targets.js'
+import { isMessageParticipant } from './message-target.js'
 import { stateLabel, targetLabel } from './present.js'
 
 /** The viewer's translator as a plain function, for the presenters. */
@@ -109,6 +110,7 @@ export async function moderationRoutes(app: FastifyInstance, options: Moderation
    */
   const mayFlag = async (request: FastifyRequest, target: Target): Promise<boolean> => {
     if (target.status !== 'visible') return false
+    if (target.type === 'message') return isMessageParticipant(db, target.id, viewerOf(request).id)
     if ((target.type !== 'thread' && target.type !== 'post') || target.communityId === null) return true
     const thread = await db
       .selectFrom('threads as t')
@@ -273,7 +275,8 @@ export async function moderationRoutes(app: FastifyInstance, options: Moderation
         )
           throw badRequest('moderation.error.wrong_state')
         setFlash(reply, `moderation.flash.${visibility === 'hide' ? 'hidden' : 'restored'}`)
-        return reply.redirect(target.url, 303)
+        // A private message is not the moderator's to open: back to the queue.
+        return reply.redirect(target.type === 'message' ? '/mod' : target.url, 303)
       },
     )
   }

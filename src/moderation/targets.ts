@@ -4,10 +4,11 @@ import type { Db } from '../db/connect.js'
 import type { Database, FlagTarget } from '../db/database.js'
 import { withdrawPendingEmails } from '../mail/outbox.js'
 import { enqueueSearch, enqueueThreadOfAnswer } from '../search/outbox.js'
+import { findMessageTarget } from './message-target.js'
 
 type Trx = Transaction<Database>
 export type TargetStatus = 'visible' | 'pending' | 'hidden' | 'deleted'
-export const targetTypes: FlagTarget[] = ['thread', 'post', 'comment', 'article']
+export const targetTypes: FlagTarget[] = ['thread', 'post', 'comment', 'article', 'message']
 
 export interface Target {
   type: FlagTarget
@@ -97,6 +98,7 @@ export async function findTarget(db: Db | Trx, type: FlagTarget, id: number): Pr
         }
       : null
   }
+  if (type === 'message') return findMessageTarget(db, id)
   const row = await db
     .selectFrom('articles')
     .select(['id', 'community_id', 'author_id', 'status', 'hidden_at', 'title', 'slug', 'summary'])
@@ -120,7 +122,16 @@ export async function findTarget(db: Db | Trx, type: FlagTarget, id: number): Pr
 
 /** Locks the content's own row (only that row), so acts on one piece of content queue one after another. */
 export async function lockTargetRow(trx: Trx, type: FlagTarget, id: number): Promise<void> {
-  const table = type === 'thread' ? 'threads' : type === 'post' ? 'posts' : type === 'comment' ? 'comments' : 'articles'
+  const table =
+    type === 'thread'
+      ? 'threads'
+      : type === 'post'
+        ? 'posts'
+        : type === 'comment'
+          ? 'comments'
+          : type === 'message'
+            ? 'messages'
+            : 'articles'
   await trx.selectFrom(table).select('id').where('id', '=', id).forNoKeyUpdate().execute()
 }
 
@@ -175,6 +186,13 @@ export async function setTargetStatus(
     await trx
       .updateTable('comments')
       .set({ status, ...hidden })
+      .where('id', '=', target.id)
+      .execute()
+  } else if (target.type === 'message') {
+    // A private message has no pending state: hidden by flags or a moderator, or back to visible.
+    await trx
+      .updateTable('messages')
+      .set({ status: status === 'pending' ? 'hidden' : status, ...hidden })
       .where('id', '=', target.id)
       .execute()
   } else {

@@ -32,6 +32,7 @@ export const notificationKinds = {
   action_due: 'actions',
   topic_vote_opened: 'actions',
   topic_vote_closed: 'actions',
+  message: 'replies',
 } as const satisfies Record<string, EmailCategory>
 export type NotificationKind = keyof typeof notificationKinds
 
@@ -53,7 +54,10 @@ export interface NotificationInput {
   url: string
   actorId?: number | null
   /** What it points at, so that it can be left out once that is hidden or deleted. */
-  subject?: { type: 'thread' | 'post' | 'article' | 'comment' | 'meeting' | 'community' | 'action_item'; id: number }
+  subject?: {
+    type: 'thread' | 'post' | 'article' | 'comment' | 'meeting' | 'community' | 'action_item' | 'message'
+    id: number
+  }
   /** Values for the texts (`notification.<kind>` in the catalogs): title, community, actor, reason, note, excerpt. */
   data: Record<string, string | number | null>
   /** Email thread key (`thread-12`), so that mail clients group messages about one subject. */

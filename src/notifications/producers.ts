@@ -97,7 +97,7 @@ export async function announceThread(trx: Db, threadId: number): Promise<void> {
 }
 
 export interface ModeratedContent {
-  type: 'thread' | 'post' | 'comment' | 'article'
+  type: 'thread' | 'post' | 'comment' | 'article' | 'message'
   id: number
   authorId: number
   title: string | null

@@ -34,7 +34,10 @@ const subjectReadable = sql<SqlBool>`(
     where m.id = n.subject_id
       and (m.status = 'visible' or ((m.status in ('hidden', 'pending') or (m.status = 'deleted' and n.kind = 'post_hidden')) and m.author_id = n.user_id))
       and ((a.status = 'published' and a.hidden_at is null) or a.author_id = n.user_id)))
-  or n.subject_type not in ('post', 'thread', 'article', 'comment')
+  or (n.subject_type = 'message' and exists (
+    select 1 from messages m join conversation_participants cp on cp.conversation_id = m.conversation_id
+    where m.id = n.subject_id and (m.status = 'visible' or m.author_id = n.user_id) and cp.user_id = n.user_id and cp.left_at is null))
+  or n.subject_type not in ('post', 'thread', 'article', 'comment', 'message')
 )`
 
 /** One indexed count (notifications_unread), checked per unread row only. */

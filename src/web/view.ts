@@ -146,6 +146,7 @@ export function pageContext(request: FastifyRequest, reply: FastifyReply, perReq
     htmlLang: locale,
     viewer: request.viewer,
     unreadNotifications: request.unreadNotifications,
+    unreadMessages: request.unreadMessages,
     suspensionNotice: suspensionNotice(request),
     isAdmin: request.viewer?.siteRole === 'admin',
     navSection: navSectionOf(request.url),
