@@ -428,7 +428,10 @@ export async function meetingRoutes(app: FastifyInstance, { db }: { db: Db }) {
       listRooms(db, meeting.id),
       listActionItems(db, meeting.id),
       previousMeeting(db, meeting),
-      membership?.status === 'active' || moderating ? activeMembers(db, community.id) : Promise.resolve([]),
+      // Delegates are chosen among the members: a guest sees no member list.
+      (membership?.status === 'active' && !request.viewer?.isGuest) || moderating
+        ? activeMembers(db, community.id)
+        : Promise.resolve([]),
     ])
     const previousItems = previous ? (await listActionItems(db, previous.id)).filter((i) => i.status === 'open') : []
     const mine = attendance.find((a) => a.user_id === viewerId)
@@ -534,9 +537,10 @@ export async function meetingRoutes(app: FastifyInstance, { db }: { db: Db }) {
 }
 
 /** The two views of one meeting, for planners: what participants see, and the planning tools. */
-const planTabs = (request: FastifyRequest, id: number, current: 'meeting' | 'plan') => [
+export const planTabs = (request: FastifyRequest, id: number, current: 'meeting' | 'plan' | 'guests') => [
   { label: request.t('meeting_page.tab.meeting'), href: `/meetings/${id}`, current: current === 'meeting' },
   { label: request.t('meeting_page.tab.plan'), href: `/meetings/${id}/plan`, current: current === 'plan' },
+  { label: request.t('guests.tab'), href: `/meetings/${id}/guests`, current: current === 'guests' },
 ]
 
 const itemsView = (request: FastifyRequest, access: Access, items: Awaited<ReturnType<typeof listActionItems>>) =>
