@@ -8,7 +8,8 @@ import { findCommunityBySlug, findMembership } from './queries.js'
 async function load(db: Db, request: FastifyRequest, slug: string, guest?: Membership | null) {
   const community = await findCommunityBySlug(db, slug)
   if (!community) throw notFound()
-  const membership = guest ?? (await findMembership(db, community.id, request.viewer?.id))
+  const own = await findMembership(db, community.id, request.viewer?.id)
+  const membership = own?.status === 'active' ? own : (guest ?? own)
   const access: Access = { viewer: request.viewer, community, membership }
   return { community, membership, access, mayPost: canPost(access), mayModerate: canModerate(access) }
 }

@@ -2,7 +2,7 @@
 import type { FastifyRequest } from 'fastify'
 import { canModerate, canRead, type Access } from '../communities/policy.js'
 import type { Db } from '../db/connect.js'
-import { guestMembershipFor } from '../guests/policy.js'
+import { invitedMembership } from '../guests/access.js'
 import { mayReadContent, type ContentReader } from '../moderation/visibility.js'
 import { notFound } from '../web/errors.js'
 import type { Locale } from '../web/i18n.js'
@@ -30,7 +30,10 @@ export async function threadForViewer(
   if (!found) throw notFound(unavailable)
   const { thread } = found
   // A guest invited to this thread reads it (and replies) as a member would; nobody else gains anything here.
-  const membership = guestMembershipFor(request.guestScope, { threadId: thread.id }) ?? found.membership
+  const membership =
+    found.membership?.status === 'active'
+      ? found.membership
+      : ((await invitedMembership(db, request, { threadId: thread.id })) ?? found.membership)
   const access: Access = {
     viewer: request.viewer,
     community: {

@@ -2,7 +2,7 @@
 import type { FastifyRequest } from 'fastify'
 import { communityForViewer } from '../communities/access.js'
 import type { Db } from '../db/connect.js'
-import { guestMembershipFor } from '../guests/policy.js'
+import { invitedMembership } from '../guests/access.js'
 import { notFound } from '../web/errors.js'
 import { pathId } from '../web/params.js'
 import { findMeeting } from './queries.js'
@@ -11,7 +11,7 @@ export async function meetingForViewer(db: Db, request: FastifyRequest, rawId: u
   const meeting = await findMeeting(db, pathId(rawId))
   if (!meeting) throw notFound()
   // A guest invited to this meeting reads it and takes part as a member would.
-  const guest = guestMembershipFor(request.guestScope, { meetingId: meeting.id })
+  const guest = await invitedMembership(db, request, { meetingId: meeting.id })
   const context = await communityForViewer(db, request, meeting.community_slug, guest)
   return { meeting, ...context }
 }

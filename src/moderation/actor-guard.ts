@@ -73,7 +73,13 @@ export async function lockActiveActor(trx: Trx, userId: number, rule: ActorRule 
           .where('user_id', '=', userId)
           .forShare()
           .executeTakeFirst()) ?? null)
-  const isMember = isAdmin || membership?.status === 'active'
+  // A member of other communities invited to this thread or meeting takes part in it as a guest would.
+  const invited = !isAdmin && membership?.status !== 'active' && rule.guest !== undefined && rule.need === 'member'
+  const isMember =
+    isAdmin ||
+    membership?.status === 'active' ||
+    (invited &&
+      grantFor(await guestScopeOf(trx, userId, { timeZone: user.time_zone, lock: true }), rule.guest!) !== undefined)
   const isModerator = isAdmin || (membership?.status === 'active' && membership.role === 'moderator')
   if (rule.need === 'member' && !isMember) throw forbidden('moderation.error.no_longer_member')
   if (rule.need === 'moderator' && !isModerator) throw forbidden('moderation.error.not_allowed')
