@@ -436,16 +436,21 @@ export async function meetingRoutes(app: FastifyInstance, { db }: { db: Db }) {
     const previousItems = previous ? (await listActionItems(db, previous.id)).filter((i) => i.status === 'open') : []
     const mine = attendance.find((a) => a.user_id === viewerId)
     // A delegate goes instead of the member who named them: both are one seat, counted once.
-    const seats = new Map<number, { name: string; onBehalfOf: string[] }>()
+    const seats = new Map<number, { name: string; isGuest: boolean; onBehalfOf: string[] }>()
     for (const a of attendance) {
       const seatId = a.delegate_id ?? (a.attending ? a.user_id : null)
       if (seatId === null) continue
-      const seat = seats.get(seatId) ?? { name: a.delegate_name ?? a.display_name, onBehalfOf: [] }
+      const seat = seats.get(seatId) ?? {
+        name: a.delegate_name ?? a.display_name,
+        isGuest: (a.delegate_id !== null ? a.delegate_guest : a.user_guest) === true,
+        onBehalfOf: [],
+      }
       if (a.delegate_id !== null) seat.onBehalfOf.push(a.display_name)
       seats.set(seatId, seat)
     }
     const attendees = [...seats.values()].map((seat) => ({
       name: seat.name,
+      isGuest: seat.isGuest,
       onBehalfOf: seat.onBehalfOf.length ? seat.onBehalfOf.join(', ') : null,
     }))
     // A cancelled meeting will not take place, and a held one has taken place: nobody attends, asks or votes any more.
