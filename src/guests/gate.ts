@@ -133,6 +133,15 @@ export function installGuestGate(app: FastifyInstance, db: Db) {
     // The guest's home is the page of what they were invited to.
     if (url === '/' && (request.method === 'GET' || request.method === 'HEAD')) return reply.redirect('/guest', 303)
     if (guestMayUse(scope, request, url)) return
+    // A reply's own address (where posting a reply leads) belongs to its thread.
+    if (url === '/posts/:id' && request.method === 'GET') {
+      const post = await db
+        .selectFrom('posts')
+        .select('thread_id')
+        .where('id', '=', idParam(request))
+        .executeTakeFirst()
+      if (post && mayGuest(scope, 'read_thread', { threadId: post.thread_id })) return
+    }
     return sendRefusal(request, reply, scope)
   })
 }

@@ -91,4 +91,19 @@ t.test('a guest is refused everywhere but their thread', async (t) => {
     submissionKey: null,
   })
   t.equal(ok.ok, true, 'the invited thread takes the reply')
+  t.not((await guest.get(`/posts/${ok.postId}`)).status, 403, 'a reply of their thread has its own address')
+  const elsewherePost = await db
+    .selectFrom('posts')
+    .select('id')
+    .where('thread_id', '=', otherThreadId)
+    .executeTakeFirst()
+  const foreign = await replyToThread(db, {
+    threadId: otherThreadId,
+    parentId: null,
+    authorId: member.id,
+    bodyMd: 'members only',
+    submissionKey: null,
+  })
+  t.equal((await guest.get(`/posts/${elsewherePost?.id ?? foreign.postId}`)).status, 403, 'others’ are refused')
+  t.equal((await guest.get('/posts/99999999')).status, 403, 'an unknown reply tells nothing')
 })
