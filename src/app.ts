@@ -54,6 +54,8 @@ import { deleteExpiredSessions, PostgresSessionStore } from './web/session-store
 import { sharedRateLimitStore } from './web/rate-limit-store.js'
 import { installSecureCookies } from './web/secure-cookies.js'
 import { installViewer } from './web/viewer.js'
+import { installGuestGate } from './guests/gate.js'
+import { guestRoutes } from './guests/routes.js'
 import { watchingRoutes } from './watching/routes.js'
 import { memberRoutes } from './members/routes.js'
 import { mentionRoutes } from './mentions/routes.js'
@@ -200,6 +202,9 @@ export async function buildApp(config: Readonly<Config>, services: AppServices =
     app.csrfProtection(request, reply, done)
   })
 
+  // After the CSRF check, before every route: what a guest may not reach is answered here (src/guests/gate.ts).
+  installGuestGate(app, db)
+
   // Before the domains, so that each can add its scheduled jobs (digests, reminders) when it is registered.
   installScheduler(app, db, services.scheduler)
   await app.register(healthRoutes, { db, search })
@@ -214,6 +219,7 @@ export async function buildApp(config: Readonly<Config>, services: AppServices =
   await app.register(fromThreadRoutes, { db })
   await app.register(feedRoutes, { db })
   await app.register(meetingRoutes, { db })
+  await app.register(guestRoutes, { db })
   await app.register(adminRoutes)
   await app.register(watchingRoutes, { db })
   await app.register(memberRoutes, { db })

@@ -2,19 +2,21 @@
 import type { FastifyRequest } from 'fastify'
 import type { Db } from '../db/connect.js'
 import { notFound } from '../web/errors.js'
-import { canModerate, canPost, canRead, type Access } from './policy.js'
+import { canModerate, canPost, canRead, type Access, type Membership } from './policy.js'
 import { findCommunityBySlug, findMembership } from './queries.js'
 
-async function load(db: Db, request: FastifyRequest, slug: string) {
+async function load(db: Db, request: FastifyRequest, slug: string, guest?: Membership | null) {
   const community = await findCommunityBySlug(db, slug)
   if (!community) throw notFound()
-  const membership = await findMembership(db, community.id, request.viewer?.id)
+  const own = await findMembership(db, community.id, request.viewer?.id)
+  const membership = own?.status === 'active' ? own : (guest ?? own)
   const access: Access = { viewer: request.viewer, community, membership }
   return { community, membership, access, mayPost: canPost(access), mayModerate: canModerate(access) }
 }
 
-export async function communityForViewer(db: Db, request: FastifyRequest, slug: string) {
-  const loaded = await load(db, request, slug)
+/** `guest`: the membership a guest's invitation gives for one meeting (src/guests/policy.ts), read as theirs. */
+export async function communityForViewer(db: Db, request: FastifyRequest, slug: string, guest?: Membership | null) {
+  const loaded = await load(db, request, slug, guest)
   if (!canRead(loaded.access)) throw notFound()
   return loaded
 }

@@ -33,6 +33,26 @@ export interface UsersTable {
   digest_weekday: ColumnType<number, number | undefined, number>
   watch_on_start: ColumnType<WatchLevel, WatchLevel | undefined, WatchLevel>
   watch_on_reply: ColumnType<WatchLevel, WatchLevel | undefined, WatchLevel>
+  /** An account made by a guest invitation: it reaches only what its invitations name (src/guests/policy.ts). */
+  guest: ColumnType<boolean, boolean | undefined, boolean>
+}
+
+/** An invitation of a guest to one thread or one meeting (migrations/2026_12_04_1200_guest_invitations.ts). */
+export interface GuestInvitationsTable {
+  id: Generated<number>
+  email: string
+  invited_by: number | null
+  community_id: number
+  thread_id: number | null
+  meeting_id: number | null
+  /** The last day of access, a calendar day ('2026-12-31'), in the guest's own time zone. */
+  ends_on: ColumnType<string, string, string>
+  note: string | null
+  token_hash: string
+  accepted_user_id: number | null
+  accepted_at: Timestamp | null
+  revoked_at: Timestamp | null
+  created_at: CreatedAt
 }
 
 export type WatchLevel = 'watching' | 'tracking' | 'normal' | 'muted'
@@ -622,6 +642,7 @@ export interface Database {
   thread_reads: ThreadReadsTable
   mentions: MentionsTable
   community_visits: CommunityVisitsTable
+  guest_invitations: GuestInvitationsTable
 }
 
 /** A member's visit mark per community, for the "new" of its topic list (migrations/2026_12_03_1200_topic_lists.ts). */

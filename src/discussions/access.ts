@@ -2,6 +2,7 @@
 import type { FastifyRequest } from 'fastify'
 import { canModerate, canRead, type Access } from '../communities/policy.js'
 import type { Db } from '../db/connect.js'
+import { invitedMembership } from '../guests/access.js'
 import { mayReadContent, type ContentReader } from '../moderation/visibility.js'
 import { notFound } from '../web/errors.js'
 import type { Locale } from '../web/i18n.js'
@@ -27,7 +28,12 @@ export async function threadForViewer(
   // One message whether the thread is missing, waiting for approval, hidden or in a closed community: a 404 that does
   // not tell which, yet does not claim it was deleted.
   if (!found) throw notFound(unavailable)
-  const { thread, membership } = found
+  const { thread } = found
+  // A guest invited to this thread reads it (and replies) as a member would; nobody else gains anything here.
+  const membership =
+    found.membership?.status === 'active'
+      ? found.membership
+      : ((await invitedMembership(db, request, { threadId: thread.id })) ?? found.membership)
   const access: Access = {
     viewer: request.viewer,
     community: {

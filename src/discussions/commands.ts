@@ -174,7 +174,12 @@ export async function startThread(
 async function lockThreadWriter(trx: Trx, threadId: number, userId: number) {
   const thread = await trx.selectFrom('threads').select('community_id').where('id', '=', threadId).executeTakeFirst()
   if (!thread) return null
-  const actor = await lockActiveActor(trx, userId, { communityId: thread.community_id, need: 'member' })
+  // A guest invited to this thread replies to it like a member (src/guests/policy.ts).
+  const actor = await lockActiveActor(trx, userId, {
+    communityId: thread.community_id,
+    need: 'member',
+    guest: { threadId },
+  })
   return { ...actor, communityId: thread.community_id }
 }
 
@@ -234,7 +239,11 @@ export async function replyToThread(
       if (!actor || thread.community_id !== actor.communityId) {
         // Moved to another community in between (rare): membership there is what counts.
         actor = {
-          ...(await lockActiveActor(trx, input.authorId, { communityId: thread.community_id, need: 'member' })),
+          ...(await lockActiveActor(trx, input.authorId, {
+            communityId: thread.community_id,
+            need: 'member',
+            guest: { threadId: input.threadId },
+          })),
           communityId: thread.community_id,
         }
       }

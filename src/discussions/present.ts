@@ -37,11 +37,13 @@ export function countryName(code: string | null, locale: string): string | null 
 
 /** Who wrote a post, as every post shows it. */
 export function presentAuthor(
-  row: { id: number; name: string; organisation: string | null; country: string | null },
+  row: { id: number; name: string; organisation: string | null; country: string | null; guest?: boolean | null },
   locale: string,
 ) {
   return {
     name: row.name,
+    /** A guest invited to this one thread (src/guests): marked beside the name. */
+    isGuest: row.guest === true,
     avatar: avatarFor(row.name, row.id),
     organisation: row.organisation,
     country: countryName(row.country, locale),
@@ -71,6 +73,7 @@ type ReplyRow = {
   author_name: string
   author_organisation: string | null
   author_country: string | null
+  author_guest?: boolean | null
   parent_author_name: string | null
   parent_depth: number | null
   editor_name: string | null
@@ -125,6 +128,7 @@ export function presentReplies(
           name: row.author_name,
           organisation: row.author_organisation,
           country: row.author_country,
+          guest: row.author_guest,
         },
         locale,
       ),

@@ -21,11 +21,16 @@ async function lockMeetingActor(
   meetingId: number,
   userId: number,
   need: 'member' | 'moderator',
-  options: { planned?: boolean; heldRefusal?: string } = {},
+  options: { planned?: boolean; heldRefusal?: string; guestMay?: boolean } = {},
 ): Promise<LockedActor> {
   const meeting = await trx.selectFrom('meetings').select('community_id').where('id', '=', meetingId).executeTakeFirst()
   if (!meeting) throw notFound()
-  const actor = await lockActiveActor(trx, userId, { communityId: meeting.community_id, need })
+  // Attending, asking and upvoting are open to a guest invited to this meeting (src/guests/policy.ts).
+  const actor = await lockActiveActor(trx, userId, {
+    communityId: meeting.community_id,
+    need,
+    guest: options.guestMay ? { meetingId } : undefined,
+  })
   if (options.planned) {
     // Answers and questions are for a meeting that will take place: a cancellation saved meanwhile holds for them.
     const row = await trx
@@ -283,6 +288,7 @@ export async function setAttendance(
   await db.transaction().execute(async (trx) => {
     await lockMeetingActor(trx, input.meetingId, input.userId, 'member', {
       planned: true,
+      guestMay: true,
       heldRefusal: input.allowHeld ? undefined : 'meeting_page.error.held_attendance',
     })
     const before = await trx
@@ -324,7 +330,7 @@ export async function askQuestion(
   input: { meetingId: number; authorId: number; body: string },
 ): Promise<number> {
   return db.transaction().execute(async (trx) => {
-    await lockMeetingActor(trx, input.meetingId, input.authorId, 'member', { planned: true })
+    await lockMeetingActor(trx, input.meetingId, input.authorId, 'member', { planned: true, guestMay: true })
     const row = await trx
       .insertInto('meeting_questions')
       .values({ meeting_id: input.meetingId, author_id: input.authorId, body: input.body })
@@ -351,6 +357,7 @@ export async function upvoteQuestion(
     if (!question) throw notFound()
     await lockMeetingActor(trx, question.meeting_id, userId, 'member', {
       planned: true,
+      guestMay: true,
       heldRefusal: options.allowHeld ? undefined : 'meeting_page.error.held_upvote',
     })
     const rows = await trx

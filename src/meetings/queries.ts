@@ -69,14 +69,18 @@ export async function activeMembers(db: Db, communityId: number) {
 }
 
 export async function listAttendance(db: Db, meetingId: number) {
-  return db
-    .selectFrom('meeting_attendance as ma')
-    .innerJoin('users as u', 'u.id', 'ma.user_id')
-    .leftJoin('users as d', 'd.id', 'ma.delegate_id')
-    .select(['ma.user_id', 'ma.attending', 'ma.delegate_id', 'u.display_name', 'd.display_name as delegate_name'])
-    .where('ma.meeting_id', '=', meetingId)
-    .orderBy('u.display_name')
-    .execute()
+  return (
+    db
+      .selectFrom('meeting_attendance as ma')
+      .innerJoin('users as u', 'u.id', 'ma.user_id')
+      .leftJoin('users as d', 'd.id', 'ma.delegate_id')
+      .select(['ma.user_id', 'ma.attending', 'ma.delegate_id', 'u.display_name', 'd.display_name as delegate_name'])
+      // Guests are marked beside their name (src/guests).
+      .select(['u.guest as user_guest', 'd.guest as delegate_guest'])
+      .where('ma.meeting_id', '=', meetingId)
+      .orderBy('u.display_name')
+      .execute()
+  )
 }
 
 /** Questions ranked by votes, then by age; with whether the viewer has voted. */
@@ -91,6 +95,7 @@ export async function listQuestions(db: Db, meetingId: number, viewerId: number 
       'q.author_id',
       'q.created_at',
       'u.display_name as author_name',
+      'u.guest as author_is_guest',
       sql<number>`(select count(*)::int from meeting_question_votes v where v.question_id = q.id)`.as('votes'),
       sql<boolean>`exists (select 1 from meeting_question_votes v where v.question_id = q.id and v.user_id = ${viewerId ?? 0})`.as(
         'voted',

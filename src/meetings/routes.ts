@@ -428,21 +428,29 @@ export async function meetingRoutes(app: FastifyInstance, { db }: { db: Db }) {
       listRooms(db, meeting.id),
       listActionItems(db, meeting.id),
       previousMeeting(db, meeting),
-      membership?.status === 'active' || moderating ? activeMembers(db, community.id) : Promise.resolve([]),
+      // Delegates are chosen among the members: a guest sees no member list.
+      (membership?.status === 'active' && !request.viewer?.isGuest) || moderating
+        ? activeMembers(db, community.id)
+        : Promise.resolve([]),
     ])
     const previousItems = previous ? (await listActionItems(db, previous.id)).filter((i) => i.status === 'open') : []
     const mine = attendance.find((a) => a.user_id === viewerId)
     // A delegate goes instead of the member who named them: both are one seat, counted once.
-    const seats = new Map<number, { name: string; onBehalfOf: string[] }>()
+    const seats = new Map<number, { name: string; isGuest: boolean; onBehalfOf: string[] }>()
     for (const a of attendance) {
       const seatId = a.delegate_id ?? (a.attending ? a.user_id : null)
       if (seatId === null) continue
-      const seat = seats.get(seatId) ?? { name: a.delegate_name ?? a.display_name, onBehalfOf: [] }
+      const seat = seats.get(seatId) ?? {
+        name: a.delegate_name ?? a.display_name,
+        isGuest: (a.delegate_id !== null ? a.delegate_guest : a.user_guest) === true,
+        onBehalfOf: [],
+      }
       if (a.delegate_id !== null) seat.onBehalfOf.push(a.display_name)
       seats.set(seatId, seat)
     }
     const attendees = [...seats.values()].map((seat) => ({
       name: seat.name,
+      isGuest: seat.isGuest,
       onBehalfOf: seat.onBehalfOf.length ? seat.onBehalfOf.join(', ') : null,
     }))
     // A cancelled meeting will not take place, and a held one has taken place: nobody attends, asks or votes any more.
@@ -534,9 +542,10 @@ export async function meetingRoutes(app: FastifyInstance, { db }: { db: Db }) {
 }
 
 /** The two views of one meeting, for planners: what participants see, and the planning tools. */
-const planTabs = (request: FastifyRequest, id: number, current: 'meeting' | 'plan') => [
+export const planTabs = (request: FastifyRequest, id: number, current: 'meeting' | 'plan' | 'guests') => [
   { label: request.t('meeting_page.tab.meeting'), href: `/meetings/${id}`, current: current === 'meeting' },
   { label: request.t('meeting_page.tab.plan'), href: `/meetings/${id}/plan`, current: current === 'plan' },
+  { label: request.t('guests.tab'), href: `/meetings/${id}/guests`, current: current === 'guests' },
 ]
 
 const itemsView = (request: FastifyRequest, access: Access, items: Awaited<ReturnType<typeof listActionItems>>) =>

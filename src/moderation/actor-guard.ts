@@ -6,6 +6,7 @@
 // that changes someone's membership row (approving their post) does so before touching that content.
 import type { Transaction } from 'kysely'
 import type { Database, MemberRole, MemberStatus } from '../db/database.js'
+import { grantFor, guestScopeOf, type GuestSubject } from '../guests/policy.js'
 import { forbidden } from '../web/errors.js'
 
 type Trx = Transaction<Database>
@@ -33,6 +34,11 @@ export interface ActorRule {
    * that two of them do not both hold a share lock and then deadlock upgrading it.
    */
   updatesUser?: boolean
+  /**
+   * A guest (users.guest) may do this write when a running invitation of theirs names this thread or meeting; every
+   * other write refuses guests, so a route that forgets them still holds.
+   */
+  guest?: GuestSubject
 }
 
 const suspendedNow = (row: { status: string; suspended_until: Date | null }) =>
@@ -46,7 +52,7 @@ const suspendedNow = (row: { status: string; suspended_until: Date | null }) =>
 export async function lockActiveActor(trx: Trx, userId: number, rule: ActorRule = {}): Promise<LockedActor> {
   const users = trx
     .selectFrom('users')
-    .select(['id', 'site_role', 'status', 'suspended_until', 'email_verified_at'])
+    .select(['id', 'site_role', 'status', 'suspended_until', 'email_verified_at', 'guest', 'time_zone'])
     .where('id', '=', userId)
   const user = await (rule.updatesUser ? users.forNoKeyUpdate() : users.forShare()).executeTakeFirst()
   if (!user) throw forbidden()
@@ -54,6 +60,7 @@ export async function lockActiveActor(trx: Trx, userId: number, rule: ActorRule 
   // Until the address is confirmed a new account reads but writes nothing others see (its own profile excepted):
   // an address typed by a spammer in bulk never confirms.
   if (user.email_verified_at === null && !rule.updatesUser) throw forbidden('account_mail.error.unverified')
+  if (user.guest && !rule.updatesUser) return lockGuest(trx, user, rule)
   const isAdmin = user.site_role === 'admin'
   if (rule.admin && !isAdmin) throw forbidden('moderation.error.not_allowed')
   const membership =
@@ -66,7 +73,13 @@ export async function lockActiveActor(trx: Trx, userId: number, rule: ActorRule 
           .where('user_id', '=', userId)
           .forShare()
           .executeTakeFirst()) ?? null)
-  const isMember = isAdmin || membership?.status === 'active'
+  // A member of other communities invited to this thread or meeting takes part in it as a guest would.
+  const invited = !isAdmin && membership?.status !== 'active' && rule.guest !== undefined && rule.need === 'member'
+  const isMember =
+    isAdmin ||
+    membership?.status === 'active' ||
+    (invited &&
+      grantFor(await guestScopeOf(trx, userId, { timeZone: user.time_zone, lock: true }), rule.guest!) !== undefined)
   const isModerator = isAdmin || (membership?.status === 'active' && membership.role === 'moderator')
   if (rule.need === 'member' && !isMember) throw forbidden('moderation.error.no_longer_member')
   if (rule.need === 'moderator' && !isModerator) throw forbidden('moderation.error.not_allowed')
@@ -77,4 +90,15 @@ export async function lockActiveActor(trx: Trx, userId: number, rule: ActorRule 
 export async function lockModerator(trx: Trx, userId: number, communityId: number | null): Promise<LockedActor> {
   if (communityId === null) return lockActiveActor(trx, userId, { admin: true })
   return lockActiveActor(trx, userId, { communityId, need: 'moderator' })
+}
+
+/** A guest acts as a member of the one thread or meeting their running invitation names, and nowhere else. */
+async function lockGuest(trx: Trx, user: { id: number; time_zone: string | null }, rule: ActorRule) {
+  const refused = forbidden('guests.refused.write')
+  if (!rule.guest || rule.admin || rule.need === 'moderator') throw refused
+  const scope = await guestScopeOf(trx, user.id, { timeZone: user.time_zone, lock: true })
+  const grant = grantFor(scope, rule.guest)
+  if (!grant || (rule.communityId != null && grant.communityId !== rule.communityId)) throw refused
+  const actor: LockedActor = { id: user.id, isAdmin: false, membership: null, isMember: true, isModerator: false }
+  return actor
 }

@@ -102,6 +102,7 @@ t.test(
       [
         { href: url, current: true, label: en('meeting_page.tab.meeting') },
         { href: `${url}/plan`, current: false, label: en('meeting_page.tab.plan') },
+        { href: `${url}/guests`, current: false, label: en('guests.tab') },
       ],
       'the Plan tab for planners; the Meeting tab is the current one',
     )
@@ -116,6 +117,7 @@ t.test(
       [
         { href: url, current: false, label: en('meeting_page.tab.meeting') },
         { href: `${url}/plan`, current: true, label: en('meeting_page.tab.plan') },
+        { href: `${url}/guests`, current: false, label: en('guests.tab') },
       ],
       'the tab back to the meeting; the Plan tab is the current one',
     )
