@@ -383,6 +383,8 @@ export async function communityRoutes(app: FastifyInstance, { db }: { db: Db }) 
       errors: t(request, errors),
       action,
       isNew,
+      // The page that lets members post without a name, linked below the form (src/anonymous).
+      community_slug: action.split('/')[2],
     })
 
   app.get('/admin/communities/new', { preHandler: requireAdmin }, async (request, reply) =>

@@ -42,6 +42,9 @@ function threadQuery(withMembership: boolean, withThemes: boolean) {
         'th.lock_reason',
         'th.pin_reason',
         'th.answered_by',
+        'th.anonymous',
+        'c.anonymous_label as community_anonymous_label',
+        'ap.anonymous as answer_anonymous',
         'ap.id as answer_id',
         'ap.created_at as answer_created_at',
         // Enough of the answer's HTML for a short plain-text excerpt, not the whole text.
@@ -141,6 +144,9 @@ function replyPageQuery(kind: ReplyCursor['kind']) {
         'a.organisation as author_organisation',
         'a.country as author_country',
         'pa.display_name as parent_author_name',
+        'pp.author_id as parent_author_id',
+        'pp.anonymous as parent_anonymous',
+        'p.anonymous',
         'pp.depth as parent_depth',
         // The start of the parent's text, quoted above the reply; none when the parent is not visible to everyone.
         sql<string | null>`case when pp.status = 'visible' then left(pp.body_html, 1500) end`.as('parent_html'),
@@ -187,7 +193,10 @@ export async function findPost(db: Db, postId: number) {
   return db
     .selectFrom('posts as p')
     .innerJoin('users as a', 'a.id', 'p.author_id')
+    .leftJoin('users as e', 'e.id', 'p.edited_by')
     .select([
+      'e.display_name as editor_name',
+      'p.edited_by',
       'p.id',
       'p.thread_id',
       'p.parent_id',
@@ -199,6 +208,7 @@ export async function findPost(db: Db, postId: number) {
       'p.created_at',
       'p.edited_at',
       'p.version',
+      'p.anonymous',
       'a.display_name as author_name',
     ])
     .where('p.id', '=', postId)
@@ -209,7 +219,7 @@ export async function listRevisions(db: Db, threadId: number, postId: number | n
   return db
     .selectFrom('post_revisions as r')
     .leftJoin('users as u', 'u.id', 'r.editor_id')
-    .select(['r.id', 'r.title', 'r.body_html', 'r.created_at', 'u.display_name as editor_name'])
+    .select(['r.id', 'r.title', 'r.body_html', 'r.created_at', 'r.editor_id', 'u.display_name as editor_name'])
     .where('r.thread_id', '=', threadId)
     .where((eb) => (postId === null ? eb('r.post_id', 'is', null) : eb('r.post_id', '=', postId)))
     .orderBy('r.created_at', 'desc')
