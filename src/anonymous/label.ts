@@ -20,7 +20,7 @@ export const allowsAnonymous = (community: { anonymous_label: string | null }) =
  * The actor of a notification or email about an anonymous post: the community's label (translated per recipient when
  * it is the default one), never the name. `anonymous` tells the list not to put the member's current name back.
  */
-export function actorData(anonymous: boolean, name: string, stored: string | null) {
+export function actorData(anonymous: boolean, name: string, stored: string | null): Record<string, string | number> {
   if (!anonymous) return { actor: name }
   return stored ? { actor: stored, anonymous: 1 } : { actor_key: defaultLabelKey, anonymous: 1 }
 }

@@ -5,7 +5,8 @@ import type { Membership } from '../communities/policy.js'
 import type { Db } from '../db/connect.js'
 import { precompiled } from '../db/precompiled.js'
 import { labelExpression } from '../themes/queries.js'
-import type { Locale } from '../web/i18n.js'
+import { translate, type Locale } from '../web/i18n.js'
+import { defaultLabelKey } from '../anonymous/label.js'
 
 export const repliesPerPage = 50
 
@@ -233,7 +234,12 @@ export async function recentThreadsWithTheme(
   themeId: number | null,
   readableCommunityIds: number[] | 'all',
   limit = 10,
+  locale: Locale = 'en',
 ) {
+  // Posted without a name: the community's label (src/anonymous), also for the last reply when it was.
+  const label = sql<string>`coalesce(nullif(c.anonymous_label, ''), ${translate(locale, defaultLabelKey)})`
+  const lastAnonymous = sql<boolean>`coalesce((select p.anonymous from posts p where p.thread_id = t.id
+    and p.author_id = t.last_poster_id and p.status = 'visible' order by p.id desc limit 1), t.anonymous)`
   let query = db
     .selectFrom('threads as t')
     .innerJoin('communities as c', 'c.id', 't.community_id')
@@ -244,8 +250,8 @@ export async function recentThreadsWithTheme(
       't.title',
       't.reply_count',
       't.last_post_at',
-      'a.display_name as author_name',
-      'lp.display_name as last_poster_name',
+      sql<string>`case when t.anonymous then ${label} else a.display_name end`.as('author_name'),
+      sql<string | null>`case when ${lastAnonymous} then ${label} else lp.display_name end`.as('last_poster_name'),
       'c.slug as community_slug',
       'c.name as community_name',
     ])
@@ -296,5 +302,5 @@ export async function replyLocation(db: Db, threadId: number, postId: number): P
   return `/t/${threadId}?at=${row.parent_id ?? postId}#p${postId}`
 }
 
-export const recentThreads = (db: Db, readableCommunityIds: number[] | 'all', limit = 10) =>
-  recentThreadsWithTheme(db, null, readableCommunityIds, limit)
+export const recentThreads = (db: Db, readableCommunityIds: number[] | 'all', limit = 10, locale: Locale = 'en') =>
+  recentThreadsWithTheme(db, null, readableCommunityIds, limit, locale)
