@@ -15,6 +15,7 @@ import { adminRoutes } from './admin/routes.js'
 import { moderationRoutes } from './moderation/routes.js'
 import { communityRoutes } from './communities/routes.js'
 import { discussionRoutes } from './discussions/routes.js'
+import { anonymousRoutes } from './anonymous/routes.js'
 import { commentRoutes } from './library/comment-routes.js'
 import { feedRoutes } from './library/feeds.js'
 import { fromThreadRoutes } from './library/from-thread-routes.js'
@@ -212,6 +213,7 @@ export async function buildApp(config: Readonly<Config>, services: AppServices =
   await app.register(accountRoutes, { db, config })
   await app.register(communityRoutes, { db })
   await app.register(discussionRoutes, { db, postLimits: config.moderation.postsPerMinute })
+  await app.register(anonymousRoutes, { db })
   await app.register(themeAdminRoutes, { db })
   await app.register(themeRoutes, { db })
   await app.register(libraryRoutes, { db })

@@ -1,5 +1,6 @@
 // Community directory and pages, joining and leaving, requests, invites, roles, and admin create/edit.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { anonymousLabel } from '../anonymous/label.js'
 import type { Db } from '../db/connect.js'
 import {
   isTopicFilter,
@@ -144,7 +145,13 @@ export async function communityRoutes(app: FastifyInstance, { db }: { db: Db }) 
         bufferCommunityVisit(db, { userId: viewerId, communityId: community.id, at: now })
     }
     const [{ threads, hasMore }, moderators, nextMeeting, articles, level] = await Promise.all([
-      listTopics(db, { communityId: community.id, filter, after, reader }),
+      listTopics(db, {
+        communityId: community.id,
+        filter,
+        after,
+        reader,
+        anonymousLabel: anonymousLabel(request.locale, community.anonymous_label),
+      }),
       listModerators(db, community.id),
       nextMeetingOf(db, community.id),
       newestArticlesOf(db, community.id),
@@ -383,6 +390,8 @@ export async function communityRoutes(app: FastifyInstance, { db }: { db: Db }) 
       errors: t(request, errors),
       action,
       isNew,
+      // The page that lets members post without a name, linked below the form (src/anonymous).
+      community_slug: action.split('/')[2],
     })
 
   app.get('/admin/communities/new', { preHandler: requireAdmin }, async (request, reply) =>

@@ -94,6 +94,8 @@ export interface CommunitiesTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>
   /** A members-only community that outsiders may find: name, description and moderators (2026_12_03_1200). */
   listed: ColumnType<boolean, boolean | undefined, boolean>
+  /** Posting without a name: null not allowed, '' the default label, else the community's label (2026_12_04_1300). */
+  anonymous_label: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export type MemberRole = 'member' | 'moderator'
@@ -169,6 +171,8 @@ export interface ThreadsTable {
   answered_at: Timestamp | null
   lock_reason: string | null
   pin_reason: string | null
+  /** Posted without a name: readers see the community's label (2026_12_04_1300). */
+  anonymous: ColumnType<boolean, boolean | undefined, boolean>
 }
 
 export interface ThreadTagsTable {
@@ -194,6 +198,8 @@ export interface PostsTable {
   deleted_at: Timestamp | null
   /** Raised by every edit of the text; an edit form sends the one it started from (see the edit_versions migration). */
   version: Generated<number>
+  /** Posted without a name: readers see the community's label (2026_12_04_1300). */
+  anonymous: ColumnType<boolean, boolean | undefined, boolean>
 }
 
 export interface PostRevisionsTable {

@@ -2,6 +2,8 @@
 // only what each member may read: visible threads and replies in communities they may read, published articles that
 // are not hidden, meetings of communities they are an active member of. Checked again here, at build time, so content
 // hidden since it was posted (or since its notification) never leaves in a digest.
+import { defaultLabelKey } from '../anonymous/label.js'
+import { translate } from '../web/i18n.js'
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../db/database.js'
 import { notificationKinds } from '../notifications/notify.js'
@@ -201,7 +203,10 @@ export async function gatherDigests(
           'c.id as communityId',
           'c.name as communityName',
           'c.visibility',
-          'u.display_name as authorName',
+          // Posted without a name: the community's label (src/anonymous), never the name.
+          sql<string>`case when th.anonymous then coalesce(nullif(c.anonymous_label, ''), ${translate('en', defaultLabelKey)}) else u.display_name end`.as(
+            'authorName',
+          ),
           sql<number[] | null>`(select array_agg(tt.tag_id) from thread_tags tt where tt.thread_id = th.id)`.as('tags'),
         ])
         .where('th.status', '=', 'visible')

@@ -63,7 +63,20 @@ export const replyUrl = (_threadId: number, postId: number) => `/posts/${postId}
 
 export type WriteResult =
   | { ok: true; url: string }
-  | { ok: false; reason: 'thread_gone' | 'thread_locked' | 'parent_not_found' | 'parent_deleted' }
+  | {
+      ok: false
+      reason: 'thread_gone' | 'thread_locked' | 'parent_not_found' | 'parent_deleted' | 'anonymous_not_allowed'
+    }
+
+/** Whether the community lets its members post without a name, read in the write's transaction. */
+async function allowsAnonymousNow(trx: Transaction<Database>, communityId: number) {
+  const row = await trx
+    .selectFrom('communities')
+    .select('anonymous_label')
+    .where('id', '=', communityId)
+    .executeTakeFirst()
+  return row !== undefined && row.anonymous_label !== null
+}
 
 /** Runs a write that may be a resubmission of the same form, returning where the first one led. */
 async function once(
@@ -95,6 +108,8 @@ export async function startThread(
     submissionKey: string | null
     createdAt?: Date
     forceReview?: boolean
+    /** Posted without a name (the community must allow it). */
+    anonymous?: boolean
   } & MentionInput,
 ): Promise<WriteResult & { threadId?: number; pending?: boolean }> {
   let threadId: number | undefined
@@ -104,6 +119,8 @@ export async function startThread(
   const result = await once(db, input.submissionKey, input.authorId, () =>
     db.transaction().execute(async (trx) => {
       await lockActiveActor(trx, input.authorId, { communityId: input.communityId, need: 'member' })
+      if (input.anonymous && !(await allowsAnonymousNow(trx, input.communityId)))
+        return { ok: false, reason: 'anonymous_not_allowed' } as const
       const now = input.createdAt ?? new Date()
       pending = input.forceReview === true || (await needsApproval(trx, input.communityId, input.authorId))
       const thread = await trx
@@ -118,6 +135,7 @@ export async function startThread(
           last_poster_id: input.authorId,
           created_at: now,
           status: pending ? 'pending' : 'visible',
+          anonymous: input.anonymous === true,
         })
         .returning('id')
         .executeTakeFirstOrThrow()
@@ -218,6 +236,8 @@ export async function replyToThread(
     submissionKey: string | null
     createdAt?: Date
     forceReview?: boolean
+    /** Posted without a name (the community must allow it). */
+    anonymous?: boolean
   } & MentionInput,
 ): Promise<WriteResult & { postId?: number; pending?: boolean }> {
   let postId: number | undefined
@@ -248,6 +268,8 @@ export async function replyToThread(
         }
       }
       if (thread.locked && !actor.isModerator) return { ok: false, reason: 'thread_locked' } as const
+      if (input.anonymous && !(await allowsAnonymousNow(trx, thread.community_id)))
+        return { ok: false, reason: 'anonymous_not_allowed' } as const
       let parent: { path: string; depth: number } | null = null
       if (input.parentId !== null) {
         const row = await trx
@@ -275,6 +297,7 @@ export async function replyToThread(
           depth: 0,
           created_at: now,
           status: pending ? 'pending' : 'visible',
+          anonymous: input.anonymous === true,
         })
         .returning('id')
         .executeTakeFirstOrThrow()

@@ -3,7 +3,9 @@
 import { canDeletePost, canEditPost, isSuspended, type Access } from '../communities/policy.js'
 import type { ContentStatus } from '../db/database.js'
 import { mayReadContent } from '../moderation/visibility.js'
-import { avatarFor } from '../web/avatar.js'
+import { avatarFor, type Avatar } from '../web/avatar.js'
+import { translate, type Locale } from '../web/i18n.js'
+import { anonymousLabel, defaultLabelKey } from '../anonymous/label.js'
 import { displayName } from '../web/display-names.js'
 import { maxDepth } from './reply-path.js'
 
@@ -35,19 +37,72 @@ export function countryName(code: string | null, locale: string): string | null 
   return displayName('region', locale, code) ?? code
 }
 
-/** Who wrote a post, as every post shows it. */
+/** What a page knows to present anonymous posts: the community's label, and whether this viewer may know the author. */
+export interface Anonymity {
+  label: string
+  /** A moderator of the community or an admin. */
+  mayKnow: boolean
+  viewerId: number | null
+}
+
+/** An avatar that says nothing about anyone: no initials, one neutral colour. */
+export const neutralAvatar: Avatar = { initials: '', colourClass: 'avatar-anon' }
+
+/**
+ * Who wrote a post, as every post shows it: the one rule for posts written without a name. Others see the community's
+ * label (no id to link, no initials, organisation or country); moderators the label and who posted it; the author
+ * their own name, marked "posted as" the label.
+ */
 export function presentAuthor(
-  row: { id: number; name: string; organisation: string | null; country: string | null; guest?: boolean | null },
-  locale: string,
+  row: {
+    id: number
+    name: string
+    organisation: string | null
+    country: string | null
+    anonymous?: boolean
+    guest?: boolean | null
+  },
+  locale: Locale,
+  anonymity?: Anonymity,
 ) {
-  return {
+  const named = {
+    id: row.id as number | null,
     name: row.name,
     /** A guest invited to this one thread (src/guests): marked beside the name. */
     isGuest: row.guest === true,
     avatar: avatarFor(row.name, row.id),
     organisation: row.organisation,
     country: countryName(row.country, locale),
+    anonymousNote: null as string | null,
   }
+  if (!row.anonymous) return named
+  const label = anonymity?.label ?? translate(locale, defaultLabelKey)
+  if (anonymity && anonymity.viewerId === row.id)
+    return { ...named, anonymousNote: translate(locale, 'anonymous.note.own', { label }) }
+  if (anonymity?.mayKnow)
+    return { ...named, name: label, anonymousNote: translate(locale, 'anonymous.note.moderator', { name: row.name }) }
+  return {
+    id: null,
+    name: label,
+    isGuest: false,
+    avatar: neutralAvatar,
+    organisation: null,
+    country: null,
+    anonymousNote: null,
+  }
+}
+
+/** Just the name a viewer may read for a post's author (quotes, "in reply to", edited by, history). */
+export function authorName(
+  author: { id: number | null; name: string | null; anonymous: boolean | null },
+  locale: Locale,
+  anonymity: Anonymity,
+): string | null {
+  if (author.name === null || author.id === null) return author.name
+  if (!author.anonymous || anonymity.viewerId === author.id) return author.name
+  return anonymity.mayKnow
+    ? `${anonymity.label} — ${translate(locale, 'anonymous.note.moderator', { name: author.name })}`
+    : anonymity.label
 }
 
 /**
@@ -80,15 +135,23 @@ type ReplyRow = {
   hidden_reason: string | null
   hidden_by: number | null
   parent_html: string | null
+  anonymous: boolean
+  parent_author_id: number | null
+  parent_anonymous: boolean | null
 }
 
 export function presentReplies(
   rows: ReplyRow[],
   access: Access,
   mayModerate = false,
-  options: { locale?: string; answerId?: number | null; mayMarkAnswer?: boolean } = {},
+  options: { locale?: Locale; answerId?: number | null; mayMarkAnswer?: boolean; anonymity?: Anonymity } = {},
 ) {
   const locale = options.locale ?? 'en'
+  const anonymity = options.anonymity ?? {
+    label: translate(locale, defaultLabelKey),
+    mayKnow: mayModerate,
+    viewerId: access.viewer?.id ?? null,
+  }
   const answerId = options.answerId ?? null
   const onPage = new Set(rows.map((r) => r.id))
   const viewerId = access.viewer?.id
@@ -103,6 +166,23 @@ export function presentReplies(
     // A reply whose parent is not just above it (flattened beyond maxDepth, or on another page) names whom it answers.
     const flattened = row.parent_depth !== null && row.parent_depth >= maxDepth
     const parentElsewhere = row.parent_id !== null && !onPage.has(row.parent_id)
+    const parentName = authorName(
+      { id: row.parent_author_id, name: row.parent_author_name, anonymous: row.parent_anonymous },
+      locale,
+      anonymity,
+    )
+    const author = presentAuthor(
+      {
+        id: row.author_id,
+        name: row.author_name,
+        organisation: row.author_organisation,
+        country: row.author_country,
+        anonymous: row.anonymous,
+        guest: row.author_guest,
+      },
+      locale,
+      anonymity,
+    )
     return {
       id: row.id,
       depth: Math.min(row.depth, maxDepth),
@@ -121,17 +201,8 @@ export function presentReplies(
           : null,
       mayFlag: row.status === 'visible' && viewerId !== undefined && viewerId !== row.author_id,
       bodyHtml: deleted ? null : row.body_html,
-      authorName: row.author_name,
-      author: presentAuthor(
-        {
-          id: row.author_id,
-          name: row.author_name,
-          organisation: row.author_organisation,
-          country: row.author_country,
-          guest: row.author_guest,
-        },
-        locale,
-      ),
+      authorName: author.name,
+      author,
       createdAt: row.created_at,
       editedAt: deleted ? null : row.edited_at,
       editedByOther:
@@ -139,13 +210,11 @@ export function presentReplies(
           ? row.editor_name
           : null,
       inReplyTo:
-        row.parent_id !== null && (flattened || parentElsewhere)
-          ? { id: row.parent_id, name: row.parent_author_name }
-          : null,
+        row.parent_id !== null && (flattened || parentElsewhere) ? { id: row.parent_id, name: parentName } : null,
       // The reply answered, quoted: its author and the start of its text, only while it is visible to everyone.
       quote:
         !deleted && row.parent_id !== null && row.parent_html !== null
-          ? { id: row.parent_id, name: row.parent_author_name, excerpt: excerptOf(row.parent_html) }
+          ? { id: row.parent_id, name: parentName, excerpt: excerptOf(row.parent_html) }
           : null,
       isAnswer: !deleted && row.status === 'visible' && row.id === answerId,
       mayMarkAnswer: !deleted && row.status === 'visible' && (options.mayMarkAnswer ?? false) && row.id !== answerId,
@@ -156,4 +225,30 @@ export function presentReplies(
       mayRestore: mayModerate && row.status === 'hidden',
     }
   })
+}
+
+/** The Anonymity of a page in one community, for this viewer. */
+export function anonymityOf(
+  locale: Locale,
+  stored: string | null,
+  viewer: { id: number } | null,
+  mayModerate: boolean,
+): Anonymity {
+  return { label: anonymousLabel(locale, stored), mayKnow: mayModerate, viewerId: viewer?.id ?? null }
+}
+
+/**
+ * Names on a history page: where the author of an anonymous post edited it, the label (their name would undo it);
+ * others who edited (moderators) by name.
+ */
+export function editorNames(locale: Locale, anonymity: Anonymity, author: { id: number; anonymous: boolean }) {
+  const editor = (editorId: number | null, name: string | null) =>
+    editorId === author.id ? authorName({ id: author.id, name, anonymous: author.anonymous }, locale, anonymity) : name
+  return {
+    editor,
+    revision: <R extends { editor_id: number | null; editor_name: string | null }>(row: R) => ({
+      ...row,
+      editor_name: editor(row.editor_id, row.editor_name),
+    }),
+  }
 }

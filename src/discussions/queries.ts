@@ -5,7 +5,8 @@ import type { Membership } from '../communities/policy.js'
 import type { Db } from '../db/connect.js'
 import { precompiled } from '../db/precompiled.js'
 import { labelExpression } from '../themes/queries.js'
-import type { Locale } from '../web/i18n.js'
+import { translate, type Locale } from '../web/i18n.js'
+import { defaultLabelKey } from '../anonymous/label.js'
 
 export const repliesPerPage = 50
 
@@ -42,6 +43,9 @@ function threadQuery(withMembership: boolean, withThemes: boolean) {
         'th.lock_reason',
         'th.pin_reason',
         'th.answered_by',
+        'th.anonymous',
+        'c.anonymous_label as community_anonymous_label',
+        'ap.anonymous as answer_anonymous',
         'ap.id as answer_id',
         'ap.created_at as answer_created_at',
         // Enough of the answer's HTML for a short plain-text excerpt, not the whole text.
@@ -143,6 +147,9 @@ function replyPageQuery(kind: ReplyCursor['kind']) {
         'a.guest as author_guest',
         'a.country as author_country',
         'pa.display_name as parent_author_name',
+        'pp.author_id as parent_author_id',
+        'pp.anonymous as parent_anonymous',
+        'p.anonymous',
         'pp.depth as parent_depth',
         // The start of the parent's text, quoted above the reply; none when the parent is not visible to everyone.
         sql<string | null>`case when pp.status = 'visible' then left(pp.body_html, 1500) end`.as('parent_html'),
@@ -189,7 +196,10 @@ export async function findPost(db: Db, postId: number) {
   return db
     .selectFrom('posts as p')
     .innerJoin('users as a', 'a.id', 'p.author_id')
+    .leftJoin('users as e', 'e.id', 'p.edited_by')
     .select([
+      'e.display_name as editor_name',
+      'p.edited_by',
       'p.id',
       'p.thread_id',
       'p.parent_id',
@@ -201,6 +211,7 @@ export async function findPost(db: Db, postId: number) {
       'p.created_at',
       'p.edited_at',
       'p.version',
+      'p.anonymous',
       'a.display_name as author_name',
     ])
     .where('p.id', '=', postId)
@@ -211,7 +222,7 @@ export async function listRevisions(db: Db, threadId: number, postId: number | n
   return db
     .selectFrom('post_revisions as r')
     .leftJoin('users as u', 'u.id', 'r.editor_id')
-    .select(['r.id', 'r.title', 'r.body_html', 'r.created_at', 'u.display_name as editor_name'])
+    .select(['r.id', 'r.title', 'r.body_html', 'r.created_at', 'r.editor_id', 'u.display_name as editor_name'])
     .where('r.thread_id', '=', threadId)
     .where((eb) => (postId === null ? eb('r.post_id', 'is', null) : eb('r.post_id', '=', postId)))
     .orderBy('r.created_at', 'desc')
@@ -225,7 +236,12 @@ export async function recentThreadsWithTheme(
   themeId: number | null,
   readableCommunityIds: number[] | 'all',
   limit = 10,
+  locale: Locale = 'en',
 ) {
+  // Posted without a name: the community's label (src/anonymous), also for the last reply when it was.
+  const label = sql<string>`coalesce(nullif(c.anonymous_label, ''), ${translate(locale, defaultLabelKey)})`
+  const lastAnonymous = sql<boolean>`coalesce((select p.anonymous from posts p where p.thread_id = t.id
+    and p.author_id = t.last_poster_id and p.status = 'visible' order by p.id desc limit 1), t.anonymous)`
   let query = db
     .selectFrom('threads as t')
     .innerJoin('communities as c', 'c.id', 't.community_id')
@@ -236,8 +252,8 @@ export async function recentThreadsWithTheme(
       't.title',
       't.reply_count',
       't.last_post_at',
-      'a.display_name as author_name',
-      'lp.display_name as last_poster_name',
+      sql<string>`case when t.anonymous then ${label} else a.display_name end`.as('author_name'),
+      sql<string | null>`case when ${lastAnonymous} then ${label} else lp.display_name end`.as('last_poster_name'),
       'c.slug as community_slug',
       'c.name as community_name',
     ])
@@ -288,5 +304,5 @@ export async function replyLocation(db: Db, threadId: number, postId: number): P
   return `/t/${threadId}?at=${row.parent_id ?? postId}#p${postId}`
 }
 
-export const recentThreads = (db: Db, readableCommunityIds: number[] | 'all', limit = 10) =>
-  recentThreadsWithTheme(db, null, readableCommunityIds, limit)
+export const recentThreads = (db: Db, readableCommunityIds: number[] | 'all', limit = 10, locale: Locale = 'en') =>
+  recentThreadsWithTheme(db, null, readableCommunityIds, limit, locale)

@@ -30,7 +30,16 @@ import { editVersion } from '../web/edit-version.js'
 import { previewLimiter } from '../web/preview-limit.js'
 import { similarTo, type SimilarView } from '../search/similar.js'
 import { checkLength, fieldMessage, markdownProblem, type FieldMessage, type FieldMessages } from '../web/limits.js'
-import { excerptOf, mayMarkAnswer, presentAuthor, presentReplies } from './present.js'
+import {
+  anonymityOf,
+  authorName,
+  editorNames,
+  excerptOf,
+  mayMarkAnswer,
+  presentAuthor,
+  presentReplies,
+} from './present.js'
+import { anonymousChoice, anonymousOption } from '../anonymous/form.js'
 import { PageVersionReader, readPageVersions, visitorPageKey, VisitorPages } from './visitor-pages.js'
 import { findPost, listReplies, listRevisions, replyLocation, type ReplyCursor } from './queries.js'
 import { cleanLine, forbiddenCharactersMessage, lineProblem } from '../web/text-rules.js'
@@ -123,6 +132,8 @@ export async function discussionRoutes(
       similar?: SimilarView[] | null
       /** The thread being edited, for the breadcrumbs. */
       thread?: { id: number; title: string; community_slug: string; community_name: string }
+      /** Where the community allows it, "post as <label>" (new threads only: an edit keeps the choice). */
+      anonymousLabel?: string | null
     },
   ) => {
     const themes = await listThemes(db, request.locale)
@@ -145,6 +156,7 @@ export async function discussionRoutes(
       version: options.values.version,
       conflict: options.conflict ?? null,
       similar: options.similar ?? null,
+      anonymous: anonymousOption(request, options.anonymousLabel, options.values.anonymous === true),
     })
   }
 
@@ -162,6 +174,7 @@ export async function discussionRoutes(
     return threadFormPage(request, reply, {
       community,
       values: { submission_key: newSubmissionKey(), themes: [] },
+      anonymousLabel: community.anonymous_label,
       action: `/c/${community.slug}/new`,
       heading: request.t('discussions.new_thread.title', { community: community.name }),
       cancel: `/c/${community.slug}`,
@@ -173,11 +186,12 @@ export async function discussionRoutes(
     {
       preHandler: requireUser,
       onRequest: postingLimit,
-      schema: formSchema(['title', 'body', 'submission_key', 'preview', '_csrf'], ['themes']),
+      schema: formSchema(['title', 'body', 'submission_key', 'preview', 'anonymous', '_csrf'], ['themes']),
     },
     async (request, reply) => {
       const viewer = viewerOf(request)
       const { community } = await communityForWriting(request, (request.params as { slug: string }).slug)
+      const anonymous = anonymousChoice(request.body)
       const title = cleanLine(field(request.body, 'title'))
       const body = field(request.body, 'body')
       const themeSlugs = fieldList(request.body, 'themes')
@@ -186,8 +200,11 @@ export async function discussionRoutes(
         body,
         themes: themeSlugs,
         submission_key: validSubmissionKey(field(request.body, 'submission_key')) ?? newSubmissionKey(),
+        anonymous,
       }
       const errors: Errors = {}
+      // A forged "post as" where the community does not allow it is refused, the text kept.
+      if (anonymous && community.anonymous_label === null) errors.body = 'anonymous.error.not_allowed'
       checkTitle(title, errors)
       const bodyError = markdownError(body)
       if (bodyError) errors.body = bodyError
@@ -196,6 +213,7 @@ export async function discussionRoutes(
       const page = {
         community,
         values,
+        anonymousLabel: community.anonymous_label,
         action: `/c/${community.slug}/new`,
         heading: request.t('discussions.new_thread.title', { community: community.name }),
         cancel: `/c/${community.slug}`,
@@ -223,7 +241,14 @@ export async function discussionRoutes(
         forceReview: watched?.action === 'queue',
         mentions,
         reach: app.config,
+        anonymous,
       })
+      if (!result.ok && result.reason === 'anonymous_not_allowed')
+        return threadFormPage(request, reply.code(422), {
+          ...page,
+          anonymousLabel: null,
+          errors: { body: 'anonymous.error.not_allowed' },
+        })
       if (!result.ok) throw forbidden()
       request.log.info(
         { threadId: result.threadId, communityId: community.id, userId: viewer.id, pending: result.pending },
@@ -272,10 +297,12 @@ export async function discussionRoutes(
       })
     }
     const mayAnswer = mayMarkAnswer(access, thread, mayModerate)
+    const anonymity = anonymityOf(request.locale, thread.community_anonymous_label, request.viewer, mayModerate)
     const replies = presentReplies(page.replies, access, mayModerate, {
       locale: request.locale,
       answerId: thread.answer_id,
       mayMarkAnswer: mayAnswer,
+      anonymity,
     })
     // A member's own page: their level on this thread, and how far they have now read it (never for visitors).
     let watch = null
@@ -307,8 +334,10 @@ export async function discussionRoutes(
           organisation: thread.author_organisation,
           country: thread.author_country,
           guest: thread.author_guest,
+          anonymous: thread.anonymous,
         },
         request.locale,
+        anonymity,
       ),
       // The accepted answer, under the first post; the query leaves it out unless it is visible.
       answer:
@@ -321,8 +350,10 @@ export async function discussionRoutes(
                   name: thread.answer_author_name ?? '',
                   organisation: null,
                   country: null,
+                  anonymous: thread.answer_anonymous ?? false,
                 },
                 request.locale,
+                anonymity,
               ),
               createdAt: thread.answer_created_at,
               excerpt: excerptOf(thread.answer_html),
@@ -354,6 +385,7 @@ export async function discussionRoutes(
       mayModerate,
       moveTargets: moveTo,
       replyBlocker: replyBlocker(access, thread),
+      anonymous: anonymousOption(request, thread.community_anonymous_label, false),
       submissionKey: newSubmissionKey(),
       editedByOther:
         thread.edited_at && thread.edited_by && thread.edited_by !== thread.author_id ? thread.editor_name : null,
@@ -377,16 +409,29 @@ export async function discussionRoutes(
       errors?: Errors
       previewHtml?: string | null
       submissionKey?: string
+      anonymous?: boolean
     },
   ) => {
-    const { thread, reader } = await threadForViewer(db, request, threadId)
+    const { thread, reader, mayModerate } = await threadForViewer(db, request, threadId)
     const parent = options.parentId ? await findPost(db, options.parentId) : null
+    const anonymity = anonymityOf(request.locale, thread.community_anonymous_label, request.viewer, mayModerate)
     return reply.render('discussions/reply-page', {
       title: request.t('discussions.reply.title', { title: thread.title }),
       thread,
       breadcrumbs: threadCrumbs(request, thread, request.t('discussions.reply.heading')),
       // Quoted only for those who may read it where it stands: a hidden or pending reply is not quoted to others.
-      parent: parent && parent.thread_id === thread.id && mayReadContent(parent, reader) ? parent : null,
+      parent:
+        parent && parent.thread_id === thread.id && mayReadContent(parent, reader)
+          ? {
+              ...parent,
+              author_name: authorName(
+                { id: parent.author_id, name: parent.author_name, anonymous: parent.anonymous },
+                request.locale,
+                anonymity,
+              ),
+            }
+          : null,
+      anonymous: anonymousOption(request, thread.community_anonymous_label, options.anonymous === true),
       values: {
         body: options.body ?? '',
         parent_id: options.parentId ?? '',
@@ -417,7 +462,7 @@ export async function discussionRoutes(
     {
       preHandler: requireUser,
       onRequest: postingLimit,
-      schema: formSchema(['body', 'parent_id', 'submission_key', 'preview', '_csrf']),
+      schema: formSchema(['body', 'parent_id', 'submission_key', 'preview', 'anonymous', '_csrf']),
     },
     async (request, reply) => {
       const viewer = viewerOf(request)
@@ -431,8 +476,11 @@ export async function discussionRoutes(
       const parentId = rawParent === '' ? null : positiveInt(rawParent)
       const submissionKey = validSubmissionKey(field(request.body, 'submission_key'))
       if (rawParent !== '' && parentId === null) throw badRequest('discussions.error.parent_not_found')
-      const formOptions = { parentId, body, submissionKey: submissionKey ?? undefined }
-      const bodyError = markdownError(body)
+      const anonymous = anonymousChoice(request.body)
+      const formOptions = { parentId, body, submissionKey: submissionKey ?? undefined, anonymous }
+      // A forged "post as" where the community does not allow it is refused, the text kept.
+      const bodyError =
+        anonymous && thread.community_anonymous_label === null ? 'anonymous.error.not_allowed' : markdownError(body)
       if (bodyError)
         return replyFormPage(request, reply.code(422), threadId, { ...formOptions, errors: { body: bodyError } })
       const watched = await checkWatchedWords(db, body)
@@ -459,7 +507,13 @@ export async function discussionRoutes(
         forceReview: watched?.action === 'queue',
         mentions,
         reach: app.config,
+        anonymous,
       })
+      if (!result.ok && result.reason === 'anonymous_not_allowed')
+        return replyFormPage(request, reply.code(422), threadId, {
+          ...formOptions,
+          errors: { body: 'anonymous.error.not_allowed' },
+        })
       if (!result.ok) {
         const status = result.reason === 'thread_gone' ? 410 : result.reason === 'thread_locked' ? 403 : 400
         return replyFormPage(request, reply.code(status), threadId, {
@@ -701,8 +755,14 @@ export async function discussionRoutes(
   // --- History (visible to everyone who can read the thread) -----------------------------------------
   // The same rule as the thread page: pending and hidden text for its author (told why) and the moderators only.
   app.get('/t/:id/history', async (request, reply) => {
-    const { thread } = await threadTextForViewer(db, request, pathId((request.params as { id: string }).id))
-    const revisions = await listRevisions(db, thread.id, null)
+    const { thread, mayModerate } = await threadTextForViewer(
+      db,
+      request,
+      pathId((request.params as { id: string }).id),
+    )
+    const anonymity = anonymityOf(request.locale, thread.community_anonymous_label, request.viewer, mayModerate)
+    const nameOf = editorNames(request.locale, anonymity, { id: thread.author_id, anonymous: thread.anonymous })
+    const revisions = (await listRevisions(db, thread.id, null)).map(nameOf.revision)
     return reply.render('discussions/history', {
       title: request.t('discussions.history.title'),
       thread,
@@ -713,22 +773,32 @@ export async function discussionRoutes(
         title: thread.title,
         bodyHtml: thread.body_html,
         at: thread.edited_at ?? thread.created_at,
-        by: thread.editor_name ?? thread.author_name,
+        by: nameOf.editor(thread.edited_by ?? thread.author_id, thread.editor_name ?? thread.author_name),
       },
       revisions,
     })
   })
 
   app.get('/posts/:id/history', async (request, reply) => {
-    const { post, thread } = await replyForViewer(db, request, pathId((request.params as { id: string }).id))
-    const revisions = await listRevisions(db, thread.id, post.id)
+    const { post, thread, mayModerate } = await replyForViewer(
+      db,
+      request,
+      pathId((request.params as { id: string }).id),
+    )
+    const anonymity = anonymityOf(request.locale, thread.community_anonymous_label, request.viewer, mayModerate)
+    const nameOf = editorNames(request.locale, anonymity, { id: post.author_id, anonymous: post.anonymous })
+    const revisions = (await listRevisions(db, thread.id, post.id)).map(nameOf.revision)
     return reply.render('discussions/history', {
       title: request.t('discussions.history.title'),
       thread,
       breadcrumbs: threadCrumbs(request, thread, request.t('discussions.history.title')),
       back: await replyLocation(db, thread.id, post.id),
       withheld: withheldNotice('reply', post),
-      current: { bodyHtml: post.body_html, at: post.edited_at ?? post.created_at, by: post.author_name },
+      current: {
+        bodyHtml: post.body_html,
+        at: post.edited_at ?? post.created_at,
+        by: nameOf.editor(post.edited_by ?? post.author_id, post.editor_name ?? post.author_name),
+      },
       revisions,
     })
   })

@@ -26,6 +26,8 @@ export interface TopicListInput {
   after: number | null
   /** A member, for the markers and "mine"; null for everyone else. */
   reader: TopicReader | null
+  /** What threads and replies posted without a name show instead of it (src/anonymous), in the reader's language. */
+  anonymousLabel?: string
 }
 
 /**
@@ -43,6 +45,7 @@ export interface TopicListInput {
  */
 export async function listTopics(db: Db, input: TopicListInput) {
   const { communityId, filter, after, reader } = input
+  const label = input.anonymousLabel ?? ''
   const readerId = reader?.userId ?? 0
   const latest = filter === 'latest'
   // The accepted answer counts only while its post is visible.
@@ -54,7 +57,7 @@ export async function listTopics(db: Db, input: TopicListInput) {
       (eb) =>
         eb
           .selectFrom('posts as lv')
-          .select(['lv.created_at', 'lv.author_id'])
+          .select(['lv.created_at', 'lv.author_id', 'lv.anonymous'])
           .whereRef('lv.thread_id', '=', 't.id')
           .where('lv.status', '=', 'visible')
           .orderBy('lv.id', 'desc')
@@ -71,9 +74,12 @@ export async function listTopics(db: Db, input: TopicListInput) {
       't.reply_count',
       sql<Date>`coalesce(lv.created_at, t.created_at)`.as('last_post_at'),
       't.created_at',
-      'a.id as author_id',
-      'a.display_name as author_name',
-      'lp.display_name as last_poster_name',
+      // Posted without a name: the label, and no id to link to.
+      sql<number | null>`case when t.anonymous then null else a.id end`.as('author_id'),
+      sql<string>`case when t.anonymous then ${label} else a.display_name end`.as('author_name'),
+      sql<string | null>`case when coalesce(lv.anonymous, t.anonymous) then ${label} else lp.display_name end`.as(
+        'last_poster_name',
+      ),
       answerVisible.as('answered'),
     ])
     .where('t.community_id', '=', communityId)

@@ -8,7 +8,7 @@ export async function homeRoutes(app: FastifyInstance, { db }: { db: Db }) {
   app.get('/', async (request, reply) => {
     const viewer = request.viewer
     const readable = viewer?.siteRole === 'admin' ? 'all' : await activeCommunityIds(db, viewer?.id)
-    const recent = await recentThreads(db, readable, 12)
+    const recent = await recentThreads(db, readable, 12, request.locale)
     return reply.render('home/index', { title: request.t('home.title'), recent })
   })
 

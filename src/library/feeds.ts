@@ -10,6 +10,9 @@ import { notFound } from '../web/errors.js'
 import { slugPattern } from '../web/params.js'
 import { publicOrigin } from '../web/view.js'
 import { listPublished, themesOfArticles } from './queries.js'
+import { sql } from 'kysely'
+import { defaultLabelKey } from '../anonymous/label.js'
+import { translate, type Locale } from '../web/i18n.js'
 
 export const feedSize = 50
 /** The sitemap protocol's limit for one file; past it a sitemap index would be needed. */
@@ -210,11 +213,15 @@ async function sendFeed(db: Db, request: FastifyRequest, reply: FastifyReply, sc
 }
 
 /** A public community's newest visible threads, newest first: never pending, hidden or deleted ones. */
-async function newThreadsOf(db: Db, communityId: number) {
+async function newThreadsOf(db: Db, communityId: number, locale: Locale) {
+  // A thread posted without a name carries its community's label as its author (src/anonymous).
+  const label = sql<string>`coalesce(nullif(c.anonymous_label, ''), ${translate(locale, defaultLabelKey)})`
   return db
     .selectFrom('threads as t')
     .innerJoin('users as a', 'a.id', 't.author_id')
-    .select(['t.id', 't.title', 't.body_html', 't.created_at', 't.edited_at', 'a.display_name as author_name'])
+    .innerJoin('communities as c', 'c.id', 't.community_id')
+    .select(['t.id', 't.title', 't.body_html', 't.created_at', 't.edited_at'])
+    .select(sql<string>`case when t.anonymous then ${label} else a.display_name end`.as('author_name'))
     .where('t.community_id', '=', communityId)
     .where('t.status', '=', 'visible')
     .orderBy('t.created_at', 'desc')
@@ -230,7 +237,7 @@ async function sendThreadFeed(
   community: { id: number; slug: string; name: string },
 ) {
   const origin = originOf(request)
-  const threads = await newThreadsOf(db, community.id)
+  const threads = await newThreadsOf(db, community.id, request.locale)
   const changed = (th: (typeof threads)[number]) => new Date(th.edited_at ?? th.created_at)
   const newest = threads.reduce<Date | null>((max, th) => (max === null || changed(th) > max ? changed(th) : max), null)
   const selfPath = `/feeds/c/${community.slug}/threads.atom`

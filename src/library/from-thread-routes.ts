@@ -1,6 +1,7 @@
 // From discussion to knowledge: a moderator turns a thread (or chosen replies) into a library draft that links back.
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { sql } from 'kysely'
+import { anonymousLabel } from '../anonymous/label.js'
 import type { Db } from '../db/connect.js'
 import { threadForViewer } from '../discussions/access.js'
 import { requireUser, viewerOf } from '../web/auth.js'
@@ -24,7 +25,10 @@ export async function fromThreadRoutes(app: FastifyInstance, { db }: { db: Db })
     db
       .selectFrom('posts as p')
       .innerJoin('users as u', 'u.id', 'p.author_id')
+      .innerJoin('threads as t', 't.id', 'p.thread_id')
+      .innerJoin('communities as c', 'c.id', 't.community_id')
       .select(['p.id', 'p.body_md', 'p.body_html', 'p.created_at', 'u.display_name as author_name'])
+      .select(['p.anonymous', 'c.anonymous_label'])
       .where('p.thread_id', '=', threadId)
       .where('p.status', '=', 'visible')
       .orderBy(sql`p.path collate "C"`)
@@ -61,12 +65,14 @@ export async function fromThreadRoutes(app: FastifyInstance, { db }: { db: Db })
       const chosen = new Set(fieldList(request.body, 'replies').map(Number))
       const all = await visibleReplies(thread.id)
       const replies = all.filter((r) => chosen.has(r.id))
+      // The draft may be published: a reply written without a name is headed by its label (src/anonymous).
+      const draftName = (r: Reply) => (r.anonymous ? anonymousLabel(request.locale, r.anonymous_label) : r.author_name)
       const quote = (text: string) =>
         text
           .split('\n')
           .map((line) => `> ${line}`)
           .join('\n')
-      const body = [thread.body_md, ...replies.map((r) => `### ${r.author_name}\n\n${quote(r.body_md)}`)].join('\n\n')
+      const body = [thread.body_md, ...replies.map((r) => `### ${draftName(r)}\n\n${quote(r.body_md)}`)].join('\n\n')
       // Never cut: a draft over the article limit is refused with the limit named and the choice of replies kept.
       const check = checkMarkdown(body)
       if (!check.ok) {

@@ -8,6 +8,7 @@
 //   notified, by the first edit after it is visible. Approval itself does not notify mentions, so that a moderator's
 //   decision never sends mail in the author's name.
 import type { Kysely } from 'kysely'
+import { actorData } from '../anonymous/label.js'
 import type { Config } from '../config.js'
 import type { Database, MentionContent } from '../db/database.js'
 import { notify } from '../notifications/notify.js'
@@ -61,6 +62,7 @@ export async function recordMentions(trx: Kysely<Database>, config: NotifyConfig
     .select('display_name')
     .where('id', '=', write.authorId)
     .executeTakeFirst()
+  const actor = await mentionActor(trx, write, author?.display_name ?? '')
   const recipients = [...readers]
   await trx
     .updateTable('mentions')
@@ -81,8 +83,29 @@ export async function recordMentions(trx: Kysely<Database>, config: NotifyConfig
       url: write.url,
       actorId: write.authorId,
       subject: { type: write.contentType, id: write.contentId },
-      data: { actor: author?.display_name ?? '', title: write.title, excerpt: write.excerpt ?? null },
+      data: { ...actor, title: write.title, excerpt: write.excerpt ?? null },
       conversation: write.conversation,
     })),
   )
+}
+
+/** Who mentioned them: for a thread or reply written without a name, its community's label (src/anonymous). */
+async function mentionActor(trx: Kysely<Database>, write: MentionWrite, name: string) {
+  if (write.contentType !== 'thread' && write.contentType !== 'post') return actorData(false, name, null)
+  const row =
+    write.contentType === 'thread'
+      ? await trx
+          .selectFrom('threads as t')
+          .innerJoin('communities as c', 'c.id', 't.community_id')
+          .select(['t.anonymous', 'c.anonymous_label'])
+          .where('t.id', '=', write.contentId)
+          .executeTakeFirst()
+      : await trx
+          .selectFrom('posts as p')
+          .innerJoin('threads as t', 't.id', 'p.thread_id')
+          .innerJoin('communities as c', 'c.id', 't.community_id')
+          .select(['p.anonymous', 'c.anonymous_label'])
+          .where('p.id', '=', write.contentId)
+          .executeTakeFirst()
+  return actorData(row?.anonymous ?? false, name, row?.anonymous_label ?? null)
 }

@@ -1,6 +1,7 @@
 // Expands one reach event into the notifications of everyone who watches what it is about: watchers of the thread,
 // of its community or of its themes, never the actor, never someone who muted it, who cannot read it, who is
 // suspended, or who was already told directly (a reply to them, a mention).
+import { actorData } from '../anonymous/label.js'
 import { sql, type Kysely, type SqlBool } from 'kysely'
 import type { Database } from '../db/database.js'
 import { htmlToText } from '../search/documents.js'
@@ -99,6 +100,8 @@ async function expandPost(trx: Db, config: NotifyConfig, payload: ReachPayloads[
       't.community_id',
       'c.name as community',
       'c.visibility',
+      'c.anonymous_label',
+      'p.anonymous',
       'a.display_name as actor',
     ])
     .where('p.id', '=', payload.postId)
@@ -119,7 +122,12 @@ async function expandPost(trx: Db, config: NotifyConfig, payload: ReachPayloads[
       visibility: post.visibility,
     },
   )
-  const data = { actor: post.actor, title: post.title, community: post.community, excerpt: excerptOf(post.body_html) }
+  const data = {
+    ...actorData(post.anonymous, post.actor, post.anonymous_label),
+    title: post.title,
+    community: post.community,
+    excerpt: excerptOf(post.body_html),
+  }
   await notify(
     trx,
     config,
@@ -151,6 +159,8 @@ async function expandThread(trx: Db, config: NotifyConfig, payload: ReachPayload
       't.community_id',
       'c.name as community',
       'c.visibility',
+      'c.anonymous_label',
+      't.anonymous',
       'a.display_name as actor',
     ])
     .where('t.id', '=', payload.threadId)
@@ -171,7 +181,7 @@ async function expandThread(trx: Db, config: NotifyConfig, payload: ReachPayload
     },
   )
   const data = {
-    actor: thread.actor,
+    ...actorData(thread.anonymous, thread.actor, thread.anonymous_label),
     title: thread.title,
     community: thread.community,
     excerpt: excerptOf(thread.body_html),

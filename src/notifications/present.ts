@@ -14,7 +14,8 @@ export interface NotificationView {
 export function presentNotification(locale: Locale, row: NotificationRow): NotificationView {
   const vars = textVars(locale, row.data, row.count)
   // The actor's name as it is now (a renamed member), else as it was.
-  if (row.actor_name) vars.actor = row.actor_name
+  // Not for a post written without a name: its label stands (src/anonymous).
+  if (row.actor_name && !(row.data as Record<string, unknown>).anonymous) vars.actor = row.actor_name
   vars.reason ??= translate(locale, 'notifications.no_reason')
   vars.note ??= translate(locale, 'notifications.no_reason')
   const key = row.kind in notificationKinds ? `notification.${row.kind}` : 'notifications.unknown'

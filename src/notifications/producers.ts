@@ -1,6 +1,7 @@
 // What each change tells whom, called by the domains' commands in the transaction of the change: the direct
 // notifications (a reply to you, your post approved or hidden, your article returned, published or commented on, your
 // join request answered) and the reach event that tells watchers after commit.
+import { actorData } from '../anonymous/label.js'
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/database.js'
 import { mayReadCommunity } from '../watching/readers.js'
@@ -62,6 +63,8 @@ export async function announceReply(trx: Db, config: NotifyConfig, postId: numbe
       't.status as thread_status',
       'c.id as community_id',
       'c.name as community',
+      'c.anonymous_label',
+      'p.anonymous',
       'a.display_name as actor',
       'parent.author_id as parent_author_id',
     ])
@@ -83,7 +86,12 @@ export async function announceReply(trx: Db, config: NotifyConfig, postId: numbe
       url: `/posts/${post.id}`,
       actorId: post.author_id,
       subject: { type: 'post', id: post.id },
-      data: { actor: post.actor, title: post.title, community: post.community, excerpt: excerptOf(post.body_html) },
+      data: {
+        ...actorData(post.anonymous, post.actor, post.anonymous_label),
+        title: post.title,
+        community: post.community,
+        excerpt: excerptOf(post.body_html),
+      },
       conversation: `thread-${post.thread_id}`,
     })
     notified.push(recipient)

@@ -1,4 +1,5 @@
 // Builds the Meilisearch documents of threads, replies and articles from their current rows, in a few set-based queries.
+import { publicAuthorName } from '../anonymous/label.js'
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../db/database.js'
 import { guessLanguage } from './language.js'
@@ -159,6 +160,8 @@ function threadRows(db: Db, ids: number[]) {
       'c.id as community_id',
       'c.name as community_name',
       'c.visibility',
+      'c.anonymous_label',
+      't.anonymous',
       'u.display_name',
       answeredColumn,
     ])
@@ -199,7 +202,8 @@ export async function threadDocuments(db: Db, threadIds: number[]): Promise<Docu
       language: guessLanguage(`${row.title} ${text}`),
       community: row.community_id,
       community_name: row.community_name,
-      author: row.display_name,
+      // Never the name of who posted without one: their label, which is all a search may find them by.
+      author: authorOf(row.anonymous, row.display_name, row.anonymous_label),
       published_at: unixSeconds(row.created_at),
       visibility: visibilityOf({ id: row.community_id, visibility: row.visibility }),
       url: `/t/${row.id}`,
@@ -210,7 +214,7 @@ export async function threadDocuments(db: Db, threadIds: number[]): Promise<Docu
   const posts = await db
     .selectFrom('posts as p')
     .innerJoin('users as u', 'u.id', 'p.author_id')
-    .select(['p.id', 'p.thread_id', 'p.body_html', 'p.status', 'p.created_at', 'u.display_name'])
+    .select(['p.id', 'p.thread_id', 'p.body_html', 'p.status', 'p.created_at', 'p.anonymous', 'u.display_name'])
     .where('p.thread_id', 'in', [...visibleIds])
     .execute()
   const byId = new Map(visible.map((r) => [r.id, r]))
@@ -226,9 +230,20 @@ export async function threadDocuments(db: Db, threadIds: number[]): Promise<Docu
 
 type ThreadRow = Awaited<ReturnType<typeof threadRows>>[number]
 
+/** One index serves every language: the community's own label, or the default one in English. */
+const authorOf = (anonymous: boolean, name: string, label: string | null) =>
+  publicAuthorName(anonymous, name, label, 'en')
+
 function postDocument(
-  post: { id: number; thread_id: number; body_html: string; created_at: Date; display_name: string },
-  thread: Pick<ThreadRow, 'title' | 'community_id' | 'community_name' | 'visibility' | 'answered'>,
+  post: {
+    id: number
+    thread_id: number
+    body_html: string
+    created_at: Date
+    display_name: string
+    anonymous: boolean
+  },
+  thread: Pick<ThreadRow, 'title' | 'community_id' | 'community_name' | 'visibility' | 'answered' | 'anonymous_label'>,
   themes: ThemeInfo[] | undefined,
 ): SearchDocument {
   const text = cleanText(htmlToText(post.body_html))
@@ -241,7 +256,7 @@ function postDocument(
     language: guessLanguage(text),
     community: thread.community_id,
     community_name: thread.community_name,
-    author: post.display_name,
+    author: authorOf(post.anonymous, post.display_name, thread.anonymous_label),
     published_at: unixSeconds(post.created_at),
     visibility: visibilityOf({ id: thread.community_id, visibility: thread.visibility }),
     url: `/t/${post.thread_id}?at=${post.id}#p${post.id}`,
@@ -265,12 +280,14 @@ export async function postDocuments(db: Db, postIds: number[]): Promise<Document
       'p.body_html',
       'p.status',
       'p.created_at',
+      'p.anonymous',
       'u.display_name',
       't.title',
       't.status as thread_status',
       'c.id as community_id',
       'c.name as community_name',
       'c.visibility',
+      'c.anonymous_label',
       answeredColumn,
     ])
     .where('p.id', 'in', postIds)

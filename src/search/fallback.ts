@@ -1,5 +1,7 @@
 // PostgreSQL full-text search over the same content, with the same visibility rules, for when Meilisearch is away.
 // Plainer than Meilisearch (no typo tolerance, synonyms or facet counts); the page says so.
+import { defaultLabelKey } from '../anonymous/label.js'
+import { translate } from '../web/i18n.js'
 import { sql, type Kysely, type RawBuilder } from 'kysely'
 import type { Database } from '../db/database.js'
 import type { DocumentType } from './documents.js'
@@ -68,6 +70,9 @@ export async function searchPostgres(db: Db, params: SearchParams, audience: Aud
   // Threads and replies carry no language of their own: a language filter leaves only articles here.
   const languageWanted = params.languages.length > 0
   const parts: RawBuilder<unknown>[] = []
+  // As in the index (src/search/documents.ts): a post written without a name shows its community's label.
+  const anonymousAuthor = (anonymous: RawBuilder<unknown>) =>
+    sql`case when ${anonymous} then coalesce(nullif(c.anonymous_label, ''), ${translate('en', defaultLabelKey)}) else u.display_name end`
   if (wants(params, 'article') && !params.answered) {
     parts.push(sql`
       select 'article' as type, a.id, null::int as thread_id, a.title, a.body_text as text_source, '/library/' || a.slug as url, a.language,
@@ -81,7 +86,7 @@ export async function searchPostgres(db: Db, params: SearchParams, audience: Aud
   if (wants(params, 'thread') && !languageWanted) {
     parts.push(sql`
       select 'thread' as type, t.id, t.id as thread_id, t.title, t.body_html as text_source, '/t/' || t.id as url, null::text as language,
-        t.community_id as community, c.name as community_name, u.display_name as author, t.created_at as published_at,
+        t.community_id as community, c.name as community_name, ${anonymousAuthor(sql.ref('t.anonymous'))} as author, t.created_at as published_at,
         ${rank(threadVector)} as rank
       from threads t join communities c on c.id = t.community_id join users u on u.id = t.author_id
       where t.status = 'visible' and ${matching(threadVector)} and ${readableCommunity(audience, sql.ref('t.community_id'))}
@@ -91,7 +96,7 @@ export async function searchPostgres(db: Db, params: SearchParams, audience: Aud
   if (wants(params, 'post') && !languageWanted) {
     parts.push(sql`
       select 'post' as type, p.id, t.id as thread_id, t.title, p.body_html as text_source, '/t/' || t.id || '?at=' || p.id || '#p' || p.id as url, null::text as language,
-        t.community_id as community, c.name as community_name, u.display_name as author, p.created_at as published_at,
+        t.community_id as community, c.name as community_name, ${anonymousAuthor(sql.ref('p.anonymous'))} as author, p.created_at as published_at,
         ${rank(postVector)} as rank
       from posts p join threads t on t.id = p.thread_id join communities c on c.id = t.community_id join users u on u.id = p.author_id
       where p.status = 'visible' and t.status = 'visible' and ${matching(postVector)} and ${readableCommunity(audience, sql.ref('t.community_id'))}

@@ -181,7 +181,7 @@ export async function themeRoutes(app: FastifyInstance, { db }: { db: Db }) {
         { kind: null, themeId: theme.id, language: null, communityId: null, sort: 'newest', after: null },
         30,
       ),
-      recentThreadsWithTheme(db, theme.id, readable, 15),
+      recentThreadsWithTheme(db, theme.id, readable, 15, request.locale),
       db
         .selectFrom('tag_labels')
         .select(['locale', 'label'])
