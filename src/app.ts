@@ -12,6 +12,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { accountRoutes } from './accounts/routes.js'
 import { adminRoutes } from './admin/routes.js'
+import { dataRightsRoutes, installDeletionGrace } from './data-rights/routes.js'
 import { moderationRoutes } from './moderation/routes.js'
 import { communityRoutes } from './communities/routes.js'
 import { discussionRoutes } from './discussions/routes.js'
@@ -196,6 +197,8 @@ export async function buildApp(config: Readonly<Config>, services: AppServices =
     app.csrfProtection(request, reply, done)
   })
 
+  installDeletionGrace(app)
+
   // Before the domains, so that each can add its scheduled jobs (digests, reminders) when it is registered.
   installScheduler(app, db, services.scheduler)
   await app.register(healthRoutes, { db, search })
@@ -225,6 +228,7 @@ export async function buildApp(config: Readonly<Config>, services: AppServices =
   await installMail(app, { db, worker: services.mailWorker, smtpTimeouts: services.smtpTimeouts })
   await installNotifications(app, { db, worker: services.reachWorker })
   await app.register(preferenceRoutes, { db })
+  await app.register(dataRightsRoutes, { db })
   installDigests(app)
 
   const sweep = setInterval(

@@ -32,6 +32,7 @@ export const notificationKinds = {
   action_due: 'actions',
   topic_vote_opened: 'actions',
   topic_vote_closed: 'actions',
+  data_export_ready: 'your_content',
 } as const satisfies Record<string, EmailCategory>
 export type NotificationKind = keyof typeof notificationKinds
 

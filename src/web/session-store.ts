@@ -27,6 +27,7 @@ export const viewerColumns = [
   'suspension_reason',
   'role_changed_at',
   'email_verified_at',
+  'deletion_requested_at',
 ] as const
 export type ViewerRow = Pick<User, (typeof viewerColumns)[number]>
 
@@ -49,6 +50,7 @@ const sessionWithUser = precompiled((db, v: { sid: string; now: Date }) =>
       'u.suspension_reason',
       'u.role_changed_at',
       'u.email_verified_at',
+      'u.deletion_requested_at',
     ])
     .where('s.sid', '=', v.sid)
     .where('s.expires_at', '>', v.now),

@@ -21,6 +21,8 @@ export interface Viewer {
   roleChangedAt: Date | null
   /** The address was confirmed from the link in the email (accounts made by scripts count as confirmed). */
   emailVerified: boolean
+  /** The member asked to delete their account: until they keep it, they see only the grace page (src/data-rights). */
+  deletionRequestedAt: Date | null
 }
 
 declare module 'fastify' {
@@ -82,6 +84,7 @@ function viewerOfRow(row: ViewerRow): Viewer {
     suspensionReason: row.suspension_reason,
     roleChangedAt: row.role_changed_at,
     emailVerified: row.email_verified_at !== null,
+    deletionRequestedAt: row.deletion_requested_at,
   }
 }
 
