@@ -223,7 +223,7 @@ async function removeFromMentions(trx: Transaction<Database>, userId: number, na
     .select(['content_type', 'content_id'])
     .where('user_id', '=', userId)
     .execute()
-  const link = `<a href="/u/${userId}" class="mention">[^<]*</a>`
+  const link = `<a href="/u/${userId}" class="mention"[^>]*>[^<]*</a>`
   const html = sql<string>`regexp_replace(body_html, ${link}, '<span class="mention">@former member</span>', 'g')`
   const written = `@\\[\\s*${escapeRegExp(name.trim()).replace(/\s+/g, '\\s+')}\\s*(#${userId})?\\s*\\]`
   const md = sql<string>`regexp_replace(body_md, ${written}, '@former member', 'gi')`

@@ -3,6 +3,7 @@
 import { canDeletePost, canEditPost, isSuspended, type Access } from '../communities/policy.js'
 import type { ContentStatus } from '../db/database.js'
 import { mayReadContent } from '../moderation/visibility.js'
+import { formerMember } from '../data-rights/present.js'
 import { avatarFor } from '../web/avatar.js'
 import { displayName } from '../web/display-names.js'
 import { maxDepth } from './reply-path.js'
@@ -35,14 +36,16 @@ export function countryName(code: string | null, locale: string): string | null 
   return displayName('region', locale, code) ?? code
 }
 
-/** Who wrote a post, as every post shows it. */
+/** Who wrote a post, as every post shows it: a deleted account is a "Former member", with no avatar and no id to link. */
 export function presentAuthor(
-  row: { id: number; name: string; organisation: string | null; country: string | null },
+  row: { id: number; name: string; organisation: string | null; country: string | null; deletedAt?: Date | null },
   locale: string,
 ) {
+  if (row.deletedAt) return formerMember(locale)
   return {
+    id: row.id as number | null,
     name: row.name,
-    avatar: avatarFor(row.name, row.id),
+    avatar: avatarFor(row.name, row.id) as ReturnType<typeof avatarFor> | null,
     organisation: row.organisation,
     country: countryName(row.country, locale),
   }
@@ -69,6 +72,7 @@ type ReplyRow = {
   edited_at: Date | null
   edited_by: number | null
   author_name: string
+  author_deleted_at: Date | null
   author_organisation: string | null
   author_country: string | null
   parent_author_name: string | null
@@ -118,13 +122,14 @@ export function presentReplies(
           : null,
       mayFlag: row.status === 'visible' && viewerId !== undefined && viewerId !== row.author_id,
       bodyHtml: deleted ? null : row.body_html,
-      authorName: row.author_name,
+      authorName: row.author_deleted_at ? formerMember(locale).name : row.author_name,
       author: presentAuthor(
         {
           id: row.author_id,
           name: row.author_name,
           organisation: row.author_organisation,
           country: row.author_country,
+          deletedAt: row.author_deleted_at,
         },
         locale,
       ),

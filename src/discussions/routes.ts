@@ -306,6 +306,7 @@ export async function discussionRoutes(
           name: thread.author_name,
           organisation: thread.author_organisation,
           country: thread.author_country,
+          deletedAt: thread.author_deleted_at,
         },
         request.locale,
       ),
