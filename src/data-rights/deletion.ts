@@ -102,6 +102,7 @@ export async function anonymiseAccount(
       return { ok: false, reason: 'last_admin' } as const
     await handleContent(trx, user.id, input.mode, now)
     await removeFromMentions(trx, user.id, user.display_name)
+    await removeFromOthersNotifications(trx, user.id, input.mode)
     await removeTies(trx, user.id, user.email)
     await trx
       .updateTable('users')
@@ -237,6 +238,22 @@ async function removeFromMentions(trx: Transaction<Database>, userId: number, na
       await enqueueMany(trx, table === 'posts' ? 'post' : table === 'threads' ? 'thread' : 'article', list)
   }
   await trx.deleteFrom('mentions').where('user_id', '=', userId).execute()
+}
+
+/** Others' notifications about what they did: gone with removed content, otherwise no longer naming them. */
+async function removeFromOthersNotifications(trx: Transaction<Database>, userId: number, mode: DeletionMode) {
+  if (mode === 'remove') {
+    await trx.deleteFrom('notifications').where('actor_id', '=', userId).execute()
+    return
+  }
+  await trx
+    .updateTable('notifications')
+    .set({
+      data: sql<string>`case when data ? 'actor' then jsonb_set(data, '{actor}', to_jsonb(${formerMemberName}::text)) else data end`,
+      actor_id: null,
+    })
+    .where('actor_id', '=', userId)
+    .execute()
 }
 
 /** What ties the person to others and to Kring's mail: memberships, attendance, settings, notifications, sessions. */
