@@ -12,6 +12,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { accountRoutes } from './accounts/routes.js'
 import { adminRoutes } from './admin/routes.js'
+import { dataRightsRoutes, installDeletionGrace } from './data-rights/routes.js'
 import { moderationRoutes } from './moderation/routes.js'
 import { communityRoutes } from './communities/routes.js'
 import { discussionRoutes } from './discussions/routes.js'
@@ -205,6 +206,7 @@ export async function buildApp(config: Readonly<Config>, services: AppServices =
 
   // After the CSRF check, before every route: what a guest may not reach is answered here (src/guests/gate.ts).
   installGuestGate(app, db)
+  installDeletionGrace(app)
 
   // Before the domains, so that each can add its scheduled jobs (digests, reminders) when it is registered.
   installScheduler(app, db, services.scheduler)
@@ -239,6 +241,7 @@ export async function buildApp(config: Readonly<Config>, services: AppServices =
   await app.register(preferenceRoutes, { db })
   await app.register(conversationRoutes, { db })
   await app.register(blockRoutes, { db })
+  await app.register(dataRightsRoutes, { db })
   installDigests(app)
 
   const sweep = setInterval(

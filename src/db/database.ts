@@ -33,6 +33,12 @@ export interface UsersTable {
   digest_weekday: ColumnType<number, number | undefined, number>
   watch_on_start: ColumnType<WatchLevel, WatchLevel | undefined, WatchLevel>
   watch_on_reply: ColumnType<WatchLevel, WatchLevel | undefined, WatchLevel>
+  /** The member asked to delete their account (src/data-rights): carried out after the grace period. */
+  deletion_requested_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  /** What happens to their content: removed, or kept under "Former member". */
+  deletion_mode: ColumnType<'remove' | 'keep' | null, 'remove' | 'keep' | null | undefined, 'remove' | 'keep' | null>
+  /** The account was anonymised: shown as "Former member", never logged in to again. */
+  deleted_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
   /** An account made by a guest invitation: it reaches only what its invitations name (src/guests/policy.ts). */
   guest: ColumnType<boolean, boolean | undefined, boolean>
 }
@@ -54,6 +60,22 @@ export interface GuestInvitationsTable {
   revoked_at: Timestamp | null
   created_at: CreatedAt
 }
+
+/** A member's download of their data (migrations/2026_12_04_1400_data_rights.ts): the zip kept for 7 days. */
+export interface DataExportsTable {
+  id: Generated<number>
+  user_id: number
+  status: ColumnType<DataExportStatus, DataExportStatus | undefined, DataExportStatus>
+  bytes: Uint8Array | null
+  size: number | null
+  attempts: ColumnType<number, number | undefined, number>
+  claimed_at: Timestamp | null
+  created_at: CreatedAt
+  ready_at: Timestamp | null
+  expires_at: Timestamp | null
+  downloaded_at: Timestamp | null
+}
+export type DataExportStatus = 'requested' | 'building' | 'ready' | 'failed' | 'expired'
 
 export type WatchLevel = 'watching' | 'tracking' | 'normal' | 'muted'
 export type WatchTarget = 'thread' | 'community' | 'theme'
@@ -603,6 +625,7 @@ export interface ArticlePendingEditsTable {
 }
 
 export interface Database {
+  data_exports: DataExportsTable
   digest_marks: DigestMarksTable
   watches: WatchesTable
   notifications: NotificationsTable

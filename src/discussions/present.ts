@@ -6,6 +6,7 @@ import { mayReadContent } from '../moderation/visibility.js'
 import { avatarFor, type Avatar } from '../web/avatar.js'
 import { translate, type Locale } from '../web/i18n.js'
 import { anonymousLabel, defaultLabelKey } from '../anonymous/label.js'
+import { formerMember } from '../data-rights/present.js'
 import { displayName } from '../web/display-names.js'
 import { maxDepth } from './reply-path.js'
 
@@ -61,10 +62,13 @@ export function presentAuthor(
     country: string | null
     anonymous?: boolean
     guest?: boolean | null
+    /** A deleted account (src/data-rights): a "Former member", with no avatar and no id to link. */
+    deletedAt?: Date | null
   },
   locale: Locale,
   anonymity?: Anonymity,
 ) {
+  if (row.deletedAt) return { ...formerMember(locale), isGuest: false, avatar: neutralAvatar, anonymousNote: null }
   const named = {
     id: row.id as number | null,
     name: row.name,
@@ -126,6 +130,7 @@ type ReplyRow = {
   edited_at: Date | null
   edited_by: number | null
   author_name: string
+  author_deleted_at: Date | null
   author_organisation: string | null
   author_country: string | null
   author_guest?: boolean | null
@@ -179,6 +184,7 @@ export function presentReplies(
         country: row.author_country,
         anonymous: row.anonymous,
         guest: row.author_guest,
+        deletedAt: row.author_deleted_at,
       },
       locale,
       anonymity,

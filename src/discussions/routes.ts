@@ -335,6 +335,7 @@ export async function discussionRoutes(
           country: thread.author_country,
           guest: thread.author_guest,
           anonymous: thread.anonymous,
+          deletedAt: thread.author_deleted_at,
         },
         request.locale,
         anonymity,

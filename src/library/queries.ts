@@ -32,6 +32,7 @@ export async function listPublished(db: Db, filters: IndexFilters, limit = artic
       'a.updated_at',
       'a.practice_country',
       'u.display_name as author_name',
+      'u.deleted_at as author_deleted_at',
     ])
     // A members-only community does not exist for outsiders (its name included): the index names public ones only.
     .select([
@@ -116,6 +117,7 @@ export async function findArticleBySlug(db: Db, slug: string) {
       .select(articleColumns)
       .select([
         'u.display_name as author_name',
+        'u.deleted_at as author_deleted_at',
         'u.organisation as author_organisation',
         'c.name as community_name',
         'c.slug as community_slug',
@@ -201,6 +203,7 @@ export async function listComments(db: Db, articleId: number) {
       'm.created_at',
       'm.edited_at',
       'u.display_name as author_name',
+      'u.deleted_at as author_deleted_at',
     ])
     .where('m.article_id', '=', articleId)
     .orderBy('m.created_at')
@@ -247,6 +250,7 @@ export async function listReviewQueue(db: Db, communityIds: number[] | 'all') {
       'a.language',
       'a.updated_at',
       'u.display_name as author_name',
+      'u.deleted_at as author_deleted_at',
       'c.name as community_name',
     ])
     .where('a.status', '=', 'in_review')

@@ -11,6 +11,8 @@ export async function memberRoutes(app: FastifyInstance, { db }: { db: Db }) {
       .selectFrom('users')
       .select(['id', 'display_name', 'organisation'])
       .where('id', '=', id)
+      // A deleted account has no profile (src/data-rights).
+      .where('deleted_at', 'is', null)
       .executeTakeFirst()
     if (!member) throw notFound()
     return reply.render('members/show', { title: member.display_name, member })

@@ -20,6 +20,8 @@ export async function resolveMentions(db: Kysely<Database>, markdown: string): P
       if (ids.length) either.push(eb('u.id', 'in', ids))
       return eb.or(either)
     })
+    // A former member (src/data-rights) is named by nobody's mention.
+    .where('u.deleted_at', 'is', null)
     .limit(1000)
     .execute()
   const byName = new Map<string, { id: number; name: string }[]>()

@@ -72,6 +72,9 @@ const loggedActions = [
   'meeting.question_delete',
   'meeting.summary_draft',
   'meeting.topic_vote_close',
+  'account.deleted_remove',
+  'account.deleted_keep',
+  'account.anonymised',
 ]
 
 export interface ModerationOptions {
@@ -378,6 +381,7 @@ export async function moderationRoutes(app: FastifyInstance, options: Moderation
         'suspension_reason',
         'created_at',
       ])
+      .where('deleted_at', 'is', null)
       .orderBy('display_name')
       .limit(100)
     if (q)

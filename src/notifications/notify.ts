@@ -33,6 +33,7 @@ export const notificationKinds = {
   topic_vote_opened: 'actions',
   topic_vote_closed: 'actions',
   message: 'replies',
+  data_export_ready: 'your_content',
 } as const satisfies Record<string, EmailCategory>
 export type NotificationKind = keyof typeof notificationKinds
 

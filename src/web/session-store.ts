@@ -28,6 +28,7 @@ export const viewerColumns = [
   'role_changed_at',
   'email_verified_at',
   'guest',
+  'deletion_requested_at',
 ] as const
 export type ViewerRow = Pick<User, (typeof viewerColumns)[number]>
 
@@ -51,6 +52,7 @@ const sessionWithUser = precompiled((db, v: { sid: string; now: Date }) =>
       'u.role_changed_at',
       'u.email_verified_at',
       'u.guest',
+      'u.deletion_requested_at',
     ])
     .where('s.sid', '=', v.sid)
     .where('s.expires_at', '>', v.now),

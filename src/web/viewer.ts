@@ -23,6 +23,8 @@ export interface Viewer {
   emailVerified: boolean
   /** An account made by a guest invitation, limited to what it names (src/guests/policy.ts). */
   isGuest: boolean
+  /** The member asked to delete their account: until they keep it, they see only the grace page (src/data-rights). */
+  deletionRequestedAt: Date | null
 }
 
 declare module 'fastify' {
@@ -85,6 +87,7 @@ function viewerOfRow(row: ViewerRow): Viewer {
     roleChangedAt: row.role_changed_at,
     emailVerified: row.email_verified_at !== null,
     isGuest: row.guest === true,
+    deletionRequestedAt: row.deletion_requested_at,
   }
 }
 
