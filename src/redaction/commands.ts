@@ -114,12 +114,25 @@ export async function rescanArticle(db: Db, articleId: number, options: DetectOp
       ).map((k) => `${k.field}\u0000${k.kind}\u0000${k.text}`),
     )
     const found = scanArticle(article, options).filter((f) => !kept.has(`${f.field}\u0000${f.kind}\u0000${f.text}`))
-    await trx
-      .deleteFrom('redaction_findings')
+    // An open finding found again at the same place stays as it is (its id, in links and forms, too).
+    const at = (f: { field: string; kind: string; text: string; start: number }) =>
+      `${f.field}\u0000${f.kind}\u0000${f.text}\u0000${f.start}`
+    const open = await trx
+      .selectFrom('redaction_findings')
+      .select(['id', 'field', 'kind', 'text', 'start_offset as start'])
       .where('article_id', '=', articleId)
       .where('status', '=', 'open')
       .execute()
-    await insertFindings(trx, articleId, article, found)
+    const still = new Set(found.map(at))
+    const gone = open.filter((o) => !still.has(at(o))).map((o) => o.id)
+    if (gone.length) await trx.deleteFrom('redaction_findings').where('id', 'in', gone).execute()
+    const known = new Set(open.filter((o) => still.has(at(o))).map(at))
+    await insertFindings(
+      trx,
+      articleId,
+      article,
+      found.filter((f) => !known.has(at(f))),
+    )
     await trx
       .updateTable('articles')
       .set({ redaction_scanned_revision: article.revision })
