@@ -36,7 +36,7 @@ export function memberNameIndex(displayNames: string[]): MemberNameIndex {
       owners.set(word, (owners.get(word) ?? new Set()).add(name))
     }
   const unique = [...owners].filter(([, who]) => who.size === 1).map(([word]) => escape(word))
-  const around = (body: string) => new RegExp(`(?<![\\p{L}\\p{N}_@.])(?:${body})(?![\\p{L}\\p{N}_]|@|\\.\\w)`, 'gu')
+  const around = (body: string) => new RegExp(`(?<![\\p{L}\\p{N}_@.-])(?:${body})(?![\\p{L}\\p{N}_@-]|\\.\\w)`, 'gu')
   return {
     full: full.length ? around(full.join('|')) : null,
     parts: unique.length ? around(unique.sort((a, b) => b.length - a.length).join('|')) : null,

@@ -17,7 +17,8 @@ const firstNames = [
 
 const U = '\\p{Lu}'
 const word = `${U}[\\p{Ll}'’-]+`
-const particle = "(?:van der|van den|van de|van|de la|de|du|le|la|von|von der|zu|ter|ten|d'|O'|Mc)\\s?"
+const particle =
+  "(?:[vV]an der|[vV]an den|[vV]an de|[vV]an|[dD]e la|[dD]e|du|[lL]e|[lL]a|[vV]on der|[vV]on|zu|ter|ten|d'|O'|Mc)\\s?"
 /** A capitalised name of one or two words, with particles inside ("Mevr. Van den Broeck", "Mme de la Tour"). */
 const name = `(?:${particle})?${word}(?:\\s(?:${particle})?${word})?`
 const titles =
@@ -27,7 +28,11 @@ const roles = [
   'mijn cliënt|mijn cliënte|onze cliënt|de cliënt|de gastheer|de gastvrouw|haar zoon|zijn zoon|haar dochter|zijn dochter|de leerling|het kind|de moeder|de vader|kleinzoon|kleindochter|zoontje|dochtertje',
   "mon client|ma cliente|notre client|notre cliente|son fils|sa fille|l’élève|l'élève|la mère|le père|le petit|la petite|le jeune|la jeune",
   'mein Klient|meine Klientin|unser Klient|unsere Klientin|ihr Sohn|sein Sohn|ihre Tochter|seine Tochter|der Schüler|die Schülerin|die Mutter|der Vater|Enkel|Enkelin',
-].join('|')
+]
+  .join('|')
+  .split('|')
+  .flatMap((role) => [role, role[0]!.toUpperCase() + role.slice(1)])
+  .join('|')
 const titled = new RegExp(`(?<![\\p{L}])(?:${titles})\\s(${name})`, 'gu')
 const roled = new RegExp(`(?<![\\p{L}])(?:${roles}),?\\s(${word}(?:\\s${word})?)`, 'gu')
 const listed = new RegExp(

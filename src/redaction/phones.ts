@@ -33,7 +33,7 @@ export function findPhones(text: string, countries: CountryCode[] = defaultCount
       let taken = 0
       for (let j = Math.min(groups.length - 1, i + 7); j >= i && !taken; j--) {
         const span = text.slice(groups[i]!.start, groups[j]!.end)
-        if (/\.\s/.test(span) || !valid(span, countries)) continue
+        if (/\.\s|\s\/|\/\s/.test(span) || !valid(span, countries)) continue
         found.push({ kind: 'phone', text: span, start: groups[i]!.start, end: groups[j]!.end })
         taken = j - i + 1
       }
