@@ -1,6 +1,7 @@
 // The redaction check end to end over HTTP: a members-only thread becomes a draft whose personal data is listed, and
 // publishing is refused until each finding is kept or redacted; meeting summaries too; public threads need no check.
 import t from 'tap'
+import { transitionArticle } from '../../src/library/commands.js'
 import { addRoom, updateRoomNotes } from '../../src/meetings/commands.js'
 import { buildTestApp } from '../helpers/app.js'
 import { createCommunityWith, createMeetingIn, createThreadIn, createUser } from '../helpers/factories.js'
@@ -216,4 +217,8 @@ t.test('a members-only meeting summary is checked before it is published', async
   )
   await moderator.get(`/library/${article.slug}`)
   t.equal((await moderator.post(`/library/${article.slug}/publish`, {})).status, 409)
+  // However it is called, the publishing transaction itself refuses while findings are open.
+  const refusal = await transitionArticle(db, article.id, 'publish', null).catch((error: unknown) => error)
+  t.match(refusal, { statusCode: 409, messageKey: 'redaction.error.open_findings' })
+  t.equal((await db.selectFrom('articles').select('status').executeTakeFirstOrThrow()).status, 'draft')
 })
