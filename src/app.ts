@@ -21,6 +21,7 @@ import { commentRoutes } from './library/comment-routes.js'
 import { feedRoutes } from './library/feeds.js'
 import { fromThreadRoutes } from './library/from-thread-routes.js'
 import { libraryRoutes } from './library/routes.js'
+import { redactionRoutes } from './redaction/routes.js'
 import { meetingRoutes } from './meetings/routes.js'
 import { themeAdminRoutes, themeRoutes } from './themes/routes.js'
 import type { Config } from './config.js'
@@ -221,6 +222,7 @@ export async function buildApp(config: Readonly<Config>, services: AppServices =
   await app.register(libraryRoutes, { db })
   await app.register(commentRoutes, { db })
   await app.register(fromThreadRoutes, { db })
+  await app.register(redactionRoutes, { db })
   await app.register(feedRoutes, { db })
   await app.register(meetingRoutes, { db })
   await app.register(guestRoutes, { db })

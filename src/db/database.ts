@@ -275,6 +275,28 @@ export interface ArticlesTable {
   created_at: CreatedAt
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>
   published_at: Timestamp | null
+  /** Its source was members-only: every redaction finding must be decided before it is published. */
+  redaction_required: ColumnType<boolean, boolean | undefined, boolean>
+  redaction_scanned_revision: number | null
+}
+
+export type RedactionField = 'title' | 'summary' | 'body'
+export type RedactionStatus = 'open' | 'confirmed' | 'redacted'
+
+/** Personal data the redaction check found in an article (migrations/2026_12_04_1500_redaction_findings.ts). */
+export interface RedactionFindingsTable {
+  id: Generated<number>
+  article_id: number
+  field: RedactionField
+  kind: string
+  text: string
+  start_offset: number
+  end_offset: number
+  context: string
+  status: ColumnType<RedactionStatus, RedactionStatus | undefined, RedactionStatus>
+  decided_by: number | null
+  decided_at: Timestamp | null
+  created_at: CreatedAt
 }
 
 export interface ArticleRevisionsTable {
@@ -672,6 +694,7 @@ export interface Database {
   mentions: MentionsTable
   community_visits: CommunityVisitsTable
   guest_invitations: GuestInvitationsTable
+  redaction_findings: RedactionFindingsTable
 }
 
 /** A member's visit mark per community, for the "new" of its topic list (migrations/2026_12_03_1200_topic_lists.ts). */

@@ -11,7 +11,9 @@ import { enqueueSearch } from '../search/outbox.js'
 import { announceArticlePublished, announceArticleReturned, announceComment } from '../notifications/producers.js'
 import type { NotifyConfig } from '../notifications/notify.js'
 import { lockActiveActor, lockModerator } from '../moderation/actor-guard.js'
-import { forbidden } from '../web/errors.js'
+import { conflict, forbidden } from '../web/errors.js'
+import { redactionCleared, startRedactionCheck } from '../redaction/commands.js'
+import type { DetectOptions } from '../redaction/detect.js'
 import type { StaleEdit } from '../web/edit-version.js'
 
 type Trx = Transaction<Database>
@@ -94,7 +96,7 @@ export async function freeSlug(db: Db | Trx, base: string, exceptId?: number): P
   for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`
 }
 
-async function writeRevision(
+export async function writeRevision(
   trx: Trx,
   articleId: number,
   editorId: number,
@@ -153,6 +155,8 @@ type DraftInput = ArticleData & {
   isDemo?: boolean
   /** Made by a moderator's act (a thread turned into a draft): the author must still moderate this community. */
   moderatorOf?: number | null
+  /** From members-only content: the redaction check runs on it now and must be cleared before publishing. */
+  redaction?: DetectOptions
 }
 
 // Every body is rendered before its transaction begins, so no row lock or pool connection is held while the
@@ -216,6 +220,13 @@ export async function insertDraft(
       .values({ article_id: row.id, thread_id: source.threadId, post_id: source.postId })
       .execute()
   await writeRevision(trx, row.id, input.authorId)
+  if (input.redaction)
+    await startRedactionCheck(
+      trx,
+      row.id,
+      { title: input.title, summary: input.summary, body_md: input.body_md },
+      input.redaction,
+    )
   return { ok: true, id: row.id, slug: row.slug } as const
 }
 
@@ -356,6 +367,9 @@ export async function transitionArticle(
       .forUpdate()
       .executeTakeFirst()
     if (!article || !allowedFrom[transition].includes(article.status)) return false
+    // Members-only content goes public only once every redaction finding on its current text is decided.
+    if ((transition === 'publish' || transition === 'republish') && !(await redactionCleared(trx, articleId)))
+      throw conflict('redaction.error.open_findings')
     const now = new Date()
     const next = {
       submit: 'in_review',

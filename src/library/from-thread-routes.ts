@@ -12,6 +12,7 @@ import { checkMarkdown } from '../markdown/render.js'
 import { fieldMessage, markdownProblem } from '../web/limits.js'
 import { createDraft, freeSlug, noPractice } from './commands.js'
 import { isContentLanguage } from './fields.js'
+import { scanOptions } from '../redaction/commands.js'
 
 export async function fromThreadRoutes(app: FastifyInstance, { db }: { db: Db }) {
   const moderatedThread = async (request: FastifyRequest) => {
@@ -82,6 +83,9 @@ export async function fromThreadRoutes(app: FastifyInstance, { db }: { db: Db })
           .code(422)
           .render('library/from-thread', formPage(request, thread, all, chosen, fieldMessage(request, message)))
       }
+      // A members-only discussion is about real people: the draft is checked for personal data before it goes public.
+      const redaction =
+        thread.community_visibility === 'members' ? await scanOptions(db, thread.community_id) : undefined
       const language = isContentLanguage(request.locale) ? request.locale : 'en'
       const result = await createDraft(db, {
         title: thread.title,
@@ -97,6 +101,7 @@ export async function fromThreadRoutes(app: FastifyInstance, { db }: { db: Db })
         practice: noPractice,
         authorId: viewer.id,
         moderatorOf: thread.community_id,
+        redaction,
         sources: [
           { threadId: thread.id, postId: null },
           ...replies.map((r) => ({ threadId: thread.id, postId: r.id })),

@@ -77,6 +77,7 @@ export async function listPublished(db: Db, filters: IndexFilters, limit = artic
 const articleColumns = [
   'a.hidden_at',
   'a.hidden_reason',
+  'a.redaction_required',
   'a.id',
   'a.slug',
   'a.title',

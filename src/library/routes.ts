@@ -57,6 +57,7 @@ import {
 import { LibraryVisitorPages } from './visitor-pages.js'
 import { mayReadContent } from '../moderation/visibility.js'
 import { publicOrigin } from '../web/view.js'
+import { redactionView, refuseUnredacted } from '../redaction/routes.js'
 
 const reservedSlugs = new Set(['new', 'mine', 'review', 'comments'])
 const articleFields = [
@@ -446,6 +447,9 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
     const origin = publicOrigin(request)
     const view = {
       ...data,
+      // Its reviewers see the redaction findings of members-only content beside the publish button.
+      redaction:
+        data.mayReview && data.article.redaction_required ? await redactionView(db, request, data.article.id) : null,
       breadcrumbs: [{ label: request.t('library.title'), href: '/library' }, { label: data.article.title }],
       meta: data.isPublished
         ? {
@@ -639,6 +643,10 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
           throw forbidden(rule.who === 'author' ? 'library.error.not_yours' : 'library.error.reviewers_only')
         // A reviewer's note to the author: refused with the limit named when longer, never cut.
         const comment = shortTextField(request.body, 'comment', 2000) || null
+        if (transition === 'publish' || transition === 'republish') {
+          const refused = await refuseUnredacted(db, request, reply, article)
+          if (refused) return refused
+        }
         if (!(await transitionArticle(db, article.id, transition, comment, viewerOf(request).id, app.config)))
           throw badRequest('library.error.wrong_state')
         request.log.info({ articleId: article.id, transition, userId: request.viewer?.id }, 'library article moved')

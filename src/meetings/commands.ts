@@ -3,6 +3,7 @@ import { sql, type Transaction } from 'kysely'
 import type { Db } from '../db/connect.js'
 import type { ActionItemStatus, Database } from '../db/database.js'
 import { freeSlug, insertDraft, noPractice } from '../library/commands.js'
+import type { DetectOptions } from '../redaction/detect.js'
 import { renderMarkdown } from '../markdown/render.js'
 import { writeLog } from '../moderation/log.js'
 import { lockActiveActor, lockModerator, type LockedActor } from '../moderation/actor-guard.js'
@@ -866,6 +867,8 @@ export async function createSummaryDraft(
     heading: (key: string, vars?: Record<string, string>) => string
     languageName: (code: string) => string
     meetingUrl: string
+    /** A members-only community's meeting: the summary is checked for personal data before it goes public. */
+    redaction?: DetectOptions
   },
 ): Promise<{ ok: true; slug: string } | { ok: false }> {
   const { meeting } = source
@@ -914,6 +917,7 @@ export async function createSummaryDraft(
         authorId: options.authorId,
         isDemo: options.isDemo,
         practice: noPractice,
+        redaction: options.redaction,
       },
       rendered,
     )

@@ -1,4 +1,5 @@
 // Taking part in a meeting: attendance, questions, break-out rooms and notes, action items, the summary draft and topic votes.
+import { scanOptions } from '../redaction/commands.js'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { communityForViewer } from '../communities/access.js'
 import type { Db } from '../db/connect.js'
@@ -266,7 +267,7 @@ export async function participationRoutes(app: FastifyInstance, { db }: { db: Db
 
   // --- The summary, as a library draft --------------------------------------------------------------
   app.post('/meetings/:id/summary', { schema: withCsrf() }, async (request, reply) => {
-    const { meeting } = await moderator(request)
+    const { meeting, community } = await moderator(request)
     if (meeting.summary_article_id !== null) throw conflict('meetings.error.summary_exists')
     const locale = request.locale as Locale
     const [questions, rooms, themes] = await Promise.all([
@@ -283,6 +284,7 @@ export async function participationRoutes(app: FastifyInstance, { db }: { db: Db
         heading: (key, vars) => translate(locale, key, vars),
         languageName: (code) => languageName(code, locale),
         meetingUrl: `${publicOrigin(request)}/meetings/${meeting.id}`,
+        redaction: community.visibility === 'members' ? await scanOptions(db, meeting.community_id) : undefined,
       },
     )
     if (!result.ok) throw conflict('meetings.error.summary_exists')
