@@ -125,6 +125,13 @@ const routeCases: RouteCase[] = [
     url: (i) => `/c/${i.params.slug}/mention-suggestions?q=a`,
   },
 
+  { route: '/c/:slug/anonymous', kind: 'community' },
+  { route: '/c/:slug/similar', kind: 'community', url: (i) => `/c/${i.params.slug}/similar?title=thread` },
+  { route: '/t/:id/guests', kind: 'thread' },
+  { route: '/meetings/:id/guests', kind: 'meeting' },
+  { route: '/library/:slug/pending', kind: 'article' },
+  { route: '/library/:slug/redaction', kind: 'article' },
+
   { route: '/themes/:slug', kind: 'theme' },
   { route: '/feeds/themes/:slug.atom', kind: 'theme' },
 ]
@@ -146,6 +153,10 @@ const exempt: Record<string, string> = {
   '/subscriptions/:token': "an email subscriber's own subscriptions (names of public themes and communities only)",
   '/subscriptions/:token/confirm': 'a button that confirms an email subscription; shows no content',
   '/subscriptions/:token/unsubscribe': 'a button that stops an email subscription; shows no content',
+  '/settings/data/export/:id': "a member's own data export, a zip for its owner only (404 for anyone else)",
+  '/messages/:id':
+    'a private conversation, for its participants only, moderators included (test/conversations/conversations.test.ts)',
+  '/guest/:token': 'the accept form of a guest invitation: names its thread or meeting to whoever holds the link',
 }
 
 /** Pages without an id that list or index content. */
@@ -522,8 +533,10 @@ t.test(
           const hops = await open(client, url)
           pages.set(url, hops)
           for (const hop of hops) if (hop.status >= 500) errors.push(`${url}: ${hop.status}`)
+          // The log names what the moderators acted on by its title, for the moderators (issue 13): staff may read it.
+          const staffLog = url === '/mod/log' && planners(role)
           for (const word of unreadable)
-            if (hops.some((hop) => hop.body.includes(word))) leaks.push(`${url} shows ${word}`)
+            if (!staffLog && hops.some((hop) => hop.body.includes(word))) leaks.push(`${url} shows ${word}`)
           return hops
         }
 
