@@ -60,7 +60,9 @@ import { installViewer } from './web/viewer.js'
 import { installGuestGate } from './guests/gate.js'
 import { guestRoutes } from './guests/routes.js'
 import { watchingRoutes } from './watching/routes.js'
-import { memberRoutes } from './members/routes.js'
+import { directoryRoutes } from './people/directory-routes.js'
+import { profileRoutes } from './people/routes.js'
+import { profileSettingsRoutes } from './people/settings-routes.js'
 import { mentionRoutes } from './mentions/routes.js'
 import { csrfCookie, csrfUserInfo, installViews } from './web/view.js'
 
@@ -228,7 +230,9 @@ export async function buildApp(config: Readonly<Config>, services: AppServices =
   await app.register(guestRoutes, { db })
   await app.register(adminRoutes)
   await app.register(watchingRoutes, { db })
-  await app.register(memberRoutes, { db })
+  await app.register(profileRoutes, { db })
+  await app.register(profileSettingsRoutes, { db })
+  await app.register(directoryRoutes, { db })
   await app.register(mentionRoutes, { db })
   await app.register(subscriptionRoutes, { db })
   await app.register(subscriberAdminRoutes, { db })

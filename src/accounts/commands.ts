@@ -3,6 +3,7 @@ import type { Transaction } from 'kysely'
 import type { Db } from '../db/connect.js'
 import type { Database } from '../db/database.js'
 import { lockActiveActor } from '../moderation/actor-guard.js'
+import { renderMarkdown } from '../markdown/render.js'
 import { looksLikeStaff } from './names.js'
 import { hashPassword, verifyAgainstDecoy, verifyPassword } from './password.js'
 import type { ProfileInput } from './validation.js'
@@ -72,6 +73,8 @@ export async function authenticate(db: Db, email: string, password: string): Pro
 export type UpdateProfileResult = { ok: true } | { ok: false; reason: 'name_like_staff' }
 
 export async function updateProfile(db: Db, userId: number, input: ProfileInput): Promise<UpdateProfileResult> {
+  // The profile page prints the stored HTML (src/people): rendered here too, outside the transaction.
+  const bioHtml = input.bio ? renderMarkdown(input.bio).html : ''
   return db.transaction().execute(async (trx) => {
     await lockActiveActor(trx, userId, { updatesUser: true })
     const current = await trx.selectFrom('users').select('display_name').where('id', '=', userId).executeTakeFirst()
@@ -90,6 +93,7 @@ export async function updateProfile(db: Db, userId: number, input: ProfileInput)
         organisation: input.organisation || null,
         country: input.country || null,
         bio: input.bio || null,
+        bio_html: bioHtml,
         locale: input.locale || null,
         time_zone: input.time_zone || null,
         updated_at: new Date(),

@@ -209,6 +209,17 @@ export interface BlockRow {
   created_at: Date
 }
 
+/** Has `blockerId` blocked `blockedId`? (The profile offers block or unblock.) */
+export async function hasBlocked(db: Db, blockerId: number, blockedId: number): Promise<boolean> {
+  const row = await db
+    .selectFrom('member_blocks')
+    .select('blocker_id')
+    .where('blocker_id', '=', blockerId)
+    .where('blocked_id', '=', blockedId)
+    .executeTakeFirst()
+  return row !== undefined
+}
+
 /** Whom this member blocked, newest first. */
 export async function listBlocks(db: Db, blockerId: number): Promise<BlockRow[]> {
   return db

@@ -41,6 +41,38 @@ export interface UsersTable {
   deleted_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
   /** An account made by a guest invitation: it reaches only what its invitations name (src/guests/policy.ts). */
   guest: ColumnType<boolean, boolean | undefined, boolean>
+  /** ISO 639-1 codes of the languages the member speaks (src/people/fields.ts). */
+  languages: ColumnType<string[], string[] | undefined, string[]>
+  profile_visibility: ColumnType<ProfileVisibility, ProfileVisibility | undefined, ProfileVisibility>
+  show_organisation: ColumnType<boolean, boolean | undefined, boolean>
+  show_country: ColumnType<boolean, boolean | undefined, boolean>
+  bio_html: ColumnType<string, string | undefined, string>
+  /** The newest thread or reply of the member, kept by a trigger: the directory's "by activity". */
+  last_posted_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+}
+
+/** Who may see a profile: members sharing an active community, every logged-in member, or anyone. */
+export type ProfileVisibility = 'communities' | 'members' | 'public'
+
+export interface UserExpertiseTable {
+  user_id: number
+  tag_id: number
+  created_at: CreatedAt
+}
+
+export interface ExpertiseEndorsementsTable {
+  user_id: number
+  tag_id: number
+  endorser_id: number
+  created_at: CreatedAt
+}
+
+export interface ProfilePicturesTable {
+  user_id: number
+  bytes: Buffer
+  content_type: string
+  etag: string
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>
 }
 
 /** An invitation of a guest to one thread or one meeting (migrations/2026_12_04_1200_guest_invitations.ts). */
@@ -695,6 +727,9 @@ export interface Database {
   community_visits: CommunityVisitsTable
   guest_invitations: GuestInvitationsTable
   redaction_findings: RedactionFindingsTable
+  user_expertise: UserExpertiseTable
+  expertise_endorsements: ExpertiseEndorsementsTable
+  profile_pictures: ProfilePicturesTable
 }
 
 /** A member's visit mark per community, for the "new" of its topic list (migrations/2026_12_03_1200_topic_lists.ts). */

@@ -21,6 +21,8 @@ import { seedReachDemo } from './reach.js'
 import { demoCommunities, demoPeople, demoThemes } from './content.js'
 import type { DemoReply } from './content-types.js'
 import { demoArticles, type DemoArticle, type DemoArticleEdit, type DemoPractice } from './library-content.js'
+import { seedProfiles } from './profiles.js'
+import { renderMarkdown } from '../markdown/render.js'
 
 interface Logger {
   info(obj: object, msg: string): void
@@ -88,6 +90,7 @@ export async function seedDemo(db: Db, reach?: NotifyConfig): Promise<void> {
         organisation: person.organisation,
         country: person.country,
         bio: person.bio,
+        bio_html: person.bio ? renderMarkdown(person.bio).html : '',
         time_zone: person.timeZone,
         created_at: sql`now() - interval '120 days'`,
       })
@@ -108,6 +111,7 @@ export async function seedDemo(db: Db, reach?: NotifyConfig): Promise<void> {
     const result = await createTheme(db, { slug: theme.slug, labels, isDemo: true })
     if (result.ok) themeIds.set(theme.slug, result.id)
   }
+  await seedProfiles(db, userIds, themeIds)
 
   const communityIds = new Map<string, number>()
   for (const community of demoCommunities) {

@@ -31,6 +31,7 @@ export async function listPublished(db: Db, filters: IndexFilters, limit = artic
       'a.published_at',
       'a.updated_at',
       'a.practice_country',
+      'a.author_id',
       'u.display_name as author_name',
       'u.deleted_at as author_deleted_at',
     ])
@@ -119,7 +120,7 @@ export async function findArticleBySlug(db: Db, slug: string) {
       .select([
         'u.display_name as author_name',
         'u.deleted_at as author_deleted_at',
-        'u.organisation as author_organisation',
+        sql<string | null>`case when u.show_organisation then u.organisation end`.as('author_organisation'),
         'c.name as community_name',
         'c.slug as community_slug',
         'c.visibility as community_visibility',

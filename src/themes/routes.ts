@@ -15,6 +15,7 @@ import { recentThreadsWithTheme } from '../discussions/queries.js'
 import { cleanLine, forbiddenCharactersMessage, hasForbiddenCharacters, isBlank } from '../web/text-rules.js'
 import { watchForm } from '../watching/present.js'
 import { watchLevelOf } from '../watching/queries.js'
+import { themeExpertsView } from '../people/directory-queries.js'
 
 const labelFields = labelLocales.map((locale) => `label_${locale}`)
 
@@ -175,7 +176,7 @@ export async function themeRoutes(app: FastifyInstance, { db }: { db: Db }) {
     }
     const viewer = request.viewer
     const readable = viewer?.siteRole === 'admin' ? 'all' : await activeCommunityIds(db, viewer?.id)
-    const [{ articles }, threads, labels] = await Promise.all([
+    const [{ articles }, threads, labels, experts] = await Promise.all([
       listPublished(
         db,
         { kind: null, themeId: theme.id, language: null, communityId: null, sort: 'newest', after: null },
@@ -188,6 +189,7 @@ export async function themeRoutes(app: FastifyInstance, { db }: { db: Db }) {
         .where('tag_id', '=', theme.id)
         .orderBy('locale')
         .execute(),
+      themeExpertsView(db, theme.id, viewer, request.locale),
     ])
     const level = viewer ? await watchLevelOf(db, viewer.id, 'theme', theme.id) : null
     return reply.render('themes/show', {
@@ -198,6 +200,7 @@ export async function themeRoutes(app: FastifyInstance, { db }: { db: Db }) {
       labels: labels.filter((l) => l.label !== theme.label),
       articles: articles.map((a) => ({ ...a, kindLabel: request.t(`library.kind.${a.kind}`) })),
       threads,
+      experts,
       feedUrl: `/feeds/themes/${theme.slug}.atom`,
     })
   })

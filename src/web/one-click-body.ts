@@ -1,6 +1,7 @@
-// RFC 8058 asks mail clients to send their one-click unsubscribe POST as multipart/form-data. Kring has no other
-// multipart form, so this parser reads only that one field: every other field of such a body is dropped, which
-// leaves any other route's form without its CSRF token (refused) and the one-click routes with what they read.
+// RFC 8058 asks mail clients to send their one-click unsubscribe POST as multipart/form-data. Outside the profile
+// picture upload (src/people/settings-routes.ts, which has the real parser in its own scope) Kring has no multipart
+// form, so this parser reads only that one field: every other field of such a body is dropped, which leaves any other
+// route's form without its CSRF token (refused) and the one-click routes with what they read.
 import type { FastifyInstance } from 'fastify'
 
 /** Whether a multipart body carries the field `List-Unsubscribe` with the value `One-Click`. */

@@ -188,9 +188,6 @@ function headerLinks(page: Page) {
       await page.goto(`/t/${threadId}`)
       await account.getByText(member.displayName, { exact: true }).click()
       t.equal(await account.getByRole('link', { name: tr('nav.moderation') }).count(), 0, 'no moderation for a member')
-      await account.getByRole('link', { name: tr('nav.notification_settings') }).click()
-      await page.waitForURL(pathIs('/settings/notifications'))
-      await account.getByText(member.displayName, { exact: true }).click()
       await account.getByRole('link', { name: tr('nav.profile') }).click()
       await page.waitForURL(pathIs(`/u/${member.id}`))
       await account.getByText(member.displayName, { exact: true }).click()
@@ -204,6 +201,14 @@ function headerLinks(page: Page) {
         1,
         'settings has a breadcrumb home',
       )
+      await page
+        .getByRole('navigation', { name: tr('accounts.settings.sections') })
+        .getByRole('link', { name: tr('email_settings.title'), exact: true })
+        .click()
+      await page.waitForURL(pathIs('/settings/notifications'))
+      await account.getByText(member.displayName, { exact: true }).click()
+      await account.getByRole('link', { name: tr('people.directory.title') }).click()
+      await page.waitForURL(pathIs('/members'))
       await account.getByText(member.displayName, { exact: true }).click()
       await page.keyboard.press('Escape')
       t.equal(

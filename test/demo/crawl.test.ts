@@ -27,7 +27,9 @@ async function crawl(client: Client) {
     const { url, from } = queue.shift()!
     visited++
     const response = await client.get(url)
-    if (response.status >= 400) broken.push(`${url} → ${response.status} (linked from ${from})`)
+    // A profile its member keeps from this viewer answers 403/404 with a page that says so: a link that leads somewhere.
+    const keptProfile = /^\/u\/\d+$/.test(url) && response.body.includes('id="private-title"')
+    if (response.status >= 400 && !keptProfile) broken.push(`${url} → ${response.status} (linked from ${from})`)
     if (response.status !== 200 || !String(response.headers['content-type']).startsWith('text/html')) continue
     for (const link of linksIn(response.body)) {
       if (seen.has(link)) continue

@@ -147,7 +147,7 @@ t.test('visitors see renamed people, communities and themes at once', async (t) 
   t.notOk(page.kept)
   t.match(
     page.body,
-    '<strong class="post-author">Hanne S.</strong> <span class="meta">· Wijkteam Noord</span>',
+    `<strong class="post-author"><a href="/u/${author.id}" class="person">Hanne S.</a></strong> <span class="meta">· Wijkteam Noord</span>`,
     "the author's new name and organisation",
   )
   t.notMatch(page.body, 'Hanne Smit')

@@ -142,7 +142,8 @@ const exempt: Record<string, string> = {
   '/settings/notifications/:token': "a member's email choices from the signed link in an email; shows no content",
   '/unsubscribe/:token': 'asks to stop one category of email, from the signed link in an email; shows no content',
   '/*': 'the files in static/ (the wildcard route of @fastify/static)',
-  '/u/:id': "a member's page shows their name and organisation only, no thread, reply, article or community",
+  '/u/:id': "a member's profile: walked below with the author's id, for its recent threads, replies and articles",
+  '/u/:id/picture': "a member's uploaded picture: an image, no text",
   '/dev/mail/:id': 'development only, for requests from this machine: the mail Kring would have sent (no SMTP_URL)',
   '/dev/mail/:id/html': 'development only: the HTML part of a kept message',
   '/dev/mail/:id/raw': 'development only: a kept message as it would have been sent',
@@ -553,6 +554,8 @@ t.test(
           }
         }
         for (const url of listPages) await visit(url)
+        // The author's profile lists their recent threads, replies and articles, and the directory lists members.
+        for (const url of [`/u/${users.author.id}`, '/members']) await visit(url)
 
         // Search, from an index that still holds what was hidden, rejected, deleted and archived since.
         const found = new Set<string>()
