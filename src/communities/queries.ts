@@ -79,7 +79,15 @@ export async function listMembers(db: Db, communityId: number) {
   return db
     .selectFrom('community_members as m')
     .innerJoin('users as u', 'u.id', 'm.user_id')
-    .select(['u.id', 'u.display_name', 'u.organisation', 'u.country', 'm.role', 'm.joined_at'])
+    .select([
+      'u.id',
+      'u.display_name',
+      // A member may hide organisation and country (src/people): hidden here as on their profile.
+      sql<string | null>`case when u.show_organisation then u.organisation end`.as('organisation'),
+      sql<string | null>`case when u.show_country then u.country end`.as('country'),
+      'm.role',
+      'm.joined_at',
+    ])
     .where('m.community_id', '=', communityId)
     .where('m.status', '=', 'active')
     .orderBy(sql`m.role = 'moderator' desc`)
@@ -91,7 +99,15 @@ export async function listPendingRequests(db: Db, communityId: number) {
   return db
     .selectFrom('community_members as m')
     .innerJoin('users as u', 'u.id', 'm.user_id')
-    .select(['u.id', 'u.display_name', 'u.organisation', 'u.country', 'm.request_note', 'm.requested_at'])
+    .select([
+      'u.id',
+      'u.display_name',
+      // A member may hide organisation and country (src/people): hidden here as on their profile.
+      sql<string | null>`case when u.show_organisation then u.organisation end`.as('organisation'),
+      sql<string | null>`case when u.show_country then u.country end`.as('country'),
+      'm.request_note',
+      'm.requested_at',
+    ])
     .where('m.community_id', '=', communityId)
     .where('m.status', '=', 'pending')
     .orderBy('m.requested_at')

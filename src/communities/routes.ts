@@ -151,6 +151,7 @@ export async function communityRoutes(app: FastifyInstance, { db }: { db: Db }) 
         after,
         reader,
         anonymousLabel: anonymousLabel(request.locale, community.anonymous_label),
+        formerMember: request.t('data_rights.former_member'),
       }),
       listModerators(db, community.id),
       nextMeetingOf(db, community.id),

@@ -83,8 +83,14 @@ export function presentAuthor(
   const label = anonymity?.label ?? translate(locale, defaultLabelKey)
   if (anonymity && anonymity.viewerId === row.id)
     return { ...named, anonymousNote: translate(locale, 'anonymous.note.own', { label }) }
+  // Moderators read who wrote it in the note; the label itself links nowhere, for them as for everyone.
   if (anonymity?.mayKnow)
-    return { ...named, name: label, anonymousNote: translate(locale, 'anonymous.note.moderator', { name: row.name }) }
+    return {
+      ...named,
+      id: null,
+      name: label,
+      anonymousNote: translate(locale, 'anonymous.note.moderator', { name: row.name }),
+    }
   return {
     id: null,
     name: label,

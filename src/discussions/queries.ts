@@ -7,6 +7,7 @@ import { precompiled } from '../db/precompiled.js'
 import { labelExpression } from '../themes/queries.js'
 import { translate, type Locale } from '../web/i18n.js'
 import { defaultLabelKey } from '../anonymous/label.js'
+import { authorIdSql, authorNameSql } from '../people/author-sql.js'
 
 export const repliesPerPage = 50
 
@@ -52,6 +53,7 @@ function threadQuery(withMembership: boolean, withThemes: boolean) {
         sql<string | null>`left(ap.body_html, 1500)`.as('answer_html'),
         'aa.id as answer_author_id',
         'aa.display_name as answer_author_name',
+        'aa.deleted_at as answer_author_deleted_at',
         'a.display_name as author_name',
         'a.deleted_at as author_deleted_at',
         'a.guest as author_guest',
@@ -215,6 +217,7 @@ export async function findPost(db: Db, postId: number) {
       'p.version',
       'p.anonymous',
       'a.display_name as author_name',
+      'a.deleted_at as author_deleted_at',
     ])
     .where('p.id', '=', postId)
     .executeTakeFirst()
@@ -242,6 +245,7 @@ export async function recentThreadsWithTheme(
 ) {
   // Posted without a name: the community's label (src/anonymous), also for the last reply when it was.
   const label = sql<string>`coalesce(nullif(c.anonymous_label, ''), ${translate(locale, defaultLabelKey)})`
+  const former = translate(locale, 'data_rights.former_member')
   const lastAnonymous = sql<boolean>`coalesce((select p.anonymous from posts p where p.thread_id = t.id
     and p.author_id = t.last_poster_id and p.status = 'visible' order by p.id desc limit 1), t.anonymous)`
   let query = db
@@ -254,8 +258,10 @@ export async function recentThreadsWithTheme(
       't.title',
       't.reply_count',
       't.last_post_at',
-      sql<string>`case when t.anonymous then ${label} else a.display_name end`.as('author_name'),
-      sql<string | null>`case when ${lastAnonymous} then ${label} else lp.display_name end`.as('last_poster_name'),
+      authorIdSql('a', sql`t.anonymous`).as('author_id'),
+      authorNameSql('a', sql`t.anonymous`, label, former).as('author_name'),
+      authorIdSql('lp', lastAnonymous).as('last_poster_id'),
+      authorNameSql('lp', lastAnonymous, label, former).as('last_poster_name'),
       'c.slug as community_slug',
       'c.name as community_name',
     ])

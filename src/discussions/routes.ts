@@ -352,6 +352,7 @@ export async function discussionRoutes(
                   organisation: null,
                   country: null,
                   anonymous: thread.answer_anonymous ?? false,
+                  deletedAt: thread.answer_author_deleted_at,
                 },
                 request.locale,
                 anonymity,
@@ -425,8 +426,22 @@ export async function discussionRoutes(
         parent && parent.thread_id === thread.id && mayReadContent(parent, reader)
           ? {
               ...parent,
-              author_name: authorName(
-                { id: parent.author_id, name: parent.author_name, anonymous: parent.anonymous },
+              author_name: parent.author_deleted_at
+                ? request.t('data_rights.former_member')
+                : authorName(
+                    { id: parent.author_id, name: parent.author_name, anonymous: parent.anonymous },
+                    request.locale,
+                    anonymity,
+                  ),
+              author: presentAuthor(
+                {
+                  id: parent.author_id,
+                  name: parent.author_name,
+                  organisation: null,
+                  country: null,
+                  anonymous: parent.anonymous,
+                  deletedAt: parent.author_deleted_at,
+                },
                 request.locale,
                 anonymity,
               ),

@@ -2,6 +2,7 @@
 // for a member the "new" and "unread" markers, read in the same statement (no query per thread).
 import { sql } from 'kysely'
 import type { Db } from '../db/connect.js'
+import { authorIdSql, authorNameSql } from '../people/author-sql.js'
 
 export const threadsPerPage = 30
 
@@ -28,6 +29,8 @@ export interface TopicListInput {
   reader: TopicReader | null
   /** What threads and replies posted without a name show instead of it (src/anonymous), in the reader's language. */
   anonymousLabel?: string
+  /** What a deleted account shows instead of its name, in the reader's language. */
+  formerMember?: string
 }
 
 /**
@@ -46,6 +49,7 @@ export interface TopicListInput {
 export async function listTopics(db: Db, input: TopicListInput) {
   const { communityId, filter, after, reader } = input
   const label = input.anonymousLabel ?? ''
+  const former = input.formerMember ?? ''
   const readerId = reader?.userId ?? 0
   const latest = filter === 'latest'
   // The accepted answer counts only while its post is visible.
@@ -74,12 +78,11 @@ export async function listTopics(db: Db, input: TopicListInput) {
       't.reply_count',
       sql<Date>`coalesce(lv.created_at, t.created_at)`.as('last_post_at'),
       't.created_at',
-      // Posted without a name: the label, and no id to link to.
-      sql<number | null>`case when t.anonymous then null else a.id end`.as('author_id'),
-      sql<string>`case when t.anonymous then ${label} else a.display_name end`.as('author_name'),
-      sql<string | null>`case when coalesce(lv.anonymous, t.anonymous) then ${label} else lp.display_name end`.as(
-        'last_poster_name',
-      ),
+      // Posted without a name: the label, and no id to link to; a deleted account: "Former member".
+      authorIdSql('a', sql`t.anonymous`).as('author_id'),
+      authorNameSql('a', sql`t.anonymous`, label, former).as('author_name'),
+      authorIdSql('lp', sql`coalesce(lv.anonymous, t.anonymous)`).as('last_poster_id'),
+      authorNameSql('lp', sql`coalesce(lv.anonymous, t.anonymous)`, label, former).as('last_poster_name'),
       answerVisible.as('answered'),
     ])
     .where('t.community_id', '=', communityId)

@@ -251,6 +251,7 @@ export async function listReviewQueue(db: Db, communityIds: number[] | 'all') {
       'a.kind',
       'a.language',
       'a.updated_at',
+      'a.author_id',
       'u.display_name as author_name',
       'u.deleted_at as author_deleted_at',
       'c.name as community_name',

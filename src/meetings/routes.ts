@@ -436,11 +436,12 @@ export async function meetingRoutes(app: FastifyInstance, { db }: { db: Db }) {
     const previousItems = previous ? (await listActionItems(db, previous.id)).filter((i) => i.status === 'open') : []
     const mine = attendance.find((a) => a.user_id === viewerId)
     // A delegate goes instead of the member who named them: both are one seat, counted once.
-    const seats = new Map<number, { name: string; isGuest: boolean; onBehalfOf: string[] }>()
+    const seats = new Map<number, { id: number; name: string; isGuest: boolean; onBehalfOf: string[] }>()
     for (const a of attendance) {
       const seatId = a.delegate_id ?? (a.attending ? a.user_id : null)
       if (seatId === null) continue
       const seat = seats.get(seatId) ?? {
+        id: seatId,
         name: a.delegate_name ?? a.display_name,
         isGuest: (a.delegate_id !== null ? a.delegate_guest : a.user_guest) === true,
         onBehalfOf: [],
@@ -449,6 +450,7 @@ export async function meetingRoutes(app: FastifyInstance, { db }: { db: Db }) {
       seats.set(seatId, seat)
     }
     const attendees = [...seats.values()].map((seat) => ({
+      id: seat.id,
       name: seat.name,
       isGuest: seat.isGuest,
       onBehalfOf: seat.onBehalfOf.length ? seat.onBehalfOf.join(', ') : null,

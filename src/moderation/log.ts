@@ -99,6 +99,7 @@ export async function listLog(db: Db, filters: LogFilters) {
       'l.refused',
       'l.created_at',
       'a.display_name as actor_name',
+      sql<number | null>`case when a.deleted_at is null then a.id end`.as('actor_id'),
       's.display_name as subject_name',
       'c.name as community_name',
       'c.slug as community_slug',

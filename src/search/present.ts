@@ -52,6 +52,7 @@ export interface ResultView {
   community: { id: number; name: string } | null
   /** Null when the result stands for a thread of which only replies matched: its author is not the reply's. */
   author: string | null
+  authorId: number | null
   date: Date | null
   answered: boolean
   replies: ReplyView[]
@@ -126,6 +127,7 @@ export function presentGroups(groups: Group[], lookups: Lookups, locale: Locale,
           ? { id: head.community, name: lookups.communityNames.get(head.community)! }
           : null,
       author: standsForThread ? null : head.author,
+      authorId: standsForThread ? null : (lookups.authorIds.get(`${head.type}-${head.id}`) ?? null),
       date: standsForThread ? null : new Date(head.publishedAt * 1000),
       answered: threadId !== null && lookups.answered.has(threadId),
       replies: shownReplies.map((reply) => ({

@@ -27,6 +27,8 @@ export interface Lookups {
   answered: Set<number>
   themeLabels: Map<string, string>
   communityNames: Map<number, string>
+  /** `type-id` → the author's profile id, read now: none for a post without a name or a deleted account. */
+  authorIds: Map<string, number>
 }
 
 /**
@@ -43,25 +45,30 @@ export async function lookups(
     options.audience.kind === 'everyone'
       ? sql`true`
       : sql`(c.visibility = 'public' or c.id = any(${[0, ...options.audience.communities]}::int[]))`
-  const rows = await sql<{ kind: string; key: string; label: string | null }>`
+  // The author's id to link to, none when posted without a name or when the account is deleted.
+  const linkable = (anonymous: string, user: string) =>
+    sql`case when ${sql.raw(anonymous)} or ${sql.raw(user)}.deleted_at is not null then null else ${sql.raw(user)}.id end`
+  const rows = await sql<{ kind: string; key: string; label: string | null; author_id: number | null }>`
     select 'thread' as kind, t.id::text as key,
         case when exists (select 1 from posts ap where ap.id = t.answer_post_id and ap.thread_id = t.id and ap.status = 'visible')
-          then 'answered' end as label
-      from threads t join communities c on c.id = t.community_id
+          then 'answered' end as label, ${linkable('t.anonymous', 'u')} as author_id
+      from threads t join communities c on c.id = t.community_id join users u on u.id = t.author_id
       where t.id = any(${threadIds}::int[]) and t.status = 'visible' and ${readable}
     union all
-    select 'post', p.id::text, null from posts p join threads t on t.id = p.thread_id join communities c on c.id = t.community_id
+    select 'post', p.id::text, null, ${linkable('p.anonymous', 'u')}
+      from posts p join threads t on t.id = p.thread_id join communities c on c.id = t.community_id join users u on u.id = p.author_id
       where p.id = any(${ids('post')}::int[]) and p.status = 'visible' and t.status = 'visible' and ${readable}
     union all
-    select 'article', a.id::text, null from articles a where a.id = any(${ids('article')}::int[]) and a.status = 'published' and a.hidden_at is null
+    select 'article', a.id::text, null, ${linkable('false', 'u')} from articles a join users u on u.id = a.author_id
+      where a.id = any(${ids('article')}::int[]) and a.status = 'published' and a.hidden_at is null
     union all
     select 'theme', t.slug, coalesce(
         (select label from tag_labels where tag_id = t.id and locale = ${options.locale}),
         (select label from tag_labels where tag_id = t.id and locale = 'en'),
-        t.slug)
+        t.slug), null
       from tags t where t.slug = any(${options.themeSlugs}::text[])
     union all
-    select 'community', c.id::text, c.name from communities c where c.id = any(${[0, ...options.communityIds]}::int[]) and ${readable}`.execute(
+    select 'community', c.id::text, c.name, null from communities c where c.id = any(${[0, ...options.communityIds]}::int[]) and ${readable}`.execute(
     db,
   )
   const result: Lookups = {
@@ -69,12 +76,14 @@ export async function lookups(
     answered: new Set(),
     themeLabels: new Map(),
     communityNames: new Map(),
+    authorIds: new Map(),
   }
   for (const row of rows.rows) {
     if (row.kind === 'thread' && row.label === 'answered') result.answered.add(Number(row.key))
     if (row.kind === 'theme') result.themeLabels.set(row.key, row.label ?? row.key)
     else if (row.kind === 'community') result.communityNames.set(Number(row.key), row.label ?? row.key)
     else result.readable.add(`${row.kind}-${row.key}`)
+    if (row.author_id !== null) result.authorIds.set(`${row.kind}-${row.key}`, Number(row.author_id))
   }
   return result
 }

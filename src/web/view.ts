@@ -37,6 +37,23 @@ export function createHandlebars(): typeof Handlebars {
     return translate(isLocale(root._locale) ? root._locale : defaultLocale, String(key), options.hash)
   })
 
+  // A sentence naming a person, with the name linked to their profile when there is one to link to (anonymous posts and
+  // former members come without an id): {{t_person "discussions.started_by" id=author_id name=author_name}}.
+  // The sentence is translated around a marker and escaped whole, so only the link is markup.
+  hbs.registerHelper('t_person', function (key: unknown, options: Handlebars.HelperOptions) {
+    const root = rootOf(options)
+    // `param` names the placeholder when the sentence calls it something else than {name}.
+    const { id, name, param, ...vars } = options.hash as Record<string, string | number | null | undefined>
+    const marker = '\u0000person\u0000'
+    const placeholder = typeof param === 'string' ? param : 'name'
+    const sentence = hbs.escapeExpression(
+      translate(isLocale(root._locale) ? root._locale : defaultLocale, String(key), { ...vars, [placeholder]: marker }),
+    )
+    const shown = hbs.escapeExpression(String(name ?? ''))
+    const person = typeof id === 'number' && id > 0 ? `<a href="/u/${id}" class="person">${shown}</a>` : shown
+    return new hbs.SafeString(sentence.split(marker).join(person))
+  })
+
   hbs.registerHelper('datetime', function (value: unknown, ...rest: unknown[]) {
     const options = rest.pop() as Handlebars.HelperOptions
     const style = rest[0] === 'date' ? 'date' : 'datetime'
