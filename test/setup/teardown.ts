@@ -1,5 +1,7 @@
-// Runs once after the test files: stop the shared Meilisearch and drop what the run left on the server.
-import { existsSync, readFileSync, rmSync } from 'node:fs'
+// Runs once after the test files: stop the shared Meilisearch, drop what the run left on the server, and print the ten
+// slowest test files (read from tap's own results), so that a suite growing slower shows in every run's log.
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs'
+import path from 'node:path'
 import pg from 'pg'
 import { meiliFile, runDir, testDatabaseNames, type TestMeili } from './paths.js'
 
@@ -26,3 +28,21 @@ if (databaseUrl) {
   await admin.end()
 }
 rmSync(runDir, { recursive: true, force: true })
+
+function slowestFiles(dir: string, count: number): { file: string; ms: number }[] {
+  if (!existsSync(dir)) return []
+  const found: { file: string; ms: number }[] = []
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.tap')) continue
+    const full = path.join(entry.parentPath, entry.name)
+    const time = /^# time=([\d.]+)ms\s*$/m.exec(readFileSync(full, 'utf8').split('\n').slice(-4).join('\n'))
+    if (time) found.push({ file: path.relative(dir, full).replace(/\.tap$/, ''), ms: Number(time[1]) })
+  }
+  return found.sort((a, b) => b.ms - a.ms).slice(0, count)
+}
+
+const slowest = slowestFiles(path.resolve('.tap/test-results'), 10)
+if (slowest.length > 0) {
+  console.log('# the ten slowest test files:')
+  for (const { file, ms } of slowest) console.log(`#   ${(ms / 1000).toFixed(1).padStart(7)} s  ${file}`)
+}
