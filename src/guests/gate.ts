@@ -64,6 +64,9 @@ const publicReading = new Set([
   '/feeds/library.atom',
   '/feeds/themes/:slug.atom',
   '/sitemap.xml',
+  // The names in their thread link to profiles: a guest sees the public ones (src/people/policy.ts).
+  '/u/:id',
+  '/u/:id/picture',
 ])
 
 // Route → what the guest does there; the id in the path names the thread or meeting.

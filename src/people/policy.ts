@@ -20,20 +20,22 @@ export interface ViewerReach {
 export function canSeeProfile(viewer: Viewer | null, member: ProfileSubject, reach: ViewerReach): boolean {
   if (member.profile_visibility === 'public') return true
   if (!viewer) return false
+  // A guest (src/guests) is not a member: they see public profiles, as a visitor does, and their own.
+  if (viewer.isGuest) return viewer.id === member.id
   if (viewer.id === member.id || viewer.siteRole === 'admin' || reach.isModerator) return true
   if (member.profile_visibility === 'members') return true
   return reach.sharesCommunity
 }
 
 export function canEndorse(viewer: Viewer | null, memberId: number): viewer is Viewer {
-  return viewer !== null && viewer.id !== memberId && !isSuspended(viewer)
+  return viewer !== null && !viewer.isGuest && viewer.id !== memberId && !isSuspended(viewer)
 }
 
 /**
  * The same rule as SQL over a `users as u` row, for lists (directory, experts): `seesAll` is an admin or moderator.
  */
 export function visibleProfileSql(viewer: Viewer | null, seesAll: boolean): Expression<SqlBool> {
-  if (!viewer) return sql<SqlBool>`u.profile_visibility = 'public'`
+  if (!viewer || viewer.isGuest) return sql<SqlBool>`u.profile_visibility = 'public'`
   if (seesAll) return sql<SqlBool>`true`
   return sql<SqlBool>`(u.profile_visibility <> 'communities' or u.id = ${viewer.id} or exists (
     select 1 from community_members mine join community_members theirs on theirs.community_id = mine.community_id

@@ -3,7 +3,7 @@ import t from 'tap'
 import { replyToThread, startThread } from '../../src/discussions/commands.js'
 import { joinCommunity } from '../../src/communities/commands.js'
 import { buildTestApp } from '../helpers/app.js'
-import { createCommunityWith, createMeetingIn, createThreadIn } from '../helpers/factories.js'
+import { createCommunityWith, createMeetingIn, createThemeWith, createThreadIn } from '../helpers/factories.js'
 import { acceptAsGuest, circle, invite } from './helpers.js'
 
 t.test('a guest is refused everywhere but their thread', async (t) => {
@@ -33,6 +33,10 @@ t.test('a guest is refused everywhere but their thread', async (t) => {
     '/mod',
     `/t/${threadId}/guests`,
     `/t/${threadId}/edit`,
+    '/members',
+    '/messages',
+    `/messages/new?to=${moderator.id}`,
+    '/settings/profile',
   ]) {
     const res = await guest.get(path)
     t.equal(res.status, 403, `GET ${path} is refused`)
@@ -59,6 +63,18 @@ t.test('a guest is refused everywhere but their thread', async (t) => {
   t.match(own.body, refusal)
   t.equal((await guest.get('/search?q=question')).status, 200, 'public search stays open')
   t.equal((await guest.get('/settings')).status, 200, 'their own settings too')
+
+  // Names in their thread link to profiles: a guest reads the public ones, as a visitor would, and no others.
+  await db.updateTable('users').set({ profile_visibility: 'public' }).where('id', '=', moderator.id).execute()
+  const themeId = await createThemeWith(db, 'dementia', { en: 'Dementia' })
+  await db.insertInto('user_expertise').values({ user_id: moderator.id, tag_id: themeId }).execute()
+  await db.updateTable('users').set({ profile_visibility: 'members' }).where('id', '=', member.id).execute()
+  const publicProfile = await guest.get(`/u/${moderator.id}`)
+  t.equal(publicProfile.status, 200, 'a public profile opens')
+  t.notMatch(publicProfile.body, 'Send a message', 'but offers no message')
+  t.match(publicProfile.body, 'href="/themes/dementia"', 'their expertise is listed')
+  t.notMatch(publicProfile.body, `/u/${moderator.id}/expertise/dementia`, 'but a guest cannot endorse it')
+  t.equal((await guest.get(`/u/${member.id}`)).status, 403, 'a profile kept to members stays closed to a guest')
 
   // Behind the gate, the commands refuse on their own, inside their transaction.
   await t.rejects(
