@@ -223,14 +223,17 @@ t.test('library articles in watched themes, upcoming meetings and open action it
     .returning('id')
     .executeTakeFirstOrThrow()
   await db.insertInto('article_tags').values({ article_id: article.id, tag_id: theme }).execute()
+  const digestAt = minutes(nextSlot('weekly', 'UTC', 10, 5), 1)
   const meeting = await db
     .insertInto('meetings')
     .values({
       community_id: community.id,
       organiser_id: author.id,
       title: 'Winter circle',
-      starts_at: new Date(Date.now() + 10 * 86_400_000),
-      ends_at: new Date(Date.now() + 10 * 86_400_000 + 3600_000),
+      // Counted from the digest's slot, not from now: the "actions due" mail a week before a meeting must not fall
+      // before the slot on any weekday the suite runs.
+      starts_at: new Date(digestAt.getTime() + 10 * 86_400_000),
+      ends_at: new Date(digestAt.getTime() + 10 * 86_400_000 + 3600_000),
       time_zone: 'UTC',
     })
     .returning('id')
@@ -240,7 +243,7 @@ t.test('library articles in watched themes, upcoming meetings and open action it
     .values({ meeting_id: meeting.id, text: 'Send the intake checklist', owner_id: reader.id, due_on: '2027-01-15' })
     .execute()
 
-  await app.scheduler.runDue(minutes(nextSlot('weekly', 'UTC', 10, 5), 1))
+  await app.scheduler.runDue(digestAt)
   t.same(await app.mail.drain(), { sent: 1, failed: 0 })
   const [mail] = await smtp.waitFor(1)
   t.match(mail.parsed.text, /New in the library\n-+\n\* A practice <em>worth<\/em> sharing/)
