@@ -144,6 +144,12 @@ async function assertProfileGone(t: Test, { app, db, anna, bram, bramClient, car
     0,
     'she is no longer in the conversation',
   )
+  const conversation = await db
+    .selectFrom('conversations')
+    .select('created_by')
+    .where('id', '=', conversationId)
+    .executeTakeFirstOrThrow()
+  t.equal(conversation.created_by, null, 'nor named as the one who started it')
 }
 
 async function assertMessagesKept(t: Test, { bramClient, conversationId }: Setup) {
