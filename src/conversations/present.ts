@@ -27,7 +27,8 @@ function messageView(row: MessageRow, viewerId: number): MessageView {
   return {
     id: row.id,
     authorId: row.author_id,
-    authorName: row.author_name,
+    // Null for a former member (the account anonymised, or gone): the page names them in the reader's language.
+    authorName: row.author_deleted_at ? null : row.author_name,
     mine,
     bodyHtml: row.body_html,
     createdAt: row.created_at,

@@ -108,6 +108,8 @@ export interface MessageRow {
   id: number
   author_id: number | null
   author_name: string | null
+  /** The author deleted their account (src/data-rights): the page says "Former member" in the reader's language. */
+  author_deleted_at: Date | null
   body_html: string
   status: MessageStatus
   hidden_reason: string | null
@@ -134,6 +136,7 @@ export async function listMessages(
       'm.id',
       'm.author_id',
       'u.display_name as author_name',
+      'u.deleted_at as author_deleted_at',
       'm.body_html',
       'm.status',
       'm.hidden_reason',

@@ -1,14 +1,16 @@
 // "Delete my account": the request (password checked, never the last admin, every session ended, a grace period),
 // the change of mind, and the deletion itself, one transaction per account: the users row is anonymised, what ties the
-// person to others (memberships, attendance, notifications, subscriptions, reads) goes, their content is removed or
-// kept under "Former member", their name leaves mentions, and search and kept pages follow (outbox; page versions move
-// by the users triggers). The log keeps the user id and the mode only.
+// person to others (memberships, attendance, notifications, subscriptions, reads; the profile, expertise, endorsements,
+// blocks and conversations in deletion-profile.ts) goes, their content is removed or kept under "Former member", their
+// name leaves mentions, and search and kept pages follow (outbox; page versions move by the users triggers). The log
+// keeps the user id and the mode only.
 import { randomBytes } from 'node:crypto'
 import { sql, type Kysely, type Transaction } from 'kysely'
 import { verifyPassword } from '../accounts/password.js'
 import type { Database } from '../db/database.js'
 import { writeLog } from '../moderation/log.js'
 import { enqueueMany } from '../search/outbox.js'
+import { clearedProfile, leaveConversations, removeOtherReferences, removeProfile } from './deletion-profile.js'
 
 export type DeletionMode = 'remove' | 'keep'
 export const graceMs = 7 * 24 * 60 * 60 * 1000
@@ -104,6 +106,9 @@ export async function anonymiseAccount(
     await removeFromMentions(trx, user.id, user.display_name)
     await removeFromOthersNotifications(trx, user.id, input.mode)
     await removeTies(trx, user.id, user.email)
+    await removeProfile(trx, user.id)
+    await leaveConversations(trx, user.id, input.mode)
+    await removeOtherReferences(trx, user.id, user.email)
     await trx
       .updateTable('users')
       .set({
@@ -117,6 +122,7 @@ export async function anonymiseAccount(
         bio: null,
         organisation: null,
         country: null,
+        ...clearedProfile,
         locale: null,
         time_zone: null,
         mail_paused: true,

@@ -1,25 +1,12 @@
 // What "Download my data" puts in the zip: one section per kind of thing a member wrote or set. Each section reads only
-// rows that are the member's own (never another member's text, email or settings). Other domains add their sections
-// by pushing to exportSections (profiles' expertise, private messages) before the first export is built.
-import { sql, type Kysely } from 'kysely'
-import type { Database } from '../db/database.js'
+// rows that are the member's own (never another member's text, email or settings). Profiles (src/people) and private
+// conversations (src/conversations) keep their sections beside their queries; the list below ends with them.
+import { sql } from 'kysely'
+import { conversationExportSections } from '../conversations/export-sections.js'
+import { profileExportSections } from '../people/export-sections.js'
+import { markdownFile as md, type ExportSection, type SectionContent } from './section.js'
 
-export interface SectionContent {
-  /** Written as `<name>.json`. */
-  json: unknown
-  /** Markdown files beside it, e.g. `threads/12.md`: the member's own texts as they wrote them. */
-  markdown?: { path: string; text: string }[]
-}
-
-export interface ExportSection {
-  name: string
-  collect(db: Kysely<Database>, userId: number): Promise<SectionContent>
-}
-
-const md = (title: string, meta: Record<string, unknown>, body: string) =>
-  `# ${title}\n\n${Object.entries(meta)
-    .map(([key, value]) => `- ${key}: ${value instanceof Date ? value.toISOString() : String(value ?? '')}`)
-    .join('\n')}\n\n${body}\n`
+export type { ExportSection, SectionContent } from './section.js'
 
 const rows = <T>(json: T[]): SectionContent => ({ json })
 
@@ -246,11 +233,15 @@ export const exportSections: ExportSection[] = [
       return rows(
         await db
           .selectFrom('notifications')
-          .select(['id', 'kind', 'url', 'data', 'count', 'created_at', 'read_at'])
+          // The excerpt is of what someone else wrote (a reply, a private message): their text, not the member's.
+          .select(['id', 'kind', 'url', sql<Record<string, unknown>>`data - 'excerpt'`.as('data'), 'count'])
+          .select(['created_at', 'read_at'])
           .where('user_id', '=', userId)
           .orderBy('id')
           .execute(),
       )
     },
   },
+  ...profileExportSections,
+  ...conversationExportSections,
 ]

@@ -1,6 +1,6 @@
 // "Download my data": the request (one open export per member), the build in the background (claimed with FOR UPDATE
 // SKIP LOCKED, so one instance builds each), the download by its owner only, and the expiry after 7 days.
-import { Zip, ZipDeflate, strToU8 } from 'fflate'
+import { Zip, ZipDeflate, ZipPassThrough, strToU8 } from 'fflate'
 import { sql, type Kysely } from 'kysely'
 import { isUniqueViolation } from '../accounts/commands.js'
 import type { Database } from '../db/database.js'
@@ -116,14 +116,21 @@ export async function buildZip(
     zip.add(file)
     file.push(strToU8(text), true)
   }
+  // Uploaded files (a picture) are compressed already: stored as they are.
+  const addStored = (path: string, bytes: Uint8Array) => {
+    const file = new ZipPassThrough(path)
+    zip.add(file)
+    file.push(bytes, true)
+  }
   add(
     'README.md',
-    '# Your data in Kring\n\nEach `<section>.json` holds one kind of thing you wrote or set; the folders hold your texts as Markdown.\n',
+    '# Your data in Kring\n\nEach `<section>.json` holds one kind of thing you wrote or set; the folders hold your texts as Markdown and the files you uploaded.\n',
   )
   for (const section of sections) {
     const content = await section.collect(db, userId)
     add(`${section.name}.json`, JSON.stringify(content.json, null, 2))
     for (const file of content.markdown ?? []) add(file.path, file.text)
+    for (const file of content.files ?? []) addStored(file.path, file.bytes)
   }
   zip.end()
   if (failures.length > 0) throw failures[0]
