@@ -57,8 +57,10 @@ t.test('a member saves their profile and sees it on /u/:id', async (t) => {
     0,
     'the theme is withdrawn',
   )
-  const menu = await client.get('/')
-  t.match(menu.body, '<a href="/settings/profile">')
+  const settings = await client.get('/settings')
+  t.match(settings.body, '<a href="/settings/profile">', 'the settings tabs lead to the profile')
+  const own = await client.get(`/u/${member.id}`)
+  t.match(own.body, '<a href="/settings/profile">', 'and so does one’s own profile')
 })
 
 t.test('bad input is a 422 with the text kept', async (t) => {
