@@ -328,6 +328,8 @@ export interface RedactionFindingsTable {
   status: ColumnType<RedactionStatus, RedactionStatus | undefined, RedactionStatus>
   decided_by: number | null
   decided_at: Timestamp | null
+  /** In the text of the edit waiting on the article (article_pending_edits), not in the article's own text. */
+  in_pending_edit: ColumnType<boolean, boolean | undefined, boolean>
   created_at: CreatedAt
 }
 

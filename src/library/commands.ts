@@ -12,7 +12,20 @@ import { announceArticlePublished, announceArticleReturned, announceComment } fr
 import type { NotifyConfig } from '../notifications/notify.js'
 import { lockActiveActor, lockModerator } from '../moderation/actor-guard.js'
 import { conflict, forbidden } from '../web/errors.js'
-import { redactionCleared, startRedactionCheck } from '../redaction/commands.js'
+import {
+  detectInChange,
+  dropPendingFindings,
+  markTextScanned,
+  recordPendingFindings,
+  redactionCleared,
+  redactionOptionsOf,
+  rescanPendingEdit,
+  slugWithoutRedacted,
+  startRedactionCheck,
+  withoutKept,
+  type ArticleText,
+  type FieldFinding,
+} from '../redaction/commands.js'
 import type { DetectOptions } from '../redaction/detect.js'
 import type { StaleEdit } from '../web/edit-version.js'
 
@@ -50,7 +63,10 @@ export const noPractice: ArticleData['practice'] = {
 }
 
 export type ArticleWriteResult =
-  { ok: true; id: number; slug: string; pending?: boolean } | { ok: false; reason: 'slug_taken'; suggestion: string }
+  | { ok: true; id: number; slug: string; pending?: boolean; findings?: number }
+  | { ok: false; reason: 'slug_taken'; suggestion: string }
+/** A reviewer's edit that must wait for its personal data findings, while someone else's edit already waits. */
+export type OtherEditWaits = { ok: false; reason: 'other_edit_waits'; editorName: string | null; findings: number }
 /** The newer text a stale edit is shown beside the user's own; `version` is what the form may save from next. */
 export type CurrentArticleText = { title: string; bodyHtml: string; version: number }
 
@@ -230,6 +246,57 @@ export async function insertDraft(
   return { ok: true, id: row.id, slug: row.slug } as const
 }
 
+// --- The redaction check after publication ---------------------------------------------------------
+// An article from members-only content was checked before it went public; every later change to its public text (an
+// accepted edit, a reviewer's own edit, a restored revision, an edited translation, a new title) is checked again
+// before it goes public. The published text stays as it is while anything found in the new text is undecided: the
+// change waits as the article's pending edit, where reviewers decide each finding (src/redaction) and accept it once
+// none is open. A careful knowledge base neither publishes a name it has not looked at, nor throws away an editor's
+// work because a detector flagged it: a false alarm is kept with one click, and the text never left the building.
+
+type PublicChange =
+  | { go: 'live' }
+  | { go: 'wait'; found: FieldFinding[] }
+  | { go: 'refused'; editorName: string | null; found: FieldFinding[] }
+
+/**
+ * Whether a change to a published article that needs the check may go live (nothing undecided in it), must wait, or
+ * cannot wait because someone else's edit already does (one edit waits per article, and it is not overwritten).
+ * `detected` is detectInChange's result for the new text; `reviews` whether the editor may publish directly.
+ */
+async function publicChange(
+  trx: Trx,
+  articleId: number,
+  editorId: number,
+  reviews: boolean,
+  detected: FieldFinding[] | null,
+): Promise<PublicChange> {
+  if (!detected) return reviews ? { go: 'live' } : { go: 'wait', found: [] }
+  const found = await withoutKept(trx, articleId, detected)
+  if (reviews && found.length === 0) return { go: 'live' }
+  if (!reviews) return { go: 'wait', found }
+  const other = await trx
+    .selectFrom('article_pending_edits as e')
+    .leftJoin('users as u', 'u.id', 'e.editor_id')
+    .select(['e.editor_id', 'u.display_name'])
+    .where('e.article_id', '=', articleId)
+    .executeTakeFirst()
+  if (other && other.editor_id !== editorId) return { go: 'refused', editorName: other.display_name, found }
+  return { go: 'wait', found }
+}
+
+/** After a change went live on a published article that needs the check: its scan is current, nothing is open. */
+async function liveChangeScanned(trx: Trx, articleId: number, editorId: number, revision: number) {
+  await markTextScanned(trx, articleId, revision)
+  // A reviewer's own edit that waited for its findings is replaced by the one just published.
+  const own = await trx
+    .deleteFrom('article_pending_edits')
+    .where('article_id', '=', articleId)
+    .where('editor_id', '=', editorId)
+    .executeTakeFirst()
+  if (Number(own.numDeletedRows) > 0) await dropPendingFindings(trx, articleId)
+}
+
 /** `version` is the revision the edit form was opened at: every edit and restore raises it, so it tells exactly. */
 export async function updateArticle(
   db: Db,
@@ -240,8 +307,10 @@ export async function updateArticle(
     version: number | null
     reach?: Pick<Config, 'publicUrl' | 'sessionSecret'>
   },
-): Promise<ArticleWriteResult | StaleEdit<CurrentArticleText>> {
+): Promise<ArticleWriteResult | StaleEdit<CurrentArticleText> | OtherEditWaits> {
   const rendered = renderMarkdown(input.body_md, input.mentions ?? null)
+  const text: ArticleText = { title: input.title, summary: input.summary, body_md: input.body_md }
+  const detected = await detectInChange(db, articleId, text)
   return db.transaction().execute(async (trx) => {
     const reviews = await lockArticleChanger(trx, articleId, input.editorId, 'author_or_reviewer')
     const current = await trx
@@ -277,8 +346,13 @@ export async function updateArticle(
     ) {
       return { ok: false, reason: 'slug_taken', suggestion: await freeSlug(trx, input.slug, articleId) } as const
     }
-    // A published article stays as its reviewers published it until one of them accepts its author's edit.
-    if (current.status === 'published' && !reviews) {
+    const published = current.status === 'published'
+    // A published article stays as its reviewers published it until one of them accepts its author's edit, and while
+    // the new text holds personal data nobody has decided on (see publicChange).
+    const change = published ? await publicChange(trx, articleId, input.editorId, reviews, detected) : null
+    if (change?.go === 'refused')
+      return { ok: false, reason: 'other_edit_waits', editorName: change.editorName, findings: change.found.length }
+    if (change?.go === 'wait') {
       await savePendingEdit(trx, articleId, {
         editorId: input.editorId,
         baseRevision: current.revision,
@@ -294,12 +368,14 @@ export async function updateArticle(
         themeIds: input.themeIds,
         markTranslationCurrent: input.markTranslationCurrent,
       })
-      return { ok: true, id: articleId, slug: current.slug, pending: true } as const
+      if (detected) await recordPendingFindings(trx, articleId, text, change.found)
+      return { ok: true, id: articleId, slug: current.slug, pending: true, findings: change.found.length } as const
     }
+    const slug = published && detected ? await slugWithoutRedacted(trx, articleId, input.slug, input.title) : input.slug
     await trx
       .updateTable('articles')
       .set({
-        slug: input.slug,
+        slug,
         title: input.title,
         summary: input.summary,
         kind: input.kind,
@@ -316,7 +392,8 @@ export async function updateArticle(
     if (input.markTranslationCurrent && current.translated_from_id)
       await markTranslationCurrent(trx, articleId, current.translated_from_id)
     await setThemes(trx, articleId, input.themeIds)
-    await writeRevision(trx, articleId, input.editorId)
+    const revision = await writeRevision(trx, articleId, input.editorId)
+    if (published && detected) await liveChangeScanned(trx, articleId, input.editorId, revision)
     await enqueueSearch(trx, 'article', articleId)
     // A published article is public: whom its author's edit newly mentions is told. Drafts and articles in review
     // notify nobody, and publishing does not either (a reviewer's act never sends mail in the author's name).
@@ -326,13 +403,13 @@ export async function updateArticle(
       authorId: current.author_id,
       mentioned: rendered.mentioned,
       // A hidden article's author may still edit it; its mentions then tell nobody.
-      visible: current.status === 'published' && current.hidden_at === null && input.editorId === current.author_id,
+      visible: published && current.hidden_at === null && input.editorId === current.author_id,
       readers: async (_trx, ids) => new Set(ids),
-      url: `/library/${input.slug}`,
+      url: `/library/${slug}`,
       title: input.title,
       excerpt: input.summary,
     })
-    return { ok: true, id: articleId, slug: input.slug } as const
+    return { ok: true, id: articleId, slug } as const
   })
 }
 
@@ -396,7 +473,12 @@ export async function transitionArticle(
   })
 }
 
-export type RestoreResult = 'restored' | 'pending' | 'not_found'
+/** 'pending': it waits for a reviewer; `findings` says how many texts in it need a personal data decision first. */
+export type RestoreResult =
+  | { result: 'restored' }
+  | { result: 'pending'; findings: number }
+  | { result: 'other_edit_waits'; editorName: string | null }
+  | { result: 'not_found' }
 
 /** Restores an older revision of this article; it becomes the newest revision. */
 export async function restoreRevision(
@@ -406,10 +488,11 @@ export async function restoreRevision(
   editorId: number,
 ): Promise<RestoreResult> {
   // A revision never changes once written, so its body is read and rendered before the transaction; the read under
-  // the lock below only confirms that it still exists.
-  const before = await revisionBody(db, articleId, revision)
-  const rendered = before === undefined ? null : renderMarkdown(before)
-  return db.transaction().execute(async (trx) => {
+  // the lock below only confirms that it still exists. An older revision may hold what has since been redacted.
+  const before = await revisionText(db, articleId, revision)
+  const rendered = before === undefined ? null : renderMarkdown(before.body_md)
+  const detected = before === undefined ? null : await detectInChange(db, articleId, before)
+  return db.transaction().execute(async (trx): Promise<RestoreResult> => {
     const reviews = await lockArticleChanger(trx, articleId, editorId, 'author_or_reviewer')
     const old = await trx
       .selectFrom('article_revisions')
@@ -417,7 +500,7 @@ export async function restoreRevision(
       .where('article_id', '=', articleId)
       .where('revision', '=', revision)
       .executeTakeFirst()
-    if (!old || !rendered || old.body_md !== before) return 'not_found'
+    if (!old || !rendered || old.body_md !== before?.body_md) return { result: 'not_found' }
     const article = await trx
       .selectFrom('articles')
       .select(['slug', 'kind', 'language', 'community_id', 'status', 'revision'])
@@ -425,7 +508,10 @@ export async function restoreRevision(
       .forUpdate()
       .executeTakeFirstOrThrow()
     const practice = (old.practice ?? {}) as Record<string, string | null>
-    if (article.status === 'published' && !reviews) {
+    const published = article.status === 'published'
+    const change = published ? await publicChange(trx, articleId, editorId, reviews, detected) : null
+    if (change?.go === 'refused') return { result: 'other_edit_waits', editorName: change.editorName }
+    if (change?.go === 'wait') {
       const themes = await trx.selectFrom('article_tags').select('tag_id').where('article_id', '=', articleId).execute()
       await savePendingEdit(trx, articleId, {
         editorId,
@@ -443,7 +529,8 @@ export async function restoreRevision(
         markTranslationCurrent: false,
         restoredFrom: revision,
       })
-      return 'pending'
+      if (detected) await recordPendingFindings(trx, articleId, old, change.found)
+      return { result: 'pending', findings: change.found.length }
     }
     await trx
       .updateTable('articles')
@@ -463,9 +550,10 @@ export async function restoreRevision(
       })
       .where('id', '=', articleId)
       .execute()
-    await writeRevision(trx, articleId, editorId, revision)
+    const restored = await writeRevision(trx, articleId, editorId, revision)
+    if (published && detected) await liveChangeScanned(trx, articleId, editorId, restored)
     await enqueueSearch(trx, 'article', articleId)
-    return 'restored'
+    return { result: 'restored' }
   })
 }
 
@@ -521,11 +609,13 @@ async function savePendingEdit(trx: Trx, articleId: number, edit: PendingEditInp
     .execute()
 }
 
-export type PendingDecision = 'accepted' | 'returned' | 'none'
+export type PendingDecision = 'accepted' | 'returned' | 'none' | 'findings_open'
 
 /**
  * A reviewer's decision on the edit waiting on a published article: accepted, it becomes the published text (a new
- * revision by its author, searched, its new mentions told); sent back, it stays with its author with the note.
+ * revision by its author, searched, its new mentions told); sent back, it stays with its author with the note. An
+ * article that needs the redaction check has the edit's text scanned again here, under lock: while anything in it is
+ * undecided it is not accepted ('findings_open', with what was found recorded for the reviewer).
  */
 export async function decidePendingEdit(
   db: Db,
@@ -535,7 +625,8 @@ export async function decidePendingEdit(
   comment: string | null,
   reach?: NotifyConfig,
 ): Promise<PendingDecision> {
-  return db.transaction().execute(async (trx) => {
+  const redaction = decision === 'accept' ? await redactionOptionsOf(db, articleId) : null
+  return db.transaction().execute(async (trx): Promise<PendingDecision> => {
     await lockArticleChanger(trx, articleId, reviewerId, 'reviewer')
     const article = await trx
       .selectFrom('articles')
@@ -560,8 +651,10 @@ export async function decidePendingEdit(
       if (reach) await announceArticleReturned(trx, reach, articleId, comment, reviewerId)
       return 'returned'
     }
-    // Its slug may have been taken since it was written: the next free one then.
-    const slug = await freeSlug(trx, edit.slug, articleId)
+    if (redaction && (await rescanPendingEdit(trx, articleId, redaction))) return 'findings_open'
+    // Its slug may have been taken since it was written (the next free one then), or spell out what was redacted.
+    const free = await freeSlug(trx, edit.slug, articleId)
+    const slug = redaction ? await slugWithoutRedacted(trx, articleId, free, edit.title) : free
     await trx
       .updateTable('articles')
       .set({
@@ -584,8 +677,9 @@ export async function decidePendingEdit(
     if (edit.mark_translation_current && article.translated_from_id)
       await markTranslationCurrent(trx, articleId, article.translated_from_id)
     await setThemes(trx, articleId, edit.theme_ids)
-    await writeRevision(trx, articleId, edit.editor_id ?? reviewerId, edit.restored_from)
+    const revision = await writeRevision(trx, articleId, edit.editor_id ?? reviewerId, edit.restored_from)
     await trx.deleteFrom('article_pending_edits').where('article_id', '=', articleId).execute()
+    if (redaction) await markTextScanned(trx, articleId, revision, true)
     await enqueueSearch(trx, 'article', articleId)
     await recordMentions(trx, reach ?? null, {
       contentType: 'article',
@@ -602,14 +696,13 @@ export async function decidePendingEdit(
   })
 }
 
-async function revisionBody(db: Db, articleId: number, revision: number): Promise<string | undefined> {
-  const row = await db
+async function revisionText(db: Db, articleId: number, revision: number): Promise<ArticleText | undefined> {
+  return db
     .selectFrom('article_revisions')
-    .select('body_md')
+    .select(['title', 'summary', 'body_md'])
     .where('article_id', '=', articleId)
     .where('revision', '=', revision)
     .executeTakeFirst()
-  return row?.body_md
 }
 
 export async function addComment(

@@ -8,7 +8,7 @@ import { previewLimiter } from '../web/preview-limit.js'
 import { listThemes, resolveThemeSlugs } from '../themes/queries.js'
 import { requireUser, viewerOf } from '../web/auth.js'
 import { displayName } from '../web/display-names.js'
-import { badRequest, forbidden, notFound } from '../web/errors.js'
+import { badRequest, conflict, forbidden, notFound } from '../web/errors.js'
 import { setFlash } from '../web/flash.js'
 import { cursorParam, field, formSchema, positiveInt, slugify } from '../web/params.js'
 import { canRead, type CommunityRef } from '../communities/policy.js'
@@ -57,7 +57,8 @@ import {
 import { LibraryVisitorPages } from './visitor-pages.js'
 import { mayReadContent } from '../moderation/visibility.js'
 import { publicOrigin } from '../web/view.js'
-import { redactionView, refuseUnredacted } from '../redaction/routes.js'
+import { scanOptions } from '../redaction/commands.js'
+import { redactionView, refuseUnredacted, refuseUnredactedEdit } from '../redaction/routes.js'
 
 const reservedSlugs = new Set(['new', 'mine', 'review', 'comments'])
 const articleFields = [
@@ -201,6 +202,10 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
       conflict?: CurrentArticleText
       pending?: unknown
       willWait?: boolean
+      /** Members-only content, published: what is saved is checked for personal data before it goes public. */
+      willCheck?: boolean
+      /** Why the save was refused as a whole (the text is kept in the form). */
+      formError?: string
       pendingUrl?: string
     },
   ) => {
@@ -229,6 +234,8 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
       conflict: options.conflict ?? null,
       pending: options.pending ?? null,
       willWait: options.willWait ?? false,
+      willCheck: options.willCheck ?? false,
+      formError: options.formError ?? null,
       pendingUrl: options.pendingUrl ?? null,
     })
   }
@@ -449,7 +456,7 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
       ...data,
       // Its reviewers see the redaction findings of members-only content beside the publish button.
       redaction:
-        data.mayReview && data.article.redaction_required ? await redactionView(db, request, data.article.id) : null,
+        data.mayReview && data.article.redaction_required ? await redactionView(db, request, data.article) : null,
       breadcrumbs: [{ label: request.t('library.title'), href: '/library' }, { label: data.article.title }],
       meta: data.isPublished
         ? {
@@ -500,6 +507,7 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
         editor_name: string | null
         forReviewer?: boolean
       } | null
+      formError?: string
     },
   ) => {
     const outdated =
@@ -516,6 +524,7 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
       outdated,
       pending: extra.pending ?? null,
       willWait: article.status === 'published' && !reviewsOn.get(request),
+      willCheck: article.status === 'published' && article.redaction_required,
       pendingUrl: `/library/${article.slug}/pending`,
     })
   }
@@ -523,8 +532,9 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
   app.get('/library/:slug/edit', { preHandler: requireUser }, async (request, reply) => {
     const { article, mayReview } = await editable(request, (request.params as { slug: string }).slug)
     const waiting = article.status === 'published' ? await findPendingEdit(db, article.id) : undefined
-    // Its author goes on from the edit that waits (saving replaces it); a reviewer edits the published text.
-    if (waiting && !mayReview) {
+    // Its author goes on from the edit that waits (saving replaces it); a reviewer edits the published text, unless
+    // the edit that waits is their own (held back by the personal data check).
+    if (waiting && (!mayReview || waiting.editor_id === viewerOf(request).id)) {
       const practice = waiting.practice ?? {}
       const [themeRows, community] = await Promise.all([
         waiting.theme_ids.length
@@ -611,6 +621,15 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
           conflict: result.current,
           version: result.current.version,
         })
+      // Its text must wait for the personal data check, and another's edit waits already: refused, the text kept.
+      if (!result.ok && result.reason === 'other_edit_waits')
+        return editPage(request, reply.code(409), article, formValues(input), {
+          version,
+          formError: request.t('redaction.error.other_edit_waits', {
+            count: result.findings,
+            name: result.editorName ?? request.t('data_rights.former_member'),
+          }),
+        })
       if (!result.ok)
         return editPage(
           request,
@@ -619,6 +638,12 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
           { ...formValues(input), suggestion: result.suggestion },
           { errors: { slug: 'library.error.slug_taken' }, version },
         )
+      if (result.pending && result.findings) {
+        // Held back for its personal data: a reviewer goes on to decide the findings, an author is told why it waits.
+        const reviewer = reviewsOn.get(request) ?? false
+        setFlash(reply, reviewer ? 'redaction.flash.edit_held' : 'redaction.flash.edit_waits')
+        return reply.redirect(reviewer ? `/library/${result.slug}/redaction` : `/library/${result.slug}`, 303)
+      }
       setFlash(reply, result.pending ? 'mod_truth.flash.edit_pending' : 'library.flash.saved')
       return reply.redirect(`/library/${result.slug}`, 303)
     },
@@ -682,6 +707,9 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
       slugChanged: edit.slug !== article.slug,
       practiceChanged,
       mayDecide: mayReview && edit.status === 'pending',
+      // Accepting waits for these (src/library/commands.ts, decidePendingEdit): its reviewers are told before they try.
+      pendingFindings:
+        mayReview && article.redaction_required ? (await redactionView(db, request, article)).pendingOpenCount : 0,
       returned: edit.status === 'returned',
       breadcrumbs: [
         { label: request.t('library.title'), href: '/library' },
@@ -702,6 +730,7 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
         const comment = shortTextField(request.body, 'comment', 2000) || null
         const result = await decidePendingEdit(db, article.id, decision, viewerOf(request).id, comment, app.config)
         if (result === 'none') throw badRequest('mod_truth.error.no_pending')
+        if (result === 'findings_open') return refuseUnredactedEdit(db, request, reply, article)
         request.log.info({ articleId: article.id, decision, userId: request.viewer?.id }, 'library edit decided')
         setFlash(reply, decision === 'accept' ? 'mod_truth.flash.edit_accepted' : 'mod_truth.flash.edit_returned')
         return reply.redirect('/library/review', 303)
@@ -763,8 +792,18 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
       if (revision === null) throw badRequest('library.error.revision_unknown')
       // The revision is looked up within this article only: a revision number of another article is simply unknown here.
       const restored = await restoreRevision(db, article.id, revision, viewer.id)
-      if (restored === 'not_found') throw notFound('library.error.revision_unknown')
-      setFlash(reply, restored === 'pending' ? 'mod_truth.flash.edit_pending' : 'library.flash.restored')
+      if (restored.result === 'not_found') throw notFound('library.error.revision_unknown')
+      if (restored.result === 'other_edit_waits')
+        throw conflict('redaction.error.restore_other_waits', {
+          name: restored.editorName ?? request.t('data_rights.former_member'),
+        })
+      if (restored.result === 'pending' && restored.findings) {
+        // An older revision may hold what has since been redacted: it waits for the findings to be decided.
+        const reviewer = reviewsOn.get(request) ?? false
+        setFlash(reply, reviewer ? 'redaction.flash.edit_held' : 'redaction.flash.edit_waits')
+        return reply.redirect(reviewer ? `/library/${article.slug}/redaction` : `/library/${article.slug}/history`, 303)
+      }
+      setFlash(reply, restored.result === 'pending' ? 'mod_truth.flash.edit_pending' : 'library.flash.restored')
       return reply.redirect(`/library/${article.slug}/history`, 303)
     },
   )
@@ -823,10 +862,13 @@ export async function libraryRoutes(app: FastifyInstance, { db }: { db: Db }) {
           values: formValues(input),
           previewHtml: renderMarkdown(input.body_md).html,
         })
+      const communityId = data.community_id ?? article.community_id
       const result = await createDraft(db, {
         ...data,
-        community_id: data.community_id ?? article.community_id,
+        community_id: communityId,
         authorId: viewer.id,
+        // A translation carries its source's text: from members-only content, it is checked before it goes public too.
+        redaction: article.redaction_required ? await scanOptions(db, communityId) : undefined,
         translatedFrom: {
           id: article.id,
           revision: article.revision,

@@ -9,6 +9,8 @@ export interface FindingView {
   text: string
   after: string
   open: boolean
+  /** In the edit waiting on the article rather than in its own text. */
+  inPendingEdit: boolean
   redacted: boolean
   decidedBy: string | null
   decidedAt: Date | null
@@ -25,6 +27,7 @@ export function presentFinding(row: FindingRow, t: (key: string) => string): Fin
     text: flat,
     after: at >= 0 ? row.context.slice(at + flat.length) : '',
     open: row.status === 'open',
+    inPendingEdit: row.in_pending_edit,
     redacted: row.status === 'redacted',
     decidedBy: row.decided_by_name,
     decidedAt: row.decided_at,

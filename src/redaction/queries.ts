@@ -13,6 +13,7 @@ export async function listFindings(db: Db, articleId: number) {
       'f.context',
       'f.status',
       'f.decided_at',
+      'f.in_pending_edit',
       'u.display_name as decided_by_name',
     ])
     .where('f.article_id', '=', articleId)

@@ -1,5 +1,5 @@
-// The redaction check over HTTP: an article's findings, a reviewer's decision on each, and the refusal to publish
-// while any is open.
+// The redaction check over HTTP: an article's findings (in its text and in the edit waiting on it), a reviewer's
+// decision on each, and the refusal to publish an article or accept an edit while any is open in it.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Db } from '../db/connect.js'
 import { articleForViewer } from '../library/context.js'
@@ -14,13 +14,30 @@ import { decideFinding, rescanArticle, scanOptions, type Decision } from './comm
 import { presentFinding } from './present.js'
 import { listFindings } from './queries.js'
 
-type ArticleRef = Pick<ArticleRow, 'id' | 'slug' | 'title' | 'community_id'>
+type ArticleRef = Pick<ArticleRow, 'id' | 'slug' | 'title' | 'community_id' | 'status'>
 
-/** The findings of an article as the partial views/partials/redaction-findings.hbs shows them. */
-export async function redactionView(db: Db, request: FastifyRequest, articleId: number, error = '') {
-  const rows = (await listFindings(db, articleId)).map((row) => presentFinding(row, (key) => request.t(key)))
-  const open = rows.filter((r) => r.open)
-  return { open, openCount: open.length, decided: rows.filter((r) => !r.open), error }
+/**
+ * The findings of an article as the partial views/partials/redaction-findings.hbs shows them: those in its own text,
+ * and those in the edit waiting on it (which waits for them).
+ */
+export async function redactionView(
+  db: Db,
+  request: FastifyRequest,
+  article: Pick<ArticleRow, 'id' | 'status'>,
+  error = '',
+) {
+  const rows = (await listFindings(db, article.id)).map((row) => presentFinding(row, (key) => request.t(key)))
+  const open = rows.filter((r) => r.open && !r.inPendingEdit)
+  const pendingOpen = rows.filter((r) => r.open && r.inPendingEdit)
+  return {
+    open,
+    openCount: open.length,
+    pendingOpen,
+    pendingOpenCount: pendingOpen.length,
+    published: article.status === 'published',
+    decided: rows.filter((r) => !r.open),
+    error,
+  }
 }
 
 async function findingsPage(db: Db, request: FastifyRequest, reply: FastifyReply, article: ArticleRef, error = '') {
@@ -32,7 +49,7 @@ async function findingsPage(db: Db, request: FastifyRequest, reply: FastifyReply
       { label: request.t('redaction.crumb') },
     ],
     article: { slug: article.slug, title: article.title },
-    redaction: await redactionView(db, request, article.id, error),
+    redaction: await redactionView(db, request, article, error),
   })
 }
 
@@ -67,6 +84,32 @@ export async function refuseUnredacted(
   )
 }
 
+/** An edit that was not accepted because its text holds undecided findings: they are shown to decide on (409). */
+export async function refuseUnredactedEdit(
+  db: Db,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  article: ArticleRef,
+): Promise<FastifyReply> {
+  const open = (await redactionView(db, request, article)).pendingOpenCount
+  await writeLog(db, {
+    actorId: viewerOf(request).id,
+    action: 'redaction.accept_refused',
+    targetType: 'article',
+    targetId: article.id,
+    communityId: article.community_id,
+    refused: true,
+  })
+  request.log.info({ articleId: article.id, open }, 'edit not accepted: redaction findings open')
+  return findingsPage(
+    db,
+    request,
+    reply.code(409),
+    article,
+    request.t('redaction.error.accept_refused', { count: open }),
+  )
+}
+
 export async function redactionRoutes(app: FastifyInstance, { db }: { db: Db }) {
   const reviewed = async (request: FastifyRequest) => {
     const context = await articleForViewer(db, request, (request.params as { slug: string }).slug)
@@ -92,15 +135,16 @@ export async function redactionRoutes(app: FastifyInstance, { db }: { db: Db }) 
           decision,
           actorId: viewerOf(request).id,
         })
-        if (result === 'unknown') throw notFound('redaction.error.unknown_finding')
-        if (result === 'stale') {
+        if (result.result === 'unknown') throw notFound('redaction.error.unknown_finding')
+        if (result.result === 'stale') {
           // The text moved under this finding (an edit since): scanned again, the reviewer decides on what is there now.
           await rescanArticle(db, article.id, await scanOptions(db, article.community_id))
           return findingsPage(db, request, reply.code(409), article, request.t('redaction.error.stale'))
         }
         request.log.info({ articleId: article.id, findingId, decision }, 'redaction finding decided')
         setFlash(reply, decision === 'keep' ? 'redaction.flash.kept' : 'redaction.flash.redacted')
-        return reply.redirect(`/library/${article.slug}/redaction`, 303)
+        // Redacted in the title, the article may have a new address (the old one spelled out what was redacted).
+        return reply.redirect(`/library/${result.slug}/redaction`, 303)
       },
     )
   }
