@@ -63,7 +63,11 @@ t.test('a moderator invites a guest, who accepts and replies in that thread', as
   t.equal(post.status, 'visible')
 
   const seen = await (await loggedIn(app, member)).get(`/t/${threadId}`)
-  t.match(seen.body, 'Gita Guest</a></strong> <span class="badge guest-badge">guest</span>', 'members see the guest marked')
+  t.match(
+    seen.body,
+    'Gita Guest</a></strong> <span class="badge guest-badge">guest</span>',
+    'members see the guest marked',
+  )
 
   const again = await new Client(app).get(link)
   t.equal(again.status, 403, 'the link works once')
