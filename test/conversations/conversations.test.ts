@@ -49,6 +49,7 @@ t.test('two members start and hold a conversation', async (t) => {
   t.match(page.body, '<h1>A host for Mr B.</h1>')
   t.match(page.body, '<strong>know</strong>')
   t.notMatch(page.body, '<script>alert')
+  t.match(page.body, `<a href="/u/${ana.id}" class="person">Ana Starter</a>`, 'the author links to her profile')
 
   const beaClient = await loggedIn(app, bea)
   const inbox = await beaClient.get('/messages')
