@@ -83,6 +83,10 @@ async function logIn(origin: string, email: string, password: string): Promise<B
   const response = await browser.submit('/login', { email, password })
   if (response.status !== 303 || !browser.cookies.has('kring_sid'))
     throw new Error(`login as ${email} failed: status ${response.status}`)
+  // As a browser does: follow the redirect. Logging in rotates the CSRF cookie, and the page after it sets the new one;
+  // without it every measured request would lack the cookie and be answered with a fresh secret and a Set-Cookie.
+  await browser.get(response.location ?? '/')
+  if (!browser.cookies.has('kring_csrf')) throw new Error(`no CSRF cookie after logging in as ${email}`)
   return browser
 }
 
