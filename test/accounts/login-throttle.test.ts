@@ -16,12 +16,19 @@ t.test(
     for (let i = 1; i <= 5; i++)
       t.equal((await attempt(`guess number ${i}`)).status, 401, `failure ${i} is an ordinary refusal`)
 
+    // The delay is what the database holds; the page says what is left of it, which a slow machine may have eaten
+    // into by a second between the failure and this request.
+    const delaySeconds = async () => {
+      const row = await db.selectFrom('login_throttles').selectAll().executeTakeFirstOrThrow()
+      return Math.round((new Date(row.locked_until!).getTime() - new Date(row.last_failed_at).getTime()) / 1000)
+    }
+    t.equal(await delaySeconds(), 2, 'a wait of two seconds')
     const throttled = await attempt(user.password)
     t.equal(throttled.status, 429, 'even the right password waits now')
-    t.equal(throttled.headers['retry-after'], '2')
-    t.equal(
+    t.ok(['1', '2'].includes(String(throttled.headers['retry-after'])), 'Retry-After says what is left of it')
+    t.match(
       message(throttled.body),
-      'Too many failed attempts to log in to this account. Wait 2 seconds, then try again.',
+      /^Too many failed attempts to log in to this account\. Wait (2 seconds|1 second), then try again\.$/,
     )
     t.match(throttled.body, `value="${user.email}"`, 'the email is kept in the form')
 
@@ -31,9 +38,10 @@ t.test(
       .set({ locked_until: new Date(Date.now() - 1000) })
       .execute()
     t.equal((await attempt('guess number 6')).status, 401)
+    t.equal(await delaySeconds(), 4, 'the delay doubles')
     const longer = await attempt(user.password)
     t.equal(longer.status, 429)
-    t.equal(longer.headers['retry-after'], '4', 'the delay doubles')
+    t.ok(['3', '4'].includes(String(longer.headers['retry-after'])), 'and the page says so')
 
     // The owner is never locked out for good: once the wait passes, the right password logs in and clears the count.
     await db
