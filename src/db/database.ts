@@ -312,7 +312,16 @@ export interface ArticlesTable {
   redaction_scanned_revision: number | null
 }
 
-export type RedactionField = 'title' | 'summary' | 'body'
+/** A field of an article a finding is in (migrations/2026_12_04_1900_redaction_of_practice_fields.ts). */
+export type RedactionField =
+  | 'title'
+  | 'summary'
+  | 'body'
+  | 'practice_context'
+  | 'practice_target_group'
+  | 'practice_what_worked'
+  | 'practice_what_did_not'
+  | 'practice_contact'
 export type RedactionStatus = 'open' | 'confirmed' | 'redacted'
 
 /** Personal data the redaction check found in an article (migrations/2026_12_04_1500_redaction_findings.ts). */

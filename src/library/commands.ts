@@ -27,6 +27,7 @@ import {
   type FieldFinding,
 } from '../redaction/commands.js'
 import type { DetectOptions } from '../redaction/detect.js'
+import { practiceText } from '../redaction/fields.js'
 import type { StaleEdit } from '../web/edit-version.js'
 
 type Trx = Transaction<Database>
@@ -240,7 +241,7 @@ export async function insertDraft(
     await startRedactionCheck(
       trx,
       row.id,
-      { title: input.title, summary: input.summary, body_md: input.body_md },
+      { title: input.title, summary: input.summary, body_md: input.body_md, ...input.practice },
       input.redaction,
     )
   return { ok: true, id: row.id, slug: row.slug } as const
@@ -309,7 +310,7 @@ export async function updateArticle(
   },
 ): Promise<ArticleWriteResult | StaleEdit<CurrentArticleText> | OtherEditWaits> {
   const rendered = renderMarkdown(input.body_md, input.mentions ?? null)
-  const text: ArticleText = { title: input.title, summary: input.summary, body_md: input.body_md }
+  const text: ArticleText = { title: input.title, summary: input.summary, body_md: input.body_md, ...input.practice }
   const detected = await detectInChange(db, articleId, text)
   return db.transaction().execute(async (trx) => {
     const reviews = await lockArticleChanger(trx, articleId, input.editorId, 'author_or_reviewer')
@@ -500,7 +501,7 @@ export async function restoreRevision(
       .where('article_id', '=', articleId)
       .where('revision', '=', revision)
       .executeTakeFirst()
-    if (!old || !rendered || old.body_md !== before?.body_md) return { result: 'not_found' }
+    if (!old || !rendered || !before || old.body_md !== before.body_md) return { result: 'not_found' }
     const article = await trx
       .selectFrom('articles')
       .select(['slug', 'kind', 'language', 'community_id', 'status', 'revision'])
@@ -529,7 +530,7 @@ export async function restoreRevision(
         markTranslationCurrent: false,
         restoredFrom: revision,
       })
-      if (detected) await recordPendingFindings(trx, articleId, old, change.found)
+      if (detected) await recordPendingFindings(trx, articleId, before, change.found)
       return { result: 'pending', findings: change.found.length }
     }
     await trx
@@ -697,12 +698,13 @@ export async function decidePendingEdit(
 }
 
 async function revisionText(db: Db, articleId: number, revision: number): Promise<ArticleText | undefined> {
-  return db
+  const row = await db
     .selectFrom('article_revisions')
-    .select(['title', 'summary', 'body_md'])
+    .select(['title', 'summary', 'body_md', 'practice'])
     .where('article_id', '=', articleId)
     .where('revision', '=', revision)
     .executeTakeFirst()
+  return row && { title: row.title, summary: row.summary, body_md: row.body_md, ...practiceText(row.practice) }
 }
 
 export async function addComment(

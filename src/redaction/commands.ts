@@ -5,25 +5,21 @@ import { isSupportedCountry, type CountryCode } from 'libphonenumber-js/max'
 import type { Db } from '../db/connect.js'
 import type { Database, RedactionField } from '../db/database.js'
 import { freeSlug, writeRevision } from '../library/commands.js'
+import { practiceFields } from '../library/fields.js'
 import { renderMarkdown } from '../markdown/render.js'
 import { lockModerator } from '../moderation/actor-guard.js'
 import { writeLog } from '../moderation/log.js'
 import { enqueueSearch } from '../search/outbox.js'
 import { slugify } from '../web/params.js'
 import { detectPersonalData, type DetectOptions } from './detect.js'
+import { columnOf, isPracticeField, practiceText, redactionFields, type ArticleText } from './fields.js'
 import { memberNameIndex } from './member-names.js'
 import { defaultCountries } from './phones.js'
 import { placeholders, type Finding, type FindingKind } from './types.js'
 
 type Trx = Transaction<Database>
-export type ArticleText = { title: string; summary: string; body_md: string }
+export type { ArticleText } from './fields.js'
 export type FieldFinding = Finding & { field: RedactionField }
-
-const fields: [RedactionField, keyof ArticleText][] = [
-  ['title', 'title'],
-  ['summary', 'summary'],
-  ['body', 'body_md'],
-]
 
 /** What the detector needs to know about Kring: its members' names, and the countries of this community's members. */
 export async function scanOptions(db: Db | Trx, communityId: number | null): Promise<DetectOptions> {
@@ -47,9 +43,20 @@ export async function scanOptions(db: Db | Trx, communityId: number | null): Pro
   }
 }
 
+/** Every public field of the text, a practice's own fields too (each a public line of the article page). */
 export function scanArticle(article: ArticleText, options: DetectOptions): FieldFinding[] {
-  return fields.flatMap(([field, key]) => detectPersonalData(article[key], options).map((f) => ({ ...f, field })))
+  return redactionFields.flatMap((field) =>
+    detectPersonalData(article[columnOf(field)] ?? '', options).map((f) => ({ ...f, field })),
+  )
 }
+
+/** The text of the edit waiting on an article: its practice fields are kept as one JSON object. */
+const pendingText = (edit: { title: string; summary: string; body_md: string; practice: unknown }): ArticleText => ({
+  title: edit.title,
+  summary: edit.summary,
+  body_md: edit.body_md,
+  ...practiceText(edit.practice),
+})
 
 /** The text around a finding, for the reviewer to judge it by. */
 export function contextOf(text: string, start: number, end: number, width = 60): string {
@@ -57,8 +64,6 @@ export function contextOf(text: string, start: number, end: number, width = 60):
   const to = Math.min(text.length, end + width)
   return `${from > 0 ? '…' : ''}${text.slice(from, to).replace(/\s+/g, ' ')}${to < text.length ? '…' : ''}`
 }
-
-const keyOf = (field: RedactionField) => fields.find(([f]) => f === field)![1]
 
 async function insertFindings(
   trx: Trx,
@@ -78,7 +83,7 @@ async function insertFindings(
         text: f.text,
         start_offset: f.start,
         end_offset: f.end,
-        context: contextOf(article[keyOf(f.field)], f.start, f.end),
+        context: contextOf(article[columnOf(f.field)] ?? '', f.start, f.end),
         in_pending_edit: inPendingEdit,
       })),
     )
@@ -160,7 +165,7 @@ export async function rescanArticle(db: Db, articleId: number, options: DetectOp
   return db.transaction().execute(async (trx) => {
     const article = await trx
       .selectFrom('articles')
-      .select(['title', 'summary', 'body_md', 'revision', 'redaction_required'])
+      .select(['title', 'summary', 'body_md', ...practiceFields, 'revision', 'redaction_required'])
       .where('id', '=', articleId)
       .forUpdate()
       .executeTakeFirstOrThrow()
@@ -184,13 +189,14 @@ export async function rescanArticle(db: Db, articleId: number, options: DetectOp
 export async function rescanPendingEdit(trx: Trx, articleId: number, options: DetectOptions): Promise<number | null> {
   const edit = await trx
     .selectFrom('article_pending_edits')
-    .select(['title', 'summary', 'body_md'])
+    .select(['title', 'summary', 'body_md', 'practice'])
     .where('article_id', '=', articleId)
     .forUpdate()
     .executeTakeFirst()
   if (!edit) return null
-  const found = await withoutKept(trx, articleId, scanArticle(edit, options))
-  await replaceOpenFindings(trx, articleId, true, edit, found)
+  const text = pendingText(edit)
+  const found = await withoutKept(trx, articleId, scanArticle(text, options))
+  await replaceOpenFindings(trx, articleId, true, text, found)
   return found.length
 }
 
@@ -308,21 +314,22 @@ export async function decideFinding(
     .where('status', '=', 'open')
     .executeTakeFirst()
   if (!finding) return { result: 'unknown' }
-  const before = finding.in_pending_edit
+  const before: (ArticleText & { revision: number }) | undefined = finding.in_pending_edit
     ? await db
         .selectFrom('article_pending_edits')
-        .select(['title', 'summary', 'body_md', 'base_revision as revision'])
+        .select(['title', 'summary', 'body_md', 'practice', 'base_revision as revision'])
         .where('article_id', '=', input.articleId)
         .executeTakeFirst()
+        .then((edit) => edit && { ...pendingText(edit), revision: edit.revision })
     : await db
         .selectFrom('articles')
-        .select(['title', 'summary', 'body_md', 'revision'])
+        .select(['title', 'summary', 'body_md', ...practiceFields, 'revision'])
         .where('id', '=', input.articleId)
         .executeTakeFirst()
   if (!before) return { result: 'unknown' }
-  const key = keyOf(finding.field)
+  const key = columnOf(finding.field)
   const current = before[key]
-  if (current.slice(finding.start_offset, finding.end_offset) !== finding.text) return { result: 'stale' }
+  if (current?.slice(finding.start_offset, finding.end_offset) !== finding.text) return { result: 'stale' }
   const placeholder = placeholders[finding.kind as FindingKind] ?? '[…]'
   const replaced = current.slice(0, finding.start_offset) + placeholder + current.slice(finding.end_offset)
   const redact = input.decision === 'redact'
@@ -355,21 +362,25 @@ export async function decideFinding(
     if (finding.in_pending_edit) {
       const edit = await trx
         .selectFrom('article_pending_edits')
-        .select(['title', 'summary', 'body_md'])
+        .select(['title', 'summary', 'body_md', 'practice'])
         .where('article_id', '=', input.articleId)
         .forUpdate()
         .executeTakeFirst()
       if (!edit) return { result: 'unknown' }
       // Its author may have saved it again since: the finding holds only while its field is as it was.
-      if (edit[key] !== current) return { result: 'stale' }
+      if (pendingText(edit)[key] !== current) return { result: 'stale' }
       if (redact)
         await trx
           .updateTable('article_pending_edits')
-          .set({
-            [key]: replaced,
-            ...(rendered ? { body_html: rendered.html, body_text: rendered.text } : {}),
-            ...(key === 'title' ? { slug: await slugOf(replaced) } : {}),
-          })
+          .set(
+            isPracticeField(key)
+              ? { practice: JSON.stringify({ ...edit.practice, [key]: replaced }) }
+              : {
+                  [key]: replaced,
+                  ...(rendered ? { body_html: rendered.html, body_text: rendered.text } : {}),
+                  ...(key === 'title' ? { slug: await slugOf(replaced) } : {}),
+                },
+          )
           .where('article_id', '=', input.articleId)
           .execute()
     } else {

@@ -1,4 +1,5 @@
 // Findings as the reviewer sees them: the kind, and the text around it with the finding itself marked.
+import { fieldLabelKey } from './fields.js'
 import type { FindingRow } from './queries.js'
 
 export interface FindingView {
@@ -22,7 +23,7 @@ export function presentFinding(row: FindingRow, t: (key: string) => string): Fin
   return {
     id: row.id,
     kind: t(`redaction.kind.${row.kind}`),
-    field: t(`redaction.field.${row.field}`),
+    field: t(fieldLabelKey(row.field)),
     before: at >= 0 ? row.context.slice(0, at) : row.context,
     text: flat,
     after: at >= 0 ? row.context.slice(at + flat.length) : '',

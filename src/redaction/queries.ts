@@ -1,5 +1,10 @@
 // Redaction reads: an article's findings, open ones first in text order.
+import { sql } from 'kysely'
 import type { Db } from '../db/connect.js'
+import { redactionFields } from './fields.js'
+
+/** Fields in the article form's order: title, summary, body, then a practice's own fields. */
+const fieldOrder = sql`array_position(array[${sql.join(redactionFields.map((field) => sql.lit(field)))}], f.field)`
 
 export async function listFindings(db: Db, articleId: number) {
   return db
@@ -18,7 +23,7 @@ export async function listFindings(db: Db, articleId: number) {
     ])
     .where('f.article_id', '=', articleId)
     .orderBy((eb) => eb.case().when('f.status', '=', 'open').then(0).else(1).end())
-    .orderBy('f.field', 'desc')
+    .orderBy(fieldOrder)
     .orderBy('f.start_offset')
     .orderBy('f.id')
     .limit(1000)
