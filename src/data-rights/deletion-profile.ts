@@ -14,12 +14,12 @@ export const clearedProfile = {
   profile_visibility: 'communities' as const,
   show_organisation: true,
   show_country: true,
-  last_posted_at: null,
 }
 
 /** The picture, declared expertise (its endorsements go with it, by the foreign key) and endorsements given. */
 export async function removeProfile(trx: Trx, userId: number) {
   await trx.deleteFrom('profile_pictures').where('user_id', '=', userId).execute()
+  await trx.deleteFrom('member_activity').where('user_id', '=', userId).execute()
   await trx.deleteFrom('expertise_endorsements').where('user_id', '=', userId).execute()
   await trx.deleteFrom('user_expertise').where('user_id', '=', userId).execute()
   await trx.deleteFrom('expertise_endorsements').where('endorser_id', '=', userId).execute()

@@ -48,7 +48,6 @@ export interface UsersTable {
   show_country: ColumnType<boolean, boolean | undefined, boolean>
   bio_html: ColumnType<string, string | undefined, string>
   /** The newest thread or reply of the member, kept by a trigger: the directory's "by activity". */
-  last_posted_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
 }
 
 /** Who may see a profile: members sharing an active community, every logged-in member, or anyone. */
@@ -65,6 +64,12 @@ export interface ExpertiseEndorsementsTable {
   tag_id: number
   endorser_id: number
   created_at: CreatedAt
+}
+
+/** A member's newest thread or reply, kept by a trigger on their inserts: the directory's "by activity" sort. */
+export interface MemberActivityTable {
+  user_id: number
+  last_posted_at: Date
 }
 
 export interface ProfilePicturesTable {
@@ -741,6 +746,7 @@ export interface Database {
   user_expertise: UserExpertiseTable
   expertise_endorsements: ExpertiseEndorsementsTable
   profile_pictures: ProfilePicturesTable
+  member_activity: MemberActivityTable
 }
 
 /** A member's visit mark per community, for the "new" of its topic list (migrations/2026_12_03_1200_topic_lists.ts). */

@@ -56,6 +56,7 @@ export async function listDirectory(
   let query = db
     .selectFrom('users as u')
     .leftJoin('profile_pictures as p', 'p.user_id', 'u.id')
+    .leftJoin('member_activity as ma', 'ma.user_id', 'u.id')
     .select([
       'u.id',
       'u.display_name',
@@ -63,7 +64,7 @@ export async function listDirectory(
       'u.country',
       'u.show_organisation',
       'u.show_country',
-      'u.last_posted_at',
+      'ma.last_posted_at',
       'p.etag as picture_etag',
     ])
     .where('u.status', '=', 'active')
@@ -95,11 +96,11 @@ export async function listDirectory(
     if (cursor?.sort === 'activity')
       query = query.where(
         cursor.at === null
-          ? sql<boolean>`(u.last_posted_at is null and u.id < ${cursor.id})`
-          : sql<boolean>`(u.last_posted_at < ${cursor.at} or (u.last_posted_at = ${cursor.at} and u.id < ${cursor.id})
-              or u.last_posted_at is null)`,
+          ? sql<boolean>`(ma.last_posted_at is null and u.id < ${cursor.id})`
+          : sql<boolean>`(ma.last_posted_at < ${cursor.at} or (ma.last_posted_at = ${cursor.at} and u.id < ${cursor.id})
+              or ma.last_posted_at is null)`,
       )
-    query = query.orderBy(sql`u.last_posted_at desc nulls last`).orderBy('u.id', 'desc')
+    query = query.orderBy(sql`ma.last_posted_at desc nulls last`).orderBy('u.id', 'desc')
   }
   const rows = await query.limit(directoryPageSize + 1).execute()
   const page = rows.slice(0, directoryPageSize)

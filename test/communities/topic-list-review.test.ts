@@ -56,7 +56,13 @@ t.test('a hidden last reply shows neither its author nor its time in the topic l
 
   const listed = row((await new Client(app).get(`/c/${community.slug}`)).body, 'Quiet thread')
   t.notMatch(listed, 'Harry Hidden', 'the hidden reply does not name its author')
-  t.match(listed, translate('en', 'topics.last_activity_by', { name: 'Stella Starter' }), 'the thread is the last')
+  t.match(
+    listed,
+    translate('en', 'topics.last_activity_by', {
+      name: `<a href="/u/${starter.id}" class="person">Stella Starter</a>`,
+    }),
+    'the thread is the last',
+  )
   const shown = /datetime="([^"]+)"/.exec(listed)?.[1]
   t.ok(shown && Date.now() - new Date(shown).getTime() > 47 * 3600_000, 'the time is the thread’s own')
 })

@@ -85,7 +85,10 @@ t.test('two members each see their own new and unread markers; a hidden reply do
   t.notMatch(openedRow, 'badge-new', 'a thread Anna opened is not new for her')
   t.match(row(listA, 'Opened by nobody'), newBadge(), 'a thread she never opened is new')
   t.notMatch(row(listA, 'Started by Anna'), 'badge-new', 'her own thread is never new for her')
-  t.match(row(listA, 'Opened by Anna'), translate('en', 'topics.last_activity_by', { name: 'Wim Writer' }))
+  t.match(
+    row(listA, 'Opened by Anna'),
+    translate('en', 'topics.last_activity_by', { name: `<a href="/u/${writer.id}" class="person">Wim Writer</a>` }),
+  )
 
   const listB = (await b.get(`/c/${community.slug}`)).body
   t.match(row(listB, 'Opened by Anna'), newBadge(), 'for Bart the same thread is new')

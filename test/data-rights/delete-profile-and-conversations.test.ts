@@ -114,9 +114,9 @@ async function assertProfileGone(t: Test, { app, db, anna, bram, bramClient, car
     profile_visibility: 'communities',
     show_organisation: true,
     show_country: true,
-    last_posted_at: null,
   })
   const count = async (query: Promise<unknown[]>) => (await query).length
+  t.equal(await count(db.selectFrom('member_activity').selectAll().where('user_id', '=', anna.id).execute()), 0)
   t.equal(await count(db.selectFrom('profile_pictures').selectAll().where('user_id', '=', anna.id).execute()), 0)
   t.equal(await count(db.selectFrom('user_expertise').selectAll().where('user_id', '=', anna.id).execute()), 0)
   t.equal(

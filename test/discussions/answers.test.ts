@@ -7,7 +7,9 @@ import { createCommunityWith, createThreadIn, createUser, replyIn } from '../hel
 import { loggedIn, logRows, replyItem } from '../helpers/moderation.js'
 import { translate } from '../../src/web/i18n.js'
 
-const answerBy = (name: string) => translate('en', 'posts.answer.by', { name })
+// The answer's heading names its author, linked to their profile.
+const answerBy = (name: string, id: number) =>
+  translate('en', 'posts.answer.by', { name: `<a href="/u/${id}" class="person">${name}</a>` })
 const badge = translate('en', 'posts.answer.badge')
 const markLabel = translate('en', 'posts.answer.mark')
 
@@ -88,7 +90,7 @@ t.test('who may mark a reply as the answer', async (t) => {
 
       const page = await new Client(app).get(`/t/${threadId}`)
       const top = underFirstPost(page.body)
-      t.match(top, answerBy('Helpful Hana'), 'the answer shows under the first post')
+      t.match(top, answerBy('Helpful Hana', helper.id), 'the answer shows under the first post')
       t.match(top, 'We plan two conversations before a match.', 'with a plain-text excerpt')
       t.notMatch(top, '<strong>two</strong>', 'not its HTML')
       t.match(top, `href="#p${replyId}"`, 'and a link to it')
@@ -106,7 +108,7 @@ t.test('who may mark a reply as the answer', async (t) => {
     t.equal(logged.length, 1, 'the moderator act is in the moderation log')
     t.equal(logged[0]?.target_id, second)
     const page = await mod.get(`/t/${threadId}`)
-    t.match(underFirstPost(page.body), answerBy('Other Olga'))
+    t.match(underFirstPost(page.body), answerBy('Other Olga', other.id))
     t.notMatch(replyItem(page.body, replyId) ?? '', 'badge-answered', 'the old answer lost its badge')
 
     const client = await loggedIn(app, starter)
@@ -135,11 +137,11 @@ t.test('a hidden or deleted answer is no answer', async (t) => {
   await mod.get(`/t/${threadId}`)
   t.equal((await mod.post(`/mod/content/post/${replyId}/hide`, { reason: 'Off the rails' })).status, 303)
   const visitorPage = await new Client(app).get(`/t/${threadId}`)
-  t.notMatch(visitorPage.body, answerBy('Helpful Hana'), 'not shown under the first post')
+  t.notMatch(visitorPage.body, answerBy('Helpful Hana', helper.id), 'not shown under the first post')
   t.notMatch(visitorPage.body, 'A secret recipe', 'nor its text')
   t.notMatch(visitorPage.body, 'badge-answered', 'no answered badge anywhere')
   const starterPage = await client.get(`/t/${threadId}`)
-  t.notMatch(starterPage.body, answerBy('Helpful Hana'), 'not for the starter either')
+  t.notMatch(starterPage.body, answerBy('Helpful Hana', helper.id), 'not for the starter either')
 
   const hidden = await client.post(`/posts/${replyId}/answer`, {})
   t.equal(hidden.status, 409, 'a hidden reply cannot be marked again')
