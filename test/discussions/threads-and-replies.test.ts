@@ -39,7 +39,10 @@ t.test('a member starts a thread with Markdown and themes; it tops the community
   t.notMatch(page.body, '<script>alert(1)</script>', 'raw HTML from users never reaches the page')
   t.match(page.body, '<a href="/themes/participation">Participation</a>')
   const list = await client.get(`/c/${community.slug}`)
-  t.match(list.body, /Reaching fathers[\s\S]*started by Hanne[\s\S]*0 replies/)
+  t.match(
+    list.body,
+    /Reaching fathers[\s\S]*started by <a href="\/u\/\d+" class="person">Hanne[^<]*<\/a>[\s\S]*0 replies/,
+  )
 })
 
 t.test('replies nest, deeper ones go flat with "in reply to", and the tree survives a deletion', async (t) => {

@@ -49,7 +49,7 @@ t.test('members, outsiders and visitors cannot correct or remove; nothing change
     t.equal(response.status, 401, 'a visitor is refused: not logged in')
 
   const page = await chris.get(url)
-  t.match(page.body, 'Share the intake checklist — Ana Facilitator')
+  t.match(page.body, /Share the intake checklist — <a href="\/u\/\d+" class="person">Ana Facilitator<\/a>/)
   t.match(page.body, '<h3>Nederlandstalig <span class="badge">Dutch</span></h3>')
   t.match(page.body, '<strong>twee</strong>')
   t.match(page.body, 'Who pays for insurance?')
@@ -146,7 +146,7 @@ t.test('a cancelled meeting is a closed record: no corrections, no removals', as
   t.notMatch((await ana.get(url)).body, 'Withdraw my question')
   const page = await chris.get(url)
   t.match(page.body, 'This meeting was cancelled.')
-  t.match(page.body, 'Share the intake checklist — Ana Facilitator')
+  t.match(page.body, /Share the intake checklist — <a href="\/u\/\d+" class="person">Ana Facilitator<\/a>/)
   t.match(page.body, 'Nederlandstalig')
   t.match(page.body, '<strong>twee</strong>')
   t.match(page.body, 'Who pays for insurance?')

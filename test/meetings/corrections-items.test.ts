@@ -30,7 +30,7 @@ t.test('a planner edits an action item: the form is prefilled, the meeting page 
   t.equal(saved.location, `${url}/plan#item-${ids.item}`)
   const page = await moderator.get(`${url}/plan`)
   t.match(page.body, 'The action item has been updated.')
-  t.match(page.body, 'Share the revised checklist — Chris Member')
+  t.match(page.body, /Share the revised checklist — <a href="\/u\/\d+" class="person">Chris Member<\/a>/)
   t.match(page.body, `datetime="${year}-05-15"`)
   t.notMatch(page.body, 'Share the intake checklist')
 
@@ -60,7 +60,10 @@ t.test('a planner edits an action item: the form is prefilled, the meeting page 
   })
   await ana.get(url)
   t.equal((await ana.post(`${url}/items/${ids.item}/status`, { status: 'done' })).status, 303)
-  t.match((await ana.get(url)).body, /Share the revised checklist — Ana Facilitator\s*<span class="badge">done<\/span>/)
+  t.match(
+    (await ana.get(url)).body,
+    /Share the revised checklist — <a href="\/u\/\d+" class="person">Ana Facilitator<\/a>\s*<span class="badge">done<\/span>/,
+  )
   const refused = await ana.get(`${url}/items/${ids.item}/edit`)
   t.equal(refused.status, 403)
   t.match(refused.body, 'Only moderators of this community can do this.')
@@ -98,7 +101,11 @@ t.test('a bad action item edit gets a 422 with the message and the text kept; no
   t.match(date.body, `action="${url}/items/${ids.item}/edit"`, 'the form still edits this item')
 
   const page = await moderator.get(url)
-  t.match(page.body, `Share the intake checklist — Ana Facilitator`, 'the item is as it was')
+  t.match(
+    page.body,
+    /Share the intake checklist — <a href="\/u\/\d+" class="person">Ana Facilitator<\/a>/,
+    'the item is as it was',
+  )
   t.match(page.body, `datetime="${year}-04-01"`, 'with its due date')
   t.notMatch(page.body, 'Ask the outsider')
   t.notMatch(page.body, 'The action item has been updated.')

@@ -307,7 +307,7 @@ t.test('flags and the review queue', async (t) => {
       }
       t.match(
         log,
-        /<td><time datetime="[^"]+">[^<]+<\/time><\/td>\s*<td>Mona Moderator<\/td>\s*<td>Hide<\/td>/,
+        /<td><time datetime="[^"]+">[^<]+<\/time><\/td>\s*<td><a href="\/u\/\d+" class="person">Mona Moderator<\/a><\/td>\s*<td>Hide<\/td>/,
         'when and who',
       )
       t.match(log, /<td>Kring \(automatic\)<\/td>\s*<td>Hidden by flags<\/td>/, 'the auto-hide is by Kring')
