@@ -6,7 +6,7 @@ import type { Locale } from '../web/i18n.js'
 import type { Viewer } from '../web/viewer.js'
 import { visibleProfileSql } from './policy.js'
 import { personCard } from './present.js'
-import { expertThreshold, knownCommunitySql, viewerReach } from './queries.js'
+import { endorsementCount, expertThreshold, knownCommunitySql, viewerReach } from './queries.js'
 
 export const directoryPageSize = 30
 
@@ -123,14 +123,7 @@ export async function expertiseOfMembers(db: Db, memberIds: number[], locale: Lo
   const rows = await db
     .selectFrom('user_expertise as x')
     .innerJoin('tags as t', 't.id', 'x.tag_id')
-    .select([
-      'x.user_id',
-      't.slug',
-      labelExpression(locale).as('label'),
-      sql<number>`(select count(*)::int from expertise_endorsements e where e.user_id = x.user_id and e.tag_id = x.tag_id)`.as(
-        'endorsements',
-      ),
-    ])
+    .select(['x.user_id', 't.slug', labelExpression(locale).as('label'), endorsementCount.as('endorsements')])
     .where('x.user_id', 'in', memberIds)
     .where('t.merged_into_id', 'is', null)
     .execute()
@@ -171,9 +164,7 @@ export async function expertsOnTheme(db: Db, themeId: number, viewer: Viewer | n
       'u.show_organisation',
       'u.show_country',
       'p.etag as picture_etag',
-      sql<number>`(select count(*)::int from expertise_endorsements e where e.user_id = x.user_id and e.tag_id = x.tag_id)`.as(
-        'endorsements',
-      ),
+      endorsementCount.as('endorsements'),
     ])
     .where('x.tag_id', '=', themeId)
     .where('u.status', '=', 'active')

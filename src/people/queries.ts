@@ -11,6 +11,10 @@ export const expertThreshold = 3
 /** How many of each kind of recent post a profile lists. */
 export const recentLimit = 10
 
+/** Endorsements of one declared theme (`user_expertise as x`): the count beside it, and the expert mark at three. */
+export const endorsementCount = sql<number>`(select count(*)::int from expertise_endorsements e
+  where e.user_id = x.user_id and e.tag_id = x.tag_id)`
+
 export async function memberForProfile(db: Db, id: number) {
   return (
     db
@@ -78,9 +82,7 @@ export async function expertiseOf(
       't.id',
       't.slug',
       labelExpression(locale).as('label'),
-      sql<number>`(select count(*)::int from expertise_endorsements e where e.user_id = x.user_id and e.tag_id = x.tag_id)`.as(
-        'endorsements',
-      ),
+      endorsementCount.as('endorsements'),
       sql<boolean>`exists (select 1 from expertise_endorsements e where e.user_id = x.user_id and e.tag_id = x.tag_id
         and e.endorser_id = ${viewerId ?? 0})`.as('endorsed'),
     ])

@@ -66,22 +66,28 @@ export async function refuseUnredacted(
   if (!article.redaction_required) return null
   const open = await rescanArticle(db, article.id, await scanOptions(db, article.community_id))
   if (open === 0) return null
+  return refuseWhileOpen(db, request, reply, article, 'publish_refused', open)
+}
+
+/** A refusal while findings are open: logged, and answered with the findings page saying why (409). */
+async function refuseWhileOpen(
+  db: Db,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  article: ArticleRef,
+  refusal: 'publish_refused' | 'accept_refused',
+  open: number,
+): Promise<FastifyReply> {
   await writeLog(db, {
     actorId: viewerOf(request).id,
-    action: 'redaction.publish_refused',
+    action: `redaction.${refusal}`,
     targetType: 'article',
     targetId: article.id,
     communityId: article.community_id,
     refused: true,
   })
-  request.log.info({ articleId: article.id, open }, 'publishing refused: redaction findings open')
-  return findingsPage(
-    db,
-    request,
-    reply.code(409),
-    article,
-    request.t('redaction.error.publish_refused', { count: open }),
-  )
+  request.log.info({ articleId: article.id, open, refusal }, 'refused: redaction findings open')
+  return findingsPage(db, request, reply.code(409), article, request.t(`redaction.error.${refusal}`, { count: open }))
 }
 
 /** An edit that was not accepted because its text holds undecided findings: they are shown to decide on (409). */
@@ -92,22 +98,7 @@ export async function refuseUnredactedEdit(
   article: ArticleRef,
 ): Promise<FastifyReply> {
   const open = (await redactionView(db, request, article)).pendingOpenCount
-  await writeLog(db, {
-    actorId: viewerOf(request).id,
-    action: 'redaction.accept_refused',
-    targetType: 'article',
-    targetId: article.id,
-    communityId: article.community_id,
-    refused: true,
-  })
-  request.log.info({ articleId: article.id, open }, 'edit not accepted: redaction findings open')
-  return findingsPage(
-    db,
-    request,
-    reply.code(409),
-    article,
-    request.t('redaction.error.accept_refused', { count: open }),
-  )
+  return refuseWhileOpen(db, request, reply, article, 'accept_refused', open)
 }
 
 export async function redactionRoutes(app: FastifyInstance, { db }: { db: Db }) {

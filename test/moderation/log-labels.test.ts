@@ -41,6 +41,8 @@ const composed = [
   'reject',
   'redaction.redact',
   'redaction.keep',
+  'redaction.publish_refused',
+  'redaction.accept_refused',
   'account.deleted_remove',
   'account.deleted_keep',
   'account.anonymised',
@@ -48,7 +50,7 @@ const composed = [
 
 t.test('every logged action reads as words in every language', async (t) => {
   const actions = [...new Set([...writtenActions(), ...composed])].sort()
-  t.ok(actions.includes('redaction.publish_refused') && actions.includes('guest_invite'), 'the scan finds actions')
+  t.ok(writtenActions().has('anonymous_label') && writtenActions().has('guest_invite'), 'the scan finds actions')
   const { app, db } = await buildTestApp(t)
   const admin = await createUser(db, { displayName: 'Ada Admin', siteRole: 'admin' })
   await db
