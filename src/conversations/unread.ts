@@ -1,6 +1,7 @@
 // The unread count beside "Messages" in the account menu: one indexed count per logged-in page, no write.
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import type { Db } from '../db/connect.js'
+import { wantsPage } from '../notifications/bell.js'
 import { countUnreadConversations } from './queries.js'
 
 declare module 'fastify' {
@@ -8,12 +9,6 @@ declare module 'fastify' {
     /** Conversations with unread messages, for the account menu; null when not known (visitor, asset, error). */
     unreadMessages: number | null
   }
-}
-
-function wantsPage(request: FastifyRequest): boolean {
-  if (request.url.startsWith('/static/')) return false
-  const accept = request.headers.accept
-  return accept === undefined || accept.includes('text/html') || accept.includes('*/*')
 }
 
 export function installMessageCount(app: FastifyInstance, db: Db) {

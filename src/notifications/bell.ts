@@ -10,8 +10,8 @@ declare module 'fastify' {
   }
 }
 
-/** Pages only: stylesheets, scripts, feeds and JSON ask for other types, and need no count. */
-function wantsPage(request: FastifyRequest): boolean {
+/** Pages only: stylesheets, scripts, feeds and JSON ask for other types, and need no count (the messages count too). */
+export function wantsPage(request: FastifyRequest): boolean {
   if (request.url.startsWith('/static/')) return false
   const accept = request.headers.accept
   return accept === undefined || accept.includes('text/html') || accept.includes('*/*')
